@@ -1,0 +1,68 @@
+// The command runner port. Every external command (eksctl, kubectl, helm, docker, ipmitool, ...) goes
+// through it, so the real, dry-run and demo worlds differ only in which implementation is wired.
+
+export interface CommandSpec {
+  /** Executable name (resolved on PATH) or path. Never a shell string. */
+  command: string;
+  args: readonly string[];
+  /** Step that runs it: names the log file logs/<step>-<attempt>.log. */
+  step: string;
+  cwd?: string;
+  /** The whole environment the child gets (already sanitised). When absent the runner builds a minimal one. */
+  env?: Readonly<Record<string, string>>;
+  /** Values that must never be shown or logged (passwords, tokens). */
+  secrets?: readonly string[];
+  /**
+   * For the runbook: environment variables the command needs, written as ${NAME} references,
+   * e.g. {KONG_ADMIN_TOKEN: 'the admin token'}.
+   */
+  envRefs?: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+  /** Short human description, e.g. "Create the cluster". */
+  title?: string;
+}
+
+export interface CommandResult {
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  /** Lines of output seen in total (not only those still in the ring buffer). */
+  lineCount: number;
+  logPath: string | null;
+  /** A one-line, secret-free explanation when ok is false. */
+  error?: string;
+  cancelled?: boolean;
+  timedOut?: boolean;
+  /** True when the dry-run runner recorded the command instead of running it. */
+  recorded?: boolean;
+}
+
+/** Read side of the bounded display buffer of one command's output. */
+export interface OutputView {
+  /** Total lines ever pushed. */
+  readonly total: number;
+  /** Lines still held (at most the capacity). */
+  readonly size: number;
+  /** Lines [from, to) counted from the oldest held line. */
+  slice(from: number, to: number): string[];
+  /** The last n held lines. */
+  tail(n: number): string[];
+  /** Called (coalesced by the consumer) whenever lines arrive. Returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+export interface RunningCommand {
+  readonly id: number;
+  readonly spec: CommandSpec;
+  /** The redacted command line, for headers and summaries. */
+  readonly display: string;
+  readonly startedAt: number;
+  readonly output: OutputView;
+  readonly logPath: string | null;
+  readonly done: Promise<CommandResult>;
+}
+
+export interface CommandRunner {
+  start(spec: CommandSpec, signal?: AbortSignal): RunningCommand;
+}

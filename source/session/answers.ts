@@ -1,0 +1,149 @@
+// The answers a session collects, and the answers file (--answers) that pre-fills them.
+// Keys follow DESIGN.md's sketch. Everything is optional here: a step checks what it needs when it runs,
+// and a headless run names the missing key. Unknown keys are refused so that typos are caught.
+import {z} from 'zod';
+
+const secretRef = {
+  /** Name of an environment variable that holds the secret. */
+  passwordEnv: z.string().min(1).optional(),
+  /** Path of a file that holds the secret. */
+  passwordFile: z.string().min(1).optional(),
+};
+
+export const bmcSchema = z
+  .object({
+    ip: z.string().min(1),
+    username: z.string().min(1),
+    /** Inline secret: moved to secrets.json, never kept in session.json. */
+    password: z.string().optional(),
+    ...secretRef,
+  })
+  .strict();
+
+export const machineSchema = z
+  .object({
+    hostname: z.string().min(1),
+    mac: z.string().min(1),
+    ip: z.string().min(1),
+    role: z.enum(['cp', 'worker']),
+    disk: z.string().min(1),
+    bmc: bmcSchema.optional(),
+    /** Extra hardware labels (key=value) besides type=cp|worker. */
+    labels: z.record(z.string(), z.string()).optional(),
+    /** What discovery learned, kept for the review screens. */
+    vendor: z.string().optional(),
+    model: z.string().optional(),
+    uuid: z.string().optional(),
+  })
+  .strict();
+
+export const answersSchema = z
+  .object({
+    session: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" or "-", at most 63 characters')
+      .optional(),
+    admin: z
+      .object({
+        interface: z.string().min(1).optional(),
+        bootstrapIp: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    network: z
+      .object({
+        netmask: z.string().min(1).optional(),
+        gateway: z.string().min(1).optional(),
+        nameservers: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
+    discovery: z
+      .object({
+        pxe: z
+          .object({
+            enabled: z.boolean().optional(),
+            port: z.number().int().min(1).max(65535).optional(),
+            capture: z.boolean().optional(),
+          })
+          .strict()
+          .optional(),
+        redfish: z
+          .object({
+            targets: z.array(z.string().min(1)).optional(),
+            username: z.string().optional(),
+            password: z.string().optional(),
+            ...secretRef,
+            insecure: z.boolean().optional(),
+            concurrency: z.number().int().min(1).max(64).optional(),
+            timeoutMs: z.number().int().min(100).optional(),
+          })
+          .strict()
+          .optional(),
+        importCsv: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    machines: z.array(machineSchema).optional(),
+    cluster: z
+      .object({
+        name: z.string().min(1).optional(),
+        kubernetesVersion: z.union([z.string(), z.number()]).transform(String).optional(),
+        endpoint: z.string().min(1).optional(),
+        tinkerbellIp: z.string().min(1).optional(),
+        osImageUrl: z.string().optional(),
+        sshAuthorizedKey: z.string().optional(),
+        podsCidr: z.string().optional(),
+        servicesCidr: z.string().optional(),
+        loadBalancerInterface: z.string().optional(),
+        controlPlaneCount: z.number().int().min(1).optional(),
+        workerCount: z.number().int().min(0).optional(),
+        /** Use a cluster made elsewhere instead of creating one. */
+        existing: z
+          .object({kubeconfig: z.string().min(1), context: z.string().optional()})
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    controlPlane: z
+      .object({
+        kubeconfig: z.string().optional(),
+        context: z.string().optional(),
+        namespace: z.string().optional(),
+        release: z.string().optional(),
+        adminUrl: z.string().optional(),
+        adminToken: z.string().optional(),
+        adminTokenEnv: z.string().optional(),
+        adminTokenFile: z.string().optional(),
+        clusterEndpoint: z.string().optional(),
+        telemetryEndpoint: z.string().optional(),
+        version: z.union([z.string(), z.number()]).transform(String).optional(),
+        clusterCertSecret: z.string().optional(),
+        licenseSecret: z.string().optional(),
+        license: z.string().optional(),
+        licenseFile: z.string().optional(),
+        mode: z.enum(['shared', 'pki']).optional(),
+        generateCert: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    dataPlane: z
+      .object({
+        namespace: z.string().optional(),
+        release: z.string().optional(),
+        image: z.string().optional(),
+        proxyType: z.enum(['NodePort', 'LoadBalancer']).optional(),
+        httpNodePort: z.number().int().min(30000).max(32767).optional(),
+        httpsNodePort: z.number().int().min(30000).max(32767).optional(),
+        replicas: z.number().int().min(1).max(50).optional(),
+        smokeTest: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type Answers = z.infer<typeof answersSchema>;
+export type Machine = z.infer<typeof machineSchema>;
+export type Bmc = z.infer<typeof bmcSchema>;
