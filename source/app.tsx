@@ -1,0 +1,169 @@
+// The app shell: title bar, step rail, the current step's screen, footer; the help overlay and the
+// Ctrl-C contract (ask; abort running work; save as interrupted; exit 130).
+import React, {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {SessionController} from './wizard/controller.js';
+import {getStep, type StepContext, type StepOutcome} from './wizard/registry.js';
+import type {Ports} from './ports.js';
+import {GLOBAL_KEYS, type KeyBinding} from './ui/keys.js';
+import {StepRail} from './ui/StepRail.js';
+import {Footer} from './ui/Footer.js';
+import {HelpOverlay} from './ui/HelpOverlay.js';
+import {QuitDialog} from './ui/QuitDialog.js';
+import {useTheme} from './ui/theme.js';
+import {useTerminalSize} from './ui/useTerminalSize.js';
+import {screenFor} from '../screens/index.js';
+import {canGoBack} from './wizard/reducer.js';
+
+export interface AppProps {
+  controller: SessionController;
+  ports: Ports;
+  secret(key: string): string | undefined;
+  autoplay?: boolean;
+  /** Lines shown once above the screen, e.g. what resume found. */
+  notices?: string[];
+  onExit(code: number): void;
+}
+
+const RAIL_WIDTH = 24;
+
+export function App({controller, ports, secret, autoplay = false, notices = [], onExit}: AppProps) {
+  const session = useSyncExternalStore(controller.subscribe, controller.get);
+  const theme = useTheme();
+  const {columns, rows} = useTerminalSize();
+  const [help, setHelp] = useState(false);
+  const [quitting, setQuitting] = useState<'ask' | 'stopping' | null>(null);
+  const [screenKeys, setScreenKeys] = useState<KeyBinding[]>([]);
+  const [typing, setTyping] = useState(false);
+  const [status, setStatus] = useState<string>(notices.join(' '));
+  const work = useRef(new Set<{controller: AbortController; done: Promise<unknown>}>());
+
+  const step = getStep(session.currentStep);
+
+  const ctx: StepContext = useMemo(
+    () => ({
+      get session() {
+        return controller.get();
+      },
+      ports,
+      dispatch: controller.dispatch,
+      secret,
+      say: (line: string) => setStatus(line),
+    }),
+    [controller, ports, secret],
+  );
+
+  const runWork = useCallback(<T,>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const abort = new AbortController();
+    const done = fn(abort.signal);
+    const entry = {controller: abort, done};
+    work.current.add(entry);
+    const forget = () => work.current.delete(entry);
+    done.then(forget, forget);
+    return done;
+  }, []);
+
+  const complete = useCallback(
+    (outcome: StepOutcome) => {
+      const at = new Date().toISOString();
+      const id = controller.get().currentStep;
+      if (controller.get().steps[id].state !== 'running') controller.dispatch({type: 'step-started', step: id, at});
+      controller.dispatch({type: 'step-finished', step: id, at, summary: outcome.summary, data: outcome.data});
+      controller.dispatch({type: 'next'});
+      setStatus('');
+    },
+    [controller],
+  );
+
+  const quit = useCallback(async () => {
+    setQuitting('stopping');
+    const pending = [...work.current];
+    for (const w of pending) w.controller.abort(new Error('cancelled by Ctrl-C'));
+    // The runner escalates to SIGKILL after 5 s; do not wait forever for anything else.
+    await Promise.race([Promise.allSettled(pending.map(w => w.done)), new Promise(r => setTimeout(r, 7000))]);
+    controller.dispatch({type: 'quit', at: new Date().toISOString()});
+    onExit(130);
+  }, [controller, onExit]);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      if (quitting === 'ask') void quit();
+      else if (!quitting) setQuitting('ask');
+      return;
+    }
+    if (quitting === 'ask') {
+      if (input === 'y' || input === 'Y') void quit();
+      else if (input === 'n' || input === 'N' || key.escape) setQuitting(null);
+      return;
+    }
+    if (quitting) return;
+    if (help) {
+      if (input === '?' || key.escape || key.return) setHelp(false);
+      return;
+    }
+    if (typing) return;
+    if (input === '?') {
+      setHelp(true);
+      return;
+    }
+    if (key.escape && canGoBack(controller.get())) {
+      controller.dispatch({type: 'back'});
+      setStatus('');
+    }
+  });
+
+  const Screen = screenFor(session.currentStep);
+  const bindings = [...screenKeys, ...GLOBAL_KEYS.filter(g => !screenKeys.some(s => s.id === g.id))];
+  // Keep the live area shorter than the terminal: Ink clears the whole screen otherwise.
+  const height = Math.max(8, rows - 1);
+  const bodyHeight = height - 3 - (session.world === 'demo' ? 1 : 0);
+  const railWidth = columns >= 70 ? RAIL_WIDTH : 0;
+  const screenWidth = Math.max(20, columns - railWidth - 2);
+
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      {session.world === 'demo' ? (
+        <Text inverse bold color={theme.color('demo')} wrap="truncate-end">
+          {' DEMO · simulated data center: nothing here touches real machines '.padEnd(columns - 1)}
+        </Text>
+      ) : null}
+      <Box>
+        <Text bold color={theme.color('accent')}>
+          eksa-kong
+        </Text>
+        <Text wrap="truncate-end">
+          {` · session ${session.name}${session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}`}
+        </Text>
+      </Box>
+      <Box height={bodyHeight}>
+        {railWidth ? <StepRail session={session} width={railWidth} /> : null}
+        <Box flexDirection="column" width={screenWidth} marginLeft={railWidth ? 2 : 0} height={bodyHeight} overflow="hidden">
+          {quitting ? (
+            <QuitDialog running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'} stopping={quitting === 'stopping'} width={screenWidth} />
+          ) : help ? (
+            <HelpOverlay title={step.title} purpose={step.purpose} bindings={bindings} width={screenWidth} height={bodyHeight} />
+          ) : (
+            <Screen
+              key={session.currentStep}
+              session={session}
+              step={step}
+              ctx={ctx}
+              width={screenWidth}
+              height={bodyHeight}
+              isActive={!help && !quitting}
+              setKeys={setScreenKeys}
+              setTyping={setTyping}
+              runWork={runWork}
+              complete={complete}
+              autoplay={autoplay}
+            />
+          )}
+        </Box>
+      </Box>
+      <Text color={theme.color('muted')} wrap="truncate-end">
+        {status || ' '}
+      </Text>
+      <Footer bindings={bindings} width={columns - 1} />
+    </Box>
+  );
+}

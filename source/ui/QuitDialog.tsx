@@ -1,0 +1,24 @@
+import React from 'react';
+import {Box, Text} from 'ink';
+import {useTheme} from './theme.js';
+
+export function QuitDialog({running, stopping, width}: {running: boolean; stopping: boolean; width: number}) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.color('warn')} paddingX={1} width={Math.min(width, 64)}>
+      <Text bold>Quit eksa-kong?</Text>
+      {running ? (
+        <Text wrap="wrap">Work is running: it will be stopped and this step saved as interrupted.</Text>
+      ) : (
+        <Text wrap="wrap">The session is saved; resume it later where you stopped.</Text>
+      )}
+      {stopping ? (
+        <Text color={theme.color('warn')}>Stopping running work…</Text>
+      ) : (
+        <Text>
+          <Text bold>y</Text> quit · <Text bold>n</Text>/Esc stay
+        </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,38 @@
+// The step rail: n/10, titles and state marks. Marks are symbols, so the rail reads without colour.
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {Session, StepState} from '../session/schema.js';
+import {STEP_IDS, STEP_TITLES, stepIndex} from '../wizard/step-ids.js';
+import {useTheme, type Role} from './theme.js';
+
+const MARKS: Record<StepState, {mark: string; role: Role}> = {
+  pending: {mark: '·', role: 'muted'},
+  running: {mark: '»', role: 'running'},
+  done: {mark: '✔', role: 'ok'},
+  failed: {mark: '✖', role: 'error'},
+  interrupted: {mark: '!', role: 'warn'},
+  skipped: {mark: '-', role: 'muted'},
+};
+
+export function StepRail({session, width}: {session: Session; width: number}) {
+  const theme = useTheme();
+  const current = stepIndex(session.currentStep);
+  return (
+    <Box flexDirection="column" width={width} flexShrink={0}>
+      <Text bold>{`Step ${current + 1}/${STEP_IDS.length}`}</Text>
+      {STEP_IDS.map((id, i) => {
+        const {mark, role} = MARKS[session.steps[id].state];
+        const isCurrent = id === session.currentStep;
+        const label = `${i + 1}`.padStart(2) + ' ' + STEP_TITLES[id];
+        return (
+          <Box key={id}>
+            <Text color={theme.color(role)}>{mark} </Text>
+            <Text bold={isCurrent} inverse={isCurrent && theme.monochrome} color={isCurrent ? theme.color('accent') : undefined} wrap="truncate-end">
+              {(isCurrent ? '>' : ' ') + label}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

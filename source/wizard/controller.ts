@@ -1,0 +1,31 @@
+// Holds the live session, applies reducer actions and persists after every transition.
+// The UI subscribes to it (useSyncExternalStore); it never keeps wizard state of its own.
+import type {Session} from '../session/schema.js';
+import {wizardReducer, type WizardAction} from './reducer.js';
+
+export class SessionController {
+  private listeners = new Set<() => void>();
+
+  constructor(
+    private session: Session,
+    private readonly persist: (session: Session) => void,
+  ) {}
+
+  get = (): Session => this.session;
+
+  dispatch = (action: WizardAction): Session => {
+    const next = wizardReducer(this.session, action);
+    if (next !== this.session) {
+      const stamped = {...next, updatedAt: new Date().toISOString()};
+      this.persist(stamped);
+      this.session = stamped;
+      for (const listener of this.listeners) listener();
+    }
+    return this.session;
+  };
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}

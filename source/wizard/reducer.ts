@@ -1,0 +1,221 @@
+// The navigation reducer: a pure function over the session document. The UI and the headless runner
+// dispatch actions; the store persists the result after every transition.
+import type {Answers} from '../session/answers.js';
+import type {Session, StepRecord, StepState} from '../session/schema.js';
+import {STEP_IDS, stepIndex, type StepId} from './step-ids.js';
+import {STEP_DEPENDENCIES} from './dependencies.js';
+
+export type WizardAction =
+  | {type: 'next'}
+  | {type: 'back'}
+  | {type: 'goto'; step: StepId}
+  | {type: 'set-answers'; patch: Answers; at?: string}
+  | {type: 'step-started'; step: StepId; at: string}
+  | {type: 'step-finished'; step: StepId; at: string; summary?: string; data?: Record<string, unknown>}
+  | {type: 'step-failed'; step: StepId; at: string; error: string}
+  | {type: 'step-interrupted'; step: StepId; at: string}
+  | {type: 'step-skipped'; step: StepId; summary?: string}
+  | {type: 'step-data'; step: StepId; data: Record<string, unknown>}
+  | {type: 'step-invalidated'; step: StepId; reason: string}
+  | {type: 'attempt-log'; step: StepId; log: string}
+  | {type: 'record-artifact'; key: keyof Session['artifacts']; path: string}
+  | {type: 'trust'; host: string; fingerprint: string}
+  | {type: 'recovered'; at: string}
+  | {type: 'quit'; at: string};
+
+const FINISHED: ReadonlySet<StepState> = new Set(['done', 'skipped']);
+
+export function isFinished(state: StepState): boolean {
+  return FINISHED.has(state);
+}
+
+/** The first step that is not done or skipped: where a resumed or pre-filled session opens. */
+export function firstUnfinishedStep(session: Session): StepId {
+  return STEP_IDS.find(id => !isFinished(session.steps[id].state)) ?? 'done';
+}
+
+/** Next is allowed once the current step is done or skipped. */
+export function canGoNext(session: Session): boolean {
+  const i = stepIndex(session.currentStep);
+  return i < STEP_IDS.length - 1 && isFinished(session.steps[session.currentStep].state);
+}
+
+export function canGoBack(session: Session): boolean {
+  return stepIndex(session.currentStep) > 0 && session.steps[session.currentStep].state !== 'running';
+}
+
+/** A step may be opened when every step before it is finished (or it is the current one). */
+export function canOpen(session: Session, step: StepId): boolean {
+  const target = stepIndex(step);
+  return STEP_IDS.slice(0, target).every(id => isFinished(session.steps[id].state));
+}
+
+export function deriveStatus(session: Session): Session['status'] {
+  const states = STEP_IDS.map(id => session.steps[id].state);
+  if (session.steps.done.state === 'done') return 'done';
+  if (states.includes('running')) return 'running';
+  if (states.includes('failed')) return 'failed';
+  if (states.includes('interrupted')) return 'interrupted';
+  if (states.every(s => s === 'pending')) return 'new';
+  return session.status === 'interrupted' ? 'interrupted' : 'running';
+}
+
+export function wizardReducer(session: Session, action: WizardAction): Session {
+  const next = reduce(session, action);
+  if (next === session) return session;
+  const keepStatus = action.type === 'recovered' || action.type === 'quit';
+  return {...next, status: keepStatus ? next.status : deriveStatus(next)};
+}
+
+function reduce(session: Session, action: WizardAction): Session {
+  switch (action.type) {
+    case 'next': {
+      if (!canGoNext(session)) return session;
+      return {...session, currentStep: STEP_IDS[stepIndex(session.currentStep) + 1]!};
+    }
+    case 'back': {
+      if (!canGoBack(session)) return session;
+      return {...session, currentStep: STEP_IDS[stepIndex(session.currentStep) - 1]!};
+    }
+    case 'goto': {
+      if (action.step === session.currentStep || !canOpen(session, action.step)) return session;
+      if (session.steps[session.currentStep].state === 'running') return session;
+      return {...session, currentStep: action.step};
+    }
+    case 'set-answers': {
+      const answers = mergeAnswers(session.answers, action.patch);
+      const changed = changedKeys(session.answers, answers);
+      if (changed.length === 0) return session;
+      return invalidate({...session, answers}, changed);
+    }
+    case 'step-started': {
+      const record = session.steps[action.step];
+      const n = record.attempts.length + 1;
+      return withStep(session, action.step, {
+        ...record,
+        state: 'running',
+        error: undefined,
+        attempts: [...record.attempts, {n, startedAt: action.at, result: 'running', logs: []}],
+      });
+    }
+    case 'step-finished':
+      return endAttempt(session, action.step, action.at, 'done', {
+        summary: action.summary,
+        data: action.data ?? session.steps[action.step].data,
+      });
+    case 'step-failed':
+      return endAttempt(session, action.step, action.at, 'failed', {error: action.error});
+    case 'step-interrupted':
+      return endAttempt(session, action.step, action.at, 'interrupted', {});
+    case 'step-skipped':
+      return withStep(session, action.step, {...session.steps[action.step], state: 'skipped', summary: action.summary});
+    case 'step-data':
+      return withStep(session, action.step, {
+        ...session.steps[action.step],
+        data: {...session.steps[action.step].data, ...action.data},
+      });
+    case 'step-invalidated': {
+      const record = session.steps[action.step];
+      if (record.state === 'pending') return session;
+      return withStep(session, action.step, {...record, state: 'pending', summary: undefined, error: action.reason});
+    }
+    case 'attempt-log': {
+      const record = session.steps[action.step];
+      const last = record.attempts.at(-1);
+      if (!last || last.logs.includes(action.log)) return session;
+      const attempts = [...record.attempts.slice(0, -1), {...last, logs: [...last.logs, action.log]}];
+      return withStep(session, action.step, {...record, attempts});
+    }
+    case 'record-artifact':
+      return {...session, artifacts: {...session.artifacts, [action.key]: action.path}};
+    case 'trust':
+      return {...session, trust: {...session.trust, [action.host]: action.fingerprint}};
+    case 'recovered': {
+      // A step that was running when the process died is interrupted, not running.
+      let s = session;
+      for (const id of STEP_IDS) {
+        if (s.steps[id].state === 'running') s = endAttempt(s, id, action.at, 'interrupted', {});
+      }
+      return s === session ? session : {...s, status: 'interrupted'};
+    }
+    case 'quit': {
+      // Leaving on purpose: running work was stopped, the session waits to be resumed.
+      let s = session;
+      for (const id of STEP_IDS) {
+        if (s.steps[id].state === 'running') s = endAttempt(s, id, action.at, 'interrupted', {});
+      }
+      return {...s, status: s.steps.done.state === 'done' ? 'done' : 'interrupted'};
+    }
+  }
+}
+
+function withStep(session: Session, step: StepId, record: StepRecord): Session {
+  return {...session, steps: {...session.steps, [step]: record}};
+}
+
+function endAttempt(
+  session: Session,
+  step: StepId,
+  at: string,
+  result: 'done' | 'failed' | 'interrupted',
+  extra: Partial<StepRecord>,
+): Session {
+  const record = session.steps[step];
+  const last = record.attempts.at(-1);
+  const attempts =
+    last && last.result === 'running'
+      ? [...record.attempts.slice(0, -1), {...last, endedAt: at, result, ...(extra.error ? {error: extra.error} : {})}]
+      : record.attempts;
+  const state: StepState = result;
+  return withStep(session, step, {
+    ...record,
+    ...extra,
+    state,
+    attempts,
+    error: result === 'done' ? undefined : (extra.error ?? record.error),
+  });
+}
+
+/** Invalidate every finished step after the earliest dependent one whose answers changed. */
+function invalidate(session: Session, changed: string[]): Session {
+  let s = session;
+  const current = stepIndex(session.currentStep);
+  for (const id of STEP_IDS) {
+    // The step being edited is the one that set the answers: it stays as it is.
+    if (stepIndex(id) <= current) continue;
+    const deps = STEP_DEPENDENCIES[id];
+    const hit = changed.find(key => deps.some(dep => key === dep || key.startsWith(dep + '.') || dep.startsWith(key + '.')));
+    if (hit && s.steps[id].state !== 'pending') {
+      s = withStep(s, id, {...s.steps[id], state: 'pending', summary: undefined, error: `answer ${hit} changed`});
+    }
+  }
+  return s;
+}
+
+/** Deep merge where the patch wins and arrays are replaced whole. */
+export function mergeAnswers(base: Answers, patch: Answers): Answers {
+  return mergeObjects(base as Record<string, unknown>, patch as Record<string, unknown>) as Answers;
+}
+
+function mergeObjects(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...base};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const old = out[key];
+    out[key] = isPlainObject(old) && isPlainObject(value) ? mergeObjects(old, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Dotted keys whose values differ (arrays compared whole). */
+export function changedKeys(a: unknown, b: unknown, prefix = ''): string[] {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap(k => changedKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
