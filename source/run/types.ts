@@ -13,6 +13,12 @@ export interface CommandSpec {
   /** Values that must never be shown or logged (passwords, tokens). */
   secrets?: readonly string[];
   /**
+   * Secrets that appear in args, by the environment variable the runbook should use instead of the
+   * value, e.g. {KONG_ADMIN_TOKEN: token}. They are redacted like `secrets`; the recorded command has
+   * ${KONG_ADMIN_TOKEN} in their place (describe the variable in envRefs).
+   */
+  secretEnv?: Readonly<Record<string, string>>;
+  /**
    * For the runbook: environment variables the command needs, written as ${NAME} references,
    * e.g. {KONG_ADMIN_TOKEN: 'the admin token'}.
    */

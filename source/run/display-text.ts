@@ -1,0 +1,29 @@
+// Turns one decoded output line into something safe to draw in a pane: no escape sequences, no
+// control characters (they would move Ink's cursor), tabs expanded so widths add up.
+
+// CSI, OSC (to BEL/ST or end of line), DCS/SOS/PM/APC strings, other two-byte escapes, 8-bit CSI.
+const ANSI =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[ -/]*[0-~]|\u009b[0-?]*[ -/]*[@-~]/g;
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const TAB_WIDTH = 8;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+export function cleanForDisplay(text: string): string {
+  if (!NEEDS_CLEANING.test(text)) return text;
+  let out = text.replace(ANSI, '').replace(CONTROL, '');
+  if (out.includes('\t')) out = expandTabs(out);
+  return out;
+}
+
+function expandTabs(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (ch === '\t') out += ' '.repeat(TAB_WIDTH - (out.length % TAB_WIDTH));
+    else out += ch;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+// The environment a child gets when the step does not give one: an allow-list of harmless variables
+// from ours, never credentials. Anything a command really needs (KUBECONFIG, a token) is passed
+// explicitly in `extra`, which is the only way a denied name gets through.
+
+const ALLOWED = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_MESSAGES',
+  'TZ',
+  'TMPDIR',
+  // Admin servers in data centres often reach the internet only through a proxy.
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+]);
+
+const DENIED = [/^AWS_/i, /^KONG_/i, /TOKEN/i, /PASSWORD/i, /SECRET/i, /PASSWD/i, /CREDENTIAL/i];
+
+/** Fixed values: no colours or pagers, plain output we can parse and log. */
+const FORCED: Record<string, string> = {TERM: 'dumb', NO_COLOR: '1', CLICOLOR: '0', PAGER: 'cat'};
+
+export function isDeniedEnvName(name: string): boolean {
+  return DENIED.some(re => re.test(name));
+}
+
+export function sanitisedEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  extra: Readonly<Record<string, string | undefined>> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value === undefined || !ALLOWED.has(name) || isDeniedEnvName(name)) continue;
+    env[name] = value;
+  }
+  if (env['LANG'] === undefined && env['LC_ALL'] === undefined) env['LANG'] = 'C.UTF-8';
+  Object.assign(env, FORCED);
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}

@@ -1,0 +1,89 @@
+// Per-command log files: <sessionDir>/logs/<step>-<attempt>.log, folder 0700, file 0600, appended
+// when a step runs several commands in one attempt.
+import {createWriteStream, type WriteStream} from 'node:fs';
+import {chmod, mkdir} from 'node:fs/promises';
+import {join} from 'node:path';
+
+export const LOGS_DIR = 'logs';
+
+/** Step names come from code, but they name a file: keep them to a safe alphabet. */
+export function logFileName(step: string, attempt: number): string {
+  const safe = step.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^\.+/, '') || 'step';
+  return `${safe}-${attempt}.log`;
+}
+
+export function logPathFor(sessionDir: string, step: string, attempt: number): string {
+  return join(sessionDir, LOGS_DIR, logFileName(step, attempt));
+}
+
+export interface LogWriter {
+  readonly path: string;
+  /** false asks the producer to wait for 'drain' (see onDrain). */
+  write(data: Buffer | string): boolean;
+  onDrain(listener: () => void): void;
+  /** The first write error, if any; writing stops after it. */
+  readonly error: Error | null;
+  /** Last byte written was a newline (or nothing was written). */
+  readonly atLineStart: boolean;
+  close(): Promise<void>;
+}
+
+export async function openLog(path: string): Promise<LogWriter> {
+  const dir = join(path, '..');
+  await mkdir(dir, {recursive: true, mode: 0o700});
+  await chmod(dir, 0o700);
+  const stream = createWriteStream(path, {flags: 'a', mode: 0o600});
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  // An existing file keeps its mode on open: enforce ours.
+  await chmod(path, 0o600);
+  return new StreamLog(path, stream);
+}
+
+class StreamLog implements LogWriter {
+  readonly path: string;
+  readonly #stream: WriteStream;
+  #error: Error | null = null;
+  #atLineStart = true;
+
+  constructor(path: string, stream: WriteStream) {
+    this.path = path;
+    this.#stream = stream;
+    stream.on('error', error => {
+      this.#error ??= error;
+      stream.emit('drain'); // never leave a paused producer waiting
+    });
+  }
+
+  get error(): Error | null {
+    return this.#error;
+  }
+
+  get atLineStart(): boolean {
+    return this.#atLineStart;
+  }
+
+  write(data: Buffer | string): boolean {
+    if (this.#error || data.length === 0) return true;
+    const last = typeof data === 'string' ? data.charCodeAt(data.length - 1) : data[data.length - 1];
+    this.#atLineStart = last === 0x0a;
+    return this.#stream.write(data);
+  }
+
+  onDrain(listener: () => void): void {
+    this.#stream.once('drain', listener);
+  }
+
+  close(): Promise<void> {
+    return new Promise(resolve => {
+      if (this.#stream.closed || this.#stream.destroyed) {
+        resolve();
+        return;
+      }
+      this.#stream.end(() => resolve());
+      this.#stream.once('error', () => resolve());
+    });
+  }
+}

@@ -1,0 +1,106 @@
+// Bounded display buffer of one command's output. The log file keeps everything; this keeps only the
+// last `capacity` lines so a 60-minute run cannot grow memory. Writers batch pushes per chunk so
+// subscribers hear once per chunk, not once per line.
+import type {OutputView} from './types.js';
+
+export const DEFAULT_CAPACITY = 5000;
+
+export class RingBuffer implements OutputView {
+  readonly capacity: number;
+  readonly #lines: string[];
+  #start = 0;
+  #size = 0;
+  #total = 0;
+  #version = 0;
+  #batchDepth = 0;
+  #dirty = false;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(capacity: number = DEFAULT_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    this.capacity = capacity;
+    this.#lines = new Array<string>(capacity);
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Absolute index (0-based over all lines ever pushed) of the oldest held line. */
+  get first(): number {
+    return this.#total - this.#size;
+  }
+
+  /** Changes on every push or replace; lets a consumer tell whether anything moved. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Appends a line and returns its absolute index. */
+  push(line: string): number {
+    if (this.#size < this.capacity) {
+      this.#lines[(this.#start + this.#size) % this.capacity] = line;
+      this.#size++;
+    } else {
+      this.#lines[this.#start] = line;
+      this.#start = (this.#start + 1) % this.capacity;
+    }
+    this.#total++;
+    this.#changed();
+    return this.#total - 1;
+  }
+
+  /** Replaces the line at an absolute index if it is still held (used for `\r` redraws). */
+  replace(index: number, line: string): boolean {
+    const relative = index - this.first;
+    if (relative < 0 || relative >= this.#size) return false;
+    this.#lines[(this.#start + relative) % this.capacity] = line;
+    this.#changed();
+    return true;
+  }
+
+  slice(from: number, to: number): string[] {
+    const start = Math.max(0, Math.min(this.#size, Math.trunc(from)));
+    const end = Math.max(start, Math.min(this.#size, Math.trunc(to)));
+    const out = new Array<string>(end - start);
+    for (let i = start; i < end; i++) out[i - start] = this.#lines[(this.#start + i) % this.capacity]!;
+    return out;
+  }
+
+  tail(n: number): string[] {
+    return this.slice(this.#size - Math.max(0, n), this.#size);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Runs fn and notifies subscribers at most once afterwards. */
+  batch<T>(fn: () => T): T {
+    this.#batchDepth++;
+    try {
+      return fn();
+    } finally {
+      this.#batchDepth--;
+      if (this.#batchDepth === 0 && this.#dirty) this.#notify();
+    }
+  }
+
+  #changed(): void {
+    this.#version++;
+    if (this.#batchDepth > 0) this.#dirty = true;
+    else this.#notify();
+  }
+
+  #notify(): void {
+    this.#dirty = false;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
