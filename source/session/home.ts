@@ -1,0 +1,186 @@
+// Where sessions live and how files get there: private folders (0700), private files (0600) whatever the
+// umask, and atomic replacement so that a process killed at any instant leaves the old or the new file.
+import {randomBytes} from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import {hostname} from 'node:os';
+import {basename, dirname, join, resolve} from 'node:path';
+import {answersSchema} from './answers.js';
+import {SessionError} from './errors.js';
+
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+export interface HomeOptions {
+  /** Value of --home, if given. */
+  flag?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+}
+
+/** --home, else EKSA_KONG_HOME, else ~/.eksa-kong; `~` expanded, made absolute. */
+export function resolveHome({flag, env, homedir}: HomeOptions): string {
+  const raw = nonEmpty(flag) ?? nonEmpty(env['EKSA_KONG_HOME']) ?? '~/.eksa-kong';
+  return resolve(expandTilde(raw, homedir));
+}
+
+export function expandTilde(path: string, homedir: string): string {
+  if (path === '~') return homedir;
+  if (path.startsWith('~/')) return join(homedir, path.slice(2));
+  return path;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+export function sessionsDir(home: string): string {
+  return join(home, 'sessions');
+}
+
+/** The session's folder; the name is checked first because it becomes a path. */
+export function sessionDir(home: string, name: string): string {
+  assertSessionName(name);
+  return join(sessionsDir(home), name);
+}
+
+export function isSessionName(name: string): boolean {
+  return answersSchema.shape.session.unwrap().safeParse(name).success;
+}
+
+export function assertSessionName(name: string): void {
+  if (!isSessionName(name)) {
+    throw new SessionError(
+      `invalid session name "${name}": use lowercase letters, digits, ".", "_" or "-" (at most 63, starting with a letter or digit)`,
+    );
+  }
+}
+
+/** mkdir -p, then 0700 on every folder this call created (mkdir's mode is filtered by the umask). */
+export function ensurePrivateDir(dir: string): void {
+  const first = fs.mkdirSync(dir, {recursive: true, mode: DIR_MODE});
+  if (first === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    fs.chmodSync(d, DIR_MODE);
+    if (d === first || d === dirname(d)) break;
+  }
+}
+
+// Temp files: .<base>.<host>.<pid>.<random>.tmp, in the target's folder so that rename is atomic.
+const TEMP_RE = /^\.(.+)\.([^/]+)\.(\d+)\.([0-9a-f]{12})\.tmp$/;
+
+function tempPath(target: string): string {
+  const name = `.${basename(target)}.${hostname()}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  return join(dirname(target), name);
+}
+
+/** Write, fsync, rename over target, fsync the folder. The file is 0600 before it holds anything. */
+export async function writeFileAtomic(target: string, data: string): Promise<void> {
+  const tmp = tempPath(target);
+  try {
+    const fh = await fsp.open(tmp, 'wx', FILE_MODE);
+    try {
+      await fh.chmod(FILE_MODE);
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await fsp.rm(tmp, {force: true}).catch(() => undefined);
+    throw err;
+  }
+  await syncDir(dirname(target));
+}
+
+/** Same as writeFileAtomic, for exit handlers that cannot await. */
+export function writeFileAtomicSync(target: string, data: string): void {
+  const tmp = tempPath(target);
+  try {
+    const fd = fs.openSync(tmp, 'wx', FILE_MODE);
+    try {
+      fs.fchmodSync(fd, FILE_MODE);
+      fs.writeFileSync(fd, data, 'utf8');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, {force: true});
+    throw err;
+  }
+  syncDirSync(dirname(target));
+}
+
+// Some platforms/filesystems refuse to fsync a folder; the rename is still atomic there.
+const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'EBADF']);
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await fsp.open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (!DIR_SYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+}
+
+function syncDirSync(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    if (!DIR_SYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+}
+
+/**
+ * Removes temp files left by killed writers: only those of a dead process on this host, so that a
+ * save in progress in another live process (e.g. while `sessions` lists) is never disturbed.
+ * Returns the names removed.
+ */
+export function cleanStrayTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  const here = hostname();
+  for (const name of names) {
+    const m = TEMP_RE.exec(name);
+    if (!m || m[2] !== here || isPidAlive(Number(m[3]))) continue;
+    try {
+      fs.rmSync(join(dir, name), {force: true});
+      removed.push(name);
+    } catch {
+      // Best effort: a leftover temp file is ignored by every reader anyway.
+    }
+  }
+  return removed;
+}
+
+export function isTempFileName(name: string): boolean {
+  return TEMP_RE.test(name);
+}
+
+/** True unless the pid certainly does not exist (ESRCH). EPERM means it exists under another user. */
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
