@@ -1,0 +1,214 @@
+// The session store: one folder per session under $HOME/sessions, session.json written atomically after
+// every change, validated (and migrated) on load. Inline secrets are moved to secrets.json on every save,
+// whoever calls it, so session.json cannot hold one.
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import {join} from 'node:path';
+import {z} from 'zod';
+import type {StepId} from '../wizard/step-ids.js';
+import {SessionError, fsReason} from './errors.js';
+import {
+  DIR_MODE,
+  assertSessionName,
+  cleanStrayTemps,
+  ensurePrivateDir,
+  isSessionName,
+  sessionDir,
+  sessionsDir,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './home.js';
+import {migrate, type SessionDoc} from './migrate.js';
+import {SESSION_VERSION, newSession, sessionSchema, type Session, type SessionStatus} from './schema.js';
+import {extractSecrets, hasSecrets, loadSecrets, loadSecretsSync, mergeSecrets, saveSecrets, secretsSchema, SECRETS_FILE} from './secrets.js';
+
+export const SESSION_FILE = 'session.json';
+export const LOGS_DIR = 'logs';
+
+/** Creates $HOME/sessions/<name>/ (0700) with logs/ and a first session.json. Refuses an existing name. */
+export async function createSession(
+  home: string,
+  name: string,
+  world: Session['world'],
+  now: Date = new Date(),
+): Promise<Session> {
+  assertSessionName(name);
+  const parent = sessionsDir(home);
+  try {
+    ensurePrivateDir(parent);
+    fs.chmodSync(parent, DIR_MODE);
+  } catch (err) {
+    throw new SessionError(`cannot create the sessions folder ${parent}: ${fsReason(err)}`, parent);
+  }
+  const dir = sessionDir(home, name);
+  try {
+    fs.mkdirSync(dir, {mode: DIR_MODE});
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new SessionError(
+        `a session named ${name} already exists (${dir}): resume it with "eksa-kong resume ${name}" or choose another name`,
+        dir,
+      );
+    }
+    throw new SessionError(`cannot create the session folder ${dir}: ${fsReason(err)}`, dir);
+  }
+  fs.chmodSync(dir, DIR_MODE);
+  ensurePrivateDir(join(dir, LOGS_DIR));
+  return saveSession(dir, newSession(name, world, now), now);
+}
+
+/** The session, validated; stray temp files of dead writers are removed on the way. */
+export async function loadSession(home: string, name: string): Promise<Session> {
+  const dir = sessionDir(home, name);
+  const file = join(dir, SESSION_FILE);
+  cleanStrayTemps(dir);
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new SessionError(`no session named ${name} (${file} does not exist)`, file);
+    }
+    throw new SessionError(`cannot read ${file}: ${fsReason(err)}`, file);
+  }
+  return parseSession(text, file);
+}
+
+/** Parses and validates the text of a session.json; `file` is only for messages. */
+export function parseSession(text: string, file: string): Session {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    const what = text.trim() === '' ? 'empty' : 'not valid JSON (truncated or damaged)';
+    throw new SessionError(`${file} is corrupt: ${what}`, file);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new SessionError(`${file} is corrupt: expected a JSON object`, file);
+  }
+  const version = (doc as {version?: unknown}).version;
+  if (typeof version !== 'number' || !Number.isInteger(version)) {
+    throw new SessionError(`${file} is corrupt: no session "version"`, file);
+  }
+  if (version > SESSION_VERSION) {
+    throw new SessionError(
+      `${file} was written by a newer eksa-kong (session version ${version}; this one reads up to ${SESSION_VERSION}): upgrade eksa-kong to open it`,
+      file,
+    );
+  }
+  const current = version < SESSION_VERSION ? migrate(doc as SessionDoc, file) : doc;
+  const parsed = sessionSchema.safeParse(current);
+  if (!parsed.success) throw new SessionError(`${file} is not a valid session: ${firstIssue(parsed.error)}`, file);
+  return parsed.data;
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'unknown problem';
+  const path = issue.path.map(String).join('.');
+  return path === '' ? issue.message : `${path}: ${issue.message}`;
+}
+
+// Saves of one folder are chained so that a later save can never be overtaken by an earlier one.
+const saving = new Map<string, Promise<unknown>>();
+
+/**
+ * Writes session.json atomically (temp file, fsync, rename, fsync folder) with updatedAt = now, after
+ * moving inline secrets to secrets.json. Returns what was written.
+ */
+export function saveSession(dir: string, session: Session, now: Date = new Date()): Promise<Session> {
+  const previous = saving.get(dir) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => saveNow(dir, session, now));
+  saving.set(dir, run);
+  void run.finally(() => {
+    if (saving.get(dir) === run) saving.delete(dir);
+  }).catch(() => undefined);
+  return run;
+}
+
+async function saveNow(dir: string, session: Session, now: Date): Promise<Session> {
+  const {doc, secrets} = prepare(dir, session, now);
+  if (hasSecrets(secrets)) await saveSecrets(dir, mergeSecrets(await loadSecrets(dir), secrets));
+  await writeFileAtomic(join(dir, SESSION_FILE), JSON.stringify(doc, null, 2) + '\n');
+  return doc;
+}
+
+/** For exit handlers (e.g. marking the session interrupted) that cannot await. */
+export function saveSessionSync(dir: string, session: Session, now: Date = new Date()): Session {
+  const {doc, secrets} = prepare(dir, session, now);
+  if (hasSecrets(secrets)) {
+    const merged = secretsSchema.parse(mergeSecrets(loadSecretsSync(dir), secrets));
+    writeFileAtomicSync(join(dir, SECRETS_FILE), JSON.stringify(merged, null, 2) + '\n');
+  }
+  writeFileAtomicSync(join(dir, SESSION_FILE), JSON.stringify(doc, null, 2) + '\n');
+  return doc;
+}
+
+function prepare(dir: string, session: Session, now: Date) {
+  const {answers, secrets} = extractSecrets(session.answers);
+  // Validate before writing: a file we could not load again must never replace a good one.
+  const parsed = sessionSchema.safeParse({...session, answers, updatedAt: now.toISOString()});
+  if (!parsed.success) {
+    const file = join(dir, SESSION_FILE);
+    throw new SessionError(`refusing to write an invalid session to ${file}: ${firstIssue(parsed.error)}`, file);
+  }
+  return {doc: parsed.data, secrets};
+}
+
+export interface SessionSummary {
+  name: string;
+  /** Current step; null when the session cannot be read. */
+  step: StepId | null;
+  /** 'broken' when session.json is missing, corrupt or from a newer version (see error). */
+  status: SessionStatus | 'broken';
+  updatedAt: string;
+  world: Session['world'] | null;
+  /** Why a broken session cannot be loaded: the one-line SessionError message. */
+  error?: string;
+}
+
+/** Every session, newest first; one that cannot be loaded is listed as 'broken' rather than failing all. */
+export async function listSessions(home: string): Promise<SessionSummary[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fsp.readdir(sessionsDir(home), {withFileTypes: true});
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new SessionError(`cannot list ${sessionsDir(home)}: ${fsReason(err)}`, sessionsDir(home));
+  }
+  const out: SessionSummary[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !isSessionName(entry.name)) continue;
+    try {
+      const s = await loadSession(home, entry.name);
+      out.push({name: s.name, step: s.currentStep, status: s.status, updatedAt: s.updatedAt, world: s.world});
+    } catch (err) {
+      if (!(err instanceof SessionError)) throw err;
+      out.push({
+        name: entry.name,
+        step: null,
+        status: 'broken',
+        updatedAt: modifiedAt(sessionDir(home, entry.name)),
+        world: null,
+        error: err.message,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.updatedAt === b.updatedAt ? a.name.localeCompare(b.name) : a.updatedAt < b.updatedAt ? 1 : -1));
+}
+
+/** What `sessions --json` prints for each session: stable names, nothing else. */
+export function sessionsJson(list: SessionSummary[]): Array<Pick<SessionSummary, 'name' | 'step' | 'status' | 'updatedAt'>> {
+  return list.map(({name, step, status, updatedAt}) => ({name, step, status, updatedAt}));
+}
+
+function modifiedAt(dir: string): string {
+  for (const p of [join(dir, SESSION_FILE), dir]) {
+    try {
+      return fs.statSync(p).mtime.toISOString();
+    } catch {
+      // Try the folder next.
+    }
+  }
+  return new Date(0).toISOString();
+}
