@@ -1,0 +1,69 @@
+// `eksa-kong hardware validate FILE [--json]`: the caller prints stdout/stderr and exits with exitCode.
+import {readFile} from 'node:fs/promises';
+import {basename} from 'node:path';
+import type {Finding, ValidationResult} from './types.js';
+import {validateHardwareCsv} from './validate.js';
+
+export interface CliOutput {
+  exitCode: 0 | 1 | 2;
+  stdout: string;
+  stderr: string;
+}
+
+/** The OS reason without Node's code prefix and path suffix: "ENOENT: no such file or directory, open 'x'". */
+function osReason(error: unknown): string {
+  if (error instanceof Error) {
+    const m = /^[A-Z0-9_]+: ([^,]+)/.exec(error.message);
+    if (m) return m[1]!;
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ?? error.message;
+  }
+  return String(error);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatFinding(f: Finding, warning: boolean): string {
+  const where = f.line === null ? 'file' : `line ${f.line}`;
+  const column = f.column === null ? '' : `${f.column}: `;
+  return `${where}: ${column}${warning ? 'warning: ' : ''}${f.message}`;
+}
+
+export function formatReport(name: string, result: ValidationResult): string {
+  const lines = [...result.errors.map(f => formatFinding(f, false)), ...result.warnings.map(f => formatFinding(f, true))];
+  lines.push(
+    `${name}: ${plural(result.machines, 'machine')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** The stable --json shape: exactly these keys, in this order. */
+export function formatJson(result: ValidationResult): string {
+  const pick = (f: Finding) => ({line: f.line, column: f.column, value: f.value, message: f.message});
+  return (
+    JSON.stringify({
+      valid: result.valid,
+      machines: result.machines,
+      errors: result.errors.map(pick),
+      warnings: result.warnings.map(pick),
+    }) + '\n'
+  );
+}
+
+export async function hardwareValidateCli(path: string, opts: {json: boolean}): Promise<CliOutput> {
+  let text: string;
+  try {
+    // Decoded by hand: a BOM must stay visible to the validator.
+    text = (await readFile(path)).toString('utf8');
+  } catch (error) {
+    return {exitCode: 2, stdout: '', stderr: `eksa-kong: cannot read ${path}: ${osReason(error)}\n`};
+  }
+  const result = validateHardwareCsv(text);
+  return {
+    exitCode: result.valid ? 0 : 1,
+    stdout: opts.json ? formatJson(result) : formatReport(basename(path), result),
+    stderr: '',
+  };
+}
