@@ -57,11 +57,10 @@ export class LineSplitter {
     let pos = 0;
     if (this.#pendingCR && length > 0) {
       this.#pendingCR = false;
+      // The line was already shown as a redraw; a \n now only completes it.
       if (chunk[0] === LF) {
         this.#finish(chunk, 0, 0);
         pos = 1;
-      } else {
-        this.#redraw(chunk, 0, 0);
       }
     }
     let nextCR = -2;
@@ -80,7 +79,8 @@ export class LineSplitter {
         this.#finish(chunk, pos, stop);
         pos = stop + 1;
       } else if (stop + 1 === length) {
-        this.#hold(chunk, pos, stop);
+        // Unknown yet whether \n follows: show it now as a redraw, so progress is not a frame late.
+        this.#redraw(chunk, pos, stop);
         this.#pendingCR = true;
         return;
       } else if (chunk[stop + 1] === LF) {

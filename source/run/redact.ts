@@ -61,31 +61,27 @@ export function redactBuffer(buf: Buffer, secrets: readonly Buffer[]): Buffer {
 }
 
 /**
- * Redacts a byte stream whose secrets may be split across chunks. Only the last (longest secret - 1)
- * bytes can hold the start of a secret that has not fully arrived, so those stay unredacted and
- * unwritten until more bytes come. Works across newlines too, so multi-line secrets are caught.
+ * Redacts a byte stream whose secrets may be split across chunks. Bytes at the end of a chunk that
+ * could be the start of a secret are held back until the next chunk decides; nothing else is held,
+ * so stdout and stderr written to one log stay in the order they arrived. Works across newlines too,
+ * so multi-line secrets are caught.
  */
 export class StreamRedactor {
   readonly #secrets: Buffer[];
-  readonly #keep: number;
   #carry: Buffer = Buffer.alloc(0);
 
   constructor(secrets: readonly string[]) {
     this.#secrets = secrets.filter(s => s.length > 0).map(s => Buffer.from(s));
     this.#secrets.sort((a, b) => b.length - a.length);
-    this.#keep = this.#secrets.length > 0 ? this.#secrets[0]!.length - 1 : 0;
   }
 
   /** Returns the bytes that are safe to write now. */
   push(chunk: Buffer): Buffer {
     if (this.#secrets.length === 0) return chunk;
     const data = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
-    const safe = data.length - this.#keep;
-    if (safe <= 0) {
-      this.#carry = Buffer.from(data);
-      return Buffer.alloc(0);
-    }
-    // An occurrence that starts before `safe` is complete; emit up to its end so it is masked whole.
+    const safe = data.length - this.#pendingPrefix(data);
+    // An occurrence that starts before `safe` is complete (else it would be pending); emit up to its
+    // end so that it is masked whole.
     let end = safe;
     for (const secret of this.#secrets) {
       for (let at = data.indexOf(secret); at >= 0 && at < safe; at = data.indexOf(secret, at + 1)) {
@@ -102,5 +98,19 @@ export class StreamRedactor {
     const rest = redactBuffer(this.#carry, this.#secrets);
     this.#carry = Buffer.alloc(0);
     return rest;
+  }
+
+  /** Length of the longest end of data that is a proper start of a secret. */
+  #pendingPrefix(data: Buffer): number {
+    let longest = 0;
+    for (const secret of this.#secrets) {
+      for (let k = Math.min(secret.length - 1, data.length); k > longest; k--) {
+        if (data[data.length - k] === secret[0] && data.subarray(data.length - k).equals(secret.subarray(0, k))) {
+          longest = k;
+          break;
+        }
+      }
+    }
+    return longest;
   }
 }
