@@ -1,0 +1,63 @@
+// SSH public keys for the nodes' ec2-user. An empty key is fine: eksctl anywhere then generates one
+// into <name>/eks-a-id_rsa. A non-empty one must parse as an authorized_keys line, or create fails.
+import {readdir, readFile} from 'node:fs/promises';
+import {join} from 'node:path';
+
+const KEY_TYPES = [
+  'ssh-rsa',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'sk-ssh-ed25519@openssh.com',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+  'ssh-dss',
+];
+
+export interface PublicKeyFile {
+  path: string;
+  key: string;
+  type: string;
+  comment: string;
+}
+
+/** Returns why the key is not usable, or undefined when it is a well-formed single public key. */
+export function sshKeyProblem(key: string): string | undefined {
+  const trimmed = key.trim();
+  if (trimmed === '') return undefined;
+  if (trimmed.includes('\n')) return 'give exactly one key (one line)';
+  if (/PRIVATE KEY/.test(trimmed)) return 'this is a private key; give the .pub file’s content';
+  const [type, blob] = trimmed.split(/\s+/);
+  if (!type || !KEY_TYPES.includes(type)) return `unknown key type "${type ?? ''}" (expected ssh-ed25519, ssh-rsa or ecdsa-sha2-*)`;
+  if (!blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return 'the key data is not base64 (is it a placeholder like "AAAA..."?)';
+  // The blob starts with the key type as an SSH string: a 4-byte length then the name.
+  const raw = Buffer.from(blob, 'base64');
+  if (raw.length < 4) return 'the key data is too short';
+  const length = raw.readUInt32BE(0);
+  const embedded = raw.subarray(4, 4 + length).toString('latin1');
+  if (embedded !== type) return `the key data does not hold a ${type} key`;
+  return undefined;
+}
+
+/** The public keys in <home>/.ssh/*.pub that parse. */
+export async function listPublicKeys(home: string): Promise<PublicKeyFile[]> {
+  const dir = join(home, '.ssh');
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: PublicKeyFile[] = [];
+  for (const name of names.filter(n => n.endsWith('.pub')).sort()) {
+    try {
+      const key = (await readFile(join(dir, name), 'utf8')).trim();
+      if (sshKeyProblem(key) !== undefined || key === '') continue;
+      const [type = '', , ...comment] = key.split(/\s+/);
+      out.push({path: join(dir, name), key, type, comment: comment.join(' ')});
+    } catch {
+      // unreadable: skip it
+    }
+  }
+  return out;
+}
