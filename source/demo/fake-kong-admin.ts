@@ -1,0 +1,320 @@
+// FAKE of a Kong Enterprise hybrid control plane's Admin API on loopback, for tests and the demo world.
+// Subset: GET /, GET /clustering/data-planes, GET /clustering/status (or 404), GET/PUT services and routes
+// (optionally under /default), the Kong-Admin-Token check, and config propagation to registered data
+// planes after a delay. Shapes follow the Kong reference notes; values are invented.
+import {createHash, randomUUID} from 'node:crypto';
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+
+export interface FakeKongAdminOptions {
+  version?: string;
+  edition?: string;
+  /** When set, every request needs this Kong-Admin-Token (RBAC on). */
+  token?: string;
+  routerFlavor?: 'traditional' | 'traditional_compatible' | 'expressions';
+  clusterMtls?: 'shared' | 'pki';
+  /** false makes /clustering/data-planes answer 404 (a pre-2.2 control plane). */
+  dataPlanesEndpoint?: boolean;
+  /** false makes /clustering/status answer 404. */
+  statusEndpoint?: boolean;
+  /** Delay between an entity change and the data planes holding the new config. */
+  propagationDelayMs?: number;
+  /** Unix time in milliseconds; injectable so stale rows can be simulated. */
+  now?: () => number;
+}
+
+export interface FakeDataPlane {
+  id: string;
+  hostname: string;
+  ip: string;
+  version: string;
+  sync_status: string;
+  config_hash: string;
+  /** Unix seconds; a connected DP pings every 30 s, so it stays fresh. */
+  last_seen: number;
+  connected: boolean;
+}
+
+export interface FakeService {
+  id: string;
+  name: string;
+  protocol: string;
+  host: string;
+  port: number;
+  path: string | null;
+}
+
+export interface FakeRoute {
+  id: string;
+  name: string;
+  service: {id: string} | null;
+  paths?: string[] | null;
+  expression?: string | null;
+  protocols: string[];
+  strip_path: boolean;
+}
+
+/** What the data planes hold: used by the fake proxy to route. */
+export interface FakeKongConfigView {
+  match(path: string): {service: FakeService; forwardPath: string} | null;
+}
+
+export interface FakeKongAdmin {
+  url: string;
+  port: number;
+  /** Simulates a DP connecting (or an old row when connected is false). Returns its id. */
+  registerDataPlane(dp: {hostname: string; version?: string; ip?: string; id?: string; lastSeen?: number; syncStatus?: string; connected?: boolean; configHash?: string}): string;
+  disconnectDataPlane(id: string): void;
+  dataPlanes(): FakeDataPlane[];
+  /** The configuration the data planes have received. */
+  readonly propagated: FakeKongConfigView;
+  requestCount(path?: string): number;
+  close(): Promise<void>;
+}
+
+const EMPTY_HASH = '0'.repeat(32);
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers});
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function routeMatches(route: FakeRoute, path: string): string | null {
+  if (route.paths) {
+    for (const prefix of route.paths) {
+      if (path.startsWith(prefix)) {
+        return route.strip_path ? path.slice(prefix.length) || '/' : path;
+      }
+    }
+    return null;
+  }
+  // Only the form the wizard sends: http.path ^= "<prefix>"
+  const m = route.expression ? /^http\.path \^= "([^"]+)"$/.exec(route.expression.trim()) : null;
+  if (m?.[1] && path.startsWith(m[1])) return route.strip_path ? path.slice(m[1].length) || '/' : path;
+  return null;
+}
+
+export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Promise<FakeKongAdmin> {
+  const now = options.now ?? Date.now;
+  const flavor = options.routerFlavor ?? 'traditional_compatible';
+  const services = new Map<string, FakeService>();
+  const routes = new Map<string, FakeRoute>();
+  const dps = new Map<string, FakeDataPlane>();
+  const counts = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let propagatedServices = new Map<string, FakeService>();
+  let propagatedRoutes: FakeRoute[] = [];
+
+  const configHash = () =>
+    services.size === 0 && routes.size === 0
+      ? EMPTY_HASH
+      : createHash('md5').update(JSON.stringify([[...services.values()], [...routes.values()]])).digest('hex');
+
+  // Like the CP's push after db_update_frequency: connected DPs get the new config and hash later.
+  const scheduleSync = () => {
+    const hash = configHash();
+    const snapshotServices = new Map([...services.values()].map(s => [s.id, {...s}]));
+    const snapshotRoutes = [...routes.values()].map(r => ({...r}));
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      propagatedServices = snapshotServices;
+      propagatedRoutes = snapshotRoutes;
+      for (const dp of dps.values()) if (dp.connected) dp.config_hash = hash;
+    }, options.propagationDelayMs ?? 0);
+    timers.add(timer);
+  };
+
+  const refreshLastSeen = () => {
+    const seconds = Math.floor(now() / 1000);
+    for (const dp of dps.values()) if (dp.connected) dp.last_seen = seconds;
+  };
+
+  const upsertService = (name: string, body: Record<string, unknown>): FakeService | string => {
+    const url = typeof body.url === 'string' ? body.url : undefined;
+    if (!url) return 'schema violation (host: required field missing)';
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return 'schema violation (url: invalid url)';
+    }
+    const existing = services.get(name);
+    const service: FakeService = {
+      id: existing?.id ?? randomUUID(),
+      name,
+      protocol: parsed.protocol.replace(':', ''),
+      host: parsed.hostname,
+      port: parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
+      path: parsed.pathname === '/' ? null : parsed.pathname,
+    };
+    services.set(name, service);
+    return service;
+  };
+
+  const upsertRoute = (name: string, body: Record<string, unknown>, serviceName?: string): FakeRoute | string => {
+    const hasPaths = Array.isArray(body.paths);
+    const hasExpression = typeof body.expression === 'string';
+    if (flavor === 'expressions' && hasPaths) return 'schema violation (paths: not allowed when router_flavor is expressions)';
+    if (flavor !== 'expressions' && hasExpression) return 'schema violation (expression: unknown field)';
+    if (!hasPaths && !hasExpression) return 'schema violation (must set one of \'methods\', \'hosts\', \'headers\', \'paths\', \'snis\' when \'protocols\' is \'https\')';
+    let serviceId: string | undefined;
+    const svcRef = serviceName ?? (body.service as {name?: string; id?: string} | undefined)?.name ?? (body.service as {id?: string} | undefined)?.id;
+    if (svcRef) {
+      const service = services.get(svcRef) ?? [...services.values()].find(s => s.id === svcRef);
+      if (!service) return `the foreign key '{id="${svcRef}"}' does not reference an existing 'services' entity.`;
+      serviceId = service.id;
+    }
+    const route: FakeRoute = {
+      id: routes.get(name)?.id ?? randomUUID(),
+      name,
+      service: serviceId ? {id: serviceId} : null,
+      paths: hasPaths ? (body.paths as string[]) : null,
+      expression: hasExpression ? (body.expression as string) : null,
+      protocols: Array.isArray(body.protocols) ? (body.protocols as string[]) : ['http', 'https'],
+      strip_path: body.strip_path === undefined ? true : Boolean(body.strip_path),
+    };
+    routes.set(name, route);
+    return route;
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let path = url.pathname.replace(/\/+$/, '') || '/';
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (options.token !== undefined && req.headers['kong-admin-token'] !== options.token) {
+      json(res, 401, {message: 'Invalid credentials. Token or User credentials required'});
+      return;
+    }
+    refreshLastSeen();
+    if (path.startsWith('/default/')) path = path.slice('/default'.length); // the default workspace
+    const method = req.method ?? 'GET';
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+
+    if (method === 'GET' && path === '/') {
+      json(res, 200, {
+        version: options.version ?? '3.9.1.2',
+        edition: options.edition ?? 'enterprise',
+        hostname: 'kong-cp-kong-6c8d9b7f4-abcde',
+        tagline: 'Welcome to kong',
+        configuration: {
+          role: 'control_plane',
+          database: 'postgres',
+          cluster_mtls: options.clusterMtls ?? 'shared',
+          cluster_listen: ['0.0.0.0:8005'],
+          cluster_telemetry_listen: ['0.0.0.0:8006'],
+          router_flavor: flavor,
+          vitals: false,
+          enforce_rbac: options.token !== undefined ? 'on' : 'off',
+        },
+      });
+      return;
+    }
+    if (method === 'GET' && path === '/clustering/data-planes') {
+      if (options.dataPlanesEndpoint === false) return json(res, 404, {message: 'Not found'});
+      const data = [...dps.values()].map(({connected: _connected, ...row}) => ({...row, updated_at: row.last_seen, ttl: 1209600, labels: {}}));
+      json(res, 200, {data, next: null});
+      return;
+    }
+    if (method === 'GET' && path === '/clustering/status') {
+      if (options.statusEndpoint === false) return json(res, 404, {message: 'Not found'});
+      const body: Record<string, unknown> = {};
+      // Only the DPs connected to this CP node, as the deprecated endpoint does.
+      for (const dp of dps.values()) if (dp.connected) body[dp.id] = {config_hash: dp.config_hash, hostname: dp.hostname, ip: dp.ip, last_seen: dp.last_seen};
+      json(res, 200, body, {deprecation: 'true'});
+      return;
+    }
+    if (parts[0] === 'services' && parts.length === 2 && parts[1]) {
+      if (method === 'GET') {
+        const service = services.get(parts[1]);
+        return service ? json(res, 200, service) : json(res, 404, {message: 'Not found'});
+      }
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if (!body) return json(res, 400, {message: 'Cannot parse JSON body'});
+        const result = upsertService(parts[1], body);
+        if (typeof result === 'string') return json(res, 400, {message: result});
+        scheduleSync();
+        return json(res, 200, result);
+      }
+    }
+    const routeName = parts[0] === 'routes' && parts.length === 2 ? parts[1] : parts[0] === 'services' && parts[2] === 'routes' && parts.length === 4 ? parts[3] : undefined;
+    if (routeName) {
+      if (method === 'GET') {
+        const route = routes.get(routeName);
+        return route ? json(res, 200, route) : json(res, 404, {message: 'Not found'});
+      }
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if (!body) return json(res, 400, {message: 'Cannot parse JSON body'});
+        const result = upsertRoute(routeName, body, parts[0] === 'services' ? parts[1] : undefined);
+        if (typeof result === 'string') return json(res, 400, {message: result});
+        scheduleSync();
+        return json(res, 200, result);
+      }
+    }
+    json(res, 404, {message: 'Not found'});
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    registerDataPlane(dp) {
+      const id = dp.id ?? randomUUID();
+      const connected = dp.connected ?? true;
+      dps.set(id, {
+        id,
+        hostname: dp.hostname,
+        ip: dp.ip ?? '203.0.113.10',
+        version: dp.version ?? options.version ?? '3.9.1.2',
+        sync_status: dp.syncStatus ?? 'normal',
+        config_hash: dp.configHash ?? (connected ? configHash() : EMPTY_HASH),
+        last_seen: dp.lastSeen ?? Math.floor(now() / 1000),
+        connected,
+      });
+      return id;
+    },
+    disconnectDataPlane(id) {
+      const dp = dps.get(id);
+      if (dp) dp.connected = false;
+    },
+    dataPlanes: () => [...dps.values()].map(dp => ({...dp})),
+    propagated: {
+      match(path) {
+        for (const route of propagatedRoutes) {
+          const forwardPath = routeMatches(route, path);
+          if (forwardPath === null || !route.service) continue;
+          const service = propagatedServices.get(route.service.id);
+          if (service) return {service, forwardPath};
+        }
+        return null;
+      },
+    },
+    requestCount: path => (path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : counts.get(path) ?? 0),
+    close: () =>
+      new Promise<void>(resolve => {
+        for (const timer of timers) clearTimeout(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,250 @@
+// A small client of the control plane's Admin API: Kong-Admin-Token header, per-call timeout and abort,
+// JSON in and out. Error messages never carry the token (nor URL credentials).
+import {readFile} from 'node:fs/promises';
+import {request as httpRequest} from 'node:http';
+import {request as httpsRequest} from 'node:https';
+import type {KubeApi} from './kube-api.js';
+import {describeKubeError} from './kube-api.js';
+
+export const ADMIN_TOKEN_HEADER = 'Kong-Admin-Token';
+
+export type AdminTokenSource =
+  | {kind: 'none'}
+  | {kind: 'inline'; value: string}
+  | {kind: 'env'; name: string}
+  | {kind: 'file'; path: string}
+  | {kind: 'secret'; kube: KubeApi; namespace: string; name: string; key: string};
+
+export type TokenResult = {ok: true; token: string | undefined} | {ok: false; message: string; fix: string};
+
+/** Reads the token from where the admin said it is. The token itself only ever goes into the header. */
+export async function resolveAdminToken(source: AdminTokenSource, env: Readonly<Record<string, string | undefined>> = process.env): Promise<TokenResult> {
+  switch (source.kind) {
+    case 'none':
+      return {ok: true, token: undefined};
+    case 'inline':
+      return {ok: true, token: source.value};
+    case 'env': {
+      const value = env[source.name];
+      if (!value) return {ok: false, message: `Environment variable ${source.name} is not set or empty.`, fix: `export ${source.name}=<admin token> before starting eksa-kong, or give controlPlane.adminTokenFile.`};
+      return {ok: true, token: value};
+    }
+    case 'file': {
+      try {
+        const value = (await readFile(source.path, 'utf8')).trim();
+        if (!value) return {ok: false, message: `The token file ${source.path} is empty.`, fix: 'Write the RBAC admin token (KONG_PASSWORD of kong_admin) into it.'};
+        return {ok: true, token: value};
+      } catch (error) {
+        return {ok: false, message: `Cannot read the token file ${source.path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, fix: 'Check the path and its permissions.'};
+      }
+    }
+    case 'secret': {
+      try {
+        const secret = await source.kube.get('Secret', source.namespace, source.name);
+        const b64 = secret?.data?.[source.key];
+        if (!b64) return {ok: false, message: `Secret ${source.namespace}/${source.name} has no key ${source.key}.`, fix: 'Name the secret and key that hold the admin token (the CP chart: env.password).'};
+        return {ok: true, token: Buffer.from(b64, 'base64').toString('utf8').trim()};
+      } catch (error) {
+        return {ok: false, message: describeKubeError(error, 'get', `secret ${source.namespace}/${source.name}`), fix: 'Grant "get" on that secret, or give the token through an environment variable.'};
+      }
+    }
+  }
+}
+
+/** The token source named by the answers (env var, file or inline), or none. */
+export function adminTokenSourceFromAnswers(cp: {adminToken?: string; adminTokenEnv?: string; adminTokenFile?: string} | undefined): AdminTokenSource {
+  if (cp?.adminTokenEnv) return {kind: 'env', name: cp.adminTokenEnv};
+  if (cp?.adminTokenFile) return {kind: 'file', path: cp.adminTokenFile};
+  if (cp?.adminToken) return {kind: 'inline', value: cp.adminToken};
+  return {kind: 'none'};
+}
+
+export class AdminApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+}
+
+export interface AdminResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface AdminRequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface AdminClientOptions {
+  /** e.g. https://cp-admin.example.com:8444 or http://127.0.0.1:8001 (a port-forward). */
+  url: string;
+  token?: string;
+  timeoutMs?: number;
+  /** Extra CA (PEM) for an https Admin API with a private certificate. */
+  ca?: string;
+  /** Accept any certificate (the admin explicitly asked; shown on screen). */
+  insecure?: boolean;
+}
+
+export interface KongInfo {
+  version: string;
+  edition?: string;
+  hostname?: string;
+  role?: string;
+  clusterMtls?: string;
+  routerFlavor?: string;
+  vitals?: boolean;
+  enforceRbac?: string;
+  clusterListen?: string[];
+  clusterTelemetryListen?: string[];
+}
+
+export interface AdminClient {
+  readonly url: string;
+  request<T = unknown>(method: string, path: string, body?: unknown, options?: AdminRequestOptions): Promise<AdminResponse<T>>;
+  getInfo(options?: AdminRequestOptions): Promise<KongInfo>;
+}
+
+function safeUrl(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
+
+function toList(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.split(',').map(s => s.trim());
+  return undefined;
+}
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const base = new URL(options.url);
+  const display = safeUrl(base);
+  const defaultTimeout = options.timeoutMs ?? 10_000;
+
+  const request = <T>(method: string, path: string, body?: unknown, requestOptions: AdminRequestOptions = {}): Promise<AdminResponse<T>> =>
+    new Promise((resolve, reject) => {
+      const target = new URL(path.replace(/^\/+/, ''), base.href.endsWith('/') ? base.href : `${base.href}/`);
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const headers: Record<string, string> = {accept: 'application/json'};
+      if (payload) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = String(payload.length);
+      }
+      if (options.token) headers[ADMIN_TOKEN_HEADER] = options.token;
+      const timeoutMs = requestOptions.timeoutMs ?? defaultTimeout;
+      const what = `${method} ${target.pathname} on ${display}`;
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(
+        target,
+        {
+          method,
+          headers,
+          signal: requestOptions.signal,
+          ...(target.protocol === 'https:' ? {ca: options.ca, rejectUnauthorized: !options.insecure} : {}),
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > 16 * 1024 * 1024) req.destroy(new AdminApiError(`${what}: response larger than 16 MiB`));
+            else chunks.push(chunk);
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            if (text.length > 0) {
+              try {
+                parsed = JSON.parse(text);
+              } catch {
+                parsed = text;
+              }
+            }
+            resolve({status: res.statusCode ?? 0, headers: res.headers, body: parsed as T});
+          });
+          res.on('error', error => {
+            clearTimeout(timer);
+            reject(new AdminApiError(`${what}: ${error.message}`));
+          });
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new AdminApiError(`${what}: no answer within ${timeoutMs} ms`, undefined, 'ETIMEDOUT')), timeoutMs);
+      req.on('error', error => {
+        clearTimeout(timer);
+        if (error instanceof AdminApiError) return reject(error);
+        if (requestOptions.signal?.aborted) return reject(new AdminApiError(`${what}: cancelled`, undefined, 'ABORT_ERR'));
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(new AdminApiError(`${what}: ${code ?? error.message}`, undefined, code));
+      });
+      if (payload) req.write(payload);
+      req.end();
+    });
+
+  return {
+    url: display,
+    request,
+    async getInfo(requestOptions) {
+      const res = await request<Record<string, unknown>>('GET', '/', undefined, requestOptions);
+      if (res.status === 401 || res.status === 403) {
+        throw new AdminApiError(
+          res.status === 401 ? `GET / on ${display}: 401, the Admin API needs a valid ${ADMIN_TOKEN_HEADER} (RBAC is on)` : `GET / on ${display}: 403, the token's role may not read this`,
+          res.status,
+        );
+      }
+      if (res.status !== 200 || typeof res.body !== 'object' || res.body === null) {
+        throw new AdminApiError(`GET / on ${display}: unexpected HTTP ${res.status}; is this the Kong Admin API?`, res.status);
+      }
+      const body = res.body;
+      const conf = (body.configuration ?? {}) as Record<string, unknown>;
+      const vitals = conf.vitals;
+      return {
+        version: String(body.version ?? ''),
+        edition: typeof body.edition === 'string' ? body.edition : undefined,
+        hostname: typeof body.hostname === 'string' ? body.hostname : undefined,
+        role: typeof conf.role === 'string' ? conf.role : undefined,
+        clusterMtls: typeof conf.cluster_mtls === 'string' ? conf.cluster_mtls : undefined,
+        routerFlavor: typeof conf.router_flavor === 'string' ? conf.router_flavor : undefined,
+        vitals: typeof vitals === 'boolean' ? vitals : typeof vitals === 'string' ? vitals === 'on' : undefined,
+        enforceRbac: conf.enforce_rbac === undefined ? undefined : String(conf.enforce_rbac),
+        clusterListen: toList(conf.cluster_listen),
+        clusterTelemetryListen: toList(conf.cluster_telemetry_listen),
+      };
+    },
+  };
+}
+
+/** Checks that GET / describes a hybrid control plane; findings for the screen. */
+export function judgeCpInfo(info: KongInfo): {ok: boolean; title: string; fix?: string} {
+  if (info.role !== 'control_plane') {
+    return {ok: false, title: `The Admin API reports role ${info.role ?? 'unknown'}, not control_plane`, fix: 'Point the wizard at the Admin API of the hybrid control plane.'};
+  }
+  return {ok: true, title: `Kong ${info.edition ?? ''} ${info.version}, control_plane, cluster_mtls ${info.clusterMtls ?? 'shared'}, router ${info.routerFlavor ?? 'traditional'}`.replace(/\s+/g, ' ')};
+}
+
+export interface AdminEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The Admin API through the Kubernetes API, like `kubectl port-forward` to the CP pod's admin port,
+ * for control planes whose admin Service is not exposed. Needs a KubeApi with portForward.
+ */
+export async function openAdminViaPortForward(
+  kube: KubeApi,
+  target: {namespace: string; release: string; port?: number; https?: boolean},
+): Promise<AdminEndpoint> {
+  if (!kube.portForward) throw new AdminApiError('This Kubernetes connection cannot port-forward; give the Admin API URL instead.');
+  const pods = await kube.list('Pod', target.namespace, {labelSelector: `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=app`});
+  const pod = pods.find(p => p.status?.phase === 'Running');
+  if (!pod) throw new AdminApiError(`No running control plane pod of release ${target.release} in ${target.namespace} to port-forward to.`);
+  const port = target.port ?? 8001;
+  const handle = await kube.portForward(target.namespace, pod.metadata.name, port);
+  return {url: `${target.https ? 'https' : 'http'}://127.0.0.1:${handle.localPort}`, close: () => handle.close()};
+}
