@@ -66,7 +66,7 @@ export function GenericStep({step, session, ctx, isActive, runWork, complete, se
         {step.title}
       </Text>
       {step.purpose.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
+        <Text key={i} wrap="wrap">
           {line}
         </Text>
       ))}

@@ -31,7 +31,7 @@ export function Welcome({step, isActive, complete, setKeys, autoplay, session}: 
         Bare metal to a connected Kong data plane
       </Text>
       {step.purpose.map((line, i) => (
-        <Text key={i}>{line}</Text>
+        <Text key={i} wrap="wrap">{line}</Text>
       ))}
       <Text> </Text>
       {STAGES.map((stage, i) => (

@@ -3,6 +3,15 @@
 import {build} from 'esbuild';
 import {chmodSync} from 'node:fs';
 
+// Ink loads react-devtools-core only when DEV=true; the CLI never ships it, so it resolves to nothing.
+const noDevtools = {
+  name: 'no-devtools',
+  setup(b) {
+    b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'empty'}));
+    b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {connectToDevTools() {}};', loader: 'js'}));
+  },
+};
+
 await build({
   entryPoints: ['source/cli.tsx'],
   outfile: 'dist/cli.js',
@@ -15,7 +24,8 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': 'undefined'},
-  external: ['@kubernetes/client-node', 'react-devtools-core'],
+  external: ['@kubernetes/client-node'],
+  plugins: [noDevtools],
   banner: {js: "#!/usr/bin/env node\nimport {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);"},
   logLevel: 'warning',
 });

@@ -21,6 +21,8 @@ export interface Ports {
   sessionDir: string;
   /** Speed factor of the demo world (1 = recorded timing). */
   speed: number;
+  /** --yes: confirmations are taken as given (cleanups, trust on first use). */
+  assumeYes: boolean;
 }
 
 export const systemClock: Clock = {

@@ -1,7 +1,7 @@
 // The navigation reducer: a pure function over the session document. The UI and the headless runner
 // dispatch actions; the store persists the result after every transition.
 import type {Answers} from '../session/answers.js';
-import type {Session, StepRecord, StepState} from '../session/schema.js';
+import type {CommandRecord, Session, StepRecord, StepState} from '../session/schema.js';
 import {STEP_IDS, stepIndex, type StepId} from './step-ids.js';
 import {STEP_DEPENDENCIES} from './dependencies.js';
 
@@ -21,7 +21,8 @@ export type WizardAction =
   | {type: 'record-artifact'; key: keyof Session['artifacts']; path: string}
   | {type: 'trust'; host: string; fingerprint: string}
   | {type: 'recovered'; at: string}
-  | {type: 'quit'; at: string};
+  | {type: 'quit'; at: string}
+  | {type: 'command-recorded'; record: CommandRecord};
 
 const FINISHED: ReadonlySet<StepState> = new Set(['done', 'skipped']);
 
@@ -128,6 +129,8 @@ function reduce(session: Session, action: WizardAction): Session {
     }
     case 'record-artifact':
       return {...session, artifacts: {...session.artifacts, [action.key]: action.path}};
+    case 'command-recorded':
+      return {...session, commands: [...session.commands, action.record]};
     case 'trust':
       return {...session, trust: {...session.trust, [action.host]: action.fingerprint}};
     case 'recovered': {

@@ -1,0 +1,93 @@
+// The first screen of a bare `eksa-kong`: start a new session, resume a saved one, or the guided demo.
+import React, {useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import SelectInput from 'ink-select-input';
+import TextInput from 'ink-text-input';
+import {useTheme} from '../source/ui/theme.js';
+
+export interface SavedSessionRow {
+  name: string;
+  step: string;
+  status: string;
+  updatedAt: string;
+}
+
+export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'};
+
+const NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export function Launcher({
+  sessions,
+  demoAvailable,
+  onChoice,
+}: {
+  sessions: SavedSessionRow[];
+  demoAvailable: boolean;
+  onChoice(choice: LauncherChoice): void;
+}) {
+  const theme = useTheme();
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') onChoice({kind: 'quit'});
+    else if (naming && key.escape) {
+      setNaming(false);
+      setError(null);
+    }
+  });
+
+  const items = [
+    {key: 'new', label: 'New session', value: 'new'},
+    ...sessions
+      .filter(s => s.status !== 'done')
+      .slice(0, 8)
+      .map(s => ({key: `r:${s.name}`, label: `Resume ${s.name} (${s.step}, ${s.status})`, value: `r:${s.name}`})),
+    ...(demoAvailable ? [{key: 'demo', label: 'Guided demo (simulated data center)', value: 'demo'}] : []),
+    {key: 'quit', label: 'Quit', value: 'quit'},
+  ];
+
+  const taken = new Set(sessions.map(s => s.name));
+  const submit = (value: string) => {
+    if (!NAME_RULE.test(value)) {
+      setError('Use lowercase letters, digits, ".", "_" or "-" (at most 63), starting with a letter or digit.');
+      return;
+    }
+    if (taken.has(value)) {
+      setError(`A session named ${value} exists: resume it, or choose another name.`);
+      return;
+    }
+    onChoice({kind: 'new', name: value});
+  };
+
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.color('accent')}>
+        eksa-kong
+      </Text>
+      <Text>Bare metal to EKS Anywhere to a connected Kong Gateway data plane.</Text>
+      <Text> </Text>
+      {naming ? (
+        <Box flexDirection="column">
+          <Box>
+            <Text>Session name: </Text>
+            <TextInput value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" />
+          </Box>
+          {error ? <Text color={theme.color('error')}>{error}</Text> : null}
+          <Text color={theme.color('muted')}>Enter create · Esc back</Text>
+        </Box>
+      ) : (
+        <SelectInput
+          items={items}
+          onSelect={item => {
+            if (item.value === 'new') setNaming(true);
+            else if (item.value === 'demo') onChoice({kind: 'demo'});
+            else if (item.value === 'quit') onChoice({kind: 'quit'});
+            else onChoice({kind: 'resume', name: item.value.slice(2)});
+          }}
+        />
+      )}
+    </Box>
+  );
+}

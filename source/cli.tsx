@@ -1,0 +1,89 @@
+// Entry point: flags and subcommands -> interactive app | headless run | one-shot commands.
+// Exit codes: 0 done, 1 a step failed, 2 usage or missing input, 130 interrupted.
+import {Command, CommanderError} from 'commander';
+import {homedir} from 'node:os';
+import {realpathSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import pkg from '../package.json' with {type: 'json'};
+import {addGlobalOptions, isInteractive, UsageError, type GlobalOptions} from './cli-options.js';
+import {resolveHome} from './session/home.js';
+import {SessionError} from './session/errors.js';
+import {AnswersFileError} from './session/errors.js';
+import {SecretError} from './session/errors.js';
+import {registerCommands, type CliIo, type CommandContext} from './commands/index.js';
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const program = new Command('eksa-kong');
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  program
+    .description('Bare metal to EKS Anywhere to a connected Kong Gateway data plane, step by step.')
+    .version(pkg.version, '--version', 'print the version')
+    .helpOption('--help', 'show help')
+    .showHelpAfterError('(run eksa-kong --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: s => io.stdout.write(s),
+      writeErr: s => io.stderr.write(s),
+    });
+  addGlobalOptions(program);
+
+  const context = (cmd: Command): CommandContext => {
+    const opts = cmd.optsWithGlobals<GlobalOptions>();
+    return {
+      opts,
+      io,
+      home: resolveHome({flag: opts.home, env: io.env, homedir: io.env['HOME'] || homedir()}),
+      interactive: isInteractive(opts, io.stdin, io.stdout),
+      monochrome: opts.color === false || Boolean(io.env['NO_COLOR']) || io.env['TERM'] === 'dumb',
+      setExit,
+    };
+  };
+  registerCommands(program, context);
+
+  try {
+    await program.parseAsync(argv, {from: 'user'});
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof AnswersFileError) {
+      io.stderr.write(`eksa-kong: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof SessionError || err instanceof SecretError) {
+      io.stderr.write(`eksa-kong: ${err.message}\n`);
+      return err.name === 'LockError' ? 1 : 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`eksa-kong: unexpected error: ${message}\n`);
+    if (io.env['EKSA_KONG_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+  });
+  process.exitCode = code;
+  // Ink or a lingering handle must not keep a finished CLI alive.
+  setImmediate(() => process.exit(code));
+}

@@ -1,0 +1,29 @@
+// Subcommands. Each later feature adds its command here once it works, so --help never lists
+// something that does not.
+import type {Command} from 'commander';
+import type {GlobalOptions} from '../cli-options.js';
+import {registerStart} from './start.js';
+import {registerSessions} from './sessions.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & {isTTY?: boolean};
+  stderr: NodeJS.WritableStream;
+  stdin: {isTTY?: boolean};
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandContext {
+  opts: GlobalOptions;
+  io: CliIo;
+  home: string;
+  interactive: boolean;
+  monochrome: boolean;
+  setExit(code: number): void;
+}
+
+export type ContextFor = (cmd: Command) => CommandContext;
+
+export function registerCommands(program: Command, context: ContextFor): void {
+  registerStart(program, context);
+  registerSessions(program, context);
+}

@@ -1,0 +1,84 @@
+// Runs an opened session: the Ink app on a terminal, plain progress lines otherwise.
+import {openSession, type OpenOptions, type OpenedSession} from '../wizard/open-session.js';
+import {runHeadless} from '../wizard/headless.js';
+import {allSteps} from '../wizard/registry.js';
+import type {CommandContext} from './index.js';
+import '../steps/index.js';
+
+/** On resume, a step marked done is re-verified; one that no longer holds goes back to pending. */
+async function recheckDoneSteps(opened: OpenedSession): Promise<string[]> {
+  const notices: string[] = [];
+  for (const step of allSteps()) {
+    const rec = opened.controller.get().steps[step.id];
+    if (rec.state !== 'done' || !step.check) continue;
+    const signal = AbortSignal.timeout(10_000);
+    try {
+      const result = await step.check(
+        {
+          get session() {
+            return opened.controller.get();
+          },
+          ports: opened.ports,
+          dispatch: opened.controller.dispatch,
+          secret: opened.secret,
+          say: () => undefined,
+        },
+        signal,
+      );
+      if (!result.ok) {
+        opened.controller.dispatch({type: 'step-invalidated', step: step.id, reason: result.detail});
+        notices.push(`${step.title}: ${result.detail}; it must run again.`);
+      }
+    } catch (err) {
+      notices.push(`${step.title}: could not re-check (${err instanceof Error ? err.message : String(err)}).`);
+    }
+  }
+  return notices;
+}
+
+export async function runSession(
+  ctx: CommandContext,
+  open: Omit<OpenOptions, 'home' | 'env' | 'command' | 'assumeYes'>,
+  extra: {autoplay?: boolean; beforeClose?: () => Promise<void> | void} = {},
+): Promise<number> {
+  const opened = await openSession({
+    ...open,
+    home: ctx.home,
+    env: ctx.io.env,
+    command: ['eksa-kong', ...process.argv.slice(2)].join(' '),
+    assumeYes: Boolean(ctx.opts.yes),
+  });
+  try {
+    const notices = [...opened.notices, ...(await recheckDoneSteps(opened))];
+    if (ctx.interactive) {
+      const {runInteractive} = await import('../interactive.js');
+      return await runInteractive({
+        controller: opened.controller,
+        ports: opened.ports,
+        secret: opened.secret,
+        monochrome: ctx.monochrome,
+        autoplay: extra.autoplay,
+        notices,
+      });
+    }
+    for (const n of notices) ctx.io.stderr.write(`${n}\n`);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort(new Error('interrupted'));
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, onSignal);
+    try {
+      return await runHeadless({
+        controller: opened.controller,
+        ports: opened.ports,
+        secret: opened.secret,
+        signal: abort.signal,
+        io: {out: line => ctx.io.stdout.write(line + '\n'), err: line => ctx.io.stderr.write(line + '\n')},
+      });
+    } finally {
+      for (const s of signals) process.off(s, onSignal);
+    }
+  } finally {
+    await extra.beforeClose?.();
+    opened.close();
+  }
+}

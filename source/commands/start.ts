@@ -1,0 +1,68 @@
+// `eksa-kong` (start: new session, resume a saved one, or the guided demo) and `eksa-kong resume [NAME]`.
+import type {Command} from 'commander';
+import {addGlobalOptions, UsageError} from '../cli-options.js';
+import {loadAnswersFile} from '../session/answers-file.js';
+import {sessionRows} from './sessions.js';
+import {runSession} from './run-session.js';
+import type {CommandContext, ContextFor} from './index.js';
+
+async function startFromAnswers(ctx: CommandContext, file: string): Promise<number> {
+  const answers = await loadAnswersFile(file);
+  if (!answers.session) {
+    throw new UsageError(`${file}: missing answer: session (the session's name, e.g. "session: lab1")`);
+  }
+  return runSession(ctx, {name: answers.session, create: ctx.opts.dryRun ? 'dry-run' : 'real', answers});
+}
+
+async function resume(ctx: CommandContext, name: string | undefined): Promise<number> {
+  let target = name;
+  if (!target) {
+    const {rows} = await sessionRows(ctx.home);
+    target = rows.find(r => r.status !== 'done')?.name;
+    if (!target) throw new UsageError(`no unfinished session to resume in ${ctx.home}; start one with "eksa-kong"`);
+  }
+  const answers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
+  return runSession(ctx, {name: target, answers});
+}
+
+export function registerStart(program: Command, context: ContextFor): void {
+  program.action(async (_options: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    if (ctx.opts.answers) {
+      ctx.setExit(await startFromAnswers(ctx, ctx.opts.answers));
+      return;
+    }
+    if (!ctx.interactive) {
+      throw new UsageError('nothing to do without a terminal: give --answers FILE, or "eksa-kong resume NAME"');
+    }
+    const {rows} = await sessionRows(ctx.home);
+    const {runLauncher} = await import('../interactive.js');
+    const choice = await runLauncher(rows, program.commands.some(c => c.name() === 'demo'), ctx.monochrome);
+    switch (choice.kind) {
+      case 'quit':
+        ctx.setExit(0);
+        return;
+      case 'new':
+        ctx.setExit(await runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'}));
+        return;
+      case 'resume':
+        ctx.setExit(await runSession(ctx, {name: choice.name}));
+        return;
+      case 'demo': {
+        const demo = program.commands.find(c => c.name() === 'demo');
+        await demo?.parseAsync([], {from: 'user'});
+        return;
+      }
+    }
+  });
+
+  addGlobalOptions(
+    program
+      .command('resume')
+      .description('resume a saved session at the step it stopped (default: the newest unfinished one)')
+      .argument('[name]', 'session name'),
+  ).action(async (name: string | undefined, _options: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    ctx.setExit(await resume(ctx, name));
+  });
+}

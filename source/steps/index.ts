@@ -1,0 +1,3 @@
+// Importing this module registers every step's logic with the registry.
+import './welcome.js';
+import './done.js';

@@ -1,0 +1,5 @@
+import {implementStep} from '../wizard/registry.js';
+
+implementStep('welcome', {
+  runHeadless: async () => ({summary: 'started'}),
+});
