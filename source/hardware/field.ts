@@ -30,7 +30,7 @@ export function checkField(column: Column, value: string, context: FieldContext 
       if (issue) issues.unshift(issue);
     }
   }
-  if (isUniqueColumn(column) && context.taken) {
+  if (isUniqueColumn(column)) {
     const key = uniqueKey(column, value, mode);
     const clash = (c: UniqueColumn) => {
       for (const other of context.taken?.[c] ?? []) if (uniqueKey(c, other, mode) === key) return true;

@@ -22,17 +22,21 @@ class Findings {
   }
 }
 
-function byLine(a: Finding, b: Finding): number {
-  return (a.line ?? 0) - (b.line ?? 0);
+/** File-level first, then by line, then in the order of the file's columns. */
+function findingOrder(columns: readonly string[]): (a: Finding, b: Finding) => number {
+  const position = new Map(columns.map((c, i) => [c, i] as const));
+  const at = (f: Finding) => (f.column === null ? -1 : (position.get(f.column) ?? columns.length));
+  return (a, b) => (a.line ?? 0) - (b.line ?? 0) || at(a) - at(b);
 }
 
 export function validateHardwareCsv(text: string, options: ValidateOptions = {}): ValidationResult {
   const mode = options.mode ?? 'strict';
   const out = new Findings();
   const rows: HardwareRow[] = [];
+  let names: string[] = [];
   const result = (): ValidationResult => {
-    out.errors.sort(byLine);
-    out.warnings.sort(byLine);
+    out.errors.sort(findingOrder(names));
+    out.warnings.sort(findingOrder(names));
     return {valid: out.errors.length === 0, machines: rows.length, errors: out.errors, warnings: out.warnings, rows};
   };
 
@@ -59,7 +63,7 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
   }
 
   // Header: names matched exactly; the last of duplicate names wins, as in EKS Anywhere.
-  const names = header.fields.slice();
+  names = header.fields.slice();
   if (text.startsWith(BOM) && names[0]?.startsWith(BOM)) {
     names[0] = names[0].slice(BOM.length);
     out.add(

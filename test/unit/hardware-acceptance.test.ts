@@ -50,9 +50,9 @@ test('V3: the base machine round-tripped through CSV is valid for EKS Anywhere; 
   const strict = validateHardwareCsv(text);
   assert.deepEqual(
     strict.errors.map(e => e.column),
-    ['nameservers', 'ip_address'],
+    ['ip_address', 'nameservers'],
   );
-  assert.match(strict.errors[1]!.message, /same subnet/);
+  assert.match(strict.errors[0]!.message, /same subnet/);
   // and through our writer
   assert.deepEqual(eksa(formatHardwareCsv(eksa(text).rows)).errors, []);
 });
