@@ -178,7 +178,10 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   const name = c.name ?? '';
 
   const kubernetesVersion = c.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  if (!isSupportedKubernetesVersion(kubernetesVersion)) {
+  if (!isSupportedKubernetesVersion(kubernetesVersion) && isSupportedKubernetesVersion(`${kubernetesVersion}0`)) {
+    // An unquoted 1.30 in YAML is the number 1.3.
+    errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} looks like ${kubernetesVersion}0 read as a number; quote it: "${kubernetesVersion}0"`});
+  } else if (!isSupportedKubernetesVersion(kubernetesVersion)) {
     errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} is not supported; choose one of ${KUBERNETES_VERSIONS.join(', ')}`});
   } else if (EXTENDED_SUPPORT_VERSIONS.includes(kubernetesVersion)) {
     warnings.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} is in extended support: eksctl needs a license (EKSA_LICENSE), or it fails with "licenseToken is required for extended kubernetes support"`});
