@@ -1,0 +1,300 @@
+// Installing the data plane on the new EKS Anywhere cluster: namespace, a byte-identical copy of the
+// control plane's cluster certificate secret, the license secret, the helm commands, and the watch of
+// the data plane pods until Ready (with log diagnoses when they are not).
+import {chmod, writeFile} from 'node:fs/promises';
+import yaml from 'js-yaml';
+import type {Clock} from '../ports.js';
+import type {CommandResult, CommandRunner, CommandSpec} from '../run/types.js';
+import {describeKubeError, type KubeApi, type KubePod, type KubeSecret} from './kube-api.js';
+import {diagnoseDpLog, type LogDiagnosis} from './dp-log-failures.js';
+import {SecretMaterial} from './secret-material.js';
+import {DP_VALUES_FILE} from './dp-values.js';
+
+export const HELM_REPO_NAME = 'kong';
+export const HELM_REPO_URL = 'https://charts.konghq.com';
+export const HELM_CHART = 'kong/kong';
+/** The chart version the DP values were written for (Kong/charts snapshot of the reference). */
+export const DEFAULT_CHART_VERSION = '3.4.1';
+export const MANAGED_BY_LABEL = {'app.kubernetes.io/managed-by': 'eksa-kong'};
+export const SECRET_MANIFESTS_FILE = 'kong-dp-secrets.yaml';
+
+export interface DeployStepResult {
+  status: 'created' | 'replaced' | 'unchanged' | 'exists' | 'failed';
+  title: string;
+  fix?: string;
+}
+
+export async function ensureNamespace(kube: KubeApi, name: string): Promise<DeployStepResult> {
+  try {
+    if (await kube.get('Namespace', '', name)) return {status: 'exists', title: `Namespace ${name} exists`};
+    await kube.create('Namespace', '', {metadata: {name, labels: {...MANAGED_BY_LABEL}}});
+    return {status: 'created', title: `Namespace ${name} created`};
+  } catch (error) {
+    return {status: 'failed', title: describeKubeError(error, 'create', `namespace ${name}`), fix: 'The kubeconfig of the new cluster must allow creating namespaces (cluster admin).'};
+  }
+}
+
+/**
+ * The Secret to create on the data plane cluster: same name, type and data bytes (base64 kept as read),
+ * without the server-set metadata (uid, resourceVersion, managedFields, owner, Helm ownership).
+ */
+export function dataPlaneSecretCopy(source: SecretMaterial | KubeSecret, namespace: string, name?: string): KubeSecret {
+  const secret = source instanceof SecretMaterial ? source.unwrap() : source;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name: name ?? secret.metadata.name, namespace, labels: {...MANAGED_BY_LABEL}},
+    type: secret.type ?? 'Opaque',
+    data: {...(secret.data ?? {})},
+  };
+}
+
+/** A license secret (key "license") from the license text the admin gave, for `enterprise.license_secret`. */
+export function licenseSecretFromText(name: string, namespace: string, licenseText: string): KubeSecret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name, namespace, labels: {...MANAGED_BY_LABEL}},
+    type: 'Opaque',
+    data: {license: Buffer.from(licenseText, 'utf8').toString('base64')},
+  };
+}
+
+/** A kubernetes.io/tls secret from PEM (a newly generated cluster certificate). */
+export function tlsSecretFromPem(name: string, namespace: string, certPem: string, keyPem: string): KubeSecret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {name, namespace, labels: {...MANAGED_BY_LABEL}},
+    type: 'kubernetes.io/tls',
+    data: {'tls.crt': Buffer.from(certPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64')},
+  };
+}
+
+const sameData = (a: Record<string, string> = {}, b: Record<string, string> = {}) => {
+  const keys = Object.keys(a).sort();
+  return keys.join('\0') === Object.keys(b).sort().join('\0') && keys.every(k => a[k] === b[k]);
+};
+
+/** Creates the secret, or replaces it when its bytes differ. Values are never part of the result. */
+export async function applySecret(kube: KubeApi, secret: KubeSecret): Promise<DeployStepResult> {
+  const namespace = secret.metadata.namespace ?? '';
+  const name = secret.metadata.name;
+  try {
+    const existing = await kube.get('Secret', namespace, name);
+    if (!existing) {
+      await kube.create('Secret', namespace, secret);
+      return {status: 'created', title: `Secret ${namespace}/${name} created`};
+    }
+    if (existing.type === secret.type && sameData(existing.data, secret.data)) return {status: 'unchanged', title: `Secret ${namespace}/${name} already holds the same data`};
+    if (existing.type !== secret.type) {
+      return {status: 'failed', title: `Secret ${namespace}/${name} exists with type ${existing.type}, not ${secret.type}`, fix: `Delete it (kubectl delete secret ${name} -n ${namespace}) and retry: the type of a secret cannot change.`};
+    }
+    await kube.replace('Secret', namespace, {...secret, metadata: {...secret.metadata, resourceVersion: existing.metadata.resourceVersion}});
+    return {status: 'replaced', title: `Secret ${namespace}/${name} replaced with the control plane's data`, fix: 'Restart data plane pods that were already running so they read it.'};
+  } catch (error) {
+    return {status: 'failed', title: describeKubeError(error, 'write', `secret ${namespace}/${name}`), fix: 'The kubeconfig of the new cluster must allow creating secrets in that namespace.'};
+  }
+}
+
+/** Multi-document YAML of the secrets for dry-run. Holds secret data: write it with writeSecretManifests only. */
+export function secretManifests(secrets: readonly KubeSecret[]): string {
+  return secrets.map(s => yaml.dump(s, {lineWidth: -1, noRefs: true})).join('---\n');
+}
+
+/** Writes the manifests readable by the owner only; the runbook references the file, never its content. */
+export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[]): Promise<void> {
+  await writeFile(path, secretManifests(secrets), {mode: 0o600});
+  await chmod(path, 0o600); // the file may have existed with wider permissions
+}
+
+export interface HelmPlan {
+  release: string;
+  namespace: string;
+  /** Path of the kubeconfig of the EKS Anywhere cluster. */
+  kubeconfig: string;
+  valuesFile?: string;
+  chartVersion?: string;
+  /** The wizard's own environment: only PATH, HOME and proxy settings are passed on. */
+  env: Readonly<Record<string, string | undefined>>;
+  step?: string;
+  cwd?: string;
+}
+
+const PASSED_ENV = ['PATH', 'HOME', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'HELM_CACHE_HOME', 'HELM_CONFIG_HOME', 'HELM_DATA_HOME'];
+
+export function helmEnv(env: Readonly<Record<string, string | undefined>>, kubeconfig: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = env[name];
+    if (value) out[name] = value;
+  }
+  out.KUBECONFIG = kubeconfig;
+  return out;
+}
+
+/** kubectl apply of the dry-run secret manifests, for the runbook. */
+export function applySecretManifestsCommand(plan: HelmPlan, manifestsFile = SECRET_MANIFESTS_FILE): CommandSpec {
+  return {
+    command: 'kubectl',
+    args: ['apply', '-f', manifestsFile],
+    step: plan.step ?? 'data-plane',
+    cwd: plan.cwd,
+    env: helmEnv(plan.env, plan.kubeconfig),
+    title: 'Create the namespace secrets (cluster certificate, license) on the new cluster',
+  };
+}
+
+export function helmCommands(plan: HelmPlan): CommandSpec[] {
+  const step = plan.step ?? 'data-plane';
+  const env = helmEnv(plan.env, plan.kubeconfig);
+  const base = {step, env, cwd: plan.cwd};
+  return [
+    {...base, command: 'helm', args: ['repo', 'add', HELM_REPO_NAME, HELM_REPO_URL, '--force-update'], title: 'Add the Kong Helm repository', timeoutMs: 120_000},
+    {...base, command: 'helm', args: ['repo', 'update', HELM_REPO_NAME], title: 'Update the Kong Helm repository', timeoutMs: 120_000},
+    {
+      ...base,
+      command: 'helm',
+      args: ['upgrade', '--install', plan.release, HELM_CHART, '-n', plan.namespace, '-f', plan.valuesFile ?? DP_VALUES_FILE, '--version', plan.chartVersion ?? DEFAULT_CHART_VERSION],
+      title: 'Install the Kong data plane',
+      timeoutMs: 600_000,
+    },
+  ];
+}
+
+/** Runs the helm commands one after the other; stops at the first failure. */
+export async function runHelm(runner: CommandRunner, specs: readonly CommandSpec[], signal?: AbortSignal): Promise<{ok: boolean; results: CommandResult[]}> {
+  const results: CommandResult[] = [];
+  for (const spec of specs) {
+    const result = await runner.start(spec, signal).done;
+    results.push(result);
+    if (!result.ok) return {ok: false, results};
+  }
+  return {ok: true, results};
+}
+
+export interface DpPodState {
+  name: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  /** e.g. CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError. */
+  reason?: string;
+  message?: string;
+  nodeName?: string;
+  hostIP?: string;
+}
+
+export function dpPodSelector(release: string): string {
+  return `app.kubernetes.io/instance=${release},app.kubernetes.io/component=app`;
+}
+
+export function podState(pod: KubePod): DpPodState {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const proxy = statuses.find(s => s.name === 'proxy') ?? statuses[0];
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
+  const waiting = proxy?.state?.waiting;
+  const terminated = proxy?.state?.terminated;
+  return {
+    name: pod.metadata.name,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready,
+    restarts: proxy?.restartCount ?? 0,
+    reason: waiting?.reason ?? terminated?.reason,
+    message: (waiting?.message ?? terminated?.message)?.slice(0, 300),
+    nodeName: pod.spec?.nodeName,
+    hostIP: pod.status?.hostIP,
+  };
+}
+
+const POD_REASON_FIXES: Record<string, string> = {
+  ImagePullBackOff: 'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
+  ErrImagePull: 'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
+  CreateContainerConfigError: 'A referenced secret or key is missing (cluster certificate or license secret) in the data plane namespace.',
+};
+
+// Log failures that retrying does not cure; DNS, timeouts and refusals may clear (new NLB, CP restart).
+const PERMANENT_FAILURES = new Set(['self-signed', 'host-mismatch', 'digest-mismatch', 'version', 'plugin-missing', 'cert-missing', 'database']);
+
+export interface PodWatchResult {
+  status: 'ready' | 'failing' | 'timeout' | 'cancelled';
+  pods: DpPodState[];
+  diagnoses: Array<LogDiagnosis & {line: string; pod: string}>;
+  title: string;
+  fix?: string;
+}
+
+export interface PodWatchOptions {
+  namespace: string;
+  release: string;
+  clock: Clock;
+  /** Number of pods expected Ready (replicaCount). */
+  replicas?: number;
+  intervalMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onUpdate?: (pods: DpPodState[], diagnoses: PodWatchResult['diagnoses']) => void;
+}
+
+async function podDiagnoses(kube: KubeApi, namespace: string, pods: DpPodState[]): Promise<PodWatchResult['diagnoses']> {
+  const out: PodWatchResult['diagnoses'] = [];
+  for (const pod of pods.filter(p => !p.ready)) {
+    try {
+      const log = await kube.podLog(namespace, pod.name, {container: 'proxy', tailLines: 200, previous: pod.restarts > 0 && pod.reason === 'CrashLoopBackOff'});
+      for (const d of diagnoseDpLog(log)) out.push({...d, pod: pod.name});
+    } catch {
+      // No log yet (container creating); the pod state says why.
+    }
+  }
+  return out;
+}
+
+/** Polls the release's pods until all expected are Ready, a known failure shows, or the time runs out. */
+export async function watchDpPods(kube: KubeApi, options: PodWatchOptions): Promise<PodWatchResult> {
+  const {clock, namespace} = options;
+  const interval = options.intervalMs ?? 3000;
+  const deadline = clock.now() + (options.timeoutMs ?? 600_000);
+  const want = options.replicas ?? 1;
+  let pods: DpPodState[] = [];
+  let diagnoses: PodWatchResult['diagnoses'] = [];
+  for (;;) {
+    if (options.signal?.aborted) return {status: 'cancelled', pods, diagnoses, title: 'Stopped watching the data plane pods'};
+    try {
+      pods = (await kube.list('Pod', namespace, {labelSelector: dpPodSelector(options.release)})).map(podState);
+    } catch (error) {
+      return {status: 'failing', pods, diagnoses, title: describeKubeError(error, 'list', `pods in ${namespace}`), fix: 'Check the kubeconfig of the new cluster.'};
+    }
+    const ready = pods.filter(p => p.ready);
+    diagnoses = await podDiagnoses(kube, namespace, pods);
+    options.onUpdate?.(pods, diagnoses);
+    if (ready.length >= want && ready.length === pods.length) {
+      return {status: 'ready', pods, diagnoses, title: `${ready.length} data plane pod${ready.length === 1 ? '' : 's'} Ready (configuration received)`};
+    }
+    const stuck = pods.find(p => p.reason && POD_REASON_FIXES[p.reason]);
+    const first = diagnoses.find(d => PERMANENT_FAILURES.has(d.id));
+    if (stuck || first) {
+      return {
+        status: 'failing',
+        pods,
+        diagnoses,
+        title: first ? `${first.pod}: ${first.title}` : `${stuck!.name}: ${stuck!.reason}`,
+        fix: first?.fix ?? POD_REASON_FIXES[stuck!.reason!],
+      };
+    }
+    if (clock.now() >= deadline) {
+      const first = diagnoses[0];
+      return {
+        status: 'timeout',
+        pods,
+        diagnoses,
+        title: `Data plane pods not Ready in time (${ready.length}/${Math.max(want, pods.length)} Ready)`,
+        fix: first?.fix ?? `Look at kubectl -n ${namespace} describe pods -l ${dpPodSelector(options.release)} and their logs.`,
+      };
+    }
+    try {
+      await clock.sleep(interval, options.signal);
+    } catch {
+      return {status: 'cancelled', pods, diagnoses, title: 'Stopped watching the data plane pods'};
+    }
+  }
+}

@@ -1,0 +1,298 @@
+// Proof that the data plane is connected (control plane's view) and carries traffic (the article's
+// httpbin Service + Route called through the DP proxy).
+import {request as httpRequest} from 'node:http';
+import {request as httpsRequest} from 'node:https';
+import type {Clock} from '../ports.js';
+import type {AdminClient} from './admin-api.js';
+import {AdminApiError} from './admin-api.js';
+import {dpImageFor} from './version.js';
+
+/** A DP pings every 30 s; a row not seen for 90 s (three pings) is stale. */
+export const FRESH_SECONDS = 90;
+
+export interface DataPlaneRow {
+  id: string;
+  hostname: string;
+  ip?: string;
+  version?: string;
+  sync_status?: string;
+  config_hash?: string;
+  /** Unix seconds. */
+  last_seen?: number;
+}
+
+export interface DataPlaneRows {
+  source: 'data-planes' | 'status';
+  rows: DataPlaneRow[];
+}
+
+/** GET /clustering/data-planes, or the deprecated /clustering/status when the former answers 404. */
+export async function fetchDataPlaneRows(admin: AdminClient, options: {signal?: AbortSignal} = {}): Promise<DataPlaneRows> {
+  const res = await admin.request<{data?: DataPlaneRow[]}>('GET', '/clustering/data-planes', undefined, options);
+  if (res.status === 200) return {source: 'data-planes', rows: Array.isArray(res.body?.data) ? res.body.data : []};
+  if (res.status !== 404) throw new AdminApiError(`GET /clustering/data-planes: HTTP ${res.status}${res.status === 400 ? ' (is this the control plane?)' : ''}`, res.status);
+  const fallback = await admin.request<Record<string, Omit<DataPlaneRow, 'id'>>>('GET', '/clustering/status', undefined, options);
+  if (fallback.status !== 200 || typeof fallback.body !== 'object' || fallback.body === null) {
+    throw new AdminApiError(`GET /clustering/status: HTTP ${fallback.status}`, fallback.status);
+  }
+  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id}))};
+}
+
+export type DpConnection = 'connected' | 'stale' | 'missing' | 'out-of-sync';
+
+export interface DpPodVerdict {
+  pod: string;
+  status: DpConnection;
+  row?: DataPlaneRow;
+  /** Seconds since last_seen. */
+  ageSeconds?: number;
+  title: string;
+  fix?: string;
+}
+
+export interface DataPlaneVerification {
+  ok: boolean;
+  source: DataPlaneRows['source'];
+  pods: DpPodVerdict[];
+  /** Rows of other hostnames or older instances, ignored (stale rows live 14 days). */
+  ignoredRows: number;
+  versionNote?: string;
+}
+
+const SYNC_FIXES: Record<string, string> = {
+  kong_version_incompatible: 'The data plane version is newer (minor/major) than the control plane: pin the image tag to the control plane version.',
+  plugin_set_incompatible: 'A plugin configured on the control plane is missing from the data plane image: use an image with the same plugins.',
+  plugin_version_incompatible: 'A configured plugin differs in version between control plane and data plane: align the versions.',
+  filter_set_incompatible: 'A filter configured on the control plane is missing on the data plane.',
+};
+
+/** Judges the rows for the data-plane pods (hostnames = pod names). */
+export function judgeDataPlaneRows(rows: DataPlaneRows, podNames: readonly string[], nowMs: number, expectedVersion?: string): DataPlaneVerification {
+  const nowSec = Math.floor(nowMs / 1000);
+  const used = new Set<string>();
+  const pods = podNames.map((pod): DpPodVerdict => {
+    const mine = rows.rows.filter(r => r.hostname === pod).sort((a, b) => (b.last_seen ?? 0) - (a.last_seen ?? 0));
+    const row = mine[0];
+    if (!row) {
+      return {pod, status: 'missing', title: `${pod}: not known to the control plane yet`, fix: 'Wait for the pod to connect; if it does not, read its log (connection to control plane … broken).'};
+    }
+    used.add(row.id);
+    const ageSeconds = row.last_seen === undefined ? undefined : Math.max(0, nowSec - row.last_seen);
+    if (ageSeconds === undefined || ageSeconds >= FRESH_SECONDS) {
+      return {pod, status: 'stale', row, ageSeconds, title: `${pod}: last seen ${ageSeconds ?? '?'} s ago`, fix: 'The data plane stopped pinging: read its log for "[clustering]" errors.'};
+    }
+    if (row.sync_status !== undefined && row.sync_status !== 'normal') {
+      return {pod, status: 'out-of-sync', row, ageSeconds, title: `${pod}: sync_status ${row.sync_status}`, fix: SYNC_FIXES[row.sync_status] ?? 'Read the control plane log for the reason.'};
+    }
+    const version = row.version ? `, ${row.version}` : '';
+    return {pod, status: 'connected', row, ageSeconds, title: `${pod}: connected${row.sync_status ? ` (${row.sync_status})` : ''}${version}, last seen ${ageSeconds} s ago`};
+  });
+  let versionNote: string | undefined;
+  if (expectedVersion) {
+    // Compare the dotted numbers only: EE builds print suffixes differently.
+    const other = pods.find(p => p.row?.version && dpImageFor(p.row.version).tag !== dpImageFor(expectedVersion).tag);
+    if (other?.row?.version) versionNote = `${other.pod} reports version ${other.row.version}, expected ${expectedVersion}.`;
+  }
+  return {ok: pods.length > 0 && pods.every(p => p.status === 'connected'), source: rows.source, pods, ignoredRows: rows.rows.filter(r => !used.has(r.id)).length, versionNote};
+}
+
+export async function verifyDataPlanes(
+  admin: AdminClient,
+  options: {podNames: readonly string[]; nowMs: number; expectedVersion?: string; signal?: AbortSignal},
+): Promise<DataPlaneVerification> {
+  return judgeDataPlaneRows(await fetchDataPlaneRows(admin, {signal: options.signal}), options.podNames, options.nowMs, options.expectedVersion);
+}
+
+// ---- The smoke test of the article: httpbin Service + /httpbin Route, called through the DP proxy.
+
+export const DEFAULT_HTTPBIN_URL = 'https://httpbin.konghq.com';
+export const SMOKE_SERVICE = 'httpbin';
+export const SMOKE_ROUTE = 'httpbin';
+export const SMOKE_PATH = '/httpbin';
+
+export interface SmokeStep {
+  id: 'service' | 'route' | 'propagation' | 'proxy';
+  status: 'ok' | 'warn' | 'fail';
+  title: string;
+  detail?: string;
+  fix?: string;
+}
+
+export interface SmokeOptions {
+  admin: AdminClient;
+  clock: Clock;
+  /** e.g. http://10.20.0.12:32080 (a node IP and the proxy nodePort). */
+  proxyUrl: string;
+  routerFlavor?: string;
+  serviceUrl?: string;
+  podNames?: readonly string[];
+  /** Propagation polls of the DP config hash (default 6) and proxy attempts (default 12). */
+  propagationAttempts?: number;
+  proxyAttempts?: number;
+  intervalMs?: number;
+  requestTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called after each step for live display. */
+  onStep?: (step: SmokeStep) => void;
+}
+
+export interface SmokeResult {
+  ok: boolean;
+  steps: SmokeStep[];
+}
+
+/** The Route body for the CP's router flavor: expressions reject `paths`. */
+export function smokeRouteBody(routerFlavor: string | undefined): Record<string, unknown> {
+  const common = {name: SMOKE_ROUTE, protocols: ['http', 'https'], strip_path: true};
+  if (routerFlavor === 'expressions') return {...common, expression: `http.path ^= "${SMOKE_PATH}"`};
+  return {...common, paths: [SMOKE_PATH]};
+}
+
+function messageOf(body: unknown): string {
+  if (body && typeof body === 'object' && typeof (body as {message?: unknown}).message === 'string') return (body as {message: string}).message;
+  return '';
+}
+
+export interface ProxyAnswer {
+  status: number;
+  body: string;
+}
+
+/** A GET with a timeout; used for the proxy call (not the Admin API). */
+export function httpGet(url: string, options: {timeoutMs?: number; signal?: AbortSignal} = {}): Promise<ProxyAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, {method: 'GET', signal: options.signal, headers: {accept: 'application/json'}}, res => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= 1024 * 1024) chunks.push(chunk);
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')});
+      });
+      res.on('error', error => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs ?? 5000} ms`), {code: 'ETIMEDOUT'})), options.timeoutMs ?? 5000);
+    req.on('error', error => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end();
+  });
+}
+
+async function dpHashes(admin: AdminClient, podNames: readonly string[], signal?: AbortSignal): Promise<Map<string, string | undefined> | null> {
+  try {
+    const rows = await fetchDataPlaneRows(admin, {signal});
+    const map = new Map<string, string | undefined>();
+    for (const pod of podNames) {
+      const row = rows.rows.filter(r => r.hostname === pod).sort((a, b) => (b.last_seen ?? 0) - (a.last_seen ?? 0))[0];
+      if (row) map.set(pod, row.config_hash);
+    }
+    return map.size > 0 ? map : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Upserts the Service and Route with PUT (safe to rerun), waits for the DP config hash to change when
+ * the upsert changed anything, then calls `<proxy>/httpbin/anything` until 200 within a bounded number
+ * of attempts. 404 "no Route matched" means the config has not arrived yet.
+ */
+export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> {
+  const {admin, clock, signal} = options;
+  const interval = options.intervalMs ?? 5000;
+  const steps: SmokeStep[] = [];
+  const push = (step: SmokeStep) => {
+    steps.push(step);
+    options.onStep?.(step);
+    return step;
+  };
+  const podNames = options.podNames ?? [];
+  const serviceUrl = options.serviceUrl ?? DEFAULT_HTTPBIN_URL;
+  const routeBody = smokeRouteBody(options.routerFlavor);
+
+  // What is there now: an unchanged rerun has no new config to wait for.
+  const before = await dpHashes(admin, podNames, signal);
+  const [oldService, oldRoute] = await Promise.all([
+    admin.request('GET', `/services/${SMOKE_SERVICE}`, undefined, {signal}),
+    admin.request('GET', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, undefined, {signal}),
+  ]);
+
+  const service = await admin.request('PUT', `/services/${SMOKE_SERVICE}`, {name: SMOKE_SERVICE, url: serviceUrl}, {signal});
+  if (service.status !== 200 && service.status !== 201) {
+    push({id: 'service', status: 'fail', title: `PUT /services/${SMOKE_SERVICE} answered ${service.status}`, detail: messageOf(service.body), fix: service.status === 401 || service.status === 403 ? 'The admin token lacks rights on the default workspace.' : 'Check the message above.'});
+    return {ok: false, steps};
+  }
+  push({id: 'service', status: 'ok', title: `Service ${SMOKE_SERVICE} → ${serviceUrl}`});
+
+  const route = await admin.request('PUT', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, routeBody, {signal});
+  if (route.status !== 200 && route.status !== 201) {
+    push({
+      id: 'route',
+      status: 'fail',
+      title: `PUT route ${SMOKE_ROUTE} answered ${route.status}`,
+      detail: messageOf(route.body),
+      fix: route.status === 400 && options.routerFlavor !== 'expressions' ? 'If the control plane runs router_flavor=expressions, read it from GET / and retry.' : 'Check the message above.',
+    });
+    return {ok: false, steps};
+  }
+  push({id: 'route', status: 'ok', title: `Route ${SMOKE_ROUTE}: ${routeBody.expression ? String(routeBody.expression) : SMOKE_PATH}`});
+
+  const sameEntity = (old: {status: number; body: unknown}, now: {body: unknown}) => old.status === 200 && JSON.stringify(old.body) === JSON.stringify(now.body);
+  const unchanged = sameEntity(oldService, service) && sameEntity(oldRoute, route);
+  if (!before) {
+    push({id: 'propagation', status: 'warn', title: 'Data plane config hash not visible; relying on proxy retries'});
+  } else if (unchanged) {
+    push({id: 'propagation', status: 'ok', title: 'Service and Route were already in place; nothing new to propagate'});
+  } else {
+    let propagated = false;
+    for (let attempt = 1; attempt <= (options.propagationAttempts ?? 6) && !propagated; attempt++) {
+      const now = await dpHashes(admin, podNames, signal);
+      propagated = now !== null && [...before.entries()].every(([pod, hash]) => now.get(pod) !== undefined && now.get(pod) !== hash);
+      if (!propagated) await clock.sleep(interval, signal);
+    }
+    push(
+      propagated
+        ? {id: 'propagation', status: 'ok', title: 'The data planes received the new configuration (config_hash changed)'}
+        : {id: 'propagation', status: 'warn', title: 'The data plane config hash has not changed yet', fix: 'Propagation follows db_update_frequency (5 s by default); the proxy check below retries.'},
+    );
+  }
+
+  const url = `${options.proxyUrl.replace(/\/+$/, '')}${SMOKE_PATH}/anything`;
+  const attempts = options.proxyAttempts ?? 12;
+  let last = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const answer = await httpGet(url, {timeoutMs: options.requestTimeoutMs ?? 5000, signal});
+      if (answer.status === 200) {
+        push({id: 'proxy', status: 'ok', title: `GET ${url} → 200 (attempt ${attempt})`});
+        return {ok: true, steps};
+      }
+      last = answer.status === 404 && answer.body.includes('no Route matched') ? '404 no Route matched: the route has not reached the data plane yet' : `HTTP ${answer.status}`;
+    } catch (error) {
+      last = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      if (signal?.aborted) break;
+    }
+    if (attempt < attempts) await clock.sleep(interval, signal);
+  }
+  push({
+    id: 'proxy',
+    status: 'fail',
+    title: `GET ${url} did not answer 200 after ${attempts} attempts (last: ${last})`,
+    fix: last.startsWith('404 no Route')
+      ? 'The data plane has not received the config: check its /clustering/data-planes row and its log.'
+      : last.startsWith('HTTP 5')
+        ? `Kong could not reach ${serviceUrl} from the cluster (no egress?): point the Service at an in-cluster httpbin.`
+        : 'Check the node IP, the proxy nodePort and that the DP pods are Ready.',
+  });
+  return {ok: false, steps};
+}
