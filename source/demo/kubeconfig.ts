@@ -1,0 +1,35 @@
+// Kubeconfig files for the demo world's fake clusters (and for tests). Written 0600 like the ones
+// eksctl writes, because a kubeconfig may hold a token.
+import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
+import {dirname} from 'node:path';
+import yaml from 'js-yaml';
+
+export interface KubeconfigSpec {
+  server: string;
+  context: string;
+  user: string;
+  token?: string;
+  /** Cluster entry name; defaults to the context name. */
+  cluster?: string;
+  namespace?: string;
+}
+
+export function kubeconfigYaml(spec: KubeconfigSpec): string {
+  const cluster = spec.cluster ?? spec.context;
+  return yaml.dump({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{name: cluster, cluster: {server: spec.server}}],
+    users: [{name: spec.user, user: spec.token ? {token: spec.token} : {}}],
+    contexts: [{name: spec.context, context: {cluster, user: spec.user, ...(spec.namespace ? {namespace: spec.namespace} : {})}}],
+    'current-context': spec.context,
+    preferences: {},
+  });
+}
+
+export function writeKubeconfig(path: string, spec: KubeconfigSpec): string {
+  mkdirSync(dirname(path), {recursive: true, mode: 0o700});
+  writeFileSync(path, kubeconfigYaml(spec), {mode: 0o600});
+  chmodSync(path, 0o600);
+  return path;
+}
