@@ -1,0 +1,389 @@
+// The body of the demo's stand-in `eksctl`, `helm` and `docker` commands. installStandins() writes
+// this function's source (Function.prototype.toString) into a CommonJS file next to tiny shims, so
+// it must be self-contained: no imports, no references to anything outside its own body. Node
+// modules come in through `d`; fetch and timers are globals. Demo sessions only.
+
+export interface StandinDeps {
+  fs: typeof import('node:fs');
+  path: typeof import('node:path');
+  /** The folder holding the shims and demo.json. */
+  binDir: string;
+  stdout: {write(s: string): unknown};
+  stderr: {write(s: string): unknown};
+  cwd: string;
+}
+
+export async function standinMain(tool: string, argv: string[], env: Record<string, string | undefined>, d: StandinDeps): Promise<number> {
+  const {fs, path} = d;
+  let config: {transcriptsDir?: string; stateUrl?: string; speed?: number} = {};
+  try {
+    config = JSON.parse(fs.readFileSync(path.join(d.binDir, 'demo.json'), 'utf8'));
+  } catch {
+    // No config file: everything comes from the environment.
+  }
+  const transcriptsDir = env['EKSA_KONG_DEMO_TRANSCRIPTS'] ?? config.transcriptsDir ?? '';
+  const stateUrl = env['EKSA_KONG_DEMO_STATE_URL'] ?? config.stateUrl ?? '';
+  const stateDir = env['EKSA_KONG_DEMO_DIR'] ?? d.binDir;
+  const speed = Number(env['EKSA_KONG_DEMO_SPEED'] ?? config.speed ?? 1) || 1;
+  const variant = env['EKSA_KONG_DEMO_VARIANT'] ?? '';
+
+  const out = (s: string) => d.stdout.write(s);
+  const err = (s: string) => d.stderr.write(s);
+  const unsupported = () => {
+    err('demo stand-in: unsupported arguments\n');
+    return 2;
+  };
+  const sleep = (ms: number) => new Promise(r => setTimeout(r, Math.max(0, ms)));
+  const call = async (route: string, body?: unknown): Promise<Record<string, unknown> | undefined> => {
+    if (!stateUrl) return undefined;
+    try {
+      const r = await fetch(`${stateUrl}/__demo${route}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {'content-type': 'application/json'},
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
+      return (await r.json()) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+
+  // --- argv helpers ---------------------------------------------------------------------------
+  const flag = (names: string[]): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      for (const n of names) {
+        if (a === n) return argv[i + 1];
+        if (a.startsWith(n + '=')) return a.slice(n.length + 1);
+      }
+    }
+    return undefined;
+  };
+  const flags = (names: string[]): string[] => {
+    const vals: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      for (const n of names) {
+        if (argv[i] === n && argv[i + 1] !== undefined) vals.push(argv[i + 1]!);
+        else if (argv[i]!.startsWith(n + '=')) vals.push(argv[i]!.slice(n.length + 1));
+      }
+    }
+    return vals;
+  };
+  const has = (name: string) => argv.includes(name);
+  // Positional words, skipping flags and the values of flags that take one.
+  const positionals = (valued: string[]): string[] => {
+    const p: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a.startsWith('-')) {
+        if (!a.includes('=') && valued.includes(a)) i++;
+        continue;
+      }
+      p.push(a);
+    }
+    return p;
+  };
+
+  // --- transcripts ----------------------------------------------------------------------------
+  type Line = {t: number; stream: 'out' | 'err'; text: string};
+  const load = (base: string, vars: Record<string, string | string[]>): {lines: Line[]; exit: number} | undefined => {
+    const candidates = variant ? [`${base}-${variant}.txt`, `${base}.txt`] : [`${base}.txt`];
+    const file = candidates.map(c => path.join(transcriptsDir, c)).find(f => fs.existsSync(f));
+    if (!file) return undefined;
+    const lines: Line[] = [];
+    let exit = 0;
+    const fill = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
+      const v = vars[k];
+      return v === undefined ? m : Array.isArray(v) ? v.join(' ') : v;
+    });
+    for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
+      const line = raw.replace(/\r$/, '');
+      const ex = /^#exit\s+(-?\d+)/.exec(line);
+      if (ex) {
+        exit = Number(ex[1]);
+        continue;
+      }
+      if (line === '' || line.startsWith('#')) continue;
+      const parts = line.split('\t');
+      const t = Number(parts[0]);
+      if (!Number.isFinite(t)) continue;
+      const three = parts.length >= 3 && (parts[1] === 'out' || parts[1] === 'err');
+      const stream = three ? (parts[1] as 'out' | 'err') : 'out';
+      const text = (three ? parts.slice(2) : parts.slice(1)).join('\t');
+      // A line naming a list variable is repeated once per element.
+      const listVar = Object.keys(vars).find(k => Array.isArray(vars[k]) && text.includes(`{{${k}}}`));
+      if (listVar) {
+        for (const v of vars[listVar] as string[]) lines.push({t, stream, text: fill(text.split(`{{${listVar}}}`).join(v))});
+      } else lines.push({t, stream, text: fill(text)});
+    }
+    return {lines, exit};
+  };
+  const replay = async (tr: {lines: Line[]; exit: number}, onLine?: (l: Line) => Promise<void> | void): Promise<number> => {
+    const start = Date.now();
+    for (const l of tr.lines) {
+      await sleep(start + (l.t * 1000) / speed - Date.now());
+      (l.stream === 'err' ? err : out)(l.text + '\n');
+      if (onLine) await onLine(l);
+    }
+    return tr.exit;
+  };
+  const play = async (base: string, vars: Record<string, string | string[]> = {}): Promise<number> => {
+    const tr = load(base, vars);
+    if (!tr) {
+      err(`demo stand-in: no transcript ${base}.txt\n`);
+      return 2;
+    }
+    return replay(tr);
+  };
+  const kubeconfigYaml = (server: string, clusterName: string, user: string, context: string) =>
+    ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', `    server: ${server}`, `  name: ${clusterName}`,
+      'contexts:', '- context:', `    cluster: ${clusterName}`, `    user: ${user}`, `  name: ${context}`,
+      `current-context: ${context}`, 'preferences: {}', 'users:', `- name: ${user}`, '  user: {}', ''].join('\n');
+  const writePrivate = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(file), {recursive: true});
+    fs.writeFileSync(file, text, {mode: 0o600});
+  };
+  const kubeServer = (): string | undefined => {
+    const file = flag(['--kubeconfig']) ?? (env['KUBECONFIG'] ?? '').split(':')[0];
+    if (!file) return undefined;
+    try {
+      return /^\s*server:\s*(\S+)/m.exec(fs.readFileSync(path.resolve(d.cwd, file), 'utf8'))?.[1];
+    } catch {
+      return undefined;
+    }
+  };
+
+  // --- eksctl -----------------------------------------------------------------------------------
+  const eksctl = async (): Promise<number> => {
+    if (argv[0] === 'version' && argv.length === 1) return play('eksctl-version');
+    if (argv[0] !== 'anywhere') return unsupported();
+    if (argv[1] === 'version' && argv.length === 2) return play('eksctl-version-anywhere');
+    if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
+    const known = ['-f', '--filename', '-z', '--hardware-csv', '--tinkerbell-bootstrap-ip', '-v', '--verbosity', '--kubeconfig',
+      '--install-packages', '--bundles-override', '--control-plane-wait-timeout', '--external-etcd-wait-timeout', '--per-machine-wait-timeout'];
+    const bare = ['--skip-ip-check', '--no-timeouts'];
+    for (let i = 3; i < argv.length; i++) {
+      const a = argv[i]!;
+      const n = a.split('=')[0]!;
+      if (known.includes(n)) {
+        if (!a.includes('=')) i++;
+      } else if (!bare.includes(a)) return unsupported();
+    }
+    const spec = flag(['-f', '--filename']);
+    if (!spec) {
+      err('Error: required flag(s) "filename" not set\n');
+      return 255;
+    }
+    const specPath = path.resolve(d.cwd, spec);
+    if (!fs.existsSync(specPath)) {
+      err(`Error: the cluster config file ${spec} does not exist\n`);
+      return 255;
+    }
+    const csv = flag(['-z', '--hardware-csv']);
+    if (!csv && !flag(['--kubeconfig'])) {
+      err('Error: required flag "hardware-csv" not set\n');
+      return 255;
+    }
+    if (csv && !fs.existsSync(path.resolve(d.cwd, csv))) {
+      err(`Error: hardware config file ${csv} does not exist\n`);
+      return 255;
+    }
+    const specText = fs.readFileSync(specPath, 'utf8');
+    const clusterDoc = specText.split(/^---\s*$/m).find(doc => /^kind:\s*Cluster\s*$/m.test(doc)) ?? '';
+    const name = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([\w.-]+)/m.exec(clusterDoc)?.[1];
+    if (!name) {
+      err(`Error: the cluster config file provided is invalid: unable to find the Cluster object in ${spec}\n`);
+      return 255;
+    }
+    const dir = path.join(d.cwd, name);
+    const kubeconfigFile = path.join(dir, `${name}-eks-a-cluster.kubeconfig`);
+    if (fs.existsSync(kubeconfigFile) && fs.statSync(kubeconfigFile).size > 0) {
+      err(`Error: old cluster config file exists under ${name}, please use a different clusterName to proceed\n`);
+      return 255;
+    }
+    const tr = load('eksctl-create-cluster', {name, clusterName: name, bootstrapIp: flag(['--tinkerbell-bootstrap-ip']) ?? ''});
+    if (!tr) {
+      err('demo stand-in: no transcript eksctl-create-cluster.txt\n');
+      return 2;
+    }
+    const info = await call('/event', {
+      tool: 'eksctl', event: 'start', clusterName: name, clusterSpec: specText,
+      hardwareCsv: csv ? fs.readFileSync(path.resolve(d.cwd, csv), 'utf8') : '',
+      timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
+    });
+    if (info?.['error']) {
+      err(`Error: ${String(info['error'])}\n`);
+      return 255;
+    }
+    const urls = (info?.['clusters'] ?? {}) as {bootstrap?: string; workload?: string};
+    const generated = path.join(dir, 'generated');
+    fs.mkdirSync(generated, {recursive: true});
+    let wroteKubeconfig = false;
+    const writeWorkloadKubeconfig = () => {
+      if (wroteKubeconfig) return;
+      wroteKubeconfig = true;
+      writePrivate(kubeconfigFile, kubeconfigYaml(urls.workload ?? 'https://127.0.0.1:6443', name, `${name}-admin`, `${name}-admin@${name}`));
+    };
+    const code = await replay(tr, async l => {
+      await call('/event', {tool: 'eksctl', event: 'line', clusterName: name, text: l.text});
+      if (/Creating new bootstrap cluster/.test(l.text)) {
+        const kind = `${name}-eks-a-cluster`;
+        writePrivate(path.join(generated, `${name}.kind.kubeconfig`), kubeconfigYaml(urls.bootstrap ?? 'https://127.0.0.1:6443', `kind-${kind}`, `kind-${kind}`, `kind-${kind}`));
+      }
+      // eksctl writes the kubeconfig once the new cluster is up, before it moves management to it.
+      if (/Creating EKS-A namespace|Writing cluster config file/.test(l.text)) writeWorkloadKubeconfig();
+      if (/Writing cluster config file/.test(l.text)) writePrivate(path.join(dir, `${name}-eks-a-cluster.yaml`), specText);
+    });
+    if (code === 0) {
+      writeWorkloadKubeconfig();
+      fs.rmSync(generated, {recursive: true, force: true});
+    }
+    await call('/event', {tool: 'eksctl', event: 'exit', clusterName: name, code});
+    return code;
+  };
+
+  // --- helm -------------------------------------------------------------------------------------
+  const reposFile = path.join(stateDir, 'helm-repositories.json');
+  const readRepos = (): Array<{name: string; url: string}> => {
+    try {
+      return JSON.parse(fs.readFileSync(reposFile, 'utf8'));
+    } catch {
+      return [];
+    }
+  };
+  const helmValued = ['-n', '--namespace', '-f', '--values', '--set', '--set-string', '--version', '--timeout', '--kubeconfig', '--kube-context', '-o', '--output', '--template'];
+  const helm = async (): Promise<number> => {
+    const pos = positionals(helmValued);
+    if (pos[0] === 'version' && pos.length === 1) {
+      return play(has('--short') ? 'helm-version-short' : 'helm-version');
+    }
+    if (pos[0] === 'repo' && pos[1] === 'add' && pos.length === 4) {
+      const repos = readRepos();
+      const found = repos.find(r => r.name === pos[2]);
+      if (found && found.url !== pos[3] && !has('--force-update')) {
+        err(`Error: repository name (${pos[2]}) already exists, please specify a different name\n`);
+        return 1;
+      }
+      if (!found) {
+        repos.push({name: pos[2]!, url: pos[3]!});
+        fs.mkdirSync(stateDir, {recursive: true});
+        fs.writeFileSync(reposFile, JSON.stringify(repos));
+      }
+      return play(found ? 'helm-repo-add-exists' : 'helm-repo-add', {repoName: pos[2]!, repoUrl: pos[3]!});
+    }
+    if (pos[0] === 'repo' && pos[1] === 'update') {
+      const repos = readRepos().filter(r => pos.length === 2 || pos.slice(2).includes(r.name));
+      if (repos.length === 0) {
+        err('Error: no repositories found. You must add one before updating\n');
+        return 1;
+      }
+      return play('helm-repo-update', {repo: repos.map(r => r.name)});
+    }
+    const upgrade = pos[0] === 'upgrade' && has('--install');
+    if ((upgrade || pos[0] === 'install') && pos.length === 3) {
+      const [release, chart] = [pos[1]!, pos[2]!];
+      const repo = chart.includes('/') && !chart.startsWith('.') && !chart.startsWith('/') ? chart.split('/')[0]! : '';
+      if (repo && !readRepos().some(r => r.name === repo)) {
+        err(`Error: ${upgrade ? 'UPGRADE FAILED' : 'INSTALLATION FAILED'}: repo ${repo} not found\n`);
+        return 1;
+      }
+      const namespace = flag(['-n', '--namespace']) ?? 'default';
+      const valuesFiles: string[] = [];
+      for (const f of flags(['-f', '--values'])) {
+        try {
+          valuesFiles.push(fs.readFileSync(path.resolve(d.cwd, f), 'utf8'));
+        } catch {
+          err(`Error: open ${f}: no such file or directory\n`);
+          return 1;
+        }
+      }
+      const r = await call('/helm-install', {
+        server: kubeServer(), release, chart, namespace, createNamespace: has('--create-namespace'),
+        install: !upgrade, valuesFiles, set: flags(['--set', '--set-string']), version: flag(['--version']) ?? '',
+      });
+      if (!r) {
+        err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');
+        return 1;
+      }
+      if (r['error']) {
+        err(`Error: ${String(r['error'])}\n`);
+        return 1;
+      }
+      if (has('--wait')) {
+        const t = /^(\d+)(s|m)$/.exec(flag(['--timeout']) ?? '5m');
+        const deadline = Date.now() + (t ? Number(t[1]) * (t[2] === 'm' ? 60000 : 1000) : 300000);
+        for (;;) {
+          const s = await call('/helm-status', {server: kubeServer(), release, namespace});
+          if (s?.['ready']) break;
+          if (Date.now() > deadline) {
+            err('Error: UPGRADE FAILED: context deadline exceeded\n');
+            return 1;
+          }
+          await sleep(200);
+        }
+      }
+      const date = new Date().toString().replace(/^(\w+) (\w+) (\d+) (\d+) ([\d:]+).*$/, (_m, a, b, c, y, t) => `${a} ${b} ${String(c).padStart(2, ' ')} ${t} ${y}`);
+      const vars = {release, namespace, chart, revision: String(r['revision'] ?? 1), date, proxyService: `${release}-kong-proxy`};
+      return play(r['firstInstall'] ? (upgrade ? 'helm-upgrade-install' : 'helm-install') : 'helm-upgrade-upgraded', vars);
+    }
+    return unsupported();
+  };
+
+  // --- docker -----------------------------------------------------------------------------------
+  const docker = async (): Promise<number> => {
+    if (argv[0] === 'version') {
+      const format = flag(['--format', '-f']);
+      if (format === undefined && argv.length === 1) return play('docker-version');
+      if (format === '{{.Server.Version}}') return play('docker-version-server');
+      if (format === '{{.Client.Version}}') return play('docker-version-client');
+      if (format === 'json' || format === '{{json .}}') return play('docker-version-json');
+      return unsupported();
+    }
+    if (argv[0] === 'ps') {
+      const format = flag(['--format']);
+      const all = has('-a') || has('--all');
+      const filters = flags(['--filter', '-f']);
+      for (const a of argv.slice(1)) if (a.startsWith('-') && !['-a', '--all', '--format', '--filter', '-f', '--no-trunc', '-q', '--quiet'].includes(a.split('=')[0]!)) return unsupported();
+      const r = await call('/docker/containers');
+      let list = ((r?.['containers'] ?? []) as Array<Record<string, string>>).filter(c => all || c['State'] === 'running');
+      for (const f of filters) {
+        const [k, v = ''] = f.split('=');
+        if (k === 'name') list = list.filter(c => c['Names']!.includes(v));
+        else if (k === 'status') list = list.filter(c => c['State'] === v);
+      }
+      if (has('-q') || has('--quiet')) {
+        for (const c of list) out(c['ID']!.slice(0, 12) + '\n');
+      } else if (format === 'json' || format === '{{json .}}') {
+        for (const c of list) out(JSON.stringify(c) + '\n');
+      } else if (format === undefined || format === 'table') {
+        const rows = [['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
+          ...list.map(c => [c['ID']!.slice(0, 12), c['Image']!, c['Command']!, c['RunningFor']!, c['Status']!, c['Ports']!, c['Names']!])];
+        const widths = rows[0]!.map((_, i) => Math.max(...rows.map(row => row[i]!.length)));
+        for (const row of rows) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('') + '\n');
+      } else return unsupported();
+      return 0;
+    }
+    if (argv[0] === 'rm') {
+      const names = argv.slice(1).filter(a => !a.startsWith('-'));
+      if (names.length === 0 || argv.slice(1).some(a => a.startsWith('-') && !['-f', '--force'].includes(a))) return unsupported();
+      const r = await call('/docker/rm', {names, force: has('-f') || has('--force')});
+      let code = 0;
+      const removed = (r?.['removed'] ?? []) as string[];
+      for (const n of names) {
+        if (removed.includes(n)) out(n + '\n');
+        else {
+          err(`Error response from daemon: No such container: ${n}\n`);
+          code = 1;
+        }
+      }
+      return code;
+    }
+    return unsupported();
+  };
+
+  if (tool === 'eksctl') return eksctl();
+  if (tool === 'helm') return helm();
+  if (tool === 'docker') return docker();
+  return unsupported();
+}

@@ -1,0 +1,312 @@
+// The demo world: a simulated data center the real step code runs against. Three fake Kubernetes
+// APIs (the Kong CP cluster on "EKS", the KinD bootstrap cluster, the new EKS-A cluster), the
+// scenario drivers that move their objects, and stand-in eksctl/helm/docker first on PATH. The
+// stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
+// Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
+// plug in through `services`, `onEvent` and the options object.
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import yaml from 'js-yaml';
+import {startFakeKubeApi, type ControlHandler, type FakeKubeApi, type KubeObject} from './fake-kube-api.js';
+import {writeKubeconfig} from './kubeconfig.js';
+import {installStandins} from './standin/install.js';
+import {bootstrapProvisioning, type DemoMachine} from './scenarios/bootstrap-provisioning.js';
+import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPlaneOptions} from './scenarios/kong-control-plane.js';
+import {newClusterDataPlane, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
+import type {ScenarioHandle} from './scenarios/timeline.js';
+import {systemClock, type Clock} from '../ports.js';
+
+export interface DemoService {
+  name: string;
+  close(): Promise<void> | void;
+}
+
+/** What the stand-ins reported, for other simulated parts (e.g. start PXE traffic when provisioning begins). */
+export type DemoEvent =
+  | {type: 'eksctl-start'; clusterName: string; machines: DemoMachine[]}
+  | {type: 'eksctl-line'; clusterName: string; text: string}
+  | {type: 'eksctl-exit'; clusterName: string; code: number}
+  | {type: 'helm-install'; release: string; namespace: string; revision: number};
+
+export interface DemoWorldOptions {
+  sessionDir: string;
+  speed: number;
+  clock?: Clock;
+  /** Folder of the recorded transcripts; defaults to the package's templates/transcripts. */
+  transcriptsDir?: string;
+  /** PATH the stand-in folder is put in front of (default: this process's PATH). */
+  basePath?: string;
+  controlPlane?: Omit<KongControlPlaneOptions, 'speed' | 'clock' | 'signal'>;
+  /** Services started by other parts of the demo, closed with the world. */
+  services?: DemoService[];
+}
+
+export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload';
+
+export interface DemoWorld {
+  /** Variables for every child's environment: PATH with the stand-ins first, demo settings. No KUBECONFIG. */
+  env: Record<string, string>;
+  kubeconfigs: Record<ClusterId, string>;
+  contexts: Record<ClusterId, string>;
+  endpoints: Record<ClusterId, string> & {demoState: string};
+  apis: Record<ClusterId, FakeKubeApi>;
+  controlPlane: KongControlPlaneHandle;
+  binDir: string;
+  services: DemoService[];
+  addService(s: DemoService): void;
+  onEvent(listener: (e: DemoEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+function defaultTranscriptsDir(): string {
+  const candidates = ['../../templates/transcripts', '../templates/transcripts'].map(p => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find(p => existsSync(p)) ?? candidates[0]!;
+}
+
+/** Minimal RFC 4180 reader for hardware.csv (quoted fields may hold commas). */
+export function machinesFromCsv(text: string): DemoMachine[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field), rows.push(row), (row = []), (field = '');
+    } else field += ch;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  const [header, ...data] = rows.filter(r => r.some(c => c.trim()));
+  if (!header) return [];
+  const col = (r: string[], name: string) => r[header.indexOf(name)]?.trim() ?? '';
+  return data.map(r => ({
+    hostname: col(r, 'hostname'), mac: col(r, 'mac'), bmcIp: col(r, 'bmc_ip'), ip: col(r, 'ip_address') || undefined,
+    disk: col(r, 'disk') || undefined, role: /(^|\|)type=cp($|\|)/.test(col(r, 'labels')) ? 'cp' : 'worker',
+  }));
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = {...a};
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+      ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Values from -f files then --set a.b=c pairs, as helm merges them. */
+export function helmValues(files: string[], sets: string[]): Record<string, unknown> {
+  let values: Record<string, unknown> = {};
+  for (const f of files) {
+    const doc = yaml.load(f);
+    if (doc && typeof doc === 'object') values = deepMerge(values, doc as Record<string, unknown>);
+  }
+  for (const pair of sets.flatMap(s => s.split(','))) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) continue;
+    const keys = pair.slice(0, eq).split('.');
+    const raw = pair.slice(eq + 1);
+    const value = raw === 'true' ? true : raw === 'false' ? false : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    const nested = keys.reduceRight<unknown>((acc, k) => ({[k]: acc}), value) as Record<string, unknown>;
+    values = deepMerge(values, nested);
+  }
+  return values;
+}
+
+export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld> {
+  const clock = opts.clock ?? systemClock;
+  const speed = opts.speed > 0 ? opts.speed : 1;
+  const abort = new AbortController();
+  const scenario = {speed, clock, signal: abort.signal};
+  const listeners = new Set<(e: DemoEvent) => void>();
+  const emit = (e: DemoEvent) => {
+    for (const l of [...listeners]) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure must not break a stand-in's request.
+      }
+    }
+  };
+  const services: DemoService[] = [...(opts.services ?? [])];
+  const scenarios: ScenarioHandle[] = [];
+  const dataPlanes = new Map<string, DataPlaneHandle>();
+  const containers = new Map<string, {created: number; image: string; command: string; ports: string; network: string}>();
+
+  const control: ControlHandler = async ({method, path, body}) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (path === '/info') return {body: {clusters: endpoints}};
+    if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
+    if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
+    if (path === '/helm-status' && method === 'POST') {
+      const dp = dataPlanes.get(`${clusterFor(b['server'])}/${String(b['namespace'])}/${String(b['release'])}`);
+      return {body: {ready: dp?.ready() ?? false}};
+    }
+    if (path === '/docker/containers') return {body: {containers: dockerPs()}};
+    if (path === '/docker/rm' && method === 'POST') {
+      const removed = ((b['names'] ?? []) as string[]).filter(n => containers.delete(n));
+      return {body: {removed}};
+    }
+    return {status: 404, body: {error: `unknown demo control ${method} ${path}`}};
+  };
+
+  const [cp, bootstrap, workload] = await Promise.all([
+    startFakeKubeApi({control}),
+    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}}),
+    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}}),
+  ]);
+  const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload};
+  const endpoints = {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, demoState: workload.url};
+  const clusterFor = (server: unknown): ClusterId =>
+    (Object.keys(apis) as ClusterId[]).find(id => apis[id].url === server) ?? 'workload';
+
+  const kubeDir = join(opts.sessionDir, 'demo-kube');
+  const contexts: Record<ClusterId, string> = {controlPlane: 'kong-cp', bootstrap: 'kind-demo-eks-a-cluster', workload: 'demo-admin@demo'};
+  const kubeconfigs: Record<ClusterId, string> = {
+    controlPlane: writeKubeconfig(join(kubeDir, 'kong-cp.kubeconfig'), {server: cp.url, context: contexts.controlPlane, user: 'kong-cp-admin'}),
+    bootstrap: writeKubeconfig(join(kubeDir, 'bootstrap.kubeconfig'), {server: bootstrap.url, context: contexts.bootstrap, user: contexts.bootstrap}),
+    workload: writeKubeconfig(join(kubeDir, 'workload.kubeconfig'), {server: workload.url, context: contexts.workload, user: 'demo-admin'}),
+  };
+  const standins = installStandins(join(opts.sessionDir, 'demo-bin'),
+    {transcriptsDir: opts.transcriptsDir ?? defaultTranscriptsDir(), demoStateUrl: endpoints.demoState, speed}, opts.basePath);
+
+  const controlPlane = kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
+  scenarios.push(controlPlane);
+
+  // --- eksctl anywhere create cluster ---------------------------------------------------------
+  let run: {clusterName: string; machines: DemoMachine[]; spec: string; window: number; openGate?: () => void; gate?: Promise<void>} | undefined;
+  function onEksctl(b: Record<string, unknown>): Record<string, unknown> {
+    const clusterName = String(b['clusterName'] ?? 'demo');
+    if (b['event'] === 'start') {
+      if (containers.has('smee')) return {error: 'boots container already exists, delete the container manually'};
+      const timeline = (b['timeline'] ?? []) as Array<{t: number; text: string}>;
+      const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
+      const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
+      let openGate!: () => void;
+      const gate = new Promise<void>(r => (openGate = r));
+      run = {clusterName, machines: machinesFromCsv(String(b['hardwareCsv'] ?? '')), spec: String(b['clusterSpec'] ?? ''), window, openGate, gate};
+      bootstrap.store.delete({apiVersion: 'v1', kind: 'Namespace', name: 'eksa-system'});
+      emit({type: 'eksctl-start', clusterName, machines: run.machines});
+      return {clusters: {bootstrap: bootstrap.url, workload: workload.url}};
+    }
+    if (b['event'] === 'exit') {
+      run?.openGate?.();
+      emit({type: 'eksctl-exit', clusterName, code: Number(b['code'])});
+      return {};
+    }
+    const text = String(b['text'] ?? '');
+    emit({type: 'eksctl-line', clusterName, text});
+    const kind = `${clusterName}-eks-a-cluster-control-plane`;
+    if (/Creating new bootstrap cluster/.test(text)) addContainer(kind, 'public.ecr.aws/eks-anywhere/kubernetes-sigs/kind/node:v1.33.5-eks-d-1-33-fake', '"/usr/local/bin/entr…"', '127.0.0.1:40123->6443/tcp', 'kind');
+    if (/pre-capi-install-setup/.test(text)) addContainer('smee', 'public.ecr.aws/eks-anywhere/tinkerbell/smee:v0.15.1-eks-a-fake', '"/usr/bin/smee -dhcp…"', '', 'host');
+    if (/Provider specific post-setup/.test(text) && run) {
+      const version = /kubernetesVersion:\s*["']?([\d.]+)/.exec(run.spec)?.[1];
+      scenarios.push(bootstrapProvisioning(bootstrap.store, {...scenario, machines: run.machines, clusterName, kubernetesVersion: version,
+        workload: workload.store, gate: run.gate, windowSeconds: run.window}));
+    }
+    if (/Creating new (management|workload) cluster/.test(text)) run?.openGate?.();
+    if (/Moving the cluster management components|Moving cluster management/.test(text)) {
+      moveManagement();
+      containers.delete('smee');
+    }
+    if (/Moving cluster spec to workload cluster/.test(text) && run) applySpec(run.spec);
+    if (/Deleting bootstrap cluster/.test(text)) containers.delete(kind);
+    return {};
+  }
+
+  // clusterctl move: CAPI and Tinkerbell objects now live on the new cluster.
+  function moveManagement() {
+    const kinds = [['cluster.x-k8s.io/v1beta1', 'Cluster'], ['cluster.x-k8s.io/v1beta1', 'Machine'], ['tinkerbell.org/v1alpha1', 'Hardware'],
+      ['tinkerbell.org/v1alpha1', 'Workflow'], ['bmc.tinkerbell.org/v1alpha1', 'Machine'], ['v1', 'Secret']] as const;
+    if (!workload.store.get({apiVersion: 'v1', kind: 'Namespace', name: 'eksa-system'})) {
+      workload.store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'eksa-system'}});
+    }
+    for (const [apiVersion, kind] of kinds) {
+      for (const o of bootstrap.store.list({apiVersion, kind, namespace: 'eksa-system'})) {
+        const {uid: _u, resourceVersion: _r, ...metadata} = o.metadata;
+        workload.store.put({...o, metadata});
+      }
+    }
+  }
+
+  function applySpec(spec: string) {
+    for (const doc of yaml.loadAll(spec)) {
+      const o = doc as KubeObject | null;
+      if (!o?.apiVersion || !o.kind || !o.metadata?.name) continue;
+      try {
+        workload.store.put({...o, metadata: {...o.metadata, namespace: o.metadata.namespace ?? 'default'}});
+      } catch {
+        // A kind the fake does not serve: skip it.
+      }
+    }
+  }
+
+  function addContainer(name: string, image: string, command: string, ports: string, network: string) {
+    containers.set(name, {created: clock.now(), image, command, ports, network});
+  }
+
+  function dockerPs() {
+    return [...containers].map(([name, c]) => {
+      const secs = Math.max(1, Math.round((clock.now() - c.created) / 1000));
+      const ago = secs < 60 ? `${secs} seconds` : secs < 3600 ? `${Math.round(secs / 60)} minutes` : `${Math.round(secs / 3600)} hours`;
+      const id = Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64);
+      return {Command: c.command, CreatedAt: new Date(c.created).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'), ID: id.slice(0, 12),
+        Image: c.image, Labels: '', LocalVolumes: '0', Mounts: '', Names: name, Networks: c.network, Ports: c.ports,
+        RunningFor: `${ago} ago`, Size: '0B', State: 'running', Status: `Up ${ago}`};
+    });
+  }
+
+  // --- helm upgrade --install -------------------------------------------------------------------
+  function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
+    const cluster = clusterFor(b['server']);
+    const namespace = String(b['namespace'] ?? 'default');
+    const release = String(b['release'] ?? '');
+    const key = `${cluster}/${namespace}/${release}`;
+    let dp = dataPlanes.get(key);
+    if (!dp) {
+      dp = newClusterDataPlane(apis[cluster].store, {...scenario, namespace, release});
+      dataPlanes.set(key, dp);
+      scenarios.push(dp);
+    }
+    let values: Record<string, unknown>;
+    try {
+      values = helmValues((b['valuesFiles'] ?? []) as string[], (b['set'] ?? []) as string[]);
+    } catch (e) {
+      return {error: `failed to parse values: ${(e as Error).message}`};
+    }
+    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true});
+    if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
+    return {...r};
+  }
+
+  return {
+    env: standins.env,
+    kubeconfigs,
+    contexts,
+    endpoints,
+    apis,
+    controlPlane,
+    binDir: standins.binDir,
+    services,
+    addService: s => void services.push(s),
+    onEvent: l => {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+    close: async () => {
+      abort.abort(new Error('demo world closed'));
+      await Promise.all(scenarios.map(s => s.done));
+      await Promise.allSettled(services.map(async s => s.close()));
+      await Promise.all(Object.values(apis).map(a => a.close()));
+    },
+  };
+}
