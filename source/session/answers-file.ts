@@ -31,12 +31,28 @@ export function parseAnswers(text: string, file: string): Answers {
     }
     throw err;
   }
+  keepVersionText(doc, locator);
   const parsed = answersSchema.safeParse(doc ?? {}, {reportInput: true});
   if (parsed.success) return parsed.data;
   const issues = toIssues(parsed.error.issues, locator).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   throw new AnswersFileError(`${file}: ${formatIssue(first)}${more}`, file, issues);
+}
+
+// YAML reads `kubernetesVersion: 1.30` as the number 1.3; versions keep the text the admin wrote.
+const VERSION_PATHS = [
+  ['cluster', 'kubernetesVersion'],
+  ['controlPlane', 'version'],
+] as const;
+
+function keepVersionText(doc: unknown, locator: Locator): void {
+  for (const [section, key] of VERSION_PATHS) {
+    const parent = isPlainObject(doc) ? doc[section] : undefined;
+    if (!isPlainObject(parent) || typeof parent[key] !== 'number') continue;
+    const raw = locator.raw([section, key]);
+    if (raw !== undefined && /^[0-9.]+$/.test(raw)) parent[key] = raw;
+  }
 }
 
 export function formatIssue(issue: AnswersIssue): string {
@@ -141,8 +157,12 @@ function orList(items: string[]): string {
 // key, value, key, value..., where a key has a value exactly when a ':' follows it (a flow entry like
 // `{a, b: 1}` may lack one). That covers block and flow style alike.
 
-/** 1-based line of the deepest node of `path` found in the file (the parent's line if a key is absent). */
-export type Locator = (path: readonly PropertyKey[]) => number | undefined;
+export interface Locator {
+  /** 1-based line of the deepest node of `path` found in the file (the parent's line if a key is absent). */
+  (path: readonly PropertyKey[]): number | undefined;
+  /** The source text of the scalar at `path`, if there is one. */
+  raw(path: readonly PropertyKey[]): string | undefined;
+}
 
 interface RawNode {
   start: number;
@@ -155,6 +175,7 @@ interface RawNode {
 
 interface LocNode {
   line: number;
+  raw?: string;
   keys?: Map<string, {line: number; value: LocNode | undefined}>;
   items?: LocNode[];
 }
@@ -181,24 +202,28 @@ export function loadWithLines(text: string): {doc: unknown; locator: Locator} {
   const lines = lineStarts(text);
   const lineOf = (offset: number) => lineAt(lines, contentStart(text, offset));
   const tree = root ? build(root, text, lineOf) : undefined;
-  const locator: Locator = path => {
-    if (!tree) return undefined;
+  const find = (path: readonly PropertyKey[]): {line: number | undefined; node: LocNode | undefined} => {
     let node: LocNode | undefined = tree;
-    let line = tree.line;
+    let line = tree?.line;
     for (const seg of path) {
       if (!node) break;
+      let next: LocNode | undefined;
       if (typeof seg === 'number') {
-        node = node.items?.[seg];
-        if (node) line = node.line;
+        next = node.items?.[seg];
+        if (next) line = next.line;
       } else {
         const entry = node.keys?.get(String(seg));
-        if (!entry) break;
+        if (!entry) return {line, node: undefined};
         line = entry.line;
-        node = entry.value;
+        next = entry.value;
       }
+      node = next;
     }
-    return line;
+    return {line, node};
   };
+  const locator = Object.assign((path: readonly PropertyKey[]) => find(path).line, {
+    raw: (path: readonly PropertyKey[]) => find(path).node?.raw,
+  });
   return {doc, locator};
 }
 
@@ -210,7 +235,9 @@ function build(node: RawNode, text: string, lineOf: (offset: number) => number):
     return build(only, text, lineOf);
   }
   const out: LocNode = {line: lineOf(node.start)};
-  if (node.kind === 'sequence') {
+  if (node.kind === 'scalar') {
+    out.raw = text.slice(contentStart(text, node.start), node.end).trim();
+  } else if (node.kind === 'sequence') {
     out.items = node.children.map(c => build(c, text, lineOf));
   } else if (node.kind === 'mapping') {
     out.keys = new Map();

@@ -4,7 +4,7 @@
 import {randomBytes} from 'node:crypto';
 import * as fs from 'node:fs';
 import {hostname} from 'node:os';
-import {basename, join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {z} from 'zod';
 import {LockError, SessionError, fsReason, type LockHolder} from './errors.js';
 import {FILE_MODE, isPidAlive} from './home.js';
@@ -94,7 +94,7 @@ function tryCreate(file: string, raw: string): boolean {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code === 'ENOENT') throw new SessionError(`no session folder ${join(file, '..')}`, file);
+    if (code === 'ENOENT') throw new SessionError(`no session folder ${dirname(file)}`, file);
     throw new SessionError(`cannot create lock ${file}: ${fsReason(err)}`, file);
   }
   try {

@@ -222,13 +222,15 @@ export function allSecretValues(
     ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license].filter(r => r !== undefined),
   ];
   if (answers) {
-    for (const m of answers.machines ?? []) {
-      const b = m.bmc;
-      refs.push(...[b?.password, answerRef(b?.passwordEnv, undefined), answerRef(undefined, b?.passwordFile)].filter(r => r !== undefined));
-    }
     const r = answers.discovery?.redfish;
     const cp = answers.controlPlane;
+    // Both references of a field: either may be the one in use.
     const more = [
+      ...(answers.machines ?? []).flatMap(({bmc: b}) => [
+        b?.password,
+        answerRef(b?.passwordEnv, undefined),
+        answerRef(undefined, b?.passwordFile),
+      ]),
       r?.password,
       answerRef(r?.passwordEnv, undefined),
       answerRef(undefined, r?.passwordFile),

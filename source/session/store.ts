@@ -3,7 +3,7 @@
 // whoever calls it, so session.json cannot hold one.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import {z} from 'zod';
 import type {StepId} from '../wizard/step-ids.js';
 import {SessionError, fsReason} from './errors.js';
@@ -20,7 +20,16 @@ import {
 } from './home.js';
 import {migrate, type SessionDoc} from './migrate.js';
 import {SESSION_VERSION, newSession, sessionSchema, type Session, type SessionStatus} from './schema.js';
-import {extractSecrets, hasSecrets, loadSecrets, loadSecretsSync, mergeSecrets, saveSecrets, secretsSchema, SECRETS_FILE} from './secrets.js';
+import {
+  SECRETS_FILE,
+  extractSecrets,
+  hasSecrets,
+  loadSecrets,
+  loadSecretsSync,
+  mergeSecrets,
+  saveSecrets,
+  secretsSchema,
+} from './secrets.js';
 
 export const SESSION_FILE = 'session.json';
 export const LOGS_DIR = 'logs';
@@ -117,12 +126,15 @@ const saving = new Map<string, Promise<unknown>>();
  * moving inline secrets to secrets.json. Returns what was written.
  */
 export function saveSession(dir: string, session: Session, now: Date = new Date()): Promise<Session> {
-  const previous = saving.get(dir) ?? Promise.resolve();
+  const key = resolve(dir);
+  const previous = saving.get(key) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => saveNow(dir, session, now));
-  saving.set(dir, run);
-  void run.finally(() => {
-    if (saving.get(dir) === run) saving.delete(dir);
-  }).catch(() => undefined);
+  saving.set(key, run);
+  void run
+    .finally(() => {
+      if (saving.get(key) === run) saving.delete(key);
+    })
+    .catch(() => undefined);
   return run;
 }
 
@@ -194,7 +206,10 @@ export async function listSessions(home: string): Promise<SessionSummary[]> {
       });
     }
   }
-  return out.sort((a, b) => (a.updatedAt === b.updatedAt ? a.name.localeCompare(b.name) : a.updatedAt < b.updatedAt ? 1 : -1));
+  return out.sort((a, b) => {
+    if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
+    return a.name.localeCompare(b.name);
+  });
 }
 
 /** What `sessions --json` prints for each session: stable names, nothing else. */

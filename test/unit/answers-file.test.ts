@@ -197,3 +197,9 @@ test('loadAnswersFile reads a file from disk', async t => {
   writeFileSync(path, 'session: lab1\ncluster: {kubernetesVersion: 1.35}\n');
   assert.deepEqual(await loadAnswersFile(path), {session: 'lab1', cluster: {kubernetesVersion: '1.35'}});
 });
+
+test('versions keep the text written: kubernetesVersion 1.30 is "1.30", not "1.3"', () => {
+  const a = parseAnswers('cluster: {kubernetesVersion: 1.30}\ncontrolPlane:\n  version: 3.10\n', 'a.yaml');
+  assert.equal(a.cluster?.kubernetesVersion, '1.30');
+  assert.equal(a.controlPlane?.version, '3.10');
+});
