@@ -1,4 +1,5 @@
 // Checks one field while the admin types, with the same rules as the file validator.
+import {q} from './show.js';
 import {BMC_COLUMNS, type Column} from './columns.js';
 import {checkCell, checkSubnet, uniqueKey, type UniqueColumn} from './rules.js';
 import type {Issue, RuleMode} from './types.js';
@@ -36,12 +37,12 @@ export function checkField(column: Column, value: string, context: FieldContext 
       for (const other of context.taken?.[c] ?? []) if (uniqueKey(c, other, mode) === key) return true;
       return false;
     };
-    if (key !== '' && clash(column)) issues.unshift({level: 'error', message: `"${value}" is already used by another machine`});
+    if (key !== '' && clash(column)) issues.unshift({level: 'error', message: `${q(value)} is already used by another machine`});
     // Ours: a node address and a BMC address must never be the same.
     const cross = column === 'ip_address' ? 'bmc_ip' : column === 'bmc_ip' ? 'ip_address' : null;
     const sameRow = cross !== null && row[cross] !== undefined && uniqueKey(cross, row[cross], mode) === key;
     if (mode === 'strict' && key !== '' && cross && (sameRow || clash(cross))) {
-      issues.unshift({level: 'error', message: `"${value}" is already used as a ${cross} of a machine`});
+      issues.unshift({level: 'error', message: `${q(value)} is already used as a ${cross} of a machine`});
     }
   }
   return issues;

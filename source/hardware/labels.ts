@@ -1,5 +1,6 @@
 // The labels column: key=value pairs separated by "|", each key and value trimmed, checked with the
 // Kubernetes label rules (a qualified-name key, a value of at most 63 characters).
+import {q} from './show.js';
 import type {Issue, RuleMode} from './types.js';
 
 export const LABEL_SEPARATOR = '|';
@@ -52,7 +53,7 @@ export function parseLabels(cell: string, mode: RuleMode = 'strict'): ParsedLabe
     if (kv.length !== 2) {
       issues.push({
         level: 'error',
-        message: `labels: "${pair}" is not a key=value pair (separate several with "|", e.g. type=cp|rack=r1)`,
+        message: `labels: ${q(pair)} is not a key=value pair (separate several with "|", e.g. type=cp|rack=r1)`,
       });
       continue;
     }
@@ -60,16 +61,16 @@ export function parseLabels(cell: string, mode: RuleMode = 'strict'): ParsedLabe
     const value = kv[1]!.trim();
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) {
-      issues.push({level: 'error', message: `label key "${key}" is not valid: ${keyProblem}`});
+      issues.push({level: 'error', message: `label key ${q(key)} is not valid: ${keyProblem}`});
       continue;
     }
     const valueProblem = labelValueProblem(value);
     if (valueProblem) {
-      issues.push({level: 'error', message: `label value "${value}" of key "${key}" is not valid: ${valueProblem}`});
+      issues.push({level: 'error', message: `label value ${q(value)} of key ${q(key)} is not valid: ${valueProblem}`});
       continue;
     }
     if (mode === 'strict' && seen.has(key)) {
-      issues.push({level: 'warning', message: `label key "${key}" is given twice; EKS Anywhere keeps the last value`});
+      issues.push({level: 'warning', message: `label key ${q(key)} is given twice; EKS Anywhere keeps the last value`});
     }
     seen.add(key);
     labels[key] = value;

@@ -1,6 +1,7 @@
 // The rules for one cell of hardware.csv. The file validator and the screen's field validator both call
 // these, so a rule lives in exactly one place. Each returns issues in EKS Anywhere's order: the first
 // error is the one EKS Anywhere would report; our stricter rules come after it.
+import {q} from './show.js';
 import type {Column} from './columns.js';
 import {DNS1123_SUBDOMAIN, parseLabels} from './labels.js';
 import {formatIpv4, isGoIp, netmaskPrefix, networkOf, parseIpv4, prefixMask} from './ipv4.js';
@@ -26,10 +27,10 @@ function checkIp(value: string, mode: RuleMode, what: string): Issue[] {
   if (value === '') return [err(`${what} is empty`)];
   if (!isGoIp(value)) {
     const hint = value.trim() !== value ? ' (remove the spaces around it)' : '';
-    return [err(`"${value}" is not a valid IP address${hint}`)];
+    return [err(`${q(value)} is not a valid IP address${hint}`)];
   }
   if (mode === 'strict' && parseIpv4(value) === null) {
-    return [err(`"${value}" is an IPv6 address; EKS Anywhere builds bare-metal hardware with IPv4 only`)];
+    return [err(`${q(value)} is an IPv6 address; EKS Anywhere builds bare-metal hardware with IPv4 only`)];
   }
   return [];
 }
@@ -39,15 +40,15 @@ export function checkHostname(value: string, mode: RuleMode): Issue[] {
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return [
       err(
-        `"${value}" is not a valid hostname: use lowercase letters, digits and "-", starting and ending with a letter or digit`,
+        `${q(value)} is not a valid hostname: use lowercase letters, digits and "-", starting and ending with a letter or digit`,
       ),
     ];
   }
   if (mode === 'eksa') return [];
   const parts = value.split('.');
-  if (parts.some(p => p.length > 63)) return [err(`"${value}" has a part longer than 63 characters`)];
+  if (parts.some(p => p.length > 63)) return [err(`${q(value)} has a part longer than 63 characters`)];
   if (parts.length > 1) {
-    return [warn(`"${value}" contains dots; a single name such as "${parts[0]}" is safer (it becomes the node name)`)];
+    return [warn(`${q(value)} contains dots; a single name such as ${q(parts[0])} is safer (it becomes the node name)`)];
   }
   return [];
 }
@@ -55,10 +56,10 @@ export function checkHostname(value: string, mode: RuleMode): Issue[] {
 export function checkNetmask(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('netmask is empty')];
   if (mode === 'eksa') return [];
-  if (parseIpv4(value) === null) return [err(`"${value}" is not a dotted netmask such as 255.255.255.0`)];
+  if (parseIpv4(value) === null) return [err(`${q(value)} is not a dotted netmask such as 255.255.255.0`)];
   const prefix = netmaskPrefix(value);
-  if (prefix === null) return [err(`"${value}" is not a contiguous netmask (its one bits must all come first)`)];
-  if (prefix === 0) return [err(`"${value}" is /0 and leaves no network part`)];
+  if (prefix === null) return [err(`${q(value)} is not a contiguous netmask (its one bits must all come first)`)];
+  if (prefix === 0) return [err(`${q(value)} is /0 and leaves no network part`)];
   return [];
 }
 
@@ -66,11 +67,11 @@ export function checkNameservers(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('nameservers is empty')];
   const entries = value.split(NAMESERVER_SEPARATOR);
   if (entries.some(e => e === '')) {
-    return [err(`"${value}" contains an empty entry (separate several nameservers with "|", no "|" at the ends)`)];
+    return [err(`${q(value)} contains an empty entry (separate several nameservers with "|", no "|" at the ends)`)];
   }
   if (mode === 'eksa') return [];
   for (const e of entries) {
-    if (parseIpv4(e) === null) return [err(`nameserver "${e}" is not an IPv4 address`)];
+    if (parseIpv4(e) === null) return [err(`nameserver ${q(e)} is not an IPv4 address`)];
   }
   return [];
 }
@@ -78,14 +79,14 @@ export function checkNameservers(value: string, mode: RuleMode): Issue[] {
 export function checkMac(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('mac is empty')];
   const parsed = parseMac(value);
-  if (!parsed) return [err(`"${value}" is not a valid MAC address (write it as aa:bb:cc:dd:ee:ff)`)];
+  if (!parsed) return [err(`${q(value)} is not a valid MAC address (write it as aa:bb:cc:dd:ee:ff)`)];
   if (mode === 'eksa') return [];
   if (parsed.octets.length !== 6) {
-    return [err(`"${value}" has ${parsed.octets.length} octets; a network card's MAC address has 6`)];
+    return [err(`${q(value)} has ${parsed.octets.length} octets; a network card's MAC address has 6`)];
   }
   if (parsed.separator !== ':') {
     return [
-      warn(`"${value}" is not in colon form; written as ${formatMac(parsed.octets)} (EKS Anywhere would keep it as given)`),
+      warn(`${q(value)} is not in colon form; written as ${formatMac(parsed.octets)} (EKS Anywhere would keep it as given)`),
     ];
   }
   return [];
@@ -94,12 +95,12 @@ export function checkMac(value: string, mode: RuleMode): Issue[] {
 export function checkDisk(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('disk is empty')];
   if (!DISK_PATTERN.test(value)) {
-    return [err(`"${value}" is not a device path such as /dev/sda or /dev/nvme0n1 (EKS Anywhere requires ^(/dev/[\\w-]+)+$)`)];
+    return [err(`${q(value)} is not a device path such as /dev/sda or /dev/nvme0n1 (EKS Anywhere requires ^(/dev/[\\w-]+)+$)`)];
   }
   if (mode === 'eksa') return [];
-  if (value.indexOf('/dev/', 1) !== -1) return [err(`"${value}" names more than one device; give one whole disk`)];
+  if (value.indexOf('/dev/', 1) !== -1) return [err(`${q(value)} names more than one device; give one whole disk`)];
   if (PARTITION.test(value)) {
-    return [warn(`"${value}" looks like a partition; the OS is installed onto a whole disk such as /dev/sda`)];
+    return [warn(`${q(value)} looks like a partition; the OS is installed onto a whole disk such as /dev/sda`)];
   }
   return [];
 }
@@ -127,7 +128,7 @@ export function checkVlanId(value: string): Issue[] {
   if (value === '') return [];
   // Go's strconv.Atoi: optional sign, decimal digits, within 64 bits.
   if (!INTEGER.test(value) || value.replace(/^[+-]/, '').replace(/^0+/, '').length > 18) {
-    return [err(`"${value}" is not an integer`)];
+    return [err(`${q(value)} is not an integer`)];
   }
   const n = Number(value);
   if (n < 1 || n > 4094) return [err(`${value} is outside 1-4094`)];

@@ -1,5 +1,6 @@
 // Validates a hardware.csv text: EKS Anywhere's parsing and rules, plus our stricter ones (mode 'strict').
 // Every finding names the file line, the column and the value, so the admin can go straight to it.
+import {q} from './show.js';
 import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Column} from './columns.js';
 import {countLines, readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
@@ -71,14 +72,14 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
       header.line,
       names[0],
       null,
-      `the file starts with a UTF-8 byte order mark (BOM), which EKS Anywhere keeps as part of the first column's name, so it does not find "${names[0]}"; save it as CSV without BOM`,
+      `the file starts with a UTF-8 byte order mark (BOM), which EKS Anywhere keeps as part of the first column's name, so it does not find ${q(names[0])}; save it as CSV without BOM`,
     );
   }
   const index = new Map<Column, number>();
   names.forEach((name, i) => {
     if (!isColumn(name)) return;
     if (index.has(name) && mode === 'strict') {
-      out.add('warning', header.line, name, null, `column "${name}" appears more than once; EKS Anywhere uses the last one`);
+      out.add('warning', header.line, name, null, `column ${q(name)} appears more than once; EKS Anywhere uses the last one`);
     }
     index.set(name, i);
   });
@@ -87,13 +88,13 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     if (index.has(column)) continue;
     const near = names.find(n => n.trim().toLowerCase() === column);
     if (near !== undefined) nearMisses.add(near);
-    const hint = near !== undefined ? `; found "${near}", but names must match exactly (lowercase, no spaces)` : '';
-    out.add('error', header.line, column, null, `required column "${column}" is missing from the header${hint}`);
+    const hint = near !== undefined ? `; found ${q(near)}, but names must match exactly (lowercase, no spaces)` : '';
+    out.add('error', header.line, column, null, `required column ${q(column)} is missing from the header${hint}`);
   }
   if (mode === 'strict') {
     for (const name of names) {
       if (!isColumn(name) && !nearMisses.has(name)) {
-        out.add('warning', header.line, name, null, `unknown column "${name}" is ignored by EKS Anywhere`);
+        out.add('warning', header.line, name, null, `unknown column ${q(name)} is ignored by EKS Anywhere`);
       }
     }
     const bmcPresent = BMC_COLUMNS.filter(c => index.has(c));
@@ -197,7 +198,7 @@ class Uniqueness {
     const seen = this.first.get(column)!;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      this.out.add('error', line, column, shown, `duplicate ${column} ${shown}: line ${earlier} has it too`);
+      this.out.add('error', line, column, shown, `duplicate ${column} ${q(shown)}: line ${earlier} has it too`);
     } else {
       seen.set(key, line);
     }
@@ -214,9 +215,9 @@ class Uniqueness {
       if (hostLine === undefined || reported.has(key)) continue;
       reported.add(key);
       if (line >= hostLine) {
-        this.out.add('error', line, 'bmc_ip', key, `bmc_ip ${key} is also the ip_address on line ${hostLine}`);
+        this.out.add('error', line, 'bmc_ip', key, `bmc_ip ${q(key)} is also the ip_address on line ${hostLine}`);
       } else {
-        this.out.add('error', hostLine, 'ip_address', key, `ip_address ${key} is also the bmc_ip on line ${line}`);
+        this.out.add('error', hostLine, 'ip_address', key, `ip_address ${q(key)} is also the bmc_ip on line ${line}`);
       }
     }
   }

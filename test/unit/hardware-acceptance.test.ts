@@ -100,7 +100,7 @@ test('I1-I13: each mutation of the base machine fails with its rule', () => {
     [{bmc_username: ''}, /bmc_username is empty/],
     [{bmc_password: ''}, /bmc_password is empty/],
     [{labels: '?$?$?=x'}, /label key "\?\$\?\$\?"/],
-    [{labels: 'type=\\/dsa'}, /label value "\\\/dsa"/],
+    [{labels: 'type=\\/dsa'}, /label value "\\\\\/dsa"/],
     [{disk: '*&!@#!%'}, /not a device path/],
     [{disk: '/dev/'}, /not a device path/],
     [{vlan_id: '0'}, /outside 1-4094/],
@@ -116,7 +116,7 @@ test('U1: two rows with the same value "foo" in ip / mac / hostname / bmc_ip: du
   for (const column of ['ip_address', 'mac', 'hostname', 'bmc_ip']) {
     const other = {hostname: 'other', ip_address: '10.10.10.20', mac: '00:00:00:00:00:09', bmc_ip: '10.10.10.21'};
     const r = eksa(csvOf([eksaMachine({[column]: 'foo'}), eksaMachine({...other, [column]: 'foo'})]));
-    const dup = r.errors.filter(e => e.message.startsWith(`duplicate ${column} foo`));
+    const dup = r.errors.filter(e => e.message.startsWith(`duplicate ${column} "foo"`));
     assert.equal(dup.length, 1, column);
     assert.equal(dup[0]!.line, 3);
   }

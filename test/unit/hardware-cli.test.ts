@@ -24,8 +24,8 @@ test('invalid: exit 1, errors before warnings, password hidden', async () => {
   const lines = out.stdout.trimEnd().split('\n');
   assert.deepEqual(lines, [
     'line 2: bmc_password: bmc_password is empty but other BMC fields are set; give all three BMC fields or none',
-    'line 3: hostname: duplicate hostname eksa-cp01: line 2 has it too',
-    'line 3: mac: duplicate mac aa:bb:cc:00:00:01: line 2 has it too',
+    'line 3: hostname: duplicate hostname "eksa-cp01": line 2 has it too',
+    'line 3: mac: duplicate mac "aa:bb:cc:00:00:01": line 2 has it too',
     'line 3: ip_address: ip_address 10.20.9.12 and gateway 10.20.0.1 are not in the same subnet under netmask 255.255.255.0 (10.20.9.0/24)',
     'line 2: disk: warning: "/dev/sda2" looks like a partition; the OS is installed onto a whole disk such as /dev/sda',
     'lab-invalid.csv: 2 machines, 4 errors, 1 warning',

@@ -52,7 +52,7 @@ describe("EKS Anywhere's per-row rules (eksa mode, then the same in strict)", ()
     ['#11 disk not a device path', {disk: '*&!@#!%'}, 'disk', /"\*&!@#!%" is not a device path/],
     ['#11 disk just /dev/', {disk: '/dev/'}, 'disk', /"\/dev\/" is not a device path/],
     ['#12 label key invalid', {labels: '?$?$?=x'}, 'labels', /label key "\?\$\?\$\?" is not valid/],
-    ['#13 label value invalid', {labels: 'type=\\/dsa'}, 'labels', /label value "\\\/dsa" of key "type" is not valid/],
+    ['#13 label value invalid', {labels: 'type=\\/dsa'}, 'labels', /label value "\\\\\/dsa" of key "type" is not valid/],
     ['#13 label value longer than 63', {labels: `type=${'a'.repeat(64)}`}, 'labels', /longer than 63/],
     ['labels pair without =', {labels: 'type'}, 'labels', /"type" is not a key=value pair/],
     ['labels pair with two =', {labels: 'a=b=c'}, 'labels', /"a=b=c" is not a key=value pair/],
@@ -369,6 +369,12 @@ describe('stricter rules', () => {
     const r = lab(labMachine(1, {labels: 'rack=r1'}));
     assert.equal(r.valid, true);
     assert.match(oneWarning(r, 'labels', 'rack=r1').message, /spare/);
+  });
+  test('control characters of a value are escaped in messages', () => {
+    const r = lab(labMachine(1, {hostname: 'wk\u001b[2J'}));
+    const f = oneError(r, 'hostname', 'wk\u001b[2J');
+    assert.ok(!f.message.includes('\u001b'));
+    assert.match(f.message, /"wk\\u001b\[2J"/);
   });
   test('a password never appears in any finding', () => {
     const secret = 'S3cr3t-Pa55';
