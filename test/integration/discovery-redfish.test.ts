@@ -1,0 +1,175 @@
+import {test, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import net from 'node:net';
+import {startRedfishBmc, buildBmcTree, defaultMachine, type RunningRedfishBmc, type RedfishTree} from '../../source/demo/redfish-bmc.js';
+import {probeRedfish, type RedfishResult} from '../../source/discovery/redfish-client.js';
+import {sweepRedfish} from '../../source/discovery/redfish-sweep.js';
+import {expandTargets} from '../../source/discovery/targets.js';
+
+const creds = {username: 'root', password: 'calvin'};
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/redfish/${name}.json`, import.meta.url), 'utf8')) as RedfishTree;
+const started: RunningRedfishBmc[] = [];
+after(async () => {
+  await Promise.all(started.map(b => b.close()));
+});
+
+async function bmc(opts: Parameters<typeof startRedfishBmc>[0]): Promise<RunningRedfishBmc> {
+  const b = await startRedfishBmc(opts);
+  started.push(b);
+  return b;
+}
+
+function targetOf(b: RunningRedfishBmc) {
+  const r = expandTargets([b.key]);
+  assert.ok(r.ok);
+  return r.targets[0]!;
+}
+
+async function inventory(b: RunningRedfishBmc) {
+  const r = await probeRedfish(targetOf(b), {credentials: creds, tls: {fingerprint: b.fingerprint}, timeoutMs: 10_000});
+  assert.equal(r.kind, 'ok', JSON.stringify(r));
+  return (r as Extract<RedfishResult, {kind: 'ok'}>).bmc;
+}
+
+test('DMTF-standard fixture: identity, NICs without ToManager or VLAN duplicate, SATA disk, BMC MAC', {timeout: 30_000}, async () => {
+  const inv = await inventory(await bmc({tree: fixture('dmtf-standard')}));
+  assert.equal(inv.redfishVersion, '1.15.0');
+  assert.deepEqual(inv.macs, ['3c:fd:fe:10:2f:ea']);
+  const s = inv.systems[0]!;
+  assert.equal(s.uuid, '3a6f0b52-91c4-4d7e-8a11-5c0ffee00042');
+  assert.equal(s.serial, 'FX200-0042');
+  assert.equal(s.manufacturer, 'Fabrikam');
+  assert.equal(s.model, 'FX-200');
+  assert.deepEqual(s.nics.map(n => n.mac), ['3c:fd:fe:10:20:01', '3c:fd:fe:10:20:02']);
+  assert.equal(s.nics[0]!.linkStatus, 'LinkUp');
+  assert.equal(s.drives.length, 4);
+  assert.equal(s.disk?.device, '/dev/sda');
+  assert.equal(s.disk?.drive.model, 'Boot SSD 240GB');
+  assert.equal(s.disk?.drive.protocol, 'SATA', 'protocol taken from the single-protocol controller');
+});
+
+test('Dell-style ids: System.Embedded.1, NIC.Integrated ids, placeholder MAC dropped, SAS disk', {timeout: 30_000}, async () => {
+  const inv = await inventory(await bmc({tree: fixture('dell-idrac')}));
+  assert.equal(inv.vendor, 'Dell');
+  const s = inv.systems[0]!;
+  assert.equal(s.id, 'System.Embedded.1');
+  assert.deepEqual(s.nics.map(n => [n.id, n.mac]), [
+    ['NIC.Integrated.1-1-1', 'b0:26:28:aa:10:01'],
+    ['NIC.Integrated.1-2-1', 'b0:26:28:aa:10:02'],
+  ]);
+  assert.equal(s.disk?.device, '/dev/sda');
+  assert.equal(s.disk?.drive.capacityBytes, 480103981056);
+});
+
+test('MACs only on Chassis NetworkAdapters (Ports, NetworkDeviceFunctions); SimpleStorage NVMe', {timeout: 30_000}, async () => {
+  const inv = await inventory(await bmc({tree: fixture('ports-only')}));
+  const s = inv.systems[0]!;
+  assert.deepEqual(s.nics.map(n => [n.source, n.mac]), [
+    ['Ports', '08:94:ef:50:00:01'],
+    ['Ports', '08:94:ef:50:00:02'],
+    ['NetworkDeviceFunctions', '08:94:ef:60:00:01'],
+  ]);
+  assert.equal(s.disk?.device, '/dev/nvme0n1');
+  assert.deepEqual(inv.macs, [], 'no Managers in this tree');
+});
+
+test('empty MACAddress: PermanentMACAddress used, a NIC with neither becomes a warning', {timeout: 30_000}, async () => {
+  const inv = await inventory(await bmc({tree: fixture('empty-mac')}));
+  assert.deepEqual(inv.systems[0]!.nics.map(n => n.mac), ['c4:cb:e1:00:00:11']);
+  assert.ok(inv.warnings.some(w => /NIC\.Embedded\.2-1-1 reports no MAC/.test(w)), inv.warnings.join('; '));
+  assert.equal(inv.systems[0]!.disk, null);
+});
+
+test('HPE BaseNetworkAdapters (OEM link) as the last fallback', {timeout: 30_000}, async () => {
+  const inv = await inventory(await bmc({tree: fixture('hpe-base-adapters')}));
+  assert.deepEqual(inv.systems[0]!.nics.map(n => [n.source, n.mac]), [
+    ['BaseNetworkAdapters', '94:40:c9:00:00:01'],
+    ['BaseNetworkAdapters', '94:40:c9:00:00:02'],
+  ]);
+});
+
+test('mock machine shapes: DMTF and Dell built from one description', {timeout: 30_000}, async () => {
+  const m = {...defaultMachine(), macs: ['52:54:00:00:10:01'], disk: {protocol: 'SATA' as const, capacityBytes: 240e9}};
+  for (const shape of ['dmtf', 'dell'] as const) {
+    const inv = await inventory(await bmc({machine: m, shape}));
+    const s = inv.systems[0]!;
+    assert.equal(s.id, shape === 'dell' ? 'System.Embedded.1' : m.serial);
+    assert.equal(s.uuid, m.uuid);
+    assert.deepEqual(s.nics.map(n => n.mac), ['52:54:00:00:10:01']);
+    assert.equal(s.disk?.device, '/dev/sda');
+  }
+  assert.ok(buildBmcTree(m, 'dell')['/redfish/v1/Systems/System.Embedded.1']);
+});
+
+test('trust on first use: unknown certificate needs trust and no credentials are sent', {timeout: 30_000}, async () => {
+  const b = await bmc({machine: defaultMachine()});
+  const first = await probeRedfish(targetOf(b), {credentials: creds, tls: {}, timeoutMs: 10_000});
+  assert.equal(first.kind, 'needsTrust');
+  assert.equal((first as {fingerprint: string}).fingerprint, b.fingerprint);
+  assert.equal(b.requests.length, 0, 'nothing was requested before trust');
+
+  const remembered = await probeRedfish(targetOf(b), {credentials: creds, tls: {fingerprint: b.fingerprint.replace(/:/g, '').toLowerCase()}, timeoutMs: 10_000});
+  assert.equal(remembered.kind, 'ok');
+
+  const old = b.fingerprint;
+  const before = b.requests.length;
+  await b.rotateCertificate();
+  assert.notEqual(b.fingerprint, old);
+  const changed = await probeRedfish(targetOf(b), {credentials: creds, tls: {fingerprint: old}, timeoutMs: 10_000});
+  assert.equal(changed.kind, 'fingerprintMismatch');
+  assert.equal((changed as {actual: string}).actual, b.fingerprint);
+  assert.equal(b.requests.length, before, 'a changed certificate gets no request');
+
+  const insecure = await probeRedfish(targetOf(b), {credentials: creds, tls: {insecure: true}, timeoutMs: 10_000});
+  assert.equal(insecure.kind, 'ok');
+});
+
+test('wrong password: authFailed, and the password appears nowhere in the result', {timeout: 30_000}, async () => {
+  const b = await bmc({machine: defaultMachine()});
+  const secret = 'Wr0ng-Pa55word!';
+  const r = await probeRedfish(targetOf(b), {credentials: {username: 'root', password: secret}, tls: {fingerprint: b.fingerprint}, timeoutMs: 10_000});
+  assert.equal(r.kind, 'authFailed');
+  assert.ok(!JSON.stringify(r).includes(secret));
+});
+
+test('sweep: concurrency, per-host timeout, refused port, order kept, abort', {timeout: 60_000}, async () => {
+  const a = await bmc({machine: defaultMachine(), shape: 'dell'});
+  const c = await bmc({tree: fixture('dmtf-standard')});
+  // A TCP server that accepts and never speaks TLS: only the per-host timeout ends it.
+  const silent = net.createServer(() => undefined);
+  await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));
+  const silentPort = (silent.address() as net.AddressInfo).port;
+  const closed = net.createServer();
+  await new Promise<void>(r => closed.listen(0, '127.0.0.1', r));
+  const closedPort = (closed.address() as net.AddressInfo).port;
+  await new Promise<void>(r => closed.close(() => r()));
+  try {
+    const seen: string[] = [];
+    const t0 = Date.now();
+    const r = await sweepRedfish({
+      targets: [a.key, `127.0.0.1:${silentPort}`, `127.0.0.1:${closedPort}`, c.key],
+      credentials: creds,
+      trust: {[a.key]: a.fingerprint, [c.key]: c.fingerprint},
+      concurrency: 2,
+      timeoutMs: 1500,
+      onResult: x => seen.push(x.kind),
+    });
+    assert.ok(r.ok);
+    assert.deepEqual(r.results.map(x => x.kind), ['ok', 'unreachable', 'unreachable', 'ok']);
+    assert.equal(seen.length, 4);
+    assert.ok(Date.now() - t0 < 10_000);
+    assert.match((r.results[2] as {message: string}).message, /refused/);
+
+    const ctrl = new AbortController();
+    const pending = sweepRedfish({targets: [`127.0.0.1:${silentPort}`], credentials: creds, timeoutMs: 30_000, signal: ctrl.signal});
+    setTimeout(() => ctrl.abort(), 200);
+    const aborted = await pending;
+    assert.ok(aborted.ok && aborted.results[0]?.kind === 'unreachable');
+
+    const refused = await sweepRedfish({targets: ['10.0.0.0/8'], credentials: creds});
+    assert.equal(refused.ok, false);
+  } finally {
+    silent.close();
+  }
+});
