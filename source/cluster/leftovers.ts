@@ -25,7 +25,7 @@ export function parseDockerPs(lines: readonly string[]): DockerContainer[] {
     return {
       id: str(raw.ID) ?? str(raw.Id) ?? '',
       names: Array.isArray(names)
-        ? names.filter((n): n is string => typeof n === 'string')
+        ? names.filter((n): n is string => typeof n === 'string').map(n => n.replace(/^\//, ''))
         : (str(names) ?? '').split(',').map(n => n.replace(/^\//, '')).filter(Boolean),
       image: str(raw.Image) ?? '',
       state: (str(raw.State) ?? '').toLowerCase(),
