@@ -528,7 +528,8 @@ class Store implements FakeKubeStore {
     const spec = crd['spec'] as {group: string; names: {kind: string; plural: string; singular?: string; shortNames?: string[]}; scope: string; versions?: Array<{name: string; served?: boolean}>};
     for (const v of spec.versions ?? []) {
       if (v.served === false) continue;
-      this.registerResource({group: spec.group, version: v.name, kind: spec.names.kind, plural: spec.names.plural,
+      const known = this.types.find(t => t.group === spec.group && t.version === v.name && t.plural === spec.names.plural);
+      this.registerResource({...known, group: spec.group, version: v.name, kind: spec.names.kind, plural: spec.names.plural,
         singular: spec.names.singular ?? spec.names.kind.toLowerCase(), namespaced: spec.scope !== 'Cluster', shortNames: spec.names.shortNames});
     }
   }
@@ -918,6 +919,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const table = wantsTable(req);
     const matches = (o: KubeObject) => (!rt.namespaced || !ns || o.metadata.namespace === ns) && matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields);
     res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'});
+    res.flushHeaders();
     open.add(res);
     const write = (ev: ChangeEvent) => {
       const object = table ? toTable(rt, [ev.object], now(), ev.object.metadata.resourceVersion!, q.get('includeObject')) : ev.object;
@@ -963,6 +965,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     res.writeHead(200, {'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked'});
     for (const l of lines) res.write(l + '\n');
     if (q.get('follow') !== 'true') return void res.end();
+    res.flushHeaders();
     open.add(res);
     const onLine = (k: string, line: string) => {
       if (k === key || k === `${ns}/${name}/`) res.write(line + '\n');

@@ -137,7 +137,7 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     return replay(tr);
   };
   const kubeconfigYaml = (server: string, clusterName: string, user: string, context: string) =>
-    ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', `    server: ${server}`, `  name: ${clusterName}`,
+    ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', `    server: ${server}`, ...(server.startsWith('http://') ? ['    insecure-skip-tls-verify: true'] : []), `  name: ${clusterName}`,
       'contexts:', '- context:', `    cluster: ${clusterName}`, `    user: ${user}`, `  name: ${context}`,
       `current-context: ${context}`, 'preferences: {}', 'users:', `- name: ${user}`, '  user: {}', ''].join('\n');
   const writePrivate = (file: string, text: string) => {
