@@ -16,11 +16,11 @@ export interface ParsedLabels {
 
 /** Why a label key is not a Kubernetes qualified name, or null when it is one. */
 export function labelKeyProblem(key: string): string | null {
-  const parts = key.split('/');
-  if (parts.length > 2) return 'it may contain at most one "/"';
-  const name = parts.length === 2 ? parts[1]! : parts[0]!;
-  if (parts.length === 2) {
-    const prefix = parts[0]!;
+  const slash = key.indexOf('/');
+  if (slash !== -1 && key.indexOf('/', slash + 1) !== -1) return 'it may contain at most one "/"';
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (slash !== -1) {
+    const prefix = key.slice(0, slash);
     if (prefix === '') return 'the prefix before "/" is empty';
     if (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) {
       return 'the prefix before "/" must be a lowercase DNS name such as example.com';

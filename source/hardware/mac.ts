@@ -55,7 +55,10 @@ export function formatMac(octets: readonly number[]): string {
 }
 
 /** The lowercase colon form of a 6-octet MAC, or null when the text is not one. */
+const CANONICAL = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
 export function normalizeMac(s: string): string | null {
+  if (CANONICAL.test(s)) return s;
   const parsed = parseMac(s);
   return parsed && parsed.octets.length === 6 ? formatMac(parsed.octets) : null;
 }

@@ -3,7 +3,7 @@
 // error is the one EKS Anywhere would report; our stricter rules come after it.
 import {q} from './show.js';
 import type {Column} from './columns.js';
-import {DNS1123_SUBDOMAIN, parseLabels} from './labels.js';
+import {DNS1123_SUBDOMAIN, parseLabels, type ParsedLabels} from './labels.js';
 import {formatIpv4, isGoIp, netmaskPrefix, networkOf, parseIpv4, prefixMask} from './ipv4.js';
 import {formatMac, normalizeMac, parseMac} from './mac.js';
 import type {Issue, RuleMode} from './types.js';
@@ -45,12 +45,10 @@ export function checkHostname(value: string, mode: RuleMode): Issue[] {
     ];
   }
   if (mode === 'eksa') return [];
+  if (!value.includes('.')) return value.length > 63 ? [err(`${q(value)} is longer than 63 characters`)] : [];
   const parts = value.split('.');
   if (parts.some(p => p.length > 63)) return [err(`${q(value)} has a part longer than 63 characters`)];
-  if (parts.length > 1) {
-    return [warn(`${q(value)} contains dots; a single name such as ${q(parts[0])} is safer (it becomes the node name)`)];
-  }
-  return [];
+  return [warn(`${q(value)} contains dots; a single name such as ${q(parts[0])} is safer (it becomes the node name)`)];
 }
 
 export function checkNetmask(value: string, mode: RuleMode): Issue[] {
@@ -106,7 +104,13 @@ export function checkDisk(value: string, mode: RuleMode): Issue[] {
 }
 
 export function checkLabels(value: string, mode: RuleMode): Issue[] {
-  const {labels, issues} = parseLabels(value, mode);
+  return labelIssues(parseLabels(value, mode), mode);
+}
+
+/** The labels rules on an already parsed cell (the file validator parses each cell once). */
+export function labelIssues(parsed: ParsedLabels, mode: RuleMode): Issue[] {
+  const {labels} = parsed;
+  const issues = parsed.issues.slice();
   if (mode === 'strict' && !issues.some(i => i.level === 'error') && labels['type'] === undefined) {
     issues.push(warn('no "type" label: no node group selects this machine, so it stays a spare'));
   }

@@ -5,7 +5,7 @@ import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Colum
 import {countLines, readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
 import {normalizeMac} from './mac.js';
-import {checkCell, checkSubnet, NAMESERVER_SEPARATOR, uniqueKey, type UniqueColumn} from './rules.js';
+import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, uniqueKey, type UniqueColumn} from './rules.js';
 import type {Finding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
 
 export interface ValidateOptions {
@@ -140,10 +140,13 @@ function checkRow(
   const lineOf = (c: Column): number => record.fieldLines[index.get(c) ?? 0] ?? record.line;
   const hasBmc = BMC_COLUMNS.some(c => (value(c) ?? '') !== '');
   const failed = new Set<Column>();
+  const labelsCell = value('labels');
+  const labels = labelsCell === undefined ? undefined : parseLabels(labelsCell, mode);
   for (const column of COLUMNS) {
     const v = value(column);
     if (v === undefined) continue;
-    for (const issue of checkCell(column, v, {mode, hasBmc})) {
+    const issues = column === 'labels' && labels ? labelIssues(labels, mode) : checkCell(column, v, {mode, hasBmc});
+    for (const issue of issues) {
       if (issue.level === 'error') failed.add(column);
       out.add(issue.level, lineOf(column), column, v, issue.message);
     }
@@ -167,7 +170,7 @@ function checkRow(
     nameservers: (value('nameservers') ?? '') === '' ? [] : value('nameservers')!.split(NAMESERVER_SEPARATOR),
     mac: normalizeMac(mac) ?? mac.toLowerCase(),
     disk: value('disk') ?? '',
-    labels: parseLabels(value('labels') ?? '', mode).labels,
+    labels: labels?.labels ?? {},
     line: record.line,
   };
   if (hasBmc) row.bmc = {ip: value('bmc_ip') ?? '', username: value('bmc_username') ?? '', password: value('bmc_password') ?? ''};
