@@ -3,6 +3,7 @@
 // screen can show results one by one and tests can feed recorded outputs.
 import {statfs} from 'node:fs/promises';
 import {cpus, totalmem} from 'node:os';
+import {dirname} from 'node:path';
 import type {CommandRunner, CommandSpec} from '../run/types.js';
 import {capture, dig, firstLine, parseJsonOutput, str, type Captured} from './capture.js';
 import {interfaceHoldingIp, parseIpAddr, provisioningCandidates, type NetInterface} from './interfaces.js';
@@ -46,8 +47,15 @@ export const realSystemInfo: SystemInfo = {
   cpuCount: () => cpus().length,
   totalMemoryBytes: () => totalmem(),
   freeDiskBytes: async path => {
-    const s = await statfs(path);
-    return s.bavail * s.bsize;
+    // The session folder may not exist yet: measure the nearest existing parent.
+    for (let dir = path; ; dir = dirname(dir)) {
+      try {
+        const s = await statfs(dir);
+        return s.bavail * s.bsize;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
+      }
+    }
   },
 };
 
@@ -400,16 +408,25 @@ export const PREFLIGHT_COMMANDS = {
   ipAddr: probe('ip', ['-j', 'addr'], 'List network interfaces'),
 } as const;
 
+/** The dry-run runner records commands without running them: say so instead of judging empty output. */
+function unlessRecorded(c: Captured, check: PreflightCheck): PreflightCheck {
+  if (!c.result.recorded) return check;
+  return {...check, status: 'warn', detail: 'dry run: the command was recorded, not run', fix: 'Run without --dry-run to check it.'};
+}
+
 export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): Promise<PreflightResult> {
   const run = (spec: CommandSpec) => capture(deps.runner, spec, signal);
   const checks: PreflightCheck[] = [];
 
   const eksctl = await run(PREFLIGHT_COMMANDS.eksctl);
   const anywhere = eksctl.result.ok ? await run(PREFLIGHT_COMMANDS.anywhere) : undefined;
-  checks.push(evaluateEksctl(eksctl, anywhere));
-  checks.push(evaluateDocker(await run(PREFLIGHT_COMMANDS.docker)));
-  checks.push(evaluateKubectl(await run(PREFLIGHT_COMMANDS.kubectl)));
-  checks.push(evaluateHelm(await run(PREFLIGHT_COMMANDS.helm)));
+  checks.push(unlessRecorded(eksctl, evaluateEksctl(eksctl, anywhere)));
+  const docker = await run(PREFLIGHT_COMMANDS.docker);
+  checks.push(unlessRecorded(docker, evaluateDocker(docker)));
+  const kubectl = await run(PREFLIGHT_COMMANDS.kubectl);
+  checks.push(unlessRecorded(kubectl, evaluateKubectl(kubectl)));
+  const helm = await run(PREFLIGHT_COMMANDS.helm);
+  checks.push(unlessRecorded(helm, evaluateHelm(helm)));
 
   let free = 0;
   try {
@@ -435,7 +452,7 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
   checks.push(evaluatePorts(portResults));
   checks.push(
     ipAddr.result.ok
-      ? evaluateProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp)
+      ? unlessRecorded(ipAddr, evaluateProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp))
       : {id: 'provisioning-interface', title: 'Provisioning interface and bootstrap IP', status: 'fail', detail: `ip -j addr: ${failureText(ipAddr)}`, fix: 'Install iproute2 (the `ip` command).'},
   );
   checks.push(evaluateDhcpConflict(await deps.processes.list(), interfaces));
@@ -444,7 +461,7 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
   if (deps.clusterName) {
     const ps = await run(listContainersCommand());
     leftovers = await detectLeftovers(ps.result.ok ? parseDockerPs(ps.lines) : [], deps.sessionDir, deps.clusterName, deps.folders ?? realFolderProbe);
-    checks.push(evaluateLeftovers(leftovers));
+    checks.push(unlessRecorded(ps, evaluateLeftovers(leftovers)));
   }
   return {checks, interfaces, leftovers};
 }

@@ -7,6 +7,8 @@ export interface FakeReply {
   exitCode?: number;
   /** Simulates a missing executable (the real runner reports it as an error). */
   notFound?: boolean;
+  /** Simulates the dry-run runner: recorded, not run, no output. */
+  recorded?: boolean;
 }
 
 /** Answers a command with the reply whose key is a prefix of "command arg1 arg2 ...". */
@@ -36,6 +38,7 @@ export class FakeCommandRunner implements CommandRunner {
       durationMs: 1,
       lineCount: all.length,
       logPath: null,
+      ...(reply.recorded ? {recorded: true} : {}),
       ...(exitCode === 0 ? {} : {error: reply.notFound ? `${spec.command}: command not found` : `exited with ${exitCode}`}),
     };
     const output: OutputView = {

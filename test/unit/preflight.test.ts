@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {createSocket} from 'node:dgram';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {
   evaluateDhcpConflict,
   evaluateDocker,
@@ -14,6 +16,7 @@ import {
   evaluateResources,
   overallStatus,
   runPreflight,
+  realSystemInfo,
   chooseProvisioning,
   type PreflightCheck,
 } from '../../source/cluster/preflight.js';
@@ -128,6 +131,12 @@ test('resources against the admin-machine minimums (4 CPU, 16 GB, 30 GB free)', 
     ],
   );
   assert.ok(low.every(c => c.fix.length > 0));
+});
+
+test('real SystemInfo measures the nearest existing folder when the session folder is not made yet', {timeout: 5000}, async () => {
+  const free = await realSystemInfo.freeDiskBytes(join(tmpdir(), 'eksa-kong-not-made-yet', 'lab1'));
+  assert.ok(free > 0);
+  assert.ok(realSystemInfo.cpuCount() >= 1);
 });
 
 test('ports: in use fails and names the port; EACCES without root is "cannot tell"', () => {
@@ -249,4 +258,22 @@ test('runPreflight gathers everything through the runner and injected providers'
   // docker ps uses the format every docker >= 20 understands
   const ps = runner.started.find(s => s.command === 'docker' && s.args[0] === 'ps')!;
   assert.deepEqual(ps.args, ['ps', '-a', '--format', '{{json .}}']);
+});
+
+test('dry run: recorded commands are reported as not checked rather than failed', {timeout: 10_000}, async () => {
+  const recorded = {recorded: true, lines: []};
+  const runner = new FakeCommandRunner({eksctl: recorded, docker: recorded, kubectl: recorded, helm: recorded, ip: recorded});
+  const result = await runPreflight({
+    runner,
+    system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},
+    ports: {probe: async () => 'free'},
+    processes: {list: async () => []},
+    sessionDir: '/s',
+    bootstrapIp: '10.20.0.10',
+    clusterName: 'seed',
+    folders: {exists: async () => false, fileSize: async () => undefined},
+  });
+  const notRun = result.checks.filter(c => /recorded, not run/.test(c.detail)).map(c => c.id);
+  assert.deepEqual(notRun, ['eksctl', 'docker', 'kubectl', 'helm', 'provisioning-interface', 'leftovers']);
+  assert.ok(result.checks.every(c => c.status !== 'fail'));
 });
