@@ -174,6 +174,41 @@ export async function makeCert(options: {cn?: string; keyType?: 'ec' | 'rsa'; no
   return {certPem: cert.toString('pem') + '\n', keyPem, keys};
 }
 
+/** A CA and leaves it issues (pki mode): each leaf gets a DNS SAN equal to its CN. */
+export async function makeCaWithLeaves(leafNames: string[]): Promise<{ca: TestCert; leaves: TestCert[]}> {
+  const algorithm = {name: 'ECDSA', namedCurve: 'P-384', hash: 'SHA-384'};
+  const notBefore = new Date(Date.now() - DAY);
+  const notAfter = new Date(Date.now() + 365 * DAY);
+  const caKeys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Test Cluster CA',
+    notBefore,
+    notAfter,
+    signingAlgorithm: algorithm,
+    keys: caKeys,
+    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  const ca = {certPem: caCert.toString('pem') + '\n', keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey)), keys: caKeys};
+  const leaves: TestCert[] = [];
+  for (const [i, name] of leafNames.entries()) {
+    const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: `1${i}`,
+      subject: `CN=${name}`,
+      issuer: caCert.subject,
+      notBefore,
+      notAfter,
+      signingAlgorithm: algorithm,
+      publicKey: keys.publicKey,
+      signingKey: caKeys.privateKey,
+      extensions: [new x509.SubjectAlternativeNameExtension([{type: 'dns', value: name}]), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth])],
+    });
+    leaves.push({certPem: cert.toString('pem') + '\n', keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), keys});
+  }
+  return {ca, leaves};
+}
+
 /** An unrelated RSA key in PEM, for key-mismatch cases. */
 export function otherKeyPem(): string {
   return generateKeyPairSync('ec', {namedCurve: 'secp384r1'}).privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
@@ -260,7 +295,7 @@ export async function startFakeKubeServer(store: FakeKubeApi, token = 'test-toke
       'apiVersion: v1',
       'kind: Config',
       'clusters:',
-      `- name: fake\n  cluster:\n    server: ${url}`,
+      `- name: fake\n  cluster:\n    server: ${url}\n    insecure-skip-tls-verify: true`, // client-node refuses plain http otherwise
       'users:',
       `- name: fake-user\n  user:\n    token: ${token}`,
       'contexts:',
