@@ -31,10 +31,25 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
   const session = useSyncExternalStore(controller.subscribe, controller.get);
   const theme = useTheme();
   const {columns, rows} = useTerminalSize();
-  const [help, setHelp] = useState(false);
-  const [quitting, setQuitting] = useState<'ask' | 'stopping' | null>(null);
+  // Overlay state is mirrored in refs: a key that arrives before React re-subscribes the input
+  // handler must still see the dialog that is already on screen.
+  const [help, setHelpState] = useState(false);
+  const [quitting, setQuittingState] = useState<'ask' | 'stopping' | null>(null);
+  const helpRef = useRef(false);
+  const quittingRef = useRef<'ask' | 'stopping' | null>(null);
+  const setHelp = (v: boolean) => {
+    helpRef.current = v;
+    setHelpState(v);
+  };
+  const setQuitting = (v: 'ask' | 'stopping' | null) => {
+    quittingRef.current = v;
+    setQuittingState(v);
+  };
   const [screenKeys, setScreenKeys] = useState<KeyBinding[]>([]);
-  const [typing, setTyping] = useState(false);
+  const typingRef = useRef(false);
+  const setTyping = useCallback((v: boolean) => {
+    typingRef.current = v;
+  }, []);
   const [status, setStatus] = useState<string>(notices.join(' '));
   const work = useRef(new Set<{controller: AbortController; done: Promise<unknown>}>());
 
@@ -86,6 +101,9 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
   }, [controller, onExit]);
 
   useInput((input, key) => {
+    const quitting = quittingRef.current;
+    const help = helpRef.current;
+    const typing = typingRef.current;
     if (key.ctrl && input === 'c') {
       if (quitting === 'ask') void quit();
       else if (!quitting) setQuitting('ask');

@@ -1,0 +1,73 @@
+// Drives the real binary in a tmux terminal: send keys, read the screen.
+import {execFileSync, spawnSync} from 'node:child_process';
+
+export function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V']).status === 0;
+}
+
+export class TmuxSession {
+  readonly name: string;
+  constructor(
+    prefix: string,
+    command: string[],
+    opts: {width?: number; height?: number; env?: Record<string, string>; cwd?: string} = {},
+  ) {
+    this.name = `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const envArgs = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    execFileSync('tmux', [
+      'new-session', '-d', '-s', this.name,
+      '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30),
+      ...(opts.cwd ? ['-c', opts.cwd] : []),
+      ...envArgs,
+      ...command,
+    ]);
+    // Keep the pane (and its last screen) after the program exits, so exit codes can be read.
+    spawnSync('tmux', ['set-option', '-t', this.name, 'remain-on-exit', 'on']);
+  }
+
+  screen(): string {
+    const r = spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], {encoding: 'utf8'});
+    return r.stdout ?? '';
+  }
+
+  /** One key at a time, the way a person types (tmux key names: Enter, Escape, C-c, Up...). */
+  async keys(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      execFileSync('tmux', ['send-keys', '-t', this.name, key]);
+      await new Promise(r => setTimeout(r, 120));
+    }
+  }
+
+  async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${String(pattern)}; screen was:\n${last}`);
+  }
+
+  panePid(): number {
+    const r = spawnSync('tmux', ['list-panes', '-t', this.name, '-F', '#{pane_pid}'], {encoding: 'utf8'});
+    return Number(r.stdout.trim().split('\n')[0]);
+  }
+
+  /** Exit status of the pane's program once it has ended, else null. */
+  exitStatus(): number | null {
+    const r = spawnSync('tmux', ['list-panes', '-t', this.name, '-F', '#{pane_dead} #{pane_dead_status}'], {encoding: 'utf8'});
+    const [dead, status] = r.stdout.trim().split(' ');
+    return dead === '1' ? Number(status) : null;
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
+
+/** Builds dist/cli.js so the end-to-end tests run what users run. */
+export function buildCli(): string {
+  execFileSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
+  return 'dist/cli.js';
+}
