@@ -2,6 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
 import yaml from 'js-yaml';
 import {buildDpValues, generateDpValuesCli, renderDpValues, DpValuesError, type DpValuesInput} from '../../source/kong/dp-values.js';
 import {templatesDir} from '../../source/kong/templates-dir.js';
@@ -35,6 +36,12 @@ type Values = {
 test('templatesDir finds templates/kong from the source tree', () => {
   assert.ok(existsSync(join(templatesDir(), 'kong', 'dp-values-shared.yaml')));
   assert.ok(existsSync(join(templatesDir(), 'kong', 'dp-values-pki.yaml')));
+});
+
+test('templatesDir also works from a bundled dist/cli.js and fails clearly elsewhere', () => {
+  const root = join(templatesDir(), '..');
+  assert.equal(templatesDir(pathToFileURL(join(root, 'dist', 'cli.js')).href), join(root, 'templates'));
+  assert.throws(() => templatesDir(pathToFileURL('/nowhere/at/all.js').href), /templates\/ not found/);
 });
 
 test('shared mode values match the reference shape', () => {
