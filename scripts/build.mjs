@@ -8,6 +8,9 @@ const noDevtools = {
   name: 'no-devtools',
   setup(b) {
     b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'empty'}));
+    b.onResolve({filter: /devtools(-window-polyfill)?\.js$/}, args =>
+      args.importer.includes('/ink/') ? {path: args.path, namespace: 'empty'} : undefined,
+    );
     b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {connectToDevTools() {}};', loader: 'js'}));
   },
 };

@@ -3,8 +3,11 @@ import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import {loadAnswersFile} from '../session/answers-file.js';
 import {sessionRows} from './sessions.js';
-import {runSession} from './run-session.js';
+import type {runSession as RunSession} from './run-session.js';
 import type {CommandContext, ContextFor} from './index.js';
+
+// Running a session needs the runner, the store and the steps: loaded only when a session opens.
+const runSession: typeof RunSession = async (...args) => (await import('./run-session.js')).runSession(...args);
 
 async function startFromAnswers(ctx: CommandContext, file: string): Promise<number> {
   const answers = await loadAnswersFile(file);

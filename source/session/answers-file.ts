@@ -2,7 +2,7 @@
 // the key path and the line, so that an admin can fix a 200-line file without guessing.
 import * as fsp from 'node:fs/promises';
 import yaml from 'js-yaml';
-import {z} from 'zod';
+import * as z from 'zod';
 import {answersSchema, type Answers} from './answers.js';
 import {AnswersFileError, fsReason, type AnswersIssue} from './errors.js';
 

@@ -1,7 +1,7 @@
 // The answers a session collects, and the answers file (--answers) that pre-fills them.
 // Keys follow DESIGN.md's sketch. Everything is optional here: a step checks what it needs when it runs,
 // and a headless run names the missing key. Unknown keys are refused so that typos are caught.
-import {z} from 'zod';
+import * as z from 'zod';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */

@@ -5,7 +5,7 @@ import {randomBytes} from 'node:crypto';
 import * as fs from 'node:fs';
 import {hostname} from 'node:os';
 import {basename, dirname, join} from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import {LockError, SessionError, fsReason, type LockHolder} from './errors.js';
 import {FILE_MODE, isPidAlive} from './home.js';
 

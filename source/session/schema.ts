@@ -1,6 +1,6 @@
 // session.json: the single source of truth of one wizard session. Versioned; validated on load.
 // It never holds a secret: secrets live in secrets.json (0600), see secrets.ts.
-import {z} from 'zod';
+import * as z from 'zod';
 import {STEP_IDS} from '../wizard/step-ids.js';
 import {answersSchema} from './answers.js';
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import type {Answers, Machine} from './answers.js';
 import {SecretError, fsReason} from './errors.js';
 import {expandTilde, writeFileAtomic} from './home.js';

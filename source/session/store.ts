@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {z} from 'zod';
+import * as z from 'zod';
 import type {StepId} from '../wizard/step-ids.js';
 import {SessionError, fsReason} from './errors.js';
 import {

@@ -1,0 +1,42 @@
+// npm run bench [-- --json]: the performance budgets of DESIGN.md, measured, never asserted in tests.
+import {build} from 'esbuild';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync} from 'node:fs';
+import {benchStartup} from './bench/startup.mjs';
+
+const json = process.argv.includes('--json');
+const log = (...a) => (json ? process.stderr : process.stdout).write(a.join(' ') + '\n');
+
+mkdirSync('.bench', {recursive: true});
+execFileSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
+await build({
+  entryPoints: ['scripts/bench/hello.jsx'],
+  outfile: '.bench/hello.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  jsx: 'automatic',
+  minify: true,
+  define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': 'undefined'},
+  plugins: [
+    {
+      name: 'no-devtools',
+      setup(b) {
+        b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'x', namespace: 'empty'}));
+        b.onResolve({filter: /devtools(-window-polyfill)?\.js$/}, a => (a.importer.includes('/ink/') ? {path: a.path, namespace: 'empty'} : undefined));
+        b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {};', loader: 'js'}));
+      },
+    },
+  ],
+  banner: {js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);"},
+  logLevel: 'warning',
+});
+
+const result = {};
+
+log('startup: time to first frame on a pty (median, alternating runs)…');
+result.startup = await benchStartup({runs: 12, hello: '.bench/hello.js', cli: 'dist/cli.js'});
+log(`  wizard ${result.startup.wizardMs} ms, ink hello-world ${result.startup.inkHelloMs} ms, ratio ${result.startup.ratio} (budget 1.25)`);
+
+if (json) process.stdout.write(JSON.stringify(result) + '\n');
