@@ -14,6 +14,7 @@ import {useTheme} from './ui/theme.js';
 import {useTerminalSize} from './ui/useTerminalSize.js';
 import {screenFor} from '../screens/index.js';
 import {canGoBack} from './wizard/reducer.js';
+import {stepIndex} from './wizard/step-ids.js';
 
 export interface AppProps {
   controller: SessionController;
@@ -150,7 +151,9 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
           eksa-kong
         </Text>
         <Text wrap="truncate-end">
-          {` · session ${session.name}${session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}`}
+          {` · session ${session.name}`}
+          {railWidth ? '' : ` · step ${stepIndex(session.currentStep) + 1}/10 ${step.title}`}
+          {session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}
         </Text>
       </Box>
       <Box height={bodyHeight}>

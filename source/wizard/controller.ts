@@ -8,7 +8,8 @@ export class SessionController {
 
   constructor(
     private session: Session,
-    private readonly persist: (session: Session) => void,
+    /** Saves the session and returns what was written (secrets moved out). */
+    private readonly persist: (session: Session) => Session,
   ) {}
 
   get = (): Session => this.session;
@@ -16,9 +17,7 @@ export class SessionController {
   dispatch = (action: WizardAction): Session => {
     const next = wizardReducer(this.session, action);
     if (next !== this.session) {
-      const stamped = {...next, updatedAt: new Date().toISOString()};
-      this.persist(stamped);
-      this.session = stamped;
+      this.session = this.persist({...next, updatedAt: new Date().toISOString()});
       for (const listener of this.listeners) listener();
     }
     return this.session;
