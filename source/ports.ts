@@ -11,9 +11,33 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * Where network connections go. The real world connects where it is told; the demo world maps the
+ * simulated data center's addresses (BMCs, node IPs, the control plane's load balancers) to its
+ * servers on loopback and refuses anything else, so a demo never sends a packet off this machine.
+ */
+export interface Net {
+  /** The address to actually connect to for host:port. Throws NetRouteError when there is none. */
+  route(host: string, port: number): {host: string; port: number};
+  /** DNS: the addresses of a name. */
+  lookup(host: string): Promise<string[]>;
+}
+
+export class NetRouteError extends Error {}
+
+export const realNet: Net = {
+  route: (host, port) => ({host, port}),
+  lookup: async host => {
+    const {lookup} = await import('node:dns/promises');
+    const found = await lookup(host, {all: true});
+    return found.map(a => a.address);
+  },
+};
+
 export interface Ports {
   world: World;
   runner: CommandRunner;
+  net: Net;
   clock: Clock;
   /** The environment this process was started with (never handed to children unfiltered). */
   env: Readonly<Record<string, string | undefined>>;

@@ -6,6 +6,8 @@ import {readFileSync} from 'node:fs';
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import yaml from 'js-yaml';
+import {parseAnswers} from '../session/answers-file.js';
+import {AnswersFileError} from '../session/errors.js';
 import {answersSchema, type Answers, type Machine} from '../session/answers.js';
 import {cidrContains, cidrsOverlap, cidrToString, isIPv4, netmaskToPrefix, numberToIPv4, parseCidr, subnetOf, type Cidr} from './ipv4.js';
 import type {IpInUseProbe} from './ip-in-use.js';
@@ -525,18 +527,26 @@ export function formatIssue(issue: SpecIssue): string {
 
 export async function generateClusterSpecCommand(answersPath: string, options: GenerateOptions = {}): Promise<CliOutput> {
   const readText = options.readText ?? ((p: string) => readFile(p, 'utf8'));
-  let raw: unknown;
+  let text: string;
   try {
-    raw = yaml.load(await readText(answersPath));
+    text = await readText(answersPath);
   } catch (error) {
     return {exitCode: 2, stdout: '', stderr: `cannot read the answers file ${answersPath}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`};
   }
-  const parsed = answersSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(i => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    return {exitCode: 2, stdout: '', stderr: lines.join('\n') + '\n'};
+  let answers: Answers;
+  try {
+    // The same reader as --answers: errors name the key and its line, and "1.30" stays "1.30".
+    answers = parseAnswers(text, answersPath);
+  } catch (error) {
+    if (error instanceof AnswersFileError) return {exitCode: 2, stdout: '', stderr: `${error.message}\n`};
+    throw error;
   }
-  const result = renderClusterSpec(parsed.data, options);
+  return generateClusterSpecFromAnswers(answers, options);
+}
+
+/** The cluster spec for answers already loaded: exit 2 naming the key of every broken rule. */
+export async function generateClusterSpecFromAnswers(answers: Answers, options: GenerateOptions = {}): Promise<CliOutput> {
+  const result = renderClusterSpec(answers, options);
   let errors = result.errors;
   if (errors.length === 0 && result.resolved && options.probe) errors = await checkAddressesInUse(result.resolved, options.probe);
   const warnings = result.warnings.map(w => `warning: ${formatIssue(w)}`);

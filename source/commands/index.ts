@@ -4,6 +4,8 @@ import type {Command} from 'commander';
 import type {GlobalOptions} from '../cli-options.js';
 import {registerStart} from './start.js';
 import {registerSessions} from './sessions.js';
+import {registerHardware} from './hardware.js';
+import {registerGenerate} from './generate.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -26,4 +28,6 @@ export type ContextFor = (cmd: Command) => CommandContext;
 export function registerCommands(program: Command, context: ContextFor): void {
   registerStart(program, context);
   registerSessions(program, context);
+  registerHardware(program, context);
+  registerGenerate(program, context);
 }

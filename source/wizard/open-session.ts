@@ -17,7 +17,7 @@ import {
 import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
 import {SessionController} from './controller.js';
-import {systemClock, type Ports, type World} from '../ports.js';
+import {realNet, systemClock, type Net, type Ports, type World} from '../ports.js';
 import {createExecaRunner} from '../run/execa-runner.js';
 import {createDryRunRunner} from '../run/dry-run-runner.js';
 import type {CommandRunner} from '../run/types.js';
@@ -38,6 +38,8 @@ export interface OpenOptions {
   assumeYes?: boolean;
   /** Extra environment for the children of this world (the demo puts its stand-ins first on PATH). */
   childEnv?: Record<string, string>;
+  /** The network port of this world (the demo routes its simulated addresses to loopback). */
+  net?: Net;
 }
 
 export interface OpenedSession {
@@ -98,6 +100,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
     const ports: Ports = {
       world: session.world,
       runner,
+      net: opts.net ?? realNet,
       clock: systemClock,
       env: baseEnv,
       sessionDir: dir,

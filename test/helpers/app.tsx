@@ -7,7 +7,7 @@ import {App} from '../../source/app.js';
 import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {newSession, type Session} from '../../source/session/schema.js';
-import {systemClock, type Ports} from '../../source/ports.js';
+import {realNet, systemClock, type Ports} from '../../source/ports.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import '../../source/steps/index.js';
 
@@ -15,6 +15,7 @@ export function testPorts(world: Ports['world'] = 'real'): Ports {
   return {
     world,
     runner: createDryRunRunner(),
+    net: realNet,
     clock: systemClock,
     env: {},
     sessionDir: mkdtempSync(join(tmpdir(), 'eksa-kong-screen-')),

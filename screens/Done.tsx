@@ -1,0 +1,2 @@
+// The done step's screen. Until it has its own, the generic step screen shows what the step does.
+export {GenericStep as Done} from './GenericStep.js';

@@ -1,0 +1,2 @@
+// The verify step's screen. Until it has its own, the generic step screen shows what the step does.
+export {GenericStep as Verify} from './GenericStep.js';

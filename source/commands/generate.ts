@@ -1,0 +1,64 @@
+// `eksa-kong generate hardware-csv|cluster-spec|dp-values --answers FILE`: print an artifact to stdout.
+// Exit 2 (naming the answers key) when an answer is missing or breaks a rule.
+import type {Command} from 'commander';
+import {addGlobalOptions, UsageError} from '../cli-options.js';
+import type {ContextFor} from './index.js';
+
+const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values'] as const;
+type Artifact = (typeof ARTIFACTS)[number];
+
+interface Output {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function generate(artifact: Artifact, file: string, env: Readonly<Record<string, string | undefined>>): Promise<Output> {
+  const {loadAnswersFile} = await import('../session/answers-file.js');
+  const answers = await loadAnswersFile(file);
+  switch (artifact) {
+    case 'hardware-csv': {
+      const {generateHardwareCsvFromAnswers} = await import('../hardware/answers.js');
+      const {answerRef, resolveSecret} = await import('../session/secrets.js');
+      const {formatFinding} = await import('../hardware/cli.js');
+      const result = generateHardwareCsvFromAnswers(answers, {
+        bmcPassword: machine => {
+          const ref = answerRef(machine.bmc?.passwordEnv, machine.bmc?.passwordFile) ?? machine.bmc?.password;
+          return ref === undefined ? undefined : resolveSecret(ref, env);
+        },
+      });
+      const warnings = result.findings.warnings.map(f => formatFinding(f, true));
+      if (!result.findings.valid) {
+        return {exitCode: 2, stdout: '', stderr: [...result.findings.errors.map(f => formatFinding(f, false)), ...warnings].join('\n') + '\n'};
+      }
+      return {exitCode: 0, stdout: result.csv, stderr: warnings.length ? warnings.join('\n') + '\n' : ''};
+    }
+    case 'cluster-spec': {
+      const {generateClusterSpecFromAnswers} = await import('../cluster/spec.js');
+      return generateClusterSpecFromAnswers(answers);
+    }
+    case 'dp-values': {
+      const {generateDpValuesCli} = await import('../kong/dp-values.js');
+      return generateDpValuesCli(answers);
+    }
+  }
+}
+
+export function registerGenerate(program: Command, context: ContextFor): void {
+  addGlobalOptions(
+    program
+      .command('generate')
+      .description('print an artifact from an answers file: hardware-csv, cluster-spec or dp-values')
+      .argument('<artifact>', ARTIFACTS.join(' | ')),
+  ).action(async (artifact: string, _options: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    if (!(ARTIFACTS as readonly string[]).includes(artifact)) {
+      throw new UsageError(`unknown artifact "${artifact}": use ${ARTIFACTS.join(', ')}`);
+    }
+    if (!ctx.opts.answers) throw new UsageError(`generate ${artifact} needs --answers FILE`);
+    const out = await generate(artifact as Artifact, ctx.opts.answers, ctx.io.env);
+    ctx.io.stdout.write(out.stdout);
+    ctx.io.stderr.write(out.stderr);
+    ctx.setExit(out.exitCode);
+  });
+}
