@@ -1,0 +1,4 @@
+// The discovery part of the simulated data center. Until it is built it adds nothing.
+import {emptyPart, type DemoPartStarter} from './types.js';
+
+export const startDiscoveryDemo: DemoPartStarter = async () => emptyPart();
