@@ -3,6 +3,7 @@ import {build} from 'esbuild';
 import {execFileSync} from 'node:child_process';
 import {mkdirSync} from 'node:fs';
 import {benchStartup} from './bench/startup.mjs';
+import {bundleOptions, requireShim} from './esbuild-options.mjs';
 
 const json = process.argv.includes('--json');
 const log = (...a) => (json ? process.stderr : process.stdout).write(a.join(' ') + '\n');
@@ -10,27 +11,10 @@ const log = (...a) => (json ? process.stderr : process.stdout).write(a.join(' ')
 mkdirSync('.bench', {recursive: true});
 execFileSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
 await build({
+  ...bundleOptions,
   entryPoints: ['scripts/bench/hello.jsx'],
   outfile: '.bench/hello.js',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  jsx: 'automatic',
-  minify: true,
-  define: {'process.env.NODE_ENV': '"production"', 'process.env.DEV': 'undefined'},
-  plugins: [
-    {
-      name: 'no-devtools',
-      setup(b) {
-        b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'x', namespace: 'empty'}));
-        b.onResolve({filter: /devtools(-window-polyfill)?\.js$/}, a => (a.importer.includes('/ink/') ? {path: a.path, namespace: 'empty'} : undefined));
-        b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {};', loader: 'js'}));
-      },
-    },
-  ],
-  banner: {js: "import {createRequire as __cr} from 'node:module';const require=__cr(import.meta.url);"},
-  logLevel: 'warning',
+  banner: {js: requireShim},
 });
 
 const result = {};
