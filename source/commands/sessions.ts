@@ -49,15 +49,18 @@ export function registerSessions(program: Command, context: ContextFor): void {
       ctx.io.stdout.write(JSON.stringify(rows) + '\n');
       return;
     }
-    if (rows.length === 0) {
+    // The table also lists sessions that cannot be read, so none seems to vanish.
+    const table = [
+      ...rows.map(r => [r.name, r.step, r.status, r.updatedAt]),
+      ...broken.map(b => [b.name, '?', 'broken', b.updatedAt]),
+    ];
+    if (table.length === 0) {
       ctx.io.stdout.write(`No saved sessions in ${ctx.home}.\n`);
       return;
     }
-    const widths = [4, 4, 6].map((w, i) =>
-      Math.max(w, ...rows.map(r => [r.name, r.step, r.status][i]!.length)),
-    );
+    const widths = [4, 4, 6].map((w, i) => Math.max(w, ...table.map(r => r[i]!.length)));
     const line = (cols: string[]) => cols.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd() + '\n';
     ctx.io.stdout.write(line(['NAME', 'STEP', 'STATUS', 'UPDATED']));
-    for (const r of rows) ctx.io.stdout.write(line([r.name, r.step, r.status, r.updatedAt]));
+    for (const r of table) ctx.io.stdout.write(line(r));
   });
 }

@@ -90,3 +90,20 @@ test('resume of an unknown session exits 2 naming it', async () => {
   assert.equal(run.code, 2);
   assert.match(run.stderr, /no session named ghost/);
 });
+
+test('a corrupt session is listed as broken in the table, left out of --json, and named on stderr', async () => {
+  const home = tempHome();
+  await runCli(['--non-interactive', '--answers', answers(home, 'session: good\n')], {EKSA_KONG_HOME: home});
+  await runCli(['--non-interactive', '--answers', answers(home, 'session: bad\n')], {EKSA_KONG_HOME: home});
+  writeFileSync(join(home, 'sessions', 'bad', 'session.json'), '{"version": 1, "name": tru');
+  const table = await runCli(['sessions'], {EKSA_KONG_HOME: home});
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /^bad +\? +broken/m);
+  assert.match(table.stderr, /bad.*session\.json is corrupt/);
+  const json = await runCli(['sessions', '--json'], {EKSA_KONG_HOME: home});
+  assert.deepEqual(JSON.parse(json.stdout).map((r: {name: string}) => r.name), ['good']);
+  const resume = await runCli(['resume', 'bad', '--non-interactive'], {EKSA_KONG_HOME: home});
+  assert.equal(resume.code, 2);
+  assert.match(resume.stderr, /sessions\/bad\/session\.json is corrupt/);
+  assert.doesNotMatch(resume.stderr, /\n\s+at /, 'no stack trace');
+});
