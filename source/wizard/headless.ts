@@ -59,6 +59,7 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
       const message = err instanceof Error ? err.message : String(err);
       controller.dispatch({type: 'step-failed', step: id, at: at(), error: message});
       io.err(`${tag}: ${message}`);
+      io.err(`The session is saved: fix this, then resume it with "eksa-kong resume ${session.name}".`);
       return err instanceof MissingAnswerError ? 2 : 1;
     }
   }
