@@ -17,6 +17,7 @@ import {
 import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
 import {SessionController} from './controller.js';
+import {firstUnfinishedStep} from './reducer.js';
 import {realNet, systemClock, type Net, type Ports, type World} from '../ports.js';
 import {createExecaRunner} from '../run/execa-runner.js';
 import {createDryRunRunner} from '../run/dry-run-runner.js';
@@ -77,7 +78,11 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
     for (const [id, rec] of Object.entries(before.steps)) {
       if (rec.state === 'running') notices.push(`Step ${id} was running when eksa-kong stopped: it is marked interrupted.`);
     }
-    if (opts.answers) controller.dispatch({type: 'set-answers', patch: opts.answers});
+    if (opts.answers) {
+      controller.dispatch({type: 'set-answers', patch: opts.answers});
+      // A pre-filled session opens at its first unfinished step (answers may have invalidated later ones).
+      controller.dispatch({type: 'goto', step: firstUnfinishedStep(controller.get())});
+    }
 
     const secret = (key: string): string | undefined => lookupSecret(dir, controller.get().answers, opts.env, key);
     const secretValues = () => {
