@@ -79,7 +79,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
       if (rec.state === 'running') notices.push(`Step ${id} was running when eksa-kong stopped: it is marked interrupted.`);
     }
     if (opts.answers) {
-      controller.dispatch({type: 'set-answers', patch: opts.answers});
+      controller.dispatch({type: 'set-answers', patch: opts.answers, external: true});
       // A pre-filled session opens at its first unfinished step (answers may have invalidated later ones).
       controller.dispatch({type: 'goto', step: firstUnfinishedStep(controller.get())});
     }

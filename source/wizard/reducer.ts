@@ -9,7 +9,8 @@ export type WizardAction =
   | {type: 'next'}
   | {type: 'back'}
   | {type: 'goto'; step: StepId}
-  | {type: 'set-answers'; patch: Answers; at?: string}
+  /** `external`: from an answers file, not from the current step's screen, so no step is exempt. */
+  | {type: 'set-answers'; patch: Answers; external?: boolean}
   | {type: 'step-started'; step: StepId; at: string}
   | {type: 'step-finished'; step: StepId; at: string; summary?: string; data?: Record<string, unknown>}
   | {type: 'step-failed'; step: StepId; at: string; error: string}
@@ -87,7 +88,7 @@ function reduce(session: Session, action: WizardAction): Session {
       const answers = mergeAnswers(session.answers, action.patch);
       const changed = changedKeys(session.answers, answers);
       if (changed.length === 0) return session;
-      return invalidate({...session, answers}, changed);
+      return invalidate({...session, answers}, changed, action.external ? null : session.currentStep);
     }
     case 'step-started': {
       const record = session.steps[action.step];
@@ -179,16 +180,17 @@ function endAttempt(
   });
 }
 
-/** Invalidate every finished step after the earliest dependent one whose answers changed. */
-function invalidate(session: Session, changed: string[]): Session {
+/**
+ * Every finished step that reads a changed answer goes back to pending, except the step that set it
+ * (the current one, when the change comes from its screen).
+ */
+function invalidate(session: Session, changed: string[], editing: StepId | null): Session {
   let s = session;
-  const current = stepIndex(session.currentStep);
   for (const id of STEP_IDS) {
-    // The step being edited is the one that set the answers: it stays as it is.
-    if (stepIndex(id) <= current) continue;
+    if (id === editing) continue;
     const deps = STEP_DEPENDENCIES[id];
     const hit = changed.find(key => deps.some(dep => key === dep || key.startsWith(dep + '.') || dep.startsWith(key + '.')));
-    if (hit && s.steps[id].state !== 'pending') {
+    if (hit && isFinished(s.steps[id].state)) {
       s = withStep(s, id, {...s.steps[id], state: 'pending', summary: undefined, error: `answer ${hit} changed`});
     }
   }

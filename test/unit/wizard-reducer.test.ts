@@ -89,3 +89,22 @@ test('mergeAnswers: patch wins, arrays replaced whole; changedKeys is dotted', (
   assert.deepEqual(merged, {network: {netmask: 'a', nameservers: ['3']}});
   assert.deepEqual(changedKeys({a: {b: 1, c: 2}}, {a: {b: 1, c: 3}}), ['a.c']);
 });
+
+test('answers from a file invalidate every finished step that reads them, earlier ones too', () => {
+  let s = newSession('lab1', 'real');
+  for (let i = 0; i < 7; i++) s = finish(s); // current: data-plane
+  s = run(s, {type: 'set-answers', patch: {machines: [{hostname: 'b', mac: 'aa:bb:cc:dd:ee:01', ip: '10.0.0.3', role: 'worker', disk: '/dev/sda'}]}, external: true});
+  assert.equal(s.steps.hardware.state, 'pending');
+  assert.equal(s.steps['cluster-spec'].state, 'pending');
+  assert.equal(s.steps['create-cluster'].state, 'pending');
+  assert.equal(s.steps['control-plane'].state, 'done');
+  assert.equal(firstUnfinishedStep(s), 'hardware');
+});
+
+test('a screen that changes an answer an earlier step read sends that step back too, but never itself', () => {
+  let s = newSession('lab1', 'real');
+  for (let i = 0; i < 4; i++) s = finish(s); // current: cluster-spec; hardware done
+  s = run(s, {type: 'set-answers', patch: {network: {gateway: '10.0.0.254'}}});
+  assert.equal(s.steps.hardware.state, 'pending');
+  assert.equal(s.currentStep, 'cluster-spec');
+});
