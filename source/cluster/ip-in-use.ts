@@ -3,6 +3,7 @@
 // (RST) both mean "someone answers". That misses hosts without a listener that drop nothing, so we
 // also look the address up in the neighbour table, as `ip -j neigh` shows it.
 import {Socket} from 'node:net';
+import {NetRouteError, type Net} from '../ports.js';
 import type {CommandRunner} from '../run/types.js';
 import {capture, isRecord, parseJsonOutput, str} from './capture.js';
 
@@ -14,7 +15,8 @@ export interface IpInUseResult {
 
 export type IpInUseProbe = (ip: string, signal?: AbortSignal) => Promise<IpInUseResult>;
 
-export function tcpAnswers(ip: string, port = 80, timeoutMs = 500): Promise<IpInUseResult> {
+/** shownPort: the port named in the reason when the connection was routed elsewhere (demo world). */
+export function tcpAnswers(ip: string, port = 80, timeoutMs = 500, shownPort = port): Promise<IpInUseResult> {
   return new Promise(resolve => {
     const socket = new Socket();
     let settled = false;
@@ -24,14 +26,28 @@ export function tcpAnswers(ip: string, port = 80, timeoutMs = 500): Promise<IpIn
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => finish({inUse: false, reason: `no answer on TCP ${port} within ${timeoutMs} ms`}));
-    socket.once('connect', () => finish({inUse: true, reason: `accepts connections on TCP ${port}`}));
+    socket.setTimeout(timeoutMs, () => finish({inUse: false, reason: `no answer on TCP ${shownPort} within ${timeoutMs} ms`}));
+    socket.once('connect', () => finish({inUse: true, reason: `accepts connections on TCP ${shownPort}`}));
     socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') finish({inUse: true, reason: `refuses TCP ${port} (a host answered)`});
-      else finish({inUse: false, reason: `no answer on TCP ${port} (${error.code ?? error.message})`});
+      if (error.code === 'ECONNREFUSED') finish({inUse: true, reason: `refuses TCP ${shownPort} (a host answered)`});
+      else finish({inUse: false, reason: `no answer on TCP ${shownPort} (${error.code ?? error.message})`});
     });
     socket.connect({host: ip, port});
   });
+}
+
+/** The TCP :80 probe, connecting where the network port routes the address; no route means nobody answers. */
+export function routedTcpAnswers(net: Net, timeoutMs = 500): (ip: string) => Promise<IpInUseResult> {
+  return async ip => {
+    let to: {host: string; port: number};
+    try {
+      to = net.route(ip, 80);
+    } catch (error) {
+      if (error instanceof NetRouteError) return {inUse: false, reason: 'no answer on TCP 80 (nothing there)'};
+      throw error;
+    }
+    return tcpAnswers(to.host, to.port, timeoutMs, 80);
+  };
 }
 
 export interface NeighbourEntry {
@@ -70,7 +86,7 @@ export async function neighbourTable(runner: CommandRunner, signal?: AbortSignal
   }
 }
 
-/** The real probe: TCP :80 first (as EKS Anywhere does), then the neighbour table. */
+/** The probe: TCP :80 first (as EKS Anywhere does), then the neighbour table. */
 export function createIpInUseProbe(runner: CommandRunner, tcp: (ip: string) => Promise<IpInUseResult> = ip => tcpAnswers(ip)): IpInUseProbe {
   return async (ip, signal) => {
     const byTcp = await tcp(ip);
@@ -79,4 +95,9 @@ export function createIpInUseProbe(runner: CommandRunner, tcp: (ip: string) => P
     if (entry) return {inUse: true, reason: `answers ARP as ${entry.mac}${entry.dev ? ' on ' + entry.dev : ''}`};
     return {inUse: false, reason: 'no answer on TCP 80 and not in the neighbour table'};
   };
+}
+
+/** The probe the steps use: TCP through the network port, then the neighbour table through the runner. */
+export function netIpInUseProbe(runner: CommandRunner, net: Net): IpInUseProbe {
+  return createIpInUseProbe(runner, routedTcpAnswers(net));
 }

@@ -36,10 +36,10 @@ export function parseNodes(json: unknown): NodeSummary[] {
   });
 }
 
-export function getNodesCommand(kubeconfig: string, step = 'create-cluster'): CommandSpec {
+export function getNodesCommand(kubeconfig: string, step = 'create-cluster', context?: string): CommandSpec {
   return {
     command: 'kubectl',
-    args: ['--kubeconfig', kubeconfig, 'get', 'nodes', '-o', 'json', '--request-timeout=10s'],
+    args: ['--kubeconfig', kubeconfig, ...(context ? ['--context', context] : []), 'get', 'nodes', '-o', 'json', '--request-timeout=10s'],
     step,
     // Only what kubectl needs: an inherited KUBECONFIG must not win over --kubeconfig's cluster.
     timeoutMs: 20_000,
@@ -52,9 +52,9 @@ export type ApiReachability = {reachable: true; nodes: NodeSummary[]} | {reachab
 export type ApiReachabilityCheck = (kubeconfig: string, signal?: AbortSignal) => Promise<ApiReachability>;
 
 /** The real check: the API answers and lists nodes through this kubeconfig. */
-export function kubectlReachability(runner: CommandRunner): ApiReachabilityCheck {
+export function kubectlReachability(runner: CommandRunner, context?: string): ApiReachabilityCheck {
   return async (kubeconfig, signal) => {
-    const {result, lines, truncated} = await capture(runner, getNodesCommand(kubeconfig), signal);
+    const {result, lines, truncated} = await capture(runner, getNodesCommand(kubeconfig, 'create-cluster', context), signal);
     if (!result.ok) return {reachable: false, reason: firstLine(lines.join('\n')) || result.error || 'kubectl failed'};
     if (truncated) return {reachable: true, nodes: []};
     try {

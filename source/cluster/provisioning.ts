@@ -173,7 +173,8 @@ export async function readProvisioning(runner: CommandRunner, kubeconfig: string
       {
         command: 'kubectl',
         args: ['--kubeconfig', kubeconfig, 'get', PROVISIONING_RESOURCES[key], '-A', '-o', 'json', '--request-timeout=10s'],
-        step: 'create-cluster',
+        // Not a step id: the polls get their own log and are not recorded in the session or the runbook.
+        step: 'create-cluster-watch',
         timeoutMs: 20_000,
         title: `Read ${PROVISIONING_RESOURCES[key]}`,
       },

@@ -14,6 +14,7 @@ import type {IpInUseProbe} from './ip-in-use.js';
 import {DEFAULT_KUBERNETES_VERSION, EXTENDED_SUPPORT_VERSIONS, KUBERNETES_VERSIONS, isSupportedKubernetesVersion} from './kube-versions.js';
 import {sshKeyProblem} from './ssh-keys.js';
 import {templatesDir} from './templates.js';
+import {NetRouteError, type Net} from '../ports.js';
 
 export interface SpecIssue {
   /** Answers-file key, e.g. "cluster.endpoint". */
@@ -321,6 +322,28 @@ export async function checkAddressesInUse(resolved: Pick<ResolvedSpec, 'endpoint
 }
 
 export type HeadFetch = (url: string, init: {method: 'HEAD'; signal: AbortSignal; redirect: 'follow'}) => Promise<{ok: boolean; status: number}>;
+
+/**
+ * A HEAD fetch that connects where the network port routes the URL's host (the demo world maps its
+ * simulated image host to loopback). No route means nothing answers there.
+ */
+export function routedHeadFetch(net: Net, fetchFn: HeadFetch = fetch): HeadFetch {
+  return async (url, init) => {
+    const u = new URL(url);
+    const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+    let to: {host: string; port: number};
+    try {
+      to = net.route(u.hostname, port);
+    } catch (error) {
+      if (error instanceof NetRouteError) throw new Error(`nothing answers at ${u.hostname}:${port}`);
+      throw error;
+    }
+    if (to.host === u.hostname && to.port === port) return fetchFn(url, init);
+    u.hostname = to.host;
+    u.port = String(to.port);
+    return fetchFn(u.toString(), init);
+  };
+}
 
 /**
  * Optional: does the image URL answer a HEAD request from here? The nodes fetch it, not the admin
