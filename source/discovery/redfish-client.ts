@@ -1,7 +1,7 @@
 // Redfish inventory of one BMC: service root, Systems (identity, NIC MACs, drives) and the BMC's own
 // NICs. Vendor shapes differ (discovery.md 2.5), so MACs fall back from Systems EthernetInterfaces to
 // Chassis NetworkAdapters (NetworkDeviceFunctions, then Ports) and HPE's BaseNetworkAdapters.
-import {connectPinned, getOverSocket, normalizeFingerprint, type TlsPolicy} from './redfish-http.js';
+import {connectPinned, getOverSocket, normalizeFingerprint, type RouteFn, type TlsPolicy} from './redfish-http.js';
 import {suggestDisk, type DiskSuggestion, type DriveInfo} from './disk.js';
 import {isPlaceholderMac, normalizeMac} from './mac.js';
 import type {BmcTarget} from './targets.js';
@@ -65,6 +65,8 @@ export interface RedfishProbeOptions {
   timeoutMs?: number;
   /** Cap on requests per BMC so a huge or looping tree cannot run forever. Default 300. */
   maxRequests?: number;
+  /** The Net port's route; absent = connect to the target as named. */
+  route?: RouteFn;
 }
 
 type Json = Record<string, unknown>;
@@ -108,7 +110,7 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
 
   const get = async (path: string, withAuth = true): Promise<{status: number; json: Json | null}> => {
     if (budget-- <= 0) throw new Stop({kind: 'error', target, message: `${target.key}: request budget exhausted (Redfish tree too large)`});
-    const c = await connectPinned(target, options.tls, signal);
+    const c = await connectPinned(target, options.tls, signal, options.route);
     if (c.kind === 'needsTrust') throw new Stop({kind: 'needsTrust', target, fingerprint: c.fingerprint});
     if (c.kind === 'fingerprintMismatch') throw new Stop({kind: 'fingerprintMismatch', target, expected: c.expected, actual: c.actual});
     if (c.kind === 'unreachable') throw new Stop({kind: 'unreachable', target, message: c.message});

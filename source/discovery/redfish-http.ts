@@ -12,6 +12,9 @@ export interface TlsPolicy {
   insecure?: boolean;
 }
 
+/** Where to really connect for host:port (the Net port's route: the demo maps BMC addresses to loopback). */
+export type RouteFn = (host: string, port: number) => {host: string; port: number};
+
 export type ConnectResult =
   | {kind: 'connected'; socket: tls.TLSSocket; fingerprint: string}
   | {kind: 'needsTrust'; fingerprint: string}
@@ -43,16 +46,23 @@ function describeNetError(error: NodeJS.ErrnoException, target: BmcTarget): stri
   }
 }
 
-export function connectPinned(target: BmcTarget, policy: TlsPolicy, signal: AbortSignal): Promise<ConnectResult> {
+export function connectPinned(target: BmcTarget, policy: TlsPolicy, signal: AbortSignal, route?: RouteFn): Promise<ConnectResult> {
   return new Promise(resolve => {
     if (signal.aborted) {
       resolve({kind: 'unreachable', message: `${target.key}: timed out or cancelled`});
       return;
     }
+    let to: {host: string; port: number};
+    try {
+      to = route ? route(target.host, target.port) : target;
+    } catch (error) {
+      resolve({kind: 'unreachable', message: `${target.key}: ${(error as Error).message}`});
+      return;
+    }
     const isIp = /^[\d.]+$/.test(target.host) || target.host.includes(':');
     const socket = tls.connect({
-      host: target.host,
-      port: target.port,
+      host: to.host,
+      port: to.port,
       // Verified below by fingerprint; CA validation means nothing for a self-signed BMC certificate.
       rejectUnauthorized: false,
       ...(isIp ? {} : {servername: target.host}),

@@ -1,5 +1,6 @@
 // Probes many BMCs at once: bounded concurrency, a per-host timeout, one AbortSignal for all.
 import {probeRedfish, type RedfishCredentials, type RedfishResult} from './redfish-client.js';
+import type {RouteFn} from './redfish-http.js';
 import {expandTargets, DEFAULT_MAX_TARGETS, type BmcTarget} from './targets.js';
 
 export interface RedfishSweepOptions {
@@ -14,6 +15,7 @@ export interface RedfishSweepOptions {
   /** Per host, default 20 s. */
   timeoutMs?: number;
   maxTargets?: number;
+  route?: RouteFn;
   signal?: AbortSignal;
   /** Called as each host finishes, for live screens. */
   onResult?: (result: RedfishResult) => void;
@@ -37,6 +39,7 @@ export async function sweepRedfish(options: RedfishSweepOptions): Promise<Redfis
         tls: {...(fingerprint ? {fingerprint} : {}), ...(options.insecure ? {insecure: true} : {})},
         ...(options.signal ? {signal: options.signal} : {}),
         ...(options.timeoutMs ? {timeoutMs: options.timeoutMs} : {}),
+        ...(options.route ? {route: options.route} : {}),
       });
       results.push(result);
       try {

@@ -4,12 +4,13 @@ import type {CommandRunner} from '../run/types.js';
 import {correlate, type DiscoveredMachine} from './correlate.js';
 import type {CsvFinding} from './csv-import.js';
 import {pxeFinding, redfishFindings, type Finding} from './findings.js';
-import {ipmiLanPrint, ipmiSystemGuid, type IpmiTarget} from './ipmi.js';
+import {ipmiLanPrint, ipmiSystemGuid, triggerPxeAndAttribute, type IpmiResult, type IpmiTarget, type PxeAttribution} from './ipmi.js';
 import {readNeighbours, type Neighbour} from './neighbours.js';
 import {startPxeCapture, type Spawn} from './pxe-capture.js';
 import type {PxeEvent, PxeEventSource, PxeListener} from './pxe-events.js';
 import {startPxeListener} from './pxe-listener.js';
 import type {RedfishCredentials, RedfishResult} from './redfish-client.js';
+import type {RouteFn} from './redfish-http.js';
 import {sweepRedfish} from './redfish-sweep.js';
 
 export type SourceName = 'pxe' | 'redfish' | 'ipmi' | 'neighbours' | 'csv';
@@ -29,6 +30,8 @@ export interface DiscoverySessionOptions {
     insecure?: boolean;
     concurrency?: number;
     timeoutMs?: number;
+    /** The Net port's route for every BMC connection. */
+    route?: RouteFn;
   };
   ipmi?: {targets: readonly IpmiTarget[]; channel?: number; timeoutMs?: number};
   neighbours?: {iface?: string};
@@ -139,6 +142,28 @@ export class DiscoverySession {
     await this.runRedfish([key]);
   }
 
+  /**
+   * One machine, with the admin's consent: one-time PXE boot and power on through IPMI, then the next
+   * PXE DISCOVER (from a MAC not yet known) is attributed to that BMC. Needs the PXE source running.
+   */
+  async powerOnAndAttribute(target: IpmiTarget, options: {timeoutMs?: number; power?: 'on' | 'cycle'} = {}): Promise<IpmiResult<PxeAttribution>> {
+    const runner = this.options.runner;
+    if (!runner) return {ok: false, error: 'no command runner'};
+    if (this.sources.pxe.state !== 'running') return {ok: false, error: 'start the PXE listener or capture first: the DISCOVER that follows the power-on is how the machine is recognised'};
+    const known = new Set(this.snapshot().machines.flatMap(m => (m.bootMac ? [m.bootMac] : [])));
+    const r = await triggerPxeAndAttribute(
+      {runner, signal: this.controller.signal, ...(this.options.env ? {env: this.options.env} : {}), step: this.options.step ?? 'discover'},
+      target,
+      this.pxeEvents,
+      {exclude: known, ...(options.timeoutMs ? {timeoutMs: options.timeoutMs} : {}), ...(options.power ? {power: options.power} : {})},
+    );
+    if (r.ok) {
+      const key = target.port && target.port !== 623 ? `${target.host}:${target.port}` : target.host;
+      this.add({source: 'power', bmc: key, mac: r.value.mac, ...(r.value.uuid ? {uuid: r.value.uuid} : {}), at: r.value.event.at});
+    }
+    return r;
+  }
+
   async stop(): Promise<void> {
     this.controller.abort();
     const closers = this.closers;
@@ -211,6 +236,7 @@ export class DiscoverySession {
       ...(r.insecure ? {insecure: true} : {}),
       ...(r.concurrency ? {concurrency: r.concurrency} : {}),
       ...(r.timeoutMs ? {timeoutMs: r.timeoutMs} : {}),
+      ...(r.route ? {route: r.route} : {}),
       signal: this.controller.signal,
       onResult: res => this.onRedfish(res),
     });
