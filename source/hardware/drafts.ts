@@ -78,7 +78,7 @@ export function networkDraft(answers: Answers): NetworkDraft {
   return {netmask: n.netmask ?? '', gateway: n.gateway ?? '', nameservers: (n.nameservers ?? []).join(', ')};
 }
 
-export function draftFromMachine(m: Machine, password = ''): MachineDraft {
+export function draftFromMachine(m: Machine, password = m.bmc?.password ?? ''): MachineDraft {
   const d: MachineDraft = {
     hostname: m.hostname,
     ip: m.ip,
