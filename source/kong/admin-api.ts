@@ -5,6 +5,7 @@ import {request as httpRequest} from 'node:http';
 import {request as httpsRequest} from 'node:https';
 import type {KubeApi} from './kube-api.js';
 import {describeKubeError} from './kube-api.js';
+import {NetRouteError, routedRequestTarget, type Route} from './net-route.js';
 
 export const ADMIN_TOKEN_HEADER = 'Kong-Admin-Token';
 
@@ -90,6 +91,8 @@ export interface AdminClientOptions {
   ca?: string;
   /** Accept any certificate (the admin explicitly asked; shown on screen). */
   insecure?: boolean;
+  /** Where the URL's host:port really is (ctx.ports.net.route); a NetRouteError means unreachable. */
+  route?: Route;
 }
 
 export interface KongInfo {
@@ -139,13 +142,23 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       const timeoutMs = requestOptions.timeoutMs ?? defaultTimeout;
       const what = `${method} ${target.pathname} on ${display}`;
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      let routed: ReturnType<typeof routedRequestTarget>;
+      try {
+        routed = routedRequestTarget(target, options.route);
+      } catch (error) {
+        if (error instanceof NetRouteError) return reject(new AdminApiError(`${what}: unreachable from this host`, undefined, 'EUNREACHABLE'));
+        throw error;
+      }
       const req = send(
-        target,
         {
+          protocol: target.protocol,
+          hostname: routed.hostname,
+          port: routed.port,
+          path: routed.path,
           method,
-          headers,
+          headers: {...routed.headers, ...headers},
           signal: requestOptions.signal,
-          ...(target.protocol === 'https:' ? {ca: options.ca, rejectUnauthorized: !options.insecure} : {}),
+          ...(target.protocol === 'https:' ? {ca: options.ca, rejectUnauthorized: !options.insecure, servername: routed.servername} : {}),
         },
         res => {
           const chunks: Buffer[] = [];

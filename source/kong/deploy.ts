@@ -103,8 +103,8 @@ export function secretManifests(secrets: readonly KubeSecret[]): string {
 }
 
 /** Writes the manifests readable by the owner only; the runbook references the file, never its content. */
-export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[]): Promise<void> {
-  await writeFile(path, secretManifests(secrets), {mode: 0o600});
+export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], header = ''): Promise<void> {
+  await writeFile(path, header + secretManifests(secrets), {mode: 0o600});
   await chmod(path, 0o600); // the file may have existed with wider permissions
 }
 

@@ -94,7 +94,13 @@ export interface KubePod {
   };
 }
 
+export interface KubeNode {
+  metadata: KubeMeta;
+  status?: {addresses?: Array<{type: string; address: string}>; conditions?: Array<{type: string; status: string}>};
+}
+
 export interface KubeKinds {
+  Node: KubeNode;
   Service: KubeService;
   Deployment: KubeDeployment;
   Secret: KubeSecret;

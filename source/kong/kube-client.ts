@@ -49,6 +49,8 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
               return core.readNamespace({name});
             case 'Pod':
               return core.readNamespacedPod({name, namespace});
+            case 'Node':
+              return core.readNode({name});
           }
           throw new Error(`unsupported kind ${kind}`);
         })();
@@ -75,6 +77,8 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
             return core.listNamespace({labelSelector});
           case 'Pod':
             return core.listNamespacedPod({namespace, labelSelector});
+          case 'Node':
+            return core.listNode({labelSelector});
         }
         throw new Error(`unsupported kind ${kind}`);
       });
@@ -96,6 +100,8 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
             return core.createNamespace({body});
           case 'Pod':
             return core.createNamespacedPod({namespace, body});
+          case 'Node':
+            return core.createNode({body});
         }
         throw new Error(`unsupported kind ${kind}`);
       });
@@ -118,6 +124,8 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
             return core.replaceNamespace({name, body});
           case 'Pod':
             return core.replaceNamespacedPod({name, namespace, body});
+          case 'Node':
+            return core.replaceNode({name, body});
         }
         throw new Error(`unsupported kind ${kind}`);
       });

@@ -6,6 +6,7 @@ import {connect as netConnect} from 'node:net';
 import {checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket} from 'node:tls';
 import ipaddr from 'ipaddr.js';
 import {CLUSTER_CN} from './cluster-cert.js';
+import {NetRouteError, routeTo, type Route} from './net-route.js';
 
 export type ProbeName = 'dns' | 'tcp' | 'tls-cluster' | 'tls-telemetry';
 
@@ -25,6 +26,28 @@ export interface ProbeResult {
 export interface ProbeOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Where host:port really is (ctx.ports.net.route); a NetRouteError means unreachable. */
+  route?: Route;
+}
+
+function unreachable(probe: ProbeName, target: string, error: unknown): ProbeResult {
+  return {
+    probe,
+    target,
+    status: 'fail',
+    outcome: 'unreachable',
+    title: `${target} is unreachable from this host${error instanceof Error && error.message ? ` (${error.message.split('\n')[0]})` : ''}`,
+    fix: 'Check routing and firewalls between this host and the load balancer.',
+  };
+}
+
+function destination(probe: ProbeName, host: string, port: number, route: Route | undefined): {host: string; port: number} | ProbeResult {
+  try {
+    return routeTo(route, host, port);
+  } catch (error) {
+    if (error instanceof NetRouteError) return unreachable(probe, `${host}:${port}`, error);
+    throw error;
+  }
 }
 
 const DEFAULT_TIMEOUT = 5000;
@@ -84,8 +107,10 @@ function judgeAddresses(host: string, addresses: string[]): ProbeResult {
 export function probeTcp(host: string, port: number, options: ProbeOptions = {}): Promise<ProbeResult> {
   const target = `${host}:${port}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
+  const dest = destination('tcp', host, port, options.route);
+  if ('probe' in dest) return Promise.resolve(dest);
   return new Promise(resolve => {
-    const socket = netConnect({host, port, signal: options.signal});
+    const socket = netConnect({host: dest.host, port: dest.port, signal: options.signal});
     const finish = (result: ProbeResult) => {
       clearTimeout(timer);
       socket.destroy();
@@ -149,11 +174,13 @@ function openTls(options: TlsProbeOptions, probe: ProbeName, onSecure: (socket: 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
   const shared = (options.mode ?? 'shared') === 'shared';
   const expectedName = shared ? CLUSTER_CN : options.serverName ?? options.host;
+  const dest = destination(probe, options.host, options.port, options.route);
+  if ('probe' in dest) return Promise.resolve(dest);
   return new Promise(resolve => {
     let done = false;
     const socket = tlsConnect({
-      host: options.host,
-      port: options.port,
+      host: dest.host,
+      port: dest.port,
       // Kong's data plane sends SNI kong_clustering in shared mode and checks that name on the CP's cert.
       servername: ipaddr.isValid(expectedName) ? undefined : expectedName,
       cert: options.certPem,

@@ -6,6 +6,7 @@ import type {Clock} from '../ports.js';
 import type {AdminClient} from './admin-api.js';
 import {AdminApiError} from './admin-api.js';
 import {dpImageFor} from './version.js';
+import {routedRequestTarget, type Route} from './net-route.js';
 
 /** A DP pings every 30 s; a row not seen for 90 s (three pings) is stale. */
 export const FRESH_SECONDS = 90;
@@ -132,6 +133,8 @@ export interface SmokeOptions {
   intervalMs?: number;
   requestTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Where the proxy URL's host:port really is (ctx.ports.net.route). */
+  route?: Route;
   /** Called after each step for live display. */
   onStep?: (step: SmokeStep) => void;
 }
@@ -159,11 +162,19 @@ export interface ProxyAnswer {
 }
 
 /** A GET with a timeout; used for the proxy call (not the Admin API). */
-export function httpGet(url: string, options: {timeoutMs?: number; signal?: AbortSignal} = {}): Promise<ProxyAnswer> {
+export function httpGet(url: string, options: {timeoutMs?: number; signal?: AbortSignal; route?: Route} = {}): Promise<ProxyAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, {method: 'GET', signal: options.signal, headers: {accept: 'application/json'}}, res => {
+    let routed: ReturnType<typeof routedRequestTarget>;
+    try {
+      routed = routedRequestTarget(target, options.route);
+    } catch (error) {
+      reject(Object.assign(new Error(`${target.host} is unreachable from this host`), {code: 'EUNREACHABLE', cause: error}));
+      return;
+    }
+    const {headers: hostHeader, ...where} = routed;
+    const req = send({protocol: target.protocol, ...where, method: 'GET', signal: options.signal, headers: {...hostHeader, accept: 'application/json'}}, res => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -272,7 +283,7 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
   let last = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const answer = await httpGet(url, {timeoutMs: options.requestTimeoutMs ?? 5000, signal});
+      const answer = await httpGet(url, {timeoutMs: options.requestTimeoutMs ?? 5000, signal, route: options.route});
       if (answer.status === 200) {
         push({id: 'proxy', status: 'ok', title: `GET ${url} → 200 (attempt ${attempt})`});
         return {ok: true, steps};

@@ -1,0 +1,138 @@
+// The kong demo part with the demo world (fake Kubernetes APIs, fake Kong Admin API / cluster listener /
+// proxy, helm stand-in as a real child process): the real control-plane, data-plane and verify step code
+// runs from the part's answers at high speed and ends with sync_status normal and a 200 through the proxy.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
+import {startKongDemo, DEMO_ADMIN_TOKEN} from '../../source/demo/parts/kong.js';
+import type {DemoPart} from '../../source/demo/parts/types.js';
+import {NetRouteError, systemClock, type Net, type Ports} from '../../source/ports.js';
+import {newSession} from '../../source/session/schema.js';
+import {SessionController} from '../../source/wizard/controller.js';
+import {getStep, type StepContext} from '../../source/wizard/registry.js';
+import {createExecaRunner} from '../../source/run/execa-runner.js';
+import {mergeAnswers} from '../../source/wizard/reducer.js';
+import type {StepId} from '../../source/wizard/step-ids.js';
+import '../../source/steps/index.js';
+
+const SPEED = 100;
+let world: DemoWorld;
+let part: DemoPart;
+let dir: string;
+const abort = new AbortController();
+
+/** The demo's network: the part's routes and names, nothing else (like the demo command wires it). */
+function netOf(p: DemoPart): Net {
+  return {
+    route: (host, port) => {
+      const r = p.routes.find(x => x.host === host && x.port === port);
+      if (!r) throw new NetRouteError(`no route to ${host}:${port} in the demo`);
+      return r.to;
+    },
+    lookup: async host => {
+      const found = p.dns[host];
+      if (!found) throw Object.assign(new Error(`ENOTFOUND ${host}`), {code: 'ENOTFOUND'});
+      return found;
+    },
+  };
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'demo-kong-'));
+  world = await startDemoWorld({sessionDir: dir, speed: SPEED});
+  part = await startKongDemo(world, {sessionDir: dir, speed: SPEED, signal: abort.signal});
+});
+
+after(async () => {
+  abort.abort();
+  await part?.close();
+  await world?.close();
+  rmSync(dir, {recursive: true, force: true});
+});
+
+test('demo part: answers point at the world, routes cover the LB names, the admin URL and a worker NodePort', () => {
+  const cp = part.answers.controlPlane!;
+  assert.equal(cp.kubeconfig, world.kubeconfigs.controlPlane);
+  assert.equal(cp.context, world.contexts.controlPlane);
+  assert.equal(cp.adminToken, DEMO_ADMIN_TOKEN);
+  const net = netOf(part);
+  assert.equal(net.route(world.controlPlane.hostnames.cluster, 8005).host, '127.0.0.1');
+  assert.equal(net.route(world.controlPlane.hostnames.clustertelemetry, 8006).host, '127.0.0.1');
+  assert.equal(net.route(new URL(cp.adminUrl!).hostname, 8001).host, '127.0.0.1');
+  assert.equal(net.route('10.20.0.12', 32080).host, '127.0.0.1');
+  assert.throws(() => net.route('10.20.0.12', 22), NetRouteError);
+});
+
+test('demo (fake CP, fake helm): control plane → data plane → verify with the real step code', {timeout: 90_000}, async () => {
+  const env = {...process.env, ...world.env, HOME: dir};
+  let session = newSession('demo-kong', 'demo');
+  session = {
+    ...session,
+    answers: mergeAnswers(session.answers, {
+      ...part.answers,
+      cluster: {name: 'demo'},
+      machines: [{hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}],
+    }),
+    artifacts: {kubeconfig: world.kubeconfigs.workload},
+  };
+  const controller = new SessionController(session, s => s);
+  const ports: Ports = {
+    world: 'demo',
+    runner: createExecaRunner({sessionDir: dir, baseEnv: env}),
+    net: netOf(part),
+    clock: systemClock,
+    env,
+    sessionDir: dir,
+    speed: SPEED,
+    assumeYes: false,
+  };
+  const said: string[] = [];
+  const ctx: StepContext = {
+    get session() {
+      return controller.get();
+    },
+    ports,
+    dispatch: controller.dispatch,
+    secret: () => undefined,
+    say: line => said.push(line),
+  };
+  const run = async (id: StepId) => {
+    controller.dispatch({type: 'goto', step: id});
+    controller.dispatch({type: 'step-started', step: id, at: new Date().toISOString()});
+    const outcome = await getStep(id).runHeadless!(ctx, abort.signal);
+    controller.dispatch({type: 'step-finished', step: id, at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
+    return outcome;
+  };
+  // Steps before the Kong ones count as done: the demo's cluster exists.
+  for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) {
+    controller.dispatch({type: 'step-skipped', step: id});
+  }
+
+  const cp = await run('control-plane');
+  assert.match(cp.summary, /Kong 3\.9\.1\.2 \(shared\)/);
+  assert.equal(controller.get().answers.controlPlane?.clusterEndpoint, `${world.controlPlane.hostnames.cluster}:8005`);
+  assert.equal(controller.get().answers.controlPlane?.version, '3.9.1.2');
+  assert.ok(said.some(l => /accepted the cluster certificate/.test(l)), said.join('\n'));
+
+  const dp = await run('data-plane');
+  assert.match(dp.summary, /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod Ready · proxy http:\/\/10\.20\.0\.12:32080/);
+  const values = readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8');
+  assert.match(values, new RegExp(`cluster_control_plane: ${world.controlPlane.hostnames.cluster.replace(/\./g, '\\.')}:8005`));
+  assert.equal(controller.get().artifacts.dpValues, 'kong-dp-values.yaml');
+  // The copy on the new cluster is byte-identical to the control plane's secret.
+  const cpSecret = world.apis.controlPlane.store.get({apiVersion: 'v1', kind: 'Secret', namespace: 'kong', name: 'kong-cluster-cert'});
+  const dpSecret = world.apis.workload.store.get({apiVersion: 'v1', kind: 'Secret', namespace: 'kong', name: 'kong-cluster-cert'});
+  assert.deepEqual((dpSecret as {data?: unknown}).data, (cpSecret as {data?: unknown}).data);
+
+  const verify = await run('verify');
+  assert.match(verify.summary, /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/);
+
+  assert.ok(!said.join('\n').includes(DEMO_ADMIN_TOKEN), 'no token in progress lines');
+  for (const id of ['control-plane', 'data-plane', 'verify'] as const) {
+    assert.ok(!JSON.stringify(controller.get().steps[id]).includes(DEMO_ADMIN_TOKEN), `no token in ${id} step data`);
+    assert.ok(!JSON.stringify(controller.get().steps[id]).includes('PRIVATE KEY'), `no key in ${id} step data`);
+  }
+});
