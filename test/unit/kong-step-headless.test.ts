@@ -1,0 +1,130 @@
+// Headless runs of the Kong steps from answers alone: the values they produce, dry-run files and
+// recorded commands, and that a dry run touches no network at all.
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import yaml from 'js-yaml';
+import {systemClock, type Net, type Ports} from '../../source/ports.js';
+import {newSession, type Session} from '../../source/session/schema.js';
+import {SessionController} from '../../source/wizard/controller.js';
+import {getStep, MissingAnswerError, type StepContext} from '../../source/wizard/registry.js';
+import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
+import {mergeAnswers} from '../../source/wizard/reducer.js';
+import {renderRunbook} from '../../source/run/runbook.js';
+import type {Answers} from '../../source/session/answers.js';
+import type {StepId} from '../../source/wizard/step-ids.js';
+import {dpValuesFor} from '../../source/kong/dp-step.js';
+import '../../source/steps/index.js';
+
+const LICENSE = '{"license":{"payload":{"customer":"Test"},"signature":"abc"}}';
+const TOKEN = 'headless-token-value-1234';
+
+const answers: Answers = {
+  cluster: {name: 'lab'},
+  machines: [{hostname: 'wk1', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}],
+  controlPlane: {
+    kubeconfig: '/nonexistent/kubeconfig',
+    context: 'kong-cp',
+    adminUrl: 'https://cp-admin.example.com:8444',
+    adminTokenEnv: 'KONG_ADMIN_TOKEN',
+    clusterEndpoint: 'cp.example.com:8005',
+    telemetryEndpoint: 'tp.example.com:8006',
+    version: '3.9.1.2',
+    license: LICENSE,
+  },
+  dataPlane: {namespace: 'kong', release: 'kong-dp', proxyType: 'NodePort', httpNodePort: 32080, httpsNodePort: 32443, replicas: 2},
+};
+
+/** A network that fails the test on any use. */
+const noNet: Net = {
+  route: (host, port) => assert.fail(`dry run routed to ${host}:${port}`),
+  lookup: async host => assert.fail(`dry run resolved ${host}`),
+};
+
+function dryRun(extra: Answers = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'kong-headless-'));
+  let session: Session = newSession('lab', 'dry-run');
+  session = {...session, answers: mergeAnswers(mergeAnswers(session.answers, answers), extra)};
+  const controller = new SessionController(session, s => s);
+  const runner = createDryRunRunner({onRecord: record => controller.dispatch({type: 'command-recorded', record}), secrets: () => [TOKEN, LICENSE]});
+  const ports: Ports = {world: 'dry-run', runner, net: noNet, clock: systemClock, env: {KONG_ADMIN_TOKEN: TOKEN, PATH: '/usr/bin'}, sessionDir: dir, speed: 1, assumeYes: false};
+  const said: string[] = [];
+  const ctx: StepContext = {
+    get session() {
+      return controller.get();
+    },
+    ports,
+    dispatch: controller.dispatch,
+    // The license answer is inline here; the store would have moved it to secrets.json.
+    secret: key => (key === 'license' ? LICENSE : key === 'kong.adminToken' ? TOKEN : undefined),
+    say: line => said.push(line),
+  };
+  const run = async (id: StepId) => {
+    controller.dispatch({type: 'step-started', step: id, at: new Date().toISOString()});
+    const outcome = await getStep(id).runHeadless!(ctx, AbortSignal.timeout(20_000));
+    controller.dispatch({type: 'step-finished', step: id, at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
+    return outcome;
+  };
+  return {dir, controller, said, run};
+}
+
+test('answers → DP values: endpoints, image = CP version, NodePorts, replicas, license secret, router flavor from the CP', () => {
+  const values = dpValuesFor(answers, {routerFlavor: 'expressions'});
+  assert.equal(values.clusterEndpoint, 'cp.example.com:8005');
+  assert.deepEqual(values.image, {repository: 'kong/kong-gateway', tag: '3.9.1.2'});
+  assert.equal(values.proxy.httpNodePort, 32080);
+  assert.equal(values.replicas, 2);
+  assert.equal(values.licenseSecret, 'kong-enterprise-license');
+  assert.equal(values.routerFlavor, 'expressions');
+  assert.throws(() => dpValuesFor({...answers, dataPlane: {image: 'kong/kong-gateway:3.10.0.0'}}, {}), /newer minor/);
+});
+
+test('dry run: control plane takes the answers, data plane writes values + 0600 manifests and records kubectl/helm, verify probes nothing', {timeout: 30_000}, async () => {
+  const {dir, controller, said, run} = dryRun();
+  const cp = await run('control-plane');
+  assert.match(cp.summary, /^dry run: Kong 3\.9\.1\.2 \(shared\) · cluster cp\.example\.com:8005/);
+  assert.ok(said.some(l => l === 'admin token: environment variable KONG_ADMIN_TOKEN'), said.join('\n'));
+
+  const dp = await run('data-plane');
+  assert.match(dp.summary, /^dry run: kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2/);
+  const values = yaml.load(readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8')) as {env: Record<string, string>; replicaCount: number; proxy: {http: {nodePort: number}}};
+  assert.equal(values.env['cluster_telemetry_endpoint'], 'tp.example.com:8006');
+  assert.equal(values.replicaCount, 2);
+  assert.equal(values.proxy.http.nodePort, 32080);
+  const manifests = join(dir, 'kong-dp-secrets.yaml');
+  assert.equal(statSync(manifests).mode & 0o777, 0o600);
+  const text = readFileSync(manifests, 'utf8');
+  assert.match(text, /get secret kong-cluster-cert -o yaml/, 'says how to copy the CP certificate');
+  const docs = yaml.loadAll(text) as Array<{metadata: {name: string}; data: Record<string, string>}>;
+  assert.equal(docs[0]?.metadata.name, 'kong-enterprise-license');
+  assert.equal(Buffer.from(docs[0]!.data['license']!, 'base64').toString(), LICENSE);
+
+  const commands = controller.get().commands.map(c => `${c.command} ${c.args.join(' ')}`);
+  assert.deepEqual(commands, [
+    'kubectl apply -f kong-dp-secrets.yaml',
+    'helm repo add kong https://charts.konghq.com --force-update',
+    'helm repo update kong',
+    'helm upgrade --install kong-dp kong/kong -n kong -f kong-dp-values.yaml --version 3.4.1',
+  ]);
+  const runbook = renderRunbook('lab', controller.get().commands);
+  assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
+
+  const verify = await run('verify');
+  assert.equal(verify.summary, 'dry run: verification not run');
+  assert.ok(said.some(l => /GET http:\/\/<node-ip>:<nodePort>\/httpbin\/anything/.test(l)));
+  const session = JSON.stringify(controller.get());
+  assert.ok(!session.includes(TOKEN), 'no token in the session');
+});
+
+test('dry run: missing control plane answers name the key (exit 2 in headless runs)', async () => {
+  const {run} = dryRun({controlPlane: {clusterEndpoint: ''}});
+  await assert.rejects(run('control-plane'), (e: unknown) => e instanceof MissingAnswerError && e.key === 'controlPlane.clusterEndpoint');
+});
+
+test('dry run: a newer DP minor than the CP is refused before anything is written', async () => {
+  const {dir, run} = dryRun({dataPlane: {image: 'kong/kong-gateway:3.10.0.0'}});
+  await assert.rejects(run('data-plane'), /newer minor/);
+  assert.throws(() => statSync(join(dir, 'kong-dp-values.yaml')), /ENOENT/);
+});
