@@ -83,6 +83,15 @@ export interface FakeKubeApiOptions {
   serverVersion?: {major: string; minor: string; gitVersion: string};
   control?: ControlHandler;
   now?: () => number;
+  /** Port to listen on (a resumed demo asks for the one its kubeconfigs name); taken -> any free port. */
+  port?: number;
+}
+
+/** Everything the store holds, as JSON: what a demo session saves to resume with the same cluster state. */
+export interface StoreSnapshot {
+  rv: number;
+  objects: KubeObject[];
+  logs: Record<string, string[]>;
 }
 
 export interface FakeKubeStore {
@@ -98,6 +107,11 @@ export interface FakeKubeStore {
   /** Appends lines to a pod's log (what `kubectl logs` returns). */
   appendLog(namespace: string, pod: string, text: string, container?: string): void;
   registerResource(rt: ResourceType): void;
+  snapshot(): StoreSnapshot;
+  /** Replaces every object and log with a snapshot's (no watch events: nobody watches a store being restored). */
+  restore(snap: StoreSnapshot): void;
+  /** Called after any object change or log line (persistence debounces on it). */
+  onDirty(listener: () => void): () => void;
 }
 
 export interface FakeKubeApi {
@@ -435,6 +449,7 @@ class Store implements FakeKubeStore {
   readonly history: Stored[] = [];
   readonly logs = new Map<string, string[]>();
   readonly logListeners = new Set<(key: string, line: string) => void>();
+  readonly dirtyListeners = new Set<() => void>();
   rv = 1;
 
   constructor(readonly now: () => number) {}
@@ -521,6 +536,44 @@ class Store implements FakeKubeStore {
         // A failing listener must not break the API.
       }
     }
+    this.dirty();
+  }
+
+  private dirty() {
+    for (const l of [...this.dirtyListeners]) l();
+  }
+
+  snapshot(): StoreSnapshot {
+    const objects: KubeObject[] = [];
+    // CRDs first, so a restore serves their kinds before it meets their objects.
+    const crdKey = (rt: ResourceType) => (rt.kind === 'CustomResourceDefinition' ? 0 : 1);
+    for (const rt of [...this.types].sort((a, b) => crdKey(a) - crdKey(b))) {
+      for (const o of this.objects.get(keyOf(rt))?.values() ?? []) objects.push(structuredClone(o));
+    }
+    return {rv: this.rv, objects, logs: Object.fromEntries([...this.logs].map(([k, v]) => [k, [...v]]))};
+  }
+
+  restore(snap: StoreSnapshot): void {
+    this.objects.clear();
+    this.history.length = 0;
+    for (const o of snap.objects) {
+      if (o.kind === 'CustomResourceDefinition') this.registerCrd(o);
+      let rt: ResourceType;
+      try {
+        rt = this.typeForObject(o.apiVersion, o.kind);
+      } catch {
+        continue; // a kind this build no longer serves
+      }
+      this.bucket(rt).set(objKey(rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name!), structuredClone(o));
+    }
+    this.logs.clear();
+    for (const [k, v] of Object.entries(snap.logs ?? {})) this.logs.set(k, [...v]);
+    this.rv = Math.max(this.rv, snap.rv);
+  }
+
+  onDirty(listener: () => void) {
+    this.dirtyListeners.add(listener);
+    return () => void this.dirtyListeners.delete(listener);
   }
 
   // A CRD applied through the API becomes a served resource, as on a real server.
@@ -573,6 +626,7 @@ class Store implements FakeKubeStore {
     }
     if (lines.length > 5000) lines.splice(0, lines.length - 5000);
     this.logs.set(key, lines);
+    this.dirty();
   }
 }
 
@@ -981,10 +1035,20 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(options.port ?? 0);
+  } catch (e) {
+    if (!options.port || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    await listen(0);
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -4,7 +4,7 @@
 // stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
 // Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
 // plug in through `services`, `onEvent` and the options object.
-import {existsSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import yaml from 'js-yaml';
@@ -16,6 +16,7 @@ import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPl
 import {newClusterDataPlane, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {systemClock, type Clock} from '../ports.js';
+import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
 
 export interface DemoService {
   name: string;
@@ -40,6 +41,11 @@ export interface DemoWorldOptions {
   controlPlane?: Omit<KongControlPlaneOptions, 'speed' | 'clock' | 'signal'>;
   /** Services started by other parts of the demo, closed with the world. */
   services?: DemoService[];
+  /**
+   * Keep the simulated data center in <sessionDir>/demo-state.json: reload it if it is there (a resumed
+   * demo session) and write it on every change. Off by default (tests of the world start fresh).
+   */
+  persist?: boolean;
 }
 
 export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload';
@@ -56,6 +62,16 @@ export interface DemoWorld {
   services: DemoService[];
   addService(s: DemoService): void;
   onEvent(listener: (e: DemoEvent) => void): () => void;
+  /** True when the world was reloaded from a saved demo-state.json. */
+  restored: boolean;
+  /** What starting the world found (a damaged state file, a port that had to change). */
+  notices: string[];
+  /** Saved state of a demo part (survives resume when `persist` is on). */
+  kept(key: string): unknown;
+  keep(key: string, value: unknown): void;
+  /** Digest of the answers the demo pre-filled last time (see run-demo). */
+  answersDigest: string | undefined;
+  setAnswersDigest(digest: string): void;
   close(): Promise<void>;
 }
 
@@ -140,7 +156,18 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   const services: DemoService[] = [...(opts.services ?? [])];
   const scenarios: ScenarioHandle[] = [];
   const dataPlanes = new Map<string, DataPlaneHandle>();
-  const containers = new Map<string, {created: number; image: string; command: string; ports: string; network: string}>();
+  const containers = new Map<string, DemoContainer>();
+  const notices: string[] = [];
+  const loaded = opts.persist ? readDemoState(opts.sessionDir) : {};
+  if (loaded.problem) notices.push(loaded.problem);
+  const saved: DemoState | undefined = loaded.state;
+  const partState = new Map<string, unknown>(Object.entries(saved?.parts ?? {}));
+  let answersDigest = saved?.answersDigest;
+  const savedPort = (id: ClusterId) => {
+    const url = saved?.urls?.[id];
+    const port = url ? Number(new URL(url).port) : 0;
+    return port > 0 ? port : undefined;
+  };
 
   const control: ControlHandler = async ({method, path, body}) => {
     const b = (body ?? {}) as Record<string, unknown>;
@@ -148,24 +175,40 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
     if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
     if (path === '/helm-status' && method === 'POST') {
-      const dp = dataPlanes.get(`${clusterFor(b['server'])}/${String(b['namespace'])}/${String(b['release'])}`);
-      return {body: {ready: dp?.ready() ?? false}};
+      const cluster = clusterFor(b['server']);
+      const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
+      return {body: {ready: dp?.ready() ?? releaseReady(cluster, String(b['namespace']), String(b['release']))}};
     }
     if (path === '/docker/containers') return {body: {containers: dockerPs()}};
     if (path === '/docker/rm' && method === 'POST') {
-      const removed = ((b['names'] ?? []) as string[]).filter(n => containers.delete(n));
+      const removed = ((b['names'] ?? []) as string[]).filter(n => dropContainer(n));
       return {body: {removed}};
     }
     return {status: 404, body: {error: `unknown demo control ${method} ${path}`}};
   };
 
   const [cp, bootstrap, workload] = await Promise.all([
-    startFakeKubeApi({control}),
-    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}}),
-    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}}),
+    startFakeKubeApi({control, port: savedPort('controlPlane')}),
+    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}, port: savedPort('bootstrap')}),
+    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}, port: savedPort('workload')}),
   ]);
   const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload};
   const endpoints = {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, demoState: workload.url};
+  if (saved) {
+    for (const id of Object.keys(apis) as ClusterId[]) apis[id].store.restore(saved.stores[id]);
+    for (const [name, c] of Object.entries(saved.containers)) containers.set(name, c);
+    const moved = (Object.keys(apis) as ClusterId[]).filter(id => saved.urls?.[id] && saved.urls[id] !== apis[id].url);
+    if (moved.length > 0) {
+      const rewritten = rewriteKubeconfigs(opts.sessionDir, moved.map(id => [saved.urls[id], apis[id].url] as const));
+      notices.push(`The simulated clusters listen on new ports; ${rewritten} saved kubeconfig file(s) were updated.`);
+    }
+  }
+  // A Deployment whose replicas are all ready: what `helm --wait` waits for after a resume.
+  function releaseReady(cluster: ClusterId, namespace: string, release: string): boolean {
+    const d = apis[cluster].store.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: `${release}-kong`});
+    const status = (d?.['status'] ?? {}) as {readyReplicas?: number; replicas?: number};
+    return !!d && (status.readyReplicas ?? 0) >= (status.replicas ?? 1);
+  }
   const clusterFor = (server: unknown): ClusterId =>
     (Object.keys(apis) as ClusterId[]).find(id => apis[id].url === server) ?? 'workload';
 
@@ -179,7 +222,8 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   const standins = installStandins(join(opts.sessionDir, 'demo-bin'),
     {transcriptsDir: opts.transcriptsDir ?? defaultTranscriptsDir(), demoStateUrl: endpoints.demoState, speed}, opts.basePath);
 
-  const controlPlane = kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
+  const controlPlane = (saved && restoredControlPlane(cp.store, opts.controlPlane, saved.controlPlane?.hostnames))
+    || kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
   scenarios.push(controlPlane);
 
   // --- eksctl anywhere create cluster ---------------------------------------------------------
@@ -216,10 +260,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (/Creating new (management|workload) cluster/.test(text)) run?.openGate?.();
     if (/Moving the cluster management components|Moving cluster management/.test(text)) {
       moveManagement();
-      containers.delete('smee');
+      dropContainer('smee');
     }
     if (/Moving cluster spec to workload cluster/.test(text) && run) applySpec(run.spec);
-    if (/Deleting bootstrap cluster/.test(text)) containers.delete(kind);
+    if (/Deleting bootstrap cluster/.test(text)) dropContainer(kind);
     return {};
   }
 
@@ -252,6 +296,13 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
 
   function addContainer(name: string, image: string, command: string, ports: string, network: string) {
     containers.set(name, {created: clock.now(), image, command, ports, network});
+    writer?.schedule();
+  }
+
+  function dropContainer(name: string): boolean {
+    const gone = containers.delete(name);
+    if (gone) writer?.schedule();
+    return gone;
   }
 
   function dockerPs() {
@@ -288,6 +339,22 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {...r};
   }
 
+  const writer = opts.persist
+    ? createStateWriter(opts.sessionDir, () => ({
+        version: 1,
+        savedAt: new Date(clock.now()).toISOString(),
+        urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url},
+        stores: {controlPlane: cp.store.snapshot(), bootstrap: bootstrap.store.snapshot(), workload: workload.store.snapshot()},
+        speed,
+        containers: Object.fromEntries(containers),
+        controlPlane: {hostnames: {...controlPlane.hostnames}},
+        ...(answersDigest === undefined ? {} : {answersDigest}),
+        parts: Object.fromEntries(partState),
+      }))
+    : undefined;
+  const unwatch = writer ? Object.values(apis).map(a => a.store.onDirty(() => writer.schedule())) : [];
+  writer?.schedule();
+
   return {
     env: standins.env,
     kubeconfigs,
@@ -298,6 +365,20 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     binDir: standins.binDir,
     services,
     addService: s => void services.push(s),
+    restored: saved !== undefined,
+    notices,
+    kept: key => partState.get(key),
+    keep: (key, value) => {
+      partState.set(key, value);
+      writer?.schedule();
+    },
+    get answersDigest() {
+      return answersDigest;
+    },
+    setAnswersDigest: digest => {
+      answersDigest = digest;
+      writer?.schedule();
+    },
     onEvent: l => {
       listeners.add(l);
       return () => void listeners.delete(l);
@@ -305,8 +386,62 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     close: async () => {
       abort.abort(new Error('demo world closed'));
       await Promise.all(scenarios.map(s => s.done));
+      for (const u of unwatch) u();
+      writer?.close();
       await Promise.allSettled(services.map(async s => s.close()));
       await Promise.all(Object.values(apis).map(a => a.close()));
     },
   };
+}
+
+/** The Kong CP as a saved demo left it: its Secrets and Services are in the restored store, so no new cert. */
+function restoredControlPlane(
+  store: FakeKubeApi['store'],
+  opts: DemoWorldOptions['controlPlane'],
+  savedHostnames: Record<string, string> | undefined,
+): KongControlPlaneHandle | undefined {
+  const ns = opts?.namespace ?? 'kong';
+  const release = opts?.release ?? 'kong-cp';
+  const secret = store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: opts?.certSecret ?? 'kong-cluster-cert'});
+  const data = (secret?.['data'] ?? {}) as Record<string, string>;
+  if (!data['tls.crt'] || !data['tls.key'] || !savedHostnames) return undefined;
+  const hostnames = savedHostnames as KongControlPlaneHandle['hostnames'];
+  // Killed while the load balancers were pending: they have their names now.
+  for (const key of ['cluster', 'clustertelemetry', 'admin', 'proxy'] as const) {
+    store.update({apiVersion: 'v1', kind: 'Service', namespace: ns, name: `${release}-kong-${key}`}, cur => {
+      const ingress = (cur?.['status'] as {loadBalancer?: {ingress?: unknown[]}} | undefined)?.loadBalancer?.ingress;
+      return cur && !ingress?.length && hostnames[key] ? {...cur, status: {loadBalancer: {ingress: [{hostname: hostnames[key]}]}}} : undefined;
+    });
+  }
+  const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
+  return {
+    done: Promise.resolve(),
+    stop: () => undefined,
+    ready: Promise.resolve({certPem: decode(data['tls.crt']), keyPem: decode(data['tls.key'])}),
+    hostnames,
+  };
+}
+
+/** Saved kubeconfigs (eksctl's, the bootstrap's) name the old ports when a port was taken on resume. */
+function rewriteKubeconfigs(root: string, moves: ReadonlyArray<readonly [string, string]>, depth = 3): number {
+  let count = 0;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(root, {withFileTypes: true});
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(root, e.name);
+    if (e.isDirectory() && depth > 0 && e.name !== 'logs') count += rewriteKubeconfigs(p, moves, depth - 1);
+    else if (e.isFile() && e.name.endsWith('.kubeconfig')) {
+      const text = readFileSync(p, 'utf8');
+      const next = moves.reduce((t, [from, to]) => t.split(`server: ${from}`).join(`server: ${to}`), text);
+      if (next !== text) {
+        writeFileSync(p, next, {mode: 0o600});
+        count++;
+      }
+    }
+  }
+  return count;
 }
