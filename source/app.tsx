@@ -1,6 +1,6 @@
 // The app shell: title bar, step rail, the current step's screen, footer; the help overlay and the
 // Ctrl-C contract (ask; abort running work; save as interrupted; exit 130).
-import React, {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {SessionController} from './wizard/controller.js';
 import {getStep, type StepContext, type StepOutcome} from './wizard/registry.js';
@@ -15,6 +15,9 @@ import {useTerminalSize} from './ui/useTerminalSize.js';
 import {screenFor} from '../screens/index.js';
 import {canGoBack} from './wizard/reducer.js';
 import {stepIndex} from './wizard/step-ids.js';
+import {Narration, narrationHeight} from './ui/Narration.js';
+import {OpenLogContext} from './ui/open-log.js';
+import {narrationFor} from './demo/narration.js';
 
 export interface AppProps {
   controller: SessionController;
@@ -23,12 +26,17 @@ export interface AppProps {
   autoplay?: boolean;
   /** Lines shown once above the screen, e.g. what resume found. */
   notices?: string[];
+  /** Shows a finished command's log in the pager (the terminal is handed over and taken back). */
+  openLog?: (path: string) => Promise<{ok: boolean; error?: string}>;
   onExit(code: number): void;
 }
 
 const RAIL_WIDTH = 24;
+/** --autoplay: how long a finished step stays on screen before the demo moves on, and Done before it exits. */
+export const AUTOPLAY_NEXT_MS = 1500;
+export const AUTOPLAY_DONE_MS = 4000;
 
-export function App({controller, ports, secret, autoplay = false, notices = [], onExit}: AppProps) {
+export function App({controller, ports, secret, autoplay = false, notices = [], openLog, onExit}: AppProps) {
   const session = useSyncExternalStore(controller.subscribe, controller.get);
   const theme = useTheme();
   const {columns, rows} = useTerminalSize();
@@ -91,6 +99,34 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
     [controller],
   );
 
+  // --autoplay: a step already done (a resumed demo) moves on by itself; Done ends the demo with 0.
+  const currentState = session.steps[session.currentStep].state;
+  useEffect(() => {
+    if (!autoplay || currentState !== 'done') return;
+    const last = session.currentStep === 'done';
+    const t = setTimeout(() => {
+      if (quittingRef.current || helpRef.current) return;
+      if (last) onExit(0);
+      else controller.dispatch({type: 'next'});
+    }, last ? AUTOPLAY_DONE_MS : AUTOPLAY_NEXT_MS);
+    return () => clearTimeout(t);
+  }, [autoplay, currentState, session.currentStep, controller, onExit, help, quitting]);
+
+  const pagerBusy = useRef(false);
+  const openLogInShell = useCallback(
+    (path: string) => {
+      if (!openLog || pagerBusy.current) return;
+      pagerBusy.current = true;
+      void openLog(path).then(
+        r => setStatus(r.ok ? 'Back from the log viewer.' : `Could not open the log: ${r.error ?? 'unknown error'}. It is at ${path}`),
+        () => setStatus(`Could not open the log; it is at ${path}`),
+      ).finally(() => {
+        pagerBusy.current = false;
+      });
+    },
+    [openLog],
+  );
+
   const quit = useCallback(async () => {
     setQuitting('stopping');
     const pending = [...work.current];
@@ -135,11 +171,14 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
   const bindings = [...screenKeys, ...GLOBAL_KEYS.filter(g => !screenKeys.some(s => s.id === g.id))];
   // Keep the live area shorter than the terminal: Ink clears the whole screen otherwise.
   const height = Math.max(8, rows - 1);
-  const bodyHeight = height - 3 - (session.world === 'demo' ? 1 : 0);
+  const demo = session.world === 'demo';
+  const narratorRows = demo ? narrationHeight(rows) : 0;
+  const bodyHeight = height - 3 - (demo ? 1 : 0) - narratorRows;
   const railWidth = columns >= 70 ? RAIL_WIDTH : 0;
   const screenWidth = Math.max(20, columns - railWidth - 2);
 
   return (
+    <OpenLogContext.Provider value={openLog ? openLogInShell : undefined}>
     <Box flexDirection="column" width={columns} height={height}>
       {session.world === 'demo' ? (
         <Text inverse bold color={theme.color('demo')} wrap="truncate-end">
@@ -181,10 +220,12 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
           )}
         </Box>
       </Box>
+      {narratorRows > 0 ? <Narration text={narrationFor(session.currentStep)} width={columns - 1} height={narratorRows} /> : null}
       <Text color={theme.color('muted')} wrap="truncate-end">
         {status || ' '}
       </Text>
       <Footer bindings={bindings} width={columns - 1} />
     </Box>
+    </OpenLogContext.Provider>
   );
 }

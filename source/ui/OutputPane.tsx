@@ -2,11 +2,12 @@
 // buffer directly and redraws on a timer (at most ~15 times a second) however fast lines arrive, and
 // every line is cut to the width so the pane never grows past its box (Ink repaints the whole screen
 // once the output is taller than the terminal).
-import React, {useEffect, useState} from 'react';
+import React, {useContext, useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import {ellipsize, formatCount, formatDuration} from '../run/format.js';
 import {displayLogPath} from '../run/summary.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
+import {OpenLogContext} from './open-log.js';
 
 export interface KeyBinding {
   keys: readonly string[];
@@ -32,7 +33,7 @@ export interface OutputPaneProps {
   width: number;
   focused: boolean;
   title?: string;
-  /** Called with the log path when `o` is pressed on a finished command. */
+  /** Called with the log path when `o` is pressed on a finished command (default: the shell's pager). */
   onOpenLog?: (path: string) => void;
   /** Log paths are shown relative to it. */
   sessionDir?: string;
@@ -74,7 +75,9 @@ function fit(line: string, width: number): string {
 }
 
 export function OutputPane(props: OutputPaneProps): React.JSX.Element {
-  const {command, height, width, focused, title, onOpenLog, sessionDir} = props;
+  const {command, height, width, focused, title, sessionDir} = props;
+  const shellOpenLog = useContext(OpenLogContext);
+  const onOpenLog = props.onOpenLog ?? shellOpenLog;
   const refreshMs = props.refreshMs ?? DEFAULT_REFRESH_MS;
   const now = props.now ?? Date.now;
   const layout = paneLayout(height, width);
