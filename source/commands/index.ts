@@ -6,6 +6,8 @@ import {registerStart} from './start.js';
 import {registerSessions} from './sessions.js';
 import {registerHardware} from './hardware.js';
 import {registerGenerate} from './generate.js';
+import {registerDemo, routeDemoResume} from './demo.js';
+import {registerRunbook} from './runbook.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -30,4 +32,7 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerSessions(program, context);
   registerHardware(program, context);
   registerGenerate(program, context);
+  registerDemo(program, context);
+  routeDemoResume(program, context);
+  registerRunbook(program, context);
 }
