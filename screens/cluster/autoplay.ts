@@ -21,3 +21,21 @@ export function useAutoplay(enabled: boolean, when: string | undefined, action: 
 export function cut(line: string, width: number): string {
   return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }
+
+/** Text broken into at most max lines of the width (the last one cut), for messages that must be read whole. */
+export function wrapText(text: string, width: number, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  const w = Math.max(10, width);
+  while (rest.length > 0 && out.length < max) {
+    if (rest.length <= w || out.length === max - 1) {
+      out.push(cut(rest, w));
+      break;
+    }
+    const space = rest.lastIndexOf(' ', w);
+    const at = space > w / 2 ? space : w;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).trimStart();
+  }
+  return out;
+}
