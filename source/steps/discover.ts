@@ -61,7 +61,7 @@ export type PrepareResult = {ok: true; session: DiscoverySession; notes: string[
  * the session, every connection routed through the Net port, the CSV import read and its passwords
  * stored as secrets.
  */
-export async function prepareDiscovery(ctx: StepContext, settings: DiscoverySettings): Promise<PrepareResult> {
+export async function prepareDiscovery(ctx: StepContext, settings: DiscoverySettings, typedPassword?: string): Promise<PrepareResult> {
   const notes: string[] = [];
   let csv;
   if (settings.importCsv.enabled && settings.importCsv.path) {
@@ -71,7 +71,7 @@ export async function prepareDiscovery(ctx: StepContext, settings: DiscoverySett
     notes.push(...r.value.problems.map(p => `${settings.importCsv.path}: ${p}`));
     await storeBmcPasswords(ctx.ports.sessionDir, r.value.passwords);
   }
-  const password = ctx.secret('redfish');
+  const password = typedPassword || ctx.secret('redfish');
   const plan = planDiscovery(settings, {
     ...(ctx.session.answers.admin?.interface ? {iface: ctx.session.answers.admin.interface} : {}),
     ...(password ? {redfishPassword: password} : {}),

@@ -1,0 +1,67 @@
+// The live table of machines found: one line each (picked, role, boot MAC, BMC, disk, sources), a window
+// that follows the cursor, and the highlighted machine's details underneath.
+import React from 'react';
+import {Text} from 'ink';
+import type {DiscoveredMachine} from '../../source/discovery/correlate.js';
+import type {Role} from '../../source/steps/discover.js';
+import {useTheme} from '../../source/ui/theme.js';
+
+const SOURCE_LETTER: Record<string, string> = {csv: 'C', redfish: 'R', ipmi: 'I', power: 'W', pxe: 'P'};
+
+function cell(text: string, n: number): string {
+  return text.length > n ? text.slice(0, n - 1) + '…' : text.padEnd(n);
+}
+
+export function tableLine(m: DiscoveredMachine, role: Role | undefined, cursor: boolean): string {
+  const mac = m.bootMac ?? m.macs[0] ?? '(no MAC yet)';
+  const src = m.sources.map(s => SOURCE_LETTER[s] ?? '?').join('');
+  const what = [m.vendor, m.model].filter(Boolean).join(' ') || m.hostname || '';
+  return `${cursor ? '›' : ' '} [${role ? 'x' : ' '}] ${cell(role ?? '', 6)} ${cell(mac, 17)} ${cell(m.bmc?.address ?? '-', 15)} ${cell(m.disk?.device ?? '-', 12)} ${cell(src, 5)} ${what}`;
+}
+
+export const TABLE_HEADER = `  pick role   ${'boot MAC'.padEnd(17)} ${'BMC'.padEnd(15)} ${'disk'.padEnd(12)} ${'src'.padEnd(5)} vendor/model`;
+
+export function details(m: DiscoveredMachine): string[] {
+  const names: Record<string, string> = {csv: 'hardware.csv', redfish: 'Redfish', ipmi: 'IPMI', power: 'power-on', pxe: 'PXE'};
+  return [
+    `${[m.vendor, m.model, m.serial && `serial ${m.serial}`].filter(Boolean).join(' ') || 'unknown model'} · from ${m.sources.map(s => names[s] ?? s).join(', ')}`,
+    `UUID ${m.uuid ?? '-'} · NICs ${m.macs.join(' ') || '-'}`,
+    m.conflicts[0] ?? (m.disk ? `disk ${m.disk.device}: ${m.disk.reason}` : 'disk: no suggestion; confirm it on the next screen'),
+  ];
+}
+
+export function MachineTable(props: {
+  machines: DiscoveredMachine[];
+  roles: ReadonlyMap<string, Role>;
+  cursor: number;
+  rows: number;
+  width: number;
+}) {
+  const theme = useTheme();
+  const {machines, roles, cursor, rows, width} = props;
+  if (machines.length === 0) {
+    return <Text color={theme.color('muted')}>No machines yet: they appear here as the sources report them.</Text>;
+  }
+  const start = Math.max(0, Math.min(cursor - Math.floor(rows / 2), machines.length - rows));
+  const shown = machines.slice(start, start + Math.max(1, rows));
+  const current = machines[cursor];
+  return (
+    <>
+      <Text bold wrap="truncate-end">
+        {TABLE_HEADER.slice(0, width)}
+      </Text>
+      {shown.map((m, k) => (
+        <Text key={m.id} wrap="truncate-end" color={m.conflicts.length ? theme.color('warn') : undefined} bold={start + k === cursor}>
+          {tableLine(m, roles.get(m.id), start + k === cursor).slice(0, width)}
+        </Text>
+      ))}
+      {current
+        ? details(current).map((line, i) => (
+            <Text key={`d${i}`} color={theme.color('muted')} wrap="truncate-end">
+              {`  ${line}`}
+            </Text>
+          ))
+        : null}
+    </>
+  );
+}
