@@ -1,2 +1,231 @@
-// The control-plane step's screen. Until it has its own, the generic step screen shows what the step does.
-export {GenericStep as ControlPlane} from './GenericStep.js';
+// The control-plane screen: kubeconfig, context (listed from the file), namespace and release, endpoints
+// typed by hand or discovered, the Admin API URL and a masked token; then the checks live (a spinner and
+// timer while AWS provisions the load balancers) under a picture of the two tunnels.
+import React, {useCallback, useEffect, useMemo, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {ScreenProps} from './types.js';
+import {useTheme} from '../source/ui/theme.js';
+import {FieldRow} from './hardware/FieldRow.js';
+import {cut, useAutoplay} from './cluster/autoplay.js';
+import {CheckRows} from './kong/CheckRows.js';
+import {Topology} from './kong/Topology.js';
+import type {TopologyModel} from './kong/topology.js';
+import {listKubeContexts, type KubeContextInfo} from '../source/kong/kubeconfig-contexts.js';
+import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBECONFIG, type CpCheck, type CpCheckId} from '../source/kong/cp-step.js';
+import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
+import {canGoBack} from '../source/wizard/reducer.js';
+import type {StepOutcome} from '../source/wizard/registry.js';
+
+type Mode = 'form' | 'running' | 'result' | 'done';
+type FieldKey = 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clusterEndpoint' | 'telemetryEndpoint' | 'adminUrl' | 'adminToken';
+
+const FIELDS: ReadonlyArray<{key: FieldKey; label: string; placeholder?: string}> = [
+  {key: 'kubeconfig', label: 'Kubeconfig'},
+  {key: 'context', label: 'Context'},
+  {key: 'namespace', label: 'Namespace'},
+  {key: 'release', label: 'Release'},
+  {key: 'clusterEndpoint', label: 'Cluster :8005', placeholder: 'discover from the -cluster Service'},
+  {key: 'telemetryEndpoint', label: 'Telemetry :8006', placeholder: 'discover'},
+  {key: 'adminUrl', label: 'Admin API URL', placeholder: 'port-forward through Kubernetes'},
+  {key: 'adminToken', label: 'Admin token'},
+];
+
+type ContextList = {status: 'loading'} | {status: 'ok'; contexts: KubeContextInfo[]} | {status: 'error'; message: string};
+
+export function ControlPlane({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+  const theme = useTheme();
+  const record = session.steps['control-plane'];
+  const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'form');
+  const [form, setForm] = useState<Record<FieldKey, string>>(() => {
+    const input = cpInputFromAnswers(session.answers);
+    const discovered = record.data?.['endpointSource'] === 'discovered';
+    return {
+      kubeconfig: session.answers.controlPlane?.kubeconfig || DEFAULT_KUBECONFIG,
+      context: input.context ?? '',
+      namespace: input.namespace,
+      release: input.release,
+      clusterEndpoint: discovered ? '' : input.clusterEndpoint ?? '',
+      telemetryEndpoint: discovered ? '' : input.telemetryEndpoint ?? '',
+      adminUrl: input.adminUrl ?? '',
+      adminToken: '',
+    };
+  });
+  const [focus, setFocus] = useState(0);
+  const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
+  const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
+  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => setTyping(mode === 'form' && isActive), [mode, isActive, setTyping]);
+  useEffect(() => () => setTyping(false), [setTyping]);
+
+  useEffect(() => {
+    const keys = {
+      form: [
+        {id: 'move', keys: ['↑', '↓'], label: 'field', help: 'Move between the fields.'},
+        {id: 'context', keys: ['←', '→'], label: 'context', help: 'On the context field: the next or previous context of the kubeconfig.'},
+        {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
+      ],
+      running: [],
+      result: outcome
+        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'The control plane is reachable: go to the data plane.'}]
+        : [
+            {id: 'confirm', keys: ['Enter'], label: 'edit', help: 'Back to the fields to change what failed.'},
+            {id: 'retry', keys: ['r'], label: 'retry', help: 'Run the checks again with the same answers.'},
+          ],
+      done: [
+        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the data plane.'},
+        {id: 'edit', keys: ['e'], label: 'edit', help: 'Change the answers and check again.'},
+      ],
+    }[mode];
+    setKeys(keys);
+  }, [mode, outcome, setKeys]);
+
+  // The contexts of the file, read again when the path changes (pauses while typing).
+  useEffect(() => {
+    let live = true;
+    setContexts({status: 'loading'});
+    const timer = setTimeout(() => {
+      void listKubeContexts(expandPath(form.kubeconfig, ctx.ports.env)).then(r => {
+        if (!live) return;
+        if (r.status === 'error') return setContexts({status: 'error', message: `${r.message} ${r.fix}`});
+        setContexts({status: 'ok', contexts: r.contexts});
+        setForm(f => (f.context && r.contexts.some(c => c.name === f.context) ? f : {...f, context: (r.contexts.find(c => c.current) ?? r.contexts[0])?.name ?? ''}));
+      });
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [form.kubeconfig, ctx.ports.env]);
+
+  const run = useCallback(async () => {
+    const cp = {
+      kubeconfig: form.kubeconfig.trim(),
+      context: form.context,
+      namespace: form.namespace.trim(),
+      release: form.release.trim(),
+      clusterEndpoint: form.clusterEndpoint.trim(),
+      telemetryEndpoint: form.telemetryEndpoint.trim(),
+      adminUrl: form.adminUrl.trim(),
+      ...(form.adminToken ? {adminToken: form.adminToken} : {}),
+    };
+    ctx.dispatch({type: 'set-answers', patch: {controlPlane: cp}});
+    setForm(f => ({...f, adminToken: ''}));
+    const at = () => new Date().toISOString();
+    ctx.dispatch({type: 'step-started', step: 'control-plane', at: at()});
+    setChecks(new Map());
+    setOutcome(null);
+    setError(null);
+    setMode('running');
+    try {
+      const result = await runWork(signal => runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))));
+      setOutcome(result);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (ctx.session.steps['control-plane'].state === 'running') ctx.dispatch({type: 'step-failed', step: 'control-plane', at: at(), error: message});
+      setError(message);
+    }
+    setMode('result');
+  }, [ctx, form, runWork]);
+
+  const contextNames = contexts.status === 'ok' ? contexts.contexts.map(c => c.name) : [];
+  useInput(
+    (input, key) => {
+      if (mode === 'form') {
+        const field = FIELDS[focus]!.key;
+        if (key.upArrow || (key.tab && key.shift)) setFocus(f => (f + FIELDS.length - 1) % FIELDS.length);
+        else if (key.downArrow || key.tab) setFocus(f => (f + 1) % FIELDS.length);
+        else if (field === 'context' && (key.leftArrow || key.rightArrow) && contextNames.length > 0) {
+          const i = contextNames.indexOf(form.context);
+          const next = (i + (key.rightArrow ? 1 : contextNames.length - 1)) % contextNames.length;
+          setForm(f => ({...f, context: contextNames[next]!}));
+        } else if (key.return) void run();
+        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
+        return;
+      }
+      if (mode === 'result') {
+        if (key.return && outcome) complete(outcome);
+        else if (key.return) setMode('form');
+        else if (input === 'r' && !outcome) void run();
+        return;
+      }
+      if (mode === 'done') {
+        if (key.return) ctx.dispatch({type: 'next'});
+        else if (input === 'e') setMode('form');
+      }
+    },
+    {isActive},
+  );
+
+  useAutoplay(autoplay, mode === 'form' && contexts.status === 'ok' ? 'form' : mode === 'result' && outcome ? 'result' : undefined, () => (mode === 'form' ? void run() : outcome && complete(outcome)), ctx.ports, 2000);
+
+  const list = useMemo(() => CP_CHECK_ORDER.map(id => checks.get(id)).filter((c): c is CpCheck => c !== undefined), [checks]);
+  const data = mode === 'done' ? record.data ?? {} : ((outcome?.data ?? {}) as Record<string, unknown>);
+  const topology: TopologyModel = {
+    cp: `CP ${form.release || 'kong-cp'}${data['version'] ? ` ${String(data['version'])}` : ''}`,
+    cpDetail: data['mode'] ? `cluster_mtls ${String(data['mode'])}` : `ns ${form.namespace}`,
+    dp: 'DP (this host)',
+    dpDetail: 'probes from here',
+    cluster: mode === 'done' ? '✔' : tunnelMark(list, 'cluster'),
+    telemetry: mode === 'done' ? '✔' : tunnelMark(list, 'telemetry'),
+  };
+  const title = <Text bold color={theme.color('accent')}>{cut('Kong control plane (EKS)', width)}</Text>;
+
+  if (mode === 'form') {
+    const ctxInfo = contexts.status === 'ok' ? contexts.contexts.find(c => c.name === form.context) : undefined;
+    const contextHint =
+      contexts.status === 'loading'
+        ? 'reading the kubeconfig…'
+        : contexts.status === 'error'
+          ? contexts.message
+          : `${contextNames.length} in file${ctxInfo?.execAuth ? ' · exec auth (aws eks get-token)' : ''}${contextNames.length > 1 ? ' · ←/→' : ''}`;
+    return (
+      <Box flexDirection="column">
+        {title}
+        <Text color={theme.color('muted')} wrap="truncate-end">{cut('Leave the endpoints empty to discover the load balancers.', width)}</Text>
+        {FIELDS.map((f, i) => (
+          <FieldRow
+            key={f.key}
+            label={f.label}
+            labelWidth={15}
+            width={width}
+            value={form[f.key]}
+            focused={i === focus}
+            editing={i === focus && f.key !== 'context'}
+            mask={f.key === 'adminToken'}
+            placeholder={f.key === 'adminToken' ? tokenSourceText(ctx) : f.placeholder}
+            onChange={v => setForm(s => ({...s, [f.key]: v}))}
+          />
+        ))}
+        <Text color={contexts.status === 'error' ? theme.color('error') : theme.color('muted')} wrap="truncate-end">
+          {cut(`  contexts: ${contextHint}`, width)}
+        </Text>
+        {height > 13 ? <Text> </Text> : null}
+        <Text wrap="truncate-end">{cut('Enter checks the control plane · Esc back', width)}</Text>
+      </Box>
+    );
+  }
+
+  const status =
+    mode === 'done'
+      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · e edit`, color: theme.color('ok')}
+      : mode === 'running'
+        ? {text: 'Checking the control plane… (Ctrl-C stops)', color: theme.color('running')}
+        : outcome
+          ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+          : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
+  const statusLines = mode === 'result' && !outcome ? 3 : 1;
+  return (
+    <Box flexDirection="column">
+      {title}
+      <Topology model={topology} width={width} />
+      <CheckRows checks={list} width={width} height={Math.max(1, height - 4 - statusLines)} now={ctx.ports.clock.now} />
+      <Box height={statusLines} overflow="hidden">
+        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
+          {statusLines > 1 ? status.text : cut(status.text, width)}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,2 +1,295 @@
-// The data-plane step's screen. Until it has its own, the generic step screen shows what the step does.
-export {GenericStep as DataPlane} from './GenericStep.js';
+// The data-plane screen: namespace, release, image (pinned to the CP version; a newer minor is refused),
+// proxy type and ports, replicas, and how the cluster certificate is obtained; a preview of the values;
+// then the deploy with helm's output in a pane, the pods' status until Ready and the DP log lines that
+// match a known failure, each with its explanation.
+import React, {useCallback, useEffect, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {ScreenProps} from './types.js';
+import {useTheme} from '../source/ui/theme.js';
+import {OutputPane} from '../source/ui/OutputPane.js';
+import type {RunningCommand} from '../source/run/types.js';
+import {FieldRow} from './hardware/FieldRow.js';
+import {cut, useAutoplay} from './cluster/autoplay.js';
+import {CheckRows} from './kong/CheckRows.js';
+import {checkVersionSkew, dpImageFor, splitImage, DEFAULT_DP_REPOSITORY} from '../source/kong/version.js';
+import {renderDpValues, DEFAULT_DP_NAMESPACE, DEFAULT_DP_RELEASE, DP_VALUES_FILE} from '../source/kong/dp-values.js';
+import type {DpCheck, DpCheckId} from '../source/kong/dp-step.js';
+import type {DpPodState, PodWatchResult} from '../source/kong/deploy.js';
+import {dataPlanePlan, dataPlaneValues, runDataPlaneStep} from '../source/steps/data-plane.js';
+import {canGoBack} from '../source/wizard/reducer.js';
+import type {StepOutcome} from '../source/wizard/registry.js';
+
+type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
+type FieldKey = 'namespace' | 'release' | 'tag' | 'proxyType' | 'httpNodePort' | 'httpsNodePort' | 'replicas' | 'cert';
+const CHOICES: Partial<Record<FieldKey, readonly string[]>> = {proxyType: ['NodePort', 'LoadBalancer'], cert: ['copy from the control plane', 'generate a new one']};
+const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
+  {key: 'namespace', label: 'Namespace'},
+  {key: 'release', label: 'Release'},
+  {key: 'tag', label: 'Image tag'},
+  {key: 'proxyType', label: 'Proxy'},
+  {key: 'httpNodePort', label: 'HTTP NodePort'},
+  {key: 'httpsNodePort', label: 'HTTPS NodePort'},
+  {key: 'replicas', label: 'Replicas'},
+  {key: 'cert', label: 'Cluster cert'},
+];
+const CHECK_ORDER: DpCheckId[] = ['values', 'namespace', 'cert-secret', 'license-secret', 'helm', 'pods', 'proxy'];
+
+function fieldError(key: FieldKey, value: string, proxyType: string): string | null {
+  if ((key === 'namespace' || key === 'release') && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(value)) return 'lowercase letters, digits and -';
+  if ((key === 'httpNodePort' || key === 'httpsNodePort') && proxyType === 'NodePort' && !(/^\d+$/.test(value) && +value >= 30000 && +value <= 32767)) return '30000-32767';
+  if (key === 'replicas' && !(/^\d+$/.test(value) && +value >= 1 && +value <= 50)) return '1-50';
+  if (key === 'tag' && value.trim() === '') return 'the Kong version, e.g. 3.9.1.2';
+  return null;
+}
+
+export function DataPlane({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+  const theme = useTheme();
+  const record = session.steps['data-plane'];
+  const cpVersion = session.answers.controlPlane?.version ?? '';
+  const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'form');
+  const [form, setForm] = useState<Record<FieldKey, string>>(() => {
+    const dp = session.answers.dataPlane ?? {};
+    const tag = dp.image ? splitImage(dp.image).tag ?? '' : cpVersion ? dpImageFor(cpVersion).tag : '';
+    return {
+      namespace: dp.namespace ?? DEFAULT_DP_NAMESPACE,
+      release: dp.release ?? DEFAULT_DP_RELEASE,
+      tag,
+      proxyType: dp.proxyType ?? 'NodePort',
+      httpNodePort: String(dp.httpNodePort ?? 32080),
+      httpsNodePort: String(dp.httpsNodePort ?? 32443),
+      replicas: String(dp.replicas ?? 1),
+      cert: session.answers.controlPlane?.generateCert ? CHOICES.cert![1]! : CHOICES.cert![0]!,
+    };
+  });
+  const [focus, setFocus] = useState(0);
+  const [preview, setPreview] = useState<{lines: string[]; top: number} | null>(null);
+  const [checks, setChecks] = useState<Map<DpCheckId, DpCheck>>(new Map());
+  const [command, setCommand] = useState<RunningCommand | null>(null);
+  const [pods, setPods] = useState<{pods: DpPodState[]; diagnoses: PodWatchResult['diagnoses']}>({pods: [], diagnoses: []});
+  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const skew = cpVersion ? checkVersionSkew(cpVersion, form.tag.trim()) : undefined;
+  const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<FieldKey, string | null>;
+  const blocked = Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
+
+  useEffect(() => setTyping(mode === 'form' && isActive), [mode, isActive, setTyping]);
+  useEffect(() => () => setTyping(false), [setTyping]);
+  useEffect(() => {
+    const keys = {
+      form: [
+        {id: 'move', keys: ['↑', '↓'], label: 'field', help: 'Move between the fields.'},
+        {id: 'choose', keys: ['←', '→'], label: 'choose', help: 'On Proxy and Cluster cert: the other choice.'},
+        {id: 'confirm', keys: ['Enter'], label: 'preview', help: 'Save the answers and preview the values file.'},
+      ],
+      preview: [
+        {id: 'scroll', keys: ['↑', '↓'], label: 'scroll', help: 'Scroll the values.'},
+        {id: 'confirm', keys: ['Enter'], label: 'deploy', help: 'Write the values and deploy the data plane with helm.'},
+        {id: 'edit', keys: ['e'], label: 'edit', help: 'Back to the fields.'},
+      ],
+      running: [],
+      result: outcome
+        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Go on to the verification.'}]
+        : [
+            {id: 'confirm', keys: ['Enter'], label: 'edit', help: 'Back to the fields.'},
+            {id: 'retry', keys: ['r'], label: 'retry', help: 'Deploy again with the same values.'},
+          ],
+      done: [
+        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the verification.'},
+        {id: 'edit', keys: ['e'], label: 'edit', help: 'Change the answers and deploy again.'},
+      ],
+    }[mode];
+    setKeys(keys);
+  }, [mode, outcome, setKeys]);
+
+  const toPreview = useCallback(() => {
+    if (blocked) return;
+    const repository = session.answers.dataPlane?.image ? splitImage(session.answers.dataPlane.image).repository || DEFAULT_DP_REPOSITORY : DEFAULT_DP_REPOSITORY;
+    ctx.dispatch({
+      type: 'set-answers',
+      patch: {
+        dataPlane: {
+          namespace: form.namespace,
+          release: form.release,
+          image: `${repository}:${form.tag.trim()}`,
+          proxyType: form.proxyType as 'NodePort' | 'LoadBalancer',
+          httpNodePort: Number(form.httpNodePort),
+          httpsNodePort: Number(form.httpsNodePort),
+          replicas: Number(form.replicas),
+        },
+        controlPlane: {generateCert: form.cert === CHOICES.cert![1]},
+      },
+    });
+    try {
+      setPreview({lines: renderDpValues(dataPlaneValues(ctx)).trimEnd().split('\n'), top: 0});
+      setError(null);
+      setMode('preview');
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }, [blocked, ctx, form, session.answers.dataPlane?.image]);
+
+  const deploy = useCallback(async () => {
+    const at = () => new Date().toISOString();
+    setChecks(new Map());
+    setCommand(null);
+    setPods({pods: [], diagnoses: []});
+    setOutcome(null);
+    setError(null);
+    setMode('running');
+    ctx.dispatch({type: 'step-started', step: 'data-plane', at: at()});
+    try {
+      const plan = dataPlanePlan(ctx, dataPlaneValues(ctx));
+      const result = await runWork(signal =>
+        runDataPlaneStep(ctx, signal, plan, {
+          onCheck: c => setChecks(m => new Map(m).set(c.id, c)),
+          onCommand: setCommand,
+          onPods: (p, d) => setPods({pods: p, diagnoses: d}),
+        }),
+      );
+      setOutcome(result);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (ctx.session.steps['data-plane'].state === 'running') ctx.dispatch({type: 'step-failed', step: 'data-plane', at: at(), error: message});
+      setError(message);
+    }
+    setMode('result');
+  }, [ctx, runWork]);
+
+  useInput(
+    (input, key) => {
+      if (mode === 'form') {
+        const field = FIELDS[focus]!.key;
+        const choices = CHOICES[field];
+        if (key.upArrow || (key.tab && key.shift)) setFocus(f => (f + FIELDS.length - 1) % FIELDS.length);
+        else if (key.downArrow || key.tab) setFocus(f => (f + 1) % FIELDS.length);
+        else if (choices && (key.leftArrow || key.rightArrow || input === ' ')) setForm(f => ({...f, [field]: choices[(choices.indexOf(f[field]) + 1) % choices.length]!}));
+        else if (key.return) toPreview();
+        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
+        return;
+      }
+      if (mode === 'preview' && preview) {
+        const room = Math.max(1, height - 4);
+        const max = Math.max(0, preview.lines.length - room);
+        if (key.upArrow) setPreview({...preview, top: Math.max(0, preview.top - 1)});
+        else if (key.downArrow) setPreview({...preview, top: Math.min(max, preview.top + 1)});
+        else if (key.pageDown) setPreview({...preview, top: Math.min(max, preview.top + room)});
+        else if (key.pageUp) setPreview({...preview, top: Math.max(0, preview.top - room)});
+        else if (key.return) void deploy();
+        else if (input === 'e' || key.escape) setMode('form');
+        return;
+      }
+      if (mode === 'result') {
+        if (key.return && outcome) complete(outcome);
+        else if (key.return) setMode('form');
+        else if (input === 'r' && !outcome) void deploy();
+        return;
+      }
+      if (mode === 'done') {
+        if (key.return) ctx.dispatch({type: 'next'});
+        else if (input === 'e') setMode('form');
+      }
+    },
+    {isActive},
+  );
+
+  useAutoplay(
+    autoplay,
+    mode === 'form' && !blocked ? 'form' : mode === 'preview' ? 'preview' : mode === 'result' && outcome ? 'result' : undefined,
+    () => (mode === 'form' ? toPreview() : mode === 'preview' ? void deploy() : outcome && complete(outcome)),
+    ctx.ports,
+    2500,
+  );
+
+  const title = (text: string) => (
+    <Text bold color={theme.color('accent')}>
+      {cut(text, width)}
+    </Text>
+  );
+
+  if (mode === 'form') {
+    return (
+      <Box flexDirection="column">
+        {title('Kong data plane (Helm on the new cluster)')}
+        {FIELDS.map((f, i) => (
+          <FieldRow
+            key={f.key}
+            label={f.label}
+            labelWidth={14}
+            width={width}
+            value={f.key === 'tag' ? form.tag : form[f.key]}
+            focused={i === focus}
+            editing={i === focus && !CHOICES[f.key]}
+            error={errors[f.key]}
+            hint={CHOICES[f.key] && i === focus ? '←/→' : f.key === 'tag' ? `${DEFAULT_DP_REPOSITORY}` : undefined}
+            onChange={v => setForm(s => ({...s, [f.key]: v}))}
+          />
+        ))}
+        <Text color={skew?.ok === false ? theme.color('error') : skew?.verdict === 'same' ? theme.color('ok') : theme.color('warn')} wrap="wrap">
+          {cut(skew ? `${skew.ok ? (skew.verdict === 'same' ? '✔' : '!') : '✖'} ${skew.explanation}` : '! The control plane version is unknown: run the control-plane step.', width * 2)}
+        </Text>
+        {form.cert === CHOICES.cert![1] ? (
+          <Text color={theme.color('warn')} wrap="truncate-end">
+            {cut('! A new certificate must also go on the CP; its other DPs disconnect.', width)}
+          </Text>
+        ) : null}
+        {error ? <Text color={theme.color('error')} wrap="truncate-end">{cut(`✖ ${error}`, width)}</Text> : null}
+        <Text wrap="truncate-end">{cut(blocked ? `Fix first: ${blocked}` : 'Enter previews the values · Esc back', width)}</Text>
+      </Box>
+    );
+  }
+
+  if (mode === 'preview' && preview) {
+    const room = Math.max(1, height - 4);
+    return (
+      <Box flexDirection="column">
+        {title(`${DP_VALUES_FILE} (preview, lines ${preview.top + 1}-${Math.min(preview.lines.length, preview.top + room)} of ${preview.lines.length})`)}
+        <Box flexDirection="column" height={room} overflow="hidden">
+          {preview.lines.slice(preview.top, preview.top + room).map((l, i) => (
+            <Text key={i} wrap="truncate-end">
+              {cut(l || ' ', width)}
+            </Text>
+          ))}
+        </Box>
+        <Text> </Text>
+        <Text wrap="truncate-end">{cut('Enter writes it and deploys · ↑/↓ scroll · e edit', width)}</Text>
+      </Box>
+    );
+  }
+
+  const list = CHECK_ORDER.map(id => checks.get(id)).filter((c): c is DpCheck => c !== undefined);
+  const status =
+    mode === 'done'
+      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · e edit`, color: theme.color('ok')}
+      : mode === 'running'
+        ? {text: 'Deploying… (Ctrl-C stops)', color: theme.color('running')}
+        : outcome
+          ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+          : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
+  const podLines = pods.pods.map(p => `${p.ready ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`);
+  const diagLines = pods.diagnoses.slice(0, 2).flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
+  const below = [...podLines, ...diagLines];
+  const statusLines = mode === 'result' && !outcome ? 2 : 1;
+  const checkRoom = Math.min(list.length + 2, Math.max(2, Math.floor((height - 1 - statusLines) / 3)));
+  const belowRoom = Math.min(below.length, Math.max(0, Math.floor((height - 1 - statusLines - checkRoom) / 3)));
+  const paneHeight = Math.max(4, height - 1 - statusLines - checkRoom - belowRoom);
+  return (
+    <Box flexDirection="column">
+      {title(`Kong data plane · ${form.release} in ${form.namespace}`)}
+      <Box height={checkRoom} flexDirection="column" overflow="hidden">
+        <CheckRows checks={list} width={width} height={checkRoom} now={ctx.ports.clock.now} />
+      </Box>
+      {mode === 'done' ? null : <OutputPane command={command} height={paneHeight} width={width} focused={isActive && mode !== 'running'} sessionDir={ctx.ports.sessionDir} placeholder="helm has not started yet." />}
+      {below.slice(0, belowRoom).map((l, i) => (
+        <Text key={i} color={l.startsWith('✖') ? theme.color('error') : l.startsWith('✔') ? theme.color('ok') : undefined} wrap="truncate-end">
+          {cut(l, width)}
+        </Text>
+      ))}
+      <Box height={statusLines} overflow="hidden">
+        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
+          {statusLines > 1 ? status.text : cut(status.text, width)}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

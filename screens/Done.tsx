@@ -1,2 +1,55 @@
-// The done step's screen. Until it has its own, the generic step screen shows what the step does.
-export {GenericStep as Done} from './GenericStep.js';
+// The done screen: what now exists, where the files and logs are, and what to do next. Opening it
+// finishes the session; it stays on screen (autoplay stops here).
+import React, {useEffect} from 'react';
+import {Box, Text} from 'ink';
+import type {ScreenProps} from './types.js';
+import {useTheme} from '../source/ui/theme.js';
+import {cut} from './cluster/autoplay.js';
+import {doneSections} from '../source/steps/done.js';
+
+export function Done({ctx, session, width, height, setKeys}: ScreenProps) {
+  const theme = useTheme();
+  const record = session.steps.done;
+
+  useEffect(() => setKeys([{id: 'quit', keys: ['Ctrl-C'], label: 'leave', help: 'Leave eksa-kong; the session is saved as done.'}]), [setKeys]);
+
+  // Reaching this screen is the end of the flow: record it once.
+  useEffect(() => {
+    if (ctx.session.steps.done.state === 'done') return;
+    const at = new Date().toISOString();
+    ctx.dispatch({type: 'step-started', step: 'done', at});
+    ctx.dispatch({type: 'step-finished', step: 'done', at, summary: 'finished'});
+  }, [ctx]);
+
+  const s = doneSections(session, ctx.ports.sessionDir);
+  const sections: Array<{title: string; lines: string[]; color?: string}> = [
+    {title: 'What now exists', lines: s.exists, color: theme.color('ok')},
+    {title: 'Files', lines: s.files},
+    {title: 'Next', lines: s.next, color: theme.color('accent')},
+  ];
+  // Fit: drop lines from the longest section until everything fits under the height.
+  const room = height - 1 - sections.length;
+  const shown = sections.map(x => ({...x, lines: [...x.lines]}));
+  while (shown.reduce((n, x) => n + x.lines.length, 0) > room) {
+    const longest = shown.reduce((a, b) => (b.lines.length > a.lines.length ? b : a));
+    if (longest.lines.length === 0) break;
+    longest.lines.pop();
+  }
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.color('ok')}>
+        {cut(record.state === 'done' ? '✔ Done: bare metal to a connected Kong data plane' : 'Done', width)}
+      </Text>
+      {shown.map(section => (
+        <Box key={section.title} flexDirection="column">
+          <Text bold>{cut(section.title, width)}</Text>
+          {section.lines.map((l, i) => (
+            <Text key={i} color={section.color} wrap="truncate-end">
+              {cut(`  ${l}`, width)}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}

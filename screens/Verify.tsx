@@ -1,2 +1,157 @@
-// The verify step's screen. Until it has its own, the generic step screen shows what the step does.
-export {GenericStep as Verify} from './GenericStep.js';
+// The verify screen: the control plane's rows for the data plane pods (sync_status, version, last seen;
+// stale rows of older pods ignored), then the smoke test step by step, under the topology picture.
+import React, {useCallback, useEffect, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import type {ScreenProps} from './types.js';
+import {useTheme} from '../source/ui/theme.js';
+import {cut, useAutoplay} from './cluster/autoplay.js';
+import {Topology} from './kong/Topology.js';
+import {useTicker} from './kong/CheckRows.js';
+import type {DataPlaneVerification, SmokeStep} from '../source/kong/verify.js';
+import {smokeUrl} from '../source/kong/verify-step.js';
+import {runVerifyStep, verifyPlanFor} from '../source/steps/verify.js';
+import {canGoBack} from '../source/wizard/reducer.js';
+import type {StepOutcome} from '../source/wizard/registry.js';
+
+type Mode = 'ready' | 'running' | 'result' | 'done';
+const MARK = {ok: '✔', warn: '!', fail: '✖'} as const;
+
+export function Verify({ctx, session, width, height, isActive, setKeys, runWork, complete, autoplay}: ScreenProps) {
+  const theme = useTheme();
+  const record = session.steps.verify;
+  const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'ready');
+  const [rows, setRows] = useState<{v: DataPlaneVerification; attempt: number} | null>(null);
+  const [smoke, setSmoke] = useState<SmokeStep[]>([]);
+  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const frame = useTicker(mode === 'running');
+  const plan = verifyPlanFor(ctx);
+  const smokeOn = session.answers.dataPlane?.smokeTest ?? true;
+
+  useEffect(() => {
+    const keys = {
+      ready: [
+        {id: 'confirm', keys: ['Enter'], label: 'verify', help: 'Ask the control plane about the data plane pods, then run the smoke test.'},
+        {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off (dataPlane.smokeTest).'},
+      ],
+      running: [],
+      result: outcome
+        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Go on to the summary.'}]
+        : [{id: 'retry', keys: ['r', 'Enter'], label: 'retry', help: 'Verify again.'}],
+      done: [
+        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the summary.'},
+        {id: 'retry', keys: ['r'], label: 'again', help: 'Verify again.'},
+      ],
+    }[mode];
+    setKeys(keys);
+  }, [mode, outcome, smokeOn, setKeys]);
+
+  const run = useCallback(async () => {
+    const at = () => new Date().toISOString();
+    setRows(null);
+    setSmoke([]);
+    setOutcome(null);
+    setError(null);
+    setMode('running');
+    ctx.dispatch({type: 'step-started', step: 'verify', at: at()});
+    try {
+      const {outcome: out} = await runWork(signal =>
+        runVerifyStep(ctx, signal, verifyPlanFor(ctx), {onRows: (v, attempt) => setRows({v, attempt}), onSmoke: s => setSmoke(prev => [...prev, s])}),
+      );
+      setOutcome(out);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (ctx.session.steps.verify.state === 'running') ctx.dispatch({type: 'step-failed', step: 'verify', at: at(), error: message});
+      setError(message);
+    }
+    setMode('result');
+  }, [ctx, runWork]);
+
+  useInput(
+    (input, key) => {
+      if (mode === 'ready') {
+        if (key.return) void run();
+        else if (input === 's') ctx.dispatch({type: 'set-answers', patch: {dataPlane: {smokeTest: !smokeOn}}});
+        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
+      } else if (mode === 'result') {
+        if (key.return && outcome) complete(outcome);
+        else if (input === 'r' || key.return) void run();
+      } else if (mode === 'done') {
+        if (key.return) ctx.dispatch({type: 'next'});
+        else if (input === 'r') void run();
+      }
+    },
+    {isActive},
+  );
+
+  useAutoplay(autoplay, mode === 'ready' ? 'ready' : mode === 'result' && outcome ? 'result' : undefined, () => (mode === 'ready' ? void run() : outcome && complete(outcome)), ctx.ports, 2000);
+
+  const connected = mode === 'done' || (rows?.v.ok ?? false);
+  const cpData = session.steps['control-plane'].data ?? {};
+  const dpData = session.steps['data-plane'].data ?? {};
+  const spin = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'[frame % 10]!;
+  const waiting = mode === 'running' ? spin : '…';
+  const failed = mode === 'result' && !outcome && !connected;
+  const topology = {
+    cp: `CP ${String(cpData['release'] ?? 'kong-cp')} ${String(cpData['version'] ?? '')}`.trim(),
+    cpDetail: String(cpData['clusterEndpoint'] ?? '').split('.')[0] ?? '',
+    dp: `DP ${plan.podNames.length} pod${plan.podNames.length === 1 ? '' : 's'}`,
+    dpDetail: String(dpData['proxyUrl'] ?? '').replace(/^http:\/\//, ''),
+    cluster: connected ? ('✔' as const) : failed ? ('✖' as const) : ('…' as const),
+    telemetry: connected ? ('✔' as const) : failed ? ('✖' as const) : ('…' as const),
+  };
+
+  const lines: Array<{text: string; color?: string}> = [];
+  lines.push({text: `Control plane rows${rows ? ` (${rows.v.source === 'status' ? '/clustering/status' : '/clustering/data-planes'}, read ${rows.attempt}×)` : ''}:`});
+  const pods = rows?.v.pods ?? plan.podNames.map(pod => ({pod, status: 'missing' as const, title: `${pod}: ${mode === 'running' ? 'asking…' : 'not checked yet'}`}));
+  for (const p of pods) {
+    const row = 'row' in p ? p.row : undefined;
+    const age = 'ageSeconds' in p && p.ageSeconds !== undefined ? `${p.ageSeconds}s ago` : '';
+    const mark = p.status === 'connected' ? '✔' : rows ? (mode === 'running' ? waiting : '✖') : waiting;
+    const text = row ? `${mark} ${p.pod}  ${row.sync_status ?? '?'}  ${row.version ?? ''}  ${age}` : `${mark} ${p.title}`;
+    lines.push({text: `  ${text}`, color: p.status === 'connected' ? theme.color('ok') : undefined});
+  }
+  if (rows && rows.v.ignoredRows > 0) lines.push({text: `  (${rows.v.ignoredRows} stale or other row${rows.v.ignoredRows === 1 ? '' : 's'} ignored)`, color: theme.color('muted')});
+  if (rows?.v.versionNote) lines.push({text: `  ! ${rows.v.versionNote}`, color: theme.color('warn')});
+  if (smokeOn) {
+    lines.push({text: `Smoke test: GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : '<proxy>/httpbin/anything'}`});
+    for (const s of smoke) {
+      lines.push({text: `  ${MARK[s.status]} ${s.title}`, color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn')});
+      if (s.fix && s.status !== 'ok') lines.push({text: `    → ${s.fix}`, color: theme.color('muted')});
+    }
+    if (mode === 'running' && connected && !smoke.some(s => s.id === 'proxy')) lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
+  } else lines.push({text: 'Smoke test: off (s turns it on)', color: theme.color('muted')});
+
+  const status =
+    mode === 'done'
+      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · r again`, color: theme.color('ok')}
+      : mode === 'ready'
+        ? {text: 'Enter verifies · s smoke test on/off · Esc back', color: undefined}
+        : mode === 'running'
+          ? {text: 'Verifying… (Ctrl-C stops)', color: theme.color('running')}
+          : outcome
+            ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+            : {text: `✖ ${error ?? 'failed'} — r retry`, color: theme.color('error')};
+  const statusLines = mode === 'result' && !outcome ? 2 : 1;
+  const room = Math.max(1, height - 4 - statusLines);
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.color('accent')}>
+        {cut('Verify: connected, and carrying traffic', width)}
+      </Text>
+      <Topology model={topology} width={width} />
+      <Box flexDirection="column" height={room} overflow="hidden">
+        {lines.slice(Math.max(0, lines.length - room)).map((l, i) => (
+          <Text key={i} color={l.color} wrap="truncate-end">
+            {cut(l.text, width)}
+          </Text>
+        ))}
+      </Box>
+      <Box height={statusLines} overflow="hidden">
+        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
+          {statusLines > 1 ? status.text : cut(status.text, width)}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

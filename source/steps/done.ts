@@ -1,26 +1,61 @@
-// The last step: what now exists and where everything is.
+// The last step: what now exists, where the artifacts and logs are, and what to do next.
 import {implementStep} from '../wizard/registry.js';
 import type {Session} from '../session/schema.js';
+import {smokeUrl} from '../kong/verify-step.js';
 
-export function doneReport(session: Session, sessionDir: string): string[] {
-  const lines: string[] = [];
+export interface DoneReport {
+  exists: string[];
+  files: string[];
+  next: string[];
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function doneSections(session: Session, sessionDir: string): DoneReport {
   const a = session.artifacts;
-  const cluster = session.answers.cluster?.name;
-  if (cluster) lines.push(`Cluster: ${cluster}${a.kubeconfig ? ` (kubeconfig ${a.kubeconfig})` : ''}`);
-  const dp = session.steps['data-plane'].summary;
-  if (dp) lines.push(`Data plane: ${dp}`);
+  const answers = session.answers;
+  const cp = session.steps['control-plane'].data ?? {};
+  const dp = session.steps['data-plane'].data ?? {};
+  const exists: string[] = [];
+  const cluster = answers.cluster?.name ?? (answers.cluster?.existing ? 'existing cluster' : undefined);
+  if (cluster) exists.push(`Cluster ${cluster}${answers.cluster?.endpoint ? ` (API ${answers.cluster.endpoint})` : ''}`);
+  const machines = answers.machines ?? [];
+  if (machines.length > 0) {
+    const role = (r: 'cp' | 'worker') => machines.filter(m => m.role === r).map(m => `${m.hostname} ${m.ip}`);
+    exists.push(`Nodes: ${[...role('cp').map(n => `${n} (cp)`), ...role('worker')].join(', ')}`);
+  }
+  if (str(cp['clusterEndpoint'])) exists.push(`Control plane: Kong ${str(cp['version']) ?? '?'} at ${String(cp['clusterEndpoint'])} / ${str(cp['telemetryEndpoint']) ?? '?'}`);
+  const dpSummary = session.steps['data-plane'].summary;
+  if (dpSummary) exists.push(`Data plane: ${dpSummary}`);
   const verify = session.steps.verify.summary;
-  if (verify) lines.push(`Verified: ${verify}`);
+  if (verify) exists.push(`Verified: ${verify}`);
+
+  const files: string[] = [];
   for (const [label, path] of [
     ['hardware.csv', a.hardwareCsv],
     ['Cluster spec', a.clusterYaml],
+    ['Kubeconfig', a.kubeconfig],
     ['Data-plane values', a.dpValues],
+    ['Secret manifests', str(dp['manifestsFile'])],
   ] as const) {
-    if (path) lines.push(`${label}: ${path}`);
+    if (path) files.push(`${label}: ${path}`);
   }
-  lines.push(`Session folder: ${sessionDir}`);
-  lines.push(`Logs: ${sessionDir}/logs/`);
-  return lines;
+  files.push(`Session folder: ${sessionDir}`);
+  files.push(`Logs: ${sessionDir}/logs/`);
+
+  const next: string[] = [];
+  const proxy = str(dp['proxyUrl']) ?? (typeof dp['httpNodePort'] === 'number' ? `http://<node-ip>:${dp['httpNodePort']}` : undefined);
+  if (proxy) next.push(`Call the route: curl -i ${smokeUrl(proxy)}`);
+  const kubeconfig = a.kubeconfig ?? answers.cluster?.existing?.kubeconfig;
+  if (kubeconfig && str(dp['namespace'])) next.push(`Watch the data plane: kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods`);
+  next.push(`Every command as a script: eksa-kong runbook ${session.name}`);
+  return {exists, files, next};
+}
+
+/** All sections as plain lines (headless output). */
+export function doneReport(session: Session, sessionDir: string): string[] {
+  const s = doneSections(session, sessionDir);
+  return [...s.exists, ...s.files, ...s.next.map(l => `Next: ${l}`)];
 }
 
 implementStep('done', {
