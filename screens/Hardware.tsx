@@ -108,6 +108,7 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
     const errors = draftErrors(ds, net);
     if (errors.length > 0) {
       setShowAll(true);
+      setPreview(false);
       const e = errors[0]!;
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
       setMessage({text: `${e.machine === null ? '' : `machine ${e.machine + 1} `}${e.column}: ${e.message}${more}`, error: true});
