@@ -19,6 +19,17 @@ import {STEP_IDS, type StepId} from '../../source/wizard/step-ids.js';
 import {renderInk, type Rendered} from '../helpers/ink.js';
 import '../../source/steps/index.js';
 
+/** Answers of a small lab (1 CP, 1 worker on 10.20.0.0/24) the cluster screens start from. */
+export const specAnswers: Answers = {
+  admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
+  network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
+  machines: [
+    {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda'},
+    {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+  ],
+  cluster: {name: 'seed', kubernetesVersion: '1.35', osImageUrl: 'http://10.20.0.10:8080/ubuntu-2204-kube-1-35.gz'},
+};
+
 export interface Harness {
   app: Rendered;
   controller: SessionController;

@@ -6,8 +6,7 @@ import {join} from 'node:path';
 import {cleanupInk, KEYS, tick} from '../helpers/ink.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 import {NetRouteError, type Net} from '../../source/ports.js';
-import type {Answers} from '../../source/session/answers.js';
-import {renderStep, sessionAt, testPortsWith} from './cluster-step-harness.test.js';
+import {renderStep, sessionAt, specAnswers, testPortsWith} from './cluster-step-harness.test.js';
 
 afterEach(() => cleanupInk());
 
@@ -41,15 +40,6 @@ const routes = (): Net => ({
   lookup: async () => [],
 });
 
-export const specAnswers: Answers = {
-  admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
-  network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
-  machines: [
-    {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda'},
-    {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
-  ],
-  cluster: {name: 'seed', kubernetesVersion: '1.35', osImageUrl: 'http://10.20.0.10:8080/ubuntu-2204-kube-1-35.gz'},
-};
 
 const runner = () => new FakeCommandRunner({'ip -j neigh': {lines: [JSON.stringify([{dst: '10.20.0.11', dev: 'eno1', lladdr: 'aa:bb:cc:00:00:01', state: ['REACHABLE']}])]}, 'ip -j addr': {lines: ['[]']}});
 
