@@ -23,7 +23,8 @@ export interface DiscoveredMachine {
   pxe: boolean;
   /** Option 93 of the first PXE DISCOVER. */
   arch?: number;
-  bmc?: {address: string; mac?: string};
+  /** username: as an imported hardware.csv gave it (discovery never learns one otherwise). */
+  bmc?: {address: string; mac?: string; username?: string};
   disk?: {device: string; reason: string};
   hostname?: string;
   ip?: string;
@@ -130,6 +131,7 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
   let powerMac: string | undefined;
   let pxeMac: string | undefined;
   let disk: DiskSuggestion | null = null;
+  let bmcUsername: string | undefined;
 
   for (const f of group) {
     sources.add(f.source);
@@ -142,6 +144,7 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
         if (c.labels) m.labels = {...c.labels};
         if (c.disk) m.disk = {device: c.disk, reason: 'from hardware.csv'};
         if (c.bmcIp) bmcs.add(c.bmcIp);
+        bmcUsername ??= c.bmcUsername;
         break;
       }
       case 'redfish': {
@@ -188,6 +191,7 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
   if (!m.disk && disk) m.disk = {device: disk.device, reason: disk.reason};
   const bmcList = [...bmcs];
   if (bmcList.length > 0 && !m.bmc) m.bmc = {address: bmcList[0]!};
+  if (m.bmc && bmcUsername) m.bmc.username = bmcUsername;
   if (bmcList.length > 1) m.conflicts.push(`several BMCs claim this machine: ${bmcList.join(', ')}`);
   return m;
 }

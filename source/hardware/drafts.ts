@@ -59,7 +59,7 @@ export interface DiscoveredLike {
   hostname?: string;
   ip?: string;
   disk?: {device: string};
-  bmc?: {address: string};
+  bmc?: {address: string; username?: string};
   labels?: Record<string, string>;
   vendor?: string;
   model?: string;
@@ -128,7 +128,7 @@ export function draftsFromDiscovery(
       disk: machine.disk?.device ?? '',
       mac: machine.bootMac ?? machine.macs[0] ?? '',
       bmcIp: bmcHost(machine.bmc?.address),
-      bmcUsername: machine.bmc ? (defaults.bmcUsername ?? '') : '',
+      bmcUsername: machine.bmc ? (machine.bmc.username ?? defaults.bmcUsername ?? '') : '',
       bmcPassword: '',
     };
     if (machine.labels) {
