@@ -1,4 +1,4 @@
-// Writes the demo's stand-in executables: a folder with `eksctl`, `helm` and `docker` shims that the
+// Writes the demo's stand-in executables: a folder with `eksctl`, `helm`, `docker` and `ip` shims that the
 // demo world puts first on PATH. The shims are CommonJS (a package.json pins the type, so a parent
 // "type": "module" cannot change how they load) and need only node, so the real step code runs them
 // exactly like the real tools.
@@ -6,7 +6,7 @@ import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
-export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker'] as const;
+export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip'] as const;
 
 export interface StandinOptions {
   transcriptsDir: string;

@@ -1,4 +1,4 @@
-// The body of the demo's stand-in `eksctl`, `helm` and `docker` commands. installStandins() writes
+// The body of the demo's stand-in `eksctl`, `helm`, `docker` and `ip` commands. installStandins() writes
 // this function's source (Function.prototype.toString) into a CommonJS file next to tiny shims, so
 // it must be self-contained: no imports, no references to anything outside its own body. Node
 // modules come in through `d`; fetch and timers are globals. Demo sessions only.
@@ -382,7 +382,17 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     return unsupported();
   };
 
+  // --- ip: the simulated admin server's interfaces and neighbour table (JSON output only) ------------
+  const ip = async (): Promise<number> => {
+    const words = argv.filter(a => a !== '-j' && a !== '-json' && a !== '--json');
+    if (words.length === argv.length) return unsupported();
+    if (words.length === 1 && /^a(ddr(ess)?)?$/.test(words[0]!)) return play('ip-addr');
+    if (words.length === 1 && /^n(eigh(bour)?)?$/.test(words[0]!)) return play('ip-neigh');
+    return unsupported();
+  };
+
   if (tool === 'eksctl') return eksctl();
+  if (tool === 'ip') return ip();
   if (tool === 'helm') return helm();
   if (tool === 'docker') return docker();
   return unsupported();

@@ -1,0 +1,102 @@
+// The cluster part of the demo world (fake eksctl, docker and ip stand-ins, fake Kubernetes APIs,
+// a loopback image server): the real preflight, cluster-spec and create-cluster step code runs
+// against it at high speed and ends with a cluster whose kubeconfig answers.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, writeFileSync, existsSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
+import {startClusterDemo} from '../../source/demo/parts/cluster.js';
+import type {DemoPart} from '../../source/demo/parts/types.js';
+import {NetRouteError, systemClock, type Net, type Ports} from '../../source/ports.js';
+import {createExecaRunner} from '../../source/run/execa-runner.js';
+import {SessionController} from '../../source/wizard/controller.js';
+import {getStep, type StepContext} from '../../source/wizard/registry.js';
+import {newSession} from '../../source/session/schema.js';
+import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
+import type {Answers} from '../../source/session/answers.js';
+import '../../source/steps/index.js';
+
+let world: DemoWorld;
+let part: DemoPart;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'demo-cluster-'));
+  world = await startDemoWorld({sessionDir: dir, speed: 200});
+  part = await startClusterDemo(world, {sessionDir: dir, speed: 200, signal: new AbortController().signal});
+});
+after(async () => {
+  await part.close();
+  await world.close();
+  rmSync(dir, {recursive: true, force: true});
+});
+
+const machines: Answers = {
+  network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
+  machines: [
+    {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', password: 'pw'}},
+    {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda', bmc: {ip: '10.20.1.12', username: 'admin', password: 'pw'}},
+  ],
+};
+
+function demoNet(): Net {
+  return {
+    route: (host, port) => {
+      const r = part.routes.find(x => x.host === host && x.port === port);
+      if (!r) throw new NetRouteError(`${host}:${port} is not part of the simulated data center`);
+      return r.to;
+    },
+    lookup: async host => part.dns[host] ?? [],
+  };
+}
+
+test('demo cluster part (fake eksctl/docker/ip, fake kube APIs): preflight, cluster spec and create cluster succeed with a kubeconfig', {timeout: 90_000}, async () => {
+  const answers: Answers = {...machines, ...part.answers};
+  const session = {...newSession('demo1', 'demo'), answers: {session: 'demo1', ...answers}};
+  const controller = new SessionController(session, s => s);
+  const env = {...process.env, ...world.env, HOME: dir};
+  const ports: Ports = {
+    world: 'demo',
+    runner: createExecaRunner({sessionDir: dir, baseEnv: env}),
+    net: demoNet(),
+    clock: systemClock,
+    env,
+    sessionDir: dir,
+    speed: 200,
+    assumeYes: false,
+  };
+  const said: string[] = [];
+  const ctx: StepContext = {
+    get session() {
+      return controller.get();
+    },
+    ports,
+    dispatch: controller.dispatch,
+    secret: () => undefined,
+    say: line => said.push(line),
+  };
+  const signal = AbortSignal.timeout(80_000);
+
+  const preflight = await getStep('preflight').runHeadless!(ctx, signal);
+  assert.match(preflight.summary, /provisioning on eno1 10\.20\.0\.10/);
+  assert.ok(said.some(l => /^✔ Provisioning interface and bootstrap IP: eno1 10\.20\.0\.10\/24/.test(l)), said.join('\n'));
+  assert.ok(said.some(l => /^✔ eksctl and eksctl-anywhere: eksctl 0\.215\.0, eksctl-anywhere v0\.26\.1/.test(l)));
+
+  const spec = await getStep('cluster-spec').runHeadless!(ctx, signal);
+  assert.match(spec.summary, /cluster\.yaml: seed, Kubernetes 1\.35/);
+  assert.ok(!said.some(l => /osImageUrl/.test(l)), 'the image answered HEAD through the route');
+
+  const csv = generateHardwareCsvFromAnswers(controller.get().answers, {bmcPassword: m => m.bmc?.password});
+  writeFileSync(join(dir, 'hardware.csv'), csv.csv);
+  controller.dispatch({type: 'record-artifact', key: 'hardwareCsv', path: 'hardware.csv'});
+
+  const create = await getStep('create-cluster').runHeadless!(ctx, signal);
+  assert.match(create.summary, /seed created: 2\/2 nodes Ready/);
+  assert.equal(controller.get().artifacts.kubeconfig, join('seed', 'seed-eks-a-cluster.kubeconfig'));
+  assert.ok(existsSync(join(dir, 'seed', 'seed-eks-a-cluster.kubeconfig')));
+  for (const phase of ['[1/6] Setup and validations', '[3/6] Provisioning the machines', '[6/6] Deleting the bootstrap cluster']) assert.ok(said.includes(phase), phase);
+  const check = await getStep('create-cluster').check!(ctx, signal);
+  assert.equal(check.ok, true, check.detail);
+});
