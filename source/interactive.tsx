@@ -25,6 +25,9 @@ export interface InteractiveOptions {
  * how many lines to erase stays right.
  */
 export async function withTerminalHandedOver<T>(instance: Pick<Instance, 'clear'>, run: () => Promise<T>): Promise<T> {
+  // Called from a key handler: let the stream finish that read first, or its read-ahead (scheduled
+  // for the next tick) starts the tty reading again after we stopped it.
+  await new Promise(resolve => setImmediate(resolve));
   const stdin = process.stdin;
   const stdout = process.stdout;
   const readable = stdin.listeners('readable') as Array<(...args: unknown[]) => void>;
