@@ -78,6 +78,14 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
   const stopped = useRef<(() => void) | null>(null);
   const startedAt = useRef(0);
 
+  // Keys can arrive faster than React re-renders: the input handler reads and moves these directly.
+  const live = useRef({focus, cursor, editing, confirmPower});
+  live.current = {focus, cursor, editing, confirmPower};
+  const setFocusNow = (n: number) => ((live.current.focus = n), setFocus(n));
+  const setCursorNow = (n: number) => ((live.current.cursor = n), setCursor(n));
+  const setEditingNow = (v: string | null) => ((live.current.editing = v), setEditing(v));
+  const setConfirmNow = (v: string | null) => ((live.current.confirmPower = v), setConfirmPower(v));
+
   const rows = useMemo(() => sourceRows(ctx.session.answers.admin?.interface).filter(r => !r.visible || r.visible(settings)), [ctx, settings]);
   const machines = snap?.machines ?? staticMachines;
   const sources = snap?.sources ?? IDLE;
@@ -206,17 +214,18 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
 
   useInput(
     (input, key) => {
+      const {focus: at, cursor: cur, editing: edit, confirmPower: confirm} = live.current;
       if (phase === 'setup') {
-        const row = rows[focus];
-        if (editing !== null) {
-          if (key.escape) setEditing(null);
+        const row = rows[at];
+        if (edit !== null) {
+          if (key.escape) setEditingNow(null);
           return;
         }
-        if (key.upArrow) setFocus(f => (f + rows.length - 1) % rows.length);
-        else if (key.downArrow || key.tab) setFocus(f => (f + 1) % rows.length);
+        if (key.upArrow) setFocusNow((at + rows.length - 1) % rows.length);
+        else if (key.downArrow || key.tab) setFocusNow((at + 1) % rows.length);
         else if (input === ' ' && row?.toggle) setSettings(row.toggle);
         else if (key.return && row) {
-          if (row.text) setEditing(row.mask ? password : row.text(settings, password));
+          if (row.text) setEditingNow(row.mask ? password : row.text(settings, password));
           else if (row.toggle) setSettings(row.toggle);
         } else if (input === 's') void start();
         return;
@@ -226,20 +235,20 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
         else if (input === 'n') setDeclined(d => new Set(d).add(pendingTrust.key));
         if (input === 'y' || input === 'n') return;
       }
-      if (confirmPower) {
-        if (input === 'y') void powerOn(confirmPower);
-        if (input === 'y' || input === 'n' || key.escape) setConfirmPower(null);
+      if (confirm) {
+        if (input === 'y') void powerOn(confirm);
+        if (input === 'y' || input === 'n' || key.escape) setConfirmNow(null);
         return;
       }
-      const m = machines[cursor];
-      if (key.upArrow) setCursor(c => Math.max(0, c - 1));
-      else if (key.downArrow) setCursor(c => Math.min(Math.max(0, machines.length - 1), c + 1));
+      const m = machines[cur];
+      if (key.upArrow) setCursorNow(Math.max(0, cur - 1));
+      else if (key.downArrow) setCursorNow(Math.min(Math.max(0, machines.length - 1), cur + 1));
       else if (input === ' ') pick(m);
       else if (input === 'c') pick(m, 'cp');
       else if (input === 'w') pick(m, 'worker');
       else if (input === 'a') setRoles(new Map(selectAll(machines).map(s => [s.id, s.role])));
       else if (input === 'p') {
-        if (m?.bmc) setConfirmPower(m.bmc.address);
+        if (m?.bmc) setConfirmNow(m.bmc.address);
         else setMessage({text: 'This machine has no known BMC address to power it on with.', error: true});
       } else if (input === 'x') void stop();
       else if (input === 'e') {
@@ -257,6 +266,7 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
       const row = rows[focus];
       if (row?.mask) setPassword(value);
       else if (row?.set) setSettings(s => row.set!(s, value));
+      // Not live.current: the Enter that submits must still read as "editing" in the screen's handler.
       setEditing(null);
     },
     [rows, focus],
@@ -291,7 +301,7 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
       ? `Set a one-time PXE boot on ${confirmPower} and power the machine on? y/n`
       : null;
   const problems = snap?.problems ?? [];
-  const fixed = 1 + activeSources.length + 1 + 3 + (prompt ? 2 : 0) + Math.min(2, problems.length) + 1 + (snap?.bmcCandidates.length ? 1 : 0);
+  const fixed = 1 + activeSources.length + 1 + 3 + (prompt ? Math.ceil(prompt.length / Math.max(1, width)) : 0) + Math.min(2, problems.length) + 1 + (snap?.bmcCandidates.length ? 1 : 0);
   const tableRows = Math.max(1, height - fixed);
   const picked = machines.filter(m => roles.has(m.id)).length;
 

@@ -52,6 +52,23 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
   const [busy, setBusy] = useState(false);
   const state = useRef({drafts, network});
   state.current = {drafts, network};
+  // Keys can arrive faster than React re-renders: the input handler reads and moves these directly.
+  const live = useRef({focus, current, editing});
+  live.current = {focus, current, editing};
+  const moveFocus = (delta: number) => {
+    const next = (live.current.focus + delta + FORM_FIELDS.length) % FORM_FIELDS.length;
+    live.current.focus = next;
+    setFocus(next);
+  };
+  const moveMachine = (delta: number) => {
+    const next = Math.min(Math.max(0, drafts.length - 1), Math.max(0, live.current.current + delta));
+    live.current.current = next;
+    setCurrent(next);
+  };
+  const startEdit = (value: string | null) => {
+    live.current.editing = value;
+    setEditing(value);
+  };
 
   const field = FORM_FIELDS[focus]!;
   const machine = drafts[current];
@@ -79,6 +96,7 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
       if (f.kind === 'network') setNetwork(n => ({...n, [f.field]: value}));
       else if (f.field !== 'role') setDrafts(ds => setMachineField(ds, current, f.field as Exclude<typeof f.field, 'role'>, value));
       setTouched(t => new Set(t).add(key(f, current)));
+      // Not live.current: the Enter that submits must still read as "editing" in the screen's handler.
       setEditing(null);
     },
     [focus, current],
@@ -136,23 +154,26 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
 
   useInput(
     (input, k) => {
-      if (editing !== null) {
-        if (k.escape) setEditing(null);
+      if (live.current.editing !== null) {
+        if (k.escape) startEdit(null);
         return;
       }
       if (busy) return;
-      if (k.upArrow) setFocus(f => (f + FORM_FIELDS.length - 1) % FORM_FIELDS.length);
-      else if (k.downArrow || k.tab) setFocus(f => (f + 1) % FORM_FIELDS.length);
-      else if (k.leftArrow) setCurrent(c => Math.max(0, c - 1));
-      else if (k.rightArrow) setCurrent(c => Math.min(Math.max(0, drafts.length - 1), c + 1));
+      const f = FORM_FIELDS[live.current.focus]!;
+      const i = live.current.current;
+      const m = drafts[i];
+      if (k.upArrow) moveFocus(-1);
+      else if (k.downArrow || k.tab) moveFocus(1);
+      else if (k.leftArrow) moveMachine(-1);
+      else if (k.rightArrow) moveMachine(1);
       else if (input === 's') suggest();
       else if (input === 'v') setPreview(p => !p);
       else if (input === 'w') void write();
       else if (k.return || input === ' ') {
-        if (field.kind === 'machine' && field.field === 'role') {
-          if (machine) setDrafts(ds => ds.map((d, j) => (j === current ? {...d, role: d.role === 'cp' ? 'worker' : 'cp'} : d)));
-        } else if (k.return && (field.kind === 'network' || machine)) {
-          setEditing(valueOf(field, network, machine));
+        if (f.kind === 'machine' && f.field === 'role') {
+          if (m) setDrafts(ds => ds.map((d, j) => (j === i ? {...d, role: d.role === 'cp' ? 'worker' : 'cp'} : d)));
+        } else if (k.return && (f.kind === 'network' || m)) {
+          startEdit(valueOf(f, network, m));
         }
       }
     },

@@ -71,6 +71,9 @@ export class DiscoverySession {
   private readonly controller = new AbortController();
   private closers: Array<() => Promise<void> | void> = [];
   private readonly trustMap: Record<string, string>;
+  /** BMCs of the whole sweep, and those inventoried so far (a trusted BMC is swept again alone). */
+  private redfishTotal = 0;
+  private readonly inventoried = new Set<string>();
 
   constructor(private readonly options: DiscoverySessionOptions) {
     this.trustMap = {...(options.redfish?.trust ?? {})};
@@ -241,8 +244,8 @@ export class DiscoverySession {
       onResult: res => this.onRedfish(res),
     });
     if (!sweep.ok) return this.setSource('redfish', 'failed', sweep.error);
-    const ok = sweep.results.filter(x => x.kind === 'ok').length;
-    this.setSource('redfish', 'done', `${ok} of ${sweep.results.length} BMCs inventoried`);
+    this.redfishTotal = Math.max(this.redfishTotal, sweep.results.length);
+    this.setSource('redfish', 'done', `${this.inventoried.size} of ${this.redfishTotal} BMCs inventoried`);
   }
 
   private onRedfish(res: RedfishResult): void {
@@ -250,6 +253,7 @@ export class DiscoverySession {
     this.problems.delete(key);
     this.needsTrust.delete(key);
     if (res.kind === 'ok') {
+      this.inventoried.add(key);
       this.trustMap[key] = res.bmc.fingerprint;
       for (const w of res.bmc.warnings) this.warnings.push(`${key}: ${w}`);
       this.add(...redfishFindings(res));
