@@ -3,6 +3,8 @@
 // reached at a simulated address (10.20.1.11/12:443) through the part's routes, and a PXE ROM that
 // keeps sending DHCP DISCOVERs to the demo's listener port, as a machine stuck in network boot does.
 import dgram from 'node:dgram';
+import {readFile, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import {formatUuid, smbiosSwap, uuidBytes} from '../../discovery/uuid.js';
 import {pxeRomDiscover, sendDiscover} from '../pxe-sender.js';
 import {startRedfishBmc, type BmcShape, type RunningRedfishBmc, type SimulatedMachine} from '../redfish-bmc.js';
@@ -57,12 +59,34 @@ export const DEMO_SERVERS: readonly DemoServer[] = [
 const RETRY_MS = 5000;
 const FIRST_MS = 3000;
 
-async function freeUdpPort(): Promise<number> {
+/** A free UDP port: the wanted one when it is free, else any. */
+async function freeUdpPort(wanted = 0): Promise<number> {
   const s = dgram.createSocket('udp4');
-  await new Promise<void>(resolve => s.bind(0, '127.0.0.1', () => resolve()));
-  const port = s.address().port;
+  const bound = await new Promise<boolean>(resolve => {
+    s.once('error', () => resolve(false));
+    s.bind(wanted, '0.0.0.0', () => resolve(true));
+  });
+  const port = bound ? s.address().port : 0;
   await new Promise<void>(resolve => s.close(() => resolve()));
-  return port;
+  return bound ? port : freeUdpPort(0);
+}
+
+/**
+ * What a resumed demo must find unchanged: the listener port (it is an answer; a new one would send
+ * Discover back to pending) and each BMC's certificate (a new one would be refused as changed).
+ */
+interface Remembered {
+  pxePort?: number;
+  tls?: Array<{key: string; cert: string}>;
+}
+const STATE_FILE = 'demo-discovery.json';
+
+async function remembered(dir: string): Promise<Remembered> {
+  try {
+    return JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as Remembered;
+  } catch {
+    return {};
+  }
 }
 
 /** A PXE ROM's DISCOVER: it sends the SMBIOS UUID in SMBIOS byte order, as firmware does. */
@@ -72,14 +96,17 @@ function romDiscover(s: DemoServer) {
 
 export const startDiscoveryDemo: DemoPartStarter = async (_world, ctx) => {
   const speed = Math.max(ctx.speed, 0.01);
-  const pxePort = await freeUdpPort();
+  const before = await remembered(ctx.sessionDir);
+  const pxePort = await freeUdpPort(before.pxePort);
   const timers: NodeJS.Timeout[] = [];
   const send = (s: DemoServer) => void sendDiscover(romDiscover(s), {port: pxePort}).catch(() => undefined);
   const bmcs: RunningRedfishBmc[] = [];
   try {
-    for (const s of DEMO_SERVERS) {
+    for (const [i, s] of DEMO_SERVERS.entries()) {
+      const tls = before.tls?.[i];
       bmcs.push(
         await startRedfishBmc({
+          ...(tls ? {credentials: tls} : {}),
           machine: s.machine,
           shape: s.shape,
           username: DEMO_BMC_USER,
@@ -95,6 +122,7 @@ export const startDiscoveryDemo: DemoPartStarter = async (_world, ctx) => {
     await Promise.all(bmcs.map(b => b.close()));
     throw error;
   }
+  await writeFile(join(ctx.sessionDir, STATE_FILE), JSON.stringify({pxePort, tls: bmcs.map(b => b.tls)}), {mode: 0o600}).catch(() => undefined);
   // Both machines sit in network boot: their ROMs retry until someone answers (nobody does here).
   timers.push(
     setTimeout(() => {
