@@ -4,14 +4,15 @@
 // part of \r\n is a redraw: the line shown so far is replaced, so a progress bar takes one line.
 // Very long lines are held only up to a cap; the rest is counted, not kept (the log has it all).
 import {cleanForDisplay} from './display-text.js';
+import type {HeldLine, LazyLine} from './ring-buffer.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 
 export interface LineSink {
   /** Appends a line and returns its absolute index. */
-  push(line: string): number;
+  push(line: HeldLine): number;
   /** Replaces a previously pushed line if still held. */
-  replace(index: number, line: string): boolean;
+  replace(index: number, line: HeldLine): boolean;
 }
 
 export interface LineSplitterOptions {
@@ -22,6 +23,8 @@ export interface LineSplitterOptions {
   slackBytes?: number;
 }
 
+/** Chunk bytes a lazily held line may keep alive, on average. */
+const SHARE_BYTES = 512;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -39,6 +42,8 @@ export class LineSplitter {
   #provisional = -1;
   #pendingCR = false;
   #lines = 0;
+  /** Lines of the current chunk pushed undecoded, with their index. */
+  #lazy: Array<[number, LazyLine]> = [];
 
   constructor(sink: LineSink, options: LineSplitterOptions = {}) {
     this.#sink = sink;
@@ -53,6 +58,16 @@ export class LineSplitter {
   }
 
   write(chunk: Buffer): void {
+    this.#split(chunk);
+    const lazy = this.#lazy;
+    if (lazy.length === 0) return;
+    // Lazy lines keep their chunk alive. Worth it when many lines share a chunk (a flood); a chunk
+    // with few lines is decoded now so the buffer never pins much more than its text.
+    if (chunk.length > lazy.length * SHARE_BYTES) for (const [index, line] of lazy) this.#sink.replace(index, line.text());
+    this.#lazy = [];
+  }
+
+  #split(chunk: Buffer): void {
     const length = chunk.length;
     let pos = 0;
     if (this.#pendingCR && length > 0) {
@@ -110,6 +125,14 @@ export class LineSplitter {
   }
 
   #finish(chunk: Buffer, from: number, to: number): void {
+    // A whole line inside one chunk, short enough not to be cut: decode it only if it is ever shown.
+    if (this.#held === 0 && to > from && to - from <= this.#maxLineBytes && this.#provisional < 0) {
+      this.#lineBytes = 0;
+      const line = new ChunkLine(chunk, from, to, this.#redact, this.#maxLineBytes);
+      this.#lazy.push([this.#sink.push(line), line]);
+      this.#lines++;
+      return;
+    }
     const text = this.#take(chunk, from, to);
     if (this.#provisional >= 0) {
       if (text !== null) this.#sink.replace(this.#provisional, text);
@@ -155,6 +178,24 @@ export class LineSplitter {
     this.#held = 0;
     this.#lineBytes = 0;
     return value;
+  }
+}
+
+/** One line as bytes of the chunk it came in (chunks are never reused, so holding them is safe). */
+class ChunkLine implements LazyLine {
+  constructor(
+    readonly chunk: Buffer,
+    readonly from: number,
+    readonly to: number,
+    readonly redact: ((line: string) => string) | undefined,
+    readonly maxChars: number,
+  ) {}
+
+  text(): string {
+    let text = cleanForDisplay(this.chunk.toString('utf8', this.from, this.to));
+    if (this.redact) text = this.redact(text);
+    // Tabs expand: a short line in bytes can still be long on screen.
+    return text.length > this.maxChars ? cutLine(text, this.maxChars, this.to - this.from) : text;
   }
 }
 

@@ -5,9 +5,19 @@ import type {OutputView} from './types.js';
 
 export const DEFAULT_CAPACITY = 5000;
 
+/**
+ * A line decoded only when it is read. In a flood almost every line is pushed out of the buffer
+ * before a pane draws it, so decoding it eagerly is wasted work on the thread that drains the pipe.
+ */
+export interface LazyLine {
+  text(): string;
+}
+
+export type HeldLine = string | LazyLine;
+
 export class RingBuffer implements OutputView {
   readonly capacity: number;
-  readonly #lines: string[];
+  readonly #lines: HeldLine[];
   #start = 0;
   #size = 0;
   #total = 0;
@@ -19,7 +29,7 @@ export class RingBuffer implements OutputView {
   constructor(capacity: number = DEFAULT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
-    this.#lines = new Array<string>(capacity);
+    this.#lines = new Array<HeldLine>(capacity);
   }
 
   get total(): number {
@@ -41,7 +51,7 @@ export class RingBuffer implements OutputView {
   }
 
   /** Appends a line and returns its absolute index. */
-  push(line: string): number {
+  push(line: HeldLine): number {
     if (this.#size < this.capacity) {
       this.#lines[(this.#start + this.#size) % this.capacity] = line;
       this.#size++;
@@ -55,7 +65,7 @@ export class RingBuffer implements OutputView {
   }
 
   /** Replaces the line at an absolute index if it is still held (used for `\r` redraws). */
-  replace(index: number, line: string): boolean {
+  replace(index: number, line: HeldLine): boolean {
     const relative = index - this.first;
     if (relative < 0 || relative >= this.#size) return false;
     this.#lines[(this.#start + relative) % this.capacity] = line;
@@ -67,7 +77,12 @@ export class RingBuffer implements OutputView {
     const start = Math.max(0, Math.min(this.#size, Math.trunc(from)));
     const end = Math.max(start, Math.min(this.#size, Math.trunc(to)));
     const out = new Array<string>(end - start);
-    for (let i = start; i < end; i++) out[i - start] = this.#lines[(this.#start + i) % this.capacity]!;
+    for (let i = start; i < end; i++) {
+      const at = (this.#start + i) % this.capacity;
+      const held = this.#lines[at]!;
+      if (typeof held === 'string') out[i - start] = held;
+      else this.#lines[at] = out[i - start] = held.text(); // decode once, keep the text
+    }
     return out;
   }
 
