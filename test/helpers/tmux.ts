@@ -13,13 +13,13 @@ export class TmuxSession {
     opts: {width?: number; height?: number; env?: Record<string, string>; cwd?: string} = {},
   ) {
     this.name = `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const envArgs = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    // Through env(1): tmux's own -e does not reach every variable (PATH) of a new session's command.
+    const envArgs = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     execFileSync('tmux', [
       'new-session', '-d', '-s', this.name,
       '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30),
       ...(opts.cwd ? ['-c', opts.cwd] : []),
-      ...envArgs,
-      ...command,
+      'env', ...envArgs, ...command,
     ]);
     // Keep the pane (and its last screen) after the program exits, so exit codes can be read.
     spawnSync('tmux', ['set-option', '-t', this.name, 'remain-on-exit', 'on']);
