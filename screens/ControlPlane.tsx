@@ -163,8 +163,8 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
   const list = useMemo(() => CP_CHECK_ORDER.map(id => checks.get(id)).filter((c): c is CpCheck => c !== undefined), [checks]);
   const data = mode === 'done' ? record.data ?? {} : ((outcome?.data ?? {}) as Record<string, unknown>);
   const topology: TopologyModel = {
-    cp: `CP ${form.release || 'kong-cp'}${data['version'] ? ` ${String(data['version'])}` : ''}`,
-    cpDetail: data['mode'] ? `cluster_mtls ${String(data['mode'])}` : `ns ${form.namespace}`,
+    cp: `CP ${form.release || 'kong-cp'}`,
+    cpDetail: data['version'] ? `${String(data['version'])} ${String(data['mode'] ?? '')}` : `ns ${form.namespace}`,
     dp: 'DP (this host)',
     dpDetail: 'probes from here',
     cluster: mode === 'done' ? '✔' : tunnelMark(list, 'cluster'),
@@ -213,7 +213,7 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
       : mode === 'running'
         ? {text: 'Checking the control plane… (Ctrl-C stops)', color: theme.color('running')}
         : outcome
-          ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+          ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
           : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
   const statusLines = mode === 'result' && !outcome ? 3 : 1;
   return (

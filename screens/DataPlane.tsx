@@ -117,7 +117,8 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
           httpsNodePort: Number(form.httpsNodePort),
           replicas: Number(form.replicas),
         },
-        controlPlane: {generateCert: form.cert === CHOICES.cert![1]},
+        // Only an explicit change: any controlPlane answer sends the control-plane step back to pending.
+        ...(Boolean(session.answers.controlPlane?.generateCert) !== (form.cert === CHOICES.cert![1]) ? {controlPlane: {generateCert: form.cert === CHOICES.cert![1]}} : {}),
       },
     });
     try {
@@ -127,7 +128,7 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [blocked, ctx, form, session.answers.dataPlane?.image]);
+  }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert]);
 
   const deploy = useCallback(async () => {
     const at = () => new Date().toISOString();
@@ -264,13 +265,14 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
       : mode === 'running'
         ? {text: 'Deploying… (Ctrl-C stops)', color: theme.color('running')}
         : outcome
-          ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+          ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
           : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
   const podLines = pods.pods.map(p => `${p.ready ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`);
   const diagLines = pods.diagnoses.slice(0, 2).flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
   const below = [...podLines, ...diagLines];
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
-  const checkRoom = Math.min(list.length + 2, Math.max(2, Math.floor((height - 1 - statusLines) / 3)));
+  const needed = list.length + list.filter(c => c.fix && c.status !== 'ok').length;
+  const checkRoom = Math.max(1, Math.min(needed, Math.max(2, Math.floor((height - 1 - statusLines) / 2))));
   const belowRoom = Math.min(below.length, Math.max(0, Math.floor((height - 1 - statusLines - checkRoom) / 3)));
   const paneHeight = Math.max(4, height - 1 - statusLines - checkRoom - belowRoom);
   return (

@@ -27,13 +27,15 @@ export function Done({ctx, session, width, height, setKeys}: ScreenProps) {
     {title: 'Files', lines: s.files},
     {title: 'Next', lines: s.next, color: theme.color('accent')},
   ];
-  // Fit: drop lines from the longest section until everything fits under the height.
+  // Fit: the least useful lines go first (file paths are also in the session folder), the route and
+  // runbook commands and the verified data plane last.
   const room = height - 1 - sections.length;
   const shown = sections.map(x => ({...x, lines: [...x.lines]}));
-  while (shown.reduce((n, x) => n + x.lines.length, 0) > room) {
-    const longest = shown.reduce((a, b) => (b.lines.length > a.lines.length ? b : a));
-    if (longest.lines.length === 0) break;
-    longest.lines.pop();
+  const dropOrder = ['Kubeconfig', 'Secret manifests', 'Data-plane values', 'Cluster spec', 'hardware.csv', 'Session folder', 'kubectl', 'Nodes', 'Control plane', 'Cluster ', 'Logs', 'Verified', 'Data plane', 'eksa-kong runbook', 'curl'];
+  const total = () => shown.reduce((n, x) => n + x.lines.length, 0);
+  for (const prefix of dropOrder) {
+    if (total() <= room) break;
+    for (const x of shown) x.lines = x.lines.filter(l => !l.startsWith(prefix));
   }
   return (
     <Box flexDirection="column">

@@ -25,14 +25,15 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   const [outcome, setOutcome] = useState<StepOutcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const frame = useTicker(mode === 'running');
-  const plan = verifyPlanFor(ctx);
-  const smokeOn = session.answers.dataPlane?.smokeTest ?? true;
+  // The toggle stays on this screen: writing dataPlane.smokeTest would send the data-plane step back to pending.
+  const [smokeOn, setSmokeOn] = useState(session.answers.dataPlane?.smokeTest ?? true);
+  const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
 
   useEffect(() => {
     const keys = {
       ready: [
         {id: 'confirm', keys: ['Enter'], label: 'verify', help: 'Ask the control plane about the data plane pods, then run the smoke test.'},
-        {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off (dataPlane.smokeTest).'},
+        {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).'},
       ],
       running: [],
       result: outcome
@@ -56,7 +57,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
     ctx.dispatch({type: 'step-started', step: 'verify', at: at()});
     try {
       const {outcome: out} = await runWork(signal =>
-        runVerifyStep(ctx, signal, verifyPlanFor(ctx), {onRows: (v, attempt) => setRows({v, attempt}), onSmoke: s => setSmoke(prev => [...prev, s])}),
+        runVerifyStep(ctx, signal, {...verifyPlanFor(ctx), smokeTest: smokeOn}, {onRows: (v, attempt) => setRows({v, attempt}), onSmoke: s => setSmoke(prev => [...prev, s])}),
       );
       setOutcome(out);
     } catch (err) {
@@ -65,13 +66,13 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
       setError(message);
     }
     setMode('result');
-  }, [ctx, runWork]);
+  }, [ctx, runWork, smokeOn]);
 
   useInput(
     (input, key) => {
       if (mode === 'ready') {
         if (key.return) void run();
-        else if (input === 's') ctx.dispatch({type: 'set-answers', patch: {dataPlane: {smokeTest: !smokeOn}}});
+        else if (input === 's') setSmokeOn(v => !v);
         else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
       } else if (mode === 'result') {
         if (key.return && outcome) complete(outcome);
@@ -93,8 +94,8 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   const waiting = mode === 'running' ? spin : '…';
   const failed = mode === 'result' && !outcome && !connected;
   const topology = {
-    cp: `CP ${String(cpData['release'] ?? 'kong-cp')} ${String(cpData['version'] ?? '')}`.trim(),
-    cpDetail: String(cpData['clusterEndpoint'] ?? '').split('.')[0] ?? '',
+    cp: `CP ${String(cpData['release'] ?? 'kong-cp')}`,
+    cpDetail: String(cpData['version'] ?? ''),
     dp: `DP ${plan.podNames.length} pod${plan.podNames.length === 1 ? '' : 's'}`,
     dpDetail: String(dpData['proxyUrl'] ?? '').replace(/^http:\/\//, ''),
     cluster: connected ? ('✔' as const) : failed ? ('✖' as const) : ('…' as const),
@@ -116,7 +117,9 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   if (smokeOn) {
     lines.push({text: `Smoke test: GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : '<proxy>/httpbin/anything'}`});
     for (const s of smoke) {
-      lines.push({text: `  ${MARK[s.status]} ${s.title}`, color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn')});
+      // The status first: a long URL is cut at the width.
+      const title = s.title.replace(/^GET (\S+) → (\d+)(.*)$/, '$2 ← GET $1$3');
+      lines.push({text: `  ${MARK[s.status]} ${title}`, color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn')});
       if (s.fix && s.status !== 'ok') lines.push({text: `    → ${s.fix}`, color: theme.color('muted')});
     }
     if (mode === 'running' && connected && !smoke.some(s => s.id === 'proxy')) lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
@@ -130,7 +133,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
         : mode === 'running'
           ? {text: 'Verifying… (Ctrl-C stops)', color: theme.color('running')}
           : outcome
-            ? {text: `✔ ${outcome.summary} — Enter to continue`, color: theme.color('ok')}
+            ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
             : {text: `✖ ${error ?? 'failed'} — r retry`, color: theme.color('error')};
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
   const room = Math.max(1, height - 4 - statusLines);

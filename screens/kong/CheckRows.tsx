@@ -35,8 +35,9 @@ export function checkLines(checks: readonly CheckRow[], height: number, frame: n
   const line = (c: CheckRow): Line => {
     const busy = c.status === 'running' || c.status === 'pending';
     const mark = busy ? SPIN[frame % SPIN.length]! : MARK[c.status as 'ok' | 'warn' | 'fail'];
-    const timer = c.status === 'pending' && c.since !== undefined ? ` (${formatDuration(Math.max(0, now - c.since))})` : '';
-    return {status: c.status, text: `${mark} ${c.title}${timer}`};
+    // The timer goes first: a long title is cut at the width.
+    const timer = c.status === 'pending' && c.since !== undefined ? `[${formatDuration(Math.max(0, now - c.since))}] ` : '';
+    return {status: c.status, text: `${mark} ${timer}${c.title}`};
   };
   const withFix = (c: CheckRow): Line[] => [line(c), ...(c.fix && (c.status === 'fail' || c.status === 'warn' || c.status === 'pending') ? [{status: 'fix' as const, text: `  → ${c.fix}`}] : [])];
   const full = checks.flatMap(withFix);

@@ -17,11 +17,11 @@ const box = (text: string, w: number) => `[${cut(text, w - 2).padEnd(w - 2)}]`;
 
 /** Four lines, each at most width characters. */
 export function topologyLines(m: TopologyModel, width: number): string[] {
-  const side = Math.max(10, Math.min(22, Math.floor((width - 16) / 2)));
+  const side = Math.max(10, Math.min(22, Math.floor((width - 21) / 2)));
   const mid = Math.max(6, width - 2 * side - 2);
   const tunnel = (port: number, name: string, mark: Mark) => {
     const label = ` ${port} ${name} ${mark} `;
-    const text = mid >= label.length + 3 ? `◀─${label}${'─'.repeat(mid - label.length - 2)}` : `◀${` ${port} ${mark} `.padEnd(mid - 1, '─')}`;
+    const text = mid >= label.length + 2 ? `◀─${label}${'─'.repeat(mid - label.length - 2)}` : `◀${` ${port} ${mark} `.padEnd(mid - 1, '─')}`;
     return ` ${cut(text, mid)} `;
   };
   const head = `${'AWS · EKS'.padEnd(side + mid + 2)}bare metal`;

@@ -186,6 +186,7 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
 
   // 2. Load balancers (or typed endpoints), Deployment, certificate, license
   const started = deps.clock.now();
+  report({id: 'cluster-lb', status: 'running', title: `Reading release ${input.release} in namespace ${input.namespace}`});
   let discovery: CpDiscovery;
   try {
     discovery = await discoverControlPlane(kube, target, {certSecret: input.certSecret, licenseSecret: input.licenseSecret});

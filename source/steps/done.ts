@@ -45,10 +45,10 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
 
   const next: string[] = [];
   const proxy = str(dp['proxyUrl']) ?? (typeof dp['httpNodePort'] === 'number' ? `http://<node-ip>:${dp['httpNodePort']}` : undefined);
-  if (proxy) next.push(`Call the route: curl -i ${smokeUrl(proxy)}`);
+  if (proxy) next.push(`curl -i ${smokeUrl(proxy)}   # call the route`);
   const kubeconfig = a.kubeconfig ?? answers.cluster?.existing?.kubeconfig;
-  if (kubeconfig && str(dp['namespace'])) next.push(`Watch the data plane: kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods`);
-  next.push(`Every command as a script: eksa-kong runbook ${session.name}`);
+  if (kubeconfig && str(dp['namespace'])) next.push(`kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods   # the data plane`);
+  next.push(`eksa-kong runbook ${session.name}   # every command as a script`);
   return {exists, files, next};
 }
 
