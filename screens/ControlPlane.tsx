@@ -15,6 +15,8 @@ import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBE
 import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
 import {canGoBack} from '../source/wizard/reducer.js';
 import type {StepOutcome} from '../source/wizard/registry.js';
+import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'running' | 'result' | 'done';
 type FieldKey = 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clusterEndpoint' | 'telemetryEndpoint' | 'adminUrl' | 'adminToken';
@@ -67,16 +69,8 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
         {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
       ],
       running: [],
-      result: outcome
-        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'The control plane is reachable: go to the data plane.'}]
-        : [
-            {id: 'confirm', keys: ['Enter'], label: 'edit', help: 'Back to the fields to change what failed.'},
-            {id: 'retry', keys: ['r'], label: 'retry', help: 'Run the checks again with the same answers.'},
-          ],
-      done: [
-        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the data plane.'},
-        {id: 'edit', keys: ['e'], label: 'edit', help: 'Change the answers and check again.'},
-      ],
+      result: resultKeys(Boolean(outcome), 'the data plane'),
+      done: doneKeys('the data plane', {key: 'e', label: 'edit', help: 'Change the answers and check again.'}),
     }[mode];
     setKeys(keys);
   }, [mode, outcome, setKeys]);
@@ -112,20 +106,15 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
     };
     ctx.dispatch({type: 'set-answers', patch: {controlPlane: cp}});
     setForm(f => ({...f, adminToken: ''}));
-    const at = () => new Date().toISOString();
-    ctx.dispatch({type: 'step-started', step: 'control-plane', at: at()});
     setChecks(new Map());
     setOutcome(null);
     setError(null);
     setMode('running');
-    try {
-      const result = await runWork(signal => runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))));
-      setOutcome(result);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (ctx.session.steps['control-plane'].state === 'running') ctx.dispatch({type: 'step-failed', step: 'control-plane', at: at(), error: message});
-      setError(message);
-    }
+    const attempt = await attemptStep(ctx, 'control-plane', runWork, signal =>
+      runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))),
+    );
+    setOutcome(attempt.outcome ?? null);
+    setError(attempt.error ?? null);
     setMode('result');
   }, [ctx, form, runWork]);
 
@@ -144,16 +133,8 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
         else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
         return;
       }
-      if (mode === 'result') {
-        if (key.return && outcome) complete(outcome);
-        else if (key.return) setMode('form');
-        else if (input === 'r' && !outcome) void run();
-        return;
-      }
-      if (mode === 'done') {
-        if (key.return) ctx.dispatch({type: 'next'});
-        else if (input === 'e') setMode('form');
-      }
+      const edit = () => setMode('form');
+      handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void run(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
     },
     {isActive},
   );
@@ -221,11 +202,7 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
       {title}
       <Topology model={topology} width={width} />
       <CheckRows checks={list} width={width} height={Math.max(1, height - 4 - statusLines)} now={ctx.ports.clock.now} />
-      <Box height={statusLines} overflow="hidden">
-        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
-          {statusLines > 1 ? status.text : cut(status.text, width)}
-        </Text>
-      </Box>
+      <StatusLine text={status.text} color={status.color} lines={statusLines} width={width} />
     </Box>
   );
 }

@@ -18,6 +18,8 @@ import type {DpPodState, PodWatchResult} from '../source/kong/deploy.js';
 import {dataPlanePlan, dataPlaneValues, runDataPlaneStep} from '../source/steps/data-plane.js';
 import {canGoBack} from '../source/wizard/reducer.js';
 import type {StepOutcome} from '../source/wizard/registry.js';
+import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
 type FieldKey = 'namespace' | 'release' | 'tag' | 'proxyType' | 'httpNodePort' | 'httpsNodePort' | 'replicas' | 'cert';
@@ -88,16 +90,8 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
         {id: 'edit', keys: ['e'], label: 'edit', help: 'Back to the fields.'},
       ],
       running: [],
-      result: outcome
-        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Go on to the verification.'}]
-        : [
-            {id: 'confirm', keys: ['Enter'], label: 'edit', help: 'Back to the fields.'},
-            {id: 'retry', keys: ['r'], label: 'retry', help: 'Deploy again with the same values.'},
-          ],
-      done: [
-        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the verification.'},
-        {id: 'edit', keys: ['e'], label: 'edit', help: 'Change the answers and deploy again.'},
-      ],
+      result: resultKeys(Boolean(outcome), 'the verification'),
+      done: doneKeys('the verification', {key: 'e', label: 'edit', help: 'Change the answers and deploy again.'}),
     }[mode];
     setKeys(keys);
   }, [mode, outcome, setKeys]);
@@ -131,29 +125,21 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
   }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert]);
 
   const deploy = useCallback(async () => {
-    const at = () => new Date().toISOString();
     setChecks(new Map());
     setCommand(null);
     setPods({pods: [], diagnoses: []});
     setOutcome(null);
     setError(null);
     setMode('running');
-    ctx.dispatch({type: 'step-started', step: 'data-plane', at: at()});
-    try {
-      const plan = dataPlanePlan(ctx, dataPlaneValues(ctx));
-      const result = await runWork(signal =>
-        runDataPlaneStep(ctx, signal, plan, {
-          onCheck: c => setChecks(m => new Map(m).set(c.id, c)),
-          onCommand: setCommand,
-          onPods: (p, d) => setPods({pods: p, diagnoses: d}),
-        }),
-      );
-      setOutcome(result);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (ctx.session.steps['data-plane'].state === 'running') ctx.dispatch({type: 'step-failed', step: 'data-plane', at: at(), error: message});
-      setError(message);
-    }
+    const attempt = await attemptStep(ctx, 'data-plane', runWork, signal =>
+      runDataPlaneStep(ctx, signal, dataPlanePlan(ctx, dataPlaneValues(ctx)), {
+        onCheck: c => setChecks(m => new Map(m).set(c.id, c)),
+        onCommand: setCommand,
+        onPods: (p, d) => setPods({pods: p, diagnoses: d}),
+      }),
+    );
+    setOutcome(attempt.outcome ?? null);
+    setError(attempt.error ?? null);
     setMode('result');
   }, [ctx, runWork]);
 
@@ -180,16 +166,8 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
         else if (input === 'e' || key.escape) setMode('form');
         return;
       }
-      if (mode === 'result') {
-        if (key.return && outcome) complete(outcome);
-        else if (key.return) setMode('form');
-        else if (input === 'r' && !outcome) void deploy();
-        return;
-      }
-      if (mode === 'done') {
-        if (key.return) ctx.dispatch({type: 'next'});
-        else if (input === 'e') setMode('form');
-      }
+      const edit = () => setMode('form');
+      handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void deploy(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
     },
     {isActive},
   );
@@ -287,11 +265,7 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
           {cut(l, width)}
         </Text>
       ))}
-      <Box height={statusLines} overflow="hidden">
-        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
-          {statusLines > 1 ? status.text : cut(status.text, width)}
-        </Text>
-      </Box>
+      <StatusLine text={status.text} color={status.color} lines={statusLines} width={width} />
     </Box>
   );
 }

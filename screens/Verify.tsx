@@ -12,6 +12,8 @@ import {smokeUrl} from '../source/kong/verify-step.js';
 import {runVerifyStep, verifyPlanFor} from '../source/steps/verify.js';
 import {canGoBack} from '../source/wizard/reducer.js';
 import type {StepOutcome} from '../source/wizard/registry.js';
+import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'ready' | 'running' | 'result' | 'done';
 const MARK = {ok: '✔', warn: '!', fail: '✖'} as const;
@@ -36,35 +38,24 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
         {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).'},
       ],
       running: [],
-      result: outcome
-        ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Go on to the summary.'}]
-        : [{id: 'retry', keys: ['r', 'Enter'], label: 'retry', help: 'Verify again.'}],
-      done: [
-        {id: 'confirm', keys: ['Enter'], label: 'next', help: 'Go on to the summary.'},
-        {id: 'retry', keys: ['r'], label: 'again', help: 'Verify again.'},
-      ],
+      result: resultKeys(Boolean(outcome), 'the summary', 'retry'),
+      done: doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}),
     }[mode];
     setKeys(keys);
   }, [mode, outcome, smokeOn, setKeys]);
 
   const run = useCallback(async () => {
-    const at = () => new Date().toISOString();
     setRows(null);
     setSmoke([]);
     setOutcome(null);
     setError(null);
     setMode('running');
-    ctx.dispatch({type: 'step-started', step: 'verify', at: at()});
-    try {
-      const {outcome: out} = await runWork(signal =>
-        runVerifyStep(ctx, signal, {...verifyPlanFor(ctx), smokeTest: smokeOn}, {onRows: (v, attempt) => setRows({v, attempt}), onSmoke: s => setSmoke(prev => [...prev, s])}),
-      );
-      setOutcome(out);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (ctx.session.steps.verify.state === 'running') ctx.dispatch({type: 'step-failed', step: 'verify', at: at(), error: message});
-      setError(message);
-    }
+    const attempt = await attemptStep(ctx, 'verify', runWork, async signal => {
+      const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
+      return (await runVerifyStep(ctx, signal, plan, {onRows: (v, n) => setRows({v, attempt: n}), onSmoke: s => setSmoke(prev => [...prev, s])})).outcome;
+    });
+    setOutcome(attempt.outcome ?? null);
+    setError(attempt.error ?? null);
     setMode('result');
   }, [ctx, runWork, smokeOn]);
 
@@ -74,12 +65,9 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
         if (key.return) void run();
         else if (input === 's') setSmokeOn(v => !v);
         else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
-      } else if (mode === 'result') {
-        if (key.return && outcome) complete(outcome);
-        else if (input === 'r' || key.return) void run();
-      } else if (mode === 'done') {
-        if (key.return) ctx.dispatch({type: 'next'});
-        else if (input === 'r') void run();
+      } else {
+        const retry = () => void run();
+        handleResultKey(mode, input, key.return, {outcome, complete, edit: retry, retry, next: () => ctx.dispatch({type: 'next'}), againKey: 'r', again: retry});
       }
     },
     {isActive},
@@ -150,11 +138,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
           </Text>
         ))}
       </Box>
-      <Box height={statusLines} overflow="hidden">
-        <Text color={status.color} wrap={statusLines > 1 ? 'wrap' : 'truncate-end'}>
-          {statusLines > 1 ? status.text : cut(status.text, width)}
-        </Text>
-      </Box>
+      <StatusLine text={status.text} color={status.color} lines={statusLines} width={width} />
     </Box>
   );
 }
