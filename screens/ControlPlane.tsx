@@ -9,7 +9,7 @@ import {FieldRow} from './hardware/FieldRow.js';
 import {cut, useAutoplay} from './cluster/autoplay.js';
 import {CheckRows} from './kong/CheckRows.js';
 import {Topology} from './kong/Topology.js';
-import type {TopologyModel} from './kong/topology.js';
+import type {TopologyModel} from './kong/tunnel-picture.js';
 import {listKubeContexts, type KubeContextInfo} from '../source/kong/kubeconfig-contexts.js';
 import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBECONFIG, type CpCheck, type CpCheckId} from '../source/kong/cp-step.js';
 import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';

@@ -2,7 +2,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {useTheme} from '../../source/ui/theme.js';
-import {topologyLines, type TopologyModel} from './topology.js';
+import {topologyLines, type TopologyModel} from './tunnel-picture.js';
 
 export function Topology({model, width}: {model: TopologyModel; width: number}) {
   const theme = useTheme();
