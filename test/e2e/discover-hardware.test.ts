@@ -3,14 +3,13 @@
 // the Hardware screen and writes hardware.csv; after kill -9, resume shows the saved table again.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {buildCli, hasTmux, TmuxSession} from '../helpers/tmux.js';
 import {tempHome} from '../helpers/cli.js';
 import {startRedfishBmc, type RunningRedfishBmc} from '../../source/demo/redfish-bmc.js';
 import {pxeRomDiscover, sendDiscover} from '../../source/demo/pxe-sender.js';
-import {DEMO_SERVERS} from '../../source/demo/parts/discovery.js';
+import {DEMO_SERVERS, freeUdpPort} from '../../source/demo/parts/discovery.js';
 import {createSession, saveSessionSync} from '../../source/session/store.js';
 
 const skip = hasTmux() ? false : 'tmux is not installed';
@@ -25,13 +24,6 @@ after(async () => {
   await bmc?.close();
 });
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>(r => s.bind(0, '127.0.0.1', () => r()));
-  const p = s.address().port;
-  await new Promise<void>(r => s.close(() => r()));
-  return p;
-}
 
 test('discover a BMC and a PXE ROM, fix a bad IP, write hardware.csv; resume shows the table (tmux)', {skip, timeout: 90_000}, async () => {
   const home = tempHome();

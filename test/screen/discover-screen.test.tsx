@@ -11,7 +11,7 @@ import {newSession, type Session} from '../../source/session/schema.js';
 import {NetRouteError, type Net} from '../../source/ports.js';
 import {startRedfishBmc, type RunningRedfishBmc} from '../../source/demo/redfish-bmc.js';
 import {pxeRomDiscover, sendDiscover} from '../../source/demo/pxe-sender.js';
-import {DEMO_SERVERS} from '../../source/demo/parts/discovery.js';
+import {DEMO_SERVERS, freeUdpPort} from '../../source/demo/parts/discovery.js';
 import {discoverData} from '../../source/steps/discover.js';
 import {testPorts} from '../helpers/app.js';
 import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
@@ -35,13 +35,6 @@ const net: Net = {
   lookup: async () => [],
 };
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>(r => s.bind(0, '127.0.0.1', () => r()));
-  const p = s.address().port;
-  await new Promise<void>(r => s.close(() => r()));
-  return p;
-}
 
 function atDiscover(answers: Session['answers']): Session {
   const s = newSession('lab1', 'real');

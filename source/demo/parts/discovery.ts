@@ -60,7 +60,7 @@ const RETRY_MS = 5000;
 const FIRST_MS = 3000;
 
 /** A free UDP port: the wanted one when it is free, else any. */
-async function freeUdpPort(wanted = 0): Promise<number> {
+export async function freeUdpPort(wanted = 0): Promise<number> {
   const s = dgram.createSocket('udp4');
   const bound = await new Promise<boolean>(resolve => {
     s.once('error', () => resolve(false));
