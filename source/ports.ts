@@ -34,6 +34,16 @@ export const realNet: Net = {
   },
 };
 
+/** A Net that refuses everything: dry runs and tests prove no connection was attempted. */
+export const noNet: Net = {
+  route(host, port) {
+    throw new NetRouteError(`no network in this run (asked for ${host}:${port})`);
+  },
+  async lookup(host) {
+    throw new NetRouteError(`no network in this run (asked to resolve ${host})`);
+  },
+};
+
 export interface Ports {
   world: World;
   runner: CommandRunner;

@@ -6,7 +6,7 @@ import {registerStart} from './start.js';
 import {registerSessions} from './sessions.js';
 import {registerHardware} from './hardware.js';
 import {registerGenerate} from './generate.js';
-import {registerDemo, routeDemoResume} from './demo.js';
+import {registerDemo} from './demo.js';
 import {registerRunbook} from './runbook.js';
 
 export interface CliIo {
@@ -33,6 +33,5 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerHardware(program, context);
   registerGenerate(program, context);
   registerDemo(program, context);
-  routeDemoResume(program, context);
   registerRunbook(program, context);
 }

@@ -24,8 +24,22 @@ async function resume(ctx: CommandContext, name: string | undefined): Promise<nu
     target = rows.find(r => r.status !== 'done')?.name;
     if (!target) throw new UsageError(`no unfinished session to resume in ${ctx.home}; start one with "eksa-kong"`);
   }
+  return openByWorld(ctx, target);
+}
+
+/**
+ * A demo session runs only inside its simulated world (stand-ins on PATH, routes, saved state):
+ * opened without it, its steps would act on the real machine.
+ */
+async function openByWorld(ctx: CommandContext, name: string): Promise<number> {
+  const {listSessions} = await import('../session/store.js');
+  const world = (await listSessions(ctx.home)).find(s => s.name === name)?.world;
+  if (world === 'demo') {
+    const {runDemo} = await import('../demo/run-demo.js');
+    return runDemo(ctx, {autoplay: false, name});
+  }
   const answers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
-  return runSession(ctx, {name: target, answers});
+  return runSession(ctx, {name, answers});
 }
 
 export function registerStart(program: Command, context: ContextFor): void {
@@ -49,7 +63,7 @@ export function registerStart(program: Command, context: ContextFor): void {
         ctx.setExit(await runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'}));
         return;
       case 'resume':
-        ctx.setExit(await runSession(ctx, {name: choice.name}));
+        ctx.setExit(await openByWorld(ctx, choice.name));
         return;
       case 'demo': {
         const demo = program.commands.find(c => c.name() === 'demo');

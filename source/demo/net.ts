@@ -42,12 +42,4 @@ export function createDemoNet(routes: readonly DemoRoute[], dns: Readonly<Record
   };
 }
 
-/** A Net that refuses everything: dry runs and tests prove no connection was attempted. */
-export const noNet: Net = {
-  route(host, port) {
-    throw new NetRouteError(`no network in this run (asked for ${host}:${port})`);
-  },
-  async lookup(host) {
-    throw new NetRouteError(`no network in this run (asked to resolve ${host})`);
-  },
-};
+export {noNet} from '../ports.js';

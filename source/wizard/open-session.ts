@@ -18,7 +18,7 @@ import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
 import {SessionController} from './controller.js';
 import {firstUnfinishedStep} from './reducer.js';
-import {realNet, systemClock, type Net, type Ports, type World} from '../ports.js';
+import {noNet, realNet, systemClock, type Net, type Ports, type World} from '../ports.js';
 import {createExecaRunner} from '../run/execa-runner.js';
 import {createDryRunRunner} from '../run/dry-run-runner.js';
 import type {CommandRunner} from '../run/types.js';
@@ -105,7 +105,8 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
     const ports: Ports = {
       world: session.world,
       runner,
-      net: opts.net ?? realNet,
+      // A dry run reads nothing from the network: its steps take the answers instead.
+      net: opts.net ?? (session.world === 'dry-run' ? noNet : realNet),
       clock: systemClock,
       env: baseEnv,
       sessionDir: dir,
