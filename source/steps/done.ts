@@ -1,6 +1,7 @@
 // The last step: what now exists, where the artifacts and logs are, and what to do next.
 import {implementStep} from '../wizard/registry.js';
 import type {Session} from '../session/schema.js';
+import {isAbsolute, join} from 'node:path';
 import {smokeUrl} from '../kong/verify-step.js';
 
 export interface DoneReport {
@@ -46,7 +47,8 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
   const next: string[] = [];
   const proxy = str(dp['proxyUrl']) ?? (typeof dp['httpNodePort'] === 'number' ? `http://<node-ip>:${dp['httpNodePort']}` : undefined);
   if (proxy) next.push(`curl -i ${smokeUrl(proxy)}   # call the route`);
-  const kubeconfig = a.kubeconfig ?? answers.cluster?.existing?.kubeconfig;
+  // Absolute, so the command can be pasted anywhere.
+  const kubeconfig = a.kubeconfig ? (isAbsolute(a.kubeconfig) ? a.kubeconfig : join(sessionDir, a.kubeconfig)) : answers.cluster?.existing?.kubeconfig;
   if (kubeconfig && str(dp['namespace'])) next.push(`kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods   # the data plane`);
   next.push(`eksa-kong runbook ${session.name}   # every command as a script`);
   return {exists, files, next};
