@@ -108,3 +108,14 @@ test('a screen that changes an answer an earlier step read sends that step back 
   assert.equal(s.steps.hardware.state, 'pending');
   assert.equal(s.currentStep, 'cluster-spec');
 });
+
+test('the smoke-test switch only sends verify back; a new certificate choice leaves the control plane done', () => {
+  let s = newSession('lab1', 'real');
+  for (let i = 0; i < 8; i++) s = finish(s); // current: verify; data-plane done
+  s = run(s, {type: 'set-answers', patch: {dataPlane: {smokeTest: false}}});
+  assert.equal(s.steps['data-plane'].state, 'done');
+  s = run(s, {type: 'back'});
+  s = run(s, {type: 'set-answers', patch: {controlPlane: {generateCert: true}}});
+  assert.equal(s.steps['control-plane'].state, 'done');
+  assert.equal(s.steps.verify.state, 'pending');
+});
