@@ -218,6 +218,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Dotted keys whose values differ (arrays compared whole). */
 export function changedKeys(a: unknown, b: unknown, prefix = ''): string[] {
+  // A section that appears or disappears changes only the keys it holds.
+  if (a === undefined && isPlainObject(b)) a = {};
+  if (b === undefined && isPlainObject(a)) b = {};
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].flatMap(k => changedKeys(a[k], b[k], prefix ? `${prefix}.${k}` : k));
