@@ -1,6 +1,6 @@
 // The create's phase bar: a bar of the six phases with the current one and its activity, then each
 // phase with its time when there is room, else the times on one line.
-import React from 'react';
+import React, {useEffect, useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {PhaseProgress as Phase, ProgressState} from '../../source/cluster/progress.js';
 import {formatDuration} from '../../source/run/format.js';
@@ -22,11 +22,29 @@ export function phaseRows(state: ProgressState | null, room: number): number {
   return room >= state.total + 2 ? state.total + 2 : 3;
 }
 
+/** The clock, ticking once a second while `active`: a running phase's time grows between output lines. */
+function useTickingNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
 export function PhaseProgress({state, width, room}: {state: ProgressState | null; width: number; room: number}) {
   const theme = useTheme();
+  const running = state?.phases.some(p => p.state === 'running') ?? false;
+  const now = useTickingNow(running);
+  // The state's times were taken when its last line arrived; a running phase keeps counting from there.
+  const receivedAt = useMemo(() => Date.now(), [state]);
   if (!state) return <Text color={theme.color('muted')}>Starting eksctl…</Text>;
   const current = state.phases[state.phaseIndex];
-  const time = (p: Phase) => (p.durationMs === undefined ? '' : formatDuration(p.durationMs));
+  const time = (p: Phase) => {
+    if (p.durationMs === undefined) return '';
+    return formatDuration(p.state === 'running' ? p.durationMs + Math.max(0, now - receivedAt) : p.durationMs);
+  };
   const color = (p: Phase) => (p.state === 'done' ? theme.color('ok') : p.state === 'failed' ? theme.color('error') : p.state === 'running' ? theme.color('running') : theme.color('muted'));
   const head = `${progressBar(state, width)} ${current ? `${current.title} ${time(current)}` : 'starting'}`;
   const activity = state.activity ? `  now: ${state.activity}` : state.outcome === 'succeeded' ? '  🎉 Cluster created!' : '  ';
