@@ -13,7 +13,7 @@ import {cidrContains, cidrsOverlap, cidrToString, isIPv4, netmaskToPrefix, numbe
 import type {IpInUseProbe} from './ip-in-use.js';
 import {DEFAULT_KUBERNETES_VERSION, EXTENDED_SUPPORT_VERSIONS, KUBERNETES_VERSIONS, isSupportedKubernetesVersion} from './kube-versions.js';
 import {sshKeyProblem} from './ssh-keys.js';
-import {templatesDir} from './templates.js';
+import {templatesDir} from '../templates.js';
 import {NetRouteError, type Net} from '../ports.js';
 
 export interface SpecIssue {

@@ -4,9 +4,8 @@
 // stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
 // Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
 // plug in through `services`, `onEvent` and the options object.
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import yaml from 'js-yaml';
 import {startFakeKubeApi, type ControlHandler, type FakeKubeApi, type KubeObject} from './fake-kube-api.js';
 import {writeKubeconfig} from './kubeconfig.js';
@@ -16,6 +15,7 @@ import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPl
 import {newClusterDataPlane, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {systemClock, type Clock} from '../ports.js';
+import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
 
 export interface DemoService {
@@ -73,11 +73,6 @@ export interface DemoWorld {
   answersDigest: string | undefined;
   setAnswersDigest(digest: string): void;
   close(): Promise<void>;
-}
-
-function defaultTranscriptsDir(): string {
-  const candidates = ['../../templates/transcripts', '../templates/transcripts'].map(p => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find(p => existsSync(p)) ?? candidates[0]!;
 }
 
 /** Minimal RFC 4180 reader for hardware.csv (quoted fields may hold commas). */
@@ -220,7 +215,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     workload: writeKubeconfig(join(kubeDir, 'workload.kubeconfig'), {server: workload.url, context: contexts.workload, user: 'demo-admin'}),
   };
   const standins = installStandins(join(opts.sessionDir, 'demo-bin'),
-    {transcriptsDir: opts.transcriptsDir ?? defaultTranscriptsDir(), demoStateUrl: endpoints.demoState, speed}, opts.basePath);
+    {transcriptsDir: opts.transcriptsDir ?? join(templatesDir(), 'transcripts'), demoStateUrl: endpoints.demoState, speed}, opts.basePath);
 
   const controlPlane = (saved && restoredControlPlane(cp.store, opts.controlPlane, saved.controlPlane?.hostnames))
     || kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import yaml from 'js-yaml';
 import type {Answers} from '../session/answers.js';
 import {parseEndpoint} from './endpoint.js';
-import {templatesDir} from './templates-dir.js';
+import {templatesDir} from '../templates.js';
 import {checkVersionSkew, dpImageFor, splitImage, DEFAULT_DP_REPOSITORY} from './version.js';
 
 export const DEFAULT_CLUSTER_CERT_SECRET = 'kong-cluster-cert';

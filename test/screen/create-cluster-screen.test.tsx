@@ -7,7 +7,7 @@ import {cleanupInk, KEYS, tick} from '../helpers/ink.js';
 import {FakeCommandRunner, type FakeReply} from '../helpers/cluster-fakes.js';
 import {RingBuffer} from '../../source/run/ring-buffer.js';
 import type {CommandResult, CommandRunner, CommandSpec, RunningCommand} from '../../source/run/types.js';
-import {templatesDir} from '../../source/cluster/templates.js';
+import {templatesDir} from '../../source/templates.js';
 import {parseTranscriptFile} from '../../source/cluster/progress.js';
 import {renderStep, sessionAt, specAnswers, testPortsWith} from './cluster-step-harness.test.js';
 

@@ -22,7 +22,7 @@ import {
 } from '../../source/cluster/spec.js';
 import {DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS} from '../../source/cluster/kube-versions.js';
 import {listPublicKeys, sshKeyProblem} from '../../source/cluster/ssh-keys.js';
-import {packageRoot, templatesDir} from '../../source/cluster/templates.js';
+import {packageRoot, templatesDir} from '../../source/templates.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

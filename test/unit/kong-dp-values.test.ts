@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import yaml from 'js-yaml';
 import {buildDpValues, generateDpValuesCli, renderDpValues, DpValuesError, type DpValuesInput} from '../../source/kong/dp-values.js';
-import {templatesDir} from '../../source/kong/templates-dir.js';
+import {templatesDir} from '../../source/templates.js';
 
 const shared: DpValuesInput = {
   mode: 'shared',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {CreateProgressParser, PHASES, parseConsoleLine, parseTranscriptFile, type TranscriptLine} from '../../source/cluster/progress.js';
 import {recogniseFailure} from '../../source/cluster/failures.js';
-import {templatesDir} from '../../source/cluster/templates.js';
+import {templatesDir} from '../../source/templates.js';
 import {FakeClock} from '../helpers/cluster-fakes.js';
 
 const transcript = (name: string) => parseTranscriptFile(readFileSync(`${templatesDir()}/transcripts/${name}`, 'utf8'));

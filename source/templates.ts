@@ -1,11 +1,13 @@
-// Where templates/ is at run time. From source (tsx) this file is source/cluster/templates.ts; bundled
-// it is inside dist/cli.js. Both sit under the package root, so walk up to our package.json.
+// Where the package root and templates/ are at run time. From source (tsx, tests) this file is
+// source/templates.ts; bundled it is inside dist/cli.js. Both sit under the package root, so walk
+// up to our own package.json (by name: a dependency's package.json on the way up is not ours).
 import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const PACKAGE_NAME = 'eksa-kong';
 
+/** `from` is a file: URL or a path of a file under the package; defaults to this module. */
 export function packageRoot(from: string = import.meta.url): string {
   let dir = dirname(from.startsWith('file:') ? fileURLToPath(from) : from);
   for (;;) {
@@ -23,6 +25,17 @@ export function packageRoot(from: string = import.meta.url): string {
   }
 }
 
+// The default lookup is asked for on every render of a template; the answer cannot change.
+let cached: string | undefined;
+
 export function templatesDir(from?: string): string {
-  return join(packageRoot(from), 'templates');
+  if (from === undefined && cached) return cached;
+  let found: string;
+  try {
+    found = join(packageRoot(from), 'templates');
+  } catch (e) {
+    throw new Error(`templates/ not found: ${(e as Error).message}`);
+  }
+  if (from === undefined) cached = found;
+  return found;
 }
