@@ -28,9 +28,12 @@ export function FieldRow({label, value, labelWidth, width, focused, editing, mas
   const room = Math.max(4, width - head.length);
   if (editing && onChange) {
     return (
-      <Box width={width}>
+      <Box width={width} height={1} overflow="hidden">
         <Text bold>{head}</Text>
-        <TextInput value={value} onChange={onChange} {...(onSubmit ? {onSubmit} : {})} {...(mask ? {mask: '*'} : {})} focus />
+        {/* One line, like every other row: a long value is clipped rather than pushing the form down. */}
+        <Box width={room} height={1} overflow="hidden">
+          <TextInput value={value} onChange={onChange} {...(onSubmit ? {onSubmit} : {})} {...(mask ? {mask: '*'} : {})} focus />
+        </Box>
       </Box>
     );
   }
