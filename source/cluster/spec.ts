@@ -9,7 +9,7 @@ import yaml from 'js-yaml';
 import {parseAnswers} from '../session/answers-file.js';
 import {AnswersFileError} from '../session/errors.js';
 import {answersSchema, type Answers, type Machine} from '../session/answers.js';
-import {cidrContains, cidrsOverlap, cidrToString, isIPv4, netmaskToPrefix, numberToIPv4, parseCidr, subnetOf, type Cidr} from './ipv4.js';
+import {cidrContains, cidrsOverlap, cidrToString, formatIpv4, isIpv4, netmaskPrefix, parseCidr, subnetOf, type Cidr} from '../net/ipv4.js';
 import type {IpInUseProbe} from './ip-in-use.js';
 import {DEFAULT_KUBERNETES_VERSION, EXTENDED_SUPPORT_VERSIONS, KUBERNETES_VERSIONS, isSupportedKubernetesVersion} from './kube-versions.js';
 import {sshKeyProblem} from './ssh-keys.js';
@@ -120,9 +120,9 @@ function nodeSubnet(answers: Answers): {subnet: Cidr | undefined; issue: SpecIss
   const mask = answers.network?.netmask;
   const anchor = answers.network?.gateway ?? answers.machines?.[0]?.ip;
   if (!mask) return {subnet: undefined, issue: {key: 'network.netmask', message: 'needed to check that the endpoint and tinkerbellIP are in the node subnet'}};
-  const prefix = netmaskToPrefix(mask);
+  const prefix = netmaskPrefix(mask);
   if (prefix === null) return {subnet: undefined, issue: {key: 'network.netmask', message: `${mask} is not a dotted-quad contiguous netmask`}};
-  if (!anchor || !isIPv4(anchor)) return {subnet: undefined, issue: undefined};
+  if (!anchor || !isIpv4(anchor)) return {subnet: undefined, issue: undefined};
   return {subnet: subnetOf(anchor, prefix), issue: undefined};
 }
 
@@ -152,14 +152,14 @@ function validateVip(
   subnet: Cidr | undefined,
   errors: SpecIssue[],
 ): void {
-  if (!isIPv4(ip)) {
+  if (!isIpv4(ip)) {
     errors.push({key, message: `${label} ${ip} is not an IPv4 address`});
     return;
   }
   if (subnet) {
     const size = 2 ** (32 - subnet.prefix);
     if (!cidrContains(subnet, ip)) errors.push({key, message: `${label} ${ip} is outside the node subnet ${cidrToString(subnet)}`});
-    else if (size > 2 && (ip === numberToIPv4(subnet.network) || ip === numberToIPv4(subnet.network + size - 1))) {
+    else if (size > 2 && (ip === formatIpv4(subnet.network) || ip === formatIpv4(subnet.network + size - 1))) {
       errors.push({key, message: `${label} ${ip} is the network or broadcast address of ${cidrToString(subnet)}`});
     }
   }

@@ -1,6 +1,7 @@
 // BMC targets typed by the admin: addresses, host:port, https URLs, or IPv4 CIDR ranges (expanded with
 // a hard limit so a typo like /8 cannot start a sweep of 16 million hosts).
 import ipaddr from 'ipaddr.js';
+import {formatIpv4} from '../net/ipv4.js';
 
 export interface BmcTarget {
   host: string;
@@ -63,8 +64,7 @@ export function expandTargets(entries: readonly string[], max = DEFAULT_MAX_TARG
       // Skip the network and broadcast addresses except in /31 and /32.
       const [lo, hi] = size <= 2 ? [0, size - 1] : [1, size - 2];
       for (let i = lo; i <= hi; i += 1) {
-        const n = first + i;
-        add(target(`${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`, 443));
+        add(target(formatIpv4(first + i), 443));
       }
     } else {
       const p = parseOne(entry);

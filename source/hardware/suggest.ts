@@ -1,5 +1,5 @@
 // Suggestions for the hardware screen: names and addresses the admin can accept with one key.
-import {formatIpv4, netmaskPrefix, networkOf, parseIpv4, prefixMask} from './ipv4.js';
+import {formatIpv4, netmaskPrefix, networkOf, parseIpv4, prefixMask} from '../net/ipv4.js';
 import type {Machine} from '../session/answers.js';
 
 type Role = Machine['role'];

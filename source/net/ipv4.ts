@@ -1,4 +1,6 @@
-// IPv4 addresses as 32-bit numbers: dotted quads only, no leading zeros (what Go's net.ParseIP accepts).
+// IPv4 addresses as 32-bit numbers: dotted quads only, no leading zeros (what Go's net.ParseIP
+// accepts). The hardware rules and the cluster rules share these; IPv6 is out of scope because
+// EKS Anywhere builds bare-metal Hardware with family 4 only.
 import {isIPv6} from 'node:net';
 
 /** Parsed by hand: this runs for several cells of every row, and a regex match allocates. */
@@ -28,6 +30,10 @@ export function parseIpv4(s: string): number | null {
   return n * 256 + octet;
 }
 
+export function isIpv4(s: string): boolean {
+  return parseIpv4(s) !== null;
+}
+
 export function formatIpv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
@@ -36,7 +42,6 @@ export function formatIpv4(n: number): string {
 export function isGoIp(s: string): boolean {
   return parseIpv4(s) !== null || (isIPv6(s) && !s.includes('%'));
 }
-
 
 /** Prefix length of a contiguous dotted-quad netmask, or null when it is not one. */
 export function netmaskPrefix(mask: string): number | null {
@@ -54,4 +59,41 @@ export function prefixMask(prefix: number): number {
 
 export function networkOf(ip: number, prefix: number): number {
   return (ip & prefixMask(prefix)) >>> 0;
+}
+
+export interface Cidr {
+  network: number;
+  prefix: number;
+}
+
+/** `a.b.c.d/n`, host bits cleared (compare with cidrToString to find them set). */
+export function parseCidr(value: string): Cidr | null {
+  const match = /^([\d.]+)\/(\d{1,2})$/.exec(value.trim());
+  const ip = match ? parseIpv4(match[1]!) : null;
+  if (ip === null) return null;
+  const prefix = Number(match![2]);
+  if (prefix > 32) return null;
+  return {network: networkOf(ip, prefix), prefix};
+}
+
+export function cidrToString(cidr: Cidr): string {
+  return `${formatIpv4(cidr.network)}/${cidr.prefix}`;
+}
+
+export function cidrContains(cidr: Cidr, ip: string): boolean {
+  const n = parseIpv4(ip);
+  return n !== null && n >= cidr.network && n < cidr.network + 2 ** (32 - cidr.prefix);
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const aEnd = a.network + 2 ** (32 - a.prefix);
+  const bEnd = b.network + 2 ** (32 - b.prefix);
+  return a.network < bEnd && b.network < aEnd;
+}
+
+/** The subnet an address with this prefix lives in. */
+export function subnetOf(ip: string, prefix: number): Cidr {
+  const n = parseIpv4(ip);
+  if (n === null) throw new Error(`not an IPv4 address: ${ip}`);
+  return {network: networkOf(n, prefix), prefix};
 }
