@@ -25,7 +25,7 @@ export function settingsFromAnswers(answers: Answers): DiscoverySettings {
   return {
     pxe: {enabled: d.pxe ? d.pxe.enabled !== false : false, port: d.pxe?.port ?? DEFAULT_PXE_PORT, capture: d.pxe?.capture ?? false},
     redfish: {enabled: targets.length > 0, targets: targets.join(', '), username: d.redfish?.username ?? '', insecure: d.redfish?.insecure ?? false},
-    neighbours: false,
+    neighbours: d.neighbours ?? false,
     importCsv: {enabled: Boolean(d.importCsv), path: d.importCsv ?? ''},
   };
 }
@@ -44,6 +44,7 @@ export function settingsToAnswers(s: DiscoverySettings): DiscoveryAnswers {
     redfish: {targets: s.redfish.enabled ? splitTargets(s.redfish.targets) : [], ...(s.redfish.username ? {username: s.redfish.username} : {}), insecure: s.redfish.insecure},
   };
   if (s.importCsv.enabled && s.importCsv.path) out.importCsv = s.importCsv.path;
+  if (s.neighbours) out.neighbours = true;
   return out;
 }
 

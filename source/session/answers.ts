@@ -81,6 +81,8 @@ export const answersSchema = z
           .strict()
           .optional(),
         importCsv: z.string().optional(),
+        /** Read the admin server's neighbour table for BMCs already on the network. */
+        neighbours: z.boolean().optional(),
       })
       .strict()
       .optional(),
