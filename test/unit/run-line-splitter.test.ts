@@ -116,3 +116,24 @@ test('a million short lines: counted right, memory bounded by the ring', () => {
   assert.equal(ring.size, 5000);
   assert.equal(ring.tail(1)[0], 'line 9999');
 });
+
+test('a flood chunk keeps its lines undecoded; a sparse chunk is decoded at once so it pins no bytes', () => {
+  const held: Array<string | {text(): string}> = [];
+  const sink = {
+    push: (line: string | {text(): string}) => held.push(line) - 1,
+    replace: (index: number, line: string | {text(): string}) => {
+      held[index] = line;
+      return true;
+    },
+  };
+  const splitter = new LineSplitter(sink);
+  // 1,000 short lines in one chunk: a flood, where most lines are never shown.
+  splitter.write(Buffer.from(Array.from({length: 1000}, (_, i) => `line ${i}`).join('\n') + '\n'));
+  assert.ok(held.slice(0, 1000).every(l => typeof l !== 'string'), 'flood lines stay lazy');
+  assert.equal((held[999] as {text(): string}).text(), 'line 999');
+  // One short line riding on a large chunk (a long line cut for display): decoded now.
+  const before = held.length;
+  splitter.write(Buffer.from(`short\n${'x'.repeat(8000)}\n`));
+  assert.equal(typeof held[before], 'string');
+  assert.equal(held[before], 'short');
+});
