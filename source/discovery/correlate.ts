@@ -3,7 +3,7 @@
 // system. Pure: the same findings always give the same list, in order of first appearance.
 import type {DiskSuggestion} from './disk.js';
 import type {DiscoverySource, Finding} from './findings.js';
-import {normalizeMac} from './mac.js';
+import {normalizeReportedMac} from '../net/mac.js';
 import {canonicalUuid, uuidVariants} from './uuid.js';
 
 export interface DiscoveredMachine {
@@ -38,7 +38,7 @@ const SOURCE_ORDER: DiscoverySource[] = ['csv', 'redfish', 'ipmi', 'power', 'pxe
 function keysOf(f: Finding): string[] {
   const keys: string[] = [];
   const mac = (m: string | undefined) => {
-    const n = normalizeMac(m);
+    const n = normalizeReportedMac(m);
     if (n) keys.push(`mac:${n}`);
   };
   const uuid = (u: string | undefined) => {
@@ -121,7 +121,7 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
   const sources = new Set<DiscoverySource>();
   const macs: string[] = [];
   const addMac = (raw: string | undefined) => {
-    const n = normalizeMac(raw);
+    const n = normalizeReportedMac(raw);
     if (n && !macs.includes(n)) macs.push(n);
   };
   const bmcs = new Set<string>();
@@ -165,13 +165,13 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
         if (f.bmcMac && !m.bmc?.mac) m.bmc = {address: f.bmc, mac: f.bmcMac};
         break;
       case 'power':
-        powerMac ??= normalizeMac(f.mac) ?? undefined;
+        powerMac ??= normalizeReportedMac(f.mac) ?? undefined;
         uuidPxe ??= canonicalUuid(f.uuid) ?? undefined;
         bmcs.add(f.bmc);
         break;
       case 'pxe':
         if (f.isPxe) m.pxe = true;
-        pxeMac ??= normalizeMac(f.mac) ?? undefined;
+        pxeMac ??= normalizeReportedMac(f.mac) ?? undefined;
         uuidPxe ??= canonicalUuid(f.uuid) ?? undefined;
         if (m.arch === undefined && f.arch !== undefined) m.arch = f.arch;
         if (!m.hostname && f.hostname) m.hostname = f.hostname;

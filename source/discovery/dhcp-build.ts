@@ -1,6 +1,6 @@
 // Builds PXE-flavoured DHCPDISCOVER/REQUEST packets: the demo world and tests send them to the listener.
 import {BOOTP_HEADER_LENGTH, MAGIC_COOKIE} from './dhcp-packet.js';
-import {normalizeMac} from './mac.js';
+import {normalizeReportedMac} from '../net/mac.js';
 import {uuidBytes} from './uuid.js';
 
 export interface DiscoverSpec {
@@ -31,7 +31,7 @@ function option(code: number, data: Uint8Array | number[]): number[] {
 
 /** A PXE DISCOVER; throws on an invalid MAC or UUID (these are programmer inputs, not network data). */
 export function buildDiscover(spec: DiscoverSpec): Buffer {
-  const mac = normalizeMac(spec.mac);
+  const mac = normalizeReportedMac(spec.mac);
   if (!mac) throw new RangeError('invalid MAC address');
   const macBytes = Buffer.from(mac.replace(/:/g, ''), 'hex');
   const header = Buffer.alloc(BOOTP_HEADER_LENGTH + 4);

@@ -1,6 +1,6 @@
 // Our own DHCP/BOOTP parser (RFC 2131/2132 plus the PXE options of RFC 4578), shaped for discovery:
 // it never throws, it reports garbage as an error result, and it keeps only what identifies a machine.
-import {formatMac} from './mac.js';
+import {formatMac} from '../net/mac.js';
 import {formatUuid} from './uuid.js';
 
 export const BOOTP_HEADER_LENGTH = 236;

@@ -2,7 +2,7 @@
 // power-on sequence. The password goes in IPMI_PASSWORD (ipmitool -E), never on the command line.
 // IPMI cannot list host NIC MACs; the boot MAC comes from the PXE DISCOVER that follows a power-on.
 import {runForLines, type CommandContext} from './command.js';
-import {normalizeMac} from './mac.js';
+import {normalizeReportedMac} from '../net/mac.js';
 import {nextPxeEvent, type PxeEvent, type PxeEventSource} from './pxe-events.js';
 
 export interface IpmiTarget {
@@ -82,7 +82,7 @@ export function parseLanPrint(lines: readonly string[]): LanConfig {
     else if (key === 'IP Address') out.ip = value;
     else if (key === 'Subnet Mask') out.netmask = value;
     else if (key === 'MAC Address') {
-      const mac = normalizeMac(value);
+      const mac = normalizeReportedMac(value);
       if (mac) out.mac = mac;
     } else if (key === 'Default Gateway IP') out.gateway = value;
     else if (key === '802.1q VLAN ID') out.vlan = value;

@@ -1,7 +1,7 @@
 // Candidate BMCs from the kernel's neighbour table (`ip -j neigh`): anything on the provisioning segment
 // that already has an IP, which before installation is mostly BMCs. Each is then probed (Redfish/IPMI).
 import {runForLines, type CommandContext} from './command.js';
-import {normalizeMac} from './mac.js';
+import {normalizeReportedMac} from '../net/mac.js';
 
 export interface Neighbour {
   ip: string;
@@ -25,7 +25,7 @@ export function parseNeighbours(json: string, iface?: string): {ok: true; neighb
   for (const e of data) {
     if (typeof e !== 'object' || e === null) continue;
     const r = e as Record<string, unknown>;
-    const mac = normalizeMac(typeof r.lladdr === 'string' ? r.lladdr : undefined);
+    const mac = normalizeReportedMac(typeof r.lladdr === 'string' ? r.lladdr : undefined);
     const ip = typeof r.dst === 'string' ? r.dst : undefined;
     const dev = typeof r.dev === 'string' ? r.dev : '';
     const states = Array.isArray(r.state) ? r.state.filter((s): s is string => typeof s === 'string') : [];

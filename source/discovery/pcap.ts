@@ -1,6 +1,6 @@
 // Reads the pcap stream tcpdump writes with -w - and extracts IPv4/UDP payloads, so the passive
 // capture mode can see DHCP without binding port 67 (it never conflicts with Smee).
-import {formatMac} from './mac.js';
+import {formatMac} from '../net/mac.js';
 
 export interface UdpFrame {
   /** Capture time in milliseconds since the epoch. */

@@ -3,7 +3,7 @@
 // Chassis NetworkAdapters (NetworkDeviceFunctions, then Ports) and HPE's BaseNetworkAdapters.
 import {connectPinned, getOverSocket, normalizeFingerprint, type RouteFn, type TlsPolicy} from './redfish-http.js';
 import {suggestDisk, type DiskSuggestion, type DriveInfo} from './disk.js';
-import {isPlaceholderMac, normalizeMac} from './mac.js';
+import {isPlaceholderMac, normalizeReportedMac} from '../net/mac.js';
 import type {BmcTarget} from './targets.js';
 
 export interface RedfishCredentials {
@@ -177,7 +177,7 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
 
     for (const manager of (await members(link(rootJson, 'Managers'))).slice(0, 4)) {
       for (const nic of await members(link(manager, 'EthernetInterfaces'))) {
-        const mac = normalizeMac(str(nic.MACAddress) ?? str(nic.PermanentMACAddress));
+        const mac = normalizeReportedMac(str(nic.MACAddress) ?? str(nic.PermanentMACAddress));
         if (mac && !isPlaceholderMac(mac) && !bmc.macs.includes(mac)) bmc.macs.push(mac);
       }
     }
@@ -214,7 +214,7 @@ async function readSystem(path: string, sys: Json, bmcMacs: readonly string[], w
 
   const seen = new Set<string>(bmcMacs);
   const add = (nic: Omit<RedfishNic, 'mac'>, rawMac: unknown) => {
-    const mac = normalizeMac(str(rawMac));
+    const mac = normalizeReportedMac(str(rawMac));
     if (!mac || isPlaceholderMac(mac) || seen.has(mac)) return;
     seen.add(mac);
     system.nics.push({...nic, mac});
@@ -226,7 +226,7 @@ async function readSystem(path: string, sys: Json, bmcMacs: readonly string[], w
     if (status === 'Absent') continue;
     const id = str(nic.Id) ?? str(nic.Name) ?? 'nic';
     const base: Omit<RedfishNic, 'mac'> = {id, source: 'EthernetInterfaces'};
-    const perm = normalizeMac(str(nic.PermanentMACAddress));
+    const perm = normalizeReportedMac(str(nic.PermanentMACAddress));
     if (perm && !isPlaceholderMac(perm)) base.permanentMac = perm;
     const ls = str(nic.LinkStatus);
     if (ls) base.linkStatus = ls;

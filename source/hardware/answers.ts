@@ -1,7 +1,7 @@
 // Between the session's answers and hardware.csv rows: build rows to write, and import rows from an
 // existing file. Secrets come in and go out through the caller; this module reads no env or files.
 import type {Answers, Machine} from '../session/answers.js';
-import {normalizeMac} from './mac.js';
+import {normalizeMac} from '../net/mac.js';
 import type {Finding, HardwareRow} from './types.js';
 import {formatHardwareCsv} from './write.js';
 import {validateHardwareCsv} from './validate.js';

@@ -6,7 +6,7 @@ import type {Answers, Machine} from '../session/answers.js';
 import type {Column} from './columns.js';
 import {validateField} from './field.js';
 import {formatIpv4, parseIpv4} from '../net/ipv4.js';
-import {normalizeMac} from './mac.js';
+import {normalizeMac} from '../net/mac.js';
 import {NAMESERVER_SEPARATOR} from './rules.js';
 import {suggestHostnames, suggestIps} from './suggest.js';
 

@@ -15,5 +15,5 @@ export {
 export {suggestHostnames, suggestIps} from './suggest.js';
 export {checkField, validateField, type FieldContext} from './field.js';
 export {hardwareValidateCli, formatReport, formatJson, type CliOutput} from './cli.js';
-export {normalizeMac, parseMac} from './mac.js';
+export {normalizeMac, parseMac} from '../net/mac.js';
 export {makeSyntheticCsv, makeSyntheticRows} from './synthetic.js';

@@ -5,7 +5,7 @@ import {q} from './show.js';
 import type {Column} from './columns.js';
 import {DNS1123_SUBDOMAIN, parseLabels, type ParsedLabels} from './labels.js';
 import {formatIpv4, isGoIp, netmaskPrefix, networkOf, parseIpv4, prefixMask} from '../net/ipv4.js';
-import {formatMac, normalizeMac, parseMac} from './mac.js';
+import {formatMac, normalizeMac, parseMac} from '../net/mac.js';
 import type {Issue, RuleMode} from './types.js';
 
 export const NAMESERVER_SEPARATOR = '|';

@@ -1,7 +1,7 @@
 // A large valid hardware.csv for the validation benchmark and tests: n machines in 10.20.0.0/16,
 // node addresses from 10.20.0.10 up and BMC addresses from 10.20.128.10 up.
 import {formatIpv4, parseIpv4} from '../net/ipv4.js';
-import {formatMac} from './mac.js';
+import {formatMac} from '../net/mac.js';
 import type {HardwareRow} from './types.js';
 import {formatHardwareCsv} from './write.js';
 

@@ -4,7 +4,7 @@ import {q} from './show.js';
 import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Column} from './columns.js';
 import {countLines, readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
-import {normalizeMac} from './mac.js';
+import {normalizeMac} from '../net/mac.js';
 import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, uniqueKey, type UniqueColumn} from './rules.js';
 import type {Finding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
 

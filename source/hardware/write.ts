@@ -6,7 +6,7 @@ import {basename, dirname, join} from 'node:path';
 import {stringify} from 'csv-stringify/sync';
 import {DOCUMENTED_ORDER, type Column} from './columns.js';
 import {formatLabels} from './labels.js';
-import {normalizeMac} from './mac.js';
+import {normalizeMac} from '../net/mac.js';
 import {NAMESERVER_SEPARATOR} from './rules.js';
 import type {HardwareRow} from './types.js';
 

@@ -4,7 +4,7 @@ import type {Machine} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
 import type {DiscoveredMachine} from '../discovery/correlate.js';
 import {importHardwareCsvFile, storeBmcPasswords} from '../discovery/csv-file.js';
-import {normalizeMac} from '../discovery/mac.js';
+import {normalizeReportedMac} from '../net/mac.js';
 import {anySource, planDiscovery, settingsFromAnswers, type DiscoverySettings} from '../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../discovery/session.js';
 import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
@@ -155,7 +155,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   if (given.length > 0) {
     checkGivenMachines(given);
     const seen = new Set(snap.machines.flatMap(m => m.macs));
-    const missing = given.filter(m => !seen.has(normalizeMac(m.mac) ?? m.mac));
+    const missing = given.filter(m => !seen.has(normalizeReportedMac(m.mac) ?? m.mac));
     for (const m of missing) ctx.say(`${m.hostname} (${m.mac}) from the answers was not seen by discovery.`);
     const summary = missing.length === 0 ? `all ${count(given)} of the answers were found` : `${given.length - missing.length} of ${given.length} machines of the answers seen; ${missing.length} not seen`;
     return {summary, data: {...dataOf(snap, [])}};

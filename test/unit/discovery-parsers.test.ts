@@ -4,7 +4,7 @@ import {parseNeighbours} from '../../source/discovery/neighbours.js';
 import {expandTargets} from '../../source/discovery/targets.js';
 import {ipmiArgs, parseLanPrint, parseMcGuid, explainIpmiFailure} from '../../source/discovery/ipmi.js';
 import {suggestDisk} from '../../source/discovery/disk.js';
-import {normalizeMac} from '../../source/discovery/mac.js';
+import {normalizeReportedMac as normalizeMac} from '../../source/net/mac.js';
 import {explainBindError} from '../../source/discovery/pxe-listener.js';
 import {explainCaptureFailure, tcpdumpArgs} from '../../source/discovery/pxe-capture.js';
 
