@@ -2,7 +2,7 @@
 import React, {useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
-import TextInput from 'ink-text-input';
+import {TextField} from '../source/ui/TextField.js';
 import {useTheme} from '../source/ui/theme.js';
 
 export interface SavedSessionRow {
@@ -72,7 +72,7 @@ export function Launcher({
         <Box flexDirection="column">
           <Box>
             <Text>Session name: </Text>
-            <TextInput value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" />
+            <TextField value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" />
           </Box>
           {error ? <Text color={theme.color('error')}>{error}</Text> : null}
           <Text color={theme.color('muted')}>Enter create · Esc back</Text>

@@ -1,7 +1,7 @@
 // The Discover screen's settings: which sources run, and their values (port, BMC targets, credentials).
 import React from 'react';
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {TextField} from '../../source/ui/TextField.js';
 import type {DiscoverySettings} from '../../source/discovery/plan.js';
 import {useTheme} from '../../source/ui/theme.js';
 import type {SourceRow} from './sources.js';
@@ -30,7 +30,7 @@ export function SourcesForm(props: {
           return (
             <Box key={row.id} width={width}>
               <Text bold>{head}</Text>
-              <TextInput value={editing} onChange={props.onChange} onSubmit={props.onSubmit} {...(row.mask ? {mask: '*'} : {})} focus />
+              <TextField value={editing} onChange={props.onChange} onSubmit={props.onSubmit} {...(row.mask ? {mask: '*'} : {})} focus />
             </Box>
           );
         }

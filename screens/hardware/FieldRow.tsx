@@ -2,7 +2,7 @@
 // The error of the value is shown on the same line, so a wrong value stays visible with its reason.
 import React from 'react';
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {TextField} from '../../source/ui/TextField.js';
 import {useTheme} from '../../source/ui/theme.js';
 
 export interface FieldRowProps {
@@ -32,7 +32,7 @@ export function FieldRow({label, value, labelWidth, width, focused, editing, mas
         <Text bold>{head}</Text>
         {/* One line, like every other row: a long value is clipped rather than pushing the form down. */}
         <Box width={room} height={1} overflow="hidden">
-          <TextInput value={value} onChange={onChange} {...(onSubmit ? {onSubmit} : {})} {...(mask ? {mask: '*'} : {})} focus />
+          <TextField value={value} onChange={onChange} {...(onSubmit ? {onSubmit} : {})} {...(mask ? {mask: '*'} : {})} focus />
         </Box>
       </Box>
     );

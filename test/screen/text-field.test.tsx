@@ -1,0 +1,27 @@
+import {test, afterEach} from 'node:test';
+import assert from 'node:assert/strict';
+import React, {useState} from 'react';
+import {TextField, cleanTyped} from '../../source/ui/TextField.js';
+import {cleanupInk, renderInk, tick} from '../helpers/ink.js';
+
+afterEach(() => cleanupInk());
+
+function Harness({submitted}: {submitted: string[]}) {
+  const [value, setValue] = useState('');
+  return <TextField value={value} onChange={setValue} onSubmit={v => void submitted.push(v)} />;
+}
+
+test('a paste ending in a newline submits the text without the newline', async () => {
+  const submitted: string[] = [];
+  const app = renderInk(<Harness submitted={submitted} />);
+  await tick(20);
+  app.stdin.write('lab1\r');
+  await tick(20);
+  assert.deepEqual(submitted, ['lab1']);
+  assert.doesNotMatch(app.lastFrame() ?? '', /\r/);
+});
+
+test('control characters never reach the value', () => {
+  assert.deepEqual(cleanTyped('a\u0008b\u001bc\td'), {value: 'abcd', submitted: false});
+  assert.deepEqual(cleanTyped('x\n'), {value: 'x', submitted: true});
+});
