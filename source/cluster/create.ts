@@ -1,4 +1,5 @@
 // The `eksctl anywhere create cluster` invocation for a bare-metal management cluster.
+import {PROXY_ENV_NAMES} from '../run/env.js';
 import type {CommandSpec} from '../run/types.js';
 
 export interface CreateClusterOptions {
@@ -25,6 +26,8 @@ export interface CreateClusterOptions {
  * - HTTP(S)_PROXY, NO_PROXY (both cases): eksctl downloads the release bundles itself.
  * - TMPDIR: where Go puts temporary files.
  * No AWS credentials: a bare-metal create without curated packages needs none.
+ * Deliberately not run/env.ts's sanitisedEnv, which adds LANG, TZ, USER and forces TERM, NO_COLOR
+ * and PAGER; eksctl gets exactly this list. Only the proxy names are shared with it.
  */
 export const CREATE_ENV_ALLOWLIST = [
   'PATH',
@@ -34,12 +37,7 @@ export const CREATE_ENV_ALLOWLIST = [
   'DOCKER_CONFIG',
   'DOCKER_CERT_PATH',
   'DOCKER_TLS_VERIFY',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
+  ...PROXY_ENV_NAMES,
   'TMPDIR',
 ] as const;
 

@@ -2,25 +2,10 @@
 // from ours, never credentials. Anything a command really needs (KUBECONFIG, a token) is passed
 // explicitly in `extra`, which is the only way a denied name gets through.
 
-const ALLOWED = new Set([
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'LC_MESSAGES',
-  'TZ',
-  'TMPDIR',
-  // Admin servers in data centres often reach the internet only through a proxy.
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-]);
+/** Admin servers in data centres often reach the internet only through a proxy; both spellings are in use. */
+export const PROXY_ENV_NAMES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
+
+const ALLOWED = new Set<string>(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ', 'TMPDIR', ...PROXY_ENV_NAMES]);
 
 const DENIED = [/^AWS_/i, /^KONG_/i, /TOKEN/i, /PASSWORD/i, /SECRET/i, /PASSWD/i, /CREDENTIAL/i];
 
