@@ -1,8 +1,6 @@
 // Dry run: commands are recorded (session.json, then the runbook) and shown, never executed.
-import {formatCommandLine} from './command-line.js';
 import {toCommandRecord} from './command-record.js';
 import {SecretAwareRunner, type RunnerOptions} from './execa-runner.js';
-import {DEFAULT_CAPACITY, RingBuffer} from './ring-buffer.js';
 import type {CommandResult, CommandSpec, RunningCommand} from './types.js';
 
 export type DryRunRunnerOptions = Omit<RunnerOptions, 'sessionDir' | 'attemptFor'>;
@@ -18,10 +16,7 @@ export class DryRunRunner extends SecretAwareRunner {
   }
 
   start(spec: CommandSpec, signal?: AbortSignal): RunningCommand {
-    const now = this.#options.now ?? Date.now;
-    const secrets = this.secretsFor(spec);
-    const display = formatCommandLine(spec.command, spec.args, secrets);
-    const output = new RingBuffer(this.#options.capacity ?? DEFAULT_CAPACITY);
+    const {now, secrets, display, output} = this.begin(spec, this.#options);
     const startedAt = now();
     let result: CommandResult;
     if (signal?.aborted) {

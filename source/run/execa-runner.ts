@@ -64,6 +64,14 @@ export abstract class SecretAwareRunner implements CommandRunner {
     return ++this.#nextId;
   }
 
+  /** What every runner needs before it starts: the secrets to mask, the masked command line, an empty display buffer. */
+  protected begin(spec: CommandSpec, options: Pick<RunnerOptions, 'capacity' | 'now'>): {now: () => number; secrets: string[]; display: string; output: RingBuffer} {
+    const now = options.now ?? Date.now;
+    const secrets = this.secretsFor(spec);
+    const display = formatCommandLine(spec.command, spec.args, secrets);
+    return {now, secrets, display, output: new RingBuffer(options.capacity ?? DEFAULT_CAPACITY)};
+  }
+
   protected secretsFor(spec: CommandSpec): string[] {
     const set = new SecretSet(this.#own.values());
     const source = typeof this.#source === 'function' ? this.#source() : this.#source;
@@ -83,10 +91,7 @@ export class ExecaRunner extends SecretAwareRunner {
   }
 
   start(spec: CommandSpec, signal?: AbortSignal): RunningCommand {
-    const now = this.#options.now ?? Date.now;
-    const secrets = this.secretsFor(spec);
-    const display = formatCommandLine(spec.command, spec.args, secrets);
-    const output = new RingBuffer(this.#options.capacity ?? DEFAULT_CAPACITY);
+    const {now, secrets, display, output} = this.begin(spec, this.#options);
     const {sessionDir} = this.#options;
     const logPath = sessionDir === null ? null : logPathFor(sessionDir, spec.step, this.#options.attemptFor?.(spec.step) ?? 1);
     const startedAt = now();
