@@ -15,6 +15,7 @@ export interface RedfishSweepOptions {
   /** Per host, default 20 s. */
   timeoutMs?: number;
   maxTargets?: number;
+  /** The Net port's route for every BMC connection. */
   route?: RouteFn;
   signal?: AbortSignal;
   /** Called as each host finishes, for live screens. */

@@ -9,9 +9,8 @@ import {readNeighbours, type Neighbour} from './neighbours.js';
 import {startPxeCapture, type Spawn} from './pxe-capture.js';
 import type {PxeEvent, PxeEventSource, PxeListener} from './pxe-events.js';
 import {startPxeListener} from './pxe-listener.js';
-import type {RedfishCredentials, RedfishResult} from './redfish-client.js';
-import type {RouteFn} from './redfish-http.js';
-import {sweepRedfish} from './redfish-sweep.js';
+import type {RedfishResult} from './redfish-client.js';
+import {sweepRedfish, type RedfishSweepOptions} from './redfish-sweep.js';
 
 export type SourceName = 'pxe' | 'redfish' | 'ipmi' | 'neighbours' | 'csv';
 export type SourceState = 'off' | 'running' | 'done' | 'failed' | 'stopped';
@@ -23,16 +22,8 @@ export interface DiscoverySessionOptions {
   pxe?:
     | {mode: 'listen'; port?: number; address?: string; interface?: string}
     | {mode: 'capture'; iface: string; tcpdump?: string; spawn?: Spawn};
-  redfish?: {
-    targets: readonly string[];
-    credentials: RedfishCredentials;
-    trust?: Readonly<Record<string, string>>;
-    insecure?: boolean;
-    concurrency?: number;
-    timeoutMs?: number;
-    /** The Net port's route for every BMC connection. */
-    route?: RouteFn;
-  };
+  /** The sweep's own options; the session supplies the signal and the result callback. */
+  redfish?: Pick<RedfishSweepOptions, 'targets' | 'credentials' | 'trust' | 'insecure' | 'concurrency' | 'timeoutMs' | 'route'>;
   ipmi?: {targets: readonly IpmiTarget[]; channel?: number; timeoutMs?: number};
   neighbours?: {iface?: string};
   csv?: readonly CsvFinding[];
