@@ -24,7 +24,7 @@ function tree(session: Session, opts: {autoplay?: boolean; openLog?: (p: string)
     controller,
     element: (
       <ThemeProvider theme={makeTheme(true)}>
-        <App controller={controller} ports={testPorts(session.world)} secret={() => undefined} autoplay={opts.autoplay}
+        <App controller={controller} ports={testPorts({world: session.world})} secret={() => undefined} autoplay={opts.autoplay}
           openLog={opts.openLog} onExit={opts.onExit ?? (() => undefined)} />
       </ThemeProvider>
     ),
