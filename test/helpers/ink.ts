@@ -3,6 +3,9 @@
 import {EventEmitter} from 'node:events';
 import {render as inkRender} from 'ink';
 import type {ReactElement} from 'react';
+import {tick, until, type WaitOptions} from './wait.js';
+
+export {tick, until, type WaitOptions};
 
 /** Escape sequences a terminal sends for keys, as Ink 6 parses them. */
 export const KEYS = {
@@ -32,11 +35,6 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** Lets pending input handlers, React updates and effects run. */
-export async function tick(ms = 0): Promise<void> {
-  await new Promise(resolve => setImmediate(resolve));
-  await new Promise(resolve => setTimeout(resolve, ms));
-}
 
 export class FakeStdout extends EventEmitter {
   columns: number;
@@ -79,11 +77,6 @@ export class FakeStdin extends EventEmitter {
 }
 
 export type TextMatcher = string | RegExp | ((screen: string) => boolean);
-
-export interface WaitOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-}
 
 export interface RenderOptions {
   columns?: number;

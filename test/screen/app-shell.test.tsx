@@ -2,30 +2,22 @@ import {test, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import {render} from 'ink-testing-library';
 import {appTree} from '../helpers/app.js';
-import {cleanupInk, KEYS, renderInk, tick} from '../helpers/ink.js';
+import {cleanupInk, KEYS, renderInk, tick, until, waitFor} from '../helpers/ink.js';
 import {GLOBAL_KEYS} from '../../source/ui/keys.js';
 import {makeTheme, wantsMonochrome} from '../../source/ui/theme.js';
 
 afterEach(() => cleanupInk());
 
-async function until(check: () => boolean, what: string, timeoutMs = 3000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick(10);
-  }
-}
-
 test('Welcome shows the plan; Enter completes it and the rail moves to 2/10 (ink-testing-library)', async () => {
   const {tree, controller} = appTree();
   const app = render(tree);
-  await until(() => (app.lastFrame() ?? '').includes('Press Enter to begin'), 'welcome');
+  await waitFor(app.lastFrame, 'Press Enter to begin');
   const frame = app.lastFrame() ?? '';
   assert.match(frame, /Step 1\/10/);
   assert.match(frame, /Discover the machines/);
   await tick(20);
   app.stdin.write('\r');
-  await until(() => (app.lastFrame() ?? '').includes('Step 2/10'), 'step 2');
+  await waitFor(app.lastFrame, 'Step 2/10');
   assert.equal(controller.get().steps.welcome.state, 'done');
   assert.match(app.lastFrame() ?? '', /✔ +1 Welcome/);
   app.unmount();

@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {createExecaRunner, type ExecaRunnerOptions} from '../../source/run/execa-runner.js';
 import type {CommandSpec, RunningCommand} from '../../source/run/types.js';
 import type {CommandRecord} from '../../source/session/schema.js';
+import {until} from '../helpers/wait.js';
 
 const fixtures = new URL('../fixtures/run/', import.meta.url).pathname;
 const emit = join(fixtures, 'emit.mjs');
@@ -42,16 +43,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
-}
-
 async function pidsOf(command: RunningCommand): Promise<[number, number]> {
-  await until(() => command.output.tail(5).some(l => l.startsWith('pids ')), 'the pids line');
+  await until(() => command.output.tail(5).some(l => l.startsWith('pids ')), 'the pids line', {timeoutMs: 10_000, intervalMs: 20});
   const line = command.output.tail(5).find(l => l.startsWith('pids '))!;
   const [, child, grandchild] = line.split(' ').map(Number);
   return [child!, grandchild!];
@@ -149,7 +142,7 @@ test('the process group is ended when our process exits', {timeout: 30_000}, asy
   const match = /pids (\d+) (\d+)/.exec(out);
   assert.ok(match, `parent printed the pids: ${out}`);
   const pids = [Number(match[1]), Number(match[2])];
-  await until(() => pids.every(p => !alive(p)), 'the orphaned tree to end');
+  await until(() => pids.every(p => !alive(p)), 'the orphaned tree to end', {timeoutMs: 10_000, intervalMs: 20});
 });
 
 test('a background grandchild holding the pipes does not keep the command running', {timeout: 20_000}, async () => {
