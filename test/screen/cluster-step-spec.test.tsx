@@ -3,20 +3,13 @@ import assert from 'node:assert/strict';
 import {createServer, type Server} from 'node:http';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {cleanupInk, KEYS, tick} from '../helpers/ink.js';
+import {cleanupInk, KEYS, until} from '../helpers/ink.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 import {NetRouteError, type Net} from '../../source/ports.js';
-import {renderStep, sessionAt, specAnswers, testPortsWith} from './cluster-step-harness.test.js';
+import {renderStep, sessionAt, specAnswers} from '../helpers/step-screen.js';
+import {testPorts} from '../helpers/step-context.js';
 
 afterEach(() => cleanupInk());
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick(10);
-  }
-}
 
 let server: Server;
 let port = 0;
@@ -44,7 +37,7 @@ const routes = (): Net => ({
 const runner = () => new FakeCommandRunner({'ip -j neigh': {lines: [JSON.stringify([{dst: '10.20.0.11', dev: 'eno1', lladdr: 'aa:bb:cc:00:00:01', state: ['REACHABLE']}])]}, 'ip -j addr': {lines: ['[]']}});
 
 test('cluster spec: errors name the field and what is expected while typing, and keep what was typed', {timeout: 20_000}, async () => {
-  const ports = testPortsWith({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
+  const ports = testPorts({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
   const h = renderStep('cluster-spec', sessionAt('cluster-spec', specAnswers), ports);
   let screen = await h.app.waitFor('Cluster name');
   assert.match(screen, /Kubernetes +1\.35/);
@@ -81,7 +74,7 @@ test('cluster spec: errors name the field and what is expected while typing, and
 });
 
 test('cluster spec: Enter probes through net.route and HEADs the image, shows the YAML preview, then writes cluster.yaml', {timeout: 20_000}, async () => {
-  const ports = testPortsWith({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
+  const ports = testPorts({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
   const answers = {...specAnswers, cluster: {...specAnswers.cluster, endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51'}};
   const h = renderStep('cluster-spec', sessionAt('cluster-spec', answers), ports);
   await h.app.waitFor('All fields are valid');
@@ -96,7 +89,7 @@ test('cluster spec: Enter probes through net.route and HEADs the image, shows th
   screen = await h.app.waitFor('tinkerbellIP: 10.20.0.51');
   assert.doesNotMatch(screen, /^kind: Cluster$/m, 'scrolled past the first document');
   await h.app.press(KEYS.enter);
-  await until(() => h.completed.length === 1, 'completion');
+  await until(() => h.completed.length === 1, 'completion', {timeoutMs: 5000});
   assert.match(h.completed[0]!.summary, /cluster\.yaml: seed, Kubernetes 1\.35, 1 control plane \+ 1 worker, endpoint 10\.20\.0\.50/);
   const yaml = readFileSync(join(ports.sessionDir, 'cluster.yaml'), 'utf8');
   assert.match(yaml, /tinkerbellIP: 10\.20\.0\.51/);
@@ -105,7 +98,7 @@ test('cluster spec: Enter probes through net.route and HEADs the image, shows th
 });
 
 test('cluster spec: an address that answers ARP is refused on its field; a 404 image is a warning', {timeout: 20_000}, async () => {
-  const ports = testPortsWith({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
+  const ports = testPorts({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}});
   const answers = {...specAnswers, cluster: {...specAnswers.cluster, endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51', osImageUrl: 'http://10.20.0.10:8080/missing-1-35.gz'}};
   const arp = new FakeCommandRunner({'ip -j neigh': {lines: [JSON.stringify([{dst: '10.20.0.51', dev: 'eno1', lladdr: 'de:ad:be:ef:00:01', state: ['STALE']}])]}, 'ip -j addr': {lines: ['[]']}});
   const h = renderStep('cluster-spec', sessionAt('cluster-spec', answers), {...ports, runner: arp});

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import {mkdirSync, readFileSync, writeFileSync, existsSync} from 'node:fs';
 import {join} from 'node:path';
-import {cleanupInk, KEYS, tick} from '../helpers/ink.js';
+import {cleanupInk, KEYS, until} from '../helpers/ink.js';
 import {FakeCommandRunner, type FakeReply} from '../helpers/cluster-fakes.js';
 import {RingBuffer} from '../../source/run/ring-buffer.js';
 import type {CommandResult, CommandRunner, CommandSpec, RunningCommand} from '../../source/run/types.js';
 import {templatesDir} from '../../source/templates.js';
 import {parseTranscriptFile} from '../../source/cluster/progress.js';
-import {renderStep, sessionAt, specAnswers, testPortsWith} from './cluster-step-harness.test.js';
+import {renderStep, sessionAt, specAnswers} from '../helpers/step-screen.js';
+import {testPorts} from '../helpers/step-context.js';
 
 afterEach(() => cleanupInk());
 
@@ -43,7 +44,7 @@ const nodesJson = JSON.stringify({items: [
 ]});
 
 function prepared(runner: CommandRunner) {
-  const ports = testPortsWith({runner, speed: 50});
+  const ports = testPorts({runner, speed: 50});
   writeFileSync(join(ports.sessionDir, 'cluster.yaml'), 'kind: Cluster\n');
   writeFileSync(join(ports.sessionDir, 'hardware.csv'), 'hostname\n');
   const session = sessionAt('create-cluster', {...specAnswers, cluster: {...specAnswers.cluster, endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51'}});
@@ -52,14 +53,6 @@ function prepared(runner: CommandRunner) {
 }
 
 const transcript = (name: string) => parseTranscriptFile(readFileSync(join(templatesDir(), 'transcripts', name), 'utf8')).map(l => l.line.replaceAll('{{name}}', 'seed'));
-
-async function until(check: () => boolean, what: string, timeoutMs = 8000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick(10);
-  }
-}
 
 test('create cluster: review of the answers and the exact command, then the phase bar advances over a fed transcript with the provisioning watch', {timeout: 30_000}, async () => {
   const machines = JSON.stringify({items: [{metadata: {name: 'eksa-cp01-x', labels: {'cluster.x-k8s.io/control-plane': ''}}, spec: {infrastructureRef: {name: 'seed-cp'}}, status: {phase: 'Provisioning'}}]});
@@ -78,7 +71,7 @@ test('create cluster: review of the answers and the exact command, then the phas
   assert.match(screen, /Endpoint +10\.20\.0\.50 · tinkerbellIP 10\.20\.0\.51/);
   assert.match(screen.replace(/\s+/g, ' '), /Command eksctl anywhere create cluster -f cluster\.yaml --hardware-csv hardware\.csv --tinkerbell-bootstrap-ip 10\.20\.0\.10 /);
   await h.app.press(KEYS.enter);
-  await until(() => runner.started.some(s => s.command === 'eksctl'), 'eksctl started');
+  await until(() => runner.started.some(s => s.command === 'eksctl'), 'eksctl started', {timeoutMs: 8000});
   const create = runner.started.find(s => s.command === 'eksctl')!;
   assert.equal(create.cwd, ports.sessionDir);
   assert.equal(h.controller.get().steps['create-cluster'].state, 'running');
@@ -121,7 +114,7 @@ test('create cluster: a failed create is explained with its fix, the evidence an
   const h = renderStep('create-cluster', session, ports, {columns: 100, rows: 34});
   await h.app.waitFor('Review: every answer', {timeoutMs: 10_000});
   await h.app.press(KEYS.enter);
-  await until(() => runner.started.some(s => s.command === 'eksctl'), 'eksctl started');
+  await until(() => runner.started.some(s => s.command === 'eksctl'), 'eksctl started', {timeoutMs: 8000});
   runner.feed(...transcript('eksctl-create-cluster-failed.txt'));
   smee = true;
   mkdirSync(join(ports.sessionDir, 'eksa-cli-logs'), {recursive: true});
@@ -158,7 +151,7 @@ test('create cluster on resume: an orphaned eksctl still running in the session 
   const {ports, session} = prepared(runner);
   const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], {argv0: 'eksctl', cwd: ports.sessionDir, stdio: 'ignore'});
   try {
-    await until(() => existsSync(`/proc/${orphan.pid}/cmdline`) && readFileSync(`/proc/${orphan.pid}/cmdline`, 'utf8').startsWith('eksctl'), 'the orphan');
+    await until(() => existsSync(`/proc/${orphan.pid}/cmdline`) && readFileSync(`/proc/${orphan.pid}/cmdline`, 'utf8').startsWith('eksctl'), 'the orphan', {timeoutMs: 8000});
     const h = renderStep('create-cluster', session, ports);
     const screen = await h.app.waitFor(`eksctl (pid ${orphan.pid}) is still creating this cluster`, {timeoutMs: 10_000});
     assert.match(screen, /w: watch the provisioning and wait/);

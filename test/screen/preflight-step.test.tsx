@@ -4,7 +4,8 @@ import {mkdirSync, writeFileSync, existsSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {cleanupInk, KEYS} from '../helpers/ink.js';
 import {FakeCommandRunner, type FakeReply} from '../helpers/cluster-fakes.js';
-import {renderStep, sessionAt, testPortsWith} from './cluster-step-harness.test.js';
+import {renderStep, sessionAt} from '../helpers/step-screen.js';
+import {testPorts} from '../helpers/step-context.js';
 
 afterEach(() => cleanupInk());
 
@@ -28,7 +29,7 @@ function replies(extra: Record<string, FakeReply> = {}): Record<string, FakeRepl
 }
 
 test('preflight: the checklist with marks and fixes, the interface chosen from ip -j addr, then Enter completes', {timeout: 20_000}, async () => {
-  const ports = testPortsWith({runner: new FakeCommandRunner(replies())});
+  const ports = testPorts({runner: new FakeCommandRunner(replies())});
   const h = renderStep('preflight', sessionAt('preflight', {}), ports);
   let screen = await h.app.waitFor('Provisioning interface (cabled', {timeoutMs: 10_000});
   assert.match(screen, /✔ eksctl and eksctl-anywhere: eksctl 0\.215\.0, eksctl-anywhere v0\.26\.1/);
@@ -45,7 +46,7 @@ test('preflight: the checklist with marks and fixes, the interface chosen from i
 
 test('preflight: a failed check blocks Enter and says why; r re-runs the checks', {timeout: 20_000}, async () => {
   const broken = new FakeCommandRunner(replies({helm: {notFound: true}}));
-  const ports = testPortsWith({runner: broken});
+  const ports = testPorts({runner: broken});
   const h = renderStep('preflight', sessionAt('preflight', {admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'}}), ports);
   const screen = await h.app.waitFor('Cannot continue', {timeoutMs: 10_000});
   assert.match(screen, /✘ helm: helm is not on PATH/);
@@ -62,7 +63,7 @@ test('preflight: a failed check blocks Enter and says why; r re-runs the checks'
 test('preflight: leftovers of a failed create are cleaned up after y, in an output pane, the folder moved aside', {timeout: 20_000}, async () => {
   const smee = JSON.stringify({ID: 'abc', Names: 'smee', Image: 'smee:v1', State: 'running', Status: 'Up', Labels: ''});
   const runner = new FakeCommandRunner(replies({'docker ps': {lines: [smee]}, 'docker rm -f smee': {lines: ['smee']}}));
-  const ports = testPortsWith({runner});
+  const ports = testPorts({runner});
   mkdirSync(join(ports.sessionDir, 'seed', 'generated'), {recursive: true});
   writeFileSync(join(ports.sessionDir, 'seed', 'generated', 'seed.kind.kubeconfig'), 'x');
   const h = renderStep('preflight', sessionAt('preflight', {admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'}, cluster: {name: 'seed'}}), ports);
