@@ -9,13 +9,13 @@ import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {startClusterDemo} from '../../source/demo/parts/cluster.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
-import {NetRouteError, systemClock, type Net, type Ports} from '../../source/ports.js';
-import {createExecaRunner} from '../../source/run/execa-runner.js';
+import {createDemoNet} from '../../source/demo/net.js';
 import {SessionController} from '../../source/wizard/controller.js';
-import {getStep, type StepContext} from '../../source/wizard/registry.js';
+import {getStep} from '../../source/wizard/registry.js';
 import {newSession} from '../../source/session/schema.js';
 import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import type {Answers} from '../../source/session/answers.js';
+import {demoPorts, stepContext} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 let world: DemoWorld;
@@ -41,42 +41,13 @@ const machines: Answers = {
   ],
 };
 
-function demoNet(): Net {
-  return {
-    route: (host, port) => {
-      const r = part.routes.find(x => x.host === host && x.port === port);
-      if (!r) throw new NetRouteError(`${host}:${port} is not part of the simulated data center`);
-      return r.to;
-    },
-    lookup: async host => part.dns[host] ?? [],
-  };
-}
-
 test('demo cluster part (fake eksctl/docker/ip, fake kube APIs): preflight, cluster spec and create cluster succeed with a kubeconfig', {timeout: 90_000}, async () => {
   const answers: Answers = {...machines, ...part.answers};
   const session = {...newSession('demo1', 'demo'), answers: {session: 'demo1', ...answers}};
   const controller = new SessionController(session, s => s);
-  const env = {...process.env, ...world.env, HOME: dir};
-  const ports: Ports = {
-    world: 'demo',
-    runner: createExecaRunner({sessionDir: dir, baseEnv: env}),
-    net: demoNet(),
-    clock: systemClock,
-    env,
-    sessionDir: dir,
-    speed: 200,
-    assumeYes: false,
-  };
-  const said: string[] = [];
-  const ctx: StepContext = {
-    get session() {
-      return controller.get();
-    },
-    ports,
-    dispatch: controller.dispatch,
-    secret: () => undefined,
-    say: line => said.push(line),
-  };
+  // The network the demo command wires: the part's routes and names, loopback as is, nothing else.
+  const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+  const {ctx, said} = stepContext(controller, ports);
   const signal = AbortSignal.timeout(80_000);
 
   const preflight = await getStep('preflight').runHeadless!(ctx, signal);

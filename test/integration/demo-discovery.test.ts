@@ -7,44 +7,23 @@ import {mkdtempSync, readFileSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDiscoveryDemo, DEMO_SERVERS, DEMO_BMC_PASSWORD} from '../../source/demo/parts/discovery.js';
-import type {DemoPart} from '../../source/demo/parts/types.js';
 import type {DemoWorld} from '../../source/demo/world.js';
-import {NetRouteError, type Net} from '../../source/ports.js';
+import {createDemoNet} from '../../source/demo/net.js';
 import {openSession} from '../../source/wizard/open-session.js';
-import {getStep, type StepContext} from '../../source/wizard/registry.js';
+import {getStep} from '../../source/wizard/registry.js';
 import {discoverData} from '../../source/steps/discover.js';
+import {stepContext} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
-
-/** The demo's Net: the part's routes, nothing else. */
-function routeNet(part: DemoPart): Net {
-  return {
-    route: (host, port) => {
-      const r = part.routes.find(x => x.host === host && x.port === port);
-      if (!r) throw new NetRouteError(`${host}:${port} is not part of the simulated data center`);
-      return r.to;
-    },
-    lookup: async host => part.dns[host] ?? [],
-  };
-}
 
 test('demo discovery part: both BMCs found through routes, PXE attributed, hardware.csv built', {timeout: 60_000}, async () => {
   const abort = new AbortController();
   const home = mkdtempSync(join(tmpdir(), 'eksa-kong-demo-disc-'));
   const part = await startDiscoveryDemo({} as DemoWorld, {sessionDir: home, speed: 50, signal: abort.signal});
-  const opened = await openSession({home, name: 'demo1', create: 'demo', answers: part.answers, env: {}, command: 'test', speed: 50, assumeYes: true, net: routeNet(part)});
+  const opened = await openSession({home, name: 'demo1', create: 'demo', answers: part.answers, env: {}, command: 'test', speed: 50, assumeYes: true, net: createDemoNet(part.routes, part.dns)});
   try {
     // The inline demo password went to secrets.json, not session.json.
     assert.doesNotMatch(readFileSync(join(opened.dir, 'session.json'), 'utf8'), new RegExp(DEMO_BMC_PASSWORD));
-    const lines: string[] = [];
-    const ctx: StepContext = {
-      get session() {
-        return opened.controller.get();
-      },
-      ports: opened.ports,
-      dispatch: opened.controller.dispatch,
-      secret: opened.secret,
-      say: l => lines.push(l),
-    };
+    const {ctx, said: lines} = stepContext(opened.controller, opened.ports, {secret: opened.secret});
     const outcome = await getStep('discover').runHeadless!(ctx, abort.signal);
     opened.controller.dispatch({type: 'step-finished', step: 'discover', at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
     const data = discoverData(opened.controller.get())!;
@@ -83,7 +62,7 @@ test('demo discovery part: an address outside the routes is unreachable, not dia
   const part = await startDiscoveryDemo({} as DemoWorld, {sessionDir: tmpdir(), speed: 50, signal: abort.signal});
   try {
     const {sweepRedfish} = await import('../../source/discovery/redfish-sweep.js');
-    const net = routeNet(part);
+    const net = createDemoNet(part.routes, part.dns);
     const r = await sweepRedfish({targets: ['10.20.1.99'], credentials: {username: 'admin', password: 'x'}, route: net.route, timeoutMs: 5000});
     assert.ok(r.ok);
     assert.equal(r.results[0]!.kind, 'unreachable');

@@ -9,13 +9,12 @@ import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {startKongDemo, DEMO_ADMIN_TOKEN} from '../../source/demo/parts/kong.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
-import {NetRouteError, systemClock, type Net, type Ports} from '../../source/ports.js';
+import {NetRouteError} from '../../source/ports.js';
+import {createDemoNet} from '../../source/demo/net.js';
 import {newSession} from '../../source/session/schema.js';
 import {SessionController} from '../../source/wizard/controller.js';
-import {getStep, type StepContext} from '../../source/wizard/registry.js';
-import {createExecaRunner} from '../../source/run/execa-runner.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
-import type {StepId} from '../../source/wizard/step-ids.js';
+import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 const SPEED = 100;
@@ -24,21 +23,8 @@ let part: DemoPart;
 let dir: string;
 const abort = new AbortController();
 
-/** The demo's network: the part's routes and names, nothing else (like the demo command wires it). */
-function netOf(p: DemoPart): Net {
-  return {
-    route: (host, port) => {
-      const r = p.routes.find(x => x.host === host && x.port === port);
-      if (!r) throw new NetRouteError(`no route to ${host}:${port} in the demo`);
-      return r.to;
-    },
-    lookup: async host => {
-      const found = p.dns[host];
-      if (!found) throw Object.assign(new Error(`ENOTFOUND ${host}`), {code: 'ENOTFOUND'});
-      return found;
-    },
-  };
-}
+/** The demo's network, as the demo command wires it: the part's routes and names, loopback as is, nothing else. */
+const netOf = (p: DemoPart) => createDemoNet(p.routes, p.dns);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'demo-kong-'));
@@ -67,7 +53,6 @@ test('demo part: answers point at the world, routes cover the LB names, the admi
 });
 
 test('demo (fake CP, fake helm): control plane → data plane → verify with the real step code', {timeout: 90_000}, async () => {
-  const env = {...process.env, ...world.env, HOME: dir};
   let session = newSession('demo-kong', 'demo');
   session = {
     ...session,
@@ -79,33 +64,9 @@ test('demo (fake CP, fake helm): control plane → data plane → verify with th
     artifacts: {kubeconfig: world.kubeconfigs.workload},
   };
   const controller = new SessionController(session, s => s);
-  const ports: Ports = {
-    world: 'demo',
-    runner: createExecaRunner({sessionDir: dir, baseEnv: env}),
-    net: netOf(part),
-    clock: systemClock,
-    env,
-    sessionDir: dir,
-    speed: SPEED,
-    assumeYes: false,
-  };
-  const said: string[] = [];
-  const ctx: StepContext = {
-    get session() {
-      return controller.get();
-    },
-    ports,
-    dispatch: controller.dispatch,
-    secret: () => undefined,
-    say: line => said.push(line),
-  };
-  const run = async (id: StepId) => {
-    controller.dispatch({type: 'goto', step: id});
-    controller.dispatch({type: 'step-started', step: id, at: new Date().toISOString()});
-    const outcome = await getStep(id).runHeadless!(ctx, abort.signal);
-    controller.dispatch({type: 'step-finished', step: id, at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
-    return outcome;
-  };
+  const ports = demoPorts({dir, worldEnv: world.env, net: netOf(part), speed: SPEED});
+  const {ctx, said} = stepContext(controller, ports);
+  const run = (id: 'control-plane' | 'data-plane' | 'verify') => runStep(ctx, controller, id, abort.signal, {goto: true});
   // Steps before the Kong ones count as done: the demo's cluster exists.
   for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) {
     controller.dispatch({type: 'step-skipped', step: id});

@@ -11,14 +11,15 @@ import {App} from '../../source/app.js';
 import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {newSession, type Session} from '../../source/session/schema.js';
-import {NetRouteError, systemClock, type Net, type Ports} from '../../source/ports.js';
-import {createExecaRunner} from '../../source/run/execa-runner.js';
+import type {Ports} from '../../source/ports.js';
+import {createDemoNet} from '../../source/demo/net.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {getStep} from '../../source/wizard/registry.js';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {startKongDemo} from '../../source/demo/parts/kong.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
 import {cleanupInk, KEYS, renderInk, stripAnsi, type Rendered} from '../helpers/ink.js';
+import {demoPorts} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 afterEach(() => cleanupInk());
@@ -30,17 +31,6 @@ interface Env {
   ports: Ports;
   dir: string;
   close(): Promise<void>;
-}
-
-function netOf(p: DemoPart): Net {
-  return {
-    route: (host, port) => {
-      const r = p.routes.find(x => x.host === host && x.port === port);
-      if (!r) throw new NetRouteError(`no route to ${host}:${port}`);
-      return r.to;
-    },
-    lookup: async host => p.dns[host] ?? Promise.reject(Object.assign(new Error('ENOTFOUND'), {code: 'ENOTFOUND'})),
-  };
 }
 
 async function setup(opts: {speed: number; pendingSeconds?: number; kubeconfig?: (world: DemoWorld, dir: string) => string}): Promise<Env> {
@@ -57,8 +47,7 @@ async function setup(opts: {speed: number; pendingSeconds?: number; kubeconfig?:
   session = {...session, answers: mergeAnswers(session.answers, answers), artifacts: {kubeconfig: world.kubeconfigs.workload}, currentStep: 'control-plane'};
   for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) session.steps[id] = {state: 'skipped', attempts: []};
   const controller = new SessionController(session, s => s);
-  const env = {...process.env, ...world.env, HOME: dir};
-  const ports: Ports = {world: 'demo', runner: createExecaRunner({sessionDir: dir, baseEnv: env}), net: netOf(part), clock: systemClock, env, sessionDir: dir, speed: opts.speed, assumeYes: false};
+  const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: opts.speed});
   return {
     world,
     part,

@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import type {Answers} from '../../source/session/answers.js';
 import {openSession, type OpenedSession} from '../../source/wizard/open-session.js';
 import {getStep, MissingAnswerError, StepFailure, type StepContext} from '../../source/wizard/registry.js';
+import {stepContext} from '../helpers/step-context.js';
 import type {World} from '../../source/ports.js';
 import {discoverData} from '../../source/steps/discover.js';
 import '../../source/steps/index.js';
@@ -23,16 +24,7 @@ const base: Answers = {
 async function open(answers: Answers, opts: {world?: World; env?: Record<string, string>} = {}): Promise<{opened: OpenedSession; ctx: StepContext; lines: string[]}> {
   const home = mkdtempSync(join(tmpdir(), 'eksa-kong-hw-'));
   const opened = await openSession({home, name: 'lab1', create: opts.world ?? 'real', answers, env: opts.env ?? {}, command: 'test'});
-  const lines: string[] = [];
-  const ctx: StepContext = {
-    get session() {
-      return opened.controller.get();
-    },
-    ports: opened.ports,
-    dispatch: opened.controller.dispatch,
-    secret: opened.secret,
-    say: l => lines.push(l),
-  };
+  const {ctx, said: lines} = stepContext(opened.controller, opened.ports, {secret: opened.secret});
   return {opened, ctx, lines};
 }
 

@@ -6,16 +6,17 @@ import {mkdtempSync, readFileSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import yaml from 'js-yaml';
-import {systemClock, type Net, type Ports} from '../../source/ports.js';
+import type {Net} from '../../source/ports.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import {SessionController} from '../../source/wizard/controller.js';
-import {getStep, MissingAnswerError, type StepContext} from '../../source/wizard/registry.js';
+import {MissingAnswerError} from '../../source/wizard/registry.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {renderRunbook} from '../../source/run/runbook.js';
 import type {Answers} from '../../source/session/answers.js';
 import type {StepId} from '../../source/wizard/step-ids.js';
 import {dpValuesFor} from '../../source/kong/dp-step.js';
+import {runStep, stepContext, testPorts} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 const LICENSE = '{"license":{"payload":{"customer":"Test"},"signature":"abc"}}';
@@ -49,24 +50,12 @@ function dryRun(extra: Answers = {}) {
   session = {...session, answers: mergeAnswers(mergeAnswers(session.answers, answers), extra)};
   const controller = new SessionController(session, s => s);
   const runner = createDryRunRunner({onRecord: record => controller.dispatch({type: 'command-recorded', record}), secrets: () => [TOKEN, LICENSE]});
-  const ports: Ports = {world: 'dry-run', runner, net: noNet, clock: systemClock, env: {KONG_ADMIN_TOKEN: TOKEN, PATH: '/usr/bin'}, sessionDir: dir, speed: 1, assumeYes: false};
-  const said: string[] = [];
-  const ctx: StepContext = {
-    get session() {
-      return controller.get();
-    },
-    ports,
-    dispatch: controller.dispatch,
+  const ports = testPorts({world: 'dry-run', runner, net: noNet, env: {KONG_ADMIN_TOKEN: TOKEN, PATH: '/usr/bin'}, sessionDir: dir});
+  const {ctx, said} = stepContext(controller, ports, {
     // The license answer is inline here; the store would have moved it to secrets.json.
     secret: key => (key === 'license' ? LICENSE : key === 'kong.adminToken' ? TOKEN : undefined),
-    say: line => said.push(line),
-  };
-  const run = async (id: StepId) => {
-    controller.dispatch({type: 'step-started', step: id, at: new Date().toISOString()});
-    const outcome = await getStep(id).runHeadless!(ctx, AbortSignal.timeout(20_000));
-    controller.dispatch({type: 'step-finished', step: id, at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
-    return outcome;
-  };
+  });
+  const run = (id: StepId) => runStep(ctx, controller, id, AbortSignal.timeout(20_000));
   return {dir, controller, said, run};
 }
 
