@@ -9,7 +9,63 @@ interface Loaded {
   k8s: ClientNode;
   config: import('@kubernetes/client-node').KubeConfig;
   core: import('@kubernetes/client-node').CoreV1Api;
-  apps: import('@kubernetes/client-node').AppsV1Api;
+  kinds: Record<KubeKind, KindCalls>;
+}
+
+/** The four calls of one kind; cluster-scoped kinds ignore the namespace. */
+interface KindCalls {
+  read(name: string, namespace: string): Promise<unknown>;
+  list(namespace: string, labelSelector: string | undefined): Promise<{items: unknown[]}>;
+  create(namespace: string, body: never): Promise<unknown>;
+  replace(name: string, namespace: string, body: never): Promise<unknown>;
+}
+
+// One row per kind, so a new kind is added in one place and the verbs below stay generic.
+function kindCalls(core: import('@kubernetes/client-node').CoreV1Api, apps: import('@kubernetes/client-node').AppsV1Api): Record<KubeKind, KindCalls> {
+  return {
+    Service: {
+      read: (name, namespace) => core.readNamespacedService({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedService({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedService({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedService({name, namespace, body}),
+    },
+    Deployment: {
+      read: (name, namespace) => apps.readNamespacedDeployment({name, namespace}),
+      list: (namespace, labelSelector) => apps.listNamespacedDeployment({namespace, labelSelector}),
+      create: (namespace, body) => apps.createNamespacedDeployment({namespace, body}),
+      replace: (name, namespace, body) => apps.replaceNamespacedDeployment({name, namespace, body}),
+    },
+    Secret: {
+      read: (name, namespace) => core.readNamespacedSecret({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedSecret({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedSecret({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedSecret({name, namespace, body}),
+    },
+    Namespace: {
+      read: name => core.readNamespace({name}),
+      list: (_namespace, labelSelector) => core.listNamespace({labelSelector}),
+      create: (_namespace, body) => core.createNamespace({body}),
+      replace: (name, _namespace, body) => core.replaceNamespace({name, body}),
+    },
+    Pod: {
+      read: (name, namespace) => core.readNamespacedPod({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedPod({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedPod({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedPod({name, namespace, body}),
+    },
+    Node: {
+      read: name => core.readNode({name}),
+      list: (_namespace, labelSelector) => core.listNode({labelSelector}),
+      create: (_namespace, body) => core.createNode({body}),
+      replace: (name, _namespace, body) => core.replaceNode({name, body}),
+    },
+  };
+}
+
+/** The calls of a kind; throws inside the wrapped call so an unknown kind fails like an API error. */
+function callsOf(kinds: Record<KubeKind, KindCalls>, kind: string): KindCalls {
+  if (!Object.hasOwn(kinds, kind)) throw new Error(`unsupported kind ${kind}`);
+  return kinds[kind as KubeKind];
 }
 
 /** A KubeApi for one kubeconfig file and context (the file's current context when none is given). */
@@ -21,7 +77,8 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
       const config = new k8s.KubeConfig();
       config.loadFromFile(kubeconfigPath);
       if (context) config.setCurrentContext(context);
-      return {k8s, config, core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api)};
+      const core = config.makeApiClient(k8s.CoreV1Api);
+      return {k8s, config, core, kinds: kindCalls(core, config.makeApiClient(k8s.AppsV1Api))};
     })());
 
   // client-node throws ApiException whose message includes the response body; keep only code and reason.
@@ -35,100 +92,31 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
 
   const api: KubeApi = {
     async get<K extends KubeKind>(kind: K, namespace: string, name: string) {
-      const {core, apps} = await load();
+      const {kinds} = await load();
       try {
-        const result = await (async (): Promise<unknown> => {
-          switch (kind) {
-            case 'Service':
-              return core.readNamespacedService({name, namespace});
-            case 'Deployment':
-              return apps.readNamespacedDeployment({name, namespace});
-            case 'Secret':
-              return core.readNamespacedSecret({name, namespace});
-            case 'Namespace':
-              return core.readNamespace({name});
-            case 'Pod':
-              return core.readNamespacedPod({name, namespace});
-            case 'Node':
-              return core.readNode({name});
-          }
-          throw new Error(`unsupported kind ${kind}`);
-        })();
-        return result as KubeKinds[K];
+        return (await wrap(kind, name, () => callsOf(kinds, kind).read(name, namespace))) as KubeKinds[K];
       } catch (error) {
-        const wrapped = toKubeApiError(error, kind, name);
-        if (wrapped.status === 404) return null;
-        throw wrapped;
+        if ((error as KubeApiError).status === 404) return null;
+        throw error;
       }
     },
 
     async list<K extends KubeKind>(kind: K, namespace: string, options: {labelSelector?: string} = {}) {
-      const {core, apps} = await load();
-      const labelSelector = options.labelSelector;
-      const result = await wrap(kind, '*', async (): Promise<{items: unknown[]}> => {
-        switch (kind) {
-          case 'Service':
-            return core.listNamespacedService({namespace, labelSelector});
-          case 'Deployment':
-            return apps.listNamespacedDeployment({namespace, labelSelector});
-          case 'Secret':
-            return core.listNamespacedSecret({namespace, labelSelector});
-          case 'Namespace':
-            return core.listNamespace({labelSelector});
-          case 'Pod':
-            return core.listNamespacedPod({namespace, labelSelector});
-          case 'Node':
-            return core.listNode({labelSelector});
-        }
-        throw new Error(`unsupported kind ${kind}`);
-      });
+      const {kinds} = await load();
+      const result = await wrap(kind, '*', () => callsOf(kinds, kind).list(namespace, options.labelSelector));
       return result.items as Array<KubeKinds[K]>;
     },
 
     async create<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]) {
-      const {core, apps} = await load();
-      const body = object as never;
-      const result = await wrap(kind, object.metadata.name, async (): Promise<unknown> => {
-        switch (kind) {
-          case 'Service':
-            return core.createNamespacedService({namespace, body});
-          case 'Deployment':
-            return apps.createNamespacedDeployment({namespace, body});
-          case 'Secret':
-            return core.createNamespacedSecret({namespace, body});
-          case 'Namespace':
-            return core.createNamespace({body});
-          case 'Pod':
-            return core.createNamespacedPod({namespace, body});
-          case 'Node':
-            return core.createNode({body});
-        }
-        throw new Error(`unsupported kind ${kind}`);
-      });
+      const {kinds} = await load();
+      const result = await wrap(kind, object.metadata.name, () => callsOf(kinds, kind).create(namespace, object as never));
       return result as KubeKinds[K];
     },
 
     async replace<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]) {
-      const {core, apps} = await load();
-      const body = object as never;
+      const {kinds} = await load();
       const name = object.metadata.name;
-      const result = await wrap(kind, name, async (): Promise<unknown> => {
-        switch (kind) {
-          case 'Service':
-            return core.replaceNamespacedService({name, namespace, body});
-          case 'Deployment':
-            return apps.replaceNamespacedDeployment({name, namespace, body});
-          case 'Secret':
-            return core.replaceNamespacedSecret({name, namespace, body});
-          case 'Namespace':
-            return core.replaceNamespace({name, body});
-          case 'Pod':
-            return core.replaceNamespacedPod({name, namespace, body});
-          case 'Node':
-            return core.replaceNode({name, body});
-        }
-        throw new Error(`unsupported kind ${kind}`);
-      });
+      const result = await wrap(kind, name, () => callsOf(kinds, kind).replace(name, namespace, object as never));
       return result as KubeKinds[K];
     },
 
