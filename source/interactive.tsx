@@ -82,29 +82,3 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   await instance.waitUntilExit();
   return code;
 }
-
-/** Shows the launcher and resolves with the admin's choice. */
-export async function runLauncher(
-  sessions: import('../screens/Launcher.js').SavedSessionRow[],
-  demoAvailable: boolean,
-  monochrome: boolean,
-): Promise<import('../screens/Launcher.js').LauncherChoice> {
-  const {Launcher} = await import('../screens/Launcher.js');
-  let choice: import('../screens/Launcher.js').LauncherChoice = {kind: 'quit'};
-  const instance = render(
-    <ThemeProvider theme={makeTheme(monochrome)}>
-      <Launcher
-        sessions={sessions}
-        demoAvailable={demoAvailable}
-        onChoice={c => {
-          choice = c;
-          instance.unmount();
-        }}
-      />
-    </ThemeProvider>,
-    {exitOnCtrlC: false, patchConsole: false},
-  );
-  await instance.waitUntilExit();
-  instance.clear();
-  return choice;
-}

@@ -53,7 +53,7 @@ export function registerStart(program: Command, context: ContextFor): void {
       throw new UsageError('nothing to do without a terminal: give --answers FILE, or "eksa-kong resume NAME"');
     }
     const {rows} = await sessionRows(ctx.home);
-    const {runLauncher} = await import('../interactive.js');
+    const {runLauncher} = await import('../launcher.js');
     const choice = await runLauncher(rows, program.commands.some(c => c.name() === 'demo'), ctx.monochrome);
     switch (choice.kind) {
       case 'quit':
