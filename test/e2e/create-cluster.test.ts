@@ -1,12 +1,12 @@
 // End to end in a real terminal: the built CLI resumes a session whose earlier steps are done, with
 // the demo world's stand-ins first on PATH (eksctl replays the recorded create, the fake bootstrap
 // cluster is provisioned), and the create-cluster screen plays the transcript to its end at 100x30.
-import {test, before, after} from 'node:test';
+import {test, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
-import {buildCli, hasTmux, TmuxSession} from '../helpers/tmux.js';
+import {join} from 'node:path';
+import {cliBuiltBefore, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {createSession, saveSessionSync} from '../../source/session/store.js';
 import {sessionDir} from '../../source/session/home.js';
@@ -16,14 +16,9 @@ import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import {CLUSTER_DEMO_ANSWERS} from '../../source/demo/parts/cluster.js';
 import type {Answers} from '../../source/session/answers.js';
 
-const skip = hasTmux() ? false : 'tmux is not installed';
-let cli = '';
+const cli = cliBuiltBefore();
 let world: DemoWorld | undefined;
 let home = '';
-before(() => {
-  // EKSA_KONG_CLI: a CLI built elsewhere (e.g. while the working tree does not build).
-  if (!skip) cli = process.env['EKSA_KONG_CLI'] ? resolve(process.env['EKSA_KONG_CLI']) : resolve(buildCli());
-});
 after(async () => {
   await world?.close();
   if (home) rmSync(home, {recursive: true, force: true});
@@ -51,7 +46,7 @@ test('the create-cluster transcript plays to its end in a 100x30 terminal: phase
   world = await startDemoWorld({sessionDir: mkdtempSync(join(home, 'world-')), speed: 100});
 
   // tmux keeps its server's PATH for new sessions whatever -e says: set it through env(1).
-  const tmux = new TmuxSession('ek-e2e-cc', ['env', `PATH=${world.env['PATH']!}`, process.execPath, cli, 'resume', 'e2ecc'], {width: 100, height: 30, env: {EKSA_KONG_HOME: home, NO_COLOR: '1', HOME: home}});
+  const tmux = new TmuxSession('ek-e2e-cc', ['env', `PATH=${world.env['PATH']!}`, process.execPath, cli(), 'resume', 'e2ecc'], {width: 100, height: 30, env: {EKSA_KONG_HOME: home, NO_COLOR: '1', HOME: home}});
   try {
     let screen = await tmux.waitFor('Review: every answer', 20_000);
     assert.match(screen, /Step 6\/10|Create cluster/);

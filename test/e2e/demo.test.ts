@@ -1,24 +1,20 @@
 // End to end in a real terminal: `eksa-kong demo --speed 50` shows the DEMO banner and the narrator,
 // moves through the steps this build has, survives kill -9, and `resume` brings its world back.
-import {test, before} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync} from 'node:fs';
-import {join, resolve} from 'node:path';
-import {buildCli, hasTmux, TmuxSession} from '../helpers/tmux.js';
+import {join} from 'node:path';
+import {cliBuiltBefore, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
 import {tempHome} from '../helpers/cli.js';
 import {getStep} from '../../source/wizard/registry.js';
 import '../../source/steps/index.js';
 
-const skip = hasTmux() ? false : 'tmux is not installed';
-let cli = '';
-before(() => {
-  if (!skip) cli = resolve(buildCli());
-});
+const cli = cliBuiltBefore();
 
 test('demo --speed 50 in 100x30: banner, narrator per step, kill -9, resume restarts the world (tmux)', {skip, timeout: 120_000}, async () => {
   const home = tempHome();
   const env = {EKSA_KONG_HOME: home, NO_COLOR: '1'};
-  const first = new TmuxSession('ek-demo', ['node', cli, 'demo', '--speed', '50'], {env});
+  const first = new TmuxSession('ek-demo', ['node', cli(), 'demo', '--speed', '50'], {env});
   try {
     let screen = await first.waitFor('Press Enter to begin');
     assert.match(screen, /DEMO · simulated data center/);
@@ -27,14 +23,12 @@ test('demo --speed 50 in 100x30: banner, narrator per step, kill -9, resume rest
     screen = await first.waitFor('Step 2/10');
     assert.match(screen, /Narrator: The admin server does the heavy lifting/);
     assert.ok(existsSync(join(home, 'sessions', 'demo', 'demo-state.json')), 'the simulated data center is saved');
-    process.kill(first.panePid(), 'SIGKILL');
-    const gone = Date.now() + 5000;
-    while (Date.now() < gone && first.exitStatus() === null) await new Promise(r => setTimeout(r, 50));
+    await first.killProgram();
   } finally {
     first.kill();
   }
 
-  const second = new TmuxSession('ek-demo', ['sh', '-c', `node '${cli}' resume demo; echo "EXIT=$?"; sleep 30`], {env});
+  const second = new TmuxSession('ek-demo', ['sh', '-c', `node '${cli()}' resume demo; echo "EXIT=$?"; sleep 30`], {env});
   try {
     const screen = await second.waitFor('Step 2/10');
     assert.match(screen, /DEMO · simulated data center/, 'resumed as a demo');
@@ -51,7 +45,7 @@ test('demo --speed 50 in 100x30: banner, narrator per step, kill -9, resume rest
 test('demo --autoplay plays the steps this build has; create-cluster plays its transcript to the end when it exists (tmux)', {skip, timeout: 240_000}, async () => {
   const home = tempHome();
   const env = {EKSA_KONG_HOME: home, NO_COLOR: '1'};
-  const s = new TmuxSession('ek-demo', ['sh', '-c', `node '${cli}' demo --speed 50 --autoplay; echo "EXIT=$?"; sleep 60`], {env});
+  const s = new TmuxSession('ek-demo', ['sh', '-c', `node '${cli()}' demo --speed 50 --autoplay; echo "EXIT=$?"; sleep 60`], {env});
   try {
     await s.waitFor('Narrator:');
     // Autoplay leaves Welcome by itself.

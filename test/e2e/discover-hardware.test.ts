@@ -4,20 +4,18 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, statSync, writeFileSync} from 'node:fs';
-import {join, resolve} from 'node:path';
-import {buildCli, hasTmux, TmuxSession} from '../helpers/tmux.js';
+import {join} from 'node:path';
+import {cliBuiltBefore, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
 import {tempHome} from '../helpers/cli.js';
 import {startRedfishBmc, type RunningRedfishBmc} from '../../source/demo/redfish-bmc.js';
 import {pxeRomDiscover, sendDiscover} from '../../source/demo/pxe-sender.js';
 import {DEMO_SERVERS, freeUdpPort} from '../../source/demo/parts/discovery.js';
 import {createSession, saveSessionSync} from '../../source/session/store.js';
 
-const skip = hasTmux() ? false : 'tmux is not installed';
-let cli = '';
+const cli = cliBuiltBefore();
 let bmc: RunningRedfishBmc | undefined;
 before(async () => {
   if (skip) return;
-  cli = resolve(buildCli());
   bmc = await startRedfishBmc({machine: DEMO_SERVERS[0]!.machine, shape: 'dmtf', username: 'admin', password: 'E2e-pw'});
 });
 after(async () => {
@@ -45,7 +43,7 @@ test('discover a BMC and a PXE ROM, fix a bad IP, write hardware.csv; resume sho
   created.steps.welcome = {state: 'done', attempts: []};
   created.steps.preflight = {state: 'skipped', attempts: [], summary: 'skipped by the test'};
   saveSessionSync(dir, {...created, currentStep: 'discover', status: 'running'});
-  const first = new TmuxSession('ek-e2e-hw', ['node', cli, 'resume', 'e2ehw', '--answers', answers], {env});
+  const first = new TmuxSession('ek-e2e-hw', ['node', cli(), 'resume', 'e2ehw', '--answers', answers], {env});
   try {
     const setup = await first.waitFor('choose the sources', 30_000);
     assert.match(setup, /BMC password +\(stored\)/);
@@ -78,7 +76,7 @@ test('discover a BMC and a PXE ROM, fix a bad IP, write hardware.csv; resume sho
     first.kill();
   }
 
-  const second = new TmuxSession('ek-e2e-hw', ['node', cli, 'resume', 'e2ehw'], {env});
+  const second = new TmuxSession('ek-e2e-hw', ['node', cli(), 'resume', 'e2ehw'], {env});
   try {
     await second.waitFor('Step 5/10');
     await second.keys('Escape');

@@ -1,40 +1,33 @@
 // End to end in a real terminal: start from an answers file, move forward, kill -9, list, resume.
-import {test, before} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {writeFileSync} from 'node:fs';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
-import {buildCli, hasTmux, TmuxSession} from '../helpers/tmux.js';
+import {cliBuiltBefore, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
 import {tempHome} from '../helpers/cli.js';
 
-const skip = hasTmux() ? false : 'tmux is not installed';
-let cli = '';
-before(() => {
-  if (!skip) cli = resolve(buildCli());
-});
+const cli = cliBuiltBefore();
 
 test('kill -9 mid-session, then sessions --json and resume reopen the same step (tmux)', {skip, timeout: 60_000}, async () => {
   const home = tempHome();
   const answers = join(home, 'answers.yaml');
   writeFileSync(answers, 'session: e2e1\nnetwork: {netmask: 255.255.255.0, gateway: 10.20.0.1}\n');
   const env = {EKSA_KONG_HOME: home, NO_COLOR: '1'};
-  const first = new TmuxSession('ek-e2e', ['node', cli, '--answers', answers], {env});
+  const first = new TmuxSession('ek-e2e', ['node', cli(), '--answers', answers], {env});
   try {
     await first.waitFor('Step 1/10');
     await first.waitFor('Press Enter to begin');
     await first.keys('Enter');
     const screen = await first.waitFor('Step 2/10');
     assert.match(screen, /Preflight/);
-    const pid = first.panePid();
-    process.kill(pid, 'SIGKILL');
-    // Wait until the process is gone (reaped), as it would be long before anyone lists sessions.
-    const gone = Date.now() + 5000;
-    while (Date.now() < gone && first.exitStatus() === null) await new Promise(r => setTimeout(r, 50));
+    // kill -9, and wait until the process is gone (reaped), as it would be long before anyone lists sessions.
+    await first.killProgram();
   } finally {
     first.kill();
   }
 
-  const list = spawnSync(process.execPath, [cli, 'sessions', '--json'], {env: {...process.env, ...env}, encoding: 'utf8'});
+  const list = spawnSync(process.execPath, [cli(), 'sessions', '--json'], {env: {...process.env, ...env}, encoding: 'utf8'});
   assert.equal(list.status, 0);
   const rows = JSON.parse(list.stdout);
   assert.equal(rows.length, 1);
@@ -43,13 +36,13 @@ test('kill -9 mid-session, then sessions --json and resume reopen the same step 
   assert.equal(rows[0].status, 'interrupted');
 
   // Through a shell that prints the exit status: tmux may mark a pane dead before it learns the status.
-  const second = new TmuxSession('ek-e2e', ['sh', '-c', `node '${cli}' resume e2e1; echo "EXIT=$?"; sleep 30`], {env});
+  const second = new TmuxSession('ek-e2e', ['sh', '-c', `node '${cli()}' resume e2e1; echo "EXIT=$?"; sleep 30`], {env});
   try {
     const screen = await second.waitFor('Step 2/10');
     assert.match(screen, /✔ +1 Welcome/);
     assert.match(screen, /Preflight/);
     // A second process on the same session is refused, naming the holder.
-    const again = spawnSync(process.execPath, [cli, 'resume', 'e2e1', '--non-interactive'], {env: {...process.env, ...env}, encoding: 'utf8'});
+    const again = spawnSync(process.execPath, [cli(), 'resume', 'e2e1', '--non-interactive'], {env: {...process.env, ...env}, encoding: 'utf8'});
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /in use by pid \d+/);
     await second.keys('C-c');

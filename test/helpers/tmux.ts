@@ -1,8 +1,27 @@
 // Drives the real binary in a tmux terminal: send keys, read the screen.
 import {execFileSync, spawnSync} from 'node:child_process';
+import {resolve} from 'node:path';
+import {before} from 'node:test';
 
 export function hasTmux(): boolean {
   return spawnSync('tmux', ['-V']).status === 0;
+}
+
+/** Why the tmux tests are skipped here, or false when tmux runs: pass as the test's `skip` option. */
+export const tmuxSkip: string | false = hasTmux() ? false : 'tmux is not installed';
+
+/**
+ * Builds the CLI in a before hook of the calling test file (unless tmux tests are skipped) and returns
+ * its absolute path once built. EKSA_KONG_CLI names a CLI built elsewhere (e.g. while the working tree
+ * does not build).
+ */
+export function cliBuiltBefore(): () => string {
+  let cli = '';
+  before(() => {
+    if (tmuxSkip) return;
+    cli = process.env['EKSA_KONG_CLI'] ? resolve(process.env['EKSA_KONG_CLI']) : resolve(buildCli());
+  });
+  return () => cli;
 }
 
 export class TmuxSession {
@@ -47,6 +66,13 @@ export class TmuxSession {
       await new Promise(r => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${String(pattern)}; screen was:\n${last}`);
+  }
+
+  /** kill -9 of the pane's program, then waits (up to 5 s) until it is gone (reaped), as it would be long before anyone looks. */
+  async killProgram(): Promise<void> {
+    process.kill(this.panePid(), 'SIGKILL');
+    const gone = Date.now() + 5000;
+    while (Date.now() < gone && this.exitStatus() === null) await new Promise(r => setTimeout(r, 50));
   }
 
   panePid(): number {
