@@ -14,12 +14,11 @@ import {newSession, type Session} from '../../source/session/schema.js';
 import type {Ports} from '../../source/ports.js';
 import {createDemoNet} from '../../source/demo/net.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
-import {getStep} from '../../source/wizard/registry.js';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {startKongDemo} from '../../source/demo/parts/kong.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
 import {cleanupInk, KEYS, renderInk, stripAnsi, type Rendered} from '../helpers/ink.js';
-import {demoPorts} from '../helpers/step-context.js';
+import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 afterEach(() => cleanupInk());
@@ -84,10 +83,7 @@ function assertFits(app: Rendered) {
 /** Runs the control-plane step headless so a test can start at the data-plane screen. */
 async function controlPlaneDone(env: Env) {
   const c = env.controller;
-  c.dispatch({type: 'step-started', step: 'control-plane', at: new Date().toISOString()});
-  const ctx = {get session() { return c.get(); }, ports: env.ports, dispatch: c.dispatch, secret: () => undefined, say: () => undefined};
-  const out = await getStep('control-plane').runHeadless!(ctx, AbortSignal.timeout(30_000));
-  c.dispatch({type: 'step-finished', step: 'control-plane', at: new Date().toISOString(), summary: out.summary, data: out.data});
+  await runStep(stepContext(c, env.ports).ctx, c, 'control-plane', AbortSignal.timeout(30_000));
   c.dispatch({type: 'next'});
 }
 

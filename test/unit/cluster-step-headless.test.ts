@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {NetRouteError, systemClock, type Ports} from '../../source/ports.js';
+import {NetRouteError} from '../../source/ports.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import {SessionController} from '../../source/wizard/controller.js';
-import {getStep, MissingAnswerError, StepFailure, type StepContext} from '../../source/wizard/registry.js';
+import {getStep, MissingAnswerError, StepFailure} from '../../source/wizard/registry.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import type {Answers} from '../../source/session/answers.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 import type {CommandRunner} from '../../source/run/types.js';
+import {stepContext, testPorts} from '../helpers/step-context.js';
 import '../../source/steps/index.js';
 
 const answers: Answers = {
@@ -27,19 +28,15 @@ const answers: Answers = {
 function context(a: Answers, runner: CommandRunner, world: Session['world'] = 'real') {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-headless-'));
   const controller = new SessionController({...newSession('h1', world), answers: a}, s => s);
-  const said: string[] = [];
-  const ports: Ports = {
+  const ports = testPorts({
     world,
     runner,
     // Nothing is reachable: the in-use probe sees free addresses, the image HEAD fails (a warning).
     net: {route: (h, p) => { throw new NetRouteError(`${h}:${p}`); }, lookup: async () => []},
-    clock: systemClock,
     env: {PATH: '/usr/bin'},
     sessionDir: dir,
-    speed: 1,
-    assumeYes: false,
-  };
-  const ctx: StepContext = {get session() { return controller.get(); }, ports, dispatch: controller.dispatch, secret: () => undefined, say: l => said.push(l)};
+  });
+  const {ctx, said} = stepContext(controller, ports);
   return {ctx, controller, said, dir};
 }
 
