@@ -11,6 +11,7 @@ import {checkForm, initialValues, specFields, type FieldKey, type FormValues} fr
 import {localAddresses, networkChecks, renderFromAnswers, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
 import type {SpecIssue} from '../source/cluster/spec.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
+import {useTyping} from './use-typing.js';
 
 type Mode = 'form' | 'checking' | 'preview' | 'writing';
 
@@ -50,8 +51,7 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
   ];
   const previewHeight = Math.max(3, height - 3 - warningLines.length);
 
-  useEffect(() => setTyping(mode === 'form' && isActive), [mode, isActive, setTyping]);
-  useEffect(() => () => setTyping(false), [setTyping]);
+  useTyping(mode === 'form' && isActive, setTyping);
   useEffect(() => {
     if (mode === 'form') {
       setKeys([

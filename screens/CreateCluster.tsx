@@ -21,6 +21,7 @@ import {procProcessLister} from '../source/cluster/processes.js';
 import {kindKubeconfigPath, watchProvisioning} from '../source/cluster/provisioning.js';
 import {PhaseProgress, phaseRows} from './cluster/PhaseProgress.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
+import {useTyping} from './use-typing.js';
 
 type Mode = 'checking' | 'review' | 'running' | 'failed' | 'confirm-cleanup' | 'cleaning' | 'orphan' | 'finished' | 'existing' | 'recorded';
 
@@ -167,8 +168,7 @@ export function CreateCluster({ctx, session, width, height, isActive, setKeys, s
     }
   };
 
-  useEffect(() => setTyping(mode === 'existing' && isActive), [mode, isActive, setTyping]);
-  useEffect(() => () => setTyping(false), [setTyping]);
+  useTyping(mode === 'existing' && isActive, setTyping);
   useEffect(() => {
     const k = (id: string, keys: string[], label: string, help: string) => ({id, keys, label, help});
     const byMode: Partial<Record<Mode, ReturnType<typeof k>[]>> = {

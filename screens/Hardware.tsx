@@ -23,6 +23,7 @@ import {FieldRow} from './hardware/FieldRow.js';
 import {FORM_FIELDS, setMachineField, valueOf, type FormField} from './hardware/form.js';
 import {MachineList} from './hardware/MachineList.js';
 import {autoplayDelay} from './discover/autoplay.js';
+import {useTyping} from './use-typing.js';
 
 function initialDrafts(ctx: ScreenProps['ctx']): MachineDraft[] {
   if (pickedMachines(discoverData(ctx.session)).length > 0) return draftsForPicked(ctx);
@@ -85,8 +86,7 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
     ]);
   }, [setKeys, editing]);
 
-  useEffect(() => setTyping(editing !== null), [editing, setTyping]);
-  useEffect(() => () => setTyping(false), [setTyping]);
+  useTyping(editing !== null, setTyping);
 
   const key = (f: FormField, i: number) => (f.kind === 'network' ? f.field : `${i}.${f.field}`);
 
