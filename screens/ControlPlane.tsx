@@ -14,8 +14,9 @@ import {listKubeContexts, type KubeContextInfo} from '../source/kong/kubeconfig-
 import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBECONFIG, type CpCheck, type CpCheckId} from '../source/kong/cp-step.js';
 import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
 import {canGoBack} from '../source/wizard/reducer.js';
-import type {StepOutcome} from '../source/wizard/registry.js';
-import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
+import {useTyping} from './use-typing.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'running' | 'result' | 'done';
@@ -55,11 +56,9 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
   const [focus, setFocus] = useState(0);
   const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
-  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
 
-  useEffect(() => setTyping(mode === 'form' && isActive), [mode, isActive, setTyping]);
-  useEffect(() => () => setTyping(false), [setTyping]);
+  useTyping(mode === 'form' && isActive, setTyping);
 
   useEffect(() => {
     const keys = {
@@ -107,24 +106,16 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
     ctx.dispatch({type: 'set-answers', patch: {controlPlane: cp}});
     setForm(f => ({...f, adminToken: ''}));
     setChecks(new Map());
-    setOutcome(null);
-    setError(null);
-    setMode('running');
-    const attempt = await attemptStep(ctx, 'control-plane', runWork, signal =>
-      runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))),
-    );
-    setOutcome(attempt.outcome ?? null);
-    setError(attempt.error ?? null);
-    setMode('result');
-  }, [ctx, form, runWork]);
+    await attempt(signal => runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))));
+  }, [ctx, form, attempt]);
 
   const contextNames = contexts.status === 'ok' ? contexts.contexts.map(c => c.name) : [];
   useInput(
     (input, key) => {
       if (mode === 'form') {
         const field = FIELDS[focus]!.key;
-        if (key.upArrow || (key.tab && key.shift)) setFocus(f => (f + FIELDS.length - 1) % FIELDS.length);
-        else if (key.downArrow || key.tab) setFocus(f => (f + 1) % FIELDS.length);
+        const move = nextFocus(key, FIELDS.length);
+        if (move) setFocus(move);
         else if (field === 'context' && (key.leftArrow || key.rightArrow) && contextNames.length > 0) {
           const i = contextNames.indexOf(form.context);
           const next = (i + (key.rightArrow ? 1 : contextNames.length - 1)) % contextNames.length;
@@ -188,14 +179,7 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
     );
   }
 
-  const status =
-    mode === 'done'
-      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · e edit`, color: theme.color('ok')}
-      : mode === 'running'
-        ? {text: 'Checking the control plane… (Ctrl-C stops)', color: theme.color('running')}
-        : outcome
-          ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
-          : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
+  const status = stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · e edit', running: 'Checking the control plane… (Ctrl-C stops)', failed: 'Enter edit · r retry'});
   const statusLines = mode === 'result' && !outcome ? 3 : 1;
   return (
     <Box flexDirection="column">

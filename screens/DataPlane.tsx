@@ -17,8 +17,9 @@ import type {DpCheck, DpCheckId} from '../source/kong/dp-step.js';
 import type {DpPodState, PodWatchResult} from '../source/kong/deploy.js';
 import {dataPlanePlan, dataPlaneValues, runDataPlaneStep} from '../source/steps/data-plane.js';
 import {canGoBack} from '../source/wizard/reducer.js';
-import type {StepOutcome} from '../source/wizard/registry.js';
-import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
+import {useTyping} from './use-typing.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
@@ -68,15 +69,13 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
   const [checks, setChecks] = useState<Map<DpCheckId, DpCheck>>(new Map());
   const [command, setCommand] = useState<RunningCommand | null>(null);
   const [pods, setPods] = useState<{pods: DpPodState[]; diagnoses: PodWatchResult['diagnoses']}>({pods: [], diagnoses: []});
-  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {outcome, error, setError, attempt} = useStepAttempt(ctx, 'data-plane', runWork, setMode);
 
   const skew = cpVersion ? checkVersionSkew(cpVersion, form.tag.trim()) : undefined;
   const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<FieldKey, string | null>;
   const blocked = Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
 
-  useEffect(() => setTyping(mode === 'form' && isActive), [mode, isActive, setTyping]);
-  useEffect(() => () => setTyping(false), [setTyping]);
+  useTyping(mode === 'form' && isActive, setTyping);
   useEffect(() => {
     const keys = {
       form: [
@@ -122,34 +121,28 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert]);
+  }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert, setError]);
 
   const deploy = useCallback(async () => {
     setChecks(new Map());
     setCommand(null);
     setPods({pods: [], diagnoses: []});
-    setOutcome(null);
-    setError(null);
-    setMode('running');
-    const attempt = await attemptStep(ctx, 'data-plane', runWork, signal =>
+    await attempt(signal =>
       runDataPlaneStep(ctx, signal, dataPlanePlan(ctx, dataPlaneValues(ctx)), {
         onCheck: c => setChecks(m => new Map(m).set(c.id, c)),
         onCommand: setCommand,
         onPods: (p, d) => setPods({pods: p, diagnoses: d}),
       }),
     );
-    setOutcome(attempt.outcome ?? null);
-    setError(attempt.error ?? null);
-    setMode('result');
-  }, [ctx, runWork]);
+  }, [ctx, attempt]);
 
   useInput(
     (input, key) => {
       if (mode === 'form') {
         const field = FIELDS[focus]!.key;
         const choices = CHOICES[field];
-        if (key.upArrow || (key.tab && key.shift)) setFocus(f => (f + FIELDS.length - 1) % FIELDS.length);
-        else if (key.downArrow || key.tab) setFocus(f => (f + 1) % FIELDS.length);
+        const move = nextFocus(key, FIELDS.length);
+        if (move) setFocus(move);
         else if (choices && (key.leftArrow || key.rightArrow || input === ' ')) setForm(f => ({...f, [field]: choices[(choices.indexOf(f[field]) + 1) % choices.length]!}));
         else if (key.return) toPreview();
         else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
@@ -237,14 +230,7 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
   }
 
   const list = CHECK_ORDER.map(id => checks.get(id)).filter((c): c is DpCheck => c !== undefined);
-  const status =
-    mode === 'done'
-      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · e edit`, color: theme.color('ok')}
-      : mode === 'running'
-        ? {text: 'Deploying… (Ctrl-C stops)', color: theme.color('running')}
-        : outcome
-          ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
-          : {text: `✖ ${error ?? 'failed'} — Enter edit · r retry`, color: theme.color('error')};
+  const status = stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · e edit', running: 'Deploying… (Ctrl-C stops)', failed: 'Enter edit · r retry'});
   const podLines = pods.pods.map(p => `${p.ready ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`);
   const diagLines = pods.diagnoses.slice(0, 2).flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
   const below = [...podLines, ...diagLines];

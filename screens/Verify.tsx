@@ -11,8 +11,8 @@ import type {DataPlaneVerification, SmokeStep} from '../source/kong/verify.js';
 import {smokeUrl} from '../source/kong/verify-step.js';
 import {runVerifyStep, verifyPlanFor} from '../source/steps/verify.js';
 import {canGoBack} from '../source/wizard/reducer.js';
-import type {StepOutcome} from '../source/wizard/registry.js';
-import {attemptStep, doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
+import {stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'ready' | 'running' | 'result' | 'done';
@@ -24,8 +24,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'ready');
   const [rows, setRows] = useState<{v: DataPlaneVerification; attempt: number} | null>(null);
   const [smoke, setSmoke] = useState<SmokeStep[]>([]);
-  const [outcome, setOutcome] = useState<StepOutcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {outcome, error, attempt} = useStepAttempt(ctx, 'verify', runWork, setMode);
   const frame = useTicker(mode === 'running');
   // The toggle stays on this screen: writing dataPlane.smokeTest would send the data-plane step back to pending.
   const [smokeOn, setSmokeOn] = useState(session.answers.dataPlane?.smokeTest ?? true);
@@ -47,17 +46,11 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   const run = useCallback(async () => {
     setRows(null);
     setSmoke([]);
-    setOutcome(null);
-    setError(null);
-    setMode('running');
-    const attempt = await attemptStep(ctx, 'verify', runWork, async signal => {
+    await attempt(async signal => {
       const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
       return (await runVerifyStep(ctx, signal, plan, {onRows: (v, n) => setRows({v, attempt: n}), onSmoke: s => setSmoke(prev => [...prev, s])})).outcome;
     });
-    setOutcome(attempt.outcome ?? null);
-    setError(attempt.error ?? null);
-    setMode('result');
-  }, [ctx, runWork, smokeOn]);
+  }, [ctx, attempt, smokeOn]);
 
   useInput(
     (input, key) => {
@@ -114,15 +107,9 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   } else lines.push({text: 'Smoke test: off (s turns it on)', color: theme.color('muted')});
 
   const status =
-    mode === 'done'
-      ? {text: `✔ ${record.summary ?? 'done'} — Enter next · r again`, color: theme.color('ok')}
-      : mode === 'ready'
-        ? {text: 'Enter verifies · s smoke test on/off · Esc back', color: undefined}
-        : mode === 'running'
-          ? {text: 'Verifying… (Ctrl-C stops)', color: theme.color('running')}
-          : outcome
-            ? {text: `✔ Enter to continue · ${outcome.summary}`, color: theme.color('ok')}
-            : {text: `✖ ${error ?? 'failed'} — r retry`, color: theme.color('error')};
+    mode === 'ready'
+      ? {text: 'Enter verifies · s smoke test on/off · Esc back', color: undefined}
+      : stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · r again', running: 'Verifying… (Ctrl-C stops)', failed: 'r retry'});
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
   const room = Math.max(1, height - 4 - statusLines);
   return (
