@@ -1,19 +1,9 @@
 // Column names of hardware.csv, spelled exactly as EKS Anywhere matches them (case-sensitive).
 
-export const COLUMNS = [
-  'hostname',
-  'bmc_ip',
-  'bmc_username',
-  'bmc_password',
-  'mac',
-  'ip_address',
-  'netmask',
-  'gateway',
-  'nameservers',
-  'labels',
-  'disk',
-  'vlan_id',
-] as const;
+// vlan_id is optional in EKS Anywhere and not in its documented header, so it comes after it.
+const DOCUMENTED = ['hostname', 'bmc_ip', 'bmc_username', 'bmc_password', 'mac', 'ip_address', 'netmask', 'gateway', 'nameservers', 'labels', 'disk'] as const;
+
+export const COLUMNS = [...DOCUMENTED, 'vlan_id'] as const;
 export type Column = (typeof COLUMNS)[number];
 
 /** EKS Anywhere refuses a file whose header lacks any of these (the values of labels may be empty). */
@@ -31,19 +21,7 @@ export const REQUIRED_COLUMNS: readonly Column[] = [
 export const BMC_COLUMNS: readonly Column[] = ['bmc_ip', 'bmc_username', 'bmc_password'];
 
 /** The header order of EKS Anywhere's documentation, which the writer uses. */
-export const DOCUMENTED_ORDER: readonly Column[] = [
-  'hostname',
-  'bmc_ip',
-  'bmc_username',
-  'bmc_password',
-  'mac',
-  'ip_address',
-  'netmask',
-  'gateway',
-  'nameservers',
-  'labels',
-  'disk',
-];
+export const DOCUMENTED_ORDER: readonly Column[] = DOCUMENTED;
 
 const known = new Set<string>(COLUMNS);
 export function isColumn(name: string): name is Column {
