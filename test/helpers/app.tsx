@@ -1,6 +1,6 @@
 // Renders the whole app shell around an in-memory session, for screen tests.
 import React from 'react';
-import {App} from '../../source/app.js';
+import {App, type AppProps} from '../../source/app.js';
 import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {newSession, type Session} from '../../source/session/schema.js';
@@ -10,19 +10,38 @@ import '../../source/steps/index.js';
 
 export {testPorts};
 
-export function appTree(opts: {session?: Session; world?: Ports['world']; monochrome?: boolean; onExit?: (code: number) => void} = {}) {
+export interface AppTreeOptions {
+  session?: Session;
+  /** The world of a new session (when `session` is not given); the ports follow the session's world. */
+  world?: Ports['world'];
+  monochrome?: boolean;
+  /** Replaces some of testPorts() (net, speed, assumeYes...). */
+  ports?: Partial<Ports>;
+  /** Resolves a secret from the live session; none by default. */
+  secret?: (key: string, session: Session) => string | undefined;
+  autoplay?: boolean;
+  openLog?: AppProps['openLog'];
+  onExit?: (code: number) => void;
+}
+
+/** The app shell around an in-memory session: the saves and exit codes it makes are recorded. */
+export function appTree(opts: AppTreeOptions = {}) {
   const saved: Session[] = [];
-  const controller = new SessionController(opts.session ?? newSession('lab1', opts.world ?? 'real'), s => {
+  const session = opts.session ?? newSession('lab1', opts.world ?? 'real');
+  const controller = new SessionController(session, s => {
     saved.push(s);
     return s;
   });
   const exits: number[] = [];
+  const ports = testPorts({world: session.world, ...opts.ports});
   const tree = (
     <ThemeProvider theme={makeTheme(opts.monochrome ?? true)}>
       <App
         controller={controller}
-        ports={testPorts({world: opts.world ?? 'real'})}
-        secret={() => undefined}
+        ports={ports}
+        secret={key => opts.secret?.(key, controller.get())}
+        autoplay={opts.autoplay ?? false}
+        openLog={opts.openLog}
         onExit={code => {
           exits.push(code);
           opts.onExit?.(code);
@@ -30,5 +49,5 @@ export function appTree(opts: {session?: Session; world?: Ports['world']; monoch
       />
     </ThemeProvider>
   );
-  return {tree, controller, saved, exits};
+  return {tree, controller, ports, saved, exits};
 }

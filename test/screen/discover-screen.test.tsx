@@ -3,17 +3,13 @@
 import {test, afterEach, after, before} from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import React from 'react';
-import {App} from '../../source/app.js';
-import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
-import {SessionController} from '../../source/wizard/controller.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import {NetRouteError, type Net} from '../../source/ports.js';
 import {startRedfishBmc, type RunningRedfishBmc} from '../../source/demo/redfish-bmc.js';
 import {pxeRomDiscover, sendDiscover} from '../../source/demo/pxe-sender.js';
 import {DEMO_SERVERS, freeUdpPort} from '../../source/demo/parts/discovery.js';
 import {discoverData} from '../../source/steps/discover.js';
-import {testPorts} from '../helpers/app.js';
+import {appTree} from '../helpers/app.js';
 import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
 
 afterEach(() => cleanupInk());
@@ -44,13 +40,12 @@ function atDiscover(answers: Session['answers']): Session {
 }
 
 function mount(session: Session, opts: {assumeYes?: boolean; autoplay?: boolean; columns?: number; rows?: number} = {}) {
-  const controller = new SessionController(session, s => s);
-  const ports = {...testPorts(), net, assumeYes: opts.assumeYes ?? false, speed: 20};
-  const tree = (
-    <ThemeProvider theme={makeTheme(true)}>
-      <App controller={controller} ports={ports} secret={key => (key === 'redfish' ? controller.get().answers.discovery?.redfish?.password : undefined)} autoplay={opts.autoplay ?? false} onExit={() => undefined} />
-    </ThemeProvider>
-  );
+  const {tree, controller, ports} = appTree({
+    session,
+    ports: {net, assumeYes: opts.assumeYes ?? false, speed: 20},
+    secret: (key, live) => (key === 'redfish' ? live.answers.discovery?.redfish?.password : undefined),
+    autoplay: opts.autoplay ?? false,
+  });
   const r = renderInk(tree, {columns: opts.columns ?? 120, rows: opts.rows ?? 30});
   return {r, controller, ports};
 }

@@ -3,11 +3,7 @@ import {test, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import React from 'react';
-import {App} from '../../source/app.js';
-import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
-import {SessionController} from '../../source/wizard/controller.js';
-import {testPorts} from '../helpers/app.js';
+import {appTree} from '../helpers/app.js';
 import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import {STEP_IDS} from '../../source/wizard/step-ids.js';
@@ -34,13 +30,7 @@ const answers: Session['answers'] = {
 
 // The app shell around a session at the hardware step; the in-memory store keeps passwords inline.
 function withInlinePasswords() {
-  const controller = new SessionController(atStep('hardware', answers), s => s);
-  const ports = testPorts();
-  const tree = (
-    <ThemeProvider theme={makeTheme(true)}>
-      <App controller={controller} ports={ports} secret={() => undefined} onExit={() => undefined} />
-    </ThemeProvider>
-  );
+  const {tree, controller, ports} = appTree({session: atStep('hardware', answers)});
   return {tree, controller, ports};
 }
 

@@ -3,9 +3,7 @@
 import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
-import {App, AUTOPLAY_DONE_MS} from '../../source/app.js';
-import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
-import {SessionController} from '../../source/wizard/controller.js';
+import {AUTOPLAY_DONE_MS} from '../../source/app.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import {NARRATION, wrapNarration} from '../../source/demo/narration.js';
 import {STEP_IDS} from '../../source/wizard/step-ids.js';
@@ -13,22 +11,14 @@ import {OutputPane} from '../../source/ui/OutputPane.js';
 import {OpenLogContext} from '../../source/ui/open-log.js';
 import {RingBuffer} from '../../source/run/ring-buffer.js';
 import type {CommandResult, RunningCommand} from '../../source/run/types.js';
-import {testPorts} from '../helpers/app.js';
+import {appTree} from '../helpers/app.js';
 import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
 
 after(cleanupInk);
 
 function tree(session: Session, opts: {autoplay?: boolean; openLog?: (p: string) => Promise<{ok: boolean}>; onExit?: (c: number) => void} = {}) {
-  const controller = new SessionController(session, s => s);
-  return {
-    controller,
-    element: (
-      <ThemeProvider theme={makeTheme(true)}>
-        <App controller={controller} ports={testPorts({world: session.world})} secret={() => undefined} autoplay={opts.autoplay}
-          openLog={opts.openLog} onExit={opts.onExit ?? (() => undefined)} />
-      </ThemeProvider>
-    ),
-  };
+  const {tree: element, controller} = appTree({session, ...opts});
+  return {controller, element};
 }
 
 test('every step has a narration that names what the article explains', () => {
