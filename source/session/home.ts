@@ -94,18 +94,22 @@ export async function writeFileAtomic(target: string, data: string): Promise<voi
   await syncDir(dirname(target));
 }
 
+/** Fills a file just created: exactly 0600 whatever the umask, written, synced, and closed even on failure. */
+export function writeNewFileSync(fd: number, data: string): void {
+  try {
+    fs.fchmodSync(fd, FILE_MODE);
+    fs.writeFileSync(fd, data, 'utf8');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Same as writeFileAtomic, for exit handlers that cannot await. */
 export function writeFileAtomicSync(target: string, data: string): void {
   const tmp = tempPath(target);
   try {
-    const fd = fs.openSync(tmp, 'wx', FILE_MODE);
-    try {
-      fs.fchmodSync(fd, FILE_MODE);
-      fs.writeFileSync(fd, data, 'utf8');
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeNewFileSync(fs.openSync(tmp, 'wx', FILE_MODE), data);
     fs.renameSync(tmp, target);
   } catch (err) {
     fs.rmSync(tmp, {force: true});

@@ -7,7 +7,7 @@ import {hostname} from 'node:os';
 import {basename, dirname, join} from 'node:path';
 import * as z from 'zod';
 import {LockError, SessionError, fsReason, type LockHolder} from './errors.js';
-import {FILE_MODE, isPidAlive} from './home.js';
+import {FILE_MODE, isPidAlive, writeNewFileSync} from './home.js';
 
 export {isPidAlive};
 
@@ -97,13 +97,7 @@ function tryCreate(file: string, raw: string): boolean {
     if (code === 'ENOENT') throw new SessionError(`no session folder ${dirname(file)}`, file);
     throw new SessionError(`cannot create lock ${file}: ${fsReason(err)}`, file);
   }
-  try {
-    fs.fchmodSync(fd, FILE_MODE);
-    fs.writeFileSync(fd, raw, 'utf8');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeNewFileSync(fd, raw);
   return true;
 }
 
