@@ -79,6 +79,14 @@ class Stop extends Error {
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
+/** Copies the Redfish values that are non-empty strings; the others leave their field unset. */
+function setStrings<K extends string>(into: NoInfer<{[k in K]?: string}>, from: Record<K, unknown>): void {
+  for (const k of Object.keys(from) as K[]) {
+    const s = str(from[k]);
+    if (s) into[k] = s;
+  }
+}
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The @odata.id of obj[key] when it is a link into this service. */
@@ -202,15 +210,7 @@ interface Walker {
 
 async function readSystem(path: string, sys: Json, bmcMacs: readonly string[], w: Walker): Promise<RedfishSystem> {
   const system: RedfishSystem = {id: str(sys.Id) ?? path.split('/').filter(Boolean).pop()!, path, nics: [], drives: [], disk: null};
-  const set = <K extends 'uuid' | 'serial' | 'manufacturer' | 'model' | 'powerState'>(k: K, v: unknown) => {
-    const s = str(v);
-    if (s) system[k] = s;
-  };
-  set('uuid', sys.UUID);
-  set('serial', sys.SerialNumber);
-  set('manufacturer', sys.Manufacturer);
-  set('model', sys.Model);
-  set('powerState', sys.PowerState);
+  setStrings(system, {uuid: sys.UUID, serial: sys.SerialNumber, manufacturer: sys.Manufacturer, model: sys.Model, powerState: sys.PowerState});
 
   const seen = new Set<string>(bmcMacs);
   const add = (nic: Omit<RedfishNic, 'mac'>, rawMac: unknown) => {
@@ -290,15 +290,7 @@ async function nicsFromHpe(sys: Json, w: Walker, add: AddNic): Promise<void> {
 
 function driveOf(d: Json): DriveInfo {
   const drive: DriveInfo = {};
-  const s = (k: 'name' | 'model' | 'protocol' | 'mediaType' | 'serial', v: unknown) => {
-    const x = str(v);
-    if (x) drive[k] = x;
-  };
-  s('name', d.Name);
-  s('model', d.Model);
-  s('protocol', d.Protocol);
-  s('mediaType', d.MediaType);
-  s('serial', d.SerialNumber);
+  setStrings(drive, {name: d.Name, model: d.Model, protocol: d.Protocol, mediaType: d.MediaType, serial: d.SerialNumber});
   const cap = num(d.CapacityBytes);
   if (cap !== undefined) drive.capacityBytes = cap;
   const state = isObj(d.Status) ? str(d.Status.State) : undefined;
