@@ -54,6 +54,7 @@ export class DiscoverySession {
     csv: {state: 'off'},
   };
   private readonly needsTrust = new Map<string, string>();
+  private redfishRuns = 0;
   private readonly problems = new Map<string, {key: string; kind: string; message: string}>();
   private bmcCandidates: Neighbour[] = [];
   private readonly warnings: string[] = [];
@@ -132,7 +133,7 @@ export class DiscoverySession {
   async trust(key: string, fingerprint: string): Promise<void> {
     this.trustMap[key] = fingerprint;
     this.needsTrust.delete(key);
-    this.changed();
+    // No snapshot in between: one with the question gone and Redfish idle would read as "all found".
     await this.runRedfish([key]);
   }
 
@@ -222,6 +223,7 @@ export class DiscoverySession {
 
   private async runRedfish(targets: readonly string[]): Promise<void> {
     const r = this.options.redfish!;
+    this.redfishRuns++;
     this.setSource('redfish', 'running', `${targets.length} target entr${targets.length === 1 ? 'y' : 'ies'}`);
     const sweep = await sweepRedfish({
       targets,
@@ -234,8 +236,11 @@ export class DiscoverySession {
       signal: this.controller.signal,
       onResult: res => this.onRedfish(res),
     });
+    this.redfishRuns--;
     if (!sweep.ok) return this.setSource('redfish', 'failed', sweep.error);
     this.redfishTotal = Math.max(this.redfishTotal, sweep.results.length);
+    // Sweeps of newly trusted BMCs overlap: Redfish is done only when the last one is.
+    if (this.redfishRuns > 0) return this.changed();
     this.setSource('redfish', 'done', `${this.inventoried.size} of ${this.redfishTotal} BMCs inventoried`);
   }
 

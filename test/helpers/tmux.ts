@@ -62,7 +62,12 @@ export class TmuxSession {
     let last = '';
     while (Date.now() < deadline) {
       last = this.screen();
-      if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) return last;
+      if (typeof pattern === 'string' ? last.includes(pattern) : pattern.test(last)) {
+        // Ink draws a screen before its key handlers subscribe (they do in an effect): a key sent in
+        // that instant is lost, as it would be for a person only if they typed within milliseconds.
+        await new Promise(r => setTimeout(r, 150));
+        return last;
+      }
       await new Promise(r => setTimeout(r, 100));
     }
     throw new Error(`timed out waiting for ${String(pattern)}; screen was:\n${last}`);
