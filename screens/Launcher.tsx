@@ -3,6 +3,7 @@ import React, {useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
 import {TextField} from '../source/ui/TextField.js';
+import {SESSION_NAME} from '../source/session/names.js';
 import {useTheme} from '../source/ui/theme.js';
 
 export interface SavedSessionRow {
@@ -14,7 +15,7 @@ export interface SavedSessionRow {
 
 export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'};
 
-const NAME_RULE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const NAME_RULE = SESSION_NAME;
 
 export function Launcher({
   sessions,

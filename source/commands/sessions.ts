@@ -1,7 +1,7 @@
 // `eksa-kong sessions [--json]`: saved sessions with their step and status.
 import type {Command} from 'commander';
 import {addGlobalOptions} from '../cli-options.js';
-import {listSessions, type SessionSummary} from '../session/store.js';
+import {listSessions, type SessionSummary} from '../session/list.js';
 import {readLock} from '../session/lock.js';
 import {isPidAlive, sessionDir} from '../session/home.js';
 import {hostname} from 'node:os';

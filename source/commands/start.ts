@@ -1,7 +1,6 @@
 // `eksa-kong` (start: new session, resume a saved one, or the guided demo) and `eksa-kong resume [NAME]`.
 import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
-import {loadAnswersFile} from '../session/answers-file.js';
 import {sessionRows} from './sessions.js';
 import type {runSession as RunSession} from './run-session.js';
 import type {CommandContext, ContextFor} from './index.js';
@@ -10,6 +9,7 @@ import type {CommandContext, ContextFor} from './index.js';
 const runSession: typeof RunSession = async (...args) => (await import('./run-session.js')).runSession(...args);
 
 async function startFromAnswers(ctx: CommandContext, file: string): Promise<number> {
+  const {loadAnswersFile} = await import('../session/answers-file.js');
   const answers = await loadAnswersFile(file);
   if (!answers.session) {
     throw new UsageError(`${file}: missing answer: session (the session's name, e.g. "session: lab1")`);
@@ -32,12 +32,13 @@ async function resume(ctx: CommandContext, name: string | undefined): Promise<nu
  * opened without it, its steps would act on the real machine.
  */
 async function openByWorld(ctx: CommandContext, name: string): Promise<number> {
-  const {listSessions} = await import('../session/store.js');
+  const {listSessions} = await import('../session/list.js');
   const world = (await listSessions(ctx.home)).find(s => s.name === name)?.world;
   if (world === 'demo') {
     const {runDemo} = await import('../demo/run-demo.js');
     return runDemo(ctx, {autoplay: false, name});
   }
+  const {loadAnswersFile} = await import('../session/answers-file.js');
   const answers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
   return runSession(ctx, {name, answers});
 }

@@ -2,6 +2,7 @@
 // Keys follow DESIGN.md's sketch. Everything is optional here: a step checks what it needs when it runs,
 // and a headless run names the missing key. Unknown keys are refused so that typos are caught.
 import * as z from 'zod';
+import {SESSION_NAME, SESSION_NAME_RULE} from './names.js';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */
@@ -41,7 +42,7 @@ export const answersSchema = z
   .object({
     session: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" or "-", at most 63 characters')
+      .regex(SESSION_NAME, SESSION_NAME_RULE)
       .optional(),
     admin: z
       .object({

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import {hostname} from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
-import {answersSchema} from './answers.js';
+import {SESSION_NAME} from './names.js';
 import {SessionError} from './errors.js';
 
 export const DIR_MODE = 0o700;
@@ -45,7 +45,7 @@ export function sessionDir(home: string, name: string): string {
 }
 
 export function isSessionName(name: string): boolean {
-  return answersSchema.shape.session.unwrap().safeParse(name).success;
+  return SESSION_NAME.test(name);
 }
 
 export function assertSessionName(name: string): void {

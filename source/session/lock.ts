@@ -5,7 +5,6 @@ import {randomBytes} from 'node:crypto';
 import * as fs from 'node:fs';
 import {hostname} from 'node:os';
 import {basename, dirname, join} from 'node:path';
-import * as z from 'zod';
 import {LockError, SessionError, fsReason, type LockHolder} from './errors.js';
 import {FILE_MODE, isPidAlive, writeNewFileSync} from './home.js';
 
@@ -16,12 +15,14 @@ export const LOCK_FILE = 'lock';
 /** An unreadable lock younger than this may be one being written right now: not taken over. */
 const UNREADABLE_GRACE_MS = 60_000;
 
-const holderSchema = z.object({
-  pid: z.number().int().positive(),
-  host: z.string(),
-  startedAt: z.string(),
-  command: z.string(),
-});
+function isHolder(v: unknown): v is LockHolder {
+  const h = v as Partial<LockHolder> | null;
+  return (
+    typeof h === 'object' && h !== null &&
+    Number.isInteger(h.pid) && (h.pid as number) > 0 &&
+    typeof h.host === 'string' && typeof h.startedAt === 'string' && typeof h.command === 'string'
+  );
+}
 
 export interface LockOptions {
   /** The command line shown to a second process, e.g. "eksa-kong resume lab1". */
@@ -121,8 +122,8 @@ function makeLock(file: string, holder: LockHolder, raw: string): SessionLock {
 
 function parseHolder(raw: string): LockHolder | undefined {
   try {
-    const parsed = holderSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const parsed: unknown = JSON.parse(raw);
+    return isHolder(parsed) ? {pid: parsed.pid, host: parsed.host, startedAt: parsed.startedAt, command: parsed.command} : undefined;
   } catch {
     return undefined;
   }

@@ -4,7 +4,9 @@ import * as z from 'zod';
 import {STEP_IDS} from '../wizard/step-ids.js';
 import {answersSchema} from './answers.js';
 
-export const SESSION_VERSION = 1;
+import {SESSION_VERSION} from './version.js';
+
+export {SESSION_VERSION};
 
 export const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted', 'skipped']);
 export type StepState = z.infer<typeof stepStateSchema>;

@@ -167,63 +167,11 @@ function prepare(dir: string, session: Session, now: Date) {
   return {doc: parsed.data, secrets};
 }
 
-export interface SessionSummary {
-  name: string;
-  /** Current step; null when the session cannot be read. */
-  step: StepId | null;
-  /** 'broken' when session.json is missing, corrupt or from a newer version (see error). */
-  status: SessionStatus | 'broken';
-  updatedAt: string;
-  world: Session['world'] | null;
-  /** Why a broken session cannot be loaded: the one-line SessionError message. */
-  error?: string;
-}
-
-/** Every session, newest first; one that cannot be loaded is listed as 'broken' rather than failing all. */
-export async function listSessions(home: string): Promise<SessionSummary[]> {
-  let entries: fs.Dirent[];
-  try {
-    entries = await fsp.readdir(sessionsDir(home), {withFileTypes: true});
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SessionError(`cannot list ${sessionsDir(home)}: ${fsReason(err)}`, sessionsDir(home));
-  }
-  const out: SessionSummary[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory() || !isSessionName(entry.name)) continue;
-    try {
-      const s = await loadSession(home, entry.name);
-      out.push({name: s.name, step: s.currentStep, status: s.status, updatedAt: s.updatedAt, world: s.world});
-    } catch (err) {
-      if (!(err instanceof SessionError)) throw err;
-      out.push({
-        name: entry.name,
-        step: null,
-        status: 'broken',
-        updatedAt: modifiedAt(sessionDir(home, entry.name)),
-        world: null,
-        error: err.message,
-      });
-    }
-  }
-  return out.sort((a, b) => {
-    if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
-    return a.name.localeCompare(b.name);
-  });
-}
+export {listSessions, type SessionSummary} from './list.js';
+import type {SessionSummary} from './list.js';
 
 /** What `sessions --json` prints for each session: stable names, nothing else. */
 export function sessionsJson(list: SessionSummary[]): Array<Pick<SessionSummary, 'name' | 'step' | 'status' | 'updatedAt'>> {
   return list.map(({name, step, status, updatedAt}) => ({name, step, status, updatedAt}));
 }
 
-function modifiedAt(dir: string): string {
-  for (const p of [join(dir, SESSION_FILE), dir]) {
-    try {
-      return fs.statSync(p).mtime.toISOString();
-    } catch {
-      // Try the folder next.
-    }
-  }
-  return new Date(0).toISOString();
-}
