@@ -4,15 +4,17 @@
 // part of \r\n is a redraw: the line shown so far is replaced, so a progress bar takes one line.
 // Very long lines are held only up to a cap; the rest is counted, not kept (the log has it all).
 import {cleanForDisplay} from './display-text.js';
-import type {HeldLine, LazyLine} from './ring-buffer.js';
+import type {LazyLines} from './ring-buffer.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 
 export interface LineSink {
   /** Appends a line and returns its absolute index. */
-  push(line: HeldLine): number;
+  push(line: string): number;
+  /** Appends line `nth` of a chunk's lazily decoded lines and returns its absolute index. */
+  pushLazy(lines: LazyLines, nth: number): number;
   /** Replaces a previously pushed line if still held. */
-  replace(index: number, line: HeldLine): boolean;
+  replace(index: number, line: string): boolean;
 }
 
 export interface LineSplitterOptions {
@@ -42,8 +44,8 @@ export class LineSplitter {
   #provisional = -1;
   #pendingCR = false;
   #lines = 0;
-  /** Lines of the current chunk pushed undecoded, with their index. */
-  #lazy: Array<[number, LazyLine]> = [];
+  /** The current chunk's lines pushed undecoded (one object per chunk, none per line). */
+  #lazy: ChunkLines | null = null;
 
   constructor(sink: LineSink, options: LineSplitterOptions = {}) {
     this.#sink = sink;
@@ -60,11 +62,12 @@ export class LineSplitter {
   write(chunk: Buffer): void {
     this.#split(chunk);
     const lazy = this.#lazy;
-    if (lazy.length === 0) return;
+    if (lazy === null) return;
+    this.#lazy = null;
     // Lazy lines keep their chunk alive. Worth it when many lines share a chunk (a flood); a chunk
     // with few lines is decoded now so the buffer never pins much more than its text.
-    if (chunk.length > lazy.length * SHARE_BYTES) for (const [index, line] of lazy) this.#sink.replace(index, line.text());
-    this.#lazy = [];
+    const count = lazy.indexes.length;
+    if (chunk.length > count * SHARE_BYTES) for (let i = 0; i < count; i++) this.#sink.replace(lazy.indexes[i]!, lazy.text(i));
   }
 
   #split(chunk: Buffer): void {
@@ -128,8 +131,8 @@ export class LineSplitter {
     // A whole line inside one chunk, short enough not to be cut: decode it only if it is ever shown.
     if (this.#held === 0 && to > from && to - from <= this.#maxLineBytes && this.#provisional < 0) {
       this.#lineBytes = 0;
-      const line = new ChunkLine(chunk, from, to, this.#redact, this.#maxLineBytes);
-      this.#lazy.push([this.#sink.push(line), line]);
+      const lazy = (this.#lazy ??= new ChunkLines(chunk, this.#redact, this.#maxLineBytes));
+      lazy.indexes.push(this.#sink.pushLazy(lazy, lazy.add(from, to)));
       this.#lines++;
       return;
     }
@@ -181,24 +184,33 @@ export class LineSplitter {
   }
 }
 
-/** One line as bytes of the chunk it came in (chunks are never reused, so holding them is safe). */
-class ChunkLine implements LazyLine {
+/** Lines held as byte ranges of the chunk they came in (chunks are never reused, so holding them is safe). */
+class ChunkLines implements LazyLines {
+  readonly #bounds: number[] = [];
+  /** Absolute index of each line in the sink, for decoding a sparse chunk's lines in place. */
+  readonly indexes: number[] = [];
+
   constructor(
     readonly chunk: Buffer,
-    readonly from: number,
-    readonly to: number,
     readonly redact: ((line: string) => string) | undefined,
     readonly maxChars: number,
   ) {}
 
-  text(): string {
-    let text = cleanForDisplay(this.chunk.toString('utf8', this.from, this.to));
+  /** Adds a line's byte range; returns which line of the chunk it is. */
+  add(from: number, to: number): number {
+    this.#bounds.push(from, to);
+    return this.#bounds.length / 2 - 1;
+  }
+
+  text(nth: number): string {
+    const from = this.#bounds[2 * nth]!;
+    const to = this.#bounds[2 * nth + 1]!;
+    let text = cleanForDisplay(this.chunk.toString('utf8', from, to));
     if (this.redact) text = this.redact(text);
     // Tabs expand: a short line in bytes can still be long on screen.
-    return text.length > this.maxChars ? cutLine(text, this.maxChars, this.to - this.from) : text;
+    return text.length > this.maxChars ? cutLine(text, this.maxChars, to - from) : text;
   }
 }
-
 function cutLine(text: string, maxChars: number, lineBytes: number): string {
   let end = Math.min(maxChars, text.length);
   const code = text.charCodeAt(end - 1);

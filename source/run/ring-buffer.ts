@@ -6,18 +6,21 @@ import type {OutputView} from './types.js';
 export const DEFAULT_CAPACITY = 5000;
 
 /**
- * A line decoded only when it is read. In a flood almost every line is pushed out of the buffer
- * before a pane draws it, so decoding it eagerly is wasted work on the thread that drains the pipe.
+ * The lines of one output chunk, decoded only when read. In a flood almost every line is pushed out
+ * of the buffer before a pane draws it, so decoding (or even allocating an object for) each line on
+ * the thread that drains the pipe is wasted: a chunk's lines share this one object.
  */
-export interface LazyLine {
-  text(): string;
+export interface LazyLines {
+  text(nth: number): string;
 }
 
-export type HeldLine = string | LazyLine;
+export type HeldLine = string | LazyLines;
 
 export class RingBuffer implements OutputView {
   readonly capacity: number;
   readonly #lines: HeldLine[];
+  /** For a lazily held line: which line of its chunk it is. */
+  readonly #nth: Int32Array;
   #start = 0;
   #size = 0;
   #total = 0;
@@ -30,6 +33,7 @@ export class RingBuffer implements OutputView {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.#lines = new Array<HeldLine>(capacity);
+    this.#nth = new Int32Array(capacity);
   }
 
   get total(): number {
@@ -51,21 +55,33 @@ export class RingBuffer implements OutputView {
   }
 
   /** Appends a line and returns its absolute index. */
-  push(line: HeldLine): number {
+  push(line: string): number {
+    return this.#append(line, 0);
+  }
+
+  /** Appends line `nth` of a chunk's lazily decoded lines; returns its absolute index. */
+  pushLazy(lines: LazyLines, nth: number): number {
+    return this.#append(lines, nth);
+  }
+
+  #append(line: HeldLine, nth: number): number {
+    let at: number;
     if (this.#size < this.capacity) {
-      this.#lines[(this.#start + this.#size) % this.capacity] = line;
+      at = (this.#start + this.#size) % this.capacity;
       this.#size++;
     } else {
-      this.#lines[this.#start] = line;
+      at = this.#start;
       this.#start = (this.#start + 1) % this.capacity;
     }
+    this.#lines[at] = line;
+    this.#nth[at] = nth;
     this.#total++;
     this.#changed();
     return this.#total - 1;
   }
 
   /** Replaces the line at an absolute index if it is still held (used for `\r` redraws). */
-  replace(index: number, line: HeldLine): boolean {
+  replace(index: number, line: string): boolean {
     const relative = index - this.first;
     if (relative < 0 || relative >= this.#size) return false;
     this.#lines[(this.#start + relative) % this.capacity] = line;
@@ -81,7 +97,7 @@ export class RingBuffer implements OutputView {
       const at = (this.#start + i) % this.capacity;
       const held = this.#lines[at]!;
       if (typeof held === 'string') out[i - start] = held;
-      else this.#lines[at] = out[i - start] = held.text(); // decode once, keep the text
+      else this.#lines[at] = out[i - start] = held.text(this.#nth[at]!); // decode once, keep the text
     }
     return out;
   }

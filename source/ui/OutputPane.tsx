@@ -23,7 +23,9 @@ export const PANE_KEYS: readonly KeyBinding[] = [
   {keys: ['o'], description: 'open the full log (finished command)'},
 ];
 
-export const DEFAULT_REFRESH_MS = 66;
+export /** More new lines than this between two frames is a flood. */
+const FLOOD_LINES_PER_FRAME = 1000;
+const DEFAULT_REFRESH_MS = 66;
 
 export interface OutputPaneProps {
   command: RunningCommand | null;
@@ -87,15 +89,22 @@ export function OutputPane(props: OutputPaneProps): React.JSX.Element {
   const result = props.result ?? (settled?.command === command ? settled.result : undefined);
   const running = command !== null && result === undefined;
 
-  // Coalesce buffer notifications: one redraw per refresh period, not one per line.
+  // Coalesce buffer notifications: one redraw per refresh period, not one per line. In a flood (more
+  // lines per period than anyone can read) frames come 4x less often: each costs Ink a full repaint,
+  // and that time is better spent draining the command's pipe.
   useEffect(() => {
     if (!command) return;
     let timer: NodeJS.Timeout | undefined;
+    let seen = command.output.total;
+    let period = refreshMs;
     const unsubscribe = command.output.subscribe(() => {
       timer ??= setTimeout(() => {
         timer = undefined;
+        const total = command.output.total;
+        period = total - seen > FLOOD_LINES_PER_FRAME ? refreshMs * 4 : refreshMs;
+        seen = total;
         setRedraws(n => n + 1);
-      }, refreshMs);
+      }, period);
     });
     return () => {
       unsubscribe();

@@ -118,10 +118,11 @@ test('a million short lines: counted right, memory bounded by the ring', () => {
 });
 
 test('a flood chunk keeps its lines undecoded; a sparse chunk is decoded at once so it pins no bytes', () => {
-  const held: Array<string | {text(): string}> = [];
+  const held: Array<string | {lines: {text(nth: number): string}; nth: number}> = [];
   const sink = {
-    push: (line: string | {text(): string}) => held.push(line) - 1,
-    replace: (index: number, line: string | {text(): string}) => {
+    push: (line: string) => held.push(line) - 1,
+    pushLazy: (lines: {text(nth: number): string}, nth: number) => held.push({lines, nth}) - 1,
+    replace: (index: number, line: string) => {
       held[index] = line;
       return true;
     },
@@ -130,7 +131,9 @@ test('a flood chunk keeps its lines undecoded; a sparse chunk is decoded at once
   // 1,000 short lines in one chunk: a flood, where most lines are never shown.
   splitter.write(Buffer.from(Array.from({length: 1000}, (_, i) => `line ${i}`).join('\n') + '\n'));
   assert.ok(held.slice(0, 1000).every(l => typeof l !== 'string'), 'flood lines stay lazy');
-  assert.equal((held[999] as {text(): string}).text(), 'line 999');
+  const last = held[999] as {lines: {text(nth: number): string}; nth: number};
+  assert.equal(last.lines.text(last.nth), 'line 999');
+  assert.equal(new Set(held.slice(0, 1000).map(l => (l as {lines: unknown}).lines)).size, 1, 'one object for the whole chunk');
   // One short line riding on a large chunk (a long line cut for display): decoded now.
   const before = held.length;
   splitter.write(Buffer.from(`short\n${'x'.repeat(8000)}\n`));
