@@ -3,10 +3,11 @@
 // Every rule failure names the answers-file key, so a screen can point at the field and a headless
 // run can say which key to fix.
 import {readFileSync} from 'node:fs';
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {mkdir, readFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import yaml from 'js-yaml';
 import {parseAnswers} from '../session/answers-file.js';
+import {writeFileAtomic} from '../session/home.js';
 import {AnswersFileError} from '../session/errors.js';
 import {answersSchema, type Answers, type Machine} from '../session/answers.js';
 import {cidrContains, cidrsOverlap, cidrToString, formatIpv4, isIpv4, netmaskPrefix, parseCidr, subnetOf, type Cidr} from '../net/ipv4.js';
@@ -522,12 +523,10 @@ export function renderClusterSpec(answers: Answers, options: RenderOptions = {})
   return {yaml: dumpDocuments(docs), errors, warnings, resolved};
 }
 
-/** Write atomically (temp file + rename) so an interrupted write never leaves half a spec. */
+/** Written like every session file: atomically (never half a spec) and 0600. */
 export async function writeClusterSpec(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), {recursive: true});
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, {mode: 0o644});
-  await rename(tmp, path);
+  await writeFileAtomic(path, text);
 }
 
 // --- eksa-kong generate cluster-spec --answers FILE --------------------------------------------

@@ -3,7 +3,7 @@
 // certificate secret, the license secret, helm, and the pods until Ready. Dry-run writes the values and
 // the secrets' manifests and records the commands. Results are secret-free.
 import {join, isAbsolute} from 'node:path';
-import {writeFile} from 'node:fs/promises';
+import {writeFileAtomic} from '../session/home.js';
 import type {Clock} from '../ports.js';
 import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
@@ -141,7 +141,8 @@ export function dpPlanFor(session: Session, sessionDir: string, env: Readonly<Re
 /** Writes kong-dp-values.yaml into the session folder; returns its name there and the text. */
 export async function writeDpValues(sessionDir: string, values: DpValuesInput): Promise<{file: string; text: string}> {
   const text = renderDpValues(values);
-  await writeFile(join(sessionDir, DP_VALUES_FILE), text, {mode: 0o644});
+  // Like every session file: atomic and 0600.
+  await writeFileAtomic(join(sessionDir, DP_VALUES_FILE), text);
   return {file: DP_VALUES_FILE, text};
 }
 
