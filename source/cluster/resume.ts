@@ -14,11 +14,15 @@ export type CreateStatus =
   | {state: 'not-started'};
 
 /** An eksctl (or eksctl-anywhere) `create cluster` process, preferably one started in this session folder. */
+const INTERPRETERS = new Set(['node', 'sh', 'bash', 'python3']);
+
 export function findCreateProcess(processes: readonly ProcessInfo[], sessionDir: string): ProcessInfo | undefined {
   const creates = processes.filter(p => {
-    const program = basename(p.argv[0] ?? '');
+    // A script run by its interpreter (a wrapper, or the demo's stand-in) shows as `node …/eksctl …`.
+    const at = INTERPRETERS.has(basename(p.argv[0] ?? '')) ? 1 : 0;
+    const program = basename(p.argv[at] ?? '');
     if (program !== 'eksctl' && program !== 'eksctl-anywhere') return false;
-    const args = p.argv.slice(1);
+    const args = p.argv.slice(at + 1);
     const create = args.indexOf('create');
     return create >= 0 && args[create + 1] === 'cluster';
   });

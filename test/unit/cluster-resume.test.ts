@@ -117,6 +117,10 @@ test('orphaned eksctl: found by argv, preferring one started in this session fol
   assert.equal(findCreateProcess(procs, SESSION)?.pid, 30);
   assert.equal(findCreateProcess(procs.slice(0, 2), SESSION), undefined);
   assert.equal(findCreateProcess([{pid: 50, argv: ['eksctl-anywhere', 'create', 'cluster']}], SESSION)?.pid, 50);
+  // A script run by its interpreter (a wrapper, the demo's stand-in): `node …/eksctl anywhere create cluster`.
+  const script = {pid: 60, argv: ['node', '/s/demo-bin/eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], cwd: SESSION};
+  assert.equal(findCreateProcess([script], SESSION)?.pid, 60);
+  assert.equal(findCreateProcess([{pid: 70, argv: ['node', '/s/other.js', 'create', 'cluster']}], SESSION), undefined);
 });
 
 test('the /proc lister reads argv of live processes, including this one', {timeout: 10_000}, async () => {
