@@ -1,7 +1,22 @@
 // Drives the real binary in a tmux terminal: send keys, read the screen.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {resolve} from 'node:path';
+import {rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
 import {before} from 'node:test';
+
+/**
+ * The tests' own tmux server: sessions a person (or another test run) has open on the default server
+ * are never touched, and killing one of theirs cannot end ours.
+ */
+const SOCKET_NAME = `eksa-kong-test-${process.pid}`;
+const SOCKET = ['-L', SOCKET_NAME];
+process.once('exit', () => {
+  spawnSync('tmux', [...SOCKET, 'kill-server'], {stdio: 'ignore'});
+  // tmux leaves its socket file behind when the server is killed.
+  const uid = process.getuid?.() ?? 0;
+  rmSync(join(process.env['TMUX_TMPDIR'] ?? tmpdir(), `tmux-${uid}`, SOCKET_NAME), {force: true});
+});
 
 export function hasTmux(): boolean {
   return spawnSync('tmux', ['-V']).status === 0;
@@ -35,24 +50,25 @@ export class TmuxSession {
     // Through env(1): tmux's own -e does not reach every variable (PATH) of a new session's command.
     const envArgs = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     execFileSync('tmux', [
+      ...SOCKET,
       'new-session', '-d', '-s', this.name,
       '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30),
       ...(opts.cwd ? ['-c', opts.cwd] : []),
       'env', ...envArgs, ...command,
     ]);
     // Keep the pane (and its last screen) after the program exits, so exit codes can be read.
-    spawnSync('tmux', ['set-option', '-t', this.name, 'remain-on-exit', 'on']);
+    spawnSync('tmux', [...SOCKET, 'set-option', '-t', this.name, 'remain-on-exit', 'on']);
   }
 
   screen(): string {
-    const r = spawnSync('tmux', ['capture-pane', '-p', '-t', this.name], {encoding: 'utf8'});
+    const r = spawnSync('tmux', [...SOCKET, 'capture-pane', '-p', '-t', this.name], {encoding: 'utf8'});
     return r.stdout ?? '';
   }
 
   /** One key at a time, the way a person types (tmux key names: Enter, Escape, C-c, Up...). */
   async keys(...keys: string[]): Promise<void> {
     for (const key of keys) {
-      execFileSync('tmux', ['send-keys', '-t', this.name, key]);
+      execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, key]);
       await new Promise(r => setTimeout(r, 120));
     }
   }
@@ -81,19 +97,19 @@ export class TmuxSession {
   }
 
   panePid(): number {
-    const r = spawnSync('tmux', ['list-panes', '-t', this.name, '-F', '#{pane_pid}'], {encoding: 'utf8'});
+    const r = spawnSync('tmux', [...SOCKET, 'list-panes', '-t', this.name, '-F', '#{pane_pid}'], {encoding: 'utf8'});
     return Number(r.stdout.trim().split('\n')[0]);
   }
 
   /** Exit status of the pane's program once it has ended, else null. */
   exitStatus(): number | null {
-    const r = spawnSync('tmux', ['list-panes', '-t', this.name, '-F', '#{pane_dead} #{pane_dead_status}'], {encoding: 'utf8'});
+    const r = spawnSync('tmux', [...SOCKET, 'list-panes', '-t', this.name, '-F', '#{pane_dead} #{pane_dead_status}'], {encoding: 'utf8'});
     const [dead, status] = r.stdout.trim().split(' ');
     return dead === '1' ? Number(status) : null;
   }
 
   kill(): void {
-    spawnSync('tmux', ['kill-session', '-t', this.name]);
+    spawnSync('tmux', [...SOCKET, 'kill-session', '-t', this.name]);
   }
 }
 
