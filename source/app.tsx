@@ -94,7 +94,8 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
       if (controller.get().steps[id].state !== 'running') controller.dispatch({type: 'step-started', step: id, at});
       controller.dispatch({type: 'step-finished', step: id, at, summary: outcome.summary, data: outcome.data});
       controller.dispatch({type: 'next'});
-      setStatus('');
+      // The finished step leaves its one-line summary under the next screen.
+      setStatus(`✔ ${getStep(id).title}: ${outcome.summary}`);
     },
     [controller],
   );

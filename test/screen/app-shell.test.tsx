@@ -143,3 +143,12 @@ test('monochrome under NO_COLOR, --no-color or TERM=dumb', () => {
   assert.equal(makeTheme(true).color('error'), undefined);
   assert.equal(makeTheme(false).color('error'), 'red');
 });
+
+test('a finished step leaves its one-line summary under the next screen', async () => {
+  const {tree} = appTree();
+  const app = renderInk(tree, {columns: 100, rows: 30});
+  await app.waitFor('Press Enter to begin');
+  await app.press(KEYS.enter);
+  const screen = await app.waitFor('Step 2/10');
+  assert.match(screen, /✔ Welcome: started/);
+});
