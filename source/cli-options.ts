@@ -26,3 +26,12 @@ export class UsageError extends Error {}
 export function isInteractive(opts: GlobalOptions, stdin: {isTTY?: boolean}, stdout: {isTTY?: boolean}): boolean {
   return !opts.nonInteractive && Boolean(stdin.isTTY) && Boolean(stdout.isTTY);
 }
+
+/**
+ * Ink draws only the last frame when it thinks it runs in CI (CI or CONTINUOUS_INTEGRATION set). An
+ * interactive run has a terminal on both ends, so it wants live screens whatever those say: they
+ * are cleared before Ink loads. Children never see them anyway (their environment is allow-listed).
+ */
+export function allowLiveScreens(env: NodeJS.ProcessEnv = process.env): void {
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in env) env[key] = 'false';
+}

@@ -3,6 +3,7 @@ import {openSession, type OpenOptions, type OpenedSession} from '../wizard/open-
 import {runHeadless} from '../wizard/headless.js';
 import {allSteps} from '../wizard/registry.js';
 import type {CommandContext} from './index.js';
+import {allowLiveScreens} from '../cli-options.js';
 import '../steps/index.js';
 
 /** On resume, a step marked done is re-verified; one that no longer holds goes back to pending. */
@@ -51,6 +52,7 @@ export async function runSession(
   try {
     const notices = [...opened.notices, ...(await recheckDoneSteps(opened))];
     if (ctx.interactive) {
+      allowLiveScreens();
       const {runInteractive} = await import('../interactive.js');
       return await runInteractive({
         controller: opened.controller,

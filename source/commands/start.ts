@@ -1,6 +1,6 @@
 // `eksa-kong` (start: new session, resume a saved one, or the guided demo) and `eksa-kong resume [NAME]`.
 import type {Command} from 'commander';
-import {addGlobalOptions, UsageError} from '../cli-options.js';
+import {addGlobalOptions, allowLiveScreens, UsageError} from '../cli-options.js';
 import {sessionRows} from './sessions.js';
 import type {runSession as RunSession} from './run-session.js';
 import type {CommandContext, ContextFor} from './index.js';
@@ -54,6 +54,7 @@ export function registerStart(program: Command, context: ContextFor): void {
       throw new UsageError('nothing to do without a terminal: give --answers FILE, or "eksa-kong resume NAME"');
     }
     const {rows} = await sessionRows(ctx.home);
+    allowLiveScreens();
     const {runLauncher} = await import('../launcher.js');
     const choice = await runLauncher(rows, program.commands.some(c => c.name() === 'demo'), ctx.monochrome);
     switch (choice.kind) {

@@ -107,3 +107,10 @@ test('a corrupt session is listed as broken in the table, left out of --json, an
   assert.match(resume.stderr, /sessions\/bad\/session\.json is corrupt/);
   assert.doesNotMatch(resume.stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('an interactive run clears CI markers so Ink draws live screens', async () => {
+  const {allowLiveScreens} = await import('../../source/cli-options.js');
+  const env: NodeJS.ProcessEnv = {CI: 'true', CONTINUOUS_INTEGRATION: '1', PATH: '/bin'};
+  allowLiveScreens(env);
+  assert.deepEqual(env, {CI: 'false', CONTINUOUS_INTEGRATION: 'false', PATH: '/bin'});
+});
