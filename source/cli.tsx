@@ -1,6 +1,6 @@
 // Entry point: flags and subcommands -> interactive app | headless run | one-shot commands.
 // Exit codes: 0 done, 1 a step failed, 2 usage or missing input, 130 interrupted.
-import {Command, CommanderError} from 'commander';
+import type {Command} from 'commander';
 import {homedir} from 'node:os';
 import {realpathSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
@@ -12,7 +12,33 @@ import {AnswersFileError} from './session/errors.js';
 import {SecretError} from './session/errors.js';
 import {registerCommands, type CliIo, type CommandContext} from './commands/index.js';
 
+function monochromeFor(opts: GlobalOptions, env: CliIo['env']): boolean {
+  return opts.color === false || Boolean(env['NO_COLOR']) || env['TERM'] === 'dumb';
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // A bare `eksa-kong` on a terminal goes straight to the launcher: the first frame a person sees
+  // does not wait for the argument parser.
+  if (argv.length === 0 && isInteractive({}, io.stdin, io.stdout)) {
+    let code = 0;
+    const ctx: CommandContext = {
+      opts: {},
+      io,
+      home: resolveHome({env: io.env, homedir: io.env['HOME'] || homedir()}),
+      interactive: true,
+      monochrome: monochromeFor({}, io.env),
+      setExit: c => void (code = c),
+    };
+    try {
+      const {launch} = await import('./commands/start.js');
+      code = await launch(ctx);
+      return code;
+    } catch (err) {
+      return reportError(err, io);
+    }
+  }
+
+  const {Command, CommanderError} = await import('commander');
   const program = new Command('eksa-kong');
   let exitCode = 0;
   const setExit = (code: number) => {
@@ -37,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io,
       home: resolveHome({flag: opts.home, env: io.env, homedir: io.env['HOME'] || homedir()}),
       interactive: isInteractive(opts, io.stdin, io.stdout),
-      monochrome: opts.color === false || Boolean(io.env['NO_COLOR']) || io.env['TERM'] === 'dumb',
+      monochrome: monochromeFor(opts, io.env),
       setExit,
     };
   };
@@ -51,19 +77,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    if (err instanceof UsageError || err instanceof AnswersFileError) {
-      io.stderr.write(`eksa-kong: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof SessionError || err instanceof SecretError) {
-      io.stderr.write(`eksa-kong: ${err.message}\n`);
-      return err.name === 'LockError' ? 1 : 2;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`eksa-kong: unexpected error: ${message}\n`);
-    if (io.env['EKSA_KONG_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
-    return 1;
+    return reportError(err, io);
   }
+}
+
+/** Errors the user can act on: one line, no stack; exit 2 for usage and input, 1 otherwise. */
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof UsageError || err instanceof AnswersFileError) {
+    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof SessionError || err instanceof SecretError) {
+    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    return err.name === 'LockError' ? 1 : 2;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`eksa-kong: unexpected error: ${message}\n`);
+  if (io.env['EKSA_KONG_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  return 1;
 }
 
 function isEntryPoint(): boolean {

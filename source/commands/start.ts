@@ -43,6 +43,26 @@ async function openByWorld(ctx: CommandContext, name: string): Promise<number> {
   return runSession(ctx, {name, answers});
 }
 
+/** A bare `eksa-kong` on a terminal: the launcher, then what the admin chose there. */
+export async function launch(ctx: CommandContext): Promise<number> {
+  const {rows} = await sessionRows(ctx.home);
+  allowLiveScreens();
+  const {runLauncher} = await import('../launcher.js');
+  const choice = await runLauncher(rows, true, ctx.monochrome);
+  switch (choice.kind) {
+    case 'quit':
+      return 0;
+    case 'new':
+      return runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'});
+    case 'resume':
+      return openByWorld(ctx, choice.name);
+    case 'demo': {
+      const {runDemo} = await import('../demo/run-demo.js');
+      return runDemo(ctx, {autoplay: false});
+    }
+  }
+}
+
 export function registerStart(program: Command, context: ContextFor): void {
   program.action(async (_options: unknown, cmd: Command) => {
     const ctx = context(cmd);
@@ -53,26 +73,7 @@ export function registerStart(program: Command, context: ContextFor): void {
     if (!ctx.interactive) {
       throw new UsageError('nothing to do without a terminal: give --answers FILE, or "eksa-kong resume NAME"');
     }
-    const {rows} = await sessionRows(ctx.home);
-    allowLiveScreens();
-    const {runLauncher} = await import('../launcher.js');
-    const choice = await runLauncher(rows, program.commands.some(c => c.name() === 'demo'), ctx.monochrome);
-    switch (choice.kind) {
-      case 'quit':
-        ctx.setExit(0);
-        return;
-      case 'new':
-        ctx.setExit(await runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'}));
-        return;
-      case 'resume':
-        ctx.setExit(await openByWorld(ctx, choice.name));
-        return;
-      case 'demo': {
-        const demo = program.commands.find(c => c.name() === 'demo');
-        await demo?.parseAsync([], {from: 'user'});
-        return;
-      }
-    }
+    ctx.setExit(await launch(ctx));
   });
 
   addGlobalOptions(
