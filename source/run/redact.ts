@@ -1,6 +1,12 @@
 // Secret redaction for everything we show or write: pane lines, log files, command lines, errors.
 export const MASK = '***';
 
+/**
+ * Values shorter than this are not masked: a one-to-three-character "secret" hides nothing, and masking
+ * it would mangle every line it occurs in (every "y" of a log for the token "y").
+ */
+export const MIN_SECRET_LENGTH = 4;
+
 /** A growing set of secret values; hands out a snapshot sorted longest first so that a secret that
  * contains another one is masked whole. */
 export class SecretSet {
@@ -12,7 +18,7 @@ export class SecretSet {
   }
 
   add(value: string): void {
-    if (typeof value !== 'string' || value.length === 0 || this.#values.has(value)) return;
+    if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || this.#values.has(value)) return;
     this.#values.add(value);
     this.#sorted = null;
   }
