@@ -265,6 +265,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startRedfishBmc(options: RedfishBmcOptions): Promise<RunningRedfishBmc> {
   const host = options.host ?? '127.0.0.1';
+  // A simulated BMC on loopback: these are the factory defaults a real iDRAC ships with, not a secret.
   const username = options.username ?? 'root';
   const password = options.password ?? 'calvin';
   const tree: RedfishTree = options.tree
