@@ -20,14 +20,22 @@ export const GLOBAL_KEYS: KeyBinding[] = [
   },
 ];
 
-/** One footer line: "Enter continue · Esc back · ? help", cut to fit the width. */
+/**
+ * One footer line: "Enter continue · Esc back · ? help", cut to fit the width. When not every key
+ * fits, the line ends with "? help" (which lists them all) instead of losing it off the edge.
+ */
 export function footerText(bindings: readonly KeyBinding[], width: number): string {
-  const parts = bindings.map(b => `${b.keys.join('/')} ${b.label}`);
+  const part = (b: KeyBinding) => `${b.keys.join('/')} ${b.label}`;
+  const all = bindings.map(part).join(' · ');
+  if (all.length <= width) return all;
+  const help = bindings.find(b => b.id === 'help');
+  const tail = help ? ` · ${part(help)}` : '';
   let out = '';
-  for (const part of parts) {
-    const candidate = out ? `${out} · ${part}` : part;
-    if (candidate.length > width) break;
+  for (const b of bindings) {
+    if (b === help) continue;
+    const candidate = out ? `${out} · ${part(b)}` : part(b);
+    if (candidate.length + tail.length > width) break;
     out = candidate;
   }
-  return out;
+  return out ? out + tail : tail.slice(3);
 }
