@@ -9,7 +9,7 @@ import yaml from 'js-yaml';
 import {parseAnswers} from '../session/answers-file.js';
 import {writeFileAtomic} from '../session/home.js';
 import {AnswersFileError} from '../session/errors.js';
-import {answersSchema, type Answers, type Machine} from '../session/answers.js';
+import type {Answers, Machine} from '../session/answers.js';
 import {cidrContains, cidrsOverlap, cidrToString, formatIpv4, isIpv4, netmaskPrefix, parseCidr, subnetOf, type Cidr} from '../net/ipv4.js';
 import type {IpInUseProbe} from './ip-in-use.js';
 import {DEFAULT_KUBERNETES_VERSION, EXTENDED_SUPPORT_VERSIONS, KUBERNETES_VERSIONS, isSupportedKubernetesVersion} from './kube-versions.js';

@@ -2,7 +2,7 @@
 // Every finding names the file line, the column and the value, so the admin can go straight to it.
 import {q} from './show.js';
 import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Column} from './columns.js';
-import {countLines, readCsvRecords, type CsvRecord} from './csv-reader.js';
+import {readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
 import {normalizeMac} from '../net/mac.js';
 import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, uniqueKey, type UniqueColumn} from './rules.js';

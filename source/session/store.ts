@@ -5,21 +5,19 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import * as z from 'zod';
-import type {StepId} from '../wizard/step-ids.js';
 import {SessionError, fsReason} from './errors.js';
 import {
   DIR_MODE,
   assertSessionName,
   cleanStrayTemps,
   ensurePrivateDir,
-  isSessionName,
   sessionDir,
   sessionsDir,
   writeFileAtomic,
   writeFileAtomicSync,
 } from './home.js';
 import {migrate, type SessionDoc} from './migrate.js';
-import {SESSION_VERSION, newSession, sessionSchema, type Session, type SessionStatus} from './schema.js';
+import {SESSION_VERSION, newSession, sessionSchema, type Session} from './schema.js';
 import {
   SECRETS_FILE,
   extractSecrets,

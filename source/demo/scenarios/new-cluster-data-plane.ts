@@ -3,7 +3,7 @@
 // helm's release Secret, and DP pods that go ContainerCreating -> Running/Ready after a delay, or
 // stay stuck the way a real pod does when a mounted Secret is missing.
 import {gzipSync} from 'node:zlib';
-import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
+import type {FakeKubeStore} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
 import {systemClock} from '../../ports.js';
 
