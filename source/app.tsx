@@ -60,6 +60,8 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
     typingRef.current = v;
   }, []);
   const [status, setStatus] = useState<string>(notices.join(' '));
+  // An answer the session cannot hold is not saved; say which and why, and keep the screen as it is.
+  useEffect(() => controller.onRefused(problem => setStatus(`✖ Not saved: ${problem}`)), [controller]);
   const work = useRef(new Set<{controller: AbortController; done: Promise<unknown>}>());
 
   const step = getStep(session.currentStep);

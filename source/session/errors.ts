@@ -20,6 +20,19 @@ export interface LockHolder {
   command: string;
 }
 
+/** A session the store refused to write because it would not load again; `problem` names the key. */
+export class InvalidSessionError extends SessionError {
+  override name = 'InvalidSessionError';
+  constructor(
+    message: string,
+    file: string,
+    /** e.g. "answers.discovery.pxe.port: Too big: expected number to be <=65535" */
+    readonly problem: string,
+  ) {
+    super(message, file);
+  }
+}
+
 /** Another live process holds the session's lock. */
 export class LockError extends SessionError {
   override name = 'LockError';

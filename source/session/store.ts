@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import {join, resolve} from 'node:path';
 import * as z from 'zod';
-import {SessionError, fsReason} from './errors.js';
+import {InvalidSessionError, SessionError, fsReason} from './errors.js';
 import {
   DIR_MODE,
   assertSessionName,
@@ -160,7 +160,8 @@ function prepare(dir: string, session: Session, now: Date) {
   const parsed = sessionSchema.safeParse({...session, answers, updatedAt: now.toISOString()});
   if (!parsed.success) {
     const file = join(dir, SESSION_FILE);
-    throw new SessionError(`refusing to write an invalid session to ${file}: ${firstIssue(parsed.error)}`, file);
+    const problem = firstIssue(parsed.error);
+    throw new InvalidSessionError(`refusing to write an invalid session to ${file}: ${problem}`, file, problem);
   }
   return {doc: parsed.data, secrets};
 }

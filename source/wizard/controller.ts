@@ -1,10 +1,12 @@
 // Holds the live session, applies reducer actions and persists after every transition.
 // The UI subscribes to it (useSyncExternalStore); it never keeps wizard state of its own.
 import type {Session} from '../session/schema.js';
+import {InvalidSessionError} from '../session/errors.js';
 import {wizardReducer, type WizardAction} from './reducer.js';
 
 export class SessionController {
   private listeners = new Set<() => void>();
+  private refusalListeners = new Set<(message: string) => void>();
 
   constructor(
     private session: Session,
@@ -17,10 +19,26 @@ export class SessionController {
   dispatch = (action: WizardAction): Session => {
     const next = wizardReducer(this.session, action);
     if (next !== this.session) {
-      this.session = this.persist({...next, updatedAt: new Date().toISOString()});
+      try {
+        this.session = this.persist({...next, updatedAt: new Date().toISOString()});
+      } catch (err) {
+        // The store refuses a session it could not load again (an answer outside the schema, e.g. a
+        // port of 99999 typed into a screen). The transition does not happen; a UI that listens says
+        // why, and everything already typed stays on its screen. Without a listener (headless) the
+        // error goes up to the step, which fails with the message.
+        if (!(err instanceof InvalidSessionError) || this.refusalListeners.size === 0) throw err;
+        for (const listener of this.refusalListeners) listener(err.problem);
+        return this.session;
+      }
       for (const listener of this.listeners) listener();
     }
     return this.session;
+  };
+
+  /** Hears why a transition was refused instead of saved. */
+  onRefused = (listener: (message: string) => void): (() => void) => {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
   };
 
   subscribe = (listener: () => void): (() => void) => {

@@ -22,16 +22,20 @@ export interface AppTreeOptions {
   autoplay?: boolean;
   openLog?: AppProps['openLog'];
   onExit?: (code: number) => void;
+  /** A controller of the test's own (e.g. one whose store refuses a session). */
+  controller?: SessionController;
 }
 
 /** The app shell around an in-memory session: the saves and exit codes it makes are recorded. */
 export function appTree(opts: AppTreeOptions = {}) {
   const saved: Session[] = [];
-  const session = opts.session ?? newSession('lab1', opts.world ?? 'real');
-  const controller = new SessionController(session, s => {
-    saved.push(s);
-    return s;
-  });
+  const controller =
+    opts.controller ??
+    new SessionController(opts.session ?? newSession('lab1', opts.world ?? 'real'), s => {
+      saved.push(s);
+      return s;
+    });
+  const session = controller.get();
   const exits: number[] = [];
   const ports = testPorts({world: session.world, ...opts.ports});
   const tree = (

@@ -152,3 +152,22 @@ test('a finished step leaves its one-line summary under the next screen', async 
   const screen = await app.waitFor('Step 2/10');
   assert.match(screen, /✔ Welcome: started/);
 });
+
+test('an answer the session cannot hold is refused with its key on the status line, not a crash', async () => {
+  const {InvalidSessionError} = await import('../../source/session/errors.js');
+  const {SessionController} = await import('../../source/wizard/controller.js');
+  const {newSession} = await import('../../source/session/schema.js');
+  const {sessionSchema} = await import('../../source/session/schema.js');
+  const controller = new SessionController(newSession('lab1', 'real'), s => {
+    const parsed = sessionSchema.safeParse(s);
+    if (!parsed.success) throw new InvalidSessionError('refusing', 'session.json', 'answers.discovery.pxe.port: Too big');
+    return parsed.data;
+  });
+  const {tree} = appTree({controller});
+  const app = renderInk(tree, {columns: 100, rows: 30});
+  await app.waitFor('Press Enter to begin');
+  const before = controller.get();
+  const after = controller.dispatch({type: 'set-answers', patch: {discovery: {pxe: {port: 99999}}}});
+  assert.equal(after, before, 'nothing changed');
+  await app.waitFor('Not saved: answers.discovery.pxe.port: Too big');
+});
