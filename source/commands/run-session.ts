@@ -6,32 +6,38 @@ import type {CommandContext} from './index.js';
 import {allowLiveScreens} from '../cli-options.js';
 import '../steps/index.js';
 
-/** On resume, a step marked done is re-verified; one that no longer holds goes back to pending. */
+/**
+ * On resume, a step marked done is re-verified; one that no longer holds goes back to pending. The
+ * checks run side by side (each bounded at 10 s): they probe different things, and a resume should
+ * not wait for them one after another.
+ */
 async function recheckDoneSteps(opened: OpenedSession): Promise<string[]> {
-  const notices: string[] = [];
-  for (const step of allSteps()) {
-    const rec = opened.controller.get().steps[step.id];
-    if (rec.state !== 'done' || !step.check) continue;
-    const signal = AbortSignal.timeout(10_000);
-    try {
-      const result = await step.check(
-        {
-          get session() {
-            return opened.controller.get();
-          },
-          ports: opened.ports,
-          dispatch: opened.controller.dispatch,
-          secret: opened.secret,
-          say: () => undefined,
-        },
-        signal,
-      );
-      if (!result.ok) {
-        opened.controller.dispatch({type: 'step-invalidated', step: step.id, reason: result.detail});
-        notices.push(`${step.title}: ${result.detail}; it must run again.`);
+  const ctx = {
+    get session() {
+      return opened.controller.get();
+    },
+    ports: opened.ports,
+    dispatch: opened.controller.dispatch,
+    secret: opened.secret,
+    say: () => undefined,
+  };
+  const steps = allSteps().filter(step => step.check && opened.controller.get().steps[step.id].state === 'done');
+  const results = await Promise.all(
+    steps.map(async step => {
+      try {
+        return {step, result: await step.check!(ctx, AbortSignal.timeout(10_000))};
+      } catch (err) {
+        return {step, error: err instanceof Error ? err.message : String(err)};
       }
-    } catch (err) {
-      notices.push(`${step.title}: could not re-check (${err instanceof Error ? err.message : String(err)}).`);
+    }),
+  );
+  const notices: string[] = [];
+  // Applied in step order, after all have answered, so the session changes in one predictable way.
+  for (const r of results) {
+    if ('error' in r) notices.push(`${r.step.title}: could not re-check (${r.error}).`);
+    else if (!r.result.ok) {
+      opened.controller.dispatch({type: 'step-invalidated', step: r.step.id, reason: r.result.detail});
+      notices.push(`${r.step.title}: ${r.result.detail}; it must run again.`);
     }
   }
   return notices;
