@@ -62,6 +62,19 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     else out.add('error', null, null, null, 'the file has only blank lines; it needs a header line and one line per machine');
     return result();
   }
+  // A lone CR is data to Go's encoding/csv (EKS Anywhere's reader), so a file with CR-only line ends
+  // ("CSV (Macintosh)") is one header line whose cells are every value, passwords included: refuse it
+  // in one message and show none of it.
+  if (header.fields.some(f => f.includes('\r'))) {
+    out.add(
+      'error',
+      null,
+      null,
+      null,
+      'the lines of this file end with a carriage return only (Excel\'s "CSV (Macintosh)"); EKS Anywhere reads it as one header line. Save it as "CSV UTF-8" or convert it, e.g. tr \'\\r\' \'\\n\' < in.csv > out.csv',
+    );
+    return result();
+  }
 
   // Header: names matched exactly; the last of duplicate names wins, as in EKS Anywhere.
   names = header.fields.slice();
@@ -92,11 +105,13 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     out.add('error', header.line, column, null, `required column ${q(column)} is missing from the header${hint}`);
   }
   if (mode === 'strict') {
-    for (const name of names) {
+    // Shown by position only: a cell that is not a column name may be a value (a password) that a
+    // broken header or line end moved into the header.
+    names.forEach((name, i) => {
       if (!isColumn(name) && !nearMisses.has(name)) {
-        out.add('warning', header.line, name, null, `unknown column ${q(name)} is ignored by EKS Anywhere`);
+        out.add('warning', header.line, null, null, `header field ${i + 1} is not a known column name and is ignored by EKS Anywhere (known: ${COLUMNS.join(',')})`);
       }
-    }
+    });
     const bmcPresent = BMC_COLUMNS.filter(c => index.has(c));
     if (bmcPresent.length > 0 && bmcPresent.length < BMC_COLUMNS.length) {
       const missing = BMC_COLUMNS.filter(c => !index.has(c)).join(', ');
@@ -140,6 +155,10 @@ function checkRow(
   const lineOf = (c: Column): number => record.fieldLines[index.get(c) ?? 0] ?? record.line;
   const hasBmc = BMC_COLUMNS.some(c => (value(c) ?? '') !== '');
   const failed = new Set<Column>();
+  // An unquoted password with a comma shifts its tail into the next cell and that cell's value into the
+  // one after. When the cells read that way (the next one fails, the one after passes its check), the
+  // next cell may be part of a password: never quote it.
+  const afterPassword = shiftedPasswordTail(record, index, mode);
   const labelsCell = value('labels');
   const labels = labelsCell === undefined ? undefined : parseLabels(labelsCell, mode);
   for (const column of COLUMNS) {
@@ -148,6 +167,11 @@ function checkRow(
     const issues = column === 'labels' && labels ? labelIssues(labels, mode) : checkCell(column, v, {mode, hasBmc});
     for (const issue of issues) {
       if (issue.level === 'error') failed.add(column);
+      if (issue.level === 'error' && index.get(column) === afterPassword) {
+        const message = `this value is not a valid ${column} and is not shown: it follows bmc_password and the next value would fit ${column}, so it may be the rest of a password that contains a comma; quote such a password, e.g. "pa,ss"`;
+        out.add(issue.level, lineOf(column), column, null, message);
+        continue;
+      }
       out.add(issue.level, lineOf(column), column, v, issue.message);
     }
   }
@@ -182,6 +206,19 @@ function checkRow(
   seen.add('hostname', row.hostname, lineOf('hostname'));
   if (row.bmc) seen.add('bmc_ip', row.bmc.ip, lineOf('bmc_ip'));
   return row;
+}
+
+/** Index of the cell that may hold the tail of a comma-split password, or undefined. */
+function shiftedPasswordTail(record: CsvRecord, index: ReadonlyMap<Column, number>, mode: RuleMode): number | undefined {
+  const at = index.get('bmc_password');
+  if (at === undefined || (record.fields[at] ?? '') === '') return undefined;
+  const tailAt = at + 1;
+  const column = [...index].find(([, i]) => i === tailAt)?.[0];
+  const tail = record.fields[tailAt];
+  const next = record.fields[tailAt + 1];
+  if (column === undefined || tail === undefined || next === undefined || column === 'labels') return undefined;
+  const fails = (v: string) => checkCell(column, v, {mode, hasBmc: true}).some(i => i.level === 'error');
+  return fails(tail) && !fails(next) ? tailAt : undefined;
 }
 
 /** Duplicate detection across rows in one pass: first occurrence by key, reported on the later line. */
