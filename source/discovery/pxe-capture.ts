@@ -3,6 +3,7 @@
 // carries text lines only, so this spawns tcpdump itself (argument array, abortable).
 import {spawn as nodeSpawn} from 'node:child_process';
 import type {Readable} from 'node:stream';
+import {sanitisedEnv} from '../run/env.js';
 import {PcapStreamParser} from './pcap.js';
 import {PxeHub, type PxeEventSource, type PxeListener, type PxeStats} from './pxe-events.js';
 
@@ -54,7 +55,7 @@ export function explainCaptureFailure(stderr: string, code: number | null, spawn
 export function startPxeCapture(options: PxeCaptureOptions): RunningPxeCapture {
   const hub = new PxeHub();
   const parser = new PcapStreamParser();
-  const spawn: Spawn = options.spawn ?? ((c, a) => nodeSpawn(c, [...a], {stdio: ['ignore', 'pipe', 'pipe']}));
+  const spawn: Spawn = options.spawn ?? ((c, a) => nodeSpawn(c, [...a], {stdio: ['ignore', 'pipe', 'pipe'], env: sanitisedEnv(process.env)}));
   let stopped = false;
   let stderr = '';
   let child: SpawnedProcess | null = null;

@@ -33,3 +33,19 @@ export function sanitisedEnv(
   }
   return env;
 }
+
+/** What an interactive child on the admin's terminal (the pager) needs beyond ALLOWED: its terminal and pager settings. */
+const TERMINAL = new Set<string>(['TERM', 'COLORTERM', 'TERMINFO', 'COLUMNS', 'LINES', 'LESS', 'LESSCHARSET', 'MORE', 'LC_NUMERIC', 'LC_COLLATE']);
+
+/**
+ * The environment of a child that takes over the terminal (the pager): the same allow-list, plus the
+ * terminal's own settings, and nothing forced, so it draws as the admin configured it.
+ */
+export function terminalEnv(base: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value === undefined || !(ALLOWED.has(name) || TERMINAL.has(name)) || isDeniedEnvName(name)) continue;
+    env[name] = value;
+  }
+  return env;
+}

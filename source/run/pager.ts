@@ -1,6 +1,7 @@
 // Shows a finished command's full log in the user's pager. The app shell calls this after
 // unmounting Ink (Ink 6 cannot hand the terminal over), then renders again.
 import {spawn} from 'node:child_process';
+import {terminalEnv} from './env.js';
 
 export interface PagerResult {
   ok: boolean;
@@ -18,7 +19,7 @@ export function pagerCommand(env: Readonly<Record<string, string | undefined>>):
 export function openInPager(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<PagerResult> {
   const {command, args} = pagerCommand(env);
   return new Promise(resolve => {
-    const child = spawn(command, [...args, path], {stdio: 'inherit', env: env as NodeJS.ProcessEnv});
+    const child = spawn(command, [...args, path], {stdio: 'inherit', env: terminalEnv(env)});
     child.once('error', error => {
       const code = (error as NodeJS.ErrnoException).code;
       resolve({ok: false, error: code === 'ENOENT' ? `${command} was not found on PATH (set PAGER)` : `${command} could not be started (${code ?? 'error'})`});
