@@ -1,8 +1,9 @@
 // Installing the data plane on the new EKS Anywhere cluster: namespace, a byte-identical copy of the
 // control plane's cluster certificate secret, the license secret, the helm commands, and the watch of
 // the data plane pods until Ready (with log diagnoses when they are not).
-import {chmod, writeFile} from 'node:fs/promises';
 import yaml from 'js-yaml';
+import {writeFileAtomic} from '../session/home.js';
+import {yamlComment} from '../run/yaml-comment.js';
 import type {Clock} from '../ports.js';
 import type {CommandResult, CommandRunner, CommandSpec} from '../run/types.js';
 import {describeKubeError, type KubeApi, type KubePod, type KubeSecret} from './kube-api.js';
@@ -103,9 +104,9 @@ export function secretManifests(secrets: readonly KubeSecret[]): string {
 }
 
 /** Writes the manifests readable by the owner only; the runbook references the file, never its content. */
-export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], header = ''): Promise<void> {
-  await writeFile(path, header + secretManifests(secrets), {mode: 0o600});
-  await chmod(path, 0o600); // the file may have existed with wider permissions
+export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], comments: readonly string[] = []): Promise<void> {
+  // Atomic and 0600 like every session file: a temp file renamed over the name, never written through a link.
+  await writeFileAtomic(path, yamlComment(comments) + secretManifests(secrets));
 }
 
 export interface HelmPlan {

@@ -3,12 +3,13 @@
 // and a headless run names the missing key. Unknown keys are refused so that typos are caught.
 import * as z from 'zod';
 import {SESSION_NAME, SESSION_NAME_RULE} from './names.js';
+import {contextName, envVarName, helmReleaseName, interfaceName, ipv4Text, lineText, namespaceName, pathText, secretName} from './kube-names.js';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */
-  passwordEnv: z.string().min(1).optional(),
+  passwordEnv: envVarName.optional(),
   /** Path of a file that holds the secret. */
-  passwordFile: z.string().min(1).optional(),
+  passwordFile: pathText.min(1).optional(),
 };
 
 export const bmcSchema = z
@@ -46,8 +47,8 @@ export const answersSchema = z
       .optional(),
     admin: z
       .object({
-        interface: z.string().min(1).optional(),
-        bootstrapIp: z.string().min(1).optional(),
+        interface: interfaceName.optional(),
+        bootstrapIp: ipv4Text.optional(),
       })
       .strict()
       .optional(),
@@ -81,7 +82,7 @@ export const answersSchema = z
           })
           .strict()
           .optional(),
-        importCsv: z.string().optional(),
+        importCsv: pathText.optional(),
         /** Read the admin server's neighbour table for BMCs already on the network. */
         neighbours: z.boolean().optional(),
       })
@@ -103,7 +104,7 @@ export const answersSchema = z
         workerCount: z.number().int().min(0).optional(),
         /** Use a cluster made elsewhere instead of creating one. */
         existing: z
-          .object({kubeconfig: z.string().min(1), context: z.string().optional()})
+          .object({kubeconfig: pathText.min(1), context: contextName.optional()})
           .strict()
           .optional(),
       })
@@ -111,21 +112,21 @@ export const answersSchema = z
       .optional(),
     controlPlane: z
       .object({
-        kubeconfig: z.string().optional(),
-        context: z.string().optional(),
-        namespace: z.string().optional(),
-        release: z.string().optional(),
-        adminUrl: z.string().optional(),
+        kubeconfig: pathText.optional(),
+        context: contextName.optional(),
+        namespace: namespaceName.optional(),
+        release: helmReleaseName.optional(),
+        adminUrl: lineText.optional(),
         adminToken: z.string().optional(),
-        adminTokenEnv: z.string().optional(),
-        adminTokenFile: z.string().optional(),
-        clusterEndpoint: z.string().optional(),
-        telemetryEndpoint: z.string().optional(),
+        adminTokenEnv: envVarName.optional(),
+        adminTokenFile: pathText.optional(),
+        clusterEndpoint: lineText.optional(),
+        telemetryEndpoint: lineText.optional(),
         version: z.union([z.string(), z.number()]).transform(String).optional(),
-        clusterCertSecret: z.string().optional(),
-        licenseSecret: z.string().optional(),
+        clusterCertSecret: secretName.optional(),
+        licenseSecret: secretName.optional(),
         license: z.string().optional(),
-        licenseFile: z.string().optional(),
+        licenseFile: pathText.optional(),
         mode: z.enum(['shared', 'pki']).optional(),
         generateCert: z.boolean().optional(),
       })
@@ -133,9 +134,9 @@ export const answersSchema = z
       .optional(),
     dataPlane: z
       .object({
-        namespace: z.string().optional(),
-        release: z.string().optional(),
-        image: z.string().optional(),
+        namespace: namespaceName.optional(),
+        release: helmReleaseName.optional(),
+        image: lineText.refine(v => !v.startsWith('-'), 'an image reference cannot start with "-"').optional(),
         proxyType: z.enum(['NodePort', 'LoadBalancer']).optional(),
         httpNodePort: z.number().int().min(30000).max(32767).optional(),
         httpsNodePort: z.number().int().min(30000).max(32767).optional(),
