@@ -36,8 +36,11 @@ function redfish(bmc: string, uuid: string, macs: string[], extra: Partial<Redfi
       model: 'PowerEdge R650',
       serial: 'S1',
       nics: macs.map((mac, i) => ({id: `n${i}`, mac, source: 'EthernetInterfaces' as const})),
+      storage: [],
       drives: [],
-      disk: {device: '/dev/sda', reason: 'smallest drive', drive: {}},
+      disk: {device: '/dev/sda', deviceClass: 'scsi' as const, reason: 'smallest drive', drive: {}},
+      diskReason: 'smallest drive',
+      warnings: [],
       ...extra,
     },
   };
