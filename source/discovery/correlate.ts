@@ -15,6 +15,8 @@ export interface DiscoveredMachine {
   vendor?: string;
   model?: string;
   serial?: string;
+  /** Redfish PowerState (On, Off, …). */
+  power?: string;
   /** Prefer Redfish's UUID, then IPMI's GUID, then PXE option 97. */
   uuid?: string;
   /** Every host MAC known for the machine (boot MAC first when known). */
@@ -245,6 +247,7 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
         if (s.manufacturer) m.vendor = s.manufacturer;
         if (s.model) m.model = s.model;
         if (s.serial) m.serial = s.serial;
+        if (s.powerState) m.power = s.powerState;
         uuidRedfish ??= canonicalUuid(s.uuid) ?? undefined;
         junk(s.uuid, 'Redfish');
         if (!disk && s.disk) disk = s.disk;
