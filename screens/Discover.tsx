@@ -6,7 +6,7 @@ import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
-import type {DiscoveredMachine} from '../source/discovery/correlate.js';
+import {bootMacObserved, type DiscoveredMachine} from '../source/discovery/correlate.js';
 import {anySource, settingsFromAnswers, settingsToAnswers, type DiscoverySettings} from '../source/discovery/plan.js';
 import type {DiscoverySession, DiscoverySnapshot} from '../source/discovery/session.js';
 import {dataOf, discoverData, prepareDiscovery, selectAll, suggestedRole, trustBmc, type Role} from '../source/steps/discover.js';
@@ -285,7 +285,7 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
     if (pendingTrust) return later(1500, () => trust(pendingTrust.key, pendingTrust.fingerprint));
     const redfishBusy = snap.sources.redfish.state === 'running' || snap.needsTrust.length > 0;
     const waitedLong = Date.now() - startedAt.current > autoplayDelay(ctx.ports.speed, 15_000);
-    const booted = snap.machines.filter(m => m.sources.includes('redfish')).every(m => m.bootMac);
+    const booted = snap.machines.filter(m => m.sources.includes('redfish')).every(m => m.bootMac && bootMacObserved(m));
     const pxeOn = snap.sources.pxe.state === 'running';
     if (redfishBusy || snap.machines.length === 0 || (pxeOn && !booted && !waitedLong)) {
       return pxeOn && !waitedLong ? later(1000, () => setSnap(s => (s ? {...s} : s))) : undefined;

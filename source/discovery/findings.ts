@@ -60,14 +60,35 @@ export function pxeFinding(e: PxeEvent): PxeFinding {
   return f;
 }
 
+/** A Redfish system that is not a machine to install (DPU, GPU baseboard), and why. */
+export interface NotInstallable {
+  id: string;
+  reason: string;
+}
+
+export function notInstallable(result: RedfishResult): NotInstallable[] {
+  if (result.kind !== 'ok') return [];
+  return result.bmc.systems.filter(s => s.notInstallable).map(s => ({id: `${result.bmc.address}${s.path}`, reason: s.notInstallable!}));
+}
+
+/**
+ * One finding per installable system. A system whose Links.ManagedBy names a manager with its own
+ * address (a blade behind an enclosure's service) is identified by that BMC, not the shared one.
+ */
 export function redfishFindings(result: RedfishResult): RedfishFinding[] {
   if (result.kind !== 'ok') return [];
   const {bmc} = result;
-  return bmc.systems.map(system => ({
-    source: 'redfish' as const,
-    bmc: bmc.address,
-    bmcMacs: bmc.macs,
-    systemCount: bmc.systems.length,
-    system,
-  }));
+  const systems = bmc.systems.filter(s => !s.notInstallable);
+  const ownManagers = new Set(systems.map(s => s.managedBy?.path).filter(Boolean));
+  const perSystemBmc = systems.length > 1 && ownManagers.size === systems.length && systems.every(s => s.managedBy?.ipv4.length);
+  return systems.map(system => {
+    const own = perSystemBmc ? system.managedBy! : undefined;
+    return {
+      source: 'redfish' as const,
+      bmc: own ? own.ipv4[0]! : bmc.address,
+      bmcMacs: own ? own.macs : (system.managedBy?.macs.length ? system.managedBy.macs : bmc.macs),
+      systemCount: own ? 1 : systems.length,
+      system,
+    };
+  });
 }

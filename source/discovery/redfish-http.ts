@@ -3,6 +3,7 @@
 // before any request (and so before the Authorization header) is written to the socket.
 import http from 'node:http';
 import tls from 'node:tls';
+import type {Duplex} from 'node:stream';
 import type {BmcTarget} from './targets.js';
 
 export interface TlsPolicy {
@@ -101,45 +102,90 @@ export interface HttpResponse {
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** One GET over an already verified TLS socket; the socket is closed afterwards. */
-export function getOverSocket(
-  socket: tls.TLSSocket,
-  target: BmcTarget,
-  path: string,
-  headers: Record<string, string>,
-  signal: AbortSignal,
-): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: target.host,
-      port: target.port,
-      path,
-      method: 'GET',
-      headers: {Accept: 'application/json', Connection: 'close', 'OData-Version': '4.0', ...headers},
-      createConnection: () => socket,
-      signal,
+/** Why a pinned connection was not made: the request never reached the BMC. */
+export class PinnedConnectError extends Error {
+  constructor(readonly result: Exclude<ConnectResult, {kind: 'connected'}>) {
+    super(result.kind === 'unreachable' ? result.message : result.kind);
+  }
+}
+
+/**
+ * One BMC's HTTPS connection, kept alive across requests (a BMC that needs 0.8 s per answer would spend
+ * most of a budget on TLS handshakes otherwise). Every new connection is pinned before the agent may
+ * write to it, so a reconnect after an idle close is checked exactly like the first one.
+ */
+class PinnedAgent extends http.Agent {
+  /** The signal of the request now in flight (requests to one BMC are sequential). */
+  signal: AbortSignal;
+  fingerprint = '';
+  constructor(
+    private readonly target: BmcTarget,
+    private readonly policy: TlsPolicy,
+    signal: AbortSignal,
+    private readonly route?: RouteFn,
+  ) {
+    super({keepAlive: true, maxSockets: 1});
+    this.signal = signal;
+  }
+
+  override createConnection(_options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {
+    void connectPinned(this.target, this.policy, this.signal, this.route).then(r => {
+      if (r.kind === 'connected') {
+        this.fingerprint = r.fingerprint;
+        callback?.(null, r.socket);
+        // Node's agent passes the error on; the stream argument is unused then.
+      } else callback?.(new PinnedConnectError(r), undefined as unknown as Duplex);
     });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      socket.destroy();
-      reject(new Error(describeNetError(error, target)));
-    });
-    req.on('response', res => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) {
-          req.destroy(new Error(`response from ${target.key}${path} exceeds ${MAX_BODY_BYTES} bytes`));
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on('end', () => {
-        socket.destroy();
-        resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')});
-      });
-      res.on('error', () => undefined);
-    });
-    req.end();
-  });
+    return undefined;
+  }
+}
+
+export interface PinnedClient {
+  /** The verified certificate fingerprint (empty until a connection was made). */
+  readonly fingerprint: string;
+  /** One GET; rejects with PinnedConnectError when no verified connection could be made. */
+  get(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse>;
+  close(): void;
+}
+
+export function pinnedClient(target: BmcTarget, policy: TlsPolicy, signal: AbortSignal, route?: RouteFn): PinnedClient {
+  const agent = new PinnedAgent(target, policy, signal, route);
+  return {
+    get fingerprint() {
+      return agent.fingerprint;
+    },
+    get: (path, headers, reqSignal) =>
+      new Promise((resolve, reject) => {
+        agent.signal = reqSignal;
+        const req = http.request({
+          host: target.host,
+          port: target.port,
+          path,
+          method: 'GET',
+          headers: {Accept: 'application/json', Connection: 'keep-alive', 'OData-Version': '4.0', ...headers},
+          agent,
+          signal: reqSignal,
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          if (error instanceof PinnedConnectError) reject(error);
+          else reject(new Error(describeNetError(error, target)));
+        });
+        req.on('response', res => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_BODY_BYTES) {
+              req.destroy(new Error(`response from ${target.key}${path} exceeds ${MAX_BODY_BYTES} bytes`));
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on('end', () => resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}));
+          res.on('error', () => undefined);
+        });
+        req.end();
+      }),
+    close: () => agent.destroy(),
+  };
 }

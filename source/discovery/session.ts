@@ -1,9 +1,9 @@
 // A discovery run: the selected sources run concurrently under one AbortSignal and feed findings into
 // one live, merged machine table that a screen subscribes to. Plain TypeScript, no UI.
 import type {CommandRunner} from '../run/types.js';
-import {correlate, type DiscoveredMachine} from './correlate.js';
+import {bootMacObserved, correlate, type DiscoveredMachine} from './correlate.js';
 import type {CsvFinding} from './csv-import.js';
-import {pxeFinding, redfishFindings, type Finding} from './findings.js';
+import {notInstallable, pxeFinding, redfishFindings, type Finding, type NotInstallable} from './findings.js';
 import {ipmiLanPrint, ipmiSystemGuid, triggerPxeAndAttribute, type IpmiResult, type IpmiTarget, type PxeAttribution} from './ipmi.js';
 import {readNeighbours, type Neighbour} from './neighbours.js';
 import {startPxeCapture, type Spawn} from './pxe-capture.js';
@@ -37,6 +37,8 @@ export interface DiscoverySnapshot {
   /** BMCs that could not be inventoried: changed certificate, wrong credentials, not Redfish, unreachable. */
   problems: Array<{key: string; kind: string; message: string}>;
   bmcCandidates: Neighbour[];
+  /** Systems a BMC lists that are not machines to install (DPUs, GPU baseboards), with the reason. */
+  notInstallable: NotInstallable[];
   /** Counts of DHCP traffic seen by the PXE source. */
   pxeStats?: {requests: number; ignored: number; invalid: number};
   warnings: string[];
@@ -57,6 +59,7 @@ export class DiscoverySession {
   private redfishRuns = 0;
   private readonly problems = new Map<string, {key: string; kind: string; message: string}>();
   private bmcCandidates: Neighbour[] = [];
+  private readonly notInstallable = new Map<string, NotInstallable>();
   private readonly warnings: string[] = [];
   private pxeStats: DiscoverySnapshot['pxeStats'];
   private cached: DiscoverySnapshot | null = null;
@@ -91,6 +94,7 @@ export class DiscoverySession {
       needsTrust: [...this.needsTrust].map(([key, fingerprint]) => ({key, fingerprint})),
       problems: [...this.problems.values()],
       bmcCandidates: [...this.bmcCandidates],
+      notInstallable: [...this.notInstallable.values()],
       ...(this.pxeStats ? {pxeStats: {...this.pxeStats}} : {}),
       warnings: [...this.warnings],
     };
@@ -145,7 +149,8 @@ export class DiscoverySession {
     const runner = this.options.runner;
     if (!runner) return {ok: false, error: 'no command runner'};
     if (this.sources.pxe.state !== 'running') return {ok: false, error: 'start the PXE listener or capture first: the DISCOVER that follows the power-on is how the machine is recognised'};
-    const known = new Set(this.snapshot().machines.flatMap(m => (m.bootMac ? [m.bootMac] : [])));
+    // Only MACs already seen booting: a boot MAC read from the BMC is the very one this power-on should show.
+    const known = new Set(this.snapshot().machines.flatMap(m => (m.bootMac && bootMacObserved(m) ? [m.bootMac] : [])));
     const r = await triggerPxeAndAttribute(
       {runner, signal: this.controller.signal, ...(this.options.env ? {env: this.options.env} : {}), step: this.options.step ?? 'discover'},
       target,
@@ -252,6 +257,7 @@ export class DiscoverySession {
       this.inventoried.add(key);
       this.trustMap[key] = res.bmc.fingerprint;
       for (const w of res.bmc.warnings) this.warnings.push(`${key}: ${w}`);
+      for (const n of notInstallable(res)) this.notInstallable.set(n.id, n);
       this.add(...redfishFindings(res));
       return;
     }

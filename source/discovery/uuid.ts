@@ -26,9 +26,39 @@ export function reversed(bytes: Uint8Array): Uint8Array {
   return Uint8Array.from(bytes).reverse();
 }
 
-/** UUIDs that carry no identity (unset firmware fields): all one byte value, e.g. zeros or FFs. */
+/**
+ * Firmware defaults shipped on many boards, so they name no machine. AMI's Aptio default (sent by real
+ * ASRock and other PXE ROMs whose vendor never set the SMBIOS UUID) and the "to be filled by O.E.M."
+ * patterns seen on white-box boards.
+ */
+const KNOWN_JUNK = new Set([
+  '03000200-0400-0500-0006-000700080009',
+  '00020003-0004-0005-0006-000700080009',
+  '12345678-1234-5678-90ab-cddeefaabbcc',
+]);
+
+/** The shortest period of the byte string (16 when it does not repeat). */
+function period(bytes: Uint8Array): number {
+  for (let p = 1; p < bytes.length; p++) {
+    if (bytes.length % p === 0 && bytes.every((b, i) => b === bytes[i % p])) return p;
+  }
+  return bytes.length;
+}
+
+/**
+ * UUIDs that carry no identity: all one byte value (zeros, FFs), a pattern of up to four bytes repeated
+ * (01010101-…, 12341234-…), or a known firmware default in any of the three byte orders. They are never
+ * correlation keys: three machines sending AMI's default would otherwise merge into one.
+ */
 export function isPlaceholderUuid(bytes: Uint8Array): boolean {
-  return new Set(bytes).size <= 1;
+  if (period(bytes) <= 4) return true;
+  return [bytes, smbiosSwap(bytes), reversed(bytes)].some(b => KNOWN_JUNK.has(formatUuid(b)));
+}
+
+/** Whether this UUID string is one that identifies nothing (see isPlaceholderUuid). */
+export function isJunkUuid(input: string | null | undefined): boolean {
+  const b = uuidBytes(input);
+  return b !== null && isPlaceholderUuid(b);
 }
 
 /**

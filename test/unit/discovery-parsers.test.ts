@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {parseNeighbours} from '../../source/discovery/neighbours.js';
 import {expandTargets} from '../../source/discovery/targets.js';
 import {ipmiArgs, parseLanPrint, parseMcGuid, explainIpmiFailure} from '../../source/discovery/ipmi.js';
-import {suggestDisk} from '../../source/discovery/disk.js';
+import {simpleStorage, suggestDisk} from '../../source/discovery/disk.js';
 import {normalizeReportedMac as normalizeMac} from '../../source/net/mac.js';
 import {explainBindError} from '../../source/discovery/pxe-listener.js';
 import {explainCaptureFailure, tcpdumpArgs} from '../../source/discovery/pxe-capture.js';
@@ -72,19 +72,21 @@ test('ipmitool output parsers and argv without the password', () => {
   assert.match(msg, /refused the IPMI session/);
 });
 
-test('disk suggestion: smallest present drive of at least 25 GB, by protocol', () => {
-  assert.equal(suggestDisk([]), null);
+test('disk suggestion without controller information: smallest present drive of at least 25 GB, by protocol', () => {
+  assert.equal(suggestDisk([]).disk, null);
   const s = suggestDisk([
-    {protocol: 'SATA', capacityBytes: 8e12},
-    {protocol: 'NVMe', capacityBytes: 480e9, model: 'nv'},
-    {protocol: 'SATA', capacityBytes: 16e9},
-    {protocol: 'SATA', state: 'Absent'},
-    {protocol: 'SATA', capacityBytes: 100e9, removable: true},
-  ]);
+    simpleStorage([
+      {protocol: 'SATA', capacityBytes: 8e12},
+      {protocol: 'NVMe', capacityBytes: 480e9, model: 'nv'},
+      {protocol: 'SATA', capacityBytes: 16e9},
+      {protocol: 'SATA', state: 'Absent'},
+      {protocol: 'SATA', capacityBytes: 100e9, removable: true},
+    ]),
+  ]).disk;
   assert.equal(s?.device, '/dev/nvme0n1');
-  assert.equal(s?.drive.model, 'nv');
-  assert.equal(suggestDisk([{protocol: 'SAS', capacityBytes: 960e9}])?.device, '/dev/sda');
-  assert.equal(suggestDisk([{name: 'M.2 NVMe', capacityBytes: 960e9}])?.device, '/dev/nvme0n1');
+  assert.equal(s?.drive?.model, 'nv');
+  assert.equal(suggestDisk([simpleStorage([{protocol: 'SAS', capacityBytes: 960e9}])]).disk?.device, '/dev/sda');
+  assert.equal(suggestDisk([simpleStorage([{name: 'M.2 NVMe', capacityBytes: 960e9}])]).disk?.device, '/dev/nvme0n1');
 });
 
 test('MAC normalisation and bind/capture error explanations', () => {
