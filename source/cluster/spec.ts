@@ -257,7 +257,12 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   const lan: Cidr[] = subnet ? [subnet] : [];
   const podsCidr = c.podsCidr || DEFAULT_PODS_CIDR;
   const servicesCidr = c.servicesCidr || DEFAULT_SERVICES_CIDR;
-  const pods = validateCidr('cluster.podsCidr', 'pods CIDR', podsCidr, lan, POD_CIDR_ALTERNATIVES, errors);
+  let pods = validateCidr('cluster.podsCidr', 'pods CIDR', podsCidr, lan, POD_CIDR_ALTERNATIVES, errors);
+  const podMaskProblem = pods ? podsMaskProblem(pods.prefix) : undefined;
+  if (podMaskProblem) {
+    errors.push({key: 'cluster.podsCidr', message: `${podMaskProblem}; use a mask from /8 to /23, e.g. ${DEFAULT_PODS_CIDR}`});
+    pods = undefined;
+  }
   const services = validateCidr('cluster.servicesCidr', 'services CIDR', servicesCidr, lan, SERVICE_CIDR_ALTERNATIVES, errors);
   if (pods && services && cidrsOverlap(pods, services)) {
     errors.push({key: 'cluster.servicesCidr', message: `services CIDR ${servicesCidr} overlaps the pods CIDR ${podsCidr}`});
@@ -302,6 +307,24 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
 }
 
 const DAY_MS = 86_400_000;
+
+/** kubeadm's default node-mask for IPv4, which EKS Anywhere uses unless clusterNetwork.nodes says otherwise. */
+export const NODE_CIDR_MASK_SIZE = 24;
+const POD_SUBNET_NODE_MASK_MAX_DIFF = 16;
+
+/**
+ * EKS Anywhere's validateNetworking (pkg/api/v1alpha1/cluster.go), with its words: the pods CIDR must
+ * hold more than one node-mask (/24) and at most 2^16 of them.
+ */
+export function podsMaskProblem(podMaskSize: number, nodeCidrMaskSize = NODE_CIDR_MASK_SIZE): string | undefined {
+  if (podMaskSize >= nodeCidrMaskSize) {
+    return `the size of pod subnet with mask ${podMaskSize} is smaller than or equal to the size of node subnet with mask ${nodeCidrMaskSize}`;
+  }
+  if (nodeCidrMaskSize - podMaskSize > POD_SUBNET_NODE_MASK_MAX_DIFF) {
+    return `pod subnet mask (${podMaskSize}) and node-mask (${nodeCidrMaskSize}) difference is greater than ${POD_SUBNET_NODE_MASK_MAX_DIFF}`;
+  }
+  return undefined;
+}
 
 /**
  * eksctl v0.22+ (pkg/validations/extendedversion.go): a version past its end of standard support

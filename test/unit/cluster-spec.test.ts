@@ -359,6 +359,12 @@ test('pods and services CIDRs: defaults, overlap with the node LAN or each other
   assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.96.0.0/16'})), 'cluster.servicesCidr'), ['services CIDR 10.96.0.0/12 overlaps the pods CIDR 10.96.0.0/16']);
   assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0'})), 'cluster.podsCidr')[0] ?? '', /not an IPv4 CIDR/);
   assert.match(messages(errorsOf(seed({podsCidr: '10.244.1.0/16'})), 'cluster.podsCidr')[0] ?? '', /did you mean 10\.244\.0\.0\/16/);
+  // EKS Anywhere's validateNetworking: more than one /24 node-mask, at most 16 bits shorter.
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/24'})), 'cluster.podsCidr'), ['the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
+  assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0/26'})), 'cluster.podsCidr')[0] ?? '', /^the size of pod subnet with mask 26 is smaller than or equal/);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '160.0.0.0/7'})), 'cluster.podsCidr'), ['pod subnet mask (7) and node-mask (24) difference is greater than 16; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '100.0.0.0/8'})), 'cluster.podsCidr'), []);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/23'})), 'cluster.podsCidr'), []);
   assert.match(messages(errorsOf(seed({servicesCidr: '10.20.0.0/16'})), 'cluster.servicesCidr')[0] ?? '', /overlaps the node network/);
   // the BMC network is not the node LAN but pods must still reach it
   assert.match(messages(errorsOf(seed({podsCidr: '10.20.1.0/24'})), 'cluster.podsCidr')[0] ?? '', /contains 10\.20\.1\.11 \(the BMC of eksa-cp01\)/);
