@@ -367,7 +367,7 @@ test('pods and services CIDRs: defaults, overlap with the node LAN or each other
   assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/23'})), 'cluster.podsCidr'), []);
   assert.match(messages(errorsOf(seed({servicesCidr: '10.20.0.0/16'})), 'cluster.servicesCidr')[0] ?? '', /overlaps the node network/);
   // the BMC network is not the node LAN but pods must still reach it
-  assert.match(messages(errorsOf(seed({podsCidr: '10.20.1.0/24'})), 'cluster.podsCidr')[0] ?? '', /contains 10\.20\.1\.11 \(the BMC of eksa-cp01\)/);
+  assert.match(messages(errorsOf(seed({podsCidr: '1.1.0.0/16'})), 'cluster.podsCidr')[0] ?? '', /contains 1\.1\.1\.1 \(a nameserver\)/);
   const r = renderClusterSpec(seed({podsCidr: '10.244.0.0/16', servicesCidr: '172.30.0.0/16'}), AT);
   assert.deepEqual((yaml.loadAll(r.yaml)[0] as any).spec.clusterNetwork.services.cidrBlocks, ['172.30.0.0/16']);
 });
