@@ -8,7 +8,7 @@ import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import {listPublicKeys, type PublicKeyFile} from '../source/cluster/ssh-keys.js';
 import {checkForm, initialValues, specFields, type FieldKey, type FormValues} from '../source/cluster/spec-form.js';
-import {localAddresses, networkChecks, renderFromAnswers, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
+import {localAddresses, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
 import type {SpecIssue} from '../source/cluster/spec.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
 import {useTyping} from './use-typing.js';
@@ -19,7 +19,8 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
   const theme = useTheme();
   const dryRun = ctx.ports.world === 'dry-run';
   const [keys, setSshKeys] = useState<PublicKeyFile[]>([]);
-  const fields = useMemo(() => specFields(keys), [keys]);
+  const [stored] = useState(() => specInputs(ctx));
+  const fields = useMemo(() => specFields(keys, stored.now), [keys, stored.now]);
   const [values, setValues] = useState<FormValues>(() => initialValues(session.answers));
   const [focus, setFocus] = useState(0);
   const [mode, setMode] = useState<Mode>('form');
@@ -34,15 +35,17 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
     if (!dryRun) void localAddresses(ctx.ports.runner).then(setLocal);
   }, [ctx, dryRun]);
 
-  const form = checkForm(session.answers, values, local ? {localAddresses: local} : {});
+  const form = checkForm(session.answers, values, {now: stored.now, ...(stored.licenseToken ? {licenseToken: stored.licenseToken} : {}), ...(local ? {localAddresses: local} : {})});
+  const inputs = {now: stored.now, licenseToken: form.patch.licenseToken ?? stored.licenseToken};
   for (const n of netIssues) {
     const key = n.key.slice('cluster.'.length) as FieldKey;
     if (values[key] === n.value) (form.issues[key] ??= []).push(n.message);
   }
   const ok = form.ok && Object.keys(form.issues).length === 0;
   const draft = {...session.answers, cluster: {...session.answers.cluster, ...form.patch}};
-  const rendered = mode === 'preview' || mode === 'writing' ? renderFromAnswers(draft, local) : undefined;
-  const yamlLines = rendered?.yaml.split('\n') ?? [];
+  const rendered = mode === 'preview' || mode === 'writing' ? renderFromAnswers(draft, inputs, local) : undefined;
+  // The preview hides the licence token; only cluster.yaml (0600) holds it.
+  const yamlLines = rendered?.preview.split('\n') ?? [];
   // The first warning is read whole (the image check); the rest are one line each.
   const warningLines = [
     ...(warnings[0] ? wrapText(`! ${warnings[0]}`, width, 2) : []),
@@ -73,7 +76,7 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
     if (!ok) return;
     setMode('checking');
     setError(null);
-    const r = renderFromAnswers(draft, local);
+    const r = renderFromAnswers(draft, inputs, local);
     if (!r.resolved) {
       setMode('form');
       return;
@@ -171,6 +174,10 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
       const f = fields.find(x => x.key === k)!;
       const label = f.choices?.find(c => c.value === values[k])?.label ?? (values[k] ? `${values[k].slice(0, 24)}…` : '');
       return isFocused ? `‹ ${label} ›` : label;
+    }
+    if (kind === 'secret') {
+      const shown = values[k] ? '•'.repeat(Math.min(12, values[k].length)) : k === 'licenseToken' && stored.licenseToken ? '(stored)' : '';
+      return `${shown}${isFocused ? '█' : ''}`;
     }
     return `${values[k]}${isFocused ? '█' : ''}`;
   };

@@ -20,11 +20,12 @@ export interface CreateClusterOptions {
  * (viper AutomaticEnv), so an inherited KUBECONFIG, HARDWARE_CSV or VERBOSITY would silently change
  * the create. Kept:
  * - PATH, HOME: to find docker and the tools image; HOME for docker's config.
- * - EKSA_LICENSE: extended-support Kubernetes versions need it.
  * - DOCKER_HOST, DOCKER_CONFIG, DOCKER_CERT_PATH, DOCKER_TLS_VERIFY: reach the same docker daemon,
  *   with the same registry credentials, that the preflight checked.
  * - HTTP(S)_PROXY, NO_PROXY (both cases): eksctl downloads the release bundles itself.
  * - TMPDIR: where Go puts temporary files.
+ * Not EKSA_LICENSE: the pre-v0.22 licence ID, which the bare-metal provider never reads; the licence
+ *   token goes in cluster.yaml (spec.licenseToken).
  * No AWS credentials: a bare-metal create without curated packages needs none.
  * Deliberately not run/env.ts's sanitisedEnv, which adds LANG, TZ, USER and forces TERM, NO_COLOR
  * and PAGER; eksctl gets exactly this list. Only the proxy names are shared with it.
@@ -32,7 +33,6 @@ export interface CreateClusterOptions {
 export const CREATE_ENV_ALLOWLIST = [
   'PATH',
   'HOME',
-  'EKSA_LICENSE',
   'DOCKER_HOST',
   'DOCKER_CONFIG',
   'DOCKER_CERT_PATH',
@@ -74,7 +74,6 @@ export function createClusterCommand(o: CreateClusterOptions): CommandSpec {
     step: 'create-cluster',
     cwd: o.sessionDir,
     env,
-    ...(env.EKSA_LICENSE ? {secrets: [env.EKSA_LICENSE], envRefs: {EKSA_LICENSE: 'the EKS Anywhere extended-support license'}} : {}),
     // The CLI's own control-plane wait is 1 h; allow the phases around it too.
     timeoutMs: 3 * 60 * 60 * 1000,
     title: 'Create the cluster',

@@ -179,9 +179,18 @@ const RULES: readonly Rule[] = [
     id: 'license',
     pattern: /licenseToken is required for extended kubernetes support/,
     make: () => ({
-      title: 'This Kubernetes version needs an extended-support license',
-      explanation: 'Versions past standard support require a license token.',
-      fix: 'Set EKSA_LICENSE before starting the wizard, or choose a newer cluster.kubernetesVersion.',
+      title: 'This Kubernetes version needs an EKS Anywhere licence token',
+      explanation: 'eksctl compares today with the version’s end of standard support; past it, spec.licenseToken is required.',
+      fix: 'Give cluster.licenseToken (or licenseTokenEnv / licenseTokenFile) in the cluster-spec step, or choose a cluster.kubernetesVersion in standard support.',
+    }),
+  },
+  {
+    id: 'license-expired',
+    pattern: /license is expired, please renew the license/,
+    make: () => ({
+      title: 'The EKS Anywhere licence token is expired',
+      explanation: 'The token’s endValidity is in the past.',
+      fix: 'Get a renewed token from your EKS Anywhere Enterprise Subscription and give it as cluster.licenseToken, then write cluster.yaml again.',
     }),
   },
   {

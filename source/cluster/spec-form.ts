@@ -2,26 +2,35 @@
 // problems that text gives. The screen renders it; the rules stay in spec.ts, so what the form says
 // and what a headless run says are the same words.
 import type {Answers} from '../session/answers.js';
-import {KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION} from './kube-versions.js';
+import {KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, supportLabel} from './kube-versions.js';
 import {DEFAULT_PODS_CIDR, DEFAULT_SERVICES_CIDR, validateClusterAnswers, type SpecIssue, type ValidationOptions} from './spec.js';
 import type {PublicKeyFile} from './ssh-keys.js';
 
 type ClusterAnswers = NonNullable<Answers['cluster']>;
-export type FieldKey = Exclude<keyof ClusterAnswers, 'existing'>;
+export type FieldKey = Exclude<keyof ClusterAnswers, 'existing' | 'licenseTokenEnv' | 'licenseTokenFile'>;
 
 export interface SpecField {
   key: FieldKey;
   label: string;
-  kind: 'text' | 'choice' | 'count';
+  /** secret: typed like text, never shown (the licence token). */
+  kind: 'text' | 'choice' | 'count' | 'secret';
   /** For choice fields: the values and how they show. */
   choices?: {value: string; label: string}[];
   hint: string;
 }
 
-export function specFields(sshKeys: readonly PublicKeyFile[]): SpecField[] {
+/** `now` is the injected clock's: each version shows its support window as of today. */
+export function specFields(sshKeys: readonly PublicKeyFile[], now: number): SpecField[] {
   return [
     {key: 'name', label: 'Cluster name', kind: 'text', hint: 'lowercase letters, digits and "-", at most 35'},
-    {key: 'kubernetesVersion', label: 'Kubernetes', kind: 'choice', choices: KUBERNETES_VERSIONS.map(v => ({value: v, label: v === DEFAULT_KUBERNETES_VERSION ? `${v} (newest)` : v})), hint: '←/→ to choose'},
+    {
+      key: 'kubernetesVersion',
+      label: 'Kubernetes',
+      kind: 'choice',
+      choices: KUBERNETES_VERSIONS.map(v => ({value: v, label: `${v}${v === DEFAULT_KUBERNETES_VERSION ? ' (newest)' : ''} · ${supportLabel(v, now)}`})),
+      hint: '←/→ to choose; versions past standard support need a licence token',
+    },
+    {key: 'licenseToken', label: 'Licence token', kind: 'secret', hint: 'extended support only: the token (JWT) of your EKS Anywhere Enterprise Subscription; or licenseTokenEnv/File'},
     {key: 'controlPlaneCount', label: 'Control planes', kind: 'count', hint: 'odd: 1, 3 or 5, from the machines with role cp'},
     {key: 'workerCount', label: 'Workers', kind: 'count', hint: 'from the machines with role worker'},
     {key: 'endpoint', label: 'CP endpoint', kind: 'text', hint: 'a free IPv4 in the node subnet'},
@@ -60,6 +69,8 @@ export function initialValues(answers: Answers): FormValues {
     podsCidr: c.podsCidr || DEFAULT_PODS_CIDR,
     servicesCidr: c.servicesCidr || DEFAULT_SERVICES_CIDR,
     loadBalancerInterface: c.loadBalancerInterface ?? '',
+    // Never shown again once given: a stored token is used when this stays empty.
+    licenseToken: '',
   };
 }
 
@@ -77,7 +88,8 @@ const REQUIRED = new Set<FieldKey>(['name', 'endpoint', 'tinkerbellIp', 'kuberne
 
 const KEY_TO_FIELD: Record<string, FieldKey> = {machines: 'controlPlaneCount'};
 
-export function checkForm(answers: Answers, values: FormValues, options: ValidationOptions = {}): FormCheck {
+/** options.licenseToken is the stored token; one typed into the form wins over it. */
+export function checkForm(answers: Answers, values: FormValues, options: ValidationOptions): FormCheck {
   const issues: FormCheck['issues'] = {};
   const add = (field: FieldKey | 'general', message: string) => (issues[field] ??= []).push(message);
   const patch: ClusterAnswers = {};
@@ -87,10 +99,14 @@ export function checkForm(answers: Answers, values: FormValues, options: Validat
       const min = k === 'controlPlaneCount' ? 1 : 0;
       if (!/^\d+$/.test(v) || Number(v) < min) add(k, `expected a whole number${min ? ' of at least 1' : ''}, got "${raw}"`);
       else patch[k] = Number(v);
+    } else if (k === 'licenseToken') {
+      // Empty keeps the stored token (secrets.json, licenseTokenEnv/File): never overwrite it with "".
+      if (v !== '') patch[k] = v;
     } else if (v !== '' || !REQUIRED.has(k)) patch[k] = v;
   }
   const draft: Answers = {...answers, cluster: {...answers.cluster, ...patch}};
-  const result = validateClusterAnswers(draft, options);
+  const token = patch.licenseToken ?? options.licenseToken;
+  const result = validateClusterAnswers(draft, {...options, ...(token ? {licenseToken: token} : {})});
   for (const e of result.errors) {
     const key = e.key.startsWith('cluster.') ? (e.key.slice('cluster.'.length) as FieldKey) : KEY_TO_FIELD[e.key];
     if (key && key in values) {

@@ -33,8 +33,23 @@ export async function localAddresses(runner: CommandRunner, signal?: AbortSignal
   }
 }
 
-export function renderFromAnswers(answers: Answers, local?: readonly string[]): RenderResult {
-  return renderClusterSpec(answers, local ? {localAddresses: local} : {});
+/** What the spec needs besides the answers: the clock's now and the licence token, resolved. */
+export interface SpecInputs {
+  now: number;
+  licenseToken: string | undefined;
+}
+
+/** The inputs from a step's context: the injected clock and the token wherever the answers keep it. */
+export function specInputs(ctx: {ports: {clock: {now(): number}}; secret(key: string): string | undefined}): SpecInputs {
+  return {now: ctx.ports.clock.now(), licenseToken: ctx.secret('eksa.licenseToken')};
+}
+
+export function renderFromAnswers(answers: Answers, inputs: SpecInputs, local?: readonly string[]): RenderResult {
+  return renderClusterSpec(answers, {
+    now: inputs.now,
+    ...(inputs.licenseToken ? {licenseToken: inputs.licenseToken} : {}),
+    ...(local ? {localAddresses: local} : {}),
+  });
 }
 
 export interface NetworkCheckResult {

@@ -12,7 +12,8 @@ import {AnswersFileError} from '../session/errors.js';
 import type {Answers, Machine} from '../session/answers.js';
 import {cidrContains, cidrsOverlap, cidrToString, formatIpv4, isIpv4, netmaskPrefix, parseCidr, subnetOf, type Cidr} from '../net/ipv4.js';
 import type {IpInUseProbe} from './ip-in-use.js';
-import {DEFAULT_KUBERNETES_VERSION, EXTENDED_SUPPORT_VERSIONS, KUBERNETES_VERSIONS, isSupportedKubernetesVersion} from './kube-versions.js';
+import {DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, SUPPORT_WINDOWS, isSupportedKubernetesVersion, supportPhase} from './kube-versions.js';
+import {LICENSE_WARN_DAYS, readLicenseToken} from './license-token.js';
 import {sshKeyProblem} from './ssh-keys.js';
 import {templatesDir} from '../templates.js';
 import {NetRouteError, type Net} from '../ports.js';
@@ -46,6 +47,8 @@ export interface ResolvedSpec {
   servicesCidr: string;
   loadBalancerInterface: string | undefined;
   nodeSubnet: string | undefined;
+  /** spec.licenseToken: a secret, written only into the 0600 cluster.yaml. */
+  licenseToken: string | undefined;
 }
 
 /** One row of the hardware catalogue as the selectors see it. */
@@ -62,6 +65,10 @@ export interface SelectorGroup {
 }
 
 export interface ValidationOptions {
+  /** The injected clock's now (epoch ms): decides extended support and licence validity. */
+  now: number;
+  /** The resolved cluster.licenseToken (from the answers, secrets.json, env or file). */
+  licenseToken?: string;
   /** IPv4 addresses bound on the admin server: tinkerbellIP must not be one of them. */
   localAddresses?: readonly string[];
   /** The hardware catalogue; by default built from answers.machines (labels type=<role> + extras). */
@@ -172,7 +179,7 @@ function validateVip(
   if (answers.admin?.bootstrapIp === ip) errors.push({key, message: `${label} ${ip} is the admin server's bootstrap IP`});
 }
 
-export function validateClusterAnswers(answers: Answers, options: ValidationOptions = {}): ValidationResult {
+export function validateClusterAnswers(answers: Answers, options: ValidationOptions): ValidationResult {
   const errors: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
   const c = answers.cluster ?? {};
@@ -187,9 +194,9 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
     errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} looks like ${kubernetesVersion}0 read as a number; quote it: "${kubernetesVersion}0"`});
   } else if (!isSupportedKubernetesVersion(kubernetesVersion)) {
     errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} is not supported; choose one of ${KUBERNETES_VERSIONS.join(', ')}`});
-  } else if (EXTENDED_SUPPORT_VERSIONS.includes(kubernetesVersion)) {
-    warnings.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} is in extended support: eksctl needs a license (EKSA_LICENSE), or it fails with "licenseToken is required for extended kubernetes support"`});
   }
+  const licenseToken = options.licenseToken?.trim() || undefined;
+  validateLicense(kubernetesVersion, licenseToken, options.now, errors, warnings);
 
   // Counts: by default every machine of a role is used, keeping one CP spare when that makes the count odd.
   const cpMachines = machines.filter(m => m.role === 'cp').length;
@@ -250,7 +257,12 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   const lan: Cidr[] = subnet ? [subnet] : [];
   const podsCidr = c.podsCidr || DEFAULT_PODS_CIDR;
   const servicesCidr = c.servicesCidr || DEFAULT_SERVICES_CIDR;
-  const pods = validateCidr('cluster.podsCidr', 'pods CIDR', podsCidr, lan, POD_CIDR_ALTERNATIVES, errors);
+  let pods = validateCidr('cluster.podsCidr', 'pods CIDR', podsCidr, lan, POD_CIDR_ALTERNATIVES, errors);
+  const podMaskProblem = pods ? podsMaskProblem(pods.prefix) : undefined;
+  if (podMaskProblem) {
+    errors.push({key: 'cluster.podsCidr', message: `${podMaskProblem}; use a mask from /8 to /23, e.g. ${DEFAULT_PODS_CIDR}`});
+    pods = undefined;
+  }
   const services = validateCidr('cluster.servicesCidr', 'services CIDR', servicesCidr, lan, SERVICE_CIDR_ALTERNATIVES, errors);
   if (pods && services && cidrsOverlap(pods, services)) {
     errors.push({key: 'cluster.servicesCidr', message: `services CIDR ${servicesCidr} overlaps the pods CIDR ${podsCidr}`});
@@ -287,10 +299,62 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
       servicesCidr: cidrToString(services!),
       loadBalancerInterface,
       nodeSubnet: subnet ? cidrToString(subnet) : undefined,
+      licenseToken,
     },
     errors,
     warnings,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+/** kubeadm's default node-mask for IPv4, which EKS Anywhere uses unless clusterNetwork.nodes says otherwise. */
+export const NODE_CIDR_MASK_SIZE = 24;
+const POD_SUBNET_NODE_MASK_MAX_DIFF = 16;
+
+/**
+ * EKS Anywhere's validateNetworking (pkg/api/v1alpha1/cluster.go), with its words: the pods CIDR must
+ * hold more than one node-mask (/24) and at most 2^16 of them.
+ */
+export function podsMaskProblem(podMaskSize: number, nodeCidrMaskSize = NODE_CIDR_MASK_SIZE): string | undefined {
+  if (podMaskSize >= nodeCidrMaskSize) {
+    return `the size of pod subnet with mask ${podMaskSize} is smaller than or equal to the size of node subnet with mask ${nodeCidrMaskSize}`;
+  }
+  if (nodeCidrMaskSize - podMaskSize > POD_SUBNET_NODE_MASK_MAX_DIFF) {
+    return `pod subnet mask (${podMaskSize}) and node-mask (${nodeCidrMaskSize}) difference is greater than ${POD_SUBNET_NODE_MASK_MAX_DIFF}`;
+  }
+  return undefined;
+}
+
+/**
+ * eksctl v0.22+ (pkg/validations/extendedversion.go): a version past its end of standard support
+ * needs spec.licenseToken, and an expired token fails. The signature only eksctl can check.
+ */
+function validateLicense(version: string, token: string | undefined, now: number, errors: SpecIssue[], warnings: SpecIssue[]): void {
+  const key = 'cluster.licenseToken';
+  const phase = isSupportedKubernetesVersion(version) ? supportPhase(version, now) : 'standard';
+  if (isSupportedKubernetesVersion(version) && phase !== 'standard') {
+    const w = SUPPORT_WINDOWS[version];
+    if (!token) {
+      errors.push({key, message: `licenseToken is required for extended kubernetes support: Kubernetes ${version} left standard support on ${w.endOfStandardSupport}; give cluster.licenseToken (or licenseTokenEnv / licenseTokenFile) from your EKS Anywhere Enterprise Subscription, or choose a version in standard support`});
+    }
+    if (phase === 'ended') {
+      warnings.push({key: 'cluster.kubernetesVersion', message: `Kubernetes ${version} is past its end of extended support (${w.endOfExtendedSupport}): it gets no more patches; choose a newer version`});
+    }
+  }
+  if (!token) return;
+  const read = readLicenseToken(token);
+  if (!read.ok) {
+    errors.push({key, message: `the licence token ${read.problem} (wizard's check: eksctl would refuse it too)`});
+    return;
+  }
+  const end = read.info.endValidity;
+  if (end === undefined) return;
+  const day = new Date(end).toISOString().slice(0, 10);
+  if (end <= now) errors.push({key, message: `license is expired, please renew the license (endValidity ${day})`});
+  else if (end - now < LICENSE_WARN_DAYS * DAY_MS) {
+    warnings.push({key, message: `the licence token ends on ${day}, in ${Math.ceil((end - now) / DAY_MS)} day(s): renew it before then or upgrades will fail`});
+  }
 }
 
 function validateCidr(key: string, label: string, value: string, lan: readonly Cidr[], alternatives: readonly string[], errors: SpecIssue[]): Cidr | undefined {
@@ -417,6 +481,7 @@ const SHAPES: Record<string, Shape> = {
       controlPlaneConfiguration: {count: true, endpoint: {host: true}, machineGroupRef: REF},
       datacenterRef: REF,
       kubernetesVersion: true,
+      licenseToken: true,
       managementCluster: {name: true},
       workerNodeGroupConfigurations: [{name: true, count: true, machineGroupRef: REF}],
     },
@@ -478,6 +543,7 @@ export function buildSpecDocuments(r: ResolvedSpec, dir: string = templatesDir()
     endpoint: r.endpoint,
     controlPlaneMachineConfig: cpName,
     kubernetesVersion: r.kubernetesVersion,
+    licenseToken: r.licenseToken,
     workerNodeGroups: group ? [group] : undefined,
   });
   const datacenter = fillTemplate(loadTemplate(dir, 'datacenter.yaml'), {
@@ -506,21 +572,27 @@ export interface RenderOptions extends ValidationOptions {
 
 export interface RenderResult {
   yaml: string;
+  /** The YAML with the licence token replaced: what a screen may show. */
+  preview: string;
   errors: SpecIssue[];
   warnings: SpecIssue[];
   resolved: ResolvedSpec | undefined;
 }
 
-export function renderClusterSpec(answers: Answers, options: RenderOptions = {}): RenderResult {
+export const HIDDEN_TOKEN = '<licence token, hidden>';
+
+export function renderClusterSpec(answers: Answers, options: RenderOptions): RenderResult {
   const {resolved, errors, warnings} = validateClusterAnswers(answers, options);
-  if (!resolved) return {yaml: '', errors, warnings, resolved};
+  if (!resolved) return {yaml: '', preview: '', errors, warnings, resolved};
   const docs = buildSpecDocuments(resolved, options.templatesDir);
   const unknown = docs.flatMap(d => unknownFields(d));
   if (unknown.length > 0) {
     // A template edited with a field EKS Anywhere does not know: eksctl would refuse the file.
-    return {yaml: '', errors: unknown.map(f => ({key: 'templates', message: `unknown field ${f}`})), warnings, resolved};
+    return {yaml: '', preview: '', errors: unknown.map(f => ({key: 'templates', message: `unknown field ${f}`})), warnings, resolved};
   }
-  return {yaml: dumpDocuments(docs), errors, warnings, resolved};
+  const text = dumpDocuments(docs);
+  const preview = resolved.licenseToken ? dumpDocuments(buildSpecDocuments({...resolved, licenseToken: HIDDEN_TOKEN}, options.templatesDir)) : text;
+  return {yaml: text, preview, errors, warnings, resolved};
 }
 
 /** Written like every session file: atomically (never half a spec) and 0600. */
@@ -547,7 +619,7 @@ export function formatIssue(issue: SpecIssue): string {
   return `${issue.key}: ${issue.message}`;
 }
 
-export async function generateClusterSpecCommand(answersPath: string, options: GenerateOptions = {}): Promise<CliOutput> {
+export async function generateClusterSpecCommand(answersPath: string, options: GenerateOptions): Promise<CliOutput> {
   const readText = options.readText ?? ((p: string) => readFile(p, 'utf8'));
   let text: string;
   try {
@@ -567,7 +639,7 @@ export async function generateClusterSpecCommand(answersPath: string, options: G
 }
 
 /** The cluster spec for answers already loaded: exit 2 naming the key of every broken rule. */
-export async function generateClusterSpecFromAnswers(answers: Answers, options: GenerateOptions = {}): Promise<CliOutput> {
+export async function generateClusterSpecFromAnswers(answers: Answers, options: GenerateOptions): Promise<CliOutput> {
   const result = renderClusterSpec(answers, options);
   let errors = result.errors;
   if (errors.length === 0 && result.resolved && options.probe) errors = await checkAddressesInUse(result.resolved, options.probe);

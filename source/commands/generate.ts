@@ -3,6 +3,7 @@
 import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
+import {systemClock} from '../ports.js';
 
 const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values'] as const;
 type Artifact = (typeof ARTIFACTS)[number];
@@ -13,7 +14,7 @@ interface Output {
   stderr: string;
 }
 
-async function generate(artifact: Artifact, file: string, env: Readonly<Record<string, string | undefined>>): Promise<Output> {
+async function generate(artifact: Artifact, file: string, env: Readonly<Record<string, string | undefined>>, now: number): Promise<Output> {
   const {loadAnswersFile} = await import('../session/answers-file.js');
   const answers = await loadAnswersFile(file);
   switch (artifact) {
@@ -35,7 +36,18 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
     }
     case 'cluster-spec': {
       const {generateClusterSpecFromAnswers} = await import('../cluster/spec.js');
-      return generateClusterSpecFromAnswers(answers);
+      const {answerRef, resolveSecret} = await import('../session/secrets.js');
+      const {SecretError} = await import('../session/errors.js');
+      const c = answers.cluster;
+      const ref = answerRef(c?.licenseTokenEnv, c?.licenseTokenFile) ?? c?.licenseToken;
+      let licenseToken: string | undefined;
+      try {
+        licenseToken = ref === undefined ? undefined : resolveSecret(ref, env);
+      } catch (error) {
+        if (error instanceof SecretError) return {exitCode: 2, stdout: '', stderr: `cluster.licenseToken: ${error.message}\n`};
+        throw error;
+      }
+      return generateClusterSpecFromAnswers(answers, {now, ...(licenseToken !== undefined ? {licenseToken} : {})});
     }
     case 'dp-values': {
       const {generateDpValuesCli} = await import('../kong/dp-values.js');
@@ -56,7 +68,7 @@ export function registerGenerate(program: Command, context: ContextFor): void {
       throw new UsageError(`unknown artifact "${artifact}": use ${ARTIFACTS.join(', ')}`);
     }
     if (!ctx.opts.answers) throw new UsageError(`generate ${artifact} needs --answers FILE`);
-    const out = await generate(artifact as Artifact, ctx.opts.answers, ctx.io.env);
+    const out = await generate(artifact as Artifact, ctx.opts.answers, ctx.io.env, systemClock.now());
     ctx.io.stdout.write(out.stdout);
     ctx.io.stderr.write(out.stderr);
     ctx.setExit(out.exitCode);

@@ -102,6 +102,13 @@ export const answersSchema = z
         loadBalancerInterface: z.string().optional(),
         controlPlaneCount: z.number().int().min(1).optional(),
         workerCount: z.number().int().min(0).optional(),
+        /**
+         * EKS Anywhere licence token (a JWT) for Kubernetes versions in extended support: written into
+         * spec.licenseToken. Inline secret: moved to secrets.json, never kept in session.json.
+         */
+        licenseToken: z.string().optional(),
+        licenseTokenEnv: z.string().min(1).optional(),
+        licenseTokenFile: z.string().min(1).optional(),
         /** Use a cluster made elsewhere instead of creating one. */
         existing: z
           .object({kubeconfig: pathText.min(1), context: contextName.optional()})

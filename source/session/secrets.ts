@@ -1,4 +1,5 @@
-// secrets.json (0600): BMC passwords, the Redfish sweep password, the Kong admin token and the license,
+// secrets.json (0600): BMC passwords, the Redfish sweep password, the Kong admin token, the Kong license
+// and the EKS Anywhere licence token,
 // each inline or as a reference to an environment variable or a file. session.json never holds them:
 // saveSession() passes the answers through extractSecrets() before writing.
 import * as fs from 'node:fs';
@@ -36,6 +37,8 @@ export const secretsSchema = z
     redfishPassword: secretRefSchema.optional(),
     kongAdminToken: secretRefSchema.optional(),
     license: secretRefSchema.optional(),
+    /** EKS Anywhere licence token (cluster.licenseToken), for extended-support Kubernetes versions. */
+    eksaLicenseToken: secretRefSchema.optional(),
   })
   .strict();
 export type Secrets = z.infer<typeof secretsSchema>;
@@ -50,7 +53,8 @@ export function hasSecrets(s: Secrets): boolean {
     Object.keys(s.bmc.byIp).length > 0 ||
     s.redfishPassword !== undefined ||
     s.kongAdminToken !== undefined ||
-    s.license !== undefined
+    s.license !== undefined ||
+    s.eksaLicenseToken !== undefined
   );
 }
 
@@ -82,6 +86,11 @@ export function extractSecrets(answers: Answers): {answers: Answers; secrets: Se
     secrets.license = cp.license;
     delete cp.license;
   }
+  const cluster = out.cluster;
+  if (cluster?.licenseToken !== undefined) {
+    secrets.eksaLicenseToken = cluster.licenseToken;
+    delete cluster.licenseToken;
+  }
   return {answers: out, secrets};
 }
 
@@ -100,6 +109,8 @@ export function mergeSecrets(base: Secrets, update: Secrets): Secrets {
   if (redfishPassword !== undefined) merged.redfishPassword = redfishPassword;
   if (kongAdminToken !== undefined) merged.kongAdminToken = kongAdminToken;
   if (license !== undefined) merged.license = license;
+  const eksaLicenseToken = update.eksaLicenseToken ?? base.eksaLicenseToken;
+  if (eksaLicenseToken !== undefined) merged.eksaLicenseToken = eksaLicenseToken;
   return merged;
 }
 
@@ -206,6 +217,11 @@ export function licenseRef(secrets: Secrets, answers: Answers): SecretRef | unde
   return answerRef(undefined, cp?.licenseFile) ?? cp?.license ?? secrets.license;
 }
 
+export function eksaLicenseTokenRef(secrets: Secrets, answers: Answers): SecretRef | undefined {
+  const c = answers.cluster;
+  return answerRef(c?.licenseTokenEnv, c?.licenseTokenFile) ?? c?.licenseToken ?? secrets.eksaLicenseToken;
+}
+
 /**
  * Every secret value that can be resolved now, for the runner's redaction list: from secrets.json and,
  * when given, from the answers' inline values and references. Unresolvable references are skipped
@@ -219,7 +235,7 @@ export function allSecretValues(
   const refs: SecretRef[] = [
     ...Object.values(secrets.bmc.byHostname),
     ...Object.values(secrets.bmc.byIp),
-    ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license].filter(r => r !== undefined),
+    ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license, secrets.eksaLicenseToken].filter(r => r !== undefined),
   ];
   if (answers) {
     const r = answers.discovery?.redfish;
@@ -239,6 +255,9 @@ export function allSecretValues(
       answerRef(undefined, cp?.adminTokenFile),
       cp?.license,
       answerRef(undefined, cp?.licenseFile),
+      answers.cluster?.licenseToken,
+      answerRef(answers.cluster?.licenseTokenEnv, undefined),
+      answerRef(undefined, answers.cluster?.licenseTokenFile),
     ];
     refs.push(...more.filter(x => x !== undefined));
   }

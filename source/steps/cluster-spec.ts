@@ -4,7 +4,7 @@ import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
 import {formatIssue} from '../cluster/spec.js';
-import {localAddresses, missingClusterAnswer, networkChecks, renderFromAnswers, specSummary, writeSpecArtifact} from '../cluster/spec-step.js';
+import {localAddresses, missingClusterAnswer, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../cluster/spec-step.js';
 
 implementStep('cluster-spec', {
   async check(ctx) {
@@ -22,7 +22,14 @@ implementStep('cluster-spec', {
     const missing = missingClusterAnswer(answers);
     if (missing) throw new MissingAnswerError(missing.key, missing.expected);
     const dryRun = ctx.ports.world === 'dry-run';
-    const rendered = renderFromAnswers(answers, dryRun ? undefined : await localAddresses(ctx.ports.runner, signal));
+    const inputs = specInputs(ctx);
+    const rendered = renderFromAnswers(answers, inputs, dryRun ? undefined : await localAddresses(ctx.ports.runner, signal));
+    const needsToken = rendered.errors.find(e => e.key === 'cluster.licenseToken' && !inputs.licenseToken);
+    if (needsToken) {
+      const c = answers.cluster;
+      const where = c?.licenseTokenEnv ? ` (environment variable ${c.licenseTokenEnv} is not set)` : c?.licenseTokenFile ? ` (${c.licenseTokenFile} cannot be read)` : '';
+      throw new MissingAnswerError('cluster.licenseToken', `${needsToken.message}${where}`);
+    }
     if (!rendered.resolved || rendered.errors.length > 0) throw new StepFailure(rendered.errors.map(formatIssue).join('; '));
     const warnings = [...rendered.warnings];
     if (dryRun) ctx.say('dry run: the endpoint and tinkerbellIP were not probed and the OS image URL was not tried');

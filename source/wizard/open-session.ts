@@ -9,6 +9,7 @@ import {
   allSecretValues,
   bmcSecretRef,
   licenseRef,
+  eksaLicenseTokenRef,
   loadSecretsSync,
   redfishSecretRef,
   resolveSecret,
@@ -129,7 +130,8 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
 }
 
 /**
- * Secret keys: `bmc:<hostname>`, `redfish`, `kong.adminToken`, `license`. Answers' references win over
+ * Secret keys: `bmc:<hostname>`, `redfish`, `kong.adminToken`, `license`,
+ * `eksa.licenseToken`. Answers' references win over
  * secrets.json. An unresolvable reference gives undefined; the step names what is missing.
  */
 export function lookupSecret(
@@ -149,6 +151,7 @@ export function lookupSecret(
   } else if (key === 'redfish') ref = redfishSecretRef(secrets, answers);
   else if (key === 'kong.adminToken') ref = adminTokenRef(secrets, answers);
   else if (key === 'license') ref = licenseRef(secrets, answers);
+  else if (key === 'eksa.licenseToken') ref = eksaLicenseTokenRef(secrets, answers);
   if (ref === undefined) return undefined;
   try {
     return resolveSecret(ref, env);

@@ -40,7 +40,7 @@ test('the create-cluster transcript plays to its end in a 100x30 terminal: phase
   const at = new Date().toISOString();
   const steps = {...created.steps};
   for (const id of STEP_IDS.slice(0, STEP_IDS.indexOf('create-cluster'))) steps[id] = {state: 'done', attempts: [{n: 1, startedAt: at, endedAt: at, result: 'done', logs: []}], summary: 'done (prepared by the test)'};
-  writeFileSync(join(dir, 'cluster.yaml'), renderClusterSpec(answers).yaml);
+  writeFileSync(join(dir, 'cluster.yaml'), renderClusterSpec(answers, {now: Date.parse('2026-12-06T10:00:00Z')}).yaml);
   writeFileSync(join(dir, 'hardware.csv'), generateHardwareCsvFromAnswers(answers, {bmcPassword: () => 'pw'}).csv, {mode: 0o600});
   saveSessionSync(dir, {...created, steps, currentStep: 'create-cluster', status: 'running', answers: {session: 'e2ecc', ...answers}, artifacts: {clusterYaml: 'cluster.yaml', hardwareCsv: 'hardware.csv'}});
   world = await startDemoWorld({sessionDir: mkdtempSync(join(home, 'world-')), speed: 100});

@@ -43,7 +43,7 @@ test('cluster spec: errors name the field and what is expected while typing, and
   assert.match(screen, /Kubernetes +1\.35/);
   assert.match(screen, /Control planes +1/);
   assert.match(screen, /Workers +1/);
-  await h.app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  await h.app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
   screen = await h.app.waitFor('▸ CP endpoint');
   assert.match(screen, /✘ CP endpoint: cluster controlPlaneConfiguration\.Endpoint\.Host is not set/);
   await h.app.type('10.20.0.11');
@@ -105,7 +105,7 @@ test('cluster spec: an address that answers ARP is refused on its field; a 404 i
   await h.app.waitFor('All fields are valid');
   await h.app.press(KEYS.enter);
   await h.app.waitFor('To fix: tinkerbellIP', {timeoutMs: 10_000});
-  await h.app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
+  await h.app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.down);
   const screen = await h.app.waitFor('already in use');
   assert.match(screen.replace(/\s+/g, ' '), /tinkerbellIP 10\.20\.0\.51 is already in use, please provide a unique IP \(answers ARP as de:ad:be:ef:00:01 on eno1\)/);
   await h.app.press(KEYS.backspace);
@@ -114,4 +114,25 @@ test('cluster spec: an address that answers ARP is refused on its field; a 404 i
   await h.app.press(KEYS.enter);
   const preview = await h.app.waitFor('preview of cluster.yaml', {timeoutMs: 10_000});
   assert.match(preview.replace(/\s+/g, ' '), /! cluster\.osImageUrl: HEAD http:\/\/10\.20\.0\.10:8080\/missing-1-35\.gz answered 404/);
+});
+
+test('cluster spec: the version picker shows support windows; an extended version asks for the licence token and never shows it', {timeout: 20_000}, async () => {
+  // Pinned: 6 December 2026.
+  const clock = {now: () => Date.parse('2026-12-06T10:00:00Z'), sleep: async () => {}};
+  const ports = testPorts({runner: runner(), net: routes(), env: {HOME: '/nonexistent'}, clock});
+  const answers = {...specAnswers, cluster: {...specAnswers.cluster, endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51', kubernetesVersion: '1.32', osImageUrl: 'http://10.20.0.10:8080/ubuntu-2204-kube-1-32.gz'}};
+  const h = renderStep('cluster-spec', sessionAt('cluster-spec', answers), ports);
+  let screen = await h.app.waitFor('To fix: Licence token');
+  assert.match(screen, /Kubernetes +1\.32 · extended until 2027-04-30, needs licence token/);
+  await h.app.press(KEYS.down, KEYS.down);
+  screen = await h.app.waitFor('▸ Licence token');
+  assert.match(screen.replace(/\s+/g, ' '), /✘ Licence token: licenseToken is required for extended kubernetes support: Kubernetes 1\.32 left standard support on 2026-04-30/);
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({alg: 'RS256'})}.${b64({endValidity: '2027-06-30T00:00:00Z'})}.c2lnbmF0dXJl`;
+  await h.app.type(token);
+  screen = await h.app.waitFor('All fields are valid');
+  assert.ok(!screen.includes(token.slice(0, 12)), 'the token is masked');
+  // ← on the version: 1.33 is also extended; the label follows the date.
+  await h.app.press(KEYS.up, KEYS.right);
+  await h.app.waitFor('1.31 · extended until 2026-12-31');
 });

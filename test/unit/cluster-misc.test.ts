@@ -23,7 +23,7 @@ test('create command: exact argv, session folder as cwd, -v option', () => {
   assert.throws(() => createClusterCommand({sessionDir: '/s', bootstrapIp: '1.2.3.4', verbosity: 10, env: {}}), /0\.\.9/);
 });
 
-test('create env: flags-by-env and credentials are dropped; docker, proxy and license kept', () => {
+test('create env: flags-by-env, credentials and the pre-v0.22 EKSA_LICENSE are dropped; docker and proxy kept', () => {
   const env = createClusterEnv({
     PATH: '/usr/local/bin:/usr/bin',
     HOME: '/home/admin',
@@ -40,13 +40,12 @@ test('create env: flags-by-env and credentials are dropped; docker, proxy and li
   assert.deepEqual(env, {
     PATH: '/usr/local/bin:/usr/bin',
     HOME: '/home/admin',
-    EKSA_LICENSE: 'lic-token',
     DOCKER_HOST: 'unix:///run/user/1000/docker.sock',
     HTTPS_PROXY: 'http://proxy:3128',
   });
   const spec = createClusterCommand({sessionDir: '/s', bootstrapIp: '10.20.0.10', env: {PATH: '/bin', EKSA_LICENSE: 'lic-token'}});
-  assert.deepEqual(spec.secrets, ['lic-token']);
-  assert.ok(spec.envRefs && 'EKSA_LICENSE' in spec.envRefs);
+  assert.equal(spec.env?.['EKSA_LICENSE'], undefined);
+  assert.equal(spec.envRefs?.['EKSA_LICENSE'], undefined);
   assert.ok(createClusterEnv({}).PATH);
 });
 
@@ -68,7 +67,8 @@ test('failure mapping: the known errors of reference 3.2, 3.5 and 5', () => {
     ['Failed to connect to BMC: provider: ipmitool: Error: Unable to establish IPMI v2 / RMCP+ session', 'bmc-not-contactable', /BMC/],
     ["Error: waiting for cluster's control plane to be ready", 'control-plane-timeout', /docker logs smee/],
     ['Error: waiting for workers to be ready', 'workers-timeout', /provisioning view/],
-    ['licenseToken is required for extended kubernetes support', 'license', /EKSA_LICENSE/],
+    ['licenseToken is required for extended kubernetes support', 'license', /cluster\.licenseToken/],
+    ['Error: validations failed: license is expired, please renew the license', 'license-expired', /renewed token/],
     ['please remove the --force-cleanup flag', 'force-cleanup', /Drop the flag/],
     ['Error: read: invalid hardware: record on line 2: wrong number of fields', 'hardware-csv', /hardware\.csv/],
     ['Error: hardware config file hw.csv does not exist', 'config-missing', /Generate/],

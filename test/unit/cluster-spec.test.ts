@@ -19,10 +19,15 @@ import {
   writeClusterSpec,
   type SelectorGroup,
   type SpecIssue,
+  type ValidationOptions,
 } from '../../source/cluster/spec.js';
 import {DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS} from '../../source/cluster/kube-versions.js';
 import {listPublicKeys, sshKeyProblem} from '../../source/cluster/ssh-keys.js';
 import {packageRoot, templatesDir} from '../../source/templates.js';
+
+/** The pinned date: December 2026, when 1.30-1.33 are in extended support and 1.34 is not yet. */
+const NOW = Date.parse('2026-12-06T10:00:00Z');
+const AT = {now: NOW};
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,6 +52,14 @@ function seed(overrides: Partial<NonNullable<Answers['cluster']>> = {}, extra: P
   };
 }
 
+function b64(o: unknown): string {
+  return Buffer.from(JSON.stringify(o)).toString('base64url');
+}
+/** A JWT shaped like an EKS Anywhere licence token (unsigned: only eksctl can check the signature). */
+function licenceToken(endValidity: string): string {
+  return `${b64({alg: 'RS256', typ: 'JWT'})}.${b64({iss: 'test', endValidity})}.c2lnbmF0dXJl`;
+}
+
 /** A well-formed ed25519 public key line (type string + 32 bytes, base64). */
 function ed25519Key(comment = 'admin@adminserver'): string {
   const type = Buffer.from('ssh-ed25519');
@@ -60,11 +73,11 @@ function u32(n: number): Buffer {
   return b;
 }
 
-const errorsOf = (a: Answers, options = {}) => validateClusterAnswers(a, options).errors;
+const errorsOf = (a: Answers, options: Partial<ValidationOptions> = {}) => validateClusterAnswers(a, {...AT, ...options}).errors;
 const messages = (issues: SpecIssue[], key: string) => issues.filter(i => i.key === key).map(i => i.message);
 
 test('the seed answers render the four documents of the reference seed spec', () => {
-  const r = renderClusterSpec(seed({sshAuthorizedKey: ed25519Key()}));
+  const r = renderClusterSpec(seed({sshAuthorizedKey: ed25519Key()}), AT);
   assert.deepEqual(r.errors, []);
   const docs = yaml.loadAll(r.yaml) as Record<string, any>[];
   assert.deepEqual(
@@ -97,13 +110,13 @@ test('kubernetesVersion stays a quoted string for every supported version, inclu
   assert.equal(DEFAULT_KUBERNETES_VERSION, '1.36');
   assert.equal(KUBERNETES_VERSIONS[0], '1.36');
   for (const v of KUBERNETES_VERSIONS) {
-    const r = renderClusterSpec(seed({kubernetesVersion: v, osImageUrl: `http://10.20.0.10/ubuntu-kube-${v.replace('.', '-')}.gz`}));
+    const r = renderClusterSpec(seed({kubernetesVersion: v, osImageUrl: `http://10.20.0.10/ubuntu-kube-${v.replace('.', '-')}.gz`}), {...AT, licenseToken: licenceToken('2027-12-01T00:00:00Z')});
     assert.deepEqual(r.errors, [], v);
     assert.match(r.yaml, new RegExp(`kubernetesVersion: "${v.replace('.', '\\.')}"`));
     assert.equal((yaml.loadAll(r.yaml)[0] as any).spec.kubernetesVersion, v);
   }
   // omitted: the newest
-  const r = renderClusterSpec(seed({kubernetesVersion: undefined, osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-36.gz'}));
+  const r = renderClusterSpec(seed({kubernetesVersion: undefined, osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-36.gz'}), AT);
   assert.match(r.yaml, /kubernetesVersion: "1\.36"/);
 });
 
@@ -118,24 +131,65 @@ test('cluster.name: required, pattern, at most 35 characters', () => {
   assert.match(messages(errorsOf(seed({name: 'seed-'})), 'cluster.name')[0] ?? '', /end with/);
 });
 
-test('cluster.kubernetesVersion: only the newest release’s versions; extended support warns', () => {
+test('cluster.kubernetesVersion: only the newest release’s versions', () => {
   assert.match(messages(errorsOf(seed({kubernetesVersion: '1.29'})), 'cluster.kubernetesVersion')[0] ?? '', /1\.29 is not supported; choose one of 1\.36, 1\.35/);
   assert.equal(messages(errorsOf(seed({kubernetesVersion: '1.20'})), 'cluster.kubernetesVersion').length, 1);
   assert.deepEqual(messages(errorsOf(seed({kubernetesVersion: '1.3'})), 'cluster.kubernetesVersion'), ['1.3 looks like 1.30 read as a number; quote it: "1.30"']);
-  const ext = validateClusterAnswers(seed({kubernetesVersion: '1.31', osImageUrl: 'http://h/kube-1-31.gz'}));
-  assert.deepEqual(ext.errors, []);
-  assert.match(messages(ext.warnings, 'cluster.kubernetesVersion')[0] ?? '', /EKSA_LICENSE/);
+});
+
+test('cluster.licenseToken: required past the end of standard support, by the pinned date', () => {
+  const v = (version: string, now = NOW, licenseToken?: string) =>
+    validateClusterAnswers(seed({kubernetesVersion: version, osImageUrl: `http://h/kube-${version.replace('.', '-')}.gz`}), {now, ...(licenseToken ? {licenseToken} : {})});
+  // December 2026: 1.30-1.33 are in extended support, 1.34 until 2026-12-31 is not.
+  for (const version of ['1.30', '1.31', '1.32', '1.33']) {
+    const r = v(version);
+    assert.match(messages(r.errors, 'cluster.licenseToken')[0] ?? '', /^licenseToken is required for extended kubernetes support/, version);
+    assert.equal(r.resolved, undefined);
+  }
+  assert.deepEqual(v('1.34').errors, []);
+  assert.deepEqual(v('1.34', Date.parse('2026-12-31T23:59:00Z')).errors, [], 'the last day is still standard support');
+  assert.match(messages(v('1.34', Date.parse('2027-01-01T00:00:00Z')).errors, 'cluster.licenseToken')[0] ?? '', /required for extended/);
+  // A year earlier 1.33 needed none.
+  assert.deepEqual(v('1.33', Date.parse('2025-12-06T00:00:00Z')).errors, []);
+  // With a valid token: no error, and the token lands in spec.licenseToken; the preview hides it.
+  const token = licenceToken('2027-06-30T00:00:00Z');
+  const ok = v('1.31', NOW, token);
+  assert.deepEqual(ok.errors, []);
+  const r = renderClusterSpec(seed({kubernetesVersion: '1.31', osImageUrl: 'http://h/kube-1-31.gz'}), {...AT, licenseToken: token});
+  assert.equal((yaml.loadAll(r.yaml)[0] as any).spec.licenseToken, token);
+  assert.ok(!r.preview.includes(token));
+  assert.match(r.preview, /licenseToken: <licence token, hidden>/);
+  // 1.30 ended extended support on 2026-08-31: a warning, not a refusal (eksctl still creates it).
+  assert.match(messages(v('1.30', NOW, token).warnings, 'cluster.kubernetesVersion')[0] ?? '', /past its end of extended support \(2026-08-31\)/);
+  // No advice about EKSA_LICENSE, which the bare-metal provider never reads.
+  for (const i of [...v('1.31').errors, ...v('1.31').warnings]) assert.doesNotMatch(i.message, /EKSA_LICENSE/);
+});
+
+test('cluster.licenseToken: the JWT payload is read for endValidity; the token is never echoed', () => {
+  const v = (licenseToken: string) => validateClusterAnswers(seed({kubernetesVersion: '1.32', osImageUrl: 'http://h/kube-1-32.gz'}), {now: NOW, licenseToken});
+  const expired = licenceToken('2026-11-30T00:00:00Z');
+  assert.deepEqual(messages(v(expired).errors, 'cluster.licenseToken'), ['license is expired, please renew the license (endValidity 2026-11-30)']);
+  const soon = v(licenceToken('2026-12-20T00:00:00Z'));
+  assert.deepEqual(soon.errors, []);
+  assert.match(messages(soon.warnings, 'cluster.licenseToken')[0] ?? '', /ends on 2026-12-20, in 14 day\(s\)/);
+  for (const bad of ['not-a-token', 'a.b', 'e30.!!!.sig', `${b64({alg: 'RS256'})}.${b64({endValidity: 'someday'})}.sig`]) {
+    const m = messages(v(bad).errors, 'cluster.licenseToken');
+    assert.match(m[0] ?? '', /is not a licence token/, bad);
+    assert.ok(!m[0]!.includes(bad), 'the message never contains the token');
+  }
+  // A token for a standard-support version is still checked and written.
+  assert.deepEqual(messages(validateClusterAnswers(seed(), {now: NOW, licenseToken: expired}).errors, 'cluster.licenseToken').length, 1);
 });
 
 test('control-plane count must be odd; defaults from the machine roles keep a spare', () => {
   const even = errorsOf(seed({controlPlaneCount: 2}));
   assert.deepEqual(messages(even, 'cluster.controlPlaneCount'), ['control plane node count cannot be an even number when using stacked etcd topology']);
-  const warn = validateClusterAnswers(seed()).warnings;
+  const warn = validateClusterAnswers(seed(), AT).warnings;
   assert.deepEqual(messages(warn, 'cluster.controlPlaneCount'), ['Warning: The recommended number of control plane nodes is 3 or 5']);
 
   const two = seed();
   two.machines!.push({hostname: 'eksa-cp02', mac: 'aa:bb:cc:00:00:03', ip: '10.20.0.13', role: 'cp', disk: '/dev/sda'});
-  const v = validateClusterAnswers(two);
+  const v = validateClusterAnswers(two, AT);
   assert.deepEqual(v.errors, []);
   assert.equal(v.resolved?.controlPlaneCount, 1);
   assert.match(messages(v.warnings, 'machines')[0] ?? '', /1 machine\(s\) beyond the counts become spares/);
@@ -180,7 +234,7 @@ test('checkHardwareSelectors: S1 empty catalogue, S2 two selectors, S3 unlabeled
 
 test('no workers: a single-server cluster without a worker group or worker machine config', () => {
   const answers = seed({workerCount: 0});
-  const r = renderClusterSpec(answers);
+  const r = renderClusterSpec(answers, AT);
   assert.deepEqual(r.errors, []);
   const docs = yaml.loadAll(r.yaml) as any[];
   assert.equal(docs.length, 3);
@@ -268,7 +322,7 @@ test('SSH key: empty lets eksctl generate one; a placeholder or private key is r
   assert.match(sshKeyProblem('ssh-foo AAAAB3Nza')!, /unknown key type/);
   assert.match(sshKeyProblem(ed25519Key().replace('ssh-ed25519', 'ssh-rsa'))!, /does not hold a ssh-rsa key/);
   assert.match(messages(errorsOf(seed({sshAuthorizedKey: 'ssh-rsa AAAA...'})), 'cluster.sshAuthorizedKey')[0] ?? '', /ssh: no key found/);
-  assert.match(messages(validateClusterAnswers(seed()).warnings, 'cluster.sshAuthorizedKey')[0] ?? '', /seed\/eks-a-id_rsa/);
+  assert.match(messages(validateClusterAnswers(seed(), AT).warnings, 'cluster.sshAuthorizedKey')[0] ?? '', /seed\/eks-a-id_rsa/);
 
   const home = mkdtempSync(join(tmpdir(), 'eksa-kong-ssh-'));
   try {
@@ -305,15 +359,21 @@ test('pods and services CIDRs: defaults, overlap with the node LAN or each other
   assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.96.0.0/16'})), 'cluster.servicesCidr'), ['services CIDR 10.96.0.0/12 overlaps the pods CIDR 10.96.0.0/16']);
   assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0'})), 'cluster.podsCidr')[0] ?? '', /not an IPv4 CIDR/);
   assert.match(messages(errorsOf(seed({podsCidr: '10.244.1.0/16'})), 'cluster.podsCidr')[0] ?? '', /did you mean 10\.244\.0\.0\/16/);
+  // EKS Anywhere's validateNetworking: more than one /24 node-mask, at most 16 bits shorter.
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/24'})), 'cluster.podsCidr'), ['the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
+  assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0/26'})), 'cluster.podsCidr')[0] ?? '', /^the size of pod subnet with mask 26 is smaller than or equal/);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '160.0.0.0/7'})), 'cluster.podsCidr'), ['pod subnet mask (7) and node-mask (24) difference is greater than 16; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '100.0.0.0/8'})), 'cluster.podsCidr'), []);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/23'})), 'cluster.podsCidr'), []);
   assert.match(messages(errorsOf(seed({servicesCidr: '10.20.0.0/16'})), 'cluster.servicesCidr')[0] ?? '', /overlaps the node network/);
   // the BMC network is not the node LAN but pods must still reach it
-  assert.match(messages(errorsOf(seed({podsCidr: '10.20.1.0/24'})), 'cluster.podsCidr')[0] ?? '', /contains 10\.20\.1\.11 \(the BMC of eksa-cp01\)/);
-  const r = renderClusterSpec(seed({podsCidr: '10.244.0.0/16', servicesCidr: '172.30.0.0/16'}));
+  assert.match(messages(errorsOf(seed({podsCidr: '1.1.0.0/16'})), 'cluster.podsCidr')[0] ?? '', /contains 1\.1\.1\.1 \(a nameserver\)/);
+  const r = renderClusterSpec(seed({podsCidr: '10.244.0.0/16', servicesCidr: '172.30.0.0/16'}), AT);
   assert.deepEqual((yaml.loadAll(r.yaml)[0] as any).spec.clusterNetwork.services.cidrBlocks, ['172.30.0.0/16']);
 });
 
 test('loadBalancerInterface: optional, lands on the datacenter config, must be an interface name', () => {
-  const r = renderClusterSpec(seed({loadBalancerInterface: 'eno1'}));
+  const r = renderClusterSpec(seed({loadBalancerInterface: 'eno1'}), AT);
   assert.equal((yaml.loadAll(r.yaml)[1] as any).spec.loadBalancerInterface, 'eno1');
   assert.equal(messages(errorsOf(seed({loadBalancerInterface: 'eth0; rm -rf'})), 'cluster.loadBalancerInterface').length, 1);
 });
@@ -347,7 +407,7 @@ test('templatesDir finds the package root from source and from a bundled dist/cl
 test('writeClusterSpec writes the file whole', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'eksa-kong-spec-'));
   try {
-    const r = renderClusterSpec(seed());
+    const r = renderClusterSpec(seed(), AT);
     const path = join(dir, 'sub', 'cluster.yaml');
     await writeClusterSpec(path, r.yaml);
     assert.equal(readFileSync(path, 'utf8'), r.yaml);
@@ -368,30 +428,30 @@ test('generate cluster-spec --answers: stdout on success, exit 2 naming the key 
     if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), {code: 'ENOENT'});
     return text;
   };
-  const good = await generateClusterSpecCommand('good.yaml', {readText});
+  const good = await generateClusterSpecCommand('good.yaml', {now: NOW, readText});
   assert.equal(good.exitCode, 0);
   assert.match(good.stdout, /^apiVersion: anywhere\.eks\.amazonaws\.com\/v1alpha1\nkind: Cluster/);
   assert.match(good.stderr, /^warning: cluster\.controlPlaneCount: /m);
 
-  const bad = await generateClusterSpecCommand('bad.yaml', {readText});
+  const bad = await generateClusterSpecCommand('bad.yaml', {now: NOW, readText});
   assert.equal(bad.exitCode, 2);
   assert.equal(bad.stdout, '');
   assert.match(bad.stderr, /^cluster\.tinkerbellIp: controlPlaneConfiguration\.endpoint\.host and tinkerbellIP are the same/m);
 
-  const typo = await generateClusterSpecCommand('typo.yaml', {readText});
+  const typo = await generateClusterSpecCommand('typo.yaml', {now: NOW, readText});
   assert.equal(typo.exitCode, 2);
   assert.match(typo.stderr, /clustr/);
 
-  const missing = await generateClusterSpecCommand('missing.yaml', {readText});
+  const missing = await generateClusterSpecCommand('missing.yaml', {now: NOW, readText});
   assert.equal(missing.exitCode, 2);
   assert.match(missing.stderr, /cannot read the answers file missing\.yaml/);
 
   // an unquoted 1.35 in the answers file still comes out as the string "1.35"
-  const float = await generateClusterSpecCommand('float.yaml', {readText});
+  const float = await generateClusterSpecCommand('float.yaml', {now: NOW, readText});
   assert.equal(float.exitCode, 0, float.stderr);
   assert.match(float.stdout, /kubernetesVersion: "1\.35"/);
 
-  const inUse = await generateClusterSpecCommand('good.yaml', {readText, probe: async () => ({inUse: true, reason: 'answers ARP'})});
+  const inUse = await generateClusterSpecCommand('good.yaml', {now: NOW, readText, probe: async () => ({inUse: true, reason: 'answers ARP'})});
   assert.equal(inUse.exitCode, 2);
   assert.match(inUse.stderr, /^cluster\.endpoint: control plane endpoint ip in use: 10\.20\.0\.50/m);
 });

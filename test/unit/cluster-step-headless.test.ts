@@ -85,3 +85,21 @@ test('headless preflight: one line per check; a failed check fails the step; dry
   await getStep('preflight').runHeadless!(dry.ctx, AbortSignal.timeout(10_000)).catch(() => undefined);
   assert.ok(dry.said.some(l => /^dry run: not checked \(commands recorded only\): eksctl and eksctl-anywhere, Docker 20 or newer, without sudo, kubectl, helm/.test(l)), dry.said.join('\n'));
 });
+
+test('headless cluster-spec: an extended-support version without a licence token exits 2 naming cluster.licenseToken', {timeout: 10_000}, async () => {
+  // Pinned: 6 December 2026, when 1.32 is past its end of standard support (2026-04-30).
+  const clock = {now: () => Date.parse('2026-12-06T10:00:00Z'), sleep: async () => {}};
+  const a: Answers = {...answers, cluster: {...answers.cluster, kubernetesVersion: '1.32', osImageUrl: 'http://images.lab/ubuntu-2204-kube-1-32.gz'}};
+  const runner = new FakeCommandRunner({'ip -j neigh': {lines: ['[]']}, 'ip -j addr': {lines: ['[]']}});
+  const none = context(a, runner);
+  none.ctx.ports.clock = clock;
+  await assert.rejects(getStep('cluster-spec').runHeadless!(none.ctx, AbortSignal.timeout(5000)), (e: unknown) => e instanceof MissingAnswerError && e.key === 'cluster.licenseToken' && /licenseToken is required for extended kubernetes support/.test(e.message));
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({alg: 'RS256'})}.${b64({endValidity: '2027-06-30T00:00:00Z'})}.c2ln`;
+  const given = context(a, runner);
+  given.ctx.ports.clock = clock;
+  given.ctx.secret = key => (key === 'eksa.licenseToken' ? token : undefined);
+  await getStep('cluster-spec').runHeadless!(given.ctx, AbortSignal.timeout(8000));
+  assert.match(readFileSync(join(given.dir, 'cluster.yaml'), 'utf8'), new RegExp(`licenseToken: ${token.replace(/\./g, '\\.')}`));
+  assert.ok(!given.said.some(l => l.includes(token)), 'the token is never said');
+});

@@ -8,9 +8,12 @@ import {sessionDir} from '../../source/session/home.js';
 import {
   allSecretValues,
   bmcSecretRef,
+  eksaLicenseTokenRef,
   emptySecrets,
   extractSecrets,
+  hasSecrets,
   loadSecrets,
+  mergeSecrets,
   resolveSecret,
 } from '../../source/session/secrets.js';
 import {createSession, loadSession, saveSession, saveSessionSync} from '../../source/session/store.js';
@@ -140,4 +143,16 @@ test('property: arbitrary secret strings in the answers never reach session.json
     ),
     {numRuns: 40},
   );
+});
+
+test('cluster.licenseToken is a secret: moved to secrets.json, references kept, redacted, looked up env-first', () => {
+  const input: Answers = {cluster: {name: 'seed', licenseToken: 'eyJ.tok.en', licenseTokenFile: '/t.jwt'}};
+  const {answers, secrets} = extractSecrets(input);
+  assert.equal(secrets.eksaLicenseToken, 'eyJ.tok.en');
+  assert.deepEqual(answers.cluster, {name: 'seed', licenseTokenFile: '/t.jwt'});
+  assert.ok(hasSecrets(secrets));
+  assert.deepEqual(eksaLicenseTokenRef(secrets, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}), {env: 'EKSA_TOKEN'});
+  assert.equal(eksaLicenseTokenRef(secrets, {}), 'eyJ.tok.en');
+  assert.deepEqual(mergeSecrets(secrets, emptySecrets()).eksaLicenseToken, 'eyJ.tok.en');
+  assert.ok(allSecretValues(emptySecrets(), {EKSA_TOKEN: 'from-env'}, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}).includes('from-env'));
 });
