@@ -240,6 +240,8 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   };
 
   const server = createServer(async (req, res) => {
+    // The CP's own clock, as in its Date header: last_seen is written by it.
+    res.setHeader('date', new Date(now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://fake');
     let path = url.pathname.replace(/\/+$/, '') || '/';
     counts.set(path, (counts.get(path) ?? 0) + 1);

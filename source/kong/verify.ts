@@ -25,6 +25,17 @@ export interface DataPlaneRow {
 export interface DataPlaneRows {
   source: 'data-planes' | 'status';
   rows: DataPlaneRow[];
+  /** The Admin API's own clock (its Date header), which last_seen is written by. */
+  serverNowMs?: number;
+}
+
+/** kong/constants.lua DECLARATIVE_EMPTY_CONFIG_HASH: a DP that holds no configuration reports this hash. */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+
+function dateOf(headers: AdminResponse['headers']): number | undefined {
+  const raw = headers['date'];
+  const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Kong's largest page (kong/db/dao/init.lua caps `size` at 1000); fewer round trips on a busy CP. */
@@ -33,34 +44,36 @@ export const MAX_PAGE_SIZE = 1000;
 const MAX_PAGES = 100;
 
 /** Every row of a paged Admin API collection: follows `next` until null (kong/api/endpoints.lua). */
-export async function fetchAllPages<T>(admin: AdminClient, path: string, options: {signal?: AbortSignal} = {}): Promise<{status: number; rows: T[]}> {
+export async function fetchAllPages<T>(admin: AdminClient, path: string, options: {signal?: AbortSignal} = {}): Promise<{status: number; rows: T[]; serverNowMs?: number}> {
   const rows: T[] = [];
   let next: string | null = `${path}?size=${MAX_PAGE_SIZE}`;
   const seen = new Set<string>();
+  let serverNowMs: number | undefined;
   for (let pages = 0; next && pages < MAX_PAGES; pages++) {
     if (seen.has(next)) throw new AdminApiError(`GET ${path}: the control plane returned the same next page twice (${next})`);
     seen.add(next);
     const res: AdminResponse<{data?: T[]; next?: string | null}> = await admin.request('GET', next, undefined, options);
     if (res.status !== 200) return {status: res.status, rows};
+    serverNowMs = dateOf(res.headers) ?? serverNowMs;
     if (Array.isArray(res.body?.data)) rows.push(...res.body.data);
     const following = res.body?.next;
     // `next` carries the offset only; keep asking for big pages.
     next = typeof following === 'string' && following ? (/[?&]size=/.test(following) ? following : `${following}${following.includes('?') ? '&' : '?'}size=${MAX_PAGE_SIZE}`) : null;
   }
   if (next) throw new AdminApiError(`GET ${path}: more than ${MAX_PAGES * MAX_PAGE_SIZE} rows; stopped following next`);
-  return {status: 200, rows};
+  return {status: 200, rows, serverNowMs};
 }
 
 /** GET /clustering/data-planes (every page), or the deprecated /clustering/status when the former answers 404. */
 export async function fetchDataPlaneRows(admin: AdminClient, options: {signal?: AbortSignal} = {}): Promise<DataPlaneRows> {
   const res = await fetchAllPages<DataPlaneRow>(admin, '/clustering/data-planes', options);
-  if (res.status === 200) return {source: 'data-planes', rows: res.rows};
+  if (res.status === 200) return {source: 'data-planes', rows: res.rows, serverNowMs: res.serverNowMs};
   if (res.status !== 404) throw new AdminApiError(`GET /clustering/data-planes: HTTP ${res.status}${res.status === 400 ? ' (is this the control plane?)' : ''}`, res.status);
   const fallback = await admin.request<Record<string, Omit<DataPlaneRow, 'id'>>>('GET', '/clustering/status', undefined, options);
   if (fallback.status !== 200 || typeof fallback.body !== 'object' || fallback.body === null) {
     throw new AdminApiError(`GET /clustering/status: HTTP ${fallback.status}`, fallback.status);
   }
-  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id}))};
+  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id})), serverNowMs: dateOf(fallback.headers)};
 }
 
 export type DpConnection = 'connected' | 'stale' | 'missing' | 'out-of-sync';
@@ -125,7 +138,33 @@ export async function verifyDataPlanes(
   admin: AdminClient,
   options: {podNames: readonly string[]; nowMs: number; expectedVersion?: string; signal?: AbortSignal},
 ): Promise<DataPlaneVerification> {
-  return judgeDataPlaneRows(await fetchDataPlaneRows(admin, {signal: options.signal}), options.podNames, options.nowMs, options.expectedVersion);
+  const rows = await fetchDataPlaneRows(admin, {signal: options.signal});
+  // Freshness by the CP's clock: the admin server's may be off by minutes.
+  return judgeDataPlaneRows(rows, options.podNames, rows.serverNowMs ?? options.nowMs, options.expectedVersion);
+}
+
+export interface EmptyConfigView {
+  /** Every pod connected, reporting the empty config hash, and the CP holds no Services or Routes. */
+  ok: boolean;
+  verification: DataPlaneVerification;
+  cpEmpty?: boolean;
+}
+
+/**
+ * The control plane's view of pods that run but are not Ready: connected (row, sync_status normal,
+ * fresh) and NotReady only because there is nothing to configure yet.
+ */
+export async function emptyConfigConnection(admin: AdminClient, options: {podNames: readonly string[]; nowMs: number; signal?: AbortSignal}): Promise<EmptyConfigView> {
+  const verification = await verifyDataPlanes(admin, options);
+  if (!verification.ok || !verification.pods.every(p => p.row?.config_hash === EMPTY_CONFIG_HASH)) return {ok: false, verification};
+  const counts = await Promise.all(
+    ['/services?size=1', '/routes?size=1'].map(async path => {
+      const res = await admin.request<{data?: unknown[]}>('GET', path, undefined, {signal: options.signal});
+      return res.status === 200 && Array.isArray(res.body?.data) ? res.body.data.length : -1;
+    }),
+  );
+  const cpEmpty = counts.every(n => n === 0);
+  return {ok: cpEmpty, verification, cpEmpty};
 }
 
 // ---- The smoke test of the article: httpbin Service + /httpbin Route, called through the DP proxy.
