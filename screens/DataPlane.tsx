@@ -231,7 +231,12 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
 
   const list = CHECK_ORDER.map(id => checks.get(id)).filter((c): c is DpCheck => c !== undefined);
   const status = stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · e edit', running: 'Deploying… (Ctrl-C stops)', failed: 'Enter edit · r retry'});
-  const podLines = pods.pods.map(p => `${p.ready ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`);
+  // The pods check ends ok on running, NotReady pods only when the CP confirmed them connected (empty CP).
+  const connectedEmpty = checks.get('pods')?.status === 'ok';
+  const podLines = pods.pods.map(p => {
+    const waiting = !p.ready && connectedEmpty && p.phase === 'Running';
+    return `${p.ready || waiting ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : waiting ? 'connected, no config yet' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`;
+  });
   const diagLines = pods.diagnoses.slice(0, 2).flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
   const below = [...podLines, ...diagLines];
   const statusLines = mode === 'result' && !outcome ? 2 : 1;

@@ -2,6 +2,10 @@
 // Subset: GET /, GET /clustering/data-planes, GET /clustering/status (or 404), GET/PUT services and routes
 // (optionally under /default), the Kong-Admin-Token check, and config propagation to registered data
 // planes after a delay. Shapes follow the Kong reference notes; values are invented.
+// Like Kong (kong/api/endpoints.lua, kong/db/dao/init.lua `DAO:page`): collections are paged, 100 rows by
+// default, `size` capped at 1000, a non-number size is a 400, and `next` is the path with `offset=` to
+// follow until null. Every write stamps `updated_at` (schema auto fields); data-plane rows of pods that
+// went away stay until the purge delay (14 days), only their last_seen stops moving.
 import {createHash, randomUUID} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -42,6 +46,9 @@ export interface FakeService {
   host: string;
   port: number;
   path: string | null;
+  tags: string[] | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface FakeRoute {
@@ -52,6 +59,9 @@ export interface FakeRoute {
   expression?: string | null;
   protocols: string[];
   strip_path: boolean;
+  tags: string[] | null;
+  created_at: number;
+  updated_at: number;
 }
 
 /** What the data planes hold: used by the fake proxy to route. */
@@ -68,11 +78,41 @@ export interface FakeKongAdmin {
   dataPlanes(): FakeDataPlane[];
   /** The configuration the data planes have received. */
   readonly propagated: FakeKongConfigView;
+  /** The config hash the CP pushes now (32 zeros while it holds no entities, like Kong's empty config). */
+  configHash(): string;
   requestCount(path?: string): number;
   close(): Promise<void>;
 }
 
-const EMPTY_HASH = '0'.repeat(32);
+/** kong/constants.lua DECLARATIVE_EMPTY_CONFIG_HASH: what a DP reports while its config is empty. */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+const EMPTY_HASH = EMPTY_CONFIG_HASH;
+const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
+
+/** One page of a collection the way Kong's endpoints answer it, or the 400 Kong gives for a bad size/offset. */
+function page<T>(rows: readonly T[], url: URL, path: string): {status: number; body: unknown} {
+  const rawSize = url.searchParams.get('size');
+  let size = DEFAULT_PAGE_SIZE;
+  if (rawSize !== null) {
+    const n = Number(rawSize);
+    if (rawSize.trim() === '' || !Number.isFinite(n)) return {status: 400, body: {message: 'size must be a number'}};
+    if (n < 0) return {status: 400, body: {message: 'size must be positive (> 0)'}};
+    size = Math.max(1, Math.min(Math.floor(n), MAX_PAGE_SIZE));
+  }
+  const rawOffset = url.searchParams.get('offset');
+  let start = 0;
+  if (rawOffset !== null) {
+    // Kong's offsets are opaque base64 tokens; ours encode the row index.
+    const decoded = /^\d+$/.exec(Buffer.from(rawOffset, 'base64').toString('utf8'));
+    if (!decoded) return {status: 400, body: {name: 'invalid offset', code: 13, message: `'${rawOffset}' is not a valid offset: bad base64 encoding`}};
+    start = Number(decoded[0]);
+  }
+  const data = rows.slice(start, start + size);
+  const nextStart = start + size;
+  const offset = nextStart < rows.length ? Buffer.from(String(nextStart)).toString('base64') : undefined;
+  return {status: 200, body: {data, next: offset ? `${path}?offset=${encodeURIComponent(offset)}` : null, ...(offset ? {offset} : {})}};
+}
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -153,13 +193,17 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       return 'schema violation (url: invalid url)';
     }
     const existing = services.get(name);
+    const stampNow = Math.floor(now() / 1000);
     const service: FakeService = {
       id: existing?.id ?? randomUUID(),
+      created_at: existing?.created_at ?? stampNow,
+      updated_at: stampNow,
       name,
       protocol: parsed.protocol.replace(':', ''),
       host: parsed.hostname,
       port: parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80,
       path: parsed.pathname === '/' ? null : parsed.pathname,
+      tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
     };
     services.set(name, service);
     return service;
@@ -178,20 +222,26 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       if (!service) return `the foreign key '{id="${svcRef}"}' does not reference an existing 'services' entity.`;
       serviceId = service.id;
     }
+    const stampNow = Math.floor(now() / 1000);
     const route: FakeRoute = {
       id: routes.get(name)?.id ?? randomUUID(),
+      created_at: routes.get(name)?.created_at ?? stampNow,
+      updated_at: stampNow,
       name,
       service: serviceId ? {id: serviceId} : null,
       paths: hasPaths ? (body.paths as string[]) : null,
       expression: hasExpression ? (body.expression as string) : null,
       protocols: Array.isArray(body.protocols) ? (body.protocols as string[]) : ['http', 'https'],
       strip_path: body.strip_path === undefined ? true : Boolean(body.strip_path),
+      tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
     };
     routes.set(name, route);
     return route;
   };
 
   const server = createServer(async (req, res) => {
+    // The CP's own clock, as in its Date header: last_seen is written by it.
+    res.setHeader('date', new Date(now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://fake');
     let path = url.pathname.replace(/\/+$/, '') || '/';
     counts.set(path, (counts.get(path) ?? 0) + 1);
@@ -225,8 +275,10 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     }
     if (method === 'GET' && path === '/clustering/data-planes') {
       if (options.dataPlanesEndpoint === false) return json(res, 404, {message: 'Not found'});
-      const data = [...dps.values()].map(({connected: _connected, ...row}) => ({...row, updated_at: row.last_seen, ttl: 1209600, labels: {}}));
-      json(res, 200, {data, next: null});
+      const nowSec = Math.floor(now() / 1000);
+      const rows = [...dps.values()].map(({connected: _connected, ...row}) => ({...row, updated_at: row.last_seen, ttl: Math.max(0, 1209600 - (nowSec - row.last_seen)), labels: {}}));
+      const answer = page(rows, url, '/clustering/data-planes');
+      json(res, answer.status, answer.body);
       return;
     }
     if (method === 'GET' && path === '/clustering/status') {
@@ -236,6 +288,10 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       for (const dp of dps.values()) if (dp.connected) body[dp.id] = {config_hash: dp.config_hash, hostname: dp.hostname, ip: dp.ip, last_seen: dp.last_seen};
       json(res, 200, body, {deprecation: 'true'});
       return;
+    }
+    if (method === 'GET' && (path === '/services' || path === '/routes')) {
+      const answer = path === '/services' ? page([...services.values()], url, path) : page([...routes.values()], url, path);
+      return json(res, answer.status, answer.body);
     }
     if (parts[0] === 'services' && parts.length === 2 && parts[1]) {
       if (method === 'GET') {
@@ -298,6 +354,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       if (dp) dp.connected = false;
     },
     dataPlanes: () => [...dps.values()].map(dp => ({...dp})),
+    configHash,
     propagated: {
       match(path) {
         for (const route of propagatedRoutes) {

@@ -12,7 +12,9 @@ export interface FakeClusterListenerOptions {
   host?: string;
   port?: number;
   /** Called when a data plane opens /v1/outlet with its node id (simulated connection). */
-  onDataPlane?: (node: {id: string; hostname?: string; version?: string}) => void;
+  onDataPlane?: (node: {id: string; hostname?: string; version?: string; ip?: string}) => void;
+  /** Called when that connection closes (the pod went away or the CP restarted). */
+  onDataPlaneGone?: (id: string) => void;
 }
 
 export interface FakeClusterListener {
@@ -59,7 +61,8 @@ export async function startFakeKongClusterListener(options: FakeClusterListenerO
         socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
-      options.onDataPlane?.({id, hostname: url.searchParams.get('node_hostname') ?? undefined, version: url.searchParams.get('node_version') ?? undefined});
+      options.onDataPlane?.({id, hostname: url.searchParams.get('node_hostname') ?? undefined, version: url.searchParams.get('node_version') ?? undefined, ip: socket.remoteAddress});
+      socket.once('close', () => options.onDataPlaneGone?.(id));
       // The real CP upgrades to a WebSocket here; the fake only keeps the connection open.
       socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     };

@@ -12,7 +12,7 @@ import {writeKubeconfig} from './kubeconfig.js';
 import {installStandins} from './standin/install.js';
 import {bootstrapProvisioning, type DemoMachine} from './scenarios/bootstrap-provisioning.js';
 import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPlaneOptions} from './scenarios/kong-control-plane.js';
-import {newClusterDataPlane, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
+import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {systemClock, type Clock} from '../ports.js';
 import {templatesDir} from '../templates.js';
@@ -72,6 +72,8 @@ export interface DemoWorld {
   /** Digest of the answers the demo pre-filled last time (see run-demo). */
   answersDigest: string | undefined;
   setAnswersDigest(digest: string): void;
+  /** The simulated Kong inside every DP pod (the Kong part sets it): pods are Ready only when it says so. */
+  setDataPlaneAgent(agent: DataPlaneAgent | undefined): void;
   close(): Promise<void>;
 }
 
@@ -319,7 +321,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     const key = `${cluster}/${namespace}/${release}`;
     let dp = dataPlanes.get(key);
     if (!dp) {
-      dp = newClusterDataPlane(apis[cluster].store, {...scenario, namespace, release});
+      dp = newClusterDataPlane(apis[cluster].store, {...scenario, namespace, release, agent: () => dpAgent});
       dataPlanes.set(key, dp);
       scenarios.push(dp);
     }
@@ -334,6 +336,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {...r};
   }
 
+  let dpAgent: DataPlaneAgent | undefined;
   const writer = opts.persist
     ? createStateWriter(opts.sessionDir, () => ({
         version: 1,
@@ -373,6 +376,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     setAnswersDigest: digest => {
       answersDigest = digest;
       writer?.schedule();
+    },
+    setDataPlaneAgent: agent => {
+      dpAgent = agent;
     },
     onEvent: l => {
       listeners.add(l);

@@ -218,7 +218,8 @@ const POD_REASON_FIXES: Record<string, string> = {
 const PERMANENT_FAILURES = new Set(['self-signed', 'host-mismatch', 'digest-mismatch', 'version', 'plugin-missing', 'cert-missing', 'database']);
 
 export interface PodWatchResult {
-  status: 'ready' | 'failing' | 'timeout' | 'cancelled';
+  /** connected-empty: every pod runs and is connected, and NotReady only because the CP holds no configuration. */
+  status: 'ready' | 'connected-empty' | 'failing' | 'timeout' | 'cancelled';
   pods: DpPodState[];
   diagnoses: Array<LogDiagnosis & {line: string; pod: string}>;
   title: string;
@@ -235,6 +236,12 @@ export interface PodWatchOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onUpdate?: (pods: DpPodState[], diagnoses: PodWatchResult['diagnoses']) => void;
+  /**
+   * Asked while every expected pod runs but is not Ready: the control plane's view. A verdict ends the
+   * watch as connected-empty (a brand-new CP: Kong's /status/ready answers 503 until the DP holds a
+   * non-empty configuration, kong/status/ready.lua), undefined keeps waiting.
+   */
+  explainNotReady?: (pods: DpPodState[]) => Promise<{title: string; fix?: string} | undefined>;
 }
 
 async function podDiagnoses(kube: KubeApi, namespace: string, pods: DpPodState[]): Promise<PodWatchResult['diagnoses']> {
@@ -270,6 +277,11 @@ export async function watchDpPods(kube: KubeApi, options: PodWatchOptions): Prom
     options.onUpdate?.(pods, diagnoses);
     if (ready.length >= want && ready.length === pods.length) {
       return {status: 'ready', pods, diagnoses, title: `${ready.length} data plane pod${ready.length === 1 ? '' : 's'} Ready (configuration received)`};
+    }
+    const running = pods.filter(p => p.phase === 'Running' && !p.reason);
+    if (options.explainNotReady && pods.length >= want && running.length === pods.length) {
+      const verdict = await options.explainNotReady(pods).catch(() => undefined);
+      if (verdict) return {status: 'connected-empty', pods, diagnoses, ...verdict};
     }
     const stuck = pods.find(p => p.reason && POD_REASON_FIXES[p.reason]);
     const first = diagnoses.find(d => PERMANENT_FAILURES.has(d.id));

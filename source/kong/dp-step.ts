@@ -30,6 +30,7 @@ import {DEFAULT_LICENSE_SECRET, DP_VALUES_FILE, dpValuesInputFromAnswers, render
 import type {KubeApi, KubeSecret} from './kube-api.js';
 import {createKubeApi} from './kube-client.js';
 import type {CheckStatus} from './cp-step.js';
+import type {EmptyConfigView} from './verify.js';
 
 export type DpCheckId = 'values' | 'namespace' | 'cert-secret' | 'license-secret' | 'helm' | 'pods' | 'proxy';
 
@@ -65,6 +66,8 @@ export interface DpFacts {
   /** e.g. http://10.20.0.12:32080 */
   proxyUrl?: string;
   secrets: string[];
+  /** Connected to the CP, NotReady only because the CP has no configuration yet (verify gives it one). */
+  awaitingConfig?: boolean;
   certGenerated?: boolean;
   manifestsFile?: string;
   dryRun?: boolean;
@@ -83,6 +86,11 @@ export interface DpDeps {
   onCommand?: (command: RunningCommand) => void;
   onPods?: (pods: DpPodState[], diagnoses: PodWatchResult['diagnoses']) => void;
   podTimeoutMs?: number;
+  /**
+   * The control plane's view of running, not-Ready pods (its Admin API): lets a brand-new CP with no
+   * entities end the step as "connected, waiting for configuration" instead of a 600 s timeout.
+   */
+  cpView?: (podNames: string[], signal?: AbortSignal) => Promise<EmptyConfigView>;
   /** For tests: other KubeApis than client-node on the kubeconfigs. */
   workloadKube?: KubeApi;
   cpKube?: KubeApi;
@@ -227,6 +235,19 @@ async function proxyUrlOf(kube: KubeApi, plan: DpPlan, nodeIps: string[]): Promi
   return host ? `http://${host}` : undefined;
 }
 
+/** The verdict for running, NotReady pods when the CP says they are connected and it holds nothing to send. */
+async function explainEmptyConfig(deps: DpDeps, pods: DpPodState[]): Promise<{title: string; fix?: string} | undefined> {
+  const view = await deps.cpView!(pods.map(p => p.name), deps.signal);
+  if (!view.ok) return undefined;
+  const n = pods.length;
+  return {
+    title:
+      `${n} data plane pod${n === 1 ? '' : 's'} connected to the control plane (sync_status normal), not Ready only because the control plane ` +
+      'has no Services or Routes yet: Kong answers 503 "empty configuration present" on /status/ready until it receives one',
+    fix: 'The verify step creates the smoke-test Service and Route; the pods turn Ready when that configuration reaches them.',
+  };
+}
+
 /** Namespace, secrets, helm, pods until Ready; the values file must already be written. */
 export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpResult> {
   const checks = new Map<DpCheckId, DpCheck>();
@@ -281,10 +302,13 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
     timeoutMs: deps.podTimeoutMs ?? 600_000,
     signal: deps.signal,
     onUpdate: deps.onPods,
+    ...(deps.cpView ? {explainNotReady: (pods: DpPodState[]) => explainEmptyConfig(deps, pods)} : {}),
   });
   facts.pods = watch.pods.map(p => p.name);
-  report({id: 'pods', status: watch.status === 'ready' ? 'ok' : 'fail', title: watch.title, ...(watch.fix ? {fix: watch.fix} : {})});
-  if (watch.status !== 'ready') return done(watch);
+  const podsOk = watch.status === 'ready' || watch.status === 'connected-empty';
+  if (watch.status === 'connected-empty') facts.awaitingConfig = true;
+  report({id: 'pods', status: podsOk ? 'ok' : 'fail', title: watch.title, ...(watch.fix ? {fix: watch.fix} : {})});
+  if (!podsOk) return done(watch);
 
   facts.nodeIps = await nodeIpsOf(kube, watch.pods, plan.fallbackNodeIps);
   facts.proxyUrl = await proxyUrlOf(kube, plan, facts.nodeIps);
@@ -335,6 +359,7 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
 
 export function dpSummary(facts: DpFacts): string {
   const where = facts.proxyUrl ? ` · proxy ${facts.proxyUrl}` : facts.httpNodePort ? ` · NodePort ${facts.httpNodePort}` : '';
-  const pods = facts.pods ? ` · ${facts.pods.length} pod${facts.pods.length === 1 ? '' : 's'} Ready` : '';
+  const n = facts.pods?.length ?? 0;
+  const pods = facts.pods ? ` · ${n} pod${n === 1 ? '' : 's'} ${facts.awaitingConfig ? 'connected, waiting for configuration' : 'Ready'}` : '';
   return `${facts.dryRun ? 'dry run: ' : ''}${facts.release} in ${facts.namespace}, ${facts.image}${pods}${where}`;
 }

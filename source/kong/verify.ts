@@ -4,7 +4,7 @@ import {request as httpRequest} from 'node:http';
 import {request as httpsRequest} from 'node:https';
 import type {Clock} from '../ports.js';
 import type {AdminClient} from './admin-api.js';
-import {AdminApiError} from './admin-api.js';
+import {AdminApiError, type AdminResponse} from './admin-api.js';
 import {dpImageFor} from './version.js';
 import {routedRequestTarget, type Route} from './net-route.js';
 
@@ -25,18 +25,55 @@ export interface DataPlaneRow {
 export interface DataPlaneRows {
   source: 'data-planes' | 'status';
   rows: DataPlaneRow[];
+  /** The Admin API's own clock (its Date header), which last_seen is written by. */
+  serverNowMs?: number;
 }
 
-/** GET /clustering/data-planes, or the deprecated /clustering/status when the former answers 404. */
+/** kong/constants.lua DECLARATIVE_EMPTY_CONFIG_HASH: a DP that holds no configuration reports this hash. */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+
+function dateOf(headers: AdminResponse['headers']): number | undefined {
+  const raw = headers['date'];
+  const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Kong's largest page (kong/db/dao/init.lua caps `size` at 1000); fewer round trips on a busy CP. */
+export const MAX_PAGE_SIZE = 1000;
+/** A bound on pages followed, so a CP answering the same `next` forever cannot hold the wizard. */
+const MAX_PAGES = 100;
+
+/** Every row of a paged Admin API collection: follows `next` until null (kong/api/endpoints.lua). */
+export async function fetchAllPages<T>(admin: AdminClient, path: string, options: {signal?: AbortSignal} = {}): Promise<{status: number; rows: T[]; serverNowMs?: number}> {
+  const rows: T[] = [];
+  let next: string | null = `${path}?size=${MAX_PAGE_SIZE}`;
+  const seen = new Set<string>();
+  let serverNowMs: number | undefined;
+  for (let pages = 0; next && pages < MAX_PAGES; pages++) {
+    if (seen.has(next)) throw new AdminApiError(`GET ${path}: the control plane returned the same next page twice (${next})`);
+    seen.add(next);
+    const res: AdminResponse<{data?: T[]; next?: string | null}> = await admin.request('GET', next, undefined, options);
+    if (res.status !== 200) return {status: res.status, rows};
+    serverNowMs = dateOf(res.headers) ?? serverNowMs;
+    if (Array.isArray(res.body?.data)) rows.push(...res.body.data);
+    const following = res.body?.next;
+    // `next` carries the offset only; keep asking for big pages.
+    next = typeof following === 'string' && following ? (/[?&]size=/.test(following) ? following : `${following}${following.includes('?') ? '&' : '?'}size=${MAX_PAGE_SIZE}`) : null;
+  }
+  if (next) throw new AdminApiError(`GET ${path}: more than ${MAX_PAGES * MAX_PAGE_SIZE} rows; stopped following next`);
+  return {status: 200, rows, serverNowMs};
+}
+
+/** GET /clustering/data-planes (every page), or the deprecated /clustering/status when the former answers 404. */
 export async function fetchDataPlaneRows(admin: AdminClient, options: {signal?: AbortSignal} = {}): Promise<DataPlaneRows> {
-  const res = await admin.request<{data?: DataPlaneRow[]}>('GET', '/clustering/data-planes', undefined, options);
-  if (res.status === 200) return {source: 'data-planes', rows: Array.isArray(res.body?.data) ? res.body.data : []};
+  const res = await fetchAllPages<DataPlaneRow>(admin, '/clustering/data-planes', options);
+  if (res.status === 200) return {source: 'data-planes', rows: res.rows, serverNowMs: res.serverNowMs};
   if (res.status !== 404) throw new AdminApiError(`GET /clustering/data-planes: HTTP ${res.status}${res.status === 400 ? ' (is this the control plane?)' : ''}`, res.status);
   const fallback = await admin.request<Record<string, Omit<DataPlaneRow, 'id'>>>('GET', '/clustering/status', undefined, options);
   if (fallback.status !== 200 || typeof fallback.body !== 'object' || fallback.body === null) {
     throw new AdminApiError(`GET /clustering/status: HTTP ${fallback.status}`, fallback.status);
   }
-  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id}))};
+  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id})), serverNowMs: dateOf(fallback.headers)};
 }
 
 export type DpConnection = 'connected' | 'stale' | 'missing' | 'out-of-sync';
@@ -101,14 +138,43 @@ export async function verifyDataPlanes(
   admin: AdminClient,
   options: {podNames: readonly string[]; nowMs: number; expectedVersion?: string; signal?: AbortSignal},
 ): Promise<DataPlaneVerification> {
-  return judgeDataPlaneRows(await fetchDataPlaneRows(admin, {signal: options.signal}), options.podNames, options.nowMs, options.expectedVersion);
+  const rows = await fetchDataPlaneRows(admin, {signal: options.signal});
+  // Freshness by the CP's clock: the admin server's may be off by minutes.
+  return judgeDataPlaneRows(rows, options.podNames, rows.serverNowMs ?? options.nowMs, options.expectedVersion);
+}
+
+export interface EmptyConfigView {
+  /** Every pod connected, reporting the empty config hash, and the CP holds no Services or Routes. */
+  ok: boolean;
+  verification: DataPlaneVerification;
+  cpEmpty?: boolean;
+}
+
+/**
+ * The control plane's view of pods that run but are not Ready: connected (row, sync_status normal,
+ * fresh) and NotReady only because there is nothing to configure yet.
+ */
+export async function emptyConfigConnection(admin: AdminClient, options: {podNames: readonly string[]; nowMs: number; signal?: AbortSignal}): Promise<EmptyConfigView> {
+  const verification = await verifyDataPlanes(admin, options);
+  if (!verification.ok || !verification.pods.every(p => p.row?.config_hash === EMPTY_CONFIG_HASH)) return {ok: false, verification};
+  const counts = await Promise.all(
+    ['/services?size=1', '/routes?size=1'].map(async path => {
+      const res = await admin.request<{data?: unknown[]}>('GET', path, undefined, {signal: options.signal});
+      return res.status === 200 && Array.isArray(res.body?.data) ? res.body.data.length : -1;
+    }),
+  );
+  const cpEmpty = counts.every(n => n === 0);
+  return {ok: cpEmpty, verification, cpEmpty};
 }
 
 // ---- The smoke test of the article: httpbin Service + /httpbin Route, called through the DP proxy.
 
 export const DEFAULT_HTTPBIN_URL = 'https://httpbin.konghq.com';
-export const SMOKE_SERVICE = 'httpbin';
-export const SMOKE_ROUTE = 'httpbin';
+/** Names of the wizard's own, so a customer's `httpbin` Service or Route is never touched. */
+export const SMOKE_SERVICE = 'eksa-kong-httpbin';
+export const SMOKE_ROUTE = 'eksa-kong-httpbin';
+/** Tag on what the wizard creates: an entity of that name without it belongs to someone else. */
+export const SMOKE_TAG = 'eksa-kong';
 export const SMOKE_PATH = '/httpbin';
 
 export interface SmokeStep {
@@ -146,9 +212,41 @@ export interface SmokeResult {
 
 /** The Route body for the CP's router flavor: expressions reject `paths`. */
 export function smokeRouteBody(routerFlavor: string | undefined): Record<string, unknown> {
-  const common = {name: SMOKE_ROUTE, protocols: ['http', 'https'], strip_path: true};
+  const common = {name: SMOKE_ROUTE, protocols: ['http', 'https'], strip_path: true, tags: [SMOKE_TAG]};
   if (routerFlavor === 'expressions') return {...common, expression: `http.path ^= "${SMOKE_PATH}"`};
   return {...common, paths: [SMOKE_PATH]};
+}
+
+function ownedByWizard(body: unknown): boolean {
+  const tags = (body as {tags?: unknown} | null)?.tags;
+  return Array.isArray(tags) && tags.includes(SMOKE_TAG);
+}
+
+/** The Service as Kong stores it (protocol/host/port/path from the url); timestamps and ids do not count. */
+function sameService(body: unknown, url: string): boolean {
+  const b = (body ?? {}) as Record<string, unknown>;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  const path = u.pathname === '/' ? null : u.pathname;
+  return b['protocol'] === u.protocol.replace(':', '') && b['host'] === u.hostname && b['port'] === port && (b['path'] ?? null) === path && ownedByWizard(b);
+}
+
+function sameRoute(body: unknown, want: Record<string, unknown>, serviceId: string | undefined): boolean {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const eq = (a: unknown, c: unknown) => JSON.stringify(a ?? null) === JSON.stringify(c ?? null);
+  return (
+    eq(b['paths'], want['paths']) &&
+    eq(b['expression'], want['expression']) &&
+    eq(b['protocols'], want['protocols']) &&
+    b['strip_path'] === want['strip_path'] &&
+    ownedByWizard(b) &&
+    (serviceId === undefined || (b['service'] as {id?: string} | null)?.id === serviceId)
+  );
 }
 
 function messageOf(body: unknown): string {
@@ -231,21 +329,32 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
   const serviceUrl = options.serviceUrl ?? DEFAULT_HTTPBIN_URL;
   const routeBody = smokeRouteBody(options.routerFlavor);
 
-  // What is there now: an unchanged rerun has no new config to wait for.
+  // What is there now: an unchanged rerun has no new config to wait for, and an entity of our name
+  // that we did not make is left alone.
   const before = await dpHashes(admin, podNames, signal);
   const [oldService, oldRoute] = await Promise.all([
-    admin.request('GET', `/services/${SMOKE_SERVICE}`, undefined, {signal}),
-    admin.request('GET', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, undefined, {signal}),
+    admin.request<Record<string, unknown>>('GET', `/services/${SMOKE_SERVICE}`, undefined, {signal}),
+    admin.request<Record<string, unknown>>('GET', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, undefined, {signal}),
   ]);
+  for (const [id, old, kind] of [['service', oldService, 'Service'], ['route', oldRoute, 'Route']] as const) {
+    if (old.status === 200 && !ownedByWizard(old.body)) {
+      push({id, status: 'fail', title: `A ${kind} named ${SMOKE_SERVICE} exists on the control plane and was not made by eksa-kong (no "${SMOKE_TAG}" tag)`, fix: `It is left as it is. Rename or delete it, or skip the smoke test (dataPlane.smokeTest: false).`});
+      return {ok: false, steps};
+    }
+  }
 
-  const service = await admin.request('PUT', `/services/${SMOKE_SERVICE}`, {name: SMOKE_SERVICE, url: serviceUrl}, {signal});
+  const serviceBody = {name: SMOKE_SERVICE, url: serviceUrl, tags: [SMOKE_TAG]};
+  const serviceSame = oldService.status === 200 && sameService(oldService.body, serviceUrl);
+  const service = serviceSame ? oldService : await admin.request<Record<string, unknown>>('PUT', `/services/${SMOKE_SERVICE}`, serviceBody, {signal});
   if (service.status !== 200 && service.status !== 201) {
     push({id: 'service', status: 'fail', title: `PUT /services/${SMOKE_SERVICE} answered ${service.status}`, detail: messageOf(service.body), fix: service.status === 401 || service.status === 403 ? 'The admin token lacks rights on the default workspace.' : 'Check the message above.'});
     return {ok: false, steps};
   }
-  push({id: 'service', status: 'ok', title: `Service ${SMOKE_SERVICE} → ${serviceUrl}`});
+  push({id: 'service', status: 'ok', title: `Service ${SMOKE_SERVICE} → ${serviceUrl}${serviceSame ? ' (already in place)' : ''}`});
 
-  const route = await admin.request('PUT', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, routeBody, {signal});
+  const serviceId = typeof service.body?.['id'] === 'string' ? service.body['id'] : undefined;
+  const routeSame = oldRoute.status === 200 && sameRoute(oldRoute.body, routeBody, serviceId);
+  const route = routeSame ? oldRoute : await admin.request('PUT', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, routeBody, {signal});
   if (route.status !== 200 && route.status !== 201) {
     push({
       id: 'route',
@@ -256,10 +365,9 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
     });
     return {ok: false, steps};
   }
-  push({id: 'route', status: 'ok', title: `Route ${SMOKE_ROUTE}: ${routeBody.expression ? String(routeBody.expression) : SMOKE_PATH}`});
+  push({id: 'route', status: 'ok', title: `Route ${SMOKE_ROUTE}: ${routeBody.expression ? String(routeBody.expression) : SMOKE_PATH}${routeSame ? ' (already in place)' : ''}`});
 
-  const sameEntity = (old: {status: number; body: unknown}, now: {body: unknown}) => old.status === 200 && JSON.stringify(old.body) === JSON.stringify(now.body);
-  const unchanged = sameEntity(oldService, service) && sameEntity(oldRoute, route);
+  const unchanged = serviceSame && routeSame;
   if (!before) {
     push({id: 'propagation', status: 'warn', title: 'Data plane config hash not visible; relying on proxy retries'});
   } else if (unchanged) {

@@ -8,6 +8,23 @@ import {deployDataPlane, dpPlanFor, dpSummary, dpValuesFor, dryRunDataPlane, exp
 import {factsData} from '../kong/cp-step.js';
 import {createKubeApi} from '../kong/kube-client.js';
 import {dpPodSelector} from '../kong/deploy.js';
+import {openAdmin} from '../kong/verify-step.js';
+import {emptyConfigConnection, type EmptyConfigView} from '../kong/verify.js';
+import {resolveCpToken} from './control-plane.js';
+import {verifyPlanFor} from './verify.js';
+
+/** The CP's view of the DP pods through its Admin API (the URL or a port-forward), opened per question. */
+function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
+  return async (podNames, signal): Promise<EmptyConfigView> => {
+    const token = await resolveCpToken(ctx);
+    const {admin, forwarded} = await openAdmin(verifyPlanFor(ctx), {net: ctx.ports.net, clock: ctx.ports.clock, token, signal});
+    try {
+      return await emptyConfigConnection(admin, {podNames, nowMs: ctx.ports.clock.now(), signal});
+    } finally {
+      await forwarded?.close();
+    }
+  };
+}
 
 /** The values input, or the answers-file key that is missing. */
 export function dataPlaneValues(ctx: StepContext): DpValuesInput {
@@ -53,6 +70,7 @@ export async function runDataPlaneStep(ctx: StepContext, signal: AbortSignal, pl
     speed: ctx.ports.speed,
     signal,
     licenseText: ctx.secret('license'),
+    cpView: cpViewFor(ctx),
     ...callbacks,
     onCommand: command => {
       if (command.logPath) ctx.dispatch({type: 'attempt-log', step: 'data-plane', log: relative(ctx.ports.sessionDir, command.logPath)});
@@ -99,7 +117,11 @@ implementStep('data-plane', {
     try {
       const pods = await createKubeApi(plan.workload.kubeconfig, plan.workload.context).list('Pod', plan.values.namespace, {labelSelector: dpPodSelector(plan.values.release)});
       const ready = pods.filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'));
-      return ready.length > 0 ? {ok: true, detail: `${ready.length} data plane pod(s) Ready`} : {ok: false, detail: 'no data plane pod is Ready'};
+      if (ready.length > 0) return {ok: true, detail: `${ready.length} data plane pod(s) Ready`};
+      // A brand-new CP: the pods run, connected, until verify gives them a configuration.
+      const running = pods.filter(p => p.status?.phase === 'Running');
+      if (data['awaitingConfig'] === true && running.length > 0) return {ok: true, detail: `${running.length} data plane pod(s) running, waiting for configuration from the control plane`};
+      return {ok: false, detail: 'no data plane pod is Ready'};
     } catch (error) {
       return {ok: false, detail: `cannot list the data plane pods (${(error as Error).message.split('\n')[0]})`};
     }

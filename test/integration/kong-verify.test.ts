@@ -164,7 +164,7 @@ test('smoke test against the fakes: PUT service and route, propagation, 404 then
 });
 
 test('smoke test with the expressions router sends an expression route', T, async () => {
-  assert.deepEqual(smokeRouteBody('expressions'), {name: 'httpbin', protocols: ['http', 'https'], strip_path: true, expression: 'http.path ^= "/httpbin"'});
+  assert.deepEqual(smokeRouteBody('expressions'), {name: 'eksa-kong-httpbin', protocols: ['http', 'https'], strip_path: true, tags: ['eksa-kong'], expression: 'http.path ^= "/httpbin"'});
   assert.deepEqual(smokeRouteBody('traditional_compatible').paths, ['/httpbin']);
   const fake = await startFakeKongAdmin({routerFlavor: 'expressions'});
   const proxy = await startFakeKongProxy(fake.propagated);
@@ -191,6 +191,67 @@ test('smoke test gives up after a bounded number of proxy attempts when the conf
     assert.equal(result.ok, false);
     assert.deepEqual(result.steps.map(s => `${s.id}:${s.status}`), ['service:ok', 'route:ok', 'propagation:warn', 'proxy:fail']);
     assert.match(result.steps.at(-1)?.title ?? '', /after 3 attempts .*no Route matched/);
+  } finally {
+    await proxy.close();
+    await fake.close();
+  }
+});
+
+test('FAKE Kong Admin API pages like Kong: 100 rows by default, size capped at 1000, a bad size is a 400', T, async () => {
+  const fake = await startFakeKongAdmin();
+  try {
+    for (let i = 0; i < 1050; i++) fake.registerDataPlane({hostname: `old-${i}`, connected: false, lastSeen: 1});
+    const client = createAdminClient({url: fake.url});
+    const first = await client.request<{data: unknown[]; next: string | null}>('GET', '/clustering/data-planes');
+    assert.equal(first.body.data.length, 100);
+    assert.match(String(first.body.next), /^\/clustering\/data-planes\?offset=/);
+    const big = await client.request<{data: unknown[]; next: string | null}>('GET', '/clustering/data-planes?size=5000');
+    assert.equal(big.body.data.length, 1000, 'size is capped at 1000');
+    const last = await client.request<{data: unknown[]; next: string | null}>('GET', `${big.body.next}&size=1000`);
+    assert.equal(last.body.data.length, 50);
+    assert.equal(last.body.next, null);
+    const bad = await client.request<{message: string}>('GET', '/clustering/data-planes?size=many');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.message, 'size must be a number');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('data-plane rows: a busy CP (old rows first) does not hide the new pod on a later page', T, async () => {
+  const fake = await startFakeKongAdmin();
+  try {
+    // Rows of pods gone for days stay until the 14-day purge; they fill the first pages.
+    for (let i = 0; i < 1234; i++) fake.registerDataPlane({hostname: `kong-dp-kong-old-${i}`, connected: false, lastSeen: Math.floor(Date.now() / 1000) - 86_400});
+    fake.registerDataPlane({hostname: 'kong-dp-kong-new-pod'});
+    const client = createAdminClient({url: fake.url});
+    const rows = await fetchDataPlaneRows(client);
+    assert.equal(rows.rows.length, 1235);
+    const verdict = await verifyDataPlanes(client, {podNames: ['kong-dp-kong-new-pod'], nowMs: Date.now()});
+    assert.equal(verdict.ok, true, verdict.pods.map(p => p.title).join('; '));
+    assert.equal(fake.requestCount('/clustering/data-planes'), 4, 'two reads of two pages each, at size=1000');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('smoke test: a customer httpbin is never touched; a same-named entity without our tag is refused, not overwritten', T, async () => {
+  const fake = await startFakeKongAdmin();
+  const proxy = await startFakeKongProxy(fake.propagated);
+  try {
+    const admin = createAdminClient({url: fake.url});
+    const theirs = await admin.request<{id: string; updated_at: number}>('PUT', '/services/httpbin', {url: 'http://their-httpbin.internal'});
+    const ours = await runSmokeTest({admin, clock: quickClock(), proxyUrl: proxy.url, intervalMs: 10, propagationAttempts: 5, proxyAttempts: 20});
+    assert.equal(ours.ok, true, JSON.stringify(ours.steps));
+    const after = await admin.request<{id: string; host: string; updated_at: number}>('GET', '/services/httpbin');
+    assert.equal(after.body.host, 'their-httpbin.internal');
+    assert.equal(after.body.updated_at, theirs.body.updated_at);
+    // A Service of our name that someone else made: refused with the reason, left as it was.
+    await admin.request('PUT', '/services/eksa-kong-httpbin', {url: 'http://someone-else.internal'});
+    const refused = await runSmokeTest({admin, clock: quickClock(), proxyUrl: proxy.url, intervalMs: 10});
+    assert.equal(refused.ok, false);
+    assert.match(refused.steps.at(-1)?.title ?? '', /exists on the control plane and was not made by eksa-kong/);
+    assert.equal(((await admin.request<{host: string}>('GET', '/services/eksa-kong-httpbin')).body).host, 'someone-else.internal');
   } finally {
     await proxy.close();
     await fake.close();

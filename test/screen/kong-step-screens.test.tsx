@@ -151,7 +151,7 @@ test('control plane screen (fake CP): a NodePort cluster Service is refused, nam
   }
 });
 
-test('data plane, verify and done screens (fake helm, fake CP): skew refusal, values preview, pod Ready, rows, 200, summary', {timeout: 90_000}, async () => {
+test('data plane, verify and done screens (fake helm, fake CP): skew refusal, values preview, pod connected, rows, 200, summary', {timeout: 90_000}, async () => {
   const env = await setup({speed: 50});
   try {
     await controlPlaneDone(env);
@@ -173,7 +173,8 @@ test('data plane, verify and done screens (fake helm, fake CP): skew refusal, va
     assert.match(preview, /role: data_plane/);
     await app.press(KEYS.enter);
     const deployed = await app.waitFor('Enter to continue', {timeoutMs: 40_000});
-    assert.match(deployed, /✔ kong-dp-kong-\S+ +Ready/);
+    // The simulated CP has no entities yet: connected, NotReady until verify gives it a configuration.
+    assert.match(deployed, /✔ kong-dp-kong-\S+ +connected, no config/);
     assert.match(deployed, /Enter to continue · kong-dp in kong/);
     assertFits(app);
     await app.press(KEYS.enter);

@@ -1,12 +1,14 @@
 // The kong part of the simulated data center: the control plane's Admin API, its cluster (8005) and
 // telemetry (8006) listeners holding the certificate the kongControlPlaneCluster scenario put in its
 // secret, and the data plane's proxy. The steps reach them through the simulated load balancer names and
-// node addresses; when helm brings the DP pods to Ready they are registered with the Admin API, as a
-// real DP would connect.
+// node addresses. The Kong inside each DP pod is the fake data plane: it dials the cluster listener
+// through the demo's network with the secret copied to the new cluster, and only a handshake the
+// listener accepts registers it with the Admin API.
 import {startFakeKongAdmin, type FakeKongAdmin} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
-import type {KubeObject} from '../fake-kube-api.js';
+import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
+import {createDemoNet} from '../net.js';
 import type {DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 
@@ -25,50 +27,6 @@ export interface KongDemoOptions {
 // Public-looking documentation addresses for the NLB names (TEST-NET-3).
 const lbAddress = (i: number) => `203.0.113.${10 + i}`;
 
-const podReady = (pod: KubeObject) =>
-  ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
-
-const imageTag = (pod: KubeObject) => {
-  const image = (pod['spec'] as {containers?: Array<{image?: string}>} | undefined)?.containers?.[0]?.image ?? '';
-  return image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : DEMO_KONG_VERSION;
-};
-
-/** Registers the release's pods with the fake Admin API once they are all Ready; older pods disconnect. */
-function connectDataPlanes(world: DemoWorld, admin: FakeKongAdmin, speed: number, signal: AbortSignal): () => void {
-  const registered = new Map<string, string>();
-  const timers = new Set<NodeJS.Timeout>();
-  const watch = (namespace: string, release: string, attempt: number) => {
-    if (signal.aborted || attempt > 600) return;
-    const pods = world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: `app.kubernetes.io/instance=${release}`});
-    if (pods.length > 0 && pods.every(podReady)) {
-      const names = new Set(pods.map(p => p.metadata.name!));
-      for (const [name, id] of registered) {
-        if (!names.has(name)) {
-          admin.disconnectDataPlane(id);
-          registered.delete(name);
-        }
-      }
-      pods.forEach((pod, i) => {
-        const name = pod.metadata.name!;
-        if (!registered.has(name)) registered.set(name, admin.registerDataPlane({hostname: name, version: imageTag(pod), ip: `198.51.100.${20 + i}`}));
-      });
-      return;
-    }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      watch(namespace, release, attempt + 1);
-    }, Math.max(50, 1000 / speed));
-    timers.add(timer);
-  };
-  const off = world.onEvent(e => {
-    if (e.type === 'helm-install') watch(e.namespace, e.release, 0);
-  });
-  return () => {
-    off();
-    for (const t of timers) clearTimeout(t);
-  };
-}
-
 export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, options: KongDemoOptions = {}): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
   const cert = await world.controlPlane.ready;
@@ -76,14 +34,16 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
   const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed});
   const closers: Array<() => Promise<void> | void> = [() => admin.close()];
   try {
-    const cluster = await startFakeKongClusterListener(cert);
+    const register = (node: {id: string; hostname?: string; version?: string}) => {
+      // The row's ip is the address the CP sees: behind the site's NAT, not the pod IP.
+      admin.registerDataPlane({id: node.id, hostname: node.hostname ?? node.id, version: node.version, ip: '198.51.100.20'});
+    };
+    const cluster = await startFakeKongClusterListener({...cert, onDataPlane: register, onDataPlaneGone: id => admin.disconnectDataPlane(id)});
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
     const proxy = await startFakeKongProxy(admin.propagated);
     closers.push(() => proxy.close());
-    const stop = connectDataPlanes(world, admin, speed, ctx.signal);
-    closers.push(stop);
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});
     const routes: DemoRoute[] = [
@@ -94,6 +54,15 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
     ];
     const dns: Record<string, string[]> = {};
     (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach((key, i) => (dns[hostnames[key]] = [lbAddress(i)]));
+    const dataPlane = createFakeKongDataPlane({
+      net: createDemoNet(routes, dns),
+      configHashOf: id => admin.dataPlanes().find(dp => dp.id === id && dp.connected)?.config_hash,
+    });
+    world.setDataPlaneAgent(dataPlane);
+    closers.push(() => {
+      world.setDataPlaneAgent(undefined);
+      dataPlane.close();
+    });
 
     return {
       answers: {

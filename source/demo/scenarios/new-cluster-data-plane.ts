@@ -2,12 +2,44 @@
 // release: the chart's Deployment and proxy Service rendered from the values (kong.md 1.1, 1.6),
 // helm's release Secret, and DP pods that go ContainerCreating -> Running/Ready after a delay, or
 // stay stuck the way a real pod does when a mounted Secret is missing.
+// With a data-plane agent (the Kong part of the demo plugs one in) a started pod is only Running: the
+// agent dials the control plane the way Kong's clustering client would, and the pod turns Ready only
+// while it is connected and holds a non-empty configuration, as the chart's readiness probe
+// (GET /status/ready, kong/status/ready.lua) answers 503 until then.
 import {gzipSync} from 'node:zlib';
 import type {FakeKubeStore} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
 import {systemClock} from '../../ports.js';
 
+/** A started DP pod as its Kong process sees it: env (KONG_* without the prefix, lowercase) and mounted files. */
+export interface DpPodView {
+  name: string;
+  namespace: string;
+  image: string;
+  env: Record<string, string>;
+  /** The content of a file under a mounted secret volume, or undefined when the key is not in the secret. */
+  file(path: string): string | undefined;
+}
+
+export interface DpBeat {
+  /** Connected to the CP and holding a non-empty configuration: /status/ready answers 200. */
+  ready: boolean;
+  /** New lines of the proxy container's log (without timestamps). */
+  log: string[];
+  /** Kong refused to start (a bad setting or an unreadable file): the container exits with this line. */
+  crash?: string;
+}
+
+/** The simulated Kong process of one pod: one beat of its clustering loop. */
+export interface DataPlaneAgent {
+  beat(pod: DpPodView): Promise<DpBeat>;
+  /** The pod was deleted (new revision): close its connection. */
+  forget(pod: string): void;
+}
+
 export interface DataPlaneOptions extends ScenarioOptions {
+  /** The simulated Kong of each pod; without one a started pod is Ready at once (no CP to ask). */
+  agent?: () => DataPlaneAgent | undefined;
   namespace?: string;
   release?: string;
   /** Default replica count when the values do not set replicaCount. */
@@ -49,6 +81,7 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   // One worker drains rollouts in order, so a second install replaces the first's pods cleanly.
   // Rollouts wait on the worker's scaled clock, so stop() interrupts them mid-wait.
   let rolloutWait: (s: number) => Promise<void> = () => Promise.resolve();
+  let live: {rev: number; pods: string[]; spec: Values} | undefined;
   const handle = runScenario(opts, async (wait, signal) => {
     rolloutWait = wait;
     while (!signal.aborted) {
@@ -57,10 +90,16 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
         await job();
         continue;
       }
-      await new Promise<void>(resolve => {
+      const woken = new Promise<void>(resolve => {
         wake = resolve;
         signal.addEventListener('abort', () => resolve(), {once: true});
       });
+      const agent = opts.agent?.();
+      if (live && agent) {
+        await beat(agent, live);
+        // The kubelet's readiness probe runs every few seconds (chart: periodSeconds 10).
+        await Promise.race([wait(2), woken]);
+      } else await woken;
     }
   });
 
@@ -98,8 +137,10 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   }
 
   async function rollout(rev: number, replicas: number, spec: Values, values: Values) {
+    live = undefined;
     for (const old of store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`})) {
       store.delete({apiVersion: 'v1', kind: 'Pod', namespace: ns, name: old.metadata.name!});
+      opts.agent?.()?.forget(old.metadata.name!);
     }
     const nodes = store.list({apiVersion: 'v1', kind: 'Node'}).map(n => n.metadata.name!);
     const hash = suffix(`${release}-${rev}`, 10);
@@ -127,6 +168,18 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     }
     await rolloutWait(opts.startSeconds ?? 8);
     const env: Values = values['env'] ?? {};
+    if (opts.agent?.()) {
+      // Kong is up; whether the pod is Ready is the readiness probe's call, beat by beat.
+      pods.forEach((name, i) => {
+        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {phase: 'Running', podIP: `192.168.${10 + i}.${20 + rev}`,
+          startTime: stamp(clock), conditions: [{type: 'Ready', status: 'False'}],
+          containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image: spec['containers'][0].image, state: {running: {startedAt: stamp(clock)}}}]}});
+        const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
+        store.appendLog(ns, name, [`${ts} [notice] 1#0: using the "epoll" event method`, `${ts} [notice] 1#0: start worker processes`].join('\n'), 'proxy');
+      });
+      if (rev === revision) live = {rev, pods, spec};
+      return;
+    }
     pods.forEach((name, i) => {
       store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {phase: 'Running', podIP: `192.168.${10 + i}.${20 + rev}`,
         startTime: stamp(clock), conditions: [{type: 'Ready', status: 'True'}],
@@ -144,6 +197,57 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
       cur => cur && {...cur, status: {replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, observedGeneration: cur.metadata.generation}});
     podsReady = true;
+  }
+
+  /** One readiness round: each pod's Kong beats; Ready follows its answer, the Deployment counts them. */
+  async function beat(agent: DataPlaneAgent, current: {rev: number; pods: string[]; spec: Values}) {
+    const image = String(current.spec['containers'][0].image);
+    let ready = 0;
+    for (const name of current.pods) {
+      const pod = store.get({apiVersion: 'v1', kind: 'Pod', namespace: ns, name});
+      if (!pod) continue;
+      const result = await agent.beat(podView(name, image, current.spec));
+      if (current.rev !== revision || live !== current) return;
+      const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
+      const lines = [...result.log, ...(result.crash ? [result.crash] : [])];
+      if (lines.length) store.appendLog(ns, name, lines.map(l => `${ts} ${l}`).join('\n'), 'proxy');
+      const restarts = Number((pod['status'] as Values | undefined)?.['containerStatuses']?.[0]?.['restartCount'] ?? 0);
+      if (result.crash) {
+        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object), phase: 'Running', conditions: [{type: 'Ready', status: 'False'}],
+          containerStatuses: [{name: 'proxy', ready: false, restartCount: restarts + 1, image, state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off restarting failed container proxy'}}, lastState: {terminated: {exitCode: 1, reason: 'Error'}}}]}});
+        continue;
+      }
+      const was = ((pod['status'] as Values | undefined)?.['conditions'] ?? []).some((c: Values) => c['type'] === 'Ready' && c['status'] === 'True');
+      if (result.ready) ready++;
+      if (was !== result.ready) {
+        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object), conditions: [{type: 'Ready', status: result.ready ? 'True' : 'False'}],
+          containerStatuses: [{name: 'proxy', ready: result.ready, restartCount: restarts, image, state: {running: {startedAt: stamp(clock)}}}]}});
+      }
+      // What kubectl describe shows for the chart's probe while Kong has no configuration.
+      if (!result.ready) event(name, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
+    }
+    store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
+      cur => cur && {...cur, status: {replicas: current.pods.length, readyReplicas: ready, updatedReplicas: current.pods.length, availableReplicas: ready, observedGeneration: cur.metadata.generation}});
+    podsReady = ready === current.pods.length;
+  }
+
+  /** The pod as Kong sees it: KONG_* env and the files of its secret volumes (the store's current bytes). */
+  function podView(name: string, image: string, spec: Values): DpPodView {
+    const env: Record<string, string> = {};
+    for (const e of (spec['containers'][0].env ?? []) as Array<{name: string; value?: string}>) {
+      if (e.name.startsWith('KONG_') && e.value !== undefined) env[e.name.slice(5).toLowerCase()] = e.value;
+    }
+    const mounts = (spec['containers'][0].volumeMounts ?? []) as Array<{name: string; mountPath: string}>;
+    return {
+      name, namespace: ns, image, env,
+      file(path) {
+        const mount = mounts.find(m => path.startsWith(`${m.mountPath}/`));
+        if (!mount) return undefined;
+        const secret = store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: mount.name});
+        const b64 = (secret?.['data'] as Record<string, string> | undefined)?.[path.slice(mount.mountPath.length + 1)];
+        return b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8');
+      },
+    };
   }
 
   function event(pod: string, reason: string, message: string) {
