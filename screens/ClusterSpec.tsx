@@ -6,6 +6,7 @@ import {homedir} from 'node:os';
 import {Box, Text, useInput} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
+import {appendTyped} from '../source/ui/TextField.js';
 import {listPublicKeys, type PublicKeyFile} from '../source/cluster/ssh-keys.js';
 import {checkForm, initialValues, specFields, type FieldKey, type FormValues} from '../source/cluster/spec-form.js';
 import {localAddresses, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
@@ -136,7 +137,7 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
         const next = choices[(at + (key.rightArrow ? 1 : choices.length - 1)) % choices.length];
         if (next) setValues(v => ({...v, [field.key]: next.value}));
       } else if (field.kind !== 'choice' && (key.backspace || key.delete)) setValues(v => ({...v, [field.key]: v[field.key].slice(0, -1)}));
-      else if (field.kind !== 'choice' && input && !key.ctrl && !key.meta && !/[\r\n\t]/.test(input)) setValues(v => ({...v, [field.key]: v[field.key] + input}));
+      else if (field.kind !== 'choice' && input && !key.ctrl && !key.meta && !/[\r\n\t]/.test(input)) setValues(v => ({...v, [field.key]: appendTyped(v[field.key], input)}));
     },
     {isActive},
   );

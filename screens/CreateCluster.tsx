@@ -6,6 +6,7 @@ import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
+import {appendTyped} from '../source/ui/TextField.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import {PanePair} from '../source/ui/PanePair.js';
 import type {RunningCommand} from '../source/run/types.js';
@@ -192,7 +193,7 @@ export function CreateCluster({ctx, session, width, height, isActive, setKeys, s
         else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
         else if (key.return) void useExisting();
         else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
-        else if (input && !key.ctrl && !key.meta) setExisting(e => ({...e, [field]: e[field] + input}));
+        else if (input && !key.ctrl && !key.meta) setExisting(e => ({...e, [field]: appendTyped(e[field], input)}));
         return;
       }
       if (mode === 'review') {

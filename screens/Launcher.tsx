@@ -73,7 +73,7 @@ export function Launcher({
         <Box flexDirection="column">
           <Box>
             <Text>Session name: </Text>
-            <TextField value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" />
+            <TextField value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" maxLength={63} />
           </Box>
           {error ? <Text color={theme.color('error')}>{error}</Text> : null}
           <Text color={theme.color('muted')}>Enter create · Esc back</Text>

@@ -3,6 +3,7 @@ import React from 'react';
 import {render, type Instance} from 'ink';
 import {App} from './app.js';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
+import {guardInput} from './ui/input-guard.js';
 import type {SessionController} from './wizard/controller.js';
 import type {Ports} from './ports.js';
 
@@ -62,6 +63,8 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     const {openInPager} = await import('./run/pager.js');
     return withTerminalHandedOver(instance, () => openInPager(path, process.env));
   };
+  // Pasted escape sequences must never reach Ink's key parser unfiltered (it throws on some).
+  const unguard = guardInput(process.stdin);
   const instance: Instance = render(
     <ThemeProvider theme={makeTheme(opts.monochrome)}>
       <App
@@ -79,6 +82,10 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false, maxFps: 15},
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    unguard();
+  }
   return code;
 }

@@ -3,6 +3,7 @@
 import React from 'react';
 import {render} from 'ink';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
+import {guardInput} from './ui/input-guard.js';
 
 /** Shows the launcher and resolves with the admin's choice. */
 export async function runLauncher(
@@ -12,6 +13,7 @@ export async function runLauncher(
 ): Promise<import('../screens/Launcher.js').LauncherChoice> {
   const {Launcher} = await import('../screens/Launcher.js');
   let choice: import('../screens/Launcher.js').LauncherChoice = {kind: 'quit'};
+  const unguard = guardInput(process.stdin);
   const instance = render(
     <ThemeProvider theme={makeTheme(monochrome)}>
       <Launcher
@@ -25,7 +27,11 @@ export async function runLauncher(
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false},
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    unguard();
+  }
   instance.clear();
   return choice;
 }

@@ -4,6 +4,7 @@ import {runHeadless} from '../wizard/headless.js';
 import {allSteps} from '../wizard/registry.js';
 import type {CommandContext} from './index.js';
 import {allowLiveScreens} from '../cli-options.js';
+import {installLastResort} from '../run/last-resort.js';
 import '../steps/index.js';
 
 /**
@@ -43,6 +44,15 @@ async function recheckDoneSteps(opened: OpenedSession): Promise<string[]> {
   return notices;
 }
 
+/** While a session is open, an error nothing caught ends it as interrupted, lock released, in one line. */
+export function installSessionLastResort(opened: Pick<OpenedSession, 'controller' | 'close'>): () => void {
+  return installLastResort({
+    markInterrupted: () => opened.controller.dispatch({type: 'quit', at: new Date().toISOString()}),
+    release: () => opened.close(),
+    sessionName: opened.controller.get().name,
+  });
+}
+
 export async function runSession(
   ctx: CommandContext,
   open: Omit<OpenOptions, 'home' | 'env' | 'command' | 'assumeYes'>,
@@ -55,6 +65,7 @@ export async function runSession(
     command: ['eksa-kong', ...process.argv.slice(2)].join(' '),
     assumeYes: Boolean(ctx.opts.yes),
   });
+  const uninstall = installSessionLastResort(opened);
   try {
     const notices = [...opened.notices, ...(await recheckDoneSteps(opened))];
     if (ctx.interactive) {
@@ -88,5 +99,6 @@ export async function runSession(
   } finally {
     await extra.beforeClose?.();
     opened.close();
+    uninstall();
   }
 }

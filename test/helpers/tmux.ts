@@ -73,6 +73,12 @@ export class TmuxSession {
     }
   }
 
+  /** Text sent as it is, the way a terminal delivers a paste (escape sequences included). */
+  async paste(text: string): Promise<void> {
+    execFileSync('tmux', [...SOCKET, 'send-keys', '-t', this.name, '-l', text]);
+    await new Promise(r => setTimeout(r, 120));
+  }
+
   async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let last = '';

@@ -1,7 +1,7 @@
 import {test, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import React, {useState} from 'react';
-import {TextField, cleanTyped} from '../../source/ui/TextField.js';
+import {TextField, appendTyped, cleanTyped} from '../../source/ui/TextField.js';
 import {cleanupInk, renderInk, tick} from '../helpers/ink.js';
 
 afterEach(() => cleanupInk());
@@ -24,4 +24,11 @@ test('a paste ending in a newline submits the text without the newline', async (
 test('control characters never reach the value', () => {
   assert.deepEqual(cleanTyped('a\u0008b\u001bc\td'), {value: 'abcd', submitted: false});
   assert.deepEqual(cleanTyped('x\n'), {value: 'x', submitted: true});
+});
+
+test('pasted escape sequences are dropped whole, C1 controls too, and a paste is capped as it arrives', () => {
+  assert.deepEqual(cleanTyped('a\u001b[31mred\u001b[0m\u009b1mb\u001b]0;title\u0007c'), {value: 'aredbc', submitted: false});
+  assert.deepEqual(cleanTyped('x'.repeat(10_000), 63), {value: 'x'.repeat(63), submitted: false});
+  assert.equal(cleanTyped('y'.repeat(10_000)).value.length, 1024);
+  assert.equal(appendTyped('ab', '\u001b[1;31mc\u0007', 3), 'abc');
 });
