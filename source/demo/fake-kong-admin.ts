@@ -8,6 +8,7 @@
 // went away stay until the purge delay (14 days), only their last_seen stops moving.
 import {createHash, randomUUID} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
 
 export interface FakeKongAdminOptions {
@@ -25,6 +26,8 @@ export interface FakeKongAdminOptions {
   propagationDelayMs?: number;
   /** Unix time in milliseconds; injectable so stale rows can be simulated. */
   now?: () => number;
+  /** Also serve the Admin API over TLS with this certificate (the chart's default admin listener, 8444 ssl). */
+  tls?: {certPem: string; keyPem: string};
 }
 
 export interface FakeDataPlane {
@@ -72,6 +75,8 @@ export interface FakeKongConfigView {
 export interface FakeKongAdmin {
   url: string;
   port: number;
+  /** The TLS listener's port, when options.tls was given. */
+  tlsPort?: number;
   /** Simulates a DP connecting (or an old row when connected is false). Returns its id. */
   registerDataPlane(dp: {hostname: string; version?: string; ip?: string; id?: string; lastSeen?: number; syncStatus?: string; connected?: boolean; configHash?: string}): string;
   disconnectDataPlane(id: string): void;
@@ -239,7 +244,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     return route;
   };
 
-  const server = createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
     // The CP's own clock, as in its Date header: last_seen is written by it.
     res.setHeader('date', new Date(now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -323,17 +328,22 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       }
     }
     json(res, 404, {message: 'Not found'});
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  };
+  const server = createServer(handler);
+  const tlsServer = options.tls ? createHttpsServer({cert: options.tls.certPem, key: options.tls.keyPem}, handler) : undefined;
+  const servers = [server, ...(tlsServer ? [tlsServer] : [])];
+  for (const srv of servers) {
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => resolve());
+    });
+  }
   const port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    ...(tlsServer ? {tlsPort: (tlsServer.address() as AddressInfo).port} : {}),
     registerDataPlane(dp) {
       const id = dp.id ?? randomUUID();
       const connected = dp.connected ?? true;
@@ -367,11 +377,17 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       },
     },
     requestCount: path => (path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : counts.get(path) ?? 0),
-    close: () =>
-      new Promise<void>(resolve => {
-        for (const timer of timers) clearTimeout(timer);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(
+        servers.map(
+          srv =>
+            new Promise<void>(resolve => {
+              srv.closeAllConnections();
+              srv.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }

@@ -3,6 +3,7 @@
 // resourceVersion conflicts, Status errors, patches, watch, Table output, pod logs) that real
 // kubectl and @kubernetes/client-node work against it unchanged. No real kube-apiserver can run here.
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
+import {servePortForward} from './fake-kube-portforward.js';
 import type {AddressInfo} from 'node:net';
 import {randomBytes, randomUUID} from 'node:crypto';
 import yaml from 'js-yaml';
@@ -118,6 +119,8 @@ export interface FakeKubeApi {
   url: string;
   port: number;
   store: FakeKubeStore;
+  /** Where a pod's port really listens, for `pods/portforward` (nothing listens without it). */
+  setPortForwardTarget(target: ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -1050,12 +1053,22 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     await listen(0);
   }
   const port = (server.address() as AddressInfo).port;
+  let forwardTarget: ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined;
+  const stopForwarding = servePortForward(server, {
+    pod: (namespace, name) => store.get({apiVersion: 'v1', kind: 'Pod', namespace, name}),
+    target: (namespace, pod, p) => forwardTarget?.(namespace, pod, p),
+    authorized: req => !options.token || req.headers.authorization === `Bearer ${options.token}`,
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    setPortForwardTarget: target => {
+      forwardTarget = target;
+    },
     close: () =>
       new Promise<void>(resolve => {
+        stopForwarding();
         for (const r of open) r.end();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,9 +1,11 @@
 // A small client of the control plane's Admin API: Kong-Admin-Token header, per-call timeout and abort,
 // JSON in and out. Error messages never carry the token (nor URL credentials).
 import {readFile} from 'node:fs/promises';
+import {X509Certificate} from 'node:crypto';
+import {checkServerIdentity, type PeerCertificate} from 'node:tls';
 import {request as httpRequest} from 'node:http';
 import {request as httpsRequest} from 'node:https';
-import type {KubeApi} from './kube-api.js';
+import type {KubeApi, KubePod} from './kube-api.js';
 import {describeKubeError} from './kube-api.js';
 import {NetRouteError, routedRequestTarget, type Route} from './net-route.js';
 
@@ -93,6 +95,8 @@ export interface AdminClientOptions {
   insecure?: boolean;
   /** Where the URL's host:port really is (ctx.ports.net.route); a NetRouteError means unreachable. */
   route?: Route;
+  /** TLS server name to send and verify when the URL's host is not it (a port-forward to 127.0.0.1). */
+  servername?: string;
 }
 
 export interface KongInfo {
@@ -158,7 +162,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
           method,
           headers: {...routed.headers, ...headers},
           signal: requestOptions.signal,
-          ...(target.protocol === 'https:' ? {ca: options.ca, rejectUnauthorized: !options.insecure, servername: routed.servername} : {}),
+          ...(target.protocol === 'https:'
+            ? {
+                ca: options.ca,
+                rejectUnauthorized: !options.insecure,
+                servername: options.servername ?? routed.servername,
+                ...(options.servername ? {checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(options.servername!, cert)} : {}),
+              }
+            : {}),
         },
         res => {
           const chunks: Buffer[] = [];
@@ -242,12 +253,62 @@ export function judgeCpInfo(info: KongInfo): {ok: boolean; title: string; fix?: 
 
 export interface AdminEndpoint {
   url: string;
+  /** How to speak TLS to it (a port-forward to an https admin listener); pass to createAdminClient. */
+  tls?: {ca?: string; servername?: string; insecure?: boolean};
+  /** What the TLS check proves, or why it cannot be made: for the screen. */
+  note?: string;
   close(): Promise<void>;
+}
+
+/** One admin listener of KONG_ADMIN_LISTEN ("0.0.0.0:8001, 0.0.0.0:8444 http2 ssl"). */
+export interface AdminListener {
+  port: number;
+  https: boolean;
+}
+
+/** Kong's default admin_listen (kong.conf.default) when the Deployment does not set KONG_ADMIN_LISTEN. */
+export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:8001 reuseport backlog=16384, 127.0.0.1:8444 http2 ssl reuseport backlog=16384';
+
+/** The listeners of an admin_listen value; `off` yields none. Plain HTTP first: no certificate to trust. */
+export function parseAdminListen(value: string | undefined): AdminListener[] {
+  const text = (value ?? DEFAULT_ADMIN_LISTEN).trim();
+  if (text === 'off') return [];
+  const out: AdminListener[] = [];
+  for (const entry of text.split(',')) {
+    const [address = '', ...flags] = entry.trim().split(/\s+/);
+    const port = Number(/:(\d+)$/.exec(address)?.[1]);
+    if (Number.isInteger(port) && port > 0) out.push({port, https: flags.includes('ssl')});
+  }
+  return out.sort((a, b) => Number(a.https) - Number(b.https));
+}
+
+const envOf = (pod: KubePod, name: string) => (pod.spec?.containers ?? []).flatMap(c => c.env ?? []).find(e => e.name === name);
+
+/**
+ * The certificate an https admin listener serves, when it comes from a mounted secret
+ * (KONG_ADMIN_SSL_CERT = /etc/secrets/<volume>/tls.crt): the PEM, to trust it and check its name.
+ */
+async function adminCertOf(kube: KubeApi, namespace: string, pod: KubePod): Promise<string | undefined> {
+  const path = envOf(pod, 'KONG_ADMIN_SSL_CERT')?.value;
+  if (!path) return undefined;
+  if (path.startsWith('-----BEGIN')) return path; // inline PEM
+  for (const container of pod.spec?.containers ?? []) {
+    for (const mount of container.volumeMounts ?? []) {
+      if (!path.startsWith(`${mount.mountPath.replace(/\/+$/, '')}/`)) continue;
+      const secretName = pod.spec?.volumes?.find(v => v.name === mount.name)?.secret?.secretName;
+      if (!secretName) continue;
+      const secret = await kube.get('Secret', namespace, secretName).catch(() => null);
+      const b64 = secret?.data?.[path.slice(mount.mountPath.replace(/\/+$/, '').length + 1)];
+      if (b64) return Buffer.from(b64, 'base64').toString('utf8');
+    }
+  }
+  return undefined;
 }
 
 /**
  * The Admin API through the Kubernetes API, like `kubectl port-forward` to the CP pod's admin port,
- * for control planes whose admin Service is not exposed. Needs a KubeApi with portForward.
+ * for control planes whose admin Service is not exposed. Port and scheme come from the pod's
+ * KONG_ADMIN_LISTEN (the chart's default is 8444 with TLS only). Needs a KubeApi with portForward.
  */
 export async function openAdminViaPortForward(
   kube: KubeApi,
@@ -257,7 +318,27 @@ export async function openAdminViaPortForward(
   const pods = await kube.list('Pod', target.namespace, {labelSelector: `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=app`});
   const pod = pods.find(p => p.status?.phase === 'Running');
   if (!pod) throw new AdminApiError(`No running control plane pod of release ${target.release} in ${target.namespace} to port-forward to.`);
-  const port = target.port ?? 8001;
-  const handle = await kube.portForward(target.namespace, pod.metadata.name, port);
-  return {url: `${target.https ? 'https' : 'http'}://127.0.0.1:${handle.localPort}`, close: () => handle.close()};
+  const listen = envOf(pod, 'KONG_ADMIN_LISTEN')?.value;
+  const listener = target.port !== undefined ? {port: target.port, https: target.https === true} : parseAdminListen(listen)[0];
+  if (!listener) throw new AdminApiError(`The control plane pod ${pod.metadata.name} has admin_listen ${listen ?? 'unset'}: no Admin API to reach; give the Admin API URL instead.`);
+  const handle = await kube.portForward(target.namespace, pod.metadata.name, listener.port);
+  const url = `${listener.https ? 'https' : 'http'}://127.0.0.1:${handle.localPort}`;
+  if (!listener.https) return {url, close: () => handle.close()};
+  const certPem = await adminCertOf(kube, target.namespace, pod);
+  if (certPem) {
+    let servername: string | undefined;
+    try {
+      const cert = new X509Certificate(certPem);
+      servername = cert.subjectAltName?.split(', ').find(n => n.startsWith('DNS:'))?.slice(4) ?? /CN=([^\n,]+)/.exec(cert.subject)?.[1];
+    } catch {
+      servername = undefined;
+    }
+    if (servername) return {url, tls: {ca: certPem, servername}, note: `TLS to the admin listener ${listener.port} verified against its own certificate (${servername})`, close: () => handle.close()};
+  }
+  return {
+    url,
+    tls: {insecure: true},
+    note: `The admin listener ${listener.port} serves Kong's self-generated certificate (no KONG_ADMIN_SSL_CERT from a secret), which nothing can verify; it is reached only through the port-forward to ${pod.metadata.name}, which the Kubernetes API authenticates`,
+    close: () => handle.close(),
+  };
 }

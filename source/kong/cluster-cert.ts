@@ -167,7 +167,9 @@ function pem(label: string, der: ArrayBuffer): string {
  * certificate disconnects every data plane that still holds the old one.
  */
 export async function generateClusterCert(options: {days?: number; now?: Date} = {}): Promise<GeneratedClusterCert> {
-  const x509 = await import('@peculiar/x509');
+  const loaded = await import('@peculiar/x509');
+  // In the esbuild bundle the CommonJS build arrives as `default`; under tsx the names are on the namespace.
+  const x509 = (loaded.X509CertificateGenerator ? loaded : (loaded as unknown as {default: typeof loaded}).default);
   const crypto = webcrypto as unknown as Crypto;
   const algorithm = {name: 'ECDSA', namedCurve: 'P-384', hash: 'SHA-384'};
   const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;

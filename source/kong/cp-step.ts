@@ -266,12 +266,12 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
   try {
     if (!input.adminUrl) forwarded = await openAdminViaPortForward(kube, target);
     // A port-forward listens on this host's loopback: nothing to route.
-    const admin = createAdminClient({url: forwarded?.url ?? input.adminUrl!, token: deps.token, route: forwarded ? undefined : deps.net.route, timeoutMs: 10_000});
+    const admin = createAdminClient({url: forwarded?.url ?? input.adminUrl!, token: deps.token, route: forwarded ? undefined : deps.net.route, timeoutMs: 10_000, ...forwarded?.tls});
     facts.adminUrl = forwarded ? undefined : admin.url;
     facts.adminVia = forwarded ? 'port-forward' : 'url';
     info = await admin.getInfo({signal: deps.signal});
     const judged = judgeCpInfo(info);
-    report({id: 'admin', status: judged.ok ? 'ok' : 'fail', title: judged.title, ...(judged.fix ? {fix: judged.fix} : {})});
+    report({id: 'admin', status: judged.ok ? 'ok' : 'fail', title: `${judged.title}${forwarded?.note ? ` · ${forwarded.note}` : ''}`, ...(judged.fix ? {fix: judged.fix} : {})});
     facts.version = info.version;
     facts.edition = info.edition;
     facts.role = info.role;

@@ -84,7 +84,7 @@ export interface KubeContainerStatus {
 
 export interface KubePod {
   metadata: KubeMeta;
-  spec?: {nodeName?: string; hostname?: string};
+  spec?: {nodeName?: string; hostname?: string; containers?: KubeContainer[]; volumes?: KubeVolume[]};
   status?: {
     phase?: string;
     podIP?: string;

@@ -47,7 +47,7 @@ export async function openAdmin(plan: VerifyPlan, deps: VerifyDeps): Promise<{ad
   if (!plan.cp) throw new Error('no Admin API URL and no control plane kubeconfig to port-forward through');
   const kube = deps.cpKube ?? createKubeApi(plan.cp.kubeconfig, plan.cp.context);
   const forwarded = await openAdminViaPortForward(kube, {namespace: plan.cp.namespace, release: plan.cp.release});
-  return {admin: createAdminClient({url: forwarded.url, token: deps.token}), forwarded};
+  return {admin: createAdminClient({url: forwarded.url, token: deps.token, ...forwarded.tls}), forwarded};
 }
 
 export async function runVerify(plan: VerifyPlan, deps: VerifyDeps): Promise<VerifyResult> {

@@ -9,6 +9,8 @@ import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
 import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
 import {createDemoNet} from '../net.js';
+import {generateClusterCert} from '../../kong/cluster-cert.js';
+import {parseAdminListen} from '../../kong/admin-api.js';
 import type {DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 
@@ -31,7 +33,9 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
   const speed = ctx.speed > 0 ? ctx.speed : 1;
   const cert = await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
-  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed});
+  // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
+  const adminCert = await generateClusterCert();
+  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed, tls: adminCert});
   const closers: Array<() => Promise<void> | void> = [() => admin.close()];
   try {
     const register = (node: {id: string; hostname?: string; version?: string}) => {
@@ -54,6 +58,17 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
     ];
     const dns: Record<string, string[]> = {};
     (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach((key, i) => (dns[hostnames[key]] = [lbAddress(i)]));
+    // kubectl port-forward to a CP pod reaches the listeners its KONG_ADMIN_LISTEN opens.
+    const cpPods = world.apis.controlPlane;
+    cpPods.setPortForwardTarget((namespace, pod, port) => {
+      const found = cpPods.store.get({apiVersion: 'v1', kind: 'Pod', namespace, name: pod});
+      const env = ((found?.['spec'] as {containers?: Array<{env?: Array<{name: string; value?: string}>}>} | undefined)?.containers ?? []).flatMap(c => c.env ?? []);
+      const listeners = parseAdminListen(env.find(e => e.name === 'KONG_ADMIN_LISTEN')?.value);
+      const listener = listeners.find(l => l.port === port);
+      if (!listener) return undefined;
+      return listener.https ? (admin.tlsPort ? loopback(admin.tlsPort) : undefined) : loopback(admin.port);
+    });
+    closers.push(() => cpPods.setPortForwardTarget(undefined));
     const dataPlane = createFakeKongDataPlane({
       net: createDemoNet(routes, dns),
       configHashOf: id => admin.dataPlanes().find(dp => dp.id === id && dp.connected)?.config_hash,

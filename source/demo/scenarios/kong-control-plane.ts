@@ -14,6 +14,8 @@ export interface KongControlPlaneOptions extends ScenarioOptions {
   namespace?: string;
   /** Load balancer hostnames per Service; defaults look like AWS NLB names. */
   lbHostnames?: Partial<Record<'cluster' | 'clustertelemetry' | 'admin' | 'proxy', string>>;
+  /** KONG_ADMIN_LISTEN of the CP pods (the chart's default is "0.0.0.0:8444 http2 ssl"). */
+  adminListen?: string;
   /** Kong Gateway version of the CP image. */
   version?: string;
   /** Recorded seconds the LoadBalancers stay <pending>. */
@@ -140,7 +142,7 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
           {name: 'KONG_CLUSTER_CERT_KEY', value: `${mount}/tls.key`},
           {name: 'KONG_CLUSTER_LISTEN', value: '0.0.0.0:8005'},
           {name: 'KONG_CLUSTER_TELEMETRY_LISTEN', value: '0.0.0.0:8006'},
-          {name: 'KONG_ADMIN_LISTEN', value: '0.0.0.0:8001, 0.0.0.0:8444 http2 ssl'},
+          {name: 'KONG_ADMIN_LISTEN', value: opts.adminListen ?? '0.0.0.0:8001, 0.0.0.0:8444 http2 ssl'},
           {name: 'KONG_PROXY_LISTEN', value: '0.0.0.0:8000, 0.0.0.0:8443 http2 ssl'},
           {name: 'KONG_ROUTER_FLAVOR', value: 'traditional'},
           {name: 'KONG_VITALS', value: 'off'},

@@ -84,6 +84,8 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   let live: {rev: number; pods: string[]; spec: Values} | undefined;
   const handle = runScenario(opts, async (wait, signal) => {
     rolloutWait = wait;
+    // One abort listener for the whole loop (not one per round): stop() wakes the worker.
+    signal.addEventListener('abort', () => wake?.(), {once: true});
     while (!signal.aborted) {
       const job = queue.shift();
       if (job) {
@@ -92,7 +94,6 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
       }
       const woken = new Promise<void>(resolve => {
         wake = resolve;
-        signal.addEventListener('abort', () => resolve(), {once: true});
       });
       const agent = opts.agent?.();
       if (live && agent) {
