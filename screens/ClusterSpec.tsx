@@ -3,8 +3,10 @@
 // and the OS image URL tried, a YAML preview, and cluster.yaml written.
 import React, {useEffect, useMemo, useState} from 'react';
 import {homedir} from 'node:os';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey, type Keypress} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {appendTyped} from '../source/ui/TextField.js';
 import {listPublicKeys, type PublicKeyFile} from '../source/cluster/ssh-keys.js';
@@ -12,11 +14,10 @@ import {checkForm, initialValues, specFields, type FieldKey, type FormValues} fr
 import {localAddresses, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
 import type {SpecIssue} from '../source/cluster/spec.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
-import {useTyping} from './use-typing.js';
 
 type Mode = 'form' | 'checking' | 'preview' | 'writing';
 
-export function ClusterSpec({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function ClusterSpec({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const dryRun = ctx.ports.world === 'dry-run';
   const [keys, setSshKeys] = useState<PublicKeyFile[]>([]);
@@ -55,23 +56,21 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
   ];
   const previewHeight = Math.max(3, height - 3 - warningLines.length);
 
-  useTyping(mode === 'form' && isActive, setTyping);
-  useEffect(() => {
-    if (mode === 'form') {
-      setKeys([
-        {id: 'move', keys: ['↑', '↓'], label: 'field', help: 'Move between the fields (Tab too).'},
-        {id: 'choose', keys: ['←', '→'], label: 'choose', help: 'Change a field with choices (Kubernetes version, SSH key).'},
-        {id: 'confirm', keys: ['Enter'], label: 'check', help: 'Probe the addresses and the image URL, then show the YAML.'},
-        {id: 'back', keys: ['Esc'], label: 'back', help: 'Go back one step; what you typed is kept only once it is written.'},
-      ]);
-    } else if (mode === 'preview') {
-      setKeys([
-        {id: 'confirm', keys: ['Enter'], label: 'write cluster.yaml', help: 'Write cluster.yaml into the session folder and go on.'},
-        {id: 'edit', keys: ['e'], label: 'edit', help: 'Back to the form.'},
-        {id: 'scroll', keys: ['↑', '↓', 'PgUp', 'PgDn'], label: 'scroll', help: 'Scroll the YAML.'},
-      ]);
-    } else setKeys([]);
-  }, [mode, setKeys]);
+  const keyTable =
+    mode === 'form'
+      ? [
+          {id: 'move', keys: ['Up', 'Down', 'Tab', 'Shift-Tab'], label: 'field', help: 'Move between the fields (Tab too).'},
+          {id: 'choose', keys: ['Left', 'Right'], label: 'choose', help: 'Change a field with choices (Kubernetes version, SSH key).'},
+          {id: 'confirm', keys: ['Enter'], label: 'check', help: 'Probe the addresses and the image URL, then show the YAML.'},
+          {id: 'erase', keys: ['Backspace'], label: 'erase', help: 'Erase the last character of the field.', footer: false},
+        ]
+      : mode === 'preview'
+        ? [
+            {id: 'confirm', keys: ['Enter'], label: 'write cluster.yaml', help: 'Write cluster.yaml into the session folder and go on.'},
+            {id: 'edit', keys: ['e', 'Esc'], label: 'edit', help: 'Back to the form (Esc too).'},
+            {id: 'scroll', keys: ['Up', 'Down', 'PgUp', 'PgDn'], label: 'scroll', help: 'Scroll the YAML.'},
+          ]
+        : [];
 
   const check = async () => {
     if (!ok) return;
@@ -113,12 +112,21 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
     }
   };
 
-  useInput(
-    (input, key) => {
+  // In the form every key that types goes into the focused field (Esc still goes back a step).
+  const typeIntoField = (press: Keypress) => {
+    if (mode !== 'form' || !press.text) return false;
+    const field = fields[focus];
+    if (field && field.kind !== 'choice') setValues(v => ({...v, [field.key]: appendTyped(v[field.key], press.text)}));
+    return true;
+  };
+  useKeys(
+    'screen',
+    actionsFor(keyTable, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'preview') {
         const max = Math.max(0, yamlLines.length - previewHeight);
         if (key.return) void write();
-        else if (input === 'e') setMode('form');
+        else if (input === 'e' || key.escape) setMode('form');
         else if (key.upArrow) setScroll(s => Math.max(0, s - 1));
         else if (key.downArrow) setScroll(s => Math.min(max, s + 1));
         else if (key.pageUp) setScroll(s => Math.max(0, s - previewHeight));
@@ -127,8 +135,7 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
       }
       if (mode !== 'form') return;
       const field = fields[focus]!;
-      if (key.escape) ctx.dispatch({type: 'back'});
-      else if (key.upArrow || (key.shift && key.tab)) setFocus(f => (f + fields.length - 1) % fields.length);
+      if (key.upArrow || (key.shift && key.tab)) setFocus(f => (f + fields.length - 1) % fields.length);
       else if (key.downArrow || key.tab) setFocus(f => (f + 1) % fields.length);
       else if (key.return) void check();
       else if (field.kind === 'choice' && (key.leftArrow || key.rightArrow)) {
@@ -137,9 +144,8 @@ export function ClusterSpec({ctx, session, width, height, isActive, setKeys, set
         const next = choices[(at + (key.rightArrow ? 1 : choices.length - 1)) % choices.length];
         if (next) setValues(v => ({...v, [field.key]: next.value}));
       } else if (field.kind !== 'choice' && (key.backspace || key.delete)) setValues(v => ({...v, [field.key]: v[field.key].slice(0, -1)}));
-      else if (field.kind !== 'choice' && input && !key.ctrl && !key.meta && !/[\r\n\t]/.test(input)) setValues(v => ({...v, [field.key]: appendTyped(v[field.key], input)}));
-    },
-    {isActive},
+    }),
+    {isActive, rest: typeIntoField},
   );
 
   useAutoplay(autoplay, mode === 'form' && ok && local !== undefined ? 'form' : mode === 'preview' ? 'preview' : undefined, () => {

@@ -2,8 +2,10 @@
 // typed by hand or discovered, the Admin API URL and a masked token; then the checks live (a spinner and
 // timer while AWS provisions the load balancers) under a picture of the two tunnels.
 import React, {useCallback, useEffect, useMemo, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {FieldRow} from './hardware/FieldRow.js';
 import {cut, useAutoplay} from './cluster/autoplay.js';
@@ -16,7 +18,6 @@ import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plan
 import {canGoBack} from '../source/wizard/reducer.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
-import {useTyping} from './use-typing.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'running' | 'result' | 'done';
@@ -35,7 +36,7 @@ const FIELDS: ReadonlyArray<{key: FieldKey; label: string; placeholder?: string}
 
 type ContextList = {status: 'loading'} | {status: 'ok'; contexts: KubeContextInfo[]} | {status: 'error'; message: string};
 
-export function ControlPlane({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function ControlPlane({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps['control-plane'];
   const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'form');
@@ -58,21 +59,18 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
   const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
 
-  useTyping(mode === 'form' && isActive, setTyping);
 
-  useEffect(() => {
-    const keys = {
+  const keys = {
       form: [
-        {id: 'move', keys: ['↑', '↓'], label: 'field', help: 'Move between the fields.'},
-        {id: 'context', keys: ['←', '→'], label: 'context', help: 'On the context field: the next or previous context of the kubeconfig.'},
+        {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+        {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
+        {id: 'context', keys: ['Left', 'Right'], label: 'context', help: 'On the context field: the next or previous context of the kubeconfig.'},
         {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
       ],
       running: [],
       result: resultKeys(Boolean(outcome), 'the data plane'),
       done: doneKeys('the data plane', {key: 'e', label: 'edit', help: 'Change the answers and check again.'}),
-    }[mode];
-    setKeys(keys);
-  }, [mode, outcome, setKeys]);
+  }[mode];
 
   // The contexts of the file, read again when the path changes (pauses while typing).
   useEffect(() => {
@@ -110,8 +108,10 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
   }, [ctx, form, attempt]);
 
   const contextNames = contexts.status === 'ok' ? contexts.contexts.map(c => c.name) : [];
-  useInput(
-    (input, key) => {
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'form') {
         const field = FIELDS[focus]!.key;
         const move = nextFocus(key, FIELDS.length);
@@ -121,12 +121,11 @@ export function ControlPlane({ctx, session, width, height, isActive, setKeys, se
           const next = (i + (key.rightArrow ? 1 : contextNames.length - 1)) % contextNames.length;
           setForm(f => ({...f, context: contextNames[next]!}));
         } else if (key.return) void run();
-        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
         return;
       }
       const edit = () => setMode('form');
       handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void run(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
-    },
+    }),
     {isActive},
   );
 

@@ -3,8 +3,11 @@
 // validation checklist, raw output and the provisioning watch side by side or stacked; the failure
 // explained with its fix, evidence and a confirmed cleanup; the nodes on success. Or an existing cluster.
 import React, {useCallback, useEffect, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import type {KeyBinding} from '../source/ui/keys.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey, type Keypress} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {appendTyped} from '../source/ui/TextField.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
@@ -22,13 +25,12 @@ import {procProcessLister} from '../source/cluster/processes.js';
 import {kindKubeconfigPath, watchProvisioning} from '../source/cluster/provisioning.js';
 import {PhaseProgress, phaseRows} from './cluster/PhaseProgress.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
-import {useTyping} from './use-typing.js';
 
 type Mode = 'checking' | 'review' | 'running' | 'failed' | 'confirm-cleanup' | 'cleaning' | 'orphan' | 'finished' | 'existing' | 'recorded';
 
 const WATCH_MS = 10_000;
 
-export function CreateCluster({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function CreateCluster({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const dryRun = ctx.ports.world === 'dry-run';
   const [mode, setMode] = useState<Mode>('checking');
@@ -169,31 +171,43 @@ export function CreateCluster({ctx, session, width, height, isActive, setKeys, s
     }
   };
 
-  useTyping(mode === 'existing' && isActive, setTyping);
-  useEffect(() => {
-    const k = (id: string, keys: string[], label: string, help: string) => ({id, keys, label, help});
+  const keys = (() => {
+    const k = (id: string, keys: string[], label: string, help: string): KeyBinding & {footer?: boolean} => ({id, keys, label, help});
     const byMode: Partial<Record<Mode, ReturnType<typeof k>[]>> = {
       review: [k('confirm', ['Enter'], dryRun ? 'record' : 'create', 'Run eksctl anywhere create cluster (about 30-60 minutes).'), k('existing', ['x'], 'existing cluster', 'Use a cluster made elsewhere instead (kubeconfig and context).')],
-      running: [k('tab', ['Tab'], 'switch pane', 'Move the focus between the eksctl output and the provisioning watch.'), k('scroll', ['↑', '↓'], 'scroll', 'Scroll the focused pane.')],
+      running: [],
       failed: [k('cleanup', ['c'], 'clean up', 'Remove the leftovers (asks first); then create again.'), k('retry', ['r'], 'look again', 'Check the leftovers again.'), k('existing', ['x'], 'existing cluster', 'Use a cluster made elsewhere instead.')],
-      'confirm-cleanup': [k('yes', ['y'], 'clean up', 'Remove the leftovers now.'), k('no', ['n'], 'keep', 'Leave them.')],
+      'confirm-cleanup': [k('yes', ['y', 'Y'], 'clean up', 'Remove the leftovers now.'), k('no', ['n', 'N', 'Esc'], 'keep', 'Leave them.')],
       orphan: [k('watch', ['w'], 'watch and wait', 'Watch the provisioning and wait for that eksctl to end.')],
       finished: [k('confirm', ['Enter'], 'continue', 'Go on to the Kong control plane.')],
       recorded: [k('confirm', ['Enter'], 'continue', 'Go on; the command is in the runbook.')],
-      existing: [k('move', ['↑', '↓'], 'field', 'Move between kubeconfig and context.'), k('confirm', ['Enter'], 'use it', 'Check the kubeconfig and that the API answers.')],
+      existing: [
+        k('move', ['Up', 'Down', 'Tab'], 'field', 'Move between kubeconfig and context.'),
+        k('confirm', ['Enter'], 'use it', 'Check the kubeconfig and that the API answers.'),
+        k('cancel', ['Esc'], 'cancel', 'Back to the review; nothing is used.'),
+        {...k('erase', ['Backspace'], 'erase', 'Erase the last character.'), footer: false},
+      ],
     };
-    setKeys(byMode[mode] ?? []);
-  }, [mode, dryRun, setKeys]);
+    return byMode[mode] ?? [];
+  })();
 
-  useInput(
-    (input, key) => {
+  // The kubeconfig and context fields of "use an existing cluster" take every key that types.
+  const typeExisting = (press: Keypress) => {
+    if (mode !== 'existing' || !press.text) return false;
+    const field = existing.focus === 0 ? 'kubeconfig' : 'context';
+    setExisting(e => ({...e, [field]: appendTyped(e[field], press.text)}));
+    return true;
+  };
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'existing') {
         const field = existing.focus === 0 ? 'kubeconfig' : 'context';
         if (key.escape) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
         else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
         else if (key.return) void useExisting();
         else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
-        else if (input && !key.ctrl && !key.meta) setExisting(e => ({...e, [field]: appendTyped(e[field], input)}));
         return;
       }
       if (mode === 'review') {
@@ -205,13 +219,13 @@ export function CreateCluster({ctx, session, width, height, isActive, setKeys, s
         else if (input === 'x') setMode('existing');
       } else if (mode === 'confirm-cleanup') {
         if (input === 'y' || input === 'Y') void clean();
-        else if (input === 'n' || input === 'N') setMode('failed');
+        else if (input === 'n' || input === 'N' || key.escape) setMode('failed');
       } else if (mode === 'orphan' && input === 'w') void waitForOrphan();
       else if ((mode === 'finished' && finished) || mode === 'recorded') {
         if (key.return) complete(finished ? {summary: finished.summary, data: finished.data} : {summary: 'dry run: eksctl anywhere create cluster recorded, not run', data: {dryRun: true}});
       }
-    },
-    {isActive},
+    }),
+    {isActive, rest: typeExisting},
   );
 
   useEffect(() => {

@@ -3,8 +3,10 @@
 // then the deploy with helm's output in a pane, the pods' status until Ready and the DP log lines that
 // match a known failure, each with its explanation.
 import React, {useCallback, useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import type {RunningCommand} from '../source/run/types.js';
@@ -19,7 +21,6 @@ import {dataPlanePlan, dataPlaneValues, runDataPlaneStep} from '../source/steps/
 import {canGoBack} from '../source/wizard/reducer.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
-import {useTyping} from './use-typing.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
@@ -45,7 +46,7 @@ function fieldError(key: FieldKey, value: string, proxyType: string): string | n
   return null;
 }
 
-export function DataPlane({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function DataPlane({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps['data-plane'];
   const cpVersion = session.answers.controlPlane?.version ?? '';
@@ -75,25 +76,22 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
   const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<FieldKey, string | null>;
   const blocked = Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
 
-  useTyping(mode === 'form' && isActive, setTyping);
-  useEffect(() => {
-    const keys = {
+  const keys = {
       form: [
-        {id: 'move', keys: ['↑', '↓'], label: 'field', help: 'Move between the fields.'},
-        {id: 'choose', keys: ['←', '→'], label: 'choose', help: 'On Proxy and Cluster cert: the other choice.'},
+        {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+        {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
+        {id: 'choose', keys: ['Left', 'Right', 'Space'], label: 'choose', help: 'On Proxy and Cluster cert: the other choice (Space too).'},
         {id: 'confirm', keys: ['Enter'], label: 'preview', help: 'Save the answers and preview the values file.'},
       ],
       preview: [
-        {id: 'scroll', keys: ['↑', '↓'], label: 'scroll', help: 'Scroll the values.'},
+        {id: 'scroll', keys: ['Up', 'Down'], label: 'scroll', help: 'Scroll the values.'},
         {id: 'confirm', keys: ['Enter'], label: 'deploy', help: 'Write the values and deploy the data plane with helm.'},
-        {id: 'edit', keys: ['e'], label: 'edit', help: 'Back to the fields.'},
+        {id: 'edit', keys: ['e', 'Esc'], label: 'edit', help: 'Back to the fields (Esc too); nothing is deployed.'},
       ],
       running: [],
       result: resultKeys(Boolean(outcome), 'the verification'),
       done: doneKeys('the verification', {key: 'e', label: 'edit', help: 'Change the answers and deploy again.'}),
-    }[mode];
-    setKeys(keys);
-  }, [mode, outcome, setKeys]);
+  }[mode];
 
   const toPreview = useCallback(() => {
     if (blocked) return;
@@ -136,8 +134,10 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
     );
   }, [ctx, attempt]);
 
-  useInput(
-    (input, key) => {
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'form') {
         const field = FIELDS[focus]!.key;
         const choices = CHOICES[field];
@@ -145,7 +145,6 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
         if (move) setFocus(move);
         else if (choices && (key.leftArrow || key.rightArrow || input === ' ')) setForm(f => ({...f, [field]: choices[(choices.indexOf(f[field]) + 1) % choices.length]!}));
         else if (key.return) toPreview();
-        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
         return;
       }
       if (mode === 'preview' && preview) {
@@ -161,7 +160,7 @@ export function DataPlane({ctx, session, width, height, isActive, setKeys, setTy
       }
       const edit = () => setMode('form');
       handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void deploy(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
-    },
+    }),
     {isActive},
   );
 

@@ -3,7 +3,9 @@
 // certificates as they are met, power one machine on through IPMI to learn its boot MAC, and pick the
 // machines that become nodes with their roles.
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import type {KeyAction} from '../source/ui/keymap.js';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import {bootMacObserved, type DiscoveredMachine} from '../source/discovery/correlate.js';
@@ -58,7 +60,7 @@ function initial(ctx: ScreenProps['ctx']): Initial {
 
 const IDLE: DiscoverySnapshot['sources'] = {pxe: {state: 'off'}, redfish: {state: 'off'}, ipmi: {state: 'off'}, neighbours: {state: 'off'}, csv: {state: 'off'}};
 
-export function Discover({ctx, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function Discover({ctx, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const start0 = useMemo(() => initial(ctx), [ctx]);
   const [phase, setPhase] = useState<'setup' | 'live'>(start0.phase);
@@ -78,13 +80,6 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
   const stopped = useRef<(() => void) | null>(null);
   const startedAt = useRef(0);
 
-  // Keys can arrive faster than React re-renders: the input handler reads and moves these directly.
-  const live = useRef({focus, cursor, editing, confirmPower});
-  live.current = {focus, cursor, editing, confirmPower};
-  const setFocusNow = (n: number) => ((live.current.focus = n), setFocus(n));
-  const setCursorNow = (n: number) => ((live.current.cursor = n), setCursor(n));
-  const setEditingNow = (v: string | null) => ((live.current.editing = v), setEditing(v));
-  const setConfirmNow = (v: string | null) => ((live.current.confirmPower = v), setConfirmPower(v));
 
   const rows = useMemo(() => sourceRows(ctx.session.answers.admin?.interface).filter(r => !r.visible || r.visible(settings)), [ctx, settings]);
   const machines = snap?.machines ?? staticMachines;
@@ -92,34 +87,23 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
   const pendingTrust = snap?.needsTrust.find(t => !declined.has(t.key)) ?? null;
   const running = Object.values(sources).some(s => s.state === 'running');
 
-  useEffect(() => setTyping(editing !== null), [editing, setTyping]);
+  // Leaving the screen (Esc back, another step) keeps what was found in the session: coming back shows it.
+  const found = useRef<{snap: DiscoverySnapshot | null; roles: Map<string, Role>}>({snap: null, roles: new Map()});
+  useEffect(() => {
+    found.current = {snap, roles};
+  }, [snap, roles]);
   useEffect(
     () => () => {
-      setTyping(false);
+      const {snap: last, roles: picked} = found.current;
+      if (last && last.machines.length > 0 && ctx.session.steps.discover.state !== 'done') {
+        const selected = last.machines.filter(m => picked.has(m.id)).map(m => ({id: m.id, role: picked.get(m.id)!}));
+        ctx.dispatch({type: 'step-data', step: 'discover', data: {...dataOf(last, selected)}});
+      }
       void discovery.current?.stop();
       stopped.current?.();
     },
-    [setTyping],
+    [ctx],
   );
-
-  useEffect(() => {
-    setKeys(
-      phase === 'setup'
-        ? [
-            {id: 'toggle', keys: ['Space'], label: 'on/off', help: 'Switch the highlighted source on or off.'},
-            {id: 'edit', keys: ['Enter'], label: editing !== null ? 'keep' : 'edit', help: 'Edit the highlighted value (port, BMC addresses, credentials, CSV path); Enter keeps it.'},
-            {id: 'start', keys: ['s'], label: 'start', help: 'Start discovery with the sources switched on.'},
-          ]
-        : [
-            {id: 'pick', keys: ['Space'], label: 'pick', help: 'Pick or drop the highlighted machine as a node.'},
-            {id: 'role', keys: ['c/w'], label: 'cp/worker', help: 'Make the highlighted machine a control-plane (c) or worker (w) node.'},
-            {id: 'all', keys: ['a'], label: 'pick all', help: 'Pick every machine that has a MAC, the first as cp.'},
-            {id: 'power', keys: ['p'], label: 'power on', help: 'IPMI: boot the highlighted machine from the network once and power it on; its PXE request tells its boot MAC.'},
-            {id: 'edit', keys: ['e'], label: 'sources', help: 'Stop and change the sources.'},
-            {id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Keep the picked machines and go on to hardware.csv.'},
-          ],
-    );
-  }, [setKeys, phase, editing]);
 
   const start = useCallback(async () => {
     if (!anySource(settings)) {
@@ -212,61 +196,77 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
     });
   };
 
-  useInput(
-    (input, key) => {
-      const {focus: at, cursor: cur, editing: edit, confirmPower: confirm} = live.current;
-      if (phase === 'setup') {
-        const row = rows[at];
-        if (edit !== null) {
-          if (key.escape) setEditingNow(null);
-          return;
-        }
-        if (key.upArrow) setFocusNow((at + rows.length - 1) % rows.length);
-        else if (key.downArrow || key.tab) setFocusNow((at + 1) % rows.length);
-        else if (input === ' ' && row?.toggle) setSettings(row.toggle);
-        else if (key.return && row) {
-          if (row.text) setEditingNow(row.mask ? password : row.text(settings, password));
-          else if (row.toggle) setSettings(row.toggle);
-        } else if (input === 's') void start();
-        return;
-      }
-      if (pendingTrust) {
-        if (input === 'y') trust(pendingTrust.key, pendingTrust.fingerprint);
-        else if (input === 'n') setDeclined(d => new Set(d).add(pendingTrust.key));
-        if (input === 'y' || input === 'n') return;
-      }
-      if (confirm) {
-        if (input === 'y') void powerOn(confirm);
-        if (input === 'y' || input === 'n' || key.escape) setConfirmNow(null);
-        return;
-      }
-      const m = machines[cur];
-      if (key.upArrow) setCursorNow(Math.max(0, cur - 1));
-      else if (key.downArrow) setCursorNow(Math.min(Math.max(0, machines.length - 1), cur + 1));
-      else if (input === ' ') pick(m);
-      else if (input === 'c') pick(m, 'cp');
-      else if (input === 'w') pick(m, 'worker');
-      else if (input === 'a') setRoles(new Map(selectAll(machines).map(s => [s.id, s.role])));
-      else if (input === 'p') {
-        if (m?.bmc) setConfirmNow(m.bmc.address);
+  const row = rows[focus];
+  const m = machines[cursor];
+  const setupKeys: KeyAction[] = [
+    {id: 'up', keys: ['Up'], label: 'move', help: 'Highlight the source above.', footer: false, run: () => setFocus((focus + rows.length - 1) % rows.length)},
+    {id: 'down', keys: ['Down', 'Tab'], label: 'move', help: 'Highlight the source below.', footer: false, run: () => setFocus((focus + 1) % rows.length)},
+    {id: 'toggle', keys: ['Space'], label: 'on/off', help: 'Switch the highlighted source on or off.', run: () => (row?.toggle ? setSettings(row.toggle) : false)},
+    {
+      id: 'edit',
+      keys: ['Enter'],
+      label: 'edit',
+      help: 'Edit the highlighted value (port, BMC addresses, credentials, CSV path); Enter keeps it, Esc leaves it as it was.',
+      run: () => {
+        if (row?.text) setEditing(row.mask ? password : row.text(settings, password));
+        else if (row?.toggle) setSettings(row.toggle);
+      },
+    },
+    {id: 'start', keys: ['s'], label: 'start', help: 'Start discovery with the sources switched on.', run: () => void start()},
+  ];
+  const tableKeys: KeyAction[] = [
+    {id: 'up', keys: ['Up'], label: 'move', help: 'Highlight the machine above.', footer: false, run: () => setCursor(Math.max(0, cursor - 1))},
+    {id: 'down', keys: ['Down'], label: 'move', help: 'Highlight the machine below.', footer: false, run: () => setCursor(Math.min(Math.max(0, machines.length - 1), cursor + 1))},
+    {id: 'pick', keys: ['Space'], label: 'pick', help: 'Pick or drop the highlighted machine as a node.', run: () => pick(m)},
+    {id: 'role-cp', keys: ['c'], label: 'cp', help: 'Make the highlighted machine a control-plane node.', run: () => pick(m, 'cp')},
+    {id: 'role-worker', keys: ['w'], label: 'worker', help: 'Make the highlighted machine a worker node.', run: () => pick(m, 'worker')},
+    {id: 'all', keys: ['a'], label: 'pick all', help: 'Pick every machine that has a MAC, the first as cp.', run: () => setRoles(new Map(selectAll(machines).map(s => [s.id, s.role])))},
+    {
+      id: 'power',
+      keys: ['p'],
+      label: 'power on',
+      help: 'IPMI: boot the highlighted machine from the network once and power it on; its PXE request tells its boot MAC.',
+      run: () => {
+        if (m?.bmc) setConfirmPower(m.bmc.address);
         else setMessage({text: 'This machine has no known BMC address to power it on with.', error: true});
-      } else if (input === 'x') void stop();
-      else if (input === 'e') {
+      },
+    },
+    {id: 'stop', keys: ['x'], label: 'stop', help: 'Stop the running sources; the machines found so far stay.', run: () => void stop()},
+    {
+      id: 'sources',
+      keys: ['e'],
+      label: 'sources',
+      help: 'Stop and change the sources.',
+      run: () => {
         void stop();
         setPhase('setup');
         setSnap(null);
         setMessage(null);
-      } else if (key.return) void finish();
+      },
     },
-    {isActive},
-  );
+    {id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Keep the picked machines and go on to hardware.csv.', run: () => void finish()},
+  ];
+  useKeys('screen', phase === 'setup' ? setupKeys : tableKeys, {isActive: isActive && editing === null});
+
+  // A question on screen takes the keys until it is answered; Esc answers no and stays on the step.
+  const promptKeys: KeyAction[] = pendingTrust
+    ? [
+        {id: 'trust-yes', keys: ['y'], label: 'trust', help: 'Trust this certificate and read the BMC.', run: () => trust(pendingTrust.key, pendingTrust.fingerprint)},
+        {id: 'trust-no', keys: ['n', 'Esc'], label: 'do not trust', help: 'Do not trust it: this BMC is left out; the step stays open.', run: () => setDeclined(d => new Set(d).add(pendingTrust.key))},
+      ]
+    : confirmPower
+      ? [
+          {id: 'power-yes', keys: ['y'], label: 'power on', help: 'Set the one-time PXE boot and power the machine on.', run: () => (setConfirmPower(null), void powerOn(confirmPower))},
+          {id: 'power-no', keys: ['n', 'Esc'], label: 'cancel', help: 'Leave the machine as it is.', run: () => setConfirmPower(null)},
+        ]
+      : [];
+  useKeys('prompt', promptKeys, {isActive: isActive && phase === 'live' && promptKeys.length > 0, modal: true});
 
   const commitEdit = useCallback(
     (value: string) => {
       const row = rows[focus];
       if (row?.mask) setPassword(value);
       else if (row?.set) setSettings(s => row.set!(s, value));
-      // Not live.current: the Enter that submits must still read as "editing" in the screen's handler.
       setEditing(null);
     },
     [rows, focus],
@@ -327,6 +327,7 @@ export function Discover({ctx, width, height, isActive, setKeys, setTyping, runW
             width={width}
             onChange={setEditing}
             onSubmit={commitEdit}
+            onCancel={() => setEditing(null)}
           />
         </>
       ) : (

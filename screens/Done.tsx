@@ -7,11 +7,10 @@ import {useTheme} from '../source/ui/theme.js';
 import {cut} from './cluster/autoplay.js';
 import {doneSections} from '../source/steps/done.js';
 
-export function Done({ctx, session, width, height, setKeys}: ScreenProps) {
+export function Done({ctx, session, width, height}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps.done;
 
-  useEffect(() => setKeys([{id: 'quit', keys: ['Ctrl-C'], label: 'leave', help: 'Leave eksa-kong; the session is saved as done.'}]), [setKeys]);
 
   // Reaching this screen is the end of the flow: record it once.
   useEffect(() => {

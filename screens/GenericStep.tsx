@@ -2,25 +2,19 @@
 // build implements the step, runs its logic from the answers with progress lines. A step this build
 // does not implement says so and cannot be completed.
 import React, {useCallback, useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import {MissingAnswerError} from '../source/wizard/registry.js';
 
-export function GenericStep({step, session, ctx, isActive, runWork, complete, setKeys, autoplay, height}: ScreenProps) {
+export function GenericStep({step, session, ctx, isActive, runWork, complete, autoplay, height}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps[step.id];
   const [lines, setLines] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    setKeys(
-      step.implemented
-        ? [{id: 'confirm', keys: ['Enter'], label: record.state === 'done' ? 'next' : 'run', help: 'Run this step, or go on when it is done.'}]
-        : [],
-    );
-  }, [setKeys, step.implemented, record.state]);
 
   const run = useCallback(async () => {
     if (!step.runHeadless || busy) return;
@@ -42,12 +36,22 @@ export function GenericStep({step, session, ctx, isActive, runWork, complete, se
     }
   }, [busy, complete, ctx, runWork, step]);
 
-  useInput(
-    (_input, key) => {
-      if (!key.return) return;
-      if (record.state === 'done' || record.state === 'skipped') ctx.dispatch({type: 'next'});
-      else if (step.implemented) void run();
-    },
+  useKeys(
+    'screen',
+    step.implemented
+      ? [
+          {
+            id: 'confirm',
+            keys: ['Enter'],
+            label: record.state === 'done' ? 'next' : 'run',
+            help: 'Run this step, or go on when it is done.',
+            run: () => {
+              if (record.state === 'done' || record.state === 'skipped') ctx.dispatch({type: 'next'});
+              else void run();
+            },
+          },
+        ]
+      : [],
     {isActive},
   );
 

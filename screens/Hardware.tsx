@@ -2,8 +2,10 @@
 // and BMC, checked as you type with the file validator's rules; a preview of hardware.csv (passwords as
 // ***); w writes it 0600 into the session folder and goes on.
 import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {
   answersFromDrafts,
@@ -23,7 +25,6 @@ import {FieldRow} from './hardware/FieldRow.js';
 import {FORM_FIELDS, setMachineField, valueOf, type FormField} from './hardware/form.js';
 import {MachineList} from './hardware/MachineList.js';
 import {autoplayDelay} from './discover/autoplay.js';
-import {useTyping} from './use-typing.js';
 
 function initialDrafts(ctx: ScreenProps['ctx']): MachineDraft[] {
   if (pickedMachines(discoverData(ctx.session)).length > 0) return draftsForPicked(ctx);
@@ -39,7 +40,7 @@ function fieldError(f: FormField, drafts: MachineDraft[], i: number, network: Ne
   return machineFieldError(drafts, i, f.field, network);
 }
 
-export function Hardware({ctx, session, width, height, isActive, setKeys, setTyping, runWork, complete, autoplay}: ScreenProps) {
+export function Hardware({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const [drafts, setDrafts] = useState<MachineDraft[]>(() => initialDrafts(ctx));
   const [network, setNetwork] = useState<NetworkDraft>(() => networkDraft(ctx.session.answers));
@@ -75,18 +76,18 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
   const machine = drafts[current];
   const done = session.steps.hardware.state === 'done';
 
-  useEffect(() => {
-    setKeys([
-      {id: 'edit', keys: ['Enter'], label: editing !== null ? 'keep' : 'edit', help: 'Edit the highlighted value; Enter keeps it, Esc cancels the edit. On role, Enter switches cp/worker.'},
-      {id: 'move', keys: ['↑↓'], label: 'field', help: 'Move between the fields.'},
-      {id: 'machine', keys: ['←→'], label: 'machine', help: 'Show the previous or next machine.'},
+  const keys = [
+      {id: 'edit', keys: ['Enter'], label: 'edit', help: 'Edit the highlighted value; Enter keeps it, Esc cancels the edit. On role, Enter or Space switches cp/worker.'},
+      {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+      {id: 'next-field', keys: ['Tab'], label: 'next field', help: 'The next field.', footer: false},
+      {id: 'role', keys: ['Space'], label: 'switch role', help: 'On role: switch cp/worker.', footer: false},
+      {id: 'machine', keys: ['Left', 'Right'], label: 'machine', help: 'Show the previous or next machine.'},
       {id: 'suggest', keys: ['s'], label: 'suggest', help: 'Fill empty hostnames (eksa-cp01, eksa-wk01, ...), IP addresses in sequence and disks.'},
       {id: 'preview', keys: ['v'], label: 'preview', help: 'Show hardware.csv as it will be written (passwords as ***).'},
       {id: 'write', keys: ['w'], label: 'write', help: 'Check every value, write hardware.csv (0600) into the session folder and go on.'},
-    ]);
-  }, [setKeys, editing]);
+      ...(editing !== null ? [{id: 'cancel', keys: ['Esc'], label: 'cancel edit', help: 'Leave the field as it was.'}] : []),
+  ];
 
-  useTyping(editing !== null, setTyping);
 
   const key = (f: FormField, i: number) => (f.kind === 'network' ? f.field : `${i}.${f.field}`);
 
@@ -152,8 +153,10 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
     }
   }, [busy, complete, ctx, runWork]);
 
-  useInput(
-    (input, k) => {
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key: k} = inkKey(press);
       if (live.current.editing !== null) {
         if (k.escape) startEdit(null);
         return;
@@ -176,7 +179,7 @@ export function Hardware({ctx, session, width, height, isActive, setKeys, setTyp
           startEdit(valueOf(f, network, m));
         }
       }
-    },
+    }),
     {isActive},
   );
 

@@ -1,6 +1,7 @@
 // The first screen of a bare `eksa-kong`: start a new session, resume a saved one, or the guided demo.
 import React, {useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {KeyProvider, useKeys} from '../source/ui/KeyDispatcher.js';
 import SelectInput from 'ink-select-input';
 import {TextField} from '../source/ui/TextField.js';
 import {SESSION_NAME} from '../source/session/names.js';
@@ -17,27 +18,45 @@ export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name
 
 const NAME_RULE = SESSION_NAME;
 
-export function Launcher({
-  sessions,
-  demoAvailable,
-  onChoice,
-}: {
+interface LauncherProps {
   sessions: SavedSessionRow[];
   demoAvailable: boolean;
   onChoice(choice: LauncherChoice): void;
-}) {
+}
+
+export function Launcher(props: LauncherProps) {
+  return (
+    <KeyProvider>
+      <LauncherMenu {...props} />
+    </KeyProvider>
+  );
+}
+
+// The menu itself is ink-select-input (its own arrow and Enter handling); Ctrl-C and the name field go
+// through the dispatcher.
+function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const theme = useTheme();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') onChoice({kind: 'quit'});
-    else if (naming && key.escape) {
-      setNaming(false);
-      setError(null);
-    }
-  });
+  useKeys('dialog', [{id: 'quit', keys: ['Ctrl-C'], label: 'quit', help: 'Leave eksa-kong.', run: () => onChoice({kind: 'quit'})}], {first: true});
+  useKeys(
+    'screen',
+    [
+      {
+        id: 'back',
+        keys: ['Esc'],
+        label: 'back',
+        help: 'Back to the menu.',
+        run: () => {
+          setNaming(false);
+          setError(null);
+        },
+      },
+    ],
+    {isActive: naming},
+  );
 
   const items = [
     {key: 'new', label: 'New session', value: 'new'},

@@ -2,8 +2,11 @@
 // and bootstrap IP chosen from `ip -j addr`, and a confirmed cleanup of a failed create's leftovers
 // whose commands run in an output pane. A failed check blocks Enter and says why.
 import React, {useCallback, useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import type {KeyBinding} from '../source/ui/keys.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import type {RunningCommand} from '../source/run/types.js';
@@ -22,7 +25,7 @@ interface Choice {
   prefix: number;
 }
 
-export function Preflight({ctx, session, width, height, isActive, setKeys, runWork, complete, autoplay}: ScreenProps) {
+export function Preflight({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const [mode, setMode] = useState<Mode>('checking');
   const [result, setResult] = useState<PreflightResult | null>(null);
@@ -77,21 +80,22 @@ export function Preflight({ctx, session, width, height, isActive, setKeys, runWo
     complete({summary: preflightSummary(result, ctx.session.answers), data: preflightData(result)});
   };
 
-  useEffect(() => {
-    const keys = [];
-    if (mode === 'choose') keys.push({id: 'move', keys: ['↑', '↓'], label: 'choose', help: 'Move between the interfaces and addresses.'}, {id: 'confirm', keys: ['Enter'], label: 'use it', help: 'Use this interface and address for provisioning.'});
-    else if (mode === 'confirm-cleanup') keys.push({id: 'yes', keys: ['y'], label: 'clean up', help: 'Remove the leftovers now.'}, {id: 'no', keys: ['n'], label: 'keep', help: 'Leave them.'});
+  const keys: KeyBinding[] = [];
+  {
+    if (mode === 'choose') keys.push({id: 'move', keys: ['Up', 'Down'], label: 'choose', help: 'Move between the interfaces and addresses.'}, {id: 'confirm', keys: ['Enter'], label: 'use it', help: 'Use this interface and address for provisioning.'});
+    else if (mode === 'confirm-cleanup') keys.push({id: 'yes', keys: ['y', 'Y'], label: 'clean up', help: 'Remove the leftovers now.'}, {id: 'no', keys: ['n', 'N', 'Esc'], label: 'keep', help: 'Leave them.'});
     else if (mode === 'results') {
       keys.push({id: 'confirm', keys: ['Enter'], label: blocked ? 'blocked' : 'continue', help: blocked ? 'A failed check blocks this step: fix it and re-run the checks.' : 'Go on to the next step; warnings are allowed.'});
       keys.push({id: 'rerun', keys: ['r'], label: 're-run', help: 'Run every check again.'});
       if (choices.length > 0) keys.push({id: 'iface', keys: ['i'], label: 'interface', help: 'Choose the provisioning interface and bootstrap IP.'});
       if (leftovers) keys.push({id: 'cleanup', keys: ['c'], label: 'clean up', help: 'Remove the leftovers of an earlier create (asks first).'});
     }
-    setKeys(keys);
-  }, [setKeys, mode, blocked, choices.length, leftovers]);
+  }
 
-  useInput(
-    (input, key) => {
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'choose') {
         if (key.upArrow) setCursor(c => Math.max(0, c - 1));
         else if (key.downArrow) setCursor(c => Math.min(choices.length - 1, c + 1));
@@ -100,7 +104,7 @@ export function Preflight({ctx, session, width, height, isActive, setKeys, runWo
       }
       if (mode === 'confirm-cleanup') {
         if (input === 'y' || input === 'Y') void clean();
-        else if (input === 'n' || input === 'N') setMode('results');
+        else if (input === 'n' || input === 'N' || key.escape) setMode('results');
         return;
       }
       if (mode !== 'results') return;
@@ -110,7 +114,7 @@ export function Preflight({ctx, session, width, height, isActive, setKeys, runWo
         setMode('choose');
       } else if (input === 'c' && leftovers) setMode(ctx.ports.assumeYes ? 'cleaning' : 'confirm-cleanup');
       else if (key.return) finish();
-    },
+    }),
     {isActive},
   );
 

@@ -1,8 +1,10 @@
 // The verify screen: the control plane's rows for the data plane pods (sync_status, version, last seen;
 // stale rows of older pods ignored), then the smoke test step by step, under the topology picture.
 import React, {useCallback, useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {cut, useAutoplay} from './cluster/autoplay.js';
 import {Topology} from './kong/Topology.js';
@@ -18,7 +20,7 @@ import {StatusLine} from './kong/StatusLine.js';
 type Mode = 'ready' | 'running' | 'result' | 'done';
 const MARK = {ok: '✔', warn: '!', fail: '✖'} as const;
 
-export function Verify({ctx, session, width, height, isActive, setKeys, runWork, complete, autoplay}: ScreenProps) {
+export function Verify({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps.verify;
   const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'ready');
@@ -30,8 +32,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
   const [smokeOn, setSmokeOn] = useState(session.answers.dataPlane?.smokeTest ?? true);
   const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
 
-  useEffect(() => {
-    const keys = {
+  const keys = {
       ready: [
         {id: 'confirm', keys: ['Enter'], label: 'verify', help: 'Ask the control plane about the data plane pods, then run the smoke test.'},
         {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).'},
@@ -39,9 +40,7 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
       running: [],
       result: resultKeys(Boolean(outcome), 'the summary', 'retry'),
       done: doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}),
-    }[mode];
-    setKeys(keys);
-  }, [mode, outcome, smokeOn, setKeys]);
+  }[mode];
 
   const run = useCallback(async () => {
     setRows(null);
@@ -52,17 +51,18 @@ export function Verify({ctx, session, width, height, isActive, setKeys, runWork,
     });
   }, [ctx, attempt, smokeOn]);
 
-  useInput(
-    (input, key) => {
+  useKeys(
+    'screen',
+    actionsFor(keys, press => {
+      const {input, key} = inkKey(press);
       if (mode === 'ready') {
         if (key.return) void run();
         else if (input === 's') setSmokeOn(v => !v);
-        else if (key.escape && canGoBack(ctx.session)) ctx.dispatch({type: 'back'});
       } else {
         const retry = () => void run();
         handleResultKey(mode, input, key.return, {outcome, complete, edit: retry, retry, next: () => ctx.dispatch({type: 'next'}), againKey: 'r', again: retry});
       }
-    },
+    }),
     {isActive},
   );
 

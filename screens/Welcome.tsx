@@ -1,5 +1,6 @@
 import React, {useEffect} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from '../source/ui/KeyDispatcher.js';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 
@@ -11,15 +12,9 @@ const STAGES = [
   'Deploy the data plane with Helm and prove it is connected',
 ];
 
-export function Welcome({step, isActive, complete, setKeys, autoplay, session}: ScreenProps) {
+export function Welcome({step, isActive, complete, autoplay, session}: ScreenProps) {
   const theme = useTheme();
-  useEffect(() => setKeys([{id: 'confirm', keys: ['Enter'], label: 'begin', help: 'Start with the preflight checks.'}]), [setKeys]);
-  useInput(
-    (_input, key) => {
-      if (key.return) complete({summary: 'started'});
-    },
-    {isActive},
-  );
+  useKeys('screen', [{id: 'confirm', keys: ['Enter'], label: 'begin', help: 'Start with the preflight checks.', run: () => complete({summary: 'started'})}], {isActive});
   useEffect(() => {
     if (!autoplay) return;
     const t = setTimeout(() => complete({summary: 'started'}), 2500);

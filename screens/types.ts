@@ -1,5 +1,4 @@
 // What every step screen gets from the app shell.
-import type {KeyBinding} from '../source/ui/keys.js';
 import type {Session} from '../source/session/schema.js';
 import type {StepContext, StepDefinition, StepOutcome} from '../source/wizard/registry.js';
 
@@ -9,12 +8,8 @@ export interface ScreenProps {
   ctx: StepContext;
   width: number;
   height: number;
-  /** False while an overlay (help, quit dialog) has the keyboard. */
+  /** False while an overlay (help, quit dialog) is up. Keys: useKeys('screen', …) from source/ui/KeyDispatcher. */
   isActive: boolean;
-  /** Keys this screen handles, shown in the footer and the help overlay. */
-  setKeys(keys: KeyBinding[]): void;
-  /** While a text field has focus, ? and Esc belong to it. */
-  setTyping(typing: boolean): void;
   /** Runs cancellable work; Ctrl-C aborts its signal and waits for it before saving and exiting. */
   runWork<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Marks the step done with a one-line summary and moves to the next step. */

@@ -1,11 +1,13 @@
 // The app shell: title bar, step rail, the current step's screen, footer; the help overlay and the
 // Ctrl-C contract (ask; abort running work; save as interrupted; exit 130).
 import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import type {SessionController} from './wizard/controller.js';
 import {getStep, type StepContext, type StepOutcome} from './wizard/registry.js';
 import type {Ports} from './ports.js';
 import {GLOBAL_KEYS, type KeyBinding} from './ui/keys.js';
+import {KeyProvider, useKeyBindings, useKeys} from './ui/KeyDispatcher.js';
+import type {KeyAction} from './ui/keymap.js';
 import {StepRail} from './ui/StepRail.js';
 import {Footer} from './ui/Footer.js';
 import {HelpOverlay} from './ui/HelpOverlay.js';
@@ -36,17 +38,27 @@ const RAIL_WIDTH = 24;
 export const AUTOPLAY_NEXT_MS = 1500;
 export const AUTOPLAY_DONE_MS = 4000;
 
-export function App({controller, ports, secret, autoplay = false, notices = [], openLog, onExit}: AppProps) {
+/** One key dispatcher for the whole app: the shell, the screens, panes, prompts and dialogs. */
+export function App(props: AppProps) {
+  return (
+    <KeyProvider>
+      <Shell {...props} />
+    </KeyProvider>
+  );
+}
+
+const globalKey = (id: string, run: KeyAction['run']): KeyAction => ({...GLOBAL_KEYS.find(k => k.id === id)!, run});
+
+function Shell({controller, ports, secret, autoplay = false, notices = [], openLog, onExit}: AppProps) {
   const session = useSyncExternalStore(controller.subscribe, controller.get);
   const theme = useTheme();
   const {columns, rows} = useTerminalSize();
-  // Overlay state is mirrored in refs: a key that arrives before React re-subscribes the input
-  // handler must still see the dialog that is already on screen.
-  const [help, setHelpState] = useState(false);
+  // Overlay state is mirrored in refs for the autoplay timer, which must not move on under a dialog.
+  const [help, setHelpState] = useState<KeyBinding[] | null>(null);
   const [quitting, setQuittingState] = useState<'ask' | 'stopping' | null>(null);
-  const helpRef = useRef(false);
+  const helpRef = useRef<KeyBinding[] | null>(null);
   const quittingRef = useRef<'ask' | 'stopping' | null>(null);
-  const setHelp = (v: boolean) => {
+  const setHelp = (v: KeyBinding[] | null) => {
     helpRef.current = v;
     setHelpState(v);
   };
@@ -54,11 +66,6 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
     quittingRef.current = v;
     setQuittingState(v);
   };
-  const [screenKeys, setScreenKeys] = useState<KeyBinding[]>([]);
-  const typingRef = useRef(false);
-  const setTyping = useCallback((v: boolean) => {
-    typingRef.current = v;
-  }, []);
   const [status, setStatus] = useState<string>(notices.join(' '));
   // An answer the session cannot hold is not saved; say which and why, and keep the screen as it is.
   useEffect(() => controller.onRefused(problem => setStatus(`✖ Not saved: ${problem}`)), [controller]);
@@ -140,38 +147,36 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
     onExit(130);
   }, [controller, onExit]);
 
-  useInput((input, key) => {
-    const quitting = quittingRef.current;
-    const help = helpRef.current;
-    const typing = typingRef.current;
-    if (key.ctrl && input === 'c') {
-      if (quitting === 'ask') void quit();
-      else if (!quitting) setQuitting('ask');
-      return;
-    }
-    if (quitting === 'ask') {
-      if (input === 'y' || input === 'Y') void quit();
-      else if (input === 'n' || input === 'N' || key.escape) setQuitting(null);
-      return;
-    }
-    if (quitting) return;
-    if (help) {
-      if (input === '?' || key.escape || key.return) setHelp(false);
-      return;
-    }
-    if (typing) return;
-    if (input === '?') {
-      setHelp(true);
-      return;
-    }
-    if (key.escape && canGoBack(controller.get())) {
+  // Ctrl-C belongs to the quit dialog, the innermost scope: it works whatever else has the keyboard.
+  useKeys(
+    'dialog',
+    quitting === 'ask'
+      ? [
+          {id: 'quit-yes', keys: ['y', 'Y', 'Ctrl-C'], label: 'quit', help: 'Quit now: running work is stopped and the session saved.', run: () => void quit()},
+          {id: 'quit-no', keys: ['n', 'N', 'Esc'], label: 'stay', help: 'Stay in the wizard.', run: () => setQuitting(null)},
+        ]
+      : [globalKey('quit', () => void (quitting ? undefined : setQuitting('ask')))],
+    {modal: quitting !== null, first: true},
+  );
+  // Help lists what acted when it was opened; while it is up it takes every key.
+  const reachable = useKeyBindings(false);
+  useKeys(
+    'dialog',
+    [{id: 'help-close', keys: ['?', 'Esc', 'Enter'], label: 'close help', help: 'Close this help.', run: () => setHelp(null)}],
+    {isActive: help !== null, modal: true},
+  );
+  useKeys('shell', [
+    globalKey('back', () => {
+      if (!canGoBack(controller.get())) return false;
       controller.dispatch({type: 'back'});
       setStatus('');
-    }
-  });
+      return true;
+    }),
+    globalKey('help', () => setHelp(reachable)),
+  ]);
 
   const Screen = screenFor(session.currentStep);
-  const bindings = [...screenKeys, ...GLOBAL_KEYS.filter(g => !screenKeys.some(s => s.id === g.id))];
+  const footerKeys = useKeyBindings(true);
   // Keep the live area shorter than the terminal: Ink clears the whole screen otherwise.
   const height = Math.max(8, rows - 1);
   const demo = session.world === 'demo';
@@ -204,8 +209,10 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
           {quitting ? (
             <QuitDialog running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'} stopping={quitting === 'stopping'} width={screenWidth} />
           ) : help ? (
-            <HelpOverlay title={step.title} purpose={step.purpose} bindings={bindings} width={screenWidth} height={bodyHeight} />
-          ) : (
+            <HelpOverlay title={step.title} purpose={step.purpose} bindings={help} width={screenWidth} height={bodyHeight} />
+          ) : null}
+          {/* The screen stays mounted under a dialog: what it found and what it runs go on. */}
+          <Box display={quitting || help ? 'none' : 'flex'} flexDirection="column" width={screenWidth} height={bodyHeight} overflow="hidden">
             <Screen
               key={session.currentStep}
               session={session}
@@ -214,20 +221,18 @@ export function App({controller, ports, secret, autoplay = false, notices = [], 
               width={screenWidth}
               height={bodyHeight}
               isActive={!help && !quitting}
-              setKeys={setScreenKeys}
-              setTyping={setTyping}
               runWork={runWork}
               complete={complete}
               autoplay={autoplay}
             />
-          )}
+          </Box>
         </Box>
       </Box>
       {narratorRows > 0 ? <Narration text={narrationFor(session.currentStep)} width={columns - 1} height={narratorRows} /> : null}
       <Text color={theme.color('muted')} wrap="truncate-end">
         {status || ' '}
       </Text>
-      <Footer bindings={bindings} width={columns - 1} />
+      <Footer bindings={footerKeys} width={columns - 1} />
     </Box>
     </OpenLogContext.Provider>
   );

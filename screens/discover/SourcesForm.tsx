@@ -16,6 +16,8 @@ export function SourcesForm(props: {
   width: number;
   onChange(value: string): void;
   onSubmit(value: string): void;
+  /** Esc in the field: the value is left as it was. */
+  onCancel(): void;
 }) {
   const theme = useTheme();
   const {rows, settings, password, focus, editing, width} = props;
@@ -30,7 +32,7 @@ export function SourcesForm(props: {
           return (
             <Box key={row.id} width={width}>
               <Text bold>{head}</Text>
-              <TextField value={editing} onChange={props.onChange} onSubmit={props.onSubmit} {...(row.mask ? {mask: '*'} : {})} focus />
+              <TextField value={editing} onChange={props.onChange} onSubmit={props.onSubmit} onCancel={props.onCancel} {...(row.mask ? {mask: '*'} : {})} focus />
             </Box>
           );
         }

@@ -45,7 +45,7 @@ export function stepStatus(
 }
 
 /** ↑/Shift-Tab and ↓/Tab move round the form's fields; null when the key is not one of them. */
-export function nextFocus(key: Key, fields: number): ((focus: number) => number) | null {
+export function nextFocus(key: Pick<Key, 'upArrow' | 'downArrow' | 'tab' | 'shift'>, fields: number): ((focus: number) => number) | null {
   if (key.upArrow || (key.tab && key.shift)) return f => (f + fields - 1) % fields;
   if (key.downArrow || key.tab) return f => (f + 1) % fields;
   return null;

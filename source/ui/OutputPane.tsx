@@ -3,7 +3,8 @@
 // every line is cut to the width so the pane never grows past its box (Ink repaints the whole screen
 // once the output is taller than the terminal).
 import React, {useContext, useEffect, useState} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
+import {useKeys} from './KeyDispatcher.js';
 import {ellipsize, formatCount, formatDuration} from '../run/format.js';
 import {displayLogPath} from '../run/summary.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
@@ -136,21 +137,22 @@ export function OutputPane(props: OutputPaneProps): React.JSX.Element {
   const first = total - (output?.size ?? 0);
   const window = visibleWindow(total, first, layout.bodyLines, top);
 
-  useInput(
-    (input, key) => {
-      if (!command) return;
-      const page = Math.max(1, layout.bodyLines - 1);
-      const maxTop = Math.max(first, total - layout.bodyLines);
-      const from = window.start;
-      const move = (to: number) => setTop(to >= maxTop ? null : Math.max(first, to));
-      if (key.upArrow) move(from - 1);
-      else if (key.downArrow) move(from + 1);
-      else if (key.pageUp) move(from - page);
-      else if (key.pageDown) move(from + page);
-      else if (key.home) move(first);
-      else if (key.end) setTop(null);
-      else if (input === 'o' && result !== undefined && command.logPath && onOpenLog) onOpenLog(command.logPath);
-    },
+  const page = Math.max(1, layout.bodyLines - 1);
+  const maxTop = Math.max(first, total - layout.bodyLines);
+  const move = (to: number) => setTop(to >= maxTop ? null : Math.max(first, to));
+  const canOpen = result !== undefined && Boolean(command?.logPath) && Boolean(onOpenLog);
+  useKeys(
+    'pane',
+    command
+      ? [
+          {id: 'pane-up', keys: ['Up'], label: 'scroll', help: 'Scroll the focused output up a line.', footer: false, run: () => move(window.start - 1)},
+          {id: 'pane-down', keys: ['Down'], label: 'scroll', help: 'Scroll the focused output down a line.', footer: false, run: () => move(window.start + 1)},
+          {id: 'pane-page', keys: ['PgUp', 'PgDn'], label: 'scroll', help: 'Scroll the focused output a page.', run: p => move(window.start + (p.name === 'PgUp' ? -page : page))},
+          {id: 'pane-home', keys: ['Home'], label: 'oldest', help: 'The oldest line still held (the full output is in the log file).', footer: false, run: () => move(first)},
+          {id: 'pane-end', keys: ['End'], label: 'follow', help: 'Back to the newest lines, following the output.', footer: false, run: () => setTop(null)},
+          ...(canOpen ? [{id: 'pane-open', keys: ['o'], label: 'open log', help: 'Open the finished command\'s full log in the pager; q in the pager comes back.', run: () => onOpenLog!(command.logPath!)}] : []),
+        ]
+      : [],
     {isActive: focused},
   );
 

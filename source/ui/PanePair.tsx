@@ -1,7 +1,8 @@
 // Two output panes (e.g. the command and a watcher of what it creates), side by side when the
 // terminal is wide enough, else stacked. Tab moves the focus; the focused pane takes scroll keys.
 import React, {useState} from 'react';
-import {Box, useInput} from 'ink';
+import {Box} from 'ink';
+import {useKeys} from './KeyDispatcher.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
 import {OutputPane, type KeyBinding} from './OutputPane.js';
 
@@ -43,13 +44,21 @@ export function PanePair(props: PanePairProps): React.JSX.Element {
   const [focus, setFocus] = useState<0 | 1>(props.initialFocus ?? 0);
   const arrangement = pairArrangement(width, props.layout);
 
-  useInput(
-    (_input, key) => {
-      if (!key.tab) return;
-      const next: 0 | 1 = focus === 0 ? 1 : 0; // with two panes Shift-Tab lands on the same one
-      setFocus(next);
-      onFocusChange?.(next);
-    },
+  useKeys(
+    'pane',
+    [
+      {
+        id: 'pane-switch',
+        keys: ['Tab', 'Shift-Tab'],
+        label: 'switch pane',
+        help: 'Move the focus to the other output pane; the arrows scroll the focused one.',
+        run: () => {
+          const next: 0 | 1 = focus === 0 ? 1 : 0; // with two panes Shift-Tab lands on the same one
+          setFocus(next);
+          onFocusChange?.(next);
+        },
+      },
+    ],
     {isActive: active},
   );
 

@@ -1,13 +1,18 @@
-// ink-text-input with two fixes every form needs: a paste that ends in a newline ("lab1\r" arriving in
-// one read) submits instead of putting the newline into the value, and control characters (which
-// would move the terminal's cursor when the value is drawn) never reach the value.
-import React from 'react';
-import TextInput from 'ink-text-input';
+// A one-line text field driven by the key dispatcher (prompt scope): while it has focus every key is
+// its own, so ?, q or Esc never reach the screen or the shell behind it. A paste arrives as keys one by
+// one: a paste that ends in a newline ("lab1\r" in one read) submits instead of putting the newline into
+// the value, and control characters (which would move the terminal's cursor when drawn) never get in.
+import React, {useState} from 'react';
+import {Text} from 'ink';
+import {useKeys} from './KeyDispatcher.js';
+import type {KeyAction, Keypress} from './keymap.js';
 
 export interface TextFieldProps {
   value: string;
   onChange(value: string): void;
   onSubmit?(value: string): void;
+  /** Esc: leave the field without keeping what was typed (the screen restores the old value). */
+  onCancel?(): void;
   mask?: string;
   placeholder?: string;
   focus?: boolean;
@@ -31,25 +36,67 @@ export function cleanTyped(raw: string, maxLength = DEFAULT_MAX_LENGTH): {value:
   return {value: Array.from(value).slice(0, maxLength).join(''), submitted};
 }
 
+const PASSED = new Set(['Up', 'Down', 'Tab', 'Shift-Tab', 'Enter', 'Esc', 'PgUp', 'PgDn']);
+
 /** For fields that append keys by hand: the typed input cleaned, added, and the result capped. */
 export function appendTyped(current: string, input: string, maxLength = DEFAULT_MAX_LENGTH): string {
   return cleanTyped(current + input, maxLength).value;
 }
 
-export function TextField({value, onChange, onSubmit, mask, placeholder, focus = true, maxLength = DEFAULT_MAX_LENGTH}: TextFieldProps) {
-  const change = (raw: string) => {
-    const {value: clean, submitted} = cleanTyped(raw, maxLength);
-    onChange(clean);
-    if (submitted) onSubmit?.(clean);
+export function TextField({value, onChange, onSubmit, onCancel, mask, placeholder, focus = true, maxLength = DEFAULT_MAX_LENGTH}: TextFieldProps) {
+  // The cursor counts from the end, so a value changed from outside keeps it in range.
+  const [fromEnd, setFromEnd] = useState(0);
+  const cursor = Math.max(0, value.length - fromEnd);
+  const edit = (next: string, nextCursor: number) => {
+    setFromEnd(next.length - nextCursor);
+    onChange(next);
   };
+  const actions: KeyAction[] = [
+    {id: 'field-keep', keys: ['Enter'], label: 'keep', help: 'Keep what is typed.', run: () => onSubmit?.(cleanTyped(value, maxLength).value)},
+    ...(onCancel ? [{id: 'field-cancel', keys: ['Esc'], label: 'cancel', help: 'Leave the field; the value is not changed.', run: () => onCancel()}] : []),
+    {id: 'field-left', keys: ['Left'], label: 'move', help: 'Move the cursor in the field.', footer: false, run: () => setFromEnd(Math.min(value.length, fromEnd + 1))},
+    {id: 'field-right', keys: ['Right'], label: 'move', help: 'Move the cursor in the field.', footer: false, run: () => setFromEnd(Math.max(0, fromEnd - 1))},
+    {id: 'field-home', keys: ['Home'], label: 'start', help: 'Cursor to the start.', footer: false, run: () => setFromEnd(value.length)},
+    {id: 'field-end', keys: ['End'], label: 'end', help: 'Cursor to the end.', footer: false, run: () => setFromEnd(0)},
+    {
+      id: 'field-erase',
+      keys: ['Backspace'],
+      label: 'erase',
+      help: 'Erase the character before the cursor.',
+      footer: false,
+      run: () => {
+        if (cursor > 0) edit(value.slice(0, cursor - 1) + value.slice(cursor), cursor - 1);
+      },
+    },
+  ];
+  // Every other key that types goes into the value, so ?, q or s never reach the screen; keys a one-line
+  // field has no use for (Up, Down, Tab, and Enter or Esc when the field has no use for them) go on to
+  // the form around it.
+  const type = (press: Keypress) => {
+    if (PASSED.has(press.name) || press.name.startsWith('Ctrl-')) return false;
+    // Whole escape sequences and controls are dropped, and the value stops growing at maxLength.
+    const room = Math.max(0, maxLength - Array.from(value).length);
+    const ch = Array.from(cleanTyped(press.text, maxLength).value).slice(0, room).join('');
+    if (ch) edit(value.slice(0, cursor) + ch + value.slice(cursor), cursor + ch.length);
+    return true;
+  };
+  useKeys('prompt', onSubmit ? actions : actions.filter(a => a.id !== 'field-keep'), {isActive: focus, rest: type});
+
+  const shown = mask ? mask.repeat(value.length) : value;
+  if (!focus) return <Text>{shown || (placeholder ? <Text dimColor>{placeholder}</Text> : '')}</Text>;
+  if (!shown && placeholder) {
+    return (
+      <Text>
+        <Text inverse>{placeholder[0]}</Text>
+        <Text dimColor>{placeholder.slice(1)}</Text>
+      </Text>
+    );
+  }
   return (
-    <TextInput
-      value={value}
-      onChange={change}
-      {...(onSubmit ? {onSubmit: (v: string) => onSubmit(cleanTyped(v, maxLength).value)} : {})}
-      {...(mask ? {mask} : {})}
-      {...(placeholder ? {placeholder} : {})}
-      focus={focus}
-    />
+    <Text>
+      {shown.slice(0, cursor)}
+      <Text inverse>{shown[cursor] ?? ' '}</Text>
+      {shown.slice(cursor + 1)}
+    </Text>
   );
 }

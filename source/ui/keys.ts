@@ -1,5 +1,5 @@
-// The one key table. The footer and the help overlay are generated from it, so what the screen says
-// and what the keys do cannot drift apart.
+// What a key binding says about itself. Handlers declare their keys as KeyActions (keymap.ts) and the
+// footer and the help overlay are drawn from those same declarations, so they cannot drift apart.
 export interface KeyBinding {
   id: string;
   keys: string[];
@@ -8,8 +8,8 @@ export interface KeyBinding {
   help: string;
 }
 
+/** The shell's own keys (the quit dialog owns Ctrl-C; the shell takes Esc and ? when nothing inside does). */
 export const GLOBAL_KEYS: KeyBinding[] = [
-  {id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Confirm the current choice or move to the next step.'},
   {id: 'back', keys: ['Esc'], label: 'back', help: 'Go back one step; your answers are kept.'},
   {id: 'help', keys: ['?'], label: 'help', help: 'Show or hide this help.'},
   {
@@ -20,12 +20,25 @@ export const GLOBAL_KEYS: KeyBinding[] = [
   },
 ];
 
+const GLYPH: Record<string, string> = {Up: '↑', Down: '↓', Left: '←', Right: '→'};
+
+/** How keys are written for a reader: arrows as ↑↓←→ run together, the rest joined with '/'. */
+export function keyLabel(keys: readonly string[]): string {
+  let out = '';
+  keys.forEach((k, i) => {
+    const glyph = GLYPH[k];
+    const prevArrow = i > 0 && GLYPH[keys[i - 1]!] !== undefined;
+    out += (i > 0 && !(glyph && prevArrow) ? '/' : '') + (glyph ?? k);
+  });
+  return out;
+}
+
 /**
  * One footer line: "Enter continue · Esc back · ? help", cut to fit the width. When not every key
  * fits, the line ends with "? help" (which lists them all) instead of losing it off the edge.
  */
 export function footerText(bindings: readonly KeyBinding[], width: number): string {
-  const part = (b: KeyBinding) => `${b.keys.join('/')} ${b.label}`;
+  const part = (b: KeyBinding) => `${keyLabel(b.keys)} ${b.label}`;
   const all = bindings.map(part).join(' · ');
   if (all.length <= width) return all;
   const help = bindings.find(b => b.id === 'help');

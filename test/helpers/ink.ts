@@ -2,7 +2,8 @@
 // ink-testing-library cannot set), keys sent one at a time, and waiting for text with a deadline.
 import {EventEmitter} from 'node:events';
 import {render as inkRender} from 'ink';
-import type {ReactElement} from 'react';
+import {createElement, type ReactElement} from 'react';
+import {KeyProvider} from '../../source/ui/KeyDispatcher.js';
 import {tick, until, type WaitOptions} from './wait.js';
 
 export {tick, until, type WaitOptions};
@@ -138,11 +139,14 @@ export async function press(stdin: {write(data: string): void}, ...keys: string[
 
 const mounted = new Set<{unmount(): void}>();
 
+/** Components declare their keys through the app's dispatcher; a tree rendered alone gets one too. */
+const withKeys = (tree: ReactElement): ReactElement => createElement(KeyProvider, null, tree);
+
 export function renderInk(tree: ReactElement, options: RenderOptions = {}): Rendered {
   const stdout = new FakeStdout(options.columns ?? 100, options.rows ?? 30);
   const stderr = new FakeStdout(options.columns ?? 100, options.rows ?? 30);
   const stdin = new FakeStdin();
-  const instance = inkRender(tree, {
+  const instance = inkRender(withKeys(tree), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: stderr as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
@@ -159,7 +163,7 @@ export function renderInk(tree: ReactElement, options: RenderOptions = {}): Rend
     frames: stdout.frames,
     lastFrame: stdout.lastFrame,
     screen: () => toScreen(stdout.lastFrame()),
-    rerender: tree2 => instance.rerender(tree2),
+    rerender: tree2 => instance.rerender(withKeys(tree2)),
     unmount: () => {
       mounted.delete(handle);
       instance.unmount();

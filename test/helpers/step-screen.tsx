@@ -7,6 +7,7 @@ import {newSession, type Session} from '../../source/session/schema.js';
 import type {Answers} from '../../source/session/answers.js';
 import type {Ports} from '../../source/ports.js';
 import type {KeyBinding} from '../../source/ui/keys.js';
+import {KeyProvider, useKeyBindings} from '../../source/ui/KeyDispatcher.js';
 import {ThemeProvider, makeTheme} from '../../source/ui/theme.js';
 import {screenFor} from '../../screens/index.js';
 import {STEP_IDS, type StepId} from '../../source/wizard/step-ids.js';
@@ -49,6 +50,11 @@ export function renderStep(step: StepId, session: Session, ports: Ports, opts: {
   const Screen = screenFor(step);
   const columns = opts.columns ?? 100;
   const rows = opts.rows ?? 30;
+  function Keys() {
+    const k = useKeyBindings(false);
+    keys = k;
+    return null;
+  }
   function Wrapper() {
     const s = useSyncExternalStore(controller.subscribe, controller.get);
     return (
@@ -59,10 +65,6 @@ export function renderStep(step: StepId, session: Session, ports: Ports, opts: {
         width={columns - 26}
         height={rows - 5}
         isActive
-        setKeys={k => {
-          keys = k;
-        }}
-        setTyping={() => undefined}
         runWork={fn => fn(new AbortController().signal)}
         complete={o => {
           completed.push(o);
@@ -73,7 +75,10 @@ export function renderStep(step: StepId, session: Session, ports: Ports, opts: {
   }
   const app = renderInk(
     <ThemeProvider theme={makeTheme(true)}>
-      <Wrapper />
+      <KeyProvider>
+        <Wrapper />
+        <Keys />
+      </KeyProvider>
     </ThemeProvider>,
     {columns, rows},
   );

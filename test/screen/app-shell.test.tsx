@@ -30,7 +30,9 @@ test('a step this build does not implement says so and cannot be completed', asy
   const session = newSession('lab1', 'real');
   const completed: unknown[] = [];
   const step = {id: 'verify' as const, title: 'Verify', purpose: ['Proves it works.'], implemented: false};
+  const {KeyProvider} = await import('../../source/ui/KeyDispatcher.js');
   const app = renderInk(
+    <KeyProvider>
     <GenericStep
       session={session}
       step={step}
@@ -38,12 +40,11 @@ test('a step this build does not implement says so and cannot be completed', asy
       width={70}
       height={20}
       isActive
-      setKeys={() => undefined}
-      setTyping={() => undefined}
       runWork={work => work(new AbortController().signal)}
       complete={outcome => void completed.push(outcome)}
       autoplay={false}
-    />,
+    />
+    </KeyProvider>,
   );
   await app.waitFor('Not available yet in this build');
   await app.press(KEYS.enter);

@@ -169,3 +169,41 @@ test('discover screen: autoplay starts, trusts, waits for PXE, picks and goes on
   await r.waitFor(() => controller.get().steps.hardware.state === 'done', {timeoutMs: 20_000});
   assert.equal(controller.get().artifacts.hardwareCsv, 'hardware.csv');
 });
+
+test('discover screen: Esc on "Trust it?" answers no and stays; leaving keeps the machines found; a burst of keys each acts', {timeout: 40_000}, async () => {
+  const {r, controller} = mount(atDiscover({discovery: {redfish: {targets: ['10.20.1.11', '10.20.1.12'], username: 'admin', password: 'pw-123'}}}));
+  await r.waitFor('choose the sources');
+  await r.press('s');
+  await r.waitFor(/Trust it\? y\/n/, {timeoutMs: 10_000});
+  await r.press('y');
+  await r.waitFor(/Trust it\? y\/n/, {timeoutMs: 10_000});
+  await r.press(KEYS.escape);
+  const stayed = await r.waitFor(s => !/Trust it\?/.test(s) && /1 found/.test(s), {timeoutMs: 10_000});
+  assert.match(stayed, /Discover machines · 1 found/);
+  assert.equal(controller.get().currentStep, 'discover', 'Esc on the prompt stays on the step');
+  // Space c Down Space w in one read: pick the first as cp, then the next... only one machine here,
+  // so Down stays on it and w makes it a worker: every key acted, in order.
+  r.stdin.write(` c${KEYS.down} w`);
+  await r.waitFor(/1 picked/);
+  await r.waitFor(/\[x\] worker /);
+  // Esc now leaves the step; what it found stays in the session and is shown on coming back.
+  await r.press(KEYS.escape);
+  await r.waitFor(() => controller.get().currentStep === 'preflight');
+  const kept = discoverData(controller.get());
+  assert.equal(kept?.machines.length, 1);
+  assert.deepEqual(kept?.selected.map(s => s.role), ['worker']);
+  controller.dispatch({type: 'next'});
+  const back = await r.waitFor('Results of the last discovery');
+  assert.match(back, /1 found · 1 picked/);
+});
+
+test('discover screen: Space c Down Space w in one read picks two machines with their roles', {timeout: 40_000}, async () => {
+  const {r} = mount(atDiscover({discovery: {redfish: {targets: ['10.20.1.11', '10.20.1.12'], username: 'admin', password: 'pw-123'}}}), {assumeYes: true});
+  await r.waitFor('choose the sources');
+  await r.press('s');
+  await r.waitFor(/2 found/, {timeoutMs: 10_000});
+  r.stdin.write(` c${KEYS.down} w`);
+  const picked = await r.waitFor('2 picked');
+  assert.match(picked, /\[x\] cp /);
+  assert.match(picked, /\[x\] worker /);
+});

@@ -209,3 +209,27 @@ test('autoplay (fake world): control plane → data plane → verify → done wi
     await env.close();
   }
 });
+
+test('Esc cancels the innermost thing first: the values preview goes back to the form; Verify before a run goes back exactly one step', {timeout: 60_000}, async () => {
+  const env = await setup({speed: 50});
+  try {
+    await controlPlaneDone(env);
+    const app = render(env);
+    await app.waitFor('Enter previews the values', {timeoutMs: 5000});
+    await app.press(KEYS.enter);
+    await app.waitFor('kong-dp-values.yaml (preview');
+    await app.press(KEYS.escape);
+    await app.waitFor('Enter previews the values');
+    assert.equal(env.controller.get().currentStep, 'data-plane', 'Esc in the preview stays on the step');
+    // Verify, opened before any run: Esc leaves for the data plane and no further.
+    env.controller.dispatch({type: 'step-skipped', step: 'data-plane'});
+    env.controller.dispatch({type: 'next'});
+    await app.waitFor('Enter verifies');
+    await app.press(KEYS.escape);
+    await app.waitFor(() => env.controller.get().currentStep !== 'verify');
+    await app.press(); // one more turn: a second handler acting on the same Esc would move again
+    assert.equal(env.controller.get().currentStep, 'data-plane');
+  } finally {
+    await env.close();
+  }
+});

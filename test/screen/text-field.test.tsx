@@ -2,13 +2,18 @@ import {test, afterEach} from 'node:test';
 import assert from 'node:assert/strict';
 import React, {useState} from 'react';
 import {TextField, appendTyped, cleanTyped} from '../../source/ui/TextField.js';
-import {cleanupInk, renderInk, tick} from '../helpers/ink.js';
+import {KeyProvider} from '../../source/ui/KeyDispatcher.js';
+import {cleanupInk, renderInk, tick, until} from '../helpers/ink.js';
 
 afterEach(() => cleanupInk());
 
 function Harness({submitted}: {submitted: string[]}) {
   const [value, setValue] = useState('');
-  return <TextField value={value} onChange={setValue} onSubmit={v => void submitted.push(v)} />;
+  return (
+    <KeyProvider>
+      <TextField value={value} onChange={setValue} onSubmit={v => void submitted.push(v)} />
+    </KeyProvider>
+  );
 }
 
 test('a paste ending in a newline submits the text without the newline', async () => {
@@ -16,7 +21,7 @@ test('a paste ending in a newline submits the text without the newline', async (
   const app = renderInk(<Harness submitted={submitted} />);
   await tick(20);
   app.stdin.write('lab1\r');
-  await tick(20);
+  await until(() => submitted.length > 0, 'the paste to be submitted');
   assert.deepEqual(submitted, ['lab1']);
   assert.doesNotMatch(app.lastFrame() ?? '', /\r/);
 });
