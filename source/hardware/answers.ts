@@ -5,6 +5,7 @@ import {normalizeMac} from '../net/mac.js';
 import type {Finding, HardwareRow} from './types.js';
 import {formatHardwareCsv} from './write.js';
 import {validateHardwareCsv} from './validate.js';
+import {bmcPasswordCrIssue} from './rules.js';
 
 export interface SecretLookup {
   /** The BMC password of a machine, resolved by the caller from secrets.json, env or file. */
@@ -140,6 +141,8 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
   }
   machines.forEach((m, i) => {
     const line = checked.rows[i]?.line ?? null;
+    const cr = bmcPasswordCrIssue(rows[i]?.bmc?.password ?? '');
+    if (cr) errors.push({line, column: 'bmc_password', value: null, message: `machines[${i}] (${m.hostname}): ${cr.message}`});
     if (noPassword.has(i)) {
       errors.push({line, column: 'bmc_password', value: null, message: `machines[${i}].bmc: no password found; give bmc.passwordEnv, bmc.passwordFile or bmc.password`});
     }

@@ -20,6 +20,13 @@ export interface CellContext {
   hasBmc: boolean;
 }
 
+/**
+ * Marks the refusals that are the wizard's own, stricter than EKS Anywhere (which would accept the
+ * value): an admin comparing with eksctl's behaviour must be able to tell them apart.
+ */
+export const WIZARD_RULE = "eksa-kong's rule, stricter than EKS Anywhere";
+export const ours = (message: string) => `${message} (${WIZARD_RULE})`;
+
 const err = (message: string): Issue => ({level: 'error', message});
 const warn = (message: string): Issue => ({level: 'warning', message});
 
@@ -30,7 +37,7 @@ function checkIp(value: string, mode: RuleMode, what: string): Issue[] {
     return [err(`${q(value)} is not a valid IP address${hint}`)];
   }
   if (mode === 'strict' && parseIpv4(value) === null) {
-    return [err(`${q(value)} is an IPv6 address; EKS Anywhere builds bare-metal hardware with IPv4 only`)];
+    return [err(ours(`${q(value)} is an IPv6 address; EKS Anywhere builds bare-metal hardware with IPv4 only`))];
   }
   return [];
 }
@@ -45,19 +52,19 @@ export function checkHostname(value: string, mode: RuleMode): Issue[] {
     ];
   }
   if (mode === 'eksa') return [];
-  if (!value.includes('.')) return value.length > 63 ? [err(`${q(value)} is longer than 63 characters`)] : [];
+  if (!value.includes('.')) return value.length > 63 ? [err(ours(`${q(value)} is longer than 63 characters`))] : [];
   const parts = value.split('.');
-  if (parts.some(p => p.length > 63)) return [err(`${q(value)} has a part longer than 63 characters`)];
+  if (parts.some(p => p.length > 63)) return [err(ours(`${q(value)} has a part longer than 63 characters`))];
   return [warn(`${q(value)} contains dots; a single name such as ${q(parts[0])} is safer (it becomes the node name)`)];
 }
 
 export function checkNetmask(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('netmask is empty')];
   if (mode === 'eksa') return [];
-  if (parseIpv4(value) === null) return [err(`${q(value)} is not a dotted netmask such as 255.255.255.0`)];
+  if (parseIpv4(value) === null) return [err(ours(`${q(value)} is not a dotted netmask such as 255.255.255.0`))];
   const prefix = netmaskPrefix(value);
-  if (prefix === null) return [err(`${q(value)} is not a contiguous netmask (its one bits must all come first)`)];
-  if (prefix === 0) return [err(`${q(value)} is /0 and leaves no network part`)];
+  if (prefix === null) return [err(ours(`${q(value)} is not a contiguous netmask (its one bits must all come first)`))];
+  if (prefix === 0) return [err(ours(`${q(value)} is /0 and leaves no network part`))];
   return [];
 }
 
@@ -69,7 +76,7 @@ export function checkNameservers(value: string, mode: RuleMode): Issue[] {
   }
   if (mode === 'eksa') return [];
   for (const e of entries) {
-    if (parseIpv4(e) === null) return [err(`nameserver ${q(e)} is not an IPv4 address`)];
+    if (parseIpv4(e) === null) return [err(ours(`nameserver ${q(e)} is not an IPv4 address`))];
   }
   return [];
 }
@@ -80,7 +87,7 @@ export function checkMac(value: string, mode: RuleMode): Issue[] {
   if (!parsed) return [err(`${q(value)} is not a valid MAC address (write it as aa:bb:cc:dd:ee:ff)`)];
   if (mode === 'eksa') return [];
   if (parsed.octets.length !== 6) {
-    return [err(`${q(value)} has ${parsed.octets.length} octets; a network card's MAC address has 6`)];
+    return [err(ours(`${q(value)} has ${parsed.octets.length} octets; a network card's MAC address has 6`))];
   }
   if (parsed.separator !== ':') {
     return [
@@ -96,7 +103,7 @@ export function checkDisk(value: string, mode: RuleMode): Issue[] {
     return [err(`${q(value)} is not a device path such as /dev/sda or /dev/nvme0n1 (EKS Anywhere requires ^(/dev/[\\w-]+)+$)`)];
   }
   if (mode === 'eksa') return [];
-  if (value.indexOf('/dev/', 1) !== -1) return [err(`${q(value)} names more than one device; give one whole disk`)];
+  if (value.indexOf('/dev/', 1) !== -1) return [err(ours(`${q(value)} names more than one device; give one whole disk`))];
   if (PARTITION.test(value)) {
     return [warn(`${q(value)} looks like a partition; the OS is installed onto a whole disk such as /dev/sda`)];
   }
@@ -123,9 +130,22 @@ export function checkBmcIp(value: string, ctx: CellContext): Issue[] {
   return checkIp(value, ctx.mode, 'bmc_ip');
 }
 
+/**
+ * Go's encoding/csv turns CR LF inside a quoted field into LF (and we cannot know which the BMC
+ * expects), so a password holding a CR would not reach the BMC as typed.
+ */
+export function bmcPasswordCrIssue(password: string): Issue | undefined {
+  if (!password.includes('\r')) return undefined;
+  return err(ours('bmc_password contains a carriage return (CR); EKS Anywhere reads CR LF in a CSV value as LF, so the BMC would get a different password'));
+}
+
 function checkBmcCredential(column: 'bmc_username' | 'bmc_password', value: string, ctx: CellContext): Issue[] {
+  const cr = column === 'bmc_password' ? bmcPasswordCrIssue(value) : undefined;
+  if (cr) return [cr];
   if (!ctx.hasBmc || value !== '') return [];
-  return [err(`${column} is empty but other BMC fields are set; give all three BMC fields or none`)];
+  // EKS Anywhere refuses this in `generate hardware`, but `create cluster` passes BMC options and
+  // accepts it, then fails after minutes waiting for the BMC (reference 1.6 #1).
+  return [err(`${column} is empty but other BMC fields are set; give all three BMC fields or none (${WIZARD_RULE} for create cluster, which would accept it and then fail to reach the BMC)`)];
 }
 
 export function checkVlanId(value: string): Issue[] {
@@ -180,13 +200,13 @@ export function checkSubnet(ipAddress: string, netmask: string, gateway: string)
   const net = networkOf(ip, prefix);
   const cidr = `${formatIpv4(net)}/${prefix}`;
   if (networkOf(gw, prefix) !== net) {
-    return err(`ip_address ${ipAddress} and gateway ${gateway} are not in the same subnet under netmask ${netmask} (${cidr})`);
+    return err(ours(`ip_address ${ipAddress} and gateway ${gateway} are not in the same subnet under netmask ${netmask} (${cidr})`));
   }
-  if (ip === gw) return err(`ip_address ${ipAddress} is the gateway's address`);
+  if (ip === gw) return err(ours(`ip_address ${ipAddress} is the gateway's address`));
   if (prefix <= 30) {
     const broadcast = (net | ~prefixMask(prefix)) >>> 0;
-    if (ip === net) return err(`ip_address ${ipAddress} is the network address of ${cidr}`);
-    if (ip === broadcast) return err(`ip_address ${ipAddress} is the broadcast address of ${cidr}`);
+    if (ip === net) return err(ours(`ip_address ${ipAddress} is the network address of ${cidr}`));
+    if (ip === broadcast) return err(ours(`ip_address ${ipAddress} is the broadcast address of ${cidr}`));
   }
   return null;
 }

@@ -5,7 +5,7 @@ import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Colum
 import {readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
 import {normalizeMac} from '../net/mac.js';
-import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, uniqueKey, type UniqueColumn} from './rules.js';
+import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, ours, uniqueKey, type UniqueColumn} from './rules.js';
 import type {Finding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
 
 export interface ValidateOptions {
@@ -13,6 +13,15 @@ export interface ValidateOptions {
 }
 
 const BOM = '\ufeff';
+
+// Go's unicode.IsSpace (White_Space): unlike JavaScript's trim(), it keeps U+FEFF, so a BOM stays.
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, 'g');
+
+/** strings.TrimSpace as Go does it. */
+export function goTrimSpace(s: string): string {
+  return s.replace(GO_TRIM, '');
+}
 
 class Findings {
   readonly errors: Finding[] = [];
@@ -80,22 +89,41 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
   names = header.fields.slice();
   if (text.startsWith(BOM) && names[0]?.startsWith(BOM)) {
     names[0] = names[0].slice(BOM.length);
-    out.add(
-      'error',
-      header.line,
-      names[0],
-      null,
-      `the file starts with a UTF-8 byte order mark (BOM), which EKS Anywhere keeps as part of the first column's name, so it does not find ${q(names[0])}; save it as CSV without BOM`,
-    );
+    // EKS Anywhere refuses it only when the first column is a required one given nowhere else.
+    const first = names[0];
+    const eksaRefuses = (REQUIRED_COLUMNS as readonly string[]).includes(first) && !names.slice(1).includes(first);
+    const message = `the file starts with a UTF-8 byte order mark (BOM), which EKS Anywhere keeps as part of the first column's name`;
+    out.add('error', header.line, first, null, eksaRefuses ? `${message}, so it does not find ${q(first)}; save it as CSV without BOM` : ours(`${message}; save it as CSV without BOM`));
   }
-  const index = new Map<Column, number>();
+  // gocsv feeds a field from every header that equals its name once Go's TrimSpace is applied
+  // (reflect.go matchesKey), while the required-columns check compares exact names (decode.go
+  // mismatchStructFields). So ` vlan_id` is read as vlan_id, but ` mac` alone is "missing".
+  const positions = new Map<Column, number[]>();
+  const exact = new Set<string>();
   names.forEach((name, i) => {
-    if (!isColumn(name)) return;
-    if (index.has(name) && mode === 'strict') {
-      out.add('warning', header.line, name, null, `column ${q(name)} appears more than once; EKS Anywhere uses the last one`);
-    }
-    index.set(name, i);
+    if (isColumn(name)) exact.add(name);
+    const column = goTrimSpace(name);
+    if (!isColumn(column)) return;
+    positions.set(column, [...(positions.get(column) ?? []), i]);
   });
+  const index = new Map<Column, number>();
+  for (const [column, at] of positions) {
+    if (!exact.has(column) && (REQUIRED_COLUMNS as readonly string[]).includes(column)) continue;
+    index.set(column, at[at.length - 1]!);
+    if (mode !== 'strict') continue;
+    for (const i of at) {
+      if (names[i] !== column) {
+        out.add('warning', header.line, column, null, `column ${q(names[i]!)} has spaces around its name; EKS Anywhere still reads it as ${q(column)}: remove the spaces`);
+      }
+    }
+    if (at.length > 1) {
+      const how = column === 'nameservers' ? 'joins their values with "|"' : 'uses the last one';
+      out.add('warning', header.line, column, null, `column ${q(column)} appears more than once; EKS Anywhere ${how}`);
+    }
+  }
+  const joined = new Map<Column, number[]>();
+  const ns = positions.get('nameservers');
+  if (ns && ns.length > 1 && index.has('nameservers')) joined.set('nameservers', ns);
   const nearMisses = new Set<string>();
   for (const column of REQUIRED_COLUMNS) {
     if (index.has(column)) continue;
@@ -115,7 +143,7 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     const bmcPresent = BMC_COLUMNS.filter(c => index.has(c));
     if (bmcPresent.length > 0 && bmcPresent.length < BMC_COLUMNS.length) {
       const missing = BMC_COLUMNS.filter(c => !index.has(c)).join(', ');
-      out.add('error', header.line, null, null, `the header has ${bmcPresent.join(', ')} but not ${missing}; give all three BMC columns or none`);
+      out.add('error', header.line, null, null, ours(`the header has ${bmcPresent.join(', ')} but not ${missing}; give all three BMC columns or none`));
     }
   }
 
@@ -131,11 +159,11 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
       );
       continue;
     }
-    rows.push(checkRow(record, index, mode, out, seen));
+    rows.push(checkRow(record, index, joined, mode, out, seen));
   }
   reportSyntax(names);
   if (records.length === 1 && !syntax) {
-    out.add('error', null, null, null, 'the file has a header but no machines; add one line per machine');
+    out.add('error', null, null, null, ours('the file has a header but no machines; add one line per machine (EKS Anywhere reads it as zero machines and fails later at the hardware count)'));
   }
   seen.crossCheck();
   return result();
@@ -144,11 +172,15 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
 function checkRow(
   record: CsvRecord,
   index: ReadonlyMap<Column, number>,
+  joined: ReadonlyMap<Column, readonly number[]>,
   mode: RuleMode,
   out: Findings,
   seen: Uniqueness,
 ): HardwareRow {
   const value = (c: Column): string | undefined => {
+    // Nameservers.UnmarshalCSV appends: duplicated columns are concatenated, not last-wins.
+    const all = joined.get(c);
+    if (all) return all.map(i => record.fields[i]).join(NAMESERVER_SEPARATOR);
     const i = index.get(c);
     return i === undefined ? undefined : record.fields[i];
   };
@@ -225,6 +257,8 @@ function shiftedPasswordTail(record: CsvRecord, index: ReadonlyMap<Column, numbe
 class Uniqueness {
   private readonly first = new Map<UniqueColumn, Map<string, number>>();
   private readonly bmcIps: {key: string; line: number}[] = [];
+  /** EKS Anywhere's key of the first occurrence, by column and line. */
+  private readonly shownAt = new Map<string, string>();
   constructor(
     private readonly mode: RuleMode,
     private readonly out: Findings,
@@ -238,9 +272,13 @@ class Uniqueness {
     const seen = this.first.get(column)!;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      this.out.add('error', line, column, shown, `duplicate ${column} ${q(shown)}: line ${earlier} has it too`);
+      // EKS Anywhere compares lowercased MACs; aa-bb-… and aa:bb:… are the same card only to us.
+      const eksaSame = uniqueKey(column, shown, 'eksa') === this.shownAt.get(`${column}\0${earlier}`);
+      const message = `duplicate ${column} ${q(shown)}: line ${earlier} has it too`;
+      this.out.add('error', line, column, shown, eksaSame ? message : ours(message));
     } else {
       seen.set(key, line);
+      this.shownAt.set(`${column}\0${line}`, uniqueKey(column, shown, 'eksa'));
     }
     if (column === 'bmc_ip') this.bmcIps.push({key, line});
   }
@@ -255,9 +293,9 @@ class Uniqueness {
       if (hostLine === undefined || reported.has(key)) continue;
       reported.add(key);
       if (line >= hostLine) {
-        this.out.add('error', line, 'bmc_ip', key, `bmc_ip ${q(key)} is also the ip_address on line ${hostLine}`);
+        this.out.add('error', line, 'bmc_ip', key, ours(`bmc_ip ${q(key)} is also the ip_address on line ${hostLine}`));
       } else {
-        this.out.add('error', hostLine, 'ip_address', key, `ip_address ${q(key)} is also the bmc_ip on line ${line}`);
+        this.out.add('error', hostLine, 'ip_address', key, ours(`ip_address ${q(key)} is also the bmc_ip on line ${line}`));
       }
     }
   }

@@ -23,10 +23,10 @@ test('invalid: exit 1, errors before warnings, password hidden', async () => {
   assert.equal(out.exitCode, 1);
   const lines = out.stdout.trimEnd().split('\n');
   assert.deepEqual(lines, [
-    'line 2: bmc_password: bmc_password is empty but other BMC fields are set; give all three BMC fields or none',
+    "line 2: bmc_password: bmc_password is empty but other BMC fields are set; give all three BMC fields or none (eksa-kong's rule, stricter than EKS Anywhere for create cluster, which would accept it and then fail to reach the BMC)",
     'line 3: hostname: duplicate hostname "eksa-cp01": line 2 has it too',
     'line 3: mac: duplicate mac "aa:bb:cc:00:00:01": line 2 has it too',
-    'line 3: ip_address: ip_address 10.20.9.12 and gateway 10.20.0.1 are not in the same subnet under netmask 255.255.255.0 (10.20.9.0/24)',
+    "line 3: ip_address: ip_address 10.20.9.12 and gateway 10.20.0.1 are not in the same subnet under netmask 255.255.255.0 (10.20.9.0/24) (eksa-kong's rule, stricter than EKS Anywhere)",
     'line 2: disk: warning: "/dev/sda2" looks like a partition; the OS is installed onto a whole disk such as /dev/sda',
     'lab-invalid.csv: 2 machines, 4 errors, 1 warning',
   ]);
@@ -47,7 +47,7 @@ test('--json: one line with exactly valid, machines, errors, warnings', async ()
     line: 2,
     column: 'bmc_password',
     value: '(hidden)',
-    message: 'bmc_password is empty but other BMC fields are set; give all three BMC fields or none',
+    message: "bmc_password is empty but other BMC fields are set; give all three BMC fields or none (eksa-kong's rule, stricter than EKS Anywhere for create cluster, which would accept it and then fail to reach the BMC)",
   });
   for (const f of [...parsed.errors, ...parsed.warnings]) assert.deepEqual(Object.keys(f), ['line', 'column', 'value', 'message']);
   assert.ok(!out.stdout.includes('hunter2'));
