@@ -14,6 +14,7 @@ import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_KUBECONFIG} from './cp-step.js
 import {
   applySecret,
   applySecretManifestsCommand,
+  DEFAULT_CHART_VERSION,
   dataPlaneSecretCopy,
   ensureNamespace,
   helmCommands,
@@ -153,7 +154,8 @@ export function dpPlanFor(session: Session, sessionDir: string, env: Readonly<Re
 
 /** Writes kong-dp-values.yaml into the session folder; returns its name there and the text. */
 export async function writeDpValues(sessionDir: string, values: DpValuesInput): Promise<{file: string; text: string}> {
-  const text = renderDpValues(values);
+  // The header's helm command names the chart version the values were written for.
+  const text = renderDpValues(values, DEFAULT_CHART_VERSION);
   // Like every session file: atomic and 0600.
   await writeFileAtomic(join(sessionDir, DP_VALUES_FILE), text);
   return {file: DP_VALUES_FILE, text};
