@@ -98,15 +98,21 @@ export async function applySecret(kube: KubeApi, secret: KubeSecret): Promise<De
   }
 }
 
-/** Multi-document YAML of the secrets for dry-run. Holds secret data: write it with writeSecretManifests only. */
-export function secretManifests(secrets: readonly KubeSecret[]): string {
-  return secrets.map(s => yaml.dump(s, {lineWidth: -1, noRefs: true})).join('---\n');
+/** The Namespace as the wizard creates it, for the manifests file (kubectl apply creates it first). */
+export function namespaceManifest(name: string): {apiVersion: string; kind: string; metadata: {name: string; labels: Record<string, string>}} {
+  return {apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {...MANAGED_BY_LABEL}}};
+}
+
+/** Multi-document YAML of the namespace and secrets. Holds secret data: write it with writeSecretManifests only. */
+export function secretManifests(secrets: readonly KubeSecret[], namespace?: string): string {
+  const docs: object[] = [...(namespace ? [namespaceManifest(namespace)] : []), ...secrets];
+  return docs.map(s => yaml.dump(s, {lineWidth: -1, noRefs: true})).join('---\n');
 }
 
 /** Writes the manifests readable by the owner only; the runbook references the file, never its content. */
-export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], comments: readonly string[] = []): Promise<void> {
+export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], comments: readonly string[] = [], namespace?: string): Promise<void> {
   // Atomic and 0600 like every session file: a temp file renamed over the name, never written through a link.
-  await writeFileAtomic(path, yamlComment(comments) + secretManifests(secrets));
+  await writeFileAtomic(path, yamlComment(comments) + secretManifests(secrets, namespace));
 }
 
 export interface HelmPlan {
@@ -114,6 +120,8 @@ export interface HelmPlan {
   namespace: string;
   /** Path of the kubeconfig of the EKS Anywhere cluster. */
   kubeconfig: string;
+  /** Its context, when not the kubeconfig's current one. */
+  context?: string;
   valuesFile?: string;
   chartVersion?: string;
   /** The wizard's own environment: only PATH, HOME and proxy settings are passed on. */
@@ -134,15 +142,24 @@ export function helmEnv(env: Readonly<Record<string, string | undefined>>, kubec
   return out;
 }
 
-/** kubectl apply of the dry-run secret manifests, for the runbook. */
+/**
+ * The flags that pin kubectl/helm to the new cluster. The commands run with KUBECONFIG set too, but
+ * the runbook shows arguments only: without them a rerun would go to whatever cluster the admin's
+ * current context names, possibly the control plane's.
+ */
+export function kubeTargetArgs(tool: 'kubectl' | 'helm', plan: Pick<HelmPlan, 'kubeconfig' | 'context'>): string[] {
+  return ['--kubeconfig', plan.kubeconfig, ...(plan.context ? [tool === 'helm' ? '--kube-context' : '--context', plan.context] : [])];
+}
+
+/** kubectl apply of the namespace and secrets manifest (0600, by file reference): the runbook's form of the API writes. */
 export function applySecretManifestsCommand(plan: HelmPlan, manifestsFile = SECRET_MANIFESTS_FILE): CommandSpec {
   return {
     command: 'kubectl',
-    args: ['apply', '-f', manifestsFile],
+    args: [...kubeTargetArgs('kubectl', plan), 'apply', '-f', manifestsFile],
     step: plan.step ?? 'data-plane',
     cwd: plan.cwd,
     env: helmEnv(plan.env, plan.kubeconfig),
-    title: 'Create the namespace secrets (cluster certificate, license) on the new cluster',
+    title: 'Create the namespace and its secrets (cluster certificate, license) on the new cluster',
   };
 }
 
@@ -156,7 +173,7 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
     {
       ...base,
       command: 'helm',
-      args: ['upgrade', '--install', plan.release, HELM_CHART, '-n', plan.namespace, '-f', plan.valuesFile ?? DP_VALUES_FILE, '--version', plan.chartVersion ?? DEFAULT_CHART_VERSION],
+      args: ['upgrade', '--install', plan.release, HELM_CHART, ...kubeTargetArgs('helm', plan), '-n', plan.namespace, '-f', plan.valuesFile ?? DP_VALUES_FILE, '--version', plan.chartVersion ?? DEFAULT_CHART_VERSION],
       title: 'Install the Kong data plane',
       timeoutMs: 600_000,
     },

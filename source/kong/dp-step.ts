@@ -7,13 +7,14 @@ import {writeFileAtomic} from '../session/home.js';
 import type {Clock} from '../ports.js';
 import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
-import type {CommandRunner, RunningCommand} from '../run/types.js';
+import type {CommandRunner, CommandSpec, RunningCommand} from '../run/types.js';
 import {generateClusterCert} from './cluster-cert.js';
 import {readClusterCertSecret, readLicenseSecret} from './cp-discovery.js';
 import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_KUBECONFIG} from './cp-step.js';
 import {
   applySecret,
   applySecretManifestsCommand,
+  DEFAULT_CHART_VERSION,
   dataPlaneSecretCopy,
   ensureNamespace,
   helmCommands,
@@ -91,6 +92,11 @@ export interface DpDeps {
    * entities end the step as "connected, waiting for configuration" instead of a 600 s timeout.
    */
   cpView?: (podNames: string[], signal?: AbortSignal) => Promise<EmptyConfigView>;
+  /**
+   * Records a command that was not run as such (the namespace and secrets were written through the
+   * Kubernetes API): its kubectl equivalent goes into the session's commands and so the runbook.
+   */
+  record?: (spec: CommandSpec) => void;
   /** For tests: other KubeApis than client-node on the kubeconfigs. */
   workloadKube?: KubeApi;
   cpKube?: KubeApi;
@@ -148,14 +154,15 @@ export function dpPlanFor(session: Session, sessionDir: string, env: Readonly<Re
 
 /** Writes kong-dp-values.yaml into the session folder; returns its name there and the text. */
 export async function writeDpValues(sessionDir: string, values: DpValuesInput): Promise<{file: string; text: string}> {
-  const text = renderDpValues(values);
+  // The header's helm command names the chart version the values were written for.
+  const text = renderDpValues(values, DEFAULT_CHART_VERSION);
   // Like every session file: atomic and 0600.
   await writeFileAtomic(join(sessionDir, DP_VALUES_FILE), text);
   return {file: DP_VALUES_FILE, text};
 }
 
 function helmPlan(plan: DpPlan, deps: DpDeps): HelmPlan {
-  return {release: plan.values.release, namespace: plan.values.namespace, kubeconfig: plan.workload.kubeconfig, env: deps.env, cwd: deps.sessionDir, valuesFile: DP_VALUES_FILE};
+  return {release: plan.values.release, namespace: plan.values.namespace, kubeconfig: plan.workload.kubeconfig, context: plan.workload.context, env: deps.env, cwd: deps.sessionDir, valuesFile: DP_VALUES_FILE};
 }
 
 function baseFacts(plan: DpPlan, valuesFile: string): DpFacts {
@@ -279,6 +286,13 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
     if (applied.status === 'failed') return done();
     facts.secrets.push(secret.metadata.name);
   }
+  // The runbook's form of what the API just did: one kubectl apply of a 0600 manifest, by file reference.
+  if (deps.record) {
+    const applied = [secrets.cert, secrets.license].filter((x): x is KubeSecret => x !== undefined);
+    await writeSecretManifests(join(deps.sessionDir, SECRET_MANIFESTS_FILE), applied, ['Namespace and secrets of the Kong data plane, as eksa-kong created them through the Kubernetes API. Holds secret data: keep it 0600.'], ns);
+    facts.manifestsFile = SECRET_MANIFESTS_FILE;
+    deps.record({...applySecretManifestsCommand(helmPlan(plan, deps)), title: 'Namespace and secrets (written through the Kubernetes API; the kubectl equivalent)'});
+  }
   if (secrets.generated) {
     facts.certGenerated = true;
     report({id: 'cert-secret', status: 'warn', title: `New cluster certificate ${plan.values.clusterCertSecret} generated`, fix: 'Put the same secret on the control plane and restart it; data planes holding the old one disconnect.'});
@@ -334,7 +348,7 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
     notes.push(
       `The cluster certificate secret ${plan.values.clusterCertSecret} is not read in a dry run. Copy it byte for byte from the control plane first:`,
       `  kubectl --kubeconfig ${plan.cp.kubeconfig}${plan.cp.context ? ` --context ${plan.cp.context}` : ''} -n ${plan.cp.namespace} get secret ${plan.values.clusterCertSecret} -o yaml \\`,
-      `    | sed -e '/^  \\(uid\\|resourceVersion\\|creationTimestamp\\|namespace\\):/d' | kubectl --kubeconfig ${plan.workload.kubeconfig} -n ${ns} apply -f -`,
+      `    | sed -e '/^  \\(uid\\|resourceVersion\\|creationTimestamp\\|namespace\\):/d' | kubectl --kubeconfig ${plan.workload.kubeconfig}${plan.workload.context ? ` --context ${plan.workload.context}` : ''} -n ${ns} apply -f -`,
     );
   }
   if (plan.values.licenseSecret !== null) {
@@ -342,7 +356,7 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
     else notes.push(`The license secret ${plan.values.licenseSecret} is copied the same way from the control plane namespace.`);
   }
   const file = join(deps.sessionDir, SECRET_MANIFESTS_FILE);
-  await writeSecretManifests(file, secrets, notes);
+  await writeSecretManifests(file, secrets, notes, ns);
   facts.manifestsFile = SECRET_MANIFESTS_FILE;
   facts.secrets = secrets.map(s => s.metadata.name);
   facts.dryRun = true;

@@ -12,6 +12,7 @@ import {openAdmin} from '../kong/verify-step.js';
 import {emptyConfigConnection, type EmptyConfigView} from '../kong/verify.js';
 import {resolveCpToken} from './control-plane.js';
 import {verifyPlanFor} from './verify.js';
+import {toCommandRecord} from '../run/command-record.js';
 
 /** The CP's view of the DP pods through its Admin API (the URL or a port-forward), opened per question. */
 function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
@@ -71,6 +72,10 @@ export async function runDataPlaneStep(ctx: StepContext, signal: AbortSignal, pl
     signal,
     licenseText: ctx.secret('license'),
     cpView: cpViewFor(ctx),
+    record: spec => {
+      const record = toCommandRecord(spec, [], new Date(ctx.ports.clock.now()));
+      if (record) ctx.dispatch({type: 'command-recorded', record});
+    },
     ...callbacks,
     onCommand: command => {
       if (command.logPath) ctx.dispatch({type: 'attempt-log', step: 'data-plane', log: relative(ctx.ports.sessionDir, command.logPath)});

@@ -78,7 +78,9 @@ test('dry-run manifests: valid Secret YAML in a 0600 file; the runbook command r
   assert.deepEqual(docs.map(d => [d.kind, d.metadata.name]), [['Secret', 'kong-cluster-cert'], ['Secret', 'kong-enterprise-license']]);
   assert.equal(Buffer.from(docs[1]!.data.license!, 'base64').toString(), 'LICENSE-TEXT');
   const spec = applySecretManifestsCommand({release: 'kong-dp', namespace: 'kong', kubeconfig: '/s/seed/seed-eks-a-cluster.kubeconfig', env: {PATH: '/usr/bin'}});
-  assert.deepEqual([spec.command, ...spec.args], ['kubectl', 'apply', '-f', 'kong-dp-secrets.yaml']);
+  assert.deepEqual([spec.command, ...spec.args], ['kubectl', '--kubeconfig', '/s/seed/seed-eks-a-cluster.kubeconfig', 'apply', '-f', 'kong-dp-secrets.yaml']);
+  const withContext = applySecretManifestsCommand({release: 'kong-dp', namespace: 'kong', kubeconfig: '/k', context: 'seed-admin@seed', env: {}});
+  assert.deepEqual(withContext.args.slice(0, 4), ['--kubeconfig', '/k', '--context', 'seed-admin@seed']);
   assert.doesNotMatch(JSON.stringify(spec), /LICENSE-TEXT|BEGIN/);
 });
 
@@ -92,7 +94,8 @@ test('helm commands: repo add, repo update, upgrade --install with values and ch
   assert.deepEqual(specs.map(s => [s.command, ...s.args].join(' ')), [
     'helm repo add kong https://charts.konghq.com --force-update',
     'helm repo update kong',
-    'helm upgrade --install kong-dp kong/kong -n kong -f kong-dp-values.yaml --version 3.4.1',
+    // The cluster is in the arguments, not only in KUBECONFIG: the runbook reruns it against the same cluster.
+    'helm upgrade --install kong-dp kong/kong --kubeconfig /home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig -n kong -f kong-dp-values.yaml --version 3.4.1',
   ]);
   for (const spec of specs) {
     assert.deepEqual(Object.keys(spec.env ?? {}).sort(), ['HOME', 'HTTPS_PROXY', 'KUBECONFIG', 'PATH']);

@@ -288,6 +288,11 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
         err(`Error: ${upgrade ? 'UPGRADE FAILED' : 'INSTALLATION FAILED'}: repo ${repo} not found\n`);
         return 1;
       }
+      // Like helm with no kubeconfig at all: client-go falls back to localhost:8080 and is refused.
+      if (!kubeServer()) {
+        err('Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp 127.0.0.1:8080: connect: connection refused\n');
+        return 1;
+      }
       const namespace = flag(['-n', '--namespace']) ?? 'default';
       const valuesFiles: string[] = [];
       for (const f of flags(['-f', '--values'])) {
