@@ -161,15 +161,26 @@ function pem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
+type X509Module = typeof import('@peculiar/x509');
+
+/**
+ * @peculiar/x509 loaded on first use. Under tsx the namespace has the named exports; in the esbuild
+ * bundle the package is CommonJS wrapped for a dynamic import, so they sit under `default` only.
+ */
+export async function loadX509(): Promise<X509Module> {
+  const mod = (await import('@peculiar/x509')) as X509Module & {default?: X509Module};
+  const lib = typeof mod.X509CertificateGenerator === 'function' ? mod : mod.default;
+  if (!lib || typeof lib.X509CertificateGenerator !== 'function') throw new Error('the @peculiar/x509 library could not be loaded');
+  return lib;
+}
+
 /**
  * A new self-signed EC P-384 certificate with CN=kong_clustering and no extensions, like
  * `kong hybrid gen_cert`. Only for a control plane the admin also manages: replacing the CP's
  * certificate disconnects every data plane that still holds the old one.
  */
 export async function generateClusterCert(options: {days?: number; now?: Date} = {}): Promise<GeneratedClusterCert> {
-  const loaded = await import('@peculiar/x509');
-  // In the esbuild bundle the CommonJS build arrives as `default`; under tsx the names are on the namespace.
-  const x509 = (loaded.X509CertificateGenerator ? loaded : (loaded as unknown as {default: typeof loaded}).default);
+  const x509 = await loadX509();
   const crypto = webcrypto as unknown as Crypto;
   const algorithm = {name: 'ECDSA', namedCurve: 'P-384', hash: 'SHA-384'};
   const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;

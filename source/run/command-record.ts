@@ -18,14 +18,21 @@ export function toCommandRecord(spec: CommandSpec, secrets: readonly string[], a
   const replace = (word: string): string => {
     let out = word;
     for (const secret of ordered) {
-      if (!out.includes(secret)) continue;
+      const at = tokenOccurrences(out, secret);
+      if (at.length === 0) continue;
       let name = names.get(secret);
       if (name === undefined) {
         name = `REDACTED_SECRET_${++unnamed}`;
         names.set(secret, name);
       }
       envRefs[name] ??= spec.secretEnv?.[name] === secret ? `the secret ${name}` : UNNAMED_SECRET_DESCRIPTION;
-      out = out.split(secret).join(`\${${name}}`);
+      let next = '';
+      let from = 0;
+      for (const i of at) {
+        next += out.slice(from, i) + `\${${name}}`;
+        from = i + secret.length;
+      }
+      out = next + out.slice(from);
     }
     return out;
   };
@@ -39,4 +46,25 @@ export function toCommandRecord(spec: CommandSpec, secrets: readonly string[], a
   if (Object.keys(envRefs).length > 0) record.envRefs = envRefs;
   if (spec.title !== undefined) record.title = replace(spec.title);
   return record;
+}
+
+const WORD = /[A-Za-z0-9]/;
+
+/**
+ * Where `secret` occurs as a whole value: not inside a longer run of letters and digits. A token "kong"
+ * must not turn https://charts.konghq.com into https://charts.${X}hq.com, which corrupts the command
+ * for good and, by where the reference sits, tells what the secret is.
+ */
+export function tokenOccurrences(text: string, secret: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf(secret); i !== -1; i = text.indexOf(secret, i + 1)) {
+    const before = text[i - 1];
+    const after = text[i + secret.length];
+    const startsWord = WORD.test(secret[0] ?? '');
+    const endsWord = WORD.test(secret.at(-1) ?? '');
+    if ((startsWord && before !== undefined && WORD.test(before)) || (endsWord && after !== undefined && WORD.test(after))) continue;
+    if (out.length > 0 && i < out.at(-1)! + secret.length) continue;
+    out.push(i);
+  }
+  return out;
 }

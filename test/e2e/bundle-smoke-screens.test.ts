@@ -1,0 +1,52 @@
+// The built dist/cli.js on a terminal: the launcher and the demo played to Done, plus the headless
+// commands, and then the check that every lazily loaded chunk of the bundle was loaded by one of them.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {buildCli, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
+import {CHUNK_RECORDER, dryRunEverything, generateEverything} from '../helpers/bundle.js';
+
+const work = mkdtempSync(join(tmpdir(), 'eksa-kong-bundle-tty-'));
+const chunkLog = join(work, 'chunks.log');
+let cli = '';
+before(() => {
+  if (skip) return;
+  cli = process.env['EKSA_KONG_CLI'] ? resolve(process.env['EKSA_KONG_CLI']) : resolve(buildCli());
+});
+after(() => rmSync(work, {recursive: true, force: true}));
+
+// Loaded only on paths a smoke run cannot take: Ink's React DevTools bridge (DEV=true), and the pager,
+// which needs a key on a finished command's pane mid-step (test/unit/run-pager and child-env run it).
+const NOT_SMOKED = [/^devtools-/, /^pager-/];
+
+test('dist: the launcher, the demo played to Done on screens, the headless commands; every chunk loaded (tmux)', {skip, timeout: 115_000}, async () => {
+  // First the headless runs, so that the launcher has a saved session to list.
+  const sessionDir = dryRunEverything(cli, work, chunkLog);
+  generateEverything(cli, work, chunkLog);
+  const env = {EKSA_KONG_HOME: dirname(dirname(sessionDir)), HOME: work, NO_COLOR: '1', EKSA_KONG_CHUNK_LOG: chunkLog};
+  const launcher = new TmuxSession('ek-smoke', ['sh', '-c', `node --import '${CHUNK_RECORDER}' '${cli}'; echo "EXIT=$?"; sleep 30`], {env});
+  try {
+    await launcher.waitFor('New session');
+    // Quit is the last item.
+    await launcher.keys('Up', 'Enter');
+    await launcher.waitFor(/EXIT=\d+/);
+  } finally {
+    launcher.kill();
+  }
+  const demo = new TmuxSession('ek-smoke', ['sh', '-c', `node --import '${CHUNK_RECORDER}' '${cli}' demo --speed 1000 --autoplay; echo "EXIT=$?"; sleep 30`], {env, width: 100, height: 30});
+  try {
+    const screen = await demo.waitFor(/EXIT=\d+/, 90_000);
+    assert.match(screen, /EXIT=0/, screen);
+  } finally {
+    demo.kill();
+  }
+  const chunksDir = join(dirname(cli), 'chunks');
+  const loaded = new Set(readFileSync(chunkLog, 'utf8').split('\n').filter(Boolean));
+  const missing = readdirSync(chunksDir)
+    .filter(f => f.endsWith('.js') && !NOT_SMOKED.some(re => re.test(f)))
+    .filter(f => !loaded.has(pathToFileURL(join(chunksDir, f)).href));
+  assert.deepEqual(missing, [], 'chunks that no smoke run loaded');
+});

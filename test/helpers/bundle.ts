@@ -1,0 +1,65 @@
+// Runs the built dist/cli.js for the bundle smoke tests, recording which of its modules load.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export const CHUNK_RECORDER = fileURLToPath(new URL('../fixtures/run/chunk-recorder.mjs', import.meta.url));
+export const SMOKE_SECRETS = {BMC_PASSWORD: 'bmc-smoke-pw', KONG_ADMIN_TOKEN: 'kpat_smoke'};
+
+export interface BundleRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runBundle(cli: string, work: string, chunkLog: string, args: string[], env: Record<string, string> = {}, timeout = 100_000): BundleRun {
+  const r = spawnSync(process.execPath, ['--import', CHUNK_RECORDER, cli, ...args], {
+    encoding: 'utf8',
+    timeout,
+    env: {PATH: process.env['PATH'] ?? '', HOME: work, EKSA_KONG_CHUNK_LOG: chunkLog, NO_COLOR: '1', ...env},
+  });
+  // A bundle-only break shows as an unexpected error or a stack trace, whatever the exit code.
+  assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at .*dist\/|Cannot read properties/, r.stderr);
+  return {status: r.status, stdout: r.stdout, stderr: r.stderr};
+}
+
+/** templates/answers.example.yaml with controlPlane.generateCert: true, the path that broke in the bundle. */
+export function answersWithGeneratedCert(work: string): string {
+  const file = join(work, 'answers.yaml');
+  const text = readFileSync('templates/answers.example.yaml', 'utf8').replace(/^controlPlane:\n/m, 'controlPlane:\n  generateCert: true\n');
+  assert.match(text, /generateCert: true/);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The dry run of every step (certificate generated), then runbook, sessions and resume; returns the session folder. */
+export function dryRunEverything(cli: string, work: string, chunkLog: string): string {
+  const home = join(work, 'dry');
+  const r = runBundle(cli, work, chunkLog, ['--dry-run', '--non-interactive', '--answers', answersWithGeneratedCert(work), '--home', home], SMOKE_SECRETS);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /\[10\/10\] Done: finished/);
+  const book = runBundle(cli, work, chunkLog, ['runbook', 'lab1', '--home', home]);
+  assert.equal(book.status, 0, book.stderr);
+  assert.equal(runBundle(cli, work, chunkLog, ['sessions', '--home', home]).status, 0);
+  const resumed = runBundle(cli, work, chunkLog, ['resume', 'lab1', '--non-interactive', '--home', home], SMOKE_SECRETS);
+  assert.equal(resumed.status, 0, resumed.stdout + resumed.stderr);
+  return join(home, 'sessions', 'lab1');
+}
+
+/** Each `generate` artifact, and `hardware validate` of the generated CSV. */
+export function generateEverything(cli: string, work: string, chunkLog: string): void {
+  const answers = answersWithGeneratedCert(work);
+  for (const artifact of ['hardware-csv', 'cluster-spec', 'dp-values']) {
+    const r = runBundle(cli, work, chunkLog, ['generate', artifact, '--answers', answers], SMOKE_SECRETS);
+    assert.equal(r.status, 0, `${artifact}: ${r.stderr}`);
+    assert.ok(r.stdout.length > 0, artifact);
+    if (artifact === 'hardware-csv') {
+      const csv = join(work, 'hardware.csv');
+      writeFileSync(csv, r.stdout);
+      const v = runBundle(cli, work, chunkLog, ['hardware', 'validate', csv]);
+      assert.equal(v.status, 0, v.stdout + v.stderr);
+    }
+  }
+}
