@@ -13,7 +13,7 @@ import {anySource, settingsFromAnswers, settingsToAnswers, type DiscoverySetting
 import type {DiscoverySession, DiscoverySnapshot} from '../source/discovery/session.js';
 import {dataOf, discoverData, prepareDiscovery, selectAll, suggestedRole, trustBmc, type Role} from '../source/steps/discover.js';
 import type {Machine} from '../source/session/answers.js';
-import {MachineTable} from './discover/MachineTable.js';
+import {DETAIL_LINES, MachineTable} from './discover/MachineTable.js';
 import {SourcesForm} from './discover/SourcesForm.js';
 import {sourceRows} from './discover/sources.js';
 import {autoplayDelay} from './discover/autoplay.js';
@@ -301,7 +301,7 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
       ? `Set a one-time PXE boot on ${confirmPower} and power the machine on? y/n`
       : null;
   const problems = snap?.problems ?? [];
-  const fixed = 1 + activeSources.length + 1 + 3 + (prompt ? Math.ceil(prompt.length / Math.max(1, width)) : 0) + Math.min(2, problems.length) + 1 + (snap?.bmcCandidates.length ? 1 : 0);
+  const fixed = 1 + activeSources.length + 1 + DETAIL_LINES + (prompt ? Math.ceil(prompt.length / Math.max(1, width)) : 0) + Math.min(2, problems.length) + 1 + (snap?.bmcCandidates.length ? 1 : 0);
   const tableRows = Math.max(1, height - fixed);
   const picked = machines.filter(m => roles.has(m.id)).length;
 

@@ -21,12 +21,21 @@ export function tableLine(m: DiscoveredMachine, role: Role | undefined, cursor: 
 
 export const TABLE_HEADER = `  pick role   ${'boot MAC'.padEnd(17)} ${'BMC'.padEnd(15)} ${'disk'.padEnd(12)} ${'src'.padEnd(5)} vendor/model`;
 
+/** Lines under the table for the highlighted machine; always DETAIL_LINES of them, so the layout holds. */
+export const DETAIL_LINES = 4;
+
 export function details(m: DiscoveredMachine): string[] {
   const names: Record<string, string> = {csv: 'hardware.csv', redfish: 'Redfish', ipmi: 'IPMI', power: 'power-on', pxe: 'PXE'};
+  const notes = [...m.conflicts.map(c => `conflict: ${c}`), ...(m.warnings ?? []).filter(w => !w.startsWith('disk: '))];
+  const boot = m.bootMac
+    ? `boot MAC ${m.bootMac} from ${m.bootMacSource ?? 'unknown'}${m.bootMacDetail ? ` (${m.bootMacDetail})` : ''}`
+    : 'boot MAC: none known; PXE-boot the machine (or power it on through its BMC) to learn it';
+  const diskNote = (m.warnings ?? []).find(w => w.startsWith('disk: '));
   return [
-    `${[m.vendor, m.model, m.serial && `serial ${m.serial}`].filter(Boolean).join(' ') || 'unknown model'} · from ${m.sources.map(s => names[s] ?? s).join(', ')}`,
-    `UUID ${m.uuid ?? '-'} · NICs ${m.macs.join(' ') || '-'}`,
-    m.conflicts[0] ?? (m.disk ? `disk ${m.disk.device}: ${m.disk.reason}` : 'disk: no suggestion; confirm it on the next screen'),
+    `${[m.vendor, m.model, m.serial && `serial ${m.serial}`].filter(Boolean).join(' ') || 'unknown model'} · UUID ${m.uuid ?? '-'} · from ${m.sources.map(s => names[s] ?? s).join(', ')}`,
+    `${boot} · NICs ${m.macs.join(' ') || '-'}`,
+    m.disk ? `disk ${m.disk.device}: ${m.disk.reason}` : (diskNote ?? 'disk: no suggestion; confirm it on the next screen'),
+    notes.length ? `! ${notes[0]}${notes.length > 1 ? ` (+${notes.length - 1} more)` : ''}` : '',
   ];
 }
 
@@ -57,7 +66,7 @@ export function MachineTable(props: {
       ))}
       {current
         ? details(current).map((line, i) => (
-            <Text key={`d${i}`} color={theme.color('muted')} wrap="truncate-end">
+            <Text key={`d${i}`} color={i === DETAIL_LINES - 1 ? theme.color('warn') : theme.color('muted')} wrap="truncate-end">
               {`  ${line}`}
             </Text>
           ))

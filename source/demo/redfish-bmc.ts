@@ -1,6 +1,9 @@
 // A simulated BMC for the demo world and tests: HTTPS on loopback with a self-signed certificate made at
 // start, serving a Redfish tree in one of two vendor shapes (DMTF-standard, Dell iDRAC-like ids) built
-// from a machine description, or any hand-written tree (the fixtures). Basic auth or a session token
+// from a machine description, or any hand-written tree (the fixtures). Like real BMCs, the built trees
+// list the boot NIC after an onboard one (only Boot.BootOrder says which NIC PXE-boots), describe the
+// OS disk as a RAID volume or a direct NVMe drive beside bigger data drives, and may page collections
+// with Members@odata.nextLink. Basic auth or a session token
 // is needed for everything but the service root. PATCH of the boot override and ComputerSystem.Reset
 // are recorded so the demo can fire a PXE DISCOVER when the machine is "powered on".
 import https from 'node:https';
@@ -26,9 +29,18 @@ export interface SimulatedMachine {
   disk: SimulatedDisk;
   /** MAC of the BMC itself. */
   bmcMac?: string;
+  /** The OS disk is a RAID1 volume of two such drives on a RAID controller (Dell PERC-like). */
+  raid1?: boolean;
+  /** Bigger drives beside the OS disk, which discovery must not propose. */
+  dataDisks?: SimulatedDisk[];
 }
 
 export type BmcShape = 'dmtf' | 'dell';
+
+export interface BuildOptions {
+  /** Members per page of the EthernetInterfaces and BootOptions collections (Members@odata.nextLink). */
+  pageSize?: number;
+}
 
 /** path -> resource; paths without trailing slash except the service root "/redfish/v1/". */
 export type RedfishTree = Record<string, unknown>;
@@ -43,6 +55,12 @@ export interface RedfishBmcOptions {
   host?: string;
   /** 0 = any free port. */
   port?: number;
+  /** Members per page of long collections (see BuildOptions). */
+  pageSize?: number;
+  /** Delay before each answer, like a slow BMC. */
+  latencyMs?: number;
+  /** A much slower part of the tree (e.g. storage behind a busy controller). */
+  slowPath?: {match: RegExp; ms: number};
   /** Reuse a key and certificate (PEM) instead of generating one. */
   credentials?: {key: string; cert: string};
   onReset?: (systemPath: string, resetType: string) => void;
@@ -65,6 +83,8 @@ export interface RunningRedfishBmc {
   fingerprint: string;
   tls: {key: string; cert: string};
   requests: BmcRequestRecord[];
+  /** TLS connections accepted so far (a client keeping its connection alive makes one). */
+  readonly connections: number;
   tree: RedfishTree;
   /** Swap to a freshly generated certificate (to test that a changed certificate is refused). */
   rotateCertificate(): Promise<string>;
@@ -80,17 +100,44 @@ const collection = (path: string, type: string, members: string[]) => ({
   'Members@odata.count': members.length,
 });
 
+/** A collection split into pages: the first at path, the next at path?$skip=N, linked by Members@odata.nextLink. */
+function pagedCollection(tree: RedfishTree, path: string, type: string, members: string[], pageSize: number | undefined): void {
+  const size = pageSize && pageSize > 0 ? pageSize : members.length || 1;
+  for (let skip = 0; skip === 0 || skip < members.length; skip += size) {
+    const key = skip === 0 ? path : `${path}?$skip=${skip}`;
+    const page: Record<string, unknown> = {...collection(path, type, members.slice(skip, skip + size)), 'Members@odata.count': members.length};
+    if (skip + size < members.length) page['Members@odata.nextLink'] = `${path}?$skip=${skip + size}`;
+    tree[key] = page;
+  }
+}
+
 /** Builds a Redfish tree for one machine in the given vendor shape. */
-export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf'): RedfishTree {
+export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', build: BuildOptions = {}): RedfishTree {
   const dell = shape === 'dell';
   const sysId = dell ? 'System.Embedded.1' : m.serial;
   const mgrId = dell ? 'iDRAC.Embedded.1' : 'BMC';
   const chassisId = dell ? 'System.Embedded.1' : '1U';
-  const storageId = dell ? 'RAID.Integrated.1-1' : '1';
-  const driveId = dell ? 'Disk.Bay.0:Enclosure.Internal.0-1:RAID.Integrated.1-1' : '0';
   const nicId = (i: number) => (dell ? `NIC.Integrated.1-${i + 1}-1` : `NIC${i + 1}`);
   const sys = `/redfish/v1/Systems/${sysId}`;
   const mgr = `/redfish/v1/Managers/${mgrId}`;
+  const nicName = (i: number) => (dell ? `Integrated NIC 1 Port ${i + 1} Partition 1` : `Ethernet Interface ${i + 1}`);
+  // Boot entries: the (still empty) OS disk, then PXE IPv4/IPv6 on the first NIC, then the others'.
+  const boot: Array<{ref: string; name: string; path: string}> = [
+    {ref: 'Boot0001', name: dell ? 'Integrated RAID Controller 1: EFI Fixed Disk Boot Device 1' : 'UEFI OS', path: 'PciRoot(0x0)/Pci(0x1,0x0)/Pci(0x0,0x0)/NVMe(0x1,00-00-00-00-00-00-00-00)/HD(1,GPT,00000000-0000-0000-0000-000000000000)'},
+  ];
+  m.macs.forEach((mac, i) => {
+    const hex = mac.replace(/:/g, '').toUpperCase();
+    for (const ip of ['IPv4', 'IPv6']) {
+      const n = boot.length + 1;
+      // iDRAC names PXE devices after the NIC and gives a vendor path without the MAC; others put MAC() in the path.
+      boot.push(
+        dell
+          ? {ref: `Boot${String(n).padStart(4, '0')}`, name: `PXE Device ${i + 1}: ${nicName(i)} (${ip})`, path: `VenHw(3A191845-5F86-4E78-8FCE-C4CFF59F9DA${i},0${ip === 'IPv4' ? 4 : 6}00)`}
+          : {ref: `Boot${String(n).padStart(4, '0')}`, name: `UEFI PXE ${ip}: ${m.model} Port ${i + 1}`, path: `PciRoot(0x0)/Pci(0x1c,0x${i})/Pci(0x0,0x0)/MAC(${hex},0x1)/${ip}(0.0.0.0)`},
+      );
+    }
+  });
+  const bootOrder = boot.map(b => b.ref);
   const tree: RedfishTree = {
     '/redfish': {v1: '/redfish/v1/'},
     '/redfish/v1/': {
@@ -134,6 +181,8 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf'): Red
         BootSourceOverrideTarget: 'None',
         BootSourceOverrideMode: 'UEFI',
         'BootSourceOverrideTarget@Redfish.AllowableValues': ['None', 'Pxe', 'Hdd', 'Cd', 'BiosSetup'],
+        BootOptions: ref(`${sys}/BootOptions`),
+        BootOrder: bootOrder,
       },
       EthernetInterfaces: ref(`${sys}/EthernetInterfaces`),
       Storage: ref(`${sys}/Storage`),
@@ -144,32 +193,6 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf'): Red
           'ResetType@Redfish.AllowableValues': ['On', 'ForceOff', 'GracefulShutdown', 'ForceRestart', 'PowerCycle'],
         },
       },
-    },
-    [`${sys}/EthernetInterfaces`]: collection(
-      `${sys}/EthernetInterfaces`,
-      'EthernetInterface',
-      m.macs.map((_, i) => `${sys}/EthernetInterfaces/${nicId(i)}`),
-    ),
-    [`${sys}/Storage`]: collection(`${sys}/Storage`, 'Storage', [`${sys}/Storage/${storageId}`]),
-    [`${sys}/Storage/${storageId}`]: {
-      '@odata.id': `${sys}/Storage/${storageId}`,
-      '@odata.type': '#Storage.v1_9_0.Storage',
-      Id: storageId,
-      Name: dell ? 'PERC H755 Front' : 'Local Storage Controller',
-      Drives: [ref(`${sys}/Storage/${storageId}/Drives/${driveId}`)],
-      'Drives@odata.count': 1,
-    },
-    [`${sys}/Storage/${storageId}/Drives/${driveId}`]: {
-      '@odata.id': `${sys}/Storage/${storageId}/Drives/${driveId}`,
-      '@odata.type': '#Drive.v1_9_0.Drive',
-      Id: driveId,
-      Name: dell ? 'Solid State Disk 0:1:0' : 'Drive 0',
-      Model: m.disk.model ?? `${m.disk.protocol} disk`,
-      CapacityBytes: m.disk.capacityBytes,
-      Protocol: m.disk.protocol,
-      MediaType: m.disk.mediaType ?? 'SSD',
-      SerialNumber: `${m.serial}-D0`,
-      Status: {State: 'Enabled', Health: 'OK'},
     },
     '/redfish/v1/Managers': collection('/redfish/v1/Managers', 'Manager', [mgr]),
     [mgr]: {
@@ -202,21 +225,92 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf'): Red
       SerialNumber: m.serial,
     },
   };
+  // Listed the way many BMCs do, by bus order: the PXE NIC (macs[0]) is not the first member, and every
+  // port has link, so only the boot order tells which one boots.
+  const nicOrder = [...m.macs.keys()].slice(1).concat(m.macs.length ? [0] : []);
+  pagedCollection(tree, `${sys}/EthernetInterfaces`, 'EthernetInterface', nicOrder.map(i => `${sys}/EthernetInterfaces/${nicId(i)}`), build.pageSize);
   m.macs.forEach((mac, i) => {
     const p = `${sys}/EthernetInterfaces/${nicId(i)}`;
     tree[p] = {
       '@odata.id': p,
       '@odata.type': '#EthernetInterface.v1_6_0.EthernetInterface',
       Id: nicId(i),
-      Name: dell ? `Integrated NIC 1 Port ${i + 1} Partition 1` : `Ethernet Interface ${i + 1}`,
+      Name: nicName(i),
       MACAddress: mac.toUpperCase(),
       PermanentMACAddress: mac.toUpperCase(),
       SpeedMbps: 25000,
-      LinkStatus: i === 0 ? 'LinkUp' : 'NoLink',
+      LinkStatus: 'LinkUp',
       Status: {State: 'Enabled', Health: 'OK'},
     };
   });
+  pagedCollection(tree, `${sys}/BootOptions`, 'BootOption', boot.map((_, i) => `${sys}/BootOptions/${i + 1}`), build.pageSize);
+  boot.forEach((b, i) => {
+    const p = `${sys}/BootOptions/${i + 1}`;
+    tree[p] = {'@odata.id': p, '@odata.type': '#BootOption.v1_0_4.BootOption', Id: String(i + 1), Name: 'Boot Option', BootOptionReference: b.ref, DisplayName: b.name, UefiDevicePath: b.path, BootOptionEnabled: true};
+  });
+  addStorage(tree, sys, m, dell);
   return tree;
+}
+
+/**
+ * The OS disk and any data drives. DMTF shape: a direct NVMe subsystem (inline StorageControllers). Dell
+ * shape: a PERC (RAID types, the newer Controllers collection) where raid1 makes the OS disk a RAID1
+ * volume "os" of two drives, data drives beside it.
+ */
+function addStorage(tree: RedfishTree, sys: string, m: SimulatedMachine, dell: boolean): void {
+  const storageId = dell ? 'RAID.Integrated.1-1' : '1';
+  const st = `${sys}/Storage/${storageId}`;
+  const osDrives = m.raid1 ? [m.disk, m.disk] : [m.disk];
+  const all = [...osDrives, ...(m.dataDisks ?? [])];
+  const driveId = (i: number) => (dell ? `Disk.Bay.${i}:Enclosure.Internal.0-1:RAID.Integrated.1-1` : String(i));
+  const drivePath = (i: number) => `${st}/Drives/${driveId(i)}`;
+  const protocols = [...new Set(all.map(d => d.protocol))];
+  const controller = dell
+    ? {Id: 'RAID.Integrated.1-1', Name: 'PERC H755 Front', Model: 'PERC H755 Front', SupportedDeviceProtocols: ['SAS', 'SATA'], SupportedRAIDTypes: ['RAID0', 'RAID1', 'RAID5', 'RAID10']}
+    : {MemberId: '0', Name: `${protocols.join('/')} controller`, SupportedDeviceProtocols: protocols};
+  tree[`${sys}/Storage`] = collection(`${sys}/Storage`, 'Storage', [st]);
+  tree[st] = {
+    '@odata.id': st,
+    '@odata.type': '#Storage.v1_9_0.Storage',
+    Id: storageId,
+    Name: dell ? 'PERC H755 Front' : 'Local Storage Controller',
+    ...(dell ? {Controllers: ref(`${st}/Controllers`)} : {StorageControllers: [controller]}),
+    Drives: all.map((_, i) => ref(drivePath(i))),
+    'Drives@odata.count': all.length,
+    Volumes: ref(`${st}/Volumes`),
+  };
+  if (dell) {
+    tree[`${st}/Controllers`] = collection(`${st}/Controllers`, 'StorageController', [`${st}/Controllers/0`]);
+    tree[`${st}/Controllers/0`] = {'@odata.id': `${st}/Controllers/0`, '@odata.type': '#StorageController.v1_6_0.StorageController', ...controller};
+  }
+  all.forEach((d, i) => {
+    tree[drivePath(i)] = {
+      '@odata.id': drivePath(i),
+      '@odata.type': '#Drive.v1_9_0.Drive',
+      Id: driveId(i),
+      Name: dell ? `Solid State Disk 0:1:${i}` : `Drive ${i}`,
+      Model: d.model ?? `${d.protocol} disk`,
+      CapacityBytes: d.capacityBytes,
+      Protocol: d.protocol,
+      MediaType: d.mediaType ?? 'SSD',
+      SerialNumber: `${m.serial}-D${i}`,
+      Status: {State: 'Enabled', Health: 'OK'},
+    };
+  });
+  const volumes = m.raid1 ? [`${st}/Volumes/Disk.Virtual.0`] : [];
+  tree[`${st}/Volumes`] = collection(`${st}/Volumes`, 'Volume', volumes);
+  if (m.raid1) {
+    tree[volumes[0]!] = {
+      '@odata.id': volumes[0],
+      '@odata.type': '#Volume.v1_6_0.Volume',
+      Id: 'Disk.Virtual.0',
+      Name: 'os',
+      RAIDType: 'RAID1',
+      CapacityBytes: m.disk.capacityBytes,
+      Status: {State: 'Enabled', Health: 'OK'},
+      Links: {Drives: [ref(drivePath(0)), ref(drivePath(1))]},
+    };
+  }
 }
 
 async function selfSigned(host: string): Promise<{key: string; cert: string}> {
@@ -270,7 +364,7 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
   const password = options.password ?? 'calvin';
   const tree: RedfishTree = options.tree
     ? structuredClone(options.tree)
-    : buildBmcTree(options.machine ?? defaultMachine(), options.shape ?? 'dmtf');
+    : buildBmcTree(options.machine ?? defaultMachine(), options.shape ?? 'dmtf', options.pageSize ? {pageSize: options.pageSize} : {});
   let tlsCreds = options.credentials ?? (await selfSigned(host));
   const tokens = new Set<string>();
   const requests: BmcRequestRecord[] = [];
@@ -278,7 +372,7 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
-    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const [rawPath = '/', query] = (req.url ?? '/').split('?');
     const path = rawPath === '/redfish/v1' || rawPath === '/redfish/v1/' ? '/redfish/v1/' : rawPath.replace(/\/+$/, '');
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
     const send = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
@@ -309,7 +403,8 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
       return send(204);
     }
     if (method === 'GET') {
-      const r = tree[path];
+      // Later pages of a paged collection live under their ?$skip= URL.
+      const r = query ? tree[`${path}?${decodeURIComponent(query)}`] : tree[path];
       return r === undefined ? send(404, redfishError(`${path} not found`)) : send(200, r);
     }
     if (method === 'PATCH' && tree[path] && typeof body === 'object' && body !== null) {
@@ -332,12 +427,20 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
     return send(405, redfishError(`${method} not allowed on ${path}`));
   };
 
+  let connections = 0;
+  const pending = new Set<NodeJS.Timeout>();
   const server = https.createServer({key: tlsCreds.key, cert: tlsCreds.cert}, (req, res) => {
-    handler(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    const run = () =>
+      handler(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    const delay = options.slowPath?.match.test(req.url ?? '') ? options.slowPath.ms : (options.latencyMs ?? 0);
+    if (!delay) return void run();
+    const t = setTimeout(() => (pending.delete(t), void run()), delay);
+    pending.add(t);
   });
+  server.on('secureConnection', () => void connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -353,6 +456,9 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
       return tlsCreds;
     },
     requests,
+    get connections() {
+      return connections;
+    },
     tree,
     async rotateCertificate() {
       tlsCreds = await selfSigned(host);
@@ -362,6 +468,8 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
     },
     close: () =>
       new Promise<void>(resolve => {
+        for (const t of pending) clearTimeout(t);
+        pending.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

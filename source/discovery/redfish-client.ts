@@ -25,6 +25,8 @@ export interface BootMacChoice {
 
 export interface RedfishNic {
   id: string;
+  /** Name as the BMC shows it (iDRAC boot options name NICs this way, without a MAC). */
+  name?: string;
   mac: string;
   permanentMac?: string;
   linkStatus?: string;
@@ -281,7 +283,10 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
       for (const path of systemPaths) {
         const sys = await fetchPart(path);
         if (!sys) continue;
-        bmc.systems.push(await readSystem(path, sys, bmc, {fetchPart, members, warnings}));
+        // Pushed before its parts are read: a deadline mid-system keeps its identity and what was read.
+        const system = systemIdentity(path, sys, bmc);
+        bmc.systems.push(system);
+        await readSystemParts(system, sys, bmc, {fetchPart, members, warnings});
       }
     } catch (error) {
       if (!(error instanceof Deadline)) throw error;
@@ -316,7 +321,7 @@ function notInstallableReason(sys: Json): string | undefined {
   return undefined;
 }
 
-async function readSystem(path: string, sys: Json, bmc: RedfishBmc, w: Walker): Promise<RedfishSystem> {
+function systemIdentity(path: string, sys: Json, bmc: RedfishBmc): RedfishSystem {
   const system: RedfishSystem = {id: str(sys.Id) ?? path.split('/').filter(Boolean).pop()!, path, nics: [], storage: [], drives: [], disk: null, diskReason: '', warnings: []};
   setStrings(system, {uuid: sys.UUID, serial: sys.SerialNumber, manufacturer: sys.Manufacturer, model: sys.Model, powerState: sys.PowerState, systemType: sys.SystemType});
   const notInstallable = notInstallableReason(sys);
@@ -324,11 +329,29 @@ async function readSystem(path: string, sys: Json, bmc: RedfishBmc, w: Walker): 
   const managedBy = isObj(sys.Links) ? links(sys.Links.ManagedBy)[0] : undefined;
   const manager = managedBy ? bmc.managers.find(m => m.path === managedBy) : undefined;
   if (manager) system.managedBy = manager;
-  if (notInstallable) {
-    system.diskReason = 'not installable';
-    return system;
-  }
+  if (notInstallable) system.diskReason = 'not installable';
+  return system;
+}
 
+async function readSystemParts(system: RedfishSystem, sys: Json, bmc: RedfishBmc, w: Walker): Promise<void> {
+  if (system.notInstallable) return;
+  let complete = false;
+  try {
+    await readNicsAndStorage(system, sys, bmc, w);
+    complete = true;
+  } finally {
+    if (!complete) {
+      system.warnings.push('inventory incomplete: the BMC answered too slowly; what was read is kept');
+      if (!system.bootMac) {
+        const first = firstBootCandidate(system.nics);
+        if (first) system.bootMac = {mac: first.mac, source: first.source, detail: `${first.source} ${first.id}`};
+      }
+      if (!system.diskReason) system.diskReason = 'no install disk proposed: storage was not read (the BMC answered too slowly); enter the device by hand';
+    }
+  }
+}
+
+async function readNicsAndStorage(system: RedfishSystem, sys: Json, bmc: RedfishBmc, w: Walker): Promise<void> {
   const seen = new Set<string>(bmc.macs);
   const add = (nic: Omit<RedfishNic, 'mac'>, rawMac: unknown) => {
     const mac = normalizeReportedMac(str(rawMac));
@@ -343,6 +366,8 @@ async function readSystem(path: string, sys: Json, bmc: RedfishBmc, w: Walker): 
     if (status === 'Absent') continue;
     const id = str(nic.Id) ?? str(nic.Name) ?? 'nic';
     const base: Omit<RedfishNic, 'mac'> = {id, source: 'EthernetInterfaces'};
+    const name = str(nic.Name);
+    if (name) base.name = name;
     const perm = normalizeReportedMac(str(nic.PermanentMACAddress));
     if (perm && !isPlaceholderMac(perm)) base.permanentMac = perm;
     const ls = str(nic.LinkStatus);
@@ -358,7 +383,7 @@ async function readSystem(path: string, sys: Json, bmc: RedfishBmc, w: Walker): 
   if (system.nics.length === 0) await nicsFromChassis(sys, w, add);
   if (system.nics.length === 0) await nicsFromHpe(sys, w, add);
 
-  const boot = await bootOrderMac(sys, w);
+  const boot = await bootOrderMac(sys, w, system.nics);
   if (boot) {
     if (!system.nics.some(n => n.mac === boot.mac || n.permanentMac === boot.mac)) {
       system.nics.unshift({id: boot.detail, mac: boot.mac, source: 'BootOptions'});
@@ -376,7 +401,6 @@ async function readSystem(path: string, sys: Json, bmc: RedfishBmc, w: Walker): 
   const choice = suggestDisk(system.storage);
   system.disk = choice.disk;
   system.diskReason = choice.reason;
-  return system;
 }
 
 /** Without a boot order: a linked NIC first (a PXE-capable function first among those), else the first one. */
@@ -404,7 +428,7 @@ function networkEntry(opt: Json): {mac: string | null; ipv4: boolean} | null {
  * MAC. EKS Anywhere provisions over IPv4, so IPv4 entries are taken before IPv6-only ones. Without a
  * BootOrder, the BootOptions collection's own order stands in.
  */
-async function bootOrderMac(sys: Json, w: Walker): Promise<BootMacChoice | undefined> {
+async function bootOrderMac(sys: Json, w: Walker, nics: readonly RedfishNic[]): Promise<BootMacChoice | undefined> {
   const bootObj = isObj(sys.Boot) ? sys.Boot : undefined;
   const optionsPath = link(bootObj, 'BootOptions');
   if (!optionsPath) return undefined;
@@ -414,7 +438,19 @@ async function bootOrderMac(sys: Json, w: Walker): Promise<BootMacChoice | undef
   const byRef = new Map(options.map(o => [str(o.BootOptionReference) ?? str(o.Id) ?? '', o] as const));
   const ordered = order.length > 0 ? order.map(r => byRef.get(r)).filter((o): o is Json => o !== undefined) : options;
   const source: BootMacChoice['source'] = order.length > 0 ? 'BootOrder' : 'BootOptions';
-  const entries = ordered.map(o => ({o, e: networkEntry(o)})).filter(x => x.e?.mac);
+  // iDRAC's PXE devices carry no MAC in their path: their DisplayName names the NIC ("PXE Device 1:
+  // Integrated NIC 1 Port 1 Partition 1"), which is the EthernetInterface's Name.
+  const byName = (o: Json): string | null => {
+    const text = `${str(o.DisplayName) ?? ''} ${str(o.Name) ?? ''}`;
+    const nic = nics.find(n => (n.name && n.name.length >= 8 && text.includes(n.name)) || (n.id.length >= 8 && text.includes(n.id)));
+    return nic?.mac ?? null;
+  };
+  const entries = ordered
+    .map(o => {
+      const e = networkEntry(o);
+      return {o, e: e && !e.mac ? {...e, mac: byName(o)} : e};
+    })
+    .filter(x => x.e?.mac);
   const pick = entries.find(x => x.e!.ipv4) ?? entries[0];
   if (!pick) return undefined;
   const ref = str(pick.o.BootOptionReference) ?? str(pick.o.Id) ?? '';

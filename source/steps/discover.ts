@@ -152,6 +152,13 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   for (const t of snap.needsTrust) ctx.say(`${t.key}: not trusted (certificate SHA-256 ${t.fingerprint}); run with --yes to trust it, or in the wizard`);
   for (const p of snap.problems) ctx.say(p.message);
   for (const w of snap.warnings) ctx.say(w);
+  for (const n of snap.notInstallable) ctx.say(`${n.id}: not installable: ${n.reason}`);
+  for (const m of snap.machines) {
+    const who = m.bootMac ?? m.bmc?.address ?? m.id;
+    if (m.bootMac && m.bootMacSource) ctx.say(`${who}: boot MAC from ${m.bootMacSource}${m.bootMacDetail ? ` (${m.bootMacDetail})` : ''}`);
+    for (const c of m.conflicts) ctx.say(`${who}: conflict: ${c}`);
+    for (const w of m.warnings ?? []) ctx.say(`${who}: ${w}`);
+  }
   if (given.length > 0) {
     checkGivenMachines(given);
     const seen = new Set(snap.machines.flatMap(m => m.macs));

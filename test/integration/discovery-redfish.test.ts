@@ -173,3 +173,56 @@ test('sweep: concurrency, per-host timeout, refused port, order kept, abort', {t
     silent.close();
   }
 });
+
+test('simulated BMCs take real shapes: the boot order names the PXE NIC listed last, paged collections, RAID1 "os" volume', {timeout: 30_000}, async () => {
+  const m = {
+    ...defaultMachine(),
+    macs: ['52:54:00:00:30:01', '52:54:00:00:30:02', '52:54:00:00:30:03'],
+    disk: {protocol: 'SATA' as const, capacityBytes: 480e9, model: 'boot SSD'},
+    raid1: true,
+    dataDisks: [{protocol: 'SATA' as const, capacityBytes: 3.84e12, model: 'data SSD'}],
+  };
+  for (const shape of ['dmtf', 'dell'] as const) {
+    const b = await bmc({machine: m, shape, pageSize: 1});
+    const inv = await inventory(b);
+    const s = inv.systems[0]!;
+    assert.deepEqual(s.nics.map(n => n.mac), ['52:54:00:00:30:02', '52:54:00:00:30:03', '52:54:00:00:30:01'], `${shape}: EthernetInterfaces in bus order, every page read`);
+    assert.equal(s.bootMac?.mac, '52:54:00:00:30:01', shape);
+    assert.equal(s.bootMac?.source, 'BootOrder');
+    // iDRAC's PXE device has no MAC in its path: it is matched by the NIC's name.
+    assert.match(s.bootMac?.detail ?? '', shape === 'dell' ? /PXE Device 1: Integrated NIC 1 Port 1 Partition 1 \(IPv4\)/ : /UEFI PXE IPv4/);
+    assert.ok(b.requests.some(r => r.path.includes('/BootOptions') && r.status === 200));
+    assert.ok(b.requests.filter(r => r.path.endsWith('/EthernetInterfaces')).length >= 3, 'three pages fetched');
+    assert.equal(s.disk?.volume?.name, 'os');
+    assert.equal(s.disk?.device, '/dev/sda');
+    assert.match(s.diskReason, /boot volume os \(RAID1, 480 GB\)/);
+  }
+});
+
+test('slow BMC: one kept-alive connection for the whole inventory; past the deadline what was read is kept with a warning', {timeout: 60_000}, async () => {
+  const slow = await bmc({machine: {...defaultMachine(), dataDisks: [{protocol: 'NVMe', capacityBytes: 3.84e12}]}, latencyMs: 60});
+  const inv = await inventory(slow);
+  assert.equal(slow.connections, 1, 'keep-alive: one TLS handshake for every request');
+  assert.ok(slow.requests.length > 15);
+  assert.equal(inv.partial, undefined);
+  assert.equal(inv.systems[0]!.disk?.device, '/dev/nvme0n1');
+  assert.match(inv.systems[0]!.diskReason, /NVMe SSD 480GB|480 GB/);
+
+  // A deadline that passes mid-inventory (storage hangs): identity, NICs and boot MAC kept, the rest flagged.
+  const stuck = await bmc({machine: defaultMachine(), slowPath: {match: /\/Storage/, ms: 20_000}});
+  const partial = await probeRedfish(targetOf(stuck), {credentials: creds, tls: {fingerprint: stuck.fingerprint}, timeoutMs: 15_000, deadlineMs: 3000});
+  assert.equal(partial.kind, 'ok', JSON.stringify(partial));
+  const p = (partial as Extract<RedfishResult, {kind: 'ok'}>).bmc;
+  assert.equal(p.partial, true);
+  assert.ok(p.warnings.some(w => /answered too slowly/.test(w)), p.warnings.join('; '));
+  assert.equal(p.systems[0]?.uuid, defaultMachine().uuid);
+  assert.equal(p.systems[0]?.bootMac?.mac, defaultMachine().macs[0]);
+  assert.equal(p.systems[0]?.disk, null);
+  assert.match(p.systems[0]!.diskReason, /storage was not read/);
+  assert.ok(p.systems[0]!.warnings.some(w => /inventory incomplete/.test(w)));
+
+  // A per-request budget shorter than the BMC's answer: unreachable, with which request and why.
+  const tooSlow = await probeRedfish(targetOf(slow), {credentials: creds, tls: {fingerprint: slow.fingerprint}, timeoutMs: 30});
+  assert.equal(tooSlow.kind, 'unreachable');
+  assert.match((tooSlow as {message: string}).message, /no answer within/);
+});

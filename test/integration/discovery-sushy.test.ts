@@ -62,7 +62,8 @@ test('python3-sushy reads the simulated BMC and drives boot override and power',
   assert.equal(s.id, 'System.Embedded.1');
   assert.equal(s.uuid, m.uuid);
   assert.equal(s.serial, m.serial);
-  assert.deepEqual(s.nics.map(n => n.mac.toLowerCase()), m.macs);
+  // Listed in bus order (the PXE NIC last), as the simulated BMC does on purpose.
+  assert.deepEqual(s.nics.map(n => n.mac.toLowerCase()).sort(), [...m.macs].sort());
   assert.equal(s.drives[0]!.capacity, m.disk.capacityBytes);
   assert.match(s.drives[0]!.protocol, /NVME|NVMe/i);
   const patch = bmc.requests.find(q => q.method === 'PATCH');

@@ -151,6 +151,41 @@ test('discover screen: resume shows the saved table; fits 80x24', {timeout: 30_0
   assert.ok(lines.every(l => l.length <= 80), lines.find(l => l.length > 80));
 });
 
+test('discover screen: the highlighted machine shows where its boot MAC came from, the disk reasoning and warnings', {timeout: 30_000}, async () => {
+  const s = atDiscover({});
+  s.steps.discover = {
+    state: 'done',
+    attempts: [],
+    summary: '0 of 1 machines picked',
+    data: {
+      machines: [
+        {
+          id: 'mac:84:16:0c:39:a1:e2',
+          sources: ['redfish'],
+          macs: ['84:16:0c:39:a1:e2', '84:16:0c:39:a1:e3'],
+          bootMac: '84:16:0c:39:a1:e2',
+          bootMacSource: 'redfish:BootOrder',
+          bootMacDetail: 'Boot0013 OCP Slot 10 Port 1 (PXE IPv4)',
+          pxe: false,
+          vendor: 'HPE',
+          model: 'ProLiant DL365 Gen10 Plus',
+          bmc: {address: '10.20.1.21'},
+          disk: {device: '/dev/sda', reason: 'mirrored volume Logical Drive 1 (RAID1, 1.6 TB) on RAID controller HPE SR932i-p'},
+          conflicts: [],
+          warnings: ['interface HPCNet1 reports no MAC address'],
+        },
+      ],
+      selected: [],
+      sources: ['redfish'],
+    },
+  };
+  const {r} = mount(s, {columns: 160, rows: 30});
+  const screen = await r.waitFor('Results of the last discovery');
+  assert.match(screen, /boot MAC 84:16:0c:39:a1:e2 from redfish:BootOrder \(Boot0013 OCP Slot 10 Port 1 \(PXE IPv4\)\)/);
+  assert.match(screen, /disk \/dev\/sda: mirrored volume Logical Drive 1 \(RAID1, 1\.6 TB\)/);
+  assert.match(screen, /! interface HPCNet1 reports no MAC address/);
+});
+
 test('discover screen: autoplay starts, trusts, waits for PXE, picks and goes on', {timeout: 40_000}, async () => {
   const port = await freeUdpPort();
   const session = atDiscover({

@@ -35,6 +35,7 @@ export const DEMO_SERVERS: readonly DemoServer[] = [
       model: 'SYS-1029U',
       macs: ['52:54:00:20:00:11', '52:54:00:20:00:21'],
       disk: {protocol: 'NVMe', capacityBytes: 480_103_981_056, model: 'NVMe SSD 480GB'},
+      dataDisks: [{protocol: 'NVMe', capacityBytes: 3_840_755_982_336, model: 'NVMe SSD 3.84TB'}],
       bmcMac: '52:54:00:20:01:11',
     },
   },
@@ -50,6 +51,8 @@ export const DEMO_SERVERS: readonly DemoServer[] = [
       model: 'PowerEdge R650',
       macs: ['52:54:00:20:00:12', '52:54:00:20:00:22'],
       disk: {protocol: 'SATA', capacityBytes: 960_197_124_096, model: 'SSDSC2KG960G8R', mediaType: 'SSD'},
+      raid1: true,
+      dataDisks: [{protocol: 'SATA', capacityBytes: 3_840_755_982_336, model: 'SSDSC2KG038T8R', mediaType: 'SSD'}],
       bmcMac: '52:54:00:20:01:12',
     },
   },
@@ -109,6 +112,8 @@ export const startDiscoveryDemo: DemoPartStarter = async (_world, ctx) => {
           ...(tls ? {credentials: tls} : {}),
           machine: s.machine,
           shape: s.shape,
+          // iDRAC-like BMCs page their collections here, so discovery must follow Members@odata.nextLink.
+          ...(s.shape === 'dell' ? {pageSize: 2} : {}),
           username: DEMO_BMC_USER,
           password: DEMO_BMC_PASSWORD,
           // Powered on through Redfish: its ROM asks for an address at once.
