@@ -4,6 +4,7 @@
 // explained with its fix, evidence and a confirmed cleanup; the nodes on success. Or an existing cluster.
 import React, {useCallback, useEffect, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
+import {join} from 'node:path';
 import type {ScreenProps} from './types.js';
 import type {KeyBinding} from '../source/ui/keys.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
@@ -103,7 +104,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
             onStart: setCommand,
             onProgress: setProgress,
             onWatchStart: kubeconfig => {
-              const feed = createWatchFeed(kubeconfig, ctx.ports.sessionDir, ctx.ports.clock.now, interval);
+              const feed = createWatchFeed(kubeconfig, ctx.ports.sessionDir, ctx.ports.clock.now, interval, join(ctx.ports.sessionDir, 'logs', 'create-cluster-watch.log'));
               setWatch(prev => (prev?.finish(), feed));
             },
             onWatch: snapshot => setWatch(feed => (feed?.show(snapshot), feed)),
@@ -146,7 +147,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
     watchStop.current = stop;
     const kubeconfig = kindKubeconfigPath(ctx.ports.sessionDir, inputs.clusterName);
     const interval = Math.max(250, WATCH_MS / speed);
-    const feed = createWatchFeed(kubeconfig, ctx.ports.sessionDir, ctx.ports.clock.now, interval);
+    const feed = createWatchFeed(kubeconfig, ctx.ports.sessionDir, ctx.ports.clock.now, interval, join(ctx.ports.sessionDir, 'logs', 'create-cluster-watch.log'));
     setWatch(feed);
     void watchProvisioning({runner: ctx.ports.runner, clock: ctx.ports.clock, kubeconfig, expectedHostnames: inputs.expectedHostnames, intervalMs: interval, onSnapshot: s => feed.show(s)}, stop.signal);
     const lister = procProcessLister();

@@ -4,7 +4,7 @@ import React, {useEffect} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
-import {cut} from './cluster/autoplay.js';
+import {cut, wrapWhole} from './cluster/autoplay.js';
 import {doneSections} from '../source/steps/done.js';
 
 export function Done({ctx, session, width, height}: ScreenProps) {
@@ -26,12 +26,14 @@ export function Done({ctx, session, width, height}: ScreenProps) {
     {title: 'Files', lines: s.files},
     {title: 'Next', lines: s.next, color: theme.color('accent')},
   ];
-  // Fit: the least useful lines go first (file paths are also in the session folder), the route and
-  // runbook commands and the verified data plane last.
+  // Every line is wrapped whole (an endpoint, a URL or a command must be copyable, never "…"). Fit: the
+  // least useful lines go first (file paths are also in the session folder), the route and runbook
+  // commands and the verified data plane last.
   const room = height - 1 - sections.length;
   const shown = sections.map(x => ({...x, lines: [...x.lines]}));
   const dropOrder = ['Kubeconfig', 'Secret manifests', 'Data-plane values', 'Cluster spec', 'hardware.csv', 'Session folder', 'kubectl', 'Nodes', 'Control plane', 'Cluster ', 'Logs', 'Verified', 'Data plane', 'eksa-kong runbook', 'curl'];
-  const total = () => shown.reduce((n, x) => n + x.lines.length, 0);
+  const rowsOf = (l: string) => wrapWhole(`  ${l}`, width).length;
+  const total = () => shown.reduce((n, x) => n + x.lines.reduce((m, l) => m + rowsOf(l), 0), 0);
   for (const prefix of dropOrder) {
     if (total() <= room) break;
     for (const x of shown) x.lines = x.lines.filter(l => !l.startsWith(prefix));
@@ -44,11 +46,13 @@ export function Done({ctx, session, width, height}: ScreenProps) {
       {shown.map(section => (
         <Box key={section.title} flexDirection="column">
           <Text bold>{cut(section.title, width)}</Text>
-          {section.lines.map((l, i) => (
-            <Text key={i} color={section.color} wrap="truncate-end">
-              {cut(`  ${l}`, width)}
-            </Text>
-          ))}
+          {section.lines.flatMap((l, i) =>
+            wrapWhole(`  ${l}`, width).map((row, j) => (
+              <Text key={`${i}.${j}`} color={section.color}>
+                {row}
+              </Text>
+            )),
+          )}
         </Box>
       ))}
     </Box>

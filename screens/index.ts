@@ -26,6 +26,13 @@ const SCREENS: Record<StepId, React.ComponentType<ScreenProps>> = {
   done: Done,
 };
 
+/** Screens whose lines an admin copies (endpoints, commands): the step rail gives them its width. */
+const WANTS_WIDTH = new Set<StepId>(['done']);
+
+export function screenWantsWidth(step: StepId): boolean {
+  return WANTS_WIDTH.has(step);
+}
+
 export function screenFor(step: StepId): React.ComponentType<ScreenProps> {
   return SCREENS[step];
 }

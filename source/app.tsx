@@ -14,7 +14,7 @@ import {HelpOverlay} from './ui/HelpOverlay.js';
 import {QuitDialog} from './ui/QuitDialog.js';
 import {useTheme} from './ui/theme.js';
 import {useTerminalSize} from './ui/useTerminalSize.js';
-import {screenFor} from '../screens/index.js';
+import {screenFor, screenWantsWidth} from '../screens/index.js';
 import {canGoBack} from './wizard/reducer.js';
 import {stepIndex} from './wizard/step-ids.js';
 import {Narration, narrationHeight} from './ui/Narration.js';
@@ -34,6 +34,8 @@ export interface AppProps {
 }
 
 const RAIL_WIDTH = 24;
+/** The rail as numbers and marks only ("✔ >10"), when the screen needs the width. */
+const COMPACT_RAIL_WIDTH = 5;
 /** --autoplay: how long a finished step stays on screen before the demo moves on, and Done before it exits. */
 export const AUTOPLAY_NEXT_MS = 1500;
 export const AUTOPLAY_DONE_MS = 4000;
@@ -182,7 +184,9 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
   const demo = session.world === 'demo';
   const narratorRows = demo ? narrationHeight(rows) : 0;
   const bodyHeight = height - 3 - (demo ? 1 : 0) - narratorRows;
-  const railWidth = columns >= 70 ? RAIL_WIDTH : 0;
+  // Titles in the rail when there is room; numbers and marks when the screen's content needs the width.
+  const compactRail = screenWantsWidth(session.currentStep) && columns < 150;
+  const railWidth = columns < 70 ? 0 : compactRail ? COMPACT_RAIL_WIDTH : RAIL_WIDTH;
   const screenWidth = Math.max(20, columns - railWidth - 2);
 
   return (
@@ -199,12 +203,12 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
         </Text>
         <Text wrap="truncate-end">
           {` · session ${session.name}`}
-          {railWidth ? '' : ` · step ${stepIndex(session.currentStep) + 1}/10 ${step.title}`}
+          {railWidth === RAIL_WIDTH ? '' : ` · step ${stepIndex(session.currentStep) + 1}/10 ${step.title}`}
           {session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}
         </Text>
       </Box>
       <Box height={bodyHeight}>
-        {railWidth ? <StepRail session={session} width={railWidth} /> : null}
+        {railWidth ? <StepRail session={session} width={railWidth} compact={railWidth === COMPACT_RAIL_WIDTH} /> : null}
         <Box flexDirection="column" width={screenWidth} marginLeft={railWidth ? 2 : 0} height={bodyHeight} overflow="hidden">
           {quitting ? (
             <QuitDialog running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'} stopping={quitting === 'stopping'} width={screenWidth} />

@@ -22,6 +22,11 @@ export function cut(line: string, width: number): string {
   return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }
 
+/** Text broken into lines of the width, whole: at a space where one is near, else mid-word. Nothing is cut. */
+export function wrapWhole(text: string, width: number): string[] {
+  return wrapText(text, width, Number.MAX_SAFE_INTEGER);
+}
+
 /** Text broken into at most max lines of the width (the last one cut), for messages that must be read whole. */
 export function wrapText(text: string, width: number, max: number): string[] {
   const out: string[] = [];

@@ -14,16 +14,16 @@ const MARKS: Record<StepState, {mark: string; role: Role}> = {
   skipped: {mark: '-', role: 'muted'},
 };
 
-export function StepRail({session, width}: {session: Session; width: number}) {
+export function StepRail({session, width, compact = false}: {session: Session; width: number; compact?: boolean}) {
   const theme = useTheme();
   const current = stepIndex(session.currentStep);
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
-      <Text bold>{`Step ${current + 1}/${STEP_IDS.length}`}</Text>
+      <Text bold>{compact ? `${current + 1}/${STEP_IDS.length}` : `Step ${current + 1}/${STEP_IDS.length}`}</Text>
       {STEP_IDS.map((id, i) => {
         const {mark, role} = MARKS[session.steps[id].state];
         const isCurrent = id === session.currentStep;
-        const label = `${i + 1}`.padStart(2) + ' ' + STEP_TITLES[id];
+        const label = compact ? `${i + 1}`.padStart(2) : `${i + 1}`.padStart(2) + ' ' + STEP_TITLES[id];
         return (
           <Box key={id}>
             <Text color={theme.color(role)}>{mark} </Text>

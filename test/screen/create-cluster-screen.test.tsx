@@ -88,7 +88,8 @@ test('create cluster: review of the answers and the exact command, then the phas
   assert.match(screen, /✔ Setup and validations/);
   assert.match(screen, /▶ Provisioning the machines/);
   screen = await h.app.waitFor('HookOS running action "stream-image"', {timeoutMs: 10_000});
-  assert.match(screen, /eksa-cp01 \(cp\)/);
+  // A live table: machine, role, state, for how long, action.
+  assert.match(screen, /eksa-cp01 +cp +running +\d+m\d\ds +HookOS running action "stream-image"/);
   runner.feed(...lines.slice(at(/Creating new management cluster/) + 1));
   writeFileSync(join(ports.sessionDir, 'seed', 'seed-eks-a-cluster.kubeconfig'), 'apiVersion: v1\n');
   runner.exit(0);
