@@ -1,8 +1,6 @@
 // Kubernetes versions of the newest EKS Anywhere release (v0.26, docs/data/version_support.yml).
 // Update together with the release the wizard targets.
 
-export const EKSA_RELEASE = 'v0.26';
-
 /** Newest first. */
 export const KUBERNETES_VERSIONS = ['1.36', '1.35', '1.34', '1.33', '1.32', '1.31', '1.30'] as const;
 export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
