@@ -18,7 +18,7 @@ import type {StepOutcome} from '../source/wizard/registry.js';
 import type {CreateStatus} from '../source/cluster/resume.js';
 import type {ProgressState} from '../source/cluster/progress.js';
 import {createCommandFor, currentCreateStatus, runCreate, type CreateRunResult} from '../source/cluster/create-run.js';
-import {createInputs, recordCreated, reviewLines, useExistingCluster, type CreateInputs} from '../source/cluster/create-step.js';
+import {createInputs, recordCreated, reviewLines, adoptExistingCluster, type CreateInputs} from '../source/cluster/create-step.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
 import {createWatchFeed, type WatchFeed} from '../source/cluster/watch-feed.js';
 import {findCreateProcess} from '../source/cluster/resume.js';
@@ -162,10 +162,10 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
     await classify();
   };
 
-  const useExisting = async () => {
+  const adoptExisting = async () => {
     setProblem(null);
     try {
-      const outcome = await runWork(signal => useExistingCluster(ctx, existing.kubeconfig.trim(), existing.context.trim() || undefined, signal));
+      const outcome = await runWork(signal => adoptExistingCluster(ctx, existing.kubeconfig.trim(), existing.context.trim() || undefined, signal));
       complete(outcome);
     } catch (err) {
       setProblem(err instanceof Error ? err.message : String(err));
@@ -207,7 +207,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
         const field = existing.focus === 0 ? 'kubeconfig' : 'context';
         if (key.escape) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
         else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
-        else if (key.return) void useExisting();
+        else if (key.return) void adoptExisting();
         else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
         return;
       }

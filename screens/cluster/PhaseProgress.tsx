@@ -38,6 +38,7 @@ export function PhaseProgress({state, width, room}: {state: ProgressState | null
   const running = state?.phases.some(p => p.state === 'running') ?? false;
   const now = useTickingNow(running);
   // The state's times were taken when its last line arrived; a running phase keeps counting from there.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- state is the trigger: a new state stamps a new time
   const receivedAt = useMemo(() => Date.now(), [state]);
   if (!state) return <Text color={theme.color('muted')}>Starting eksctl…</Text>;
   const current = state.phases[state.phaseIndex];

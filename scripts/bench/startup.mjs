@@ -21,7 +21,8 @@ export function timeToText(argv, marker, env = {}) {
       done = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      err ? reject(err) : resolve(ms);
+      if (err) reject(err);
+      else resolve(ms);
     }
     child.stdout.on('data', chunk => {
       seen += chunk.toString('utf8');

@@ -77,7 +77,7 @@ export async function recordCreated(ctx: StepContext, kubeconfig: string, signal
 }
 
 /** The "use an existing cluster" option: the kubeconfig and context must be sound and the API must answer. */
-export async function useExistingCluster(ctx: StepContext, kubeconfig: string, context: string | undefined, signal?: AbortSignal): Promise<StepOutcome> {
+export async function adoptExistingCluster(ctx: StepContext, kubeconfig: string, context: string | undefined, signal?: AbortSignal): Promise<StepOutcome> {
   const checked = await validateExistingCluster(kubeconfig, context);
   if (!checked.ok) throw new StepFailure(checked.errors.map(formatIssue).join('; '));
   const path = expandHome(kubeconfig);

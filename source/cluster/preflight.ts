@@ -11,12 +11,12 @@ import {detectLeftovers, listContainersCommand, parseDockerPs, realFolderProbe, 
 import type {PortProber, PortState, Protocol} from './port-probe.js';
 import {programName, type ProcessInfo, type ProcessLister} from './processes.js';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+export type PreflightStatus = 'pass' | 'warn' | 'fail';
 
 export interface PreflightCheck {
   id: string;
   title: string;
-  status: CheckStatus;
+  status: PreflightStatus;
   /** One line: what was found. */
   detail: string;
   /** One line: what to do about it; empty when status is pass. */
@@ -467,7 +467,7 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
 }
 
 /** The worst status: a screen colours the step with it. */
-export function overallStatus(checks: readonly PreflightCheck[]): CheckStatus {
+export function overallStatus(checks: readonly PreflightCheck[]): PreflightStatus {
   if (checks.some(c => c.status === 'fail')) return 'fail';
   if (checks.some(c => c.status === 'warn')) return 'warn';
   return 'pass';

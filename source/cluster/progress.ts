@@ -290,13 +290,6 @@ export class CreateProgressParser {
   }
 }
 
-/** Convenience for recorded output: feed every line, then finish. */
-export function parseTranscript(lines: readonly string[], clock: ProgressClock, exitCode: number | null): ProgressState {
-  const parser = new CreateProgressParser(clock);
-  for (const line of lines) parser.push(line);
-  return parser.finish(exitCode);
-}
-
 /** A recorded transcript: one `<seconds-offset>\t<line>` per line (the line may itself hold tabs). */
 export interface TranscriptLine {
   offsetSeconds: number;

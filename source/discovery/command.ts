@@ -1,7 +1,7 @@
 // Runs one command through the CommandRunner port and returns its output lines.
 import type {CommandRunner, CommandSpec} from '../run/types.js';
 
-export interface CommandContext {
+export interface DiscoveryCommandContext {
   runner: CommandRunner;
   /** Step id that owns the commands (names the log file). Default "discover". */
   step?: string;
@@ -14,7 +14,7 @@ export interface CommandContext {
 export type CommandOutcome = {ok: true; lines: string[]} | {ok: false; lines: string[]; error: string; timedOut?: boolean};
 
 export async function runForLines(
-  ctx: CommandContext,
+  ctx: DiscoveryCommandContext,
   spec: Omit<CommandSpec, 'step' | 'env'> & {extraEnv?: Record<string, string>},
 ): Promise<CommandOutcome> {
   const {extraEnv, ...rest} = spec;

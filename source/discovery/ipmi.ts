@@ -1,7 +1,7 @@
 // IPMI over LAN through ipmitool: BMC address and MAC (lan print), System GUID (mc guid), and the PXE
 // power-on sequence. The password goes in IPMI_PASSWORD (ipmitool -E), never on the command line.
 // IPMI cannot list host NIC MACs; the boot MAC comes from the PXE DISCOVER that follows a power-on.
-import {runForLines, type CommandContext} from './command.js';
+import {runForLines, type DiscoveryCommandContext} from './command.js';
 import {normalizeReportedMac} from '../net/mac.js';
 import {nextPxeEvent, type PxeEvent, type PxeEventSource} from './pxe-events.js';
 
@@ -15,7 +15,7 @@ export interface IpmiTarget {
   cipherSuite?: number;
 }
 
-export interface IpmiContext extends CommandContext {
+export interface IpmiContext extends DiscoveryCommandContext {
   /** Default "ipmitool". */
   ipmitool?: string;
 }

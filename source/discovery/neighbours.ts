@@ -1,6 +1,6 @@
 // Candidate BMCs from the kernel's neighbour table (`ip -j neigh`): anything on the provisioning segment
 // that already has an IP, which before installation is mostly BMCs. Each is then probed (Redfish/IPMI).
-import {runForLines, type CommandContext} from './command.js';
+import {runForLines, type DiscoveryCommandContext} from './command.js';
 import {normalizeReportedMac} from '../net/mac.js';
 
 export interface Neighbour {
@@ -38,7 +38,7 @@ export function parseNeighbours(json: string, iface?: string): {ok: true; neighb
   return {ok: true, neighbours: out};
 }
 
-export async function readNeighbours(ctx: CommandContext, iface?: string): Promise<{ok: true; neighbours: Neighbour[]} | {ok: false; error: string}> {
+export async function readNeighbours(ctx: DiscoveryCommandContext, iface?: string): Promise<{ok: true; neighbours: Neighbour[]} | {ok: false; error: string}> {
   const r = await runForLines(ctx, {
     command: 'ip',
     args: ['-j', '-4', 'neigh', 'show', ...(iface ? ['dev', iface] : [])],

@@ -2,7 +2,7 @@
 // existing file. Secrets come in and go out through the caller; this module reads no env or files.
 import type {Answers, Machine} from '../session/answers.js';
 import {normalizeMac} from '../net/mac.js';
-import type {Finding, HardwareRow} from './types.js';
+import type {HardwareFinding, HardwareRow} from './types.js';
 import {formatHardwareCsv} from './write.js';
 import {validateHardwareCsv} from './validate.js';
 import {bmcPasswordCrIssue} from './rules.js';
@@ -43,14 +43,14 @@ export interface ImportedHardware {
   network: NonNullable<Answers['network']>;
   /** BMC passwords by hostname, for the caller to store as secrets. Never put into machines. */
   passwords: Map<string, string>;
-  warnings: Finding[];
+  warnings: HardwareFinding[];
 }
 
 /** Turns rows of a (validated) hardware.csv into answers. */
 export function machinesFromRows(rows: readonly HardwareRow[]): ImportedHardware {
   const machines: Machine[] = [];
   const passwords = new Map<string, string>();
-  const warnings: Finding[] = [];
+  const warnings: HardwareFinding[] = [];
   const first = rows[0];
   const network: ImportedHardware['network'] = first
     ? {netmask: first.netmask, gateway: first.gateway, nameservers: [...first.nameservers]}
@@ -87,7 +87,7 @@ export function machinesFromRows(rows: readonly HardwareRow[]): ImportedHardware
 
 export interface GeneratedHardwareCsv {
   csv: string;
-  findings: {valid: boolean; errors: Finding[]; warnings: Finding[]};
+  findings: {valid: boolean; errors: HardwareFinding[]; warnings: HardwareFinding[]};
 }
 
 /**
@@ -95,8 +95,8 @@ export interface GeneratedHardwareCsv {
  * (machines[i], network.*) and the line of the generated CSV.
  */
 export function generateHardwareCsvFromAnswers(answers: Answers, secrets: SecretLookup): GeneratedHardwareCsv {
-  const errors: Finding[] = [];
-  const warnings: Finding[] = [];
+  const errors: HardwareFinding[] = [];
+  const warnings: HardwareFinding[] = [];
   const machines = answers.machines ?? [];
   const network = answers.network ?? {};
   const missingNetwork = new Set<string>();
@@ -123,7 +123,7 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
   const machineAt = new Map<number, number>();
   checked.rows.forEach((row, i) => machineAt.set(row.line ?? 0, i));
 
-  const place = (f: Finding): Finding | null => {
+  const place = (f: HardwareFinding): HardwareFinding | null => {
     if (f.line === null) return machines.length === 0 ? null : f;
     if (f.column !== null && missingNetwork.has(f.column)) return null;
     const i = machineAt.get(f.line);

@@ -1,7 +1,7 @@
 // `eksa-kong hardware validate FILE [--json]`: the caller prints stdout/stderr and exits with exitCode.
 import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
-import type {Finding, ValidationResult} from './types.js';
+import type {HardwareFinding, ValidationResult} from './types.js';
 import {validateHardwareCsv} from './validate.js';
 
 export interface CliOutput {
@@ -25,7 +25,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatFinding(f: Finding, warning: boolean): string {
+export function formatFinding(f: HardwareFinding, warning: boolean): string {
   const where = f.line === null ? 'file' : `line ${f.line}`;
   const column = f.column === null ? '' : `${f.column}: `;
   return `${where}: ${column}${warning ? 'warning: ' : ''}${f.message}`;
@@ -41,7 +41,7 @@ export function formatReport(name: string, result: ValidationResult): string {
 
 /** The stable --json shape: exactly these keys, in this order. */
 export function formatJson(result: ValidationResult): string {
-  const pick = (f: Finding) => ({line: f.line, column: f.column, value: f.value, message: f.message});
+  const pick = (f: HardwareFinding) => ({line: f.line, column: f.column, value: f.value, message: f.message});
   return (
     JSON.stringify({
       valid: result.valid,

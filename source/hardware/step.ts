@@ -7,7 +7,7 @@ import {generateHardwareCsvFromAnswers, rowsFromAnswers, type SecretLookup} from
 import {formatFinding} from './cli.js';
 import {formatHardwareCsv, writeHardwareCsvFile} from './write.js';
 import {validateHardwareCsv} from './validate.js';
-import type {Finding} from './types.js';
+import type {HardwareFinding} from './types.js';
 
 export const HARDWARE_CSV = 'hardware.csv';
 
@@ -31,7 +31,7 @@ export type BuildResult =
   | {ok: true; path: string; machines: number; warnings: string[]}
   | {ok: false; errors: string[]; warnings: string[]};
 
-const lines = (fs: readonly Finding[], warning: boolean) => fs.map(f => formatFinding(f, warning));
+const lines = (fs: readonly HardwareFinding[], warning: boolean) => fs.map(f => formatFinding(f, warning));
 
 /** Validates what the answers would write and, when valid, writes hardware.csv into dir. */
 export async function writeHardwareFromAnswers(answers: Answers, secrets: SecretLookup, dir: string): Promise<BuildResult> {

@@ -1,7 +1,7 @@
 // Shapes shared by the hardware.csv reader, validator, writer and the screens that use them.
 
 /** One problem in a hardware.csv. line is 1-based in the file; column is a header name, null for a whole row or file. */
-export interface Finding {
+export interface HardwareFinding {
   line: number | null;
   column: string | null;
   value: string | null;
@@ -12,8 +12,8 @@ export interface ValidationResult {
   valid: boolean;
   /** Data rows that had the header's number of fields. */
   machines: number;
-  errors: Finding[];
-  warnings: Finding[];
+  errors: HardwareFinding[];
+  warnings: HardwareFinding[];
   rows: HardwareRow[];
 }
 

@@ -6,7 +6,7 @@ import {readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
 import {normalizeMac} from '../net/mac.js';
 import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, ours, uniqueKey, type UniqueColumn} from './rules.js';
-import type {Finding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
+import type {HardwareFinding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
 
 export interface ValidateOptions {
   mode?: RuleMode;
@@ -24,8 +24,8 @@ export function goTrimSpace(s: string): string {
 }
 
 class Findings {
-  readonly errors: Finding[] = [];
-  readonly warnings: Finding[] = [];
+  readonly errors: HardwareFinding[] = [];
+  readonly warnings: HardwareFinding[] = [];
   add(level: Issue['level'], line: number | null, column: string | null, value: string | null, message: string) {
     const finding = {line, column, value: shownValue(column, value), message};
     (level === 'error' ? this.errors : this.warnings).push(finding);
@@ -33,9 +33,9 @@ class Findings {
 }
 
 /** File-level first, then by line, then in the order of the file's columns. */
-function findingOrder(columns: readonly string[]): (a: Finding, b: Finding) => number {
+function findingOrder(columns: readonly string[]): (a: HardwareFinding, b: HardwareFinding) => number {
   const position = new Map(columns.map((c, i) => [c, i] as const));
-  const at = (f: Finding) => (f.column === null ? -1 : (position.get(f.column) ?? columns.length));
+  const at = (f: HardwareFinding) => (f.column === null ? -1 : (position.get(f.column) ?? columns.length));
   return (a, b) => (a.line ?? 0) - (b.line ?? 0) || at(a) - at(b);
 }
 

@@ -1,7 +1,7 @@
 // The hybrid-mode cluster certificate: checks before it is copied to the data plane, and generation of a
 // new one (the equivalent of `kong hybrid gen_cert`) for a control plane the admin also manages.
 import {X509Certificate, createPrivateKey, randomBytes, webcrypto, type KeyObject} from 'node:crypto';
-import type {Finding} from './finding.js';
+import type {KongFinding} from './finding.js';
 
 export const CLUSTER_CN = 'kong_clustering';
 /** kong hybrid gen_cert's default validity. */
@@ -19,7 +19,7 @@ export interface ClusterCertReport {
   fingerprint256?: string;
   /** e.g. "EC P-384" or "RSA 2048". */
   keyType?: string;
-  findings: Finding[];
+  findings: KongFinding[];
 }
 
 export interface InspectOptions {
@@ -55,7 +55,7 @@ export function inspectClusterCert(certPem: string, keyPem: string | undefined, 
   const mode = options.mode ?? 'shared';
   const now = options.now ?? new Date();
   const warnDays = options.warnDays ?? 30;
-  const findings: Finding[] = [];
+  const findings: KongFinding[] = [];
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certPem);

@@ -1,7 +1,7 @@
 // Finds what a data plane needs from an existing Kong control plane on EKS, through the Kubernetes API:
 // the cluster/telemetry load balancer endpoints, the Deployment's hybrid settings, the cluster
 // certificate secret and the license secret.
-import type {Finding} from './finding.js';
+import type {KongFinding} from './finding.js';
 import {describeKubeError, type KubeApi, type KubeContainer, type KubeDeployment, type KubeService} from './kube-api.js';
 import {parseEndpoint, type Endpoint} from './endpoint.js';
 import {inspectClusterCert, type ClusterCertReport} from './cluster-cert.js';
@@ -34,7 +34,7 @@ export interface CpEndpointResult {
   addressKind?: 'hostname' | 'ip';
   title: string;
   fix?: string;
-  warnings: Finding[];
+  warnings: KongFinding[];
 }
 
 const helmKey = (listener: Listener) => (listener === 'cluster' ? 'cluster' : 'clustertelemetry');
@@ -63,7 +63,7 @@ export function pickListenerService(services: KubeService[], listener: Listener)
 export function evaluateListenerService(service: KubeService | undefined, listener: Listener): CpEndpointResult {
   const portName = listener === 'cluster' ? CLUSTER_PORT_NAME : TELEMETRY_PORT_NAME;
   const key = helmKey(listener);
-  const warnings: Finding[] = [];
+  const warnings: KongFinding[] = [];
   if (!service) {
     return {
       listener,
@@ -161,7 +161,7 @@ export function manualCpEndpoints(clusterInput: string, telemetryInput: string):
   const one = (input: string, listener: Listener): CpEndpointResult => {
     const parsed = parseEndpoint(input, defaultPort(listener));
     if (!parsed.ok) return {listener, status: 'error', title: parsed.message, fix: parsed.fix, warnings: []};
-    const warnings: Finding[] = parsed.note ? [{id: `${listener}-scheme-stripped`, status: 'warn', title: parsed.note}] : [];
+    const warnings: KongFinding[] = parsed.note ? [{id: `${listener}-scheme-stripped`, status: 'warn', title: parsed.note}] : [];
     return {listener, status: 'ok', endpoint: parsed.endpoint, value: parsed.value, addressKind: ipaddr.isValid(parsed.endpoint.host) ? 'ip' : 'hostname', title: `${listener === 'cluster' ? 'Cluster' : 'Telemetry'} endpoint ${parsed.value} (typed)`, warnings};
   };
   return {cluster: one(clusterInput, 'cluster'), telemetry: one(telemetryInput, 'telemetry')};
@@ -190,7 +190,7 @@ export interface CpDeploymentInfo {
   caSecret?: SecretRef;
   /** Secret holding the Enterprise license (KONG_LICENSE_DATA), when the CP uses one. */
   licenseSecret?: SecretRef;
-  findings: Finding[];
+  findings: KongFinding[];
   title: string;
   fix?: string;
 }
@@ -248,7 +248,7 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
     };
   }
   const container = findContainer(deployment)!;
-  const findings: Finding[] = [];
+  const findings: KongFinding[] = [];
   const role = envValue(container, 'KONG_ROLE');
   const mtlsText = envValue(container, 'KONG_CLUSTER_MTLS') ?? 'shared';
   const clusterMtls = mtlsText === 'pki' || mtlsText === 'pki_check_cn' ? mtlsText : 'shared';

@@ -2,17 +2,11 @@
 // the one-line fix. Never holds a secret.
 export type FindingStatus = 'ok' | 'warn' | 'fail' | 'pending';
 
-export interface Finding {
+export interface KongFinding {
   id: string;
   status: FindingStatus;
   title: string;
   detail?: string;
   /** One line telling the admin what to do; present when status is not ok. */
   fix?: string;
-}
-
-export function worstStatus(findings: readonly Finding[]): FindingStatus {
-  const order: FindingStatus[] = ['fail', 'pending', 'warn', 'ok'];
-  for (const status of order) if (findings.some(f => f.status === status)) return status;
-  return 'ok';
 }

@@ -2,7 +2,6 @@
 import {redactText, sortSecrets} from './redact.js';
 
 const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Quotes one word for a POSIX shell. Words with control characters use $'…' so they stay on one line. */

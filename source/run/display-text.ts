@@ -8,10 +8,6 @@ const NEEDS_CLEANING = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 const TAB_WIDTH = 8;
 
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
-
 export function cleanForDisplay(text: string): string {
   if (!NEEDS_CLEANING.test(text)) return text;
   let out = text.replace(ANSI, '').replace(CONTROL, '');

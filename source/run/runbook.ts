@@ -13,7 +13,7 @@ function commentText(text: string): string {
 
 /** Text inside "${NAME:?…}": drop what bash would expand or that would end the expansion. */
 function checkMessage(text: string): string {
-  return commentText(text).replace(/[^A-Za-z0-9 .,:;/()_+@=%#\[\]-]/g, '');
+  return commentText(text).replace(/[^A-Za-z0-9 .,:;/()_+@=%#[\]-]/g, '');
 }
 
 /** Quotes an argument, keeping ${NAME} references to known variables expandable. */

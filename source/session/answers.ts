@@ -157,4 +157,3 @@ export const answersSchema = z
 
 export type Answers = z.infer<typeof answersSchema>;
 export type Machine = z.infer<typeof machineSchema>;
-export type Bmc = z.infer<typeof bmcSchema>;

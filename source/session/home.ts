@@ -174,10 +174,6 @@ export function cleanStrayTemps(dir: string): string[] {
   return removed;
 }
 
-export function isTempFileName(name: string): boolean {
-  return TEMP_RE.test(name);
-}
-
 /** True unless the pid certainly does not exist (ESRCH). EPERM means it exists under another user. */
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -12,7 +12,6 @@ export const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', '
 export type StepState = z.infer<typeof stepStateSchema>;
 
 export const sessionStatusSchema = z.enum(['new', 'running', 'interrupted', 'failed', 'done']);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 export const attemptSchema = z.object({
   n: z.number().int().min(1),
@@ -23,7 +22,6 @@ export const attemptSchema = z.object({
   logs: z.array(z.string()).default([]),
   error: z.string().optional(),
 });
-export type Attempt = z.infer<typeof attemptSchema>;
 
 export const stepRecordSchema = z.object({
   state: stepStateSchema,

@@ -6,7 +6,7 @@ import {isAbsolute, join} from 'node:path';
 import {implementStep, StepFailure} from '../wizard/registry.js';
 import {cleanupLeftovers} from '../cluster/cleanup.js';
 import {createCommandFor, currentCreateStatus, phaseLine, runCreate} from '../cluster/create-run.js';
-import {createInputs, failureMessage, recordCreated, useExistingCluster} from '../cluster/create-step.js';
+import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from '../cluster/create-step.js';
 import {expandHome} from '../cluster/existing.js';
 import {kubectlReachability} from '../cluster/nodes.js';
 import {startCreateGuard} from '../cluster/resume.js';
@@ -28,7 +28,7 @@ implementStep('create-cluster', {
 
   async runHeadless(ctx, signal) {
     const existing = ctx.session.answers.cluster?.existing;
-    if (existing) return useExistingCluster(ctx, existing.kubeconfig, existing.context, signal);
+    if (existing) return adoptExistingCluster(ctx, existing.kubeconfig, existing.context, signal);
     const dryRun = ctx.ports.world === 'dry-run';
     const inputs = await createInputs(ctx.session, ctx.ports.sessionDir, dryRun);
     const base = {runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, env: ctx.ports.env, ...inputs};

@@ -10,13 +10,13 @@ import {displayLogPath} from '../run/summary.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
 import {OpenLogContext} from './open-log.js';
 
-export interface KeyBinding {
+export interface PaneKey {
   keys: readonly string[];
   description: string;
 }
 
 /** The pane's keys, for the footer and help screen. */
-export const PANE_KEYS: readonly KeyBinding[] = [
+export const PANE_KEYS: readonly PaneKey[] = [
   {keys: ['↑', '↓'], description: 'scroll a line'},
   {keys: ['PgUp', 'PgDn'], description: 'scroll a page'},
   {keys: ['Home'], description: 'oldest line held'},

@@ -4,9 +4,9 @@ import React, {useState} from 'react';
 import {Box} from 'ink';
 import {useKeys} from './KeyDispatcher.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
-import {OutputPane, type KeyBinding} from './OutputPane.js';
+import {OutputPane, type PaneKey} from './OutputPane.js';
 
-export const PANE_PAIR_KEYS: readonly KeyBinding[] = [{keys: ['Tab', 'Shift-Tab'], description: 'switch pane'}];
+export const PANE_PAIR_KEYS: readonly PaneKey[] = [{keys: ['Tab', 'Shift-Tab'], description: 'switch pane'}];
 
 /** Two panes of at least 70 columns each fit side by side. */
 export const SIDE_BY_SIDE_MIN_WIDTH = 140;

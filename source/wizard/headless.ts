@@ -1,5 +1,5 @@
 // The non-interactive path: no Ink, plain progress lines, the same step logic as the screens.
-import {STEP_IDS, stepIndex, type StepId} from './step-ids.js';
+import {STEP_IDS, stepIndex} from './step-ids.js';
 import {getStep, MissingAnswerError, type StepContext} from './registry.js';
 import {firstUnfinishedStep} from './reducer.js';
 import type {SessionController} from './controller.js';
@@ -29,7 +29,7 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
     if (session.currentStep !== id) controller.dispatch({type: 'goto', step: id});
     const step = getStep(id);
     const tag = `[${stepIndex(id) + 1}/${total}] ${step.title}`;
-    if (!step.implemented || !step.runHeadless) {
+    if (!step.runHeadless) {
       io.err(`${tag}: not available yet in this build; nothing was done. Stopped here.`);
       io.err(`The session is saved: resume it with "eksa-kong resume ${session.name}".`);
       return 1;
@@ -64,8 +64,4 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
     }
   }
   return 0;
-}
-
-export function stepLabel(id: StepId): string {
-  return `${stepIndex(id) + 1}/${STEP_IDS.length} ${getStep(id).title}`;
 }

@@ -31,8 +31,6 @@ export interface StepDefinition {
   title: string;
   /** What the step does, shown on its screen and in help. */
   purpose: string[];
-  /** False while this build lacks the step's logic: its screen says so and it cannot be completed. */
-  implemented: boolean;
   /** Re-verifies on resume that a step marked done is still done (files present, cluster reachable...). */
   check?(ctx: StepContext, signal: AbortSignal): Promise<CheckResult>;
   /** The non-interactive path: take the answers, do the work, return a one-line summary. */
@@ -90,7 +88,7 @@ const implementations = new Map<StepId, Partial<StepDefinition>>();
 
 /** Step modules register their logic here (called from source/steps/index.ts). */
 export function implementStep(id: StepId, impl: Partial<Omit<StepDefinition, 'id' | 'title'>>): void {
-  implementations.set(id, {...implementations.get(id), ...impl, implemented: impl.implemented ?? true});
+  implementations.set(id, {...implementations.get(id), ...impl});
 }
 
 export function getStep(id: StepId): StepDefinition {
@@ -98,7 +96,6 @@ export function getStep(id: StepId): StepDefinition {
     id,
     title: STEP_TITLES[id],
     purpose: PURPOSES[id],
-    implemented: false,
     ...implementations.get(id),
   };
 }

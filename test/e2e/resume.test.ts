@@ -43,7 +43,7 @@ test('kill -9 mid-session, then sessions --json and resume reopen the same step 
     assert.match(screen, /Preflight/);
     // A second process on the same session is refused, naming the holder.
     const again = spawnSync(process.execPath, [cli(), 'resume', 'e2e1', '--non-interactive'], {env: {...process.env, ...env}, encoding: 'utf8'});
-    assert.notEqual(again.status, 0);
+    assert.equal(again.status, 1, again.stderr);
     assert.match(again.stderr, /in use by pid \d+/);
     await second.keys('C-c');
     await second.waitFor('Quit eksa-kong?');

@@ -1,6 +1,6 @@
 // Test fakes for the Kong modules: an in-memory KubeApi, a recording CommandRunner, a virtual clock,
 // certificate factories, and a tiny fake Kubernetes API server on loopback for the client-node adapter.
-import {createHash, webcrypto, randomBytes, generateKeyPairSync} from 'node:crypto';
+import {webcrypto, randomBytes, generateKeyPairSync} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {mkdtempSync, writeFileSync} from 'node:fs';
@@ -221,8 +221,6 @@ export function tlsSecret(name: string, cert: {certPem: string; keyPem: string},
     data: {'tls.crt': Buffer.from(cert.certPem).toString('base64'), 'tls.key': Buffer.from(cert.keyPem).toString('base64'), ...extra},
   };
 }
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // ---------- A FAKE Kubernetes API server (loopback, JSON, bearer token) for the client-node adapter
 

@@ -23,34 +23,6 @@ test('Welcome shows the plan; Enter completes it and the rail moves to 2/10 (ink
   app.unmount();
 });
 
-test('a step this build does not implement says so and cannot be completed', async () => {
-  const {GenericStep} = await import('../../screens/GenericStep.js');
-  const {newSession} = await import('../../source/session/schema.js');
-  const {testPorts} = await import('../helpers/app.js');
-  const session = newSession('lab1', 'real');
-  const completed: unknown[] = [];
-  const step = {id: 'verify' as const, title: 'Verify', purpose: ['Proves it works.'], implemented: false};
-  const {KeyProvider} = await import('../../source/ui/KeyDispatcher.js');
-  const app = renderInk(
-    <KeyProvider>
-    <GenericStep
-      session={session}
-      step={step}
-      ctx={{session, ports: testPorts(), dispatch: () => session, secret: () => undefined, say: () => undefined}}
-      width={70}
-      height={20}
-      isActive
-      runWork={work => work(new AbortController().signal)}
-      complete={outcome => void completed.push(outcome)}
-      autoplay={false}
-    />
-    </KeyProvider>,
-  );
-  await app.waitFor('Not available yet in this build');
-  await app.press(KEYS.enter);
-  assert.deepEqual(completed, []);
-});
-
 test('the rail shows every step with its state mark and the current one', async () => {
   const {tree, controller} = appTree();
   const at = new Date().toISOString();

@@ -1,7 +1,7 @@
 // Headless runs of the preflight, cluster-spec and create-cluster steps from answers.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {NetRouteError} from '../../source/ports.js';

@@ -2,7 +2,7 @@
 import {test, describe} from 'node:test';
 import assert from 'node:assert/strict';
 import {validateHardwareCsv} from '../../source/hardware/validate.js';
-import type {Finding, ValidationResult} from '../../source/hardware/types.js';
+import type {HardwareFinding, ValidationResult} from '../../source/hardware/types.js';
 import {csvOf, eksaMachine, HEADER, labMachine, type Cells} from '../fixtures/hardware/build.js';
 
 function lab(...rows: Cells[]): ValidationResult {
@@ -12,7 +12,7 @@ function eksa(overrides: Cells): ValidationResult {
   return validateHardwareCsv(csvOf([eksaMachine(overrides)]), {mode: 'eksa'});
 }
 /** The single error of the column, checked for line, column and value. */
-function oneError(r: ValidationResult, column: string, value: string | null, line = 2): Finding {
+function oneError(r: ValidationResult, column: string, value: string | null, line = 2): HardwareFinding {
   const found = r.errors.filter(f => f.column === column);
   assert.equal(found.length, 1, `expected one ${column} error, got ${JSON.stringify(r.errors)}`);
   const f = found[0]!;
@@ -21,7 +21,7 @@ function oneError(r: ValidationResult, column: string, value: string | null, lin
   assert.equal(r.valid, false);
   return f;
 }
-function oneWarning(r: ValidationResult, column: string, value: string | null): Finding {
+function oneWarning(r: ValidationResult, column: string, value: string | null): HardwareFinding {
   const found = r.warnings.filter(f => f.column === column);
   assert.equal(found.length, 1, `expected one ${column} warning, got ${JSON.stringify(r.warnings)}`);
   assert.equal(found[0]!.value, value);
