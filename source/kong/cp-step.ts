@@ -86,6 +86,8 @@ export interface CpFacts {
   fingerprint?: string;
   certValidTo?: string;
   licenseSecret?: string;
+  /** The key of licenseSecret that holds the license (KONG_LICENSE_DATA's secretKeyRef.key). */
+  licenseKey?: string;
   adminUrl?: string;
   adminVia?: 'url' | 'port-forward';
   dryRun?: boolean;
@@ -255,6 +257,7 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
   else if (license?.present) {
     report({id: 'license', status: 'ok', title: `License secret ${license.secretName} (key ${license.key})`});
     facts.licenseSecret = license.secretName;
+    facts.licenseKey = license.key;
   } else {
     report({id: 'license', status: 'warn', title: license?.title ?? 'The control plane uses no license secret', fix: license?.fix ?? 'Without a license the data plane runs Kong Enterprise in free mode.'});
   }

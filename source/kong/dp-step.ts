@@ -47,7 +47,7 @@ export interface DpPlan {
   /** The new cluster. */
   workload: {kubeconfig: string; context?: string};
   /** The control plane cluster, where the cluster certificate and license are read. */
-  cp: {kubeconfig: string; context?: string; namespace: string};
+  cp: {kubeconfig: string; context?: string; namespace: string; licenseKey?: string};
   /** Make a new cluster certificate instead of copying the CP's (explicit choice only). */
   generateCert: boolean;
   /** Node IPs from the answers, used when the cluster does not report them. */
@@ -146,6 +146,7 @@ export function dpPlanFor(session: Session, sessionDir: string, env: Readonly<Re
       kubeconfig: expandPath(cp.kubeconfig || DEFAULT_KUBECONFIG, env),
       context: cp.context || (typeof cpData['context'] === 'string' ? cpData['context'] : undefined),
       namespace: cp.namespace || DEFAULT_CP_NAMESPACE,
+      ...(typeof cpData['licenseKey'] === 'string' ? {licenseKey: cpData['licenseKey']} : {}),
     },
     generateCert: cp.generateCert === true,
     fallbackNodeIps: (session.answers.machines ?? []).filter(m => m.role === 'worker').map(m => m.ip),
@@ -201,8 +202,12 @@ async function dataPlaneSecrets(plan: DpPlan, deps: DpDeps, report: (c: DpCheck)
   if (licenseName !== null) {
     if (deps.licenseText) out.license = licenseSecretFromText(licenseName, ns, deps.licenseText);
     else {
-      const read = await readLicenseSecret(cpKube(), plan.cp.namespace, {name: licenseName});
-      if (read.present && read.material) out.license = dataPlaneSecretCopy(read.material, ns, licenseName);
+      const read = await readLicenseSecret(cpKube(), plan.cp.namespace, {name: licenseName, key: plan.cp.licenseKey});
+      if (read.present && read.material) {
+        // The chart reads enterprise.license_secret's key `license`: a license under another key is copied there.
+        const copy = dataPlaneSecretCopy(read.material, ns, licenseName);
+        out.license = read.key === 'license' ? copy : {...copy, data: {...copy.data, license: copy.data![read.key]!}};
+      }
       else report({id: 'license-secret', status: 'fail', title: read.title, ...(read.fix ? {fix: read.fix} : {})});
     }
   }

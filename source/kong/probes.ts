@@ -246,7 +246,9 @@ function tlsFailure(probe: ProbeName, target: string, error: Error, duringHandsh
       status: 'fail',
       outcome: 'handshake-failed',
       title: `TLS handshake with ${target} failed (${code || 'alert'})`,
-      detail: duringHandshake ? 'In pki mode the control plane rejects an untrusted client certificate during the handshake; a plain-TCP or TLS-terminating proxy fails here too.' : undefined,
+      // nginx (ssl_verify_client on, pki) completes the handshake even for an untrusted client
+      // certificate and answers 400 afterwards, so a failure here is not the client certificate.
+      detail: duringHandshake ? 'The handshake itself failed: a protocol or cipher mismatch, or a plain-TCP / TLS-terminating proxy in the way.' : undefined,
       fix: 'Check cluster_mtls on both sides and that the load balancer passes TCP through (NLB, not ALB/Ingress).',
     };
   }
@@ -271,7 +273,23 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
         return;
       }
       const status = Number(statusLine[1]);
-      if (status === 400) {
+      // nginx's own 400s for a client certificate (pki: ssl_verify_client on) come with an HTML body
+      // naming it; Kong's 400 for the missing node_id has none. Wait for the body before judging.
+      const headEnd = received.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(received)?.[1] ?? 0);
+      if (status === 400 && (headEnd < 0 || received.length - headEnd - 4 < length)) return;
+      const nginxCert = /No required SSL certificate was sent|The SSL certificate error/.exec(received)?.[0];
+      if (status === 400 && nginxCert) {
+        finish({
+          probe: 'tls-cluster',
+          target,
+          status: 'fail',
+          outcome: 'client-cert-rejected',
+          title: `${target} refused the data plane's client certificate (HTTP 400 "${nginxCert}")`,
+          detail: 'In pki mode the control plane completes the TLS handshake and then refuses a client certificate that does not chain to its cluster_ca_cert.',
+          fix: 'Issue the data plane certificate from the CA the control plane trusts (cluster_ca_cert), with extended key usage clientAuth.',
+        });
+      } else if (status === 400) {
         finish({probe: 'tls-cluster', target, status: 'ok', outcome: 'accepted', title: `${target} accepted the cluster certificate (GET /v1/outlet answered 400 as expected)`});
       } else {
         finish({
@@ -304,6 +322,14 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
 export function probeTelemetryTls(options: TlsProbeOptions): Promise<ProbeResult> {
   const target = `${options.host}:${options.port}`;
   return openTls(options, 'tls-telemetry', (_socket, finish) =>
-    finish({probe: 'tls-telemetry', target, status: 'ok', outcome: 'handshake-ok', title: `TLS handshake with ${target} succeeded with the cluster certificate`}),
+    finish({
+      probe: 'tls-telemetry',
+      target,
+      status: 'ok',
+      outcome: 'handshake-ok',
+      // What a handshake proves: the listener is reachable and presents a certificate the DP trusts.
+      // Kong checks the client certificate after the handshake, so that part is not proven here.
+      title: `${target} is reachable and presents the certificate the data plane trusts (TLS handshake; the client certificate is checked after it)`,
+    }),
   );
 }

@@ -86,16 +86,19 @@ test('dry run: control plane takes the answers, data plane writes values + 0600 
   assert.equal(statSync(manifests).mode & 0o777, 0o600);
   const text = readFileSync(manifests, 'utf8');
   assert.match(text, /get secret kong-cluster-cert -o yaml/, 'says how to copy the CP certificate');
-  const docs = yaml.loadAll(text) as Array<{metadata: {name: string}; data: Record<string, string>}>;
-  assert.equal(docs[0]?.metadata.name, 'kong-enterprise-license');
-  assert.equal(Buffer.from(docs[0]!.data['license']!, 'base64').toString(), LICENSE);
+  const docs = yaml.loadAll(text) as Array<{kind: string; metadata: {name: string}; data: Record<string, string>}>;
+  // The namespace first, so one kubectl apply creates everything the data plane needs.
+  assert.deepEqual(docs.map(d => [d.kind, d.metadata.name]), [['Namespace', 'kong'], ['Secret', 'kong-enterprise-license']]);
+  assert.equal(Buffer.from(docs[1]!.data['license']!, 'base64').toString(), LICENSE);
 
   const commands = controller.get().commands.map(c => `${c.command} ${c.args.join(' ')}`);
+  // The new cluster's kubeconfig (where eksctl writes it) is in the arguments, not only in KUBECONFIG.
+  const kubeconfig = join(dir, 'lab', 'lab-eks-a-cluster.kubeconfig');
   assert.deepEqual(commands, [
-    'kubectl apply -f kong-dp-secrets.yaml',
+    `kubectl --kubeconfig ${kubeconfig} apply -f kong-dp-secrets.yaml`,
     'helm repo add kong https://charts.konghq.com --force-update',
     'helm repo update kong',
-    'helm upgrade --install kong-dp kong/kong -n kong -f kong-dp-values.yaml --version 3.4.1',
+    `helm upgrade --install kong-dp kong/kong --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1`,
   ]);
   const runbook = renderRunbook('lab', controller.get().commands);
   assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
