@@ -87,7 +87,8 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'tinkerbell-ip-in-use',
-    pattern: /tinkerbellIP (\S+) is already in use/,
+    // eksctl prints the address in angle brackets (tinkerbellIP <10.20.0.51> is already in use).
+    pattern: /tinkerbellIP <?([^\s<>]+)>? is already in use/,
     make: m => ({
       title: `tinkerbellIP ${m[1]} is already in use`,
       explanation: 'The Tinkerbell stack’s virtual IP must be free on the node network.',

@@ -53,9 +53,10 @@ const SUPPORT_BUNDLE = /(support-bundle-[^\s"',]+\.tar\.gz)/;
 
 /**
  * At -v 4 and above every line starts with an ISO8601 time and a V<n> level (zap console encoder),
- * sometimes followed by the caller. Strip them to get the message.
+ * sometimes followed by the caller; error-level lines carry a negative level (V-1). Strip them to get
+ * the message.
  */
-const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+V(\d+)\s+(?:[\w./-]+\.go:\d+\s+)?/;
+const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+V(-?\d+)\s+(?:[\w./-]+\.go:\d+\s+)?/;
 
 export interface ParsedLine {
   message: string;

@@ -15,6 +15,7 @@ import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPl
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {systemClock, type Clock} from '../ports.js';
+import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
 
@@ -235,6 +236,8 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     const clusterName = String(b['clusterName'] ?? 'demo');
     if (b['event'] === 'start') {
       if (containers.has('smee')) return {error: 'boots container already exists, delete the container manually'};
+      const refused = checkCreateInputs(String(b['clusterSpec'] ?? ''), String(b['hardwareCsv'] ?? ''), clock.now());
+      if (refused) return {error: refused.error, lines: refused.lines};
       const timeline = (b['timeline'] ?? []) as Array<{t: number; text: string}>;
       const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;

@@ -3,7 +3,7 @@
 // against it at high speed and ends with a cluster whose kubeconfig answers.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync, writeFileSync, existsSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
@@ -40,6 +40,42 @@ const machines: Answers = {
     {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda', bmc: {ip: '10.20.1.12', username: 'admin', password: 'pw'}},
   ],
 };
+
+test('the stand-in eksctl refuses a hand-edited cluster.yaml with eksctl’s own message, before it starts anything', {timeout: 90_000}, async () => {
+  const answers: Answers = {...machines, ...part.answers};
+  const session = {...newSession('demo0', 'demo'), answers: {session: 'demo0', ...answers}};
+  const controller = new SessionController(session, s => s);
+  const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+  const {ctx, said} = stepContext(controller, ports);
+  const signal = AbortSignal.timeout(80_000);
+  await getStep('preflight').runHeadless!(ctx, signal);
+  await getStep('cluster-spec').runHeadless!(ctx, signal);
+  const csv = generateHardwareCsvFromAnswers(controller.get().answers, {bmcPassword: m => m.bmc?.password});
+  writeFileSync(join(dir, 'hardware.csv'), csv.csv);
+  controller.dispatch({type: 'record-artifact', key: 'hardwareCsv', path: 'hardware.csv'});
+  const written = readFileSync(join(dir, 'cluster.yaml'), 'utf8');
+  const edits: [string, (y: string) => string, RegExp][] = [
+    ['a pods CIDR of /24', y => y.replace(/- 192\.168\.0\.0\/16/, '- 192.168.0.0/24'), /the cluster config file provided is invalid: the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24/],
+    ['an unknown field', y => y.replace(/^  kubernetesVersion:/m, '  kubernetesVersoin: "1.35"\n  kubernetesVersion:'), /the cluster config file provided is invalid: error unmarshaling JSON: while decoding JSON: json: unknown field "kubernetesVersoin"/],
+    ['tinkerbellIP equal to the endpoint', y => y.replace(/tinkerbellIP: \S+/, `tinkerbellIP: ${/host: (\S+)/.exec(y)![1]}`), /please provide two unique IPs/],
+    ['more control planes than machines', y => y.replace(/count: 1\n(\s+endpoint)/, 'count: 3\n$1'), /validations failed: minimum hardware count not met for selector '\{"type":"cp"\}': have 1, require 3/],
+  ];
+  for (const [what, edit, message] of edits) {
+    const edited = edit(written);
+    assert.notEqual(edited, written, what);
+    writeFileSync(join(dir, 'cluster.yaml'), edited);
+    said.length = 0;
+    let failure = '';
+    await assert.rejects(getStep('create-cluster').runHeadless!(ctx, signal), (e: unknown) => ((failure = String((e as Error).message)), true));
+    // The step's failure names the log; the log holds what the stand-in printed, as eksctl prints it.
+    const log = /Evidence: (\S+\.log)/.exec(failure)?.[1];
+    assert.ok(log, failure);
+    const printed = readFileSync(join(dir, log), 'utf8');
+    assert.match(printed, message, `${what}:\n${failure}\n${printed}`);
+    assert.ok(!existsSync(join(dir, 'seed', 'generated')), `${what}: nothing was started`);
+  }
+  writeFileSync(join(dir, 'cluster.yaml'), written);
+});
 
 test('demo cluster part (fake eksctl/docker/ip, fake kube APIs): preflight, cluster spec and create cluster succeed with a kubeconfig', {timeout: 90_000}, async () => {
   const answers: Answers = {...machines, ...part.answers};

@@ -7,6 +7,7 @@ import {mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, statSync} 
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
+import {renderClusterSpec} from '../../source/cluster/spec.js';
 
 let world: DemoWorld;
 let dir: string;
@@ -65,7 +66,17 @@ test('demo stand-in (fake): version commands replay their transcripts', {timeout
 });
 
 test('fake world: eksctl anywhere create cluster replays at high speed, writes kubeconfigs, provisions nodes', {timeout: 60_000}, async () => {
-  writeFileSync(join(dir, 'cluster.yaml'), 'apiVersion: anywhere.eks.amazonaws.com/v1alpha1\nkind: Cluster\nmetadata:\n  name: seed\nspec:\n  kubernetesVersion: "1.33"\n');
+  // A spec as the wizard writes it: the stand-in refuses what eksctl refuses (see demo-cluster.test.ts).
+  const spec = renderClusterSpec({
+    network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
+    machines: [
+      {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda'},
+      {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+    ],
+    cluster: {name: 'seed', kubernetesVersion: '1.35', endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51', osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-35.gz'},
+  }, {now: Date.now()});
+  assert.deepEqual(spec.errors, []);
+  writeFileSync(join(dir, 'cluster.yaml'), spec.yaml);
   writeFileSync(join(dir, 'hardware.csv'), 'hostname,mac,ip_address,netmask,gateway,nameservers,labels,disk,bmc_ip,bmc_username,bmc_password\n'
     + 'eksa-cp01,aa:bb:cc:00:00:01,10.20.0.11,255.255.255.0,10.20.0.1,10.20.0.2,type=cp,/dev/sda,10.20.1.11,admin,"p,w"\n'
     + 'eksa-wk01,aa:bb:cc:00:00:02,10.20.0.12,255.255.255.0,10.20.0.1,10.20.0.2,type=worker,/dev/sda,10.20.1.12,admin,pw\n');

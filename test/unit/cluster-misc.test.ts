@@ -58,6 +58,7 @@ test('failure mapping: the known errors of reference 3.2, 3.5 and 5', () => {
     ['Error: failed to validate docker: minimum requirements for docker version have not been met. Install Docker version 20.x.x or above', 'docker-version', /Docker CE 20/],
     ['Error: control plane endpoint ip in use: 10.20.0.50', 'endpoint-in-use', /cluster\.endpoint/],
     ['Error: tinkerbellIP 10.20.0.51 is already in use, please provide a unique IP', 'tinkerbell-ip-in-use', /cluster\.tinkerbellIp/],
+    ['Error: tinkerbellIP <10.20.0.51> is already in use, please provide a unique IP', 'tinkerbell-ip-in-use', /cluster\.tinkerbellIp/],
     ['Error: the cluster config file provided is invalid: controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (10.20.0.50), please provide two unique IPs', 'same-ips', /two distinct/],
     [`minimum hardware count not met for selector '{"type":"cp"}': have 0, require 1`, 'hardware-count', /type=cp/],
     [`hardware must only satisfy 1 selector: hardware name 'n1'; selectors '{"type":"cp"}, {"type":"etcd"}'`, 'hardware-two-selectors', /one type label/],

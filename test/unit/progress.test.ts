@@ -116,6 +116,9 @@ test('-v 4 timestamped lines give the same phases as the plain ones', () => {
   // the verbose-only lines around them are ignored
   const p = new CreateProgressParser(new FakeClock());
   assert.equal(p.push('2026-07-20T10:00:01.123Z\tV4\tTask start\t{"task_name": "setup-validate"}'), false);
+  // Error-level lines at -v >= 4 carry V-1.
+  assert.equal(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV-1\tError: validations failed').message, 'Error: validations failed');
+  assert.equal(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV-1\tError: validations failed').level, -1);
   assert.deepEqual(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV6\tExecuting command\t{"cmd": "docker"}'), {
     message: 'Executing command',
     level: 6,

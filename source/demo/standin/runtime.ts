@@ -213,6 +213,8 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
     });
     if (info?.['error']) {
+      // What eksctl prints before it refuses (validation results), then its error.
+      for (const line of (info['lines'] ?? []) as string[]) out(`${line}\n`);
       err(`Error: ${String(info['error'])}\n`);
       return 255;
     }

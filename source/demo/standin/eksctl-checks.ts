@@ -1,0 +1,102 @@
+// What the demo's stand-in `eksctl anywhere create cluster` checks before it starts, so that a spec or
+// hardware.csv real eksctl refuses makes the demo fail too, with eksctl's words. Runs in the demo
+// world's process (the stand-in itself cannot import) on the stand-in's "start" event.
+// Upstream, aws/eks-anywhere v0.26: the cluster config is parsed strictly (yaml.UnmarshalStrict in
+// ParseClusterConfigFromContent) and checked by ValidateClusterConfigContent (endpoint vs tinkerbellIP,
+// validateNetworking), both reported as "the cluster config file provided is invalid: ..." before any
+// workflow; then the validations print "❌ Validation failed" and "validations failed: ..." for the
+// Tinkerbell provider (hardware.csv read and validated, selector counts in assert.go) and for the
+// extended-support licence (pkg/validations/extendedversion.go).
+import yaml from 'js-yaml';
+import {validateHardwareCsv} from '../../hardware/validate.js';
+import {isSupportedKubernetesVersion, supportPhase} from '../../cluster/kube-versions.js';
+import {readLicenseToken} from '../../cluster/license-token.js';
+import {checkHardwareSelectors, podsMaskProblem, unknownFields, type SelectorGroup} from '../../cluster/spec.js';
+import {parseCidr} from '../../net/ipv4.js';
+
+export interface CreateRefusal {
+  /** Lines eksctl prints before its error (validation results), on stdout. */
+  lines: string[];
+  /** The text after "Error: ". */
+  error: string;
+}
+
+type Doc = Record<string, any>;
+
+const invalid = (message: string): CreateRefusal => ({lines: [], error: `the cluster config file provided is invalid: ${message}`});
+
+function failedValidation(name: string, error: string, passed: readonly string[] = []): CreateRefusal {
+  return {
+    lines: ['Performing setup and validations', ...passed.map(p => `✅ ${p}`), `❌ Validation failed\t${JSON.stringify({validation: name, error, remediation: ''})}`],
+    error: `validations failed: ${error}`,
+  };
+}
+
+/** undefined when eksctl would go ahead. `now` is the demo world's clock. */
+export function checkCreateInputs(specText: string, hardwareCsv: string, now: number): CreateRefusal | undefined {
+  let docs: Doc[];
+  try {
+    docs = yaml.loadAll(specText).filter((d): d is Doc => d !== null && typeof d === 'object');
+  } catch (error) {
+    return invalid(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  for (const doc of docs) {
+    const unknown = unknownFields(doc)[0];
+    if (unknown?.startsWith('unknown kind')) return invalid(`${unknown}: not a kind of the Tinkerbell provider`);
+    if (unknown) return invalid(`error unmarshaling JSON: while decoding JSON: json: unknown field "${unknown.split('.').pop()}"`);
+  }
+  const cluster = docs.find(d => d['kind'] === 'Cluster');
+  const datacenter = docs.find(d => d['kind'] === 'TinkerbellDatacenterConfig');
+  if (!cluster) return invalid('unable to find the Cluster object');
+  const spec = cluster['spec'] ?? {};
+  const endpoint = spec.controlPlaneConfiguration?.endpoint?.host;
+  const tinkerbellIp = datacenter?.['spec']?.tinkerbellIP;
+  if (!endpoint) return invalid('cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty');
+  if (endpoint === tinkerbellIp) {
+    return invalid(`controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (${endpoint}), please provide two unique IPs`);
+  }
+  const pods = parseCidr(String(spec.clusterNetwork?.pods?.cidrBlocks?.[0] ?? ''));
+  if (pods) {
+    const problem = podsMaskProblem(pods.prefix);
+    if (problem) return invalid(problem);
+  }
+
+  // Tinkerbell provider: hardware.csv through the same reader and EKS Anywhere's rules, then the selectors.
+  const provider = 'tinkerbell Provider setup is valid';
+  // No hardware.csv: a workload cluster made by a management cluster (--kubeconfig); nothing to read.
+  if (hardwareCsv === '') return checkLicense(spec, now, []);
+  const hw = validateHardwareCsv(hardwareCsv, {mode: 'eksa'});
+  if (!hw.valid) {
+    const e = hw.errors[0]!;
+    return failedValidation(provider, `read: invalid hardware: ${e.line !== null ? `line ${e.line}: ` : ''}${e.column ? `${e.column}: ` : ''}${e.message}`);
+  }
+  const machineConfigs = new Map(docs.filter(d => d['kind'] === 'TinkerbellMachineConfig').map(d => [String(d['metadata']?.name), d] as const));
+  const selectorOf = (name: string): Record<string, string> => (machineConfigs.get(name)?.['spec']?.hardwareSelector ?? {}) as Record<string, string>;
+  const groups: SelectorGroup[] = [];
+  const cpName = String(spec.controlPlaneConfiguration?.machineGroupRef?.name ?? '');
+  groups.push({name: cpName, selector: selectorOf(cpName), count: Number(spec.controlPlaneConfiguration?.count ?? 1)});
+  for (const w of (spec.workerNodeGroupConfigurations ?? []) as Doc[]) {
+    const name = String(w['machineGroupRef']?.name ?? '');
+    groups.push({name, selector: selectorOf(name), count: Number(w['count'] ?? 1)});
+  }
+  const selectorError = checkHardwareSelectors(groups, hw.rows.map(r => ({hostname: r.hostname, labels: r.labels})))[0];
+  if (selectorError) return failedValidation(provider, selectorError);
+
+  return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
+}
+
+/** Extended support, by today's date against the version's end of standard support. */
+function checkLicense(spec: Doc, now: number, passed: string[]): CreateRefusal | undefined {
+  const version = String(spec.kubernetesVersion ?? '');
+  const extendedName = 'validate extended kubernetes version support is supported';
+  if (isSupportedKubernetesVersion(version) && supportPhase(version, now) !== 'standard') {
+    const token = String(spec.licenseToken ?? '');
+    if (!token) return failedValidation(extendedName, 'licenseToken is required for extended kubernetes support', passed);
+    const read = readLicenseToken(token);
+    if (!read.ok) return failedValidation(extendedName, 'parsing licenseToken: token is malformed', passed);
+    if (read.info.endValidity !== undefined && read.info.endValidity <= now) {
+      return failedValidation(extendedName, 'license is expired, please renew the license', passed);
+    }
+  }
+  return undefined;
+}
