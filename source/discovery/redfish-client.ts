@@ -297,8 +297,8 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
     return {kind: 'ok', target, bmc};
   } catch (error) {
     if (error instanceof Stop) return error.result;
+    // Before the service root and Systems answered there is nothing to keep.
     if (error instanceof Deadline) return {kind: 'unreachable', target, message: `${target.key}: timed out`};
-    if (/timed out|no answer|cancel/.test((error as Error).message)) return {kind: 'unreachable', target, message: (error as Error).message};
     return {kind: 'unreachable', target, message: (error as Error).message};
   } finally {
     client.close();

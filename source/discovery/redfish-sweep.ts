@@ -1,4 +1,4 @@
-// Probes many BMCs at once: bounded concurrency, a per-host timeout, one AbortSignal for all.
+// Probes many BMCs at once: bounded concurrency, a per-request budget, one AbortSignal for all.
 import {probeRedfish, type RedfishCredentials, type RedfishResult} from './redfish-client.js';
 import type {RouteFn} from './redfish-http.js';
 import {expandTargets, DEFAULT_MAX_TARGETS, type BmcTarget} from './targets.js';
@@ -12,7 +12,7 @@ export interface RedfishSweepOptions {
   insecure?: boolean;
   /** Default 8. */
   concurrency?: number;
-  /** Per host, default 20 s. */
+  /** Per request to a BMC (the whole inventory has its own deadline), default 15 s. */
   timeoutMs?: number;
   maxTargets?: number;
   /** The Net port's route for every BMC connection. */

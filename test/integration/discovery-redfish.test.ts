@@ -226,3 +226,46 @@ test('slow BMC: one kept-alive connection for the whole inventory; past the dead
   assert.equal(tooSlow.kind, 'unreachable');
   assert.match((tooSlow as {message: string}).message, /no answer within/);
 });
+
+test("Lenovo ports: Oem.Lenovo.PhysicalPortMacAddress is a MAC; the linked port is the boot candidate", {timeout: 30_000}, async () => {
+  const tree = fixture('ports-only');
+  const port1 = tree['/redfish/v1/Chassis/1/NetworkAdapters/slot-1/Ports/1'] as Record<string, unknown>;
+  tree['/redfish/v1/Chassis/1/NetworkAdapters/slot-1/Ports/1'] = {...port1, Ethernet: {}, Oem: {Lenovo: {PhysicalPortMacAddress: '08:94:ef:50:00:0a'}}};
+  const s = (await inventory(await bmc({tree}))).systems[0]!;
+  assert.equal(s.nics[0]?.mac, '08:94:ef:50:00:0a');
+  assert.equal(s.bootMac?.mac, '08:94:ef:50:00:0a');
+  assert.equal(s.bootMac?.source, 'Ports');
+});
+
+test('GB NVL-like host: no EthernetInterfaces, the boot option names the NIC; the GPU baseboard is not installable', {timeout: 30_000}, async () => {
+  const ref = (p: string) => ({'@odata.id': p});
+  const sys = '/redfish/v1/Systems/System_0';
+  const tree: RedfishTree = {
+    '/redfish/v1/': {'@odata.id': '/redfish/v1/', RedfishVersion: '1.17.0', Vendor: 'Supermicro', Systems: ref('/redfish/v1/Systems')},
+    '/redfish/v1/Systems': {Members: [ref(sys), ref('/redfish/v1/Systems/HGX_Baseboard_0')], 'Members@odata.count': 2},
+    [sys]: {
+      '@odata.id': sys,
+      Id: 'System_0',
+      SystemType: 'Physical',
+      Manufacturer: 'Supermicro',
+      Model: 'ARS-121GL-NBO',
+      UUID: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      PowerState: 'On',
+      Boot: {BootOrder: ['Boot0003', 'Boot0001'], BootOptions: ref(`${sys}/BootOptions`)},
+    },
+    [`${sys}/BootOptions`]: {Members: [ref(`${sys}/BootOptions/0001`), ref(`${sys}/BootOptions/0003`)]},
+    [`${sys}/BootOptions/0001`]: {Id: '0001', BootOptionReference: 'Boot0001', DisplayName: 'UEFI OS', UefiDevicePath: 'HD(1,GPT,00000000-0000-0000-0000-000000000001)'},
+    [`${sys}/BootOptions/0003`]: {
+      Id: '0003',
+      BootOptionReference: 'Boot0003',
+      DisplayName: 'UEFI PXE IPv4 Intel(R) I210 Gigabit Network Connection',
+      UefiDevicePath: 'PciRoot(0x0)/Pci(0x2,0x0)/Pci(0x0,0x0)/MAC(3CECEF1A2B3C,0x1)/IPv4(0.0.0.0)',
+    },
+    '/redfish/v1/Systems/HGX_Baseboard_0': {'@odata.id': '/redfish/v1/Systems/HGX_Baseboard_0', Id: 'HGX_Baseboard_0', Name: 'HGX Baseboard', Manufacturer: 'NVIDIA', UUID: '11111111-2222-4333-8444-555555555555'},
+  };
+  const inv = await inventory(await bmc({tree}));
+  const [host, gpu] = inv.systems;
+  assert.deepEqual(host!.bootMac, {mac: '3c:ec:ef:1a:2b:3c', source: 'BootOrder', detail: 'Boot0003 UEFI PXE IPv4 Intel(R) I210 Gigabit Network Connection'});
+  assert.deepEqual(host!.nics.map(n => [n.source, n.mac]), [['BootOptions', '3c:ec:ef:1a:2b:3c']]);
+  assert.match(gpu!.notInstallable ?? '', /GPU baseboard/);
+});
