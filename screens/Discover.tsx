@@ -11,7 +11,7 @@ import {useTheme} from '../source/ui/theme.js';
 import {bootMacObserved, type DiscoveredMachine} from '../source/discovery/correlate.js';
 import {anySource, settingsFromAnswers, settingsToAnswers, type DiscoverySettings} from '../source/discovery/plan.js';
 import type {DiscoverySession, DiscoverySnapshot} from '../source/discovery/session.js';
-import {dataOf, discoverData, prepareDiscovery, selectAll, suggestedRole, trustBmc, type Role} from '../source/steps/discover.js';
+import {dataOf, discoverData, prepareDiscovery, selectAll, suggestedRole, sweepCandidates, trustBmc, type Role} from '../source/steps/discover.js';
 import type {Machine} from '../source/session/answers.js';
 import {DETAIL_LINES, MachineTable} from './discover/MachineTable.js';
 import {SourcesForm} from './discover/SourcesForm.js';
@@ -105,16 +105,17 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
     [ctx],
   );
 
-  const start = useCallback(async () => {
-    if (!anySource(settings)) {
+  const start = useCallback(async (override?: DiscoverySettings) => {
+    const use = override ?? settings;
+    if (!anySource(use)) {
       setMessage({text: 'Switch on at least one source (Space).', error: true});
       return;
     }
-    const patch = settingsToAnswers(settings);
+    const patch = settingsToAnswers(use);
     if (password) patch.redfish = {...patch.redfish, password};
     ctx.dispatch({type: 'set-answers', patch: {discovery: patch}});
     setMessage({text: 'Starting…', error: false});
-    const prepared = await prepareDiscovery(ctx, settings, password);
+    const prepared = await prepareDiscovery(ctx, use, password);
     if (!prepared.ok) {
       setMessage({text: `${prepared.key}: ${prepared.message}`, error: true});
       return;
@@ -231,6 +232,21 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
         else setMessage({text: 'This machine has no known BMC address to power it on with.', error: true});
       },
     },
+    ...(snap?.bmcCandidates.length
+      ? [
+          {
+            id: 'sweep',
+            keys: ['b'],
+            label: 'sweep neighbours',
+            help: 'Add the neighbour-table addresses that may be BMCs to the Redfish targets and discover again with them.',
+            run: () => {
+              const next = sweepCandidates(settings, snap.bmcCandidates.map(c => c.ip));
+              setSettings(next);
+              void stop().then(() => start(next));
+            },
+          },
+        ]
+      : []),
     {id: 'stop', keys: ['x'], label: 'stop', help: 'Stop the running sources; the machines found so far stay.', run: () => void stop()},
     {
       id: 'sources',
@@ -339,7 +355,7 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
           ))}
           {snap?.bmcCandidates.length ? (
             <Text wrap="truncate-end" color={theme.color('muted')}>
-              {`Neighbours that may be BMCs: ${snap.bmcCandidates.map(c => c.ip).join(', ')} (add them to the Redfish targets with e)`}
+              {`Neighbours that may be BMCs: ${snap.bmcCandidates.map(c => c.ip).join(', ')} (b: sweep them with Redfish)`}
             </Text>
           ) : null}
           <MachineTable machines={machines} roles={roles} cursor={cursor} rows={tableRows} width={width} />

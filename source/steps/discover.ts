@@ -5,7 +5,7 @@ import type {Session} from '../session/schema.js';
 import type {DiscoveredMachine} from '../discovery/correlate.js';
 import {importHardwareCsvFile, storeBmcPasswords} from '../discovery/csv-file.js';
 import {normalizeReportedMac} from '../net/mac.js';
-import {anySource, planDiscovery, settingsFromAnswers, type DiscoverySettings} from '../discovery/plan.js';
+import {anySource, planDiscovery, settingsFromAnswers, splitTargets, type DiscoverySettings} from '../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../discovery/session.js';
 import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
 
@@ -47,6 +47,13 @@ export function selectAll(machines: readonly DiscoveredMachine[]): DiscoverData[
     out.push({id: m.id, role: suggestedRole(m, out.some(s => s.role === 'cp'))});
   }
   return out;
+}
+
+/** The settings with the neighbour-table candidates added to the Redfish targets (once each), Redfish on. */
+export function sweepCandidates(settings: DiscoverySettings, candidates: readonly string[]): DiscoverySettings {
+  const targets = splitTargets(settings.redfish.targets);
+  for (const ip of candidates) if (!targets.includes(ip)) targets.push(ip);
+  return {...settings, redfish: {...settings.redfish, enabled: true, targets: targets.join(', ')}};
 }
 
 export function dataOf(snapshot: DiscoverySnapshot, selected: DiscoverData['selected']): DiscoverData {

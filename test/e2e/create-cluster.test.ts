@@ -53,7 +53,7 @@ test('the create-cluster transcript plays to its end in a 100x30 terminal: phase
     assert.match(screen, /tinkerbellIP 10\.20\.0\.51/);
     await tmux.keys('Enter');
     screen = await tmux.waitFor(/Provisioning the machines/, 30_000);
-    screen = await tmux.waitFor(/eksa-cp01 \(cp\)|eksa-cp01: /, 30_000);
+    screen = await tmux.waitFor(/eksa-cp01 +cp +\S+ +\d+m\d\ds /, 30_000);
     screen = await tmux.waitFor(/seed created: 2\/2 nodes Ready/, 60_000);
     assert.match(screen, /6\/6/);
     assert.match(screen, /eksa-wk01/);
