@@ -10,6 +10,7 @@ import {resolveHome} from './session/home.js';
 import {SessionError} from './session/errors.js';
 import {AnswersFileError} from './session/errors.js';
 import {SecretError} from './session/errors.js';
+import {escapeControls} from './run/display-text.js';
 import {registerCommands, type CliIo, type CommandContext} from './commands/index.js';
 
 function monochromeFor(opts: GlobalOptions, env: CliIo['env']): boolean {
@@ -83,16 +84,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** Errors the user can act on: one line, no stack; exit 2 for usage and input, 1 otherwise. */
 function reportError(err: unknown, io: CliIo): number {
+  // Messages carry values from the command line and files: none may drive the terminal.
   if (err instanceof UsageError || err instanceof AnswersFileError) {
-    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    io.stderr.write(`eksa-kong: ${escapeControls(err.message)}\n`);
     return 2;
   }
   if (err instanceof SessionError || err instanceof SecretError) {
-    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    io.stderr.write(`eksa-kong: ${escapeControls(err.message)}\n`);
     return err.name === 'LockError' ? 1 : 2;
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`eksa-kong: unexpected error: ${message}\n`);
+  io.stderr.write(`eksa-kong: unexpected error: ${escapeControls(message)}\n`);
   if (io.env['EKSA_KONG_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
   return 1;
 }
