@@ -13,7 +13,8 @@ export interface SavedSessionRow {
   updatedAt: string;
 }
 
-export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'};
+/** `interrupted`: left with Ctrl-C, which exits 130 like everywhere else; the Quit item exits 0. */
+export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'; interrupted?: boolean};
 
 const NAME_RULE = SESSION_NAME;
 
@@ -32,7 +33,7 @@ export function Launcher({
   const [error, setError] = useState<string | null>(null);
 
   useInput((input, key) => {
-    if (key.ctrl && input === 'c') onChoice({kind: 'quit'});
+    if (key.ctrl && input === 'c') onChoice({kind: 'quit', interrupted: true});
     else if (naming && key.escape) {
       setNaming(false);
       setError(null);

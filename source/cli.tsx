@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return {
       opts,
       io,
-      home: resolveHome({flag: opts.home, env: io.env, homedir: io.env['HOME'] || homedir()}),
+      home: checkedHome(resolveHome({flag: checkedHomeFlag(opts.home), env: io.env, homedir: io.env['HOME'] || homedir()})),
       interactive: isInteractive(opts, io.stdin, io.stdout),
       monochrome: monochromeFor(opts, io.env),
       setExit,
@@ -80,6 +80,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     return reportError(err, io);
   }
+}
+
+/** `--home ""` would quietly mean the default home: refuse it instead. */
+function checkedHomeFlag(flag: string | undefined): string | undefined {
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--home is empty: give the folder where sessions live, e.g. --home ~/.eksa-kong');
+  return flag;
+}
+
+/** Kernel pseudo file systems are no place for sessions (writing there can hang or fail oddly). */
+function checkedHome(home: string): string {
+  if (/^\/(proc|sys|dev)(\/|$)/.test(home)) throw new UsageError(`${JSON.stringify(home)} is a kernel file system, not a folder for sessions; choose another --home`);
+  return home;
 }
 
 /** Errors the user can act on: one line, no stack; exit 2 for usage and input, 1 otherwise. */
