@@ -14,7 +14,8 @@ export interface SavedSessionRow {
   updatedAt: string;
 }
 
-export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'};
+/** `interrupted`: left with Ctrl-C, which exits 130 like everywhere else; the Quit item exits 0. */
+export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'; interrupted?: boolean};
 
 const NAME_RULE = SESSION_NAME;
 
@@ -40,7 +41,7 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  useKeys('dialog', [{id: 'quit', keys: ['Ctrl-C'], label: 'quit', help: 'Leave eksa-kong.', run: () => onChoice({kind: 'quit'})}], {first: true});
+  useKeys('dialog', [{id: 'quit', keys: ['Ctrl-C'], label: 'quit', help: 'Leave eksa-kong.', run: () => onChoice({kind: 'quit', interrupted: true})}], {first: true});
   useKeys(
     'screen',
     [

@@ -7,15 +7,18 @@ import {build} from 'esbuild';
 import {chmodSync, rmSync} from 'node:fs';
 import {bundleOptions, requireShim} from './esbuild-options.mjs';
 
-rmSync('dist', {recursive: true, force: true});
+// An other folder (under the package, so templates/ is found) lets tests build without replacing the
+// dist/ that other tests are running.
+const outdir = process.argv[2] ?? 'dist';
+rmSync(outdir, {recursive: true, force: true});
 await build({
   ...bundleOptions,
   entryPoints: ['source/cli.tsx'],
-  outdir: 'dist',
+  outdir,
   entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
   external: ['@kubernetes/client-node'],
   banner: {js: `#!/usr/bin/env node\n${requireShim}`},
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync(`${outdir}/cli.js`, 0o755);

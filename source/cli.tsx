@@ -10,6 +10,7 @@ import {resolveHome} from './session/home.js';
 import {SessionError} from './session/errors.js';
 import {AnswersFileError} from './session/errors.js';
 import {SecretError} from './session/errors.js';
+import {escapeControls} from './run/display-text.js';
 import {registerCommands, type CliIo, type CommandContext} from './commands/index.js';
 
 function monochromeFor(opts: GlobalOptions, env: CliIo['env']): boolean {
@@ -61,7 +62,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return {
       opts,
       io,
-      home: resolveHome({flag: opts.home, env: io.env, homedir: io.env['HOME'] || homedir()}),
+      home: checkedHome(resolveHome({flag: checkedHomeFlag(opts.home), env: io.env, homedir: io.env['HOME'] || homedir()})),
       interactive: isInteractive(opts, io.stdin, io.stdout),
       monochrome: monochromeFor(opts, io.env),
       setExit,
@@ -81,18 +82,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** `--home ""` would quietly mean the default home: refuse it instead. */
+function checkedHomeFlag(flag: string | undefined): string | undefined {
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--home is empty: give the folder where sessions live, e.g. --home ~/.eksa-kong');
+  return flag;
+}
+
+/** Kernel pseudo file systems are no place for sessions (writing there can hang or fail oddly). */
+function checkedHome(home: string): string {
+  if (/^\/(proc|sys|dev)(\/|$)/.test(home)) throw new UsageError(`${JSON.stringify(home)} is a kernel file system, not a folder for sessions; choose another --home`);
+  return home;
+}
+
 /** Errors the user can act on: one line, no stack; exit 2 for usage and input, 1 otherwise. */
 function reportError(err: unknown, io: CliIo): number {
+  // Messages carry values from the command line and files: none may drive the terminal.
   if (err instanceof UsageError || err instanceof AnswersFileError) {
-    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    io.stderr.write(`eksa-kong: ${escapeControls(err.message)}\n`);
     return 2;
   }
   if (err instanceof SessionError || err instanceof SecretError) {
-    io.stderr.write(`eksa-kong: ${err.message}\n`);
+    io.stderr.write(`eksa-kong: ${escapeControls(err.message)}\n`);
     return err.name === 'LockError' ? 1 : 2;
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.stderr.write(`eksa-kong: unexpected error: ${message}\n`);
+  io.stderr.write(`eksa-kong: unexpected error: ${escapeControls(message)}\n`);
   if (io.env['EKSA_KONG_DEBUG'] && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
   return 1;
 }

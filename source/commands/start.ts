@@ -51,7 +51,7 @@ export async function launch(ctx: CommandContext): Promise<number> {
   const choice = await runLauncher(rows, true, ctx.monochrome);
   switch (choice.kind) {
     case 'quit':
-      return 0;
+      return choice.interrupted ? 130 : 0;
     case 'new':
       return runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'});
     case 'resume':

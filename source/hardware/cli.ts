@@ -3,6 +3,7 @@ import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
 import type {HardwareFinding, ValidationResult} from './types.js';
 import {validateHardwareCsv} from './validate.js';
+import {escapeControls} from '../run/display-text.js';
 
 export interface CliOutput {
   exitCode: 0 | 1 | 2;
@@ -27,8 +28,8 @@ function plural(n: number, word: string): string {
 
 export function formatFinding(f: HardwareFinding, warning: boolean): string {
   const where = f.line === null ? 'file' : `line ${f.line}`;
-  const column = f.column === null ? '' : `${f.column}: `;
-  return `${where}: ${column}${warning ? 'warning: ' : ''}${f.message}`;
+  const column = f.column === null ? '' : `${escapeControls(f.column)}: `;
+  return `${where}: ${column}${warning ? 'warning: ' : ''}${escapeControls(f.message)}`;
 }
 
 export function formatReport(name: string, result: ValidationResult): string {

@@ -110,8 +110,11 @@ export interface DpResult {
 }
 
 /** The values input from the answers plus what the control-plane step learned (router flavor, vitals). */
-export function dpValuesFor(answers: Answers, cpData: Record<string, unknown> | undefined): DpValuesInput {
+export function dpValuesFor(answers: Answers, cpData: Record<string, unknown> | undefined, storedLicense = false): DpValuesInput {
   const input = dpValuesInputFromAnswers(answers);
+  // An inline controlPlane.license is moved out of the answers into secrets.json when the session
+  // takes it: it still counts as a license the data plane gets (as `generate` treats it).
+  if (storedLicense && input.licenseSecret === null) input.licenseSecret = answers.controlPlane?.licenseSecret ?? DEFAULT_LICENSE_SECRET;
   const flavor = cpData?.['routerFlavor'];
   if (typeof flavor === 'string') input.routerFlavor = flavor;
   if (typeof cpData?.['vitals'] === 'boolean') input.vitals = cpData['vitals'];

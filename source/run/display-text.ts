@@ -23,3 +23,11 @@ function expandTabs(text: string): string {
   }
   return out;
 }
+
+/**
+ * A message that may hold user values, made safe for a terminal: control characters (ESC, BEL, CR,
+ * newline...) shown as \xNN escapes instead of acting on the terminal. For one-line messages.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -64,8 +64,10 @@ export function formatIssue(issue: AnswersIssue): string {
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
+    // A key of the file (a label name) may hold anything: quoted unless it is a plain name.
+    const key = typeof seg === 'string' && !/^[A-Za-z0-9_-]+$/.test(seg) ? JSON.stringify(seg) : String(seg);
     if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
+    else out += out === '' ? key : `.${key}`;
   }
   return out;
 }
@@ -77,7 +79,7 @@ function toIssues(zodIssues: readonly z.core.$ZodIssue[], locator: Locator): Ans
       // One issue per key, located at the key itself.
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        out.push({path: formatPath(path), line: locator(path), problem: `unknown key "${key}"`});
+        out.push({path: formatPath(path), line: locator(path), problem: `unknown key ${JSON.stringify(key)}`});
       }
       continue;
     }

@@ -30,7 +30,7 @@ function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
 /** The values input, or the answers-file key that is missing. */
 export function dataPlaneValues(ctx: StepContext): DpValuesInput {
   try {
-    return dpValuesFor(ctx.session.answers, ctx.session.steps['control-plane'].data);
+    return dpValuesFor(ctx.session.answers, ctx.session.steps['control-plane'].data, ctx.secret('license') !== undefined);
   } catch (error) {
     if (error instanceof DpValuesError && error.key && /^missing /.test(error.message)) throw new MissingAnswerError(error.key, error.message.replace(/^missing [^:]+: /, ''));
     if (error instanceof DpValuesError) throw new StepFailure(error.message);

@@ -6,17 +6,23 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {buildCli, tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
+import {tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
 import {CHUNK_RECORDER, dryRunEverything, generateEverything} from '../helpers/bundle.js';
+import {buildSmokeCli} from '../helpers/bundle.js';
 
 const work = mkdtempSync(join(tmpdir(), 'eksa-kong-bundle-tty-'));
 const chunkLog = join(work, 'chunks.log');
 let cli = '';
+let remove = () => {};
 before(() => {
   if (skip) return;
-  cli = process.env['EKSA_KONG_CLI'] ? resolve(process.env['EKSA_KONG_CLI']) : resolve(buildCli());
+  if (process.env['EKSA_KONG_CLI']) cli = resolve(process.env['EKSA_KONG_CLI']);
+  else ({cli, remove} = buildSmokeCli('screens'));
 });
-after(() => rmSync(work, {recursive: true, force: true}));
+after(() => {
+  rmSync(work, {recursive: true, force: true});
+  remove();
+});
 
 // Loaded only on paths a smoke run cannot take: Ink's React DevTools bridge (DEV=true), and the pager,
 // which needs a key on a finished command's pane mid-step (test/unit/run-pager and child-env run it).

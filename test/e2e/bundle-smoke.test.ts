@@ -7,16 +7,21 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {buildCli} from '../helpers/tmux.js';
 import {dryRunEverything, generateEverything, runBundle} from '../helpers/bundle.js';
+import {buildSmokeCli} from '../helpers/bundle.js';
 
 const work = mkdtempSync(join(tmpdir(), 'eksa-kong-bundle-'));
 const chunkLog = join(work, 'chunks.log');
 let cli = '';
+let remove = () => {};
 before(() => {
-  cli = process.env['EKSA_KONG_CLI'] ? resolve(process.env['EKSA_KONG_CLI']) : resolve(buildCli());
+  if (process.env['EKSA_KONG_CLI']) cli = resolve(process.env['EKSA_KONG_CLI']);
+  else ({cli, remove} = buildSmokeCli('headless'));
 });
-after(() => rmSync(work, {recursive: true, force: true}));
+after(() => {
+  rmSync(work, {recursive: true, force: true});
+  remove();
+});
 
 test('dist: a dry run goes through every step, generating the cluster certificate', {timeout: 100_000}, () => {
   const dir = dryRunEverything(cli, work, chunkLog);

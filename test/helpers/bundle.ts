@@ -1,7 +1,7 @@
 // Runs the built dist/cli.js for the bundle smoke tests, recording which of its modules load.
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -62,4 +62,14 @@ export function generateEverything(cli: string, work: string, chunkLog: string):
       assert.equal(v.status, 0, v.stdout + v.stderr);
     }
   }
+}
+
+/**
+ * Builds the CLI into its own folder under the package (.smoke/NAME), so that the smoke tests neither
+ * replace dist/ under other tests that are running it nor are replaced themselves. Returns cli.js.
+ */
+export function buildSmokeCli(name: string): {cli: string; remove(): void} {
+  const outdir = join('.smoke', `${name}-${process.pid}`);
+  execFileSync(process.execPath, ['scripts/build.mjs', outdir], {stdio: 'inherit'});
+  return {cli: join(process.cwd(), outdir, 'cli.js'), remove: () => rmSync(outdir, {recursive: true, force: true})};
 }

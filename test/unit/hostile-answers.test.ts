@@ -134,3 +134,15 @@ test('the secrets manifest is written through no symlink and carries no injected
     assert.deepEqual(docs.map(d => (d as {kind: string}).kind), ['Secret']);
   });
 });
+
+test('keys and values with terminal controls never reach the terminal raw in messages', () => {
+  for (const text of ['controlPlane:\n  "co\\e[31mntext\\a": x\n', 'machines:\n- {hostname: a, mac: b, ip: c, role: cp, disk: d, labels: {"x\\e]0;t\\a": 1}}\n']) {
+    try {
+      parseAnswers(text, 'answers.yaml');
+      assert.fail('accepted');
+    } catch (error) {
+      assert.ok(error instanceof AnswersFileError, String(error));
+      assert.doesNotMatch(error.message, /[\u0007\u001b]/, error.message);
+    }
+  }
+});

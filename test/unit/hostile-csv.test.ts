@@ -69,3 +69,9 @@ test('a wrong MAC after a password that does not look shifted is still quoted', 
   const r = validateHardwareCsv(`${HEADER.join(',')}\n${rowOf(labMachine(1, {mac: 'zz'}))}\n`);
   assert.equal(r.errors.find(f => f.column === 'mac')?.value, 'zz');
 });
+
+test('a near-miss header name with terminal controls is shown escaped', async () => {
+  const header = HEADER.map(h => (h === 'hostname' ? ' Hostname\u001b[31m\u0007' : h)).join(',');
+  const out = await everyOutput(`${header}\n${rowOf(labMachine(1))}\n`);
+  assert.doesNotMatch(out, /[\u0007\u001b]/);
+});
