@@ -15,7 +15,6 @@ import type {TopologyModel} from './kong/tunnel-picture.js';
 import {listKubeContexts, type KubeContextInfo} from '../source/kong/kubeconfig-contexts.js';
 import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBECONFIG, type CpCheck, type CpCheckId} from '../source/kong/cp-step.js';
 import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
-import {canGoBack} from '../source/wizard/reducer.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';

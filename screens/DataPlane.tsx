@@ -2,7 +2,7 @@
 // proxy type and ports, replicas, and how the cluster certificate is obtained; a preview of the values;
 // then the deploy with helm's output in a pane, the pods' status until Ready and the DP log lines that
 // match a known failure, each with its explanation.
-import React, {useCallback, useEffect, useState} from 'react';
+import React, {useCallback, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
@@ -18,7 +18,6 @@ import {renderDpValues, DEFAULT_DP_NAMESPACE, DEFAULT_DP_RELEASE, DP_VALUES_FILE
 import type {DpCheck, DpCheckId} from '../source/kong/dp-step.js';
 import type {DpPodState, PodWatchResult} from '../source/kong/deploy.js';
 import {dataPlanePlan, dataPlaneValues, runDataPlaneStep} from '../source/steps/data-plane.js';
-import {canGoBack} from '../source/wizard/reducer.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';

@@ -1,6 +1,6 @@
 // The verify screen: the control plane's rows for the data plane pods (sync_status, version, last seen;
 // stale rows of older pods ignored), then the smoke test step by step, under the topology picture.
-import React, {useCallback, useEffect, useState} from 'react';
+import React, {useCallback, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
@@ -12,7 +12,6 @@ import {useTicker} from './kong/CheckRows.js';
 import type {DataPlaneVerification, SmokeStep} from '../source/kong/verify.js';
 import {smokeUrl} from '../source/kong/verify-step.js';
 import {runVerifyStep, verifyPlanFor} from '../source/steps/verify.js';
-import {canGoBack} from '../source/wizard/reducer.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';

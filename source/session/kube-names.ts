@@ -9,7 +9,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 // helm pkg/chartutil/validate_name.go: releaseNameRegex and maxReleaseNameLen = 53.
 const HELM_RELEASE_MAX = 53;
 // C0 controls, DEL and C1 controls (ESC, BEL, CR, newline... and the 8-bit CSI).
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function hasControlCharacter(value: string): boolean {

@@ -144,5 +144,7 @@ export function useKeys(scope: KeyScope, actions: readonly KeyAction[], options:
 export function useKeyBindings(footer: boolean): KeyBinding[] {
   const registry = useRegistry();
   const version = useSyncExternalStore(registry.subscribe, registry.version);
+  // version is the registry's change counter: the bindings are recomputed when it moves.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => registry.bindings(footer), [registry, footer, version]);
 }

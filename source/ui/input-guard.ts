@@ -11,7 +11,7 @@ const MAX_HELD = 64;
 const KNOWN_CSI_TILDE = new Set(['1', '2', '3', '4', '5', '6', '7', '8', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '23', '24']);
 const KNOWN_CSI_LETTER = new Set(['A', 'B', 'C', 'D', 'E', 'F', 'H', 'Z', 'a', 'b', 'c', 'd', 'e']);
 const KNOWN_SS3 = new Set(['A', 'B', 'C', 'D', 'E', 'F', 'H', 'P', 'Q', 'R', 'S', 'a', 'b', 'c', 'd', 'e']);
-// eslint-disable-next-line no-control-regex
+ 
 const C1 = /[\u0080-\u009f]/g;
 
 function keepCsi(params: string, intermediates: string, final: string): boolean {

@@ -56,7 +56,7 @@ test('the stand-in eksctl refuses a hand-edited cluster.yaml with eksctl’s own
   const written = readFileSync(join(dir, 'cluster.yaml'), 'utf8');
   const edits: [string, (y: string) => string, RegExp][] = [
     ['a pods CIDR of /24', y => y.replace(/- 192\.168\.0\.0\/16/, '- 192.168.0.0/24'), /the cluster config file provided is invalid: the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24/],
-    ['an unknown field', y => y.replace(/^  kubernetesVersion:/m, '  kubernetesVersoin: "1.35"\n  kubernetesVersion:'), /the cluster config file provided is invalid: error unmarshaling JSON: while decoding JSON: json: unknown field "kubernetesVersoin"/],
+    ['an unknown field', y => y.replace(/^ {2}kubernetesVersion:/m, '  kubernetesVersoin: "1.35"\n  kubernetesVersion:'), /the cluster config file provided is invalid: error unmarshaling JSON: while decoding JSON: json: unknown field "kubernetesVersoin"/],
     ['tinkerbellIP equal to the endpoint', y => y.replace(/tinkerbellIP: \S+/, `tinkerbellIP: ${/host: (\S+)/.exec(y)![1]}`), /please provide two unique IPs/],
     ['more control planes than machines', y => y.replace(/count: 1\n(\s+endpoint)/, 'count: 3\n$1'), /validations failed: minimum hardware count not met for selector '\{"type":"cp"\}': have 1, require 3/],
   ];

@@ -32,7 +32,6 @@ const cells = {
   vlan_id: pick('', '1', '4094', '0', '4095', 'x', ' 5', '05', '+5', '-1', '99999999999999999999'),
 } as const;
 type Col = keyof typeof cells;
-const ALL = Object.keys(cells) as Col[];
 const REQUIRED: Col[] = ['hostname', 'ip_address', 'netmask', 'gateway', 'nameservers', 'mac', 'disk', 'labels'];
 
 const headerName = (c: Col, rate: number) => fc.oneof({weight: rate, arbitrary: fc.constant(c as string)}, {weight: 1, arbitrary: pick(` ${c}`, `${c} `, `\t${c}`, c.toUpperCase(), `"${c}"`)});

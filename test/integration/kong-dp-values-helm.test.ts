@@ -37,7 +37,7 @@ const base: DpValuesInput = {
   replicas: 1,
 };
 
-type K8s = {kind: string; metadata: {name: string}; spec: Record<string, any>}; // eslint-disable-line @typescript-eslint/no-explicit-any
+type K8s = {kind: string; metadata: {name: string}; spec: Record<string, any>};  
 
 function render(input: DpValuesInput): {docs: K8s[]; lint: string} {
   const dir = mkdtempSync(join(tmpdir(), 'dp-helm-'));

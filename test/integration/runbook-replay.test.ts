@@ -75,7 +75,7 @@ test('runbook replay (fake clusters, helm stand-in, real kubectl): the data plan
   assert.equal(spawnSync('bash', ['-n', script]).status, 0);
 
   const dpStore = world.apis.workload.store;
-  const snapshot = () => Object.fromEntries(kinds.flatMap(([apiVersion, kind]) => dpStore.list({apiVersion, kind, namespace: 'kong'}).filter(o => kind !== 'Pod')
+  const snapshot = () => Object.fromEntries(kinds.flatMap(([apiVersion, kind]) => dpStore.list({apiVersion, kind, namespace: 'kong'}).filter(() => kind !== 'Pod')
     .map(o => [`${kind}/${o.metadata.name}`, kind === 'Secret' ? (o as {data?: unknown}).data : withoutAllocated((o as {spec?: Record<string, unknown>}).spec)] as const)));
   const before = snapshot();
   assert.ok(before['Deployment/kong-dp-kong'] && before['Secret/kong-cluster-cert'] && before['Secret/sh.helm.release.v1.kong-dp.v1']);

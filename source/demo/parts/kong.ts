@@ -4,7 +4,7 @@
 // node addresses. The Kong inside each DP pod is the fake data plane: it dials the cluster listener
 // through the demo's network with the secret copied to the new cluster, and only a handshake the
 // listener accepts registers it with the Admin API.
-import {startFakeKongAdmin, type FakeKongAdmin} from '../fake-kong-admin.js';
+import {startFakeKongAdmin} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
 import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';

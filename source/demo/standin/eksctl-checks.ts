@@ -21,6 +21,7 @@ export interface CreateRefusal {
   error: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document, walked field by field like eksctl unmarshals it
 type Doc = Record<string, any>;
 
 const invalid = (message: string): CreateRefusal => ({lines: [], error: `the cluster config file provided is invalid: ${message}`});
