@@ -80,7 +80,11 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
       null,
       null,
       null,
-      'the lines of this file end with a carriage return only (Excel\'s "CSV (Macintosh)"); EKS Anywhere reads it as one header line. Save it as "CSV UTF-8" or convert it, e.g. tr \'\\r\' \'\\n\' < in.csv > out.csv',
+      ours(
+        text.includes('\n')
+          ? 'the header line holds a carriage return inside a cell; save the file with one kind of line end ("CSV UTF-8")'
+          : 'the lines of this file end with a carriage return only (Excel\'s "CSV (Macintosh)"); EKS Anywhere reads it as one header line and finds no machine. Save it as "CSV UTF-8" or convert it, e.g. tr \'\\r\' \'\\n\' < in.csv > out.csv',
+      ),
     );
     return result();
   }
