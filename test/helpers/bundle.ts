@@ -62,6 +62,11 @@ export function generateEverything(cli: string, work: string, chunkLog: string):
       assert.equal(v.status, 0, v.stdout + v.stderr);
     }
   }
+  // discover loads the inventory and the real command runner: a BMC address where nothing listens
+  // (the discard port on loopback) is reported as unreachable, exit 1, in the documented JSON shape.
+  const d = runBundle(cli, work, chunkLog, ['discover', '--redfish', '127.0.0.1:9', '--username', 'admin', '--password-env', 'SMOKE_BMC_PASSWORD', '--json'], {SMOKE_BMC_PASSWORD: 'x'});
+  assert.equal(d.status, 1, d.stderr);
+  assert.equal(JSON.parse(d.stdout).errors[0].kind, 'unreachable', d.stdout);
 }
 
 /**
