@@ -8,6 +8,7 @@ import {registerHardware} from './hardware.js';
 import {registerGenerate} from './generate.js';
 import {registerDemo} from './demo.js';
 import {registerRunbook} from './runbook.js';
+import {registerStatus} from './status.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -34,4 +35,5 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerGenerate(program, context);
   registerDemo(program, context);
   registerRunbook(program, context);
+  registerStatus(program, context);
 }

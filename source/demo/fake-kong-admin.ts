@@ -21,6 +21,15 @@ export interface FakeKongAdminOptions {
   propagationDelayMs?: number;
   /** Unix time in milliseconds; injectable so stale rows can be simulated. */
   now?: () => number;
+  /** Services and routes a previous run held (the database of a CP that restarted). */
+  entities?: FakeKongEntities;
+  /** Called after every change of services or routes, e.g. to save them with a demo's state. */
+  onEntities?: (entities: FakeKongEntities) => void;
+}
+
+export interface FakeKongEntities {
+  services: FakeService[];
+  routes: FakeRoute[];
 }
 
 export interface FakeDataPlane {
@@ -118,6 +127,11 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   const timers = new Set<NodeJS.Timeout>();
   let propagatedServices = new Map<string, FakeService>();
   let propagatedRoutes: FakeRoute[] = [];
+  // A restarted CP reads its database: the entities are there and connecting DPs get them at once.
+  for (const svc of options.entities?.services ?? []) services.set(svc.name, {...svc});
+  for (const route of options.entities?.routes ?? []) routes.set(route.name, {...route});
+  propagatedServices = new Map([...services.values()].map(svc => [svc.id, {...svc}]));
+  propagatedRoutes = [...routes.values()].map(r => ({...r}));
 
   const configHash = () =>
     services.size === 0 && routes.size === 0
@@ -126,6 +140,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
 
   // Like the CP's push after db_update_frequency: connected DPs get the new config and hash later.
   const scheduleSync = () => {
+    options.onEntities?.({services: [...services.values()].map(x => ({...x})), routes: [...routes.values()].map(x => ({...x}))});
     const hash = configHash();
     const snapshotServices = new Map([...services.values()].map(s => [s.id, {...s}]));
     const snapshotRoutes = [...routes.values()].map(r => ({...r}));

@@ -3,7 +3,7 @@
 // secret, and the data plane's proxy. The steps reach them through the simulated load balancer names and
 // node addresses; when helm brings the DP pods to Ready they are registered with the Admin API, as a
 // real DP would connect.
-import {startFakeKongAdmin, type FakeKongAdmin} from '../fake-kong-admin.js';
+import {startFakeKongAdmin, type FakeKongAdmin, type FakeKongEntities} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
 import type {KubeObject} from '../fake-kube-api.js';
@@ -63,6 +63,13 @@ function connectDataPlanes(world: DemoWorld, admin: FakeKongAdmin, speed: number
   const off = world.onEvent(e => {
     if (e.type === 'helm-install') watch(e.namespace, e.release, 0);
   });
+  // A resumed world: the DP pods saved in demo-state.json reconnect, as real ones do after a CP restart.
+  const releases = new Set<string>();
+  for (const pod of world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app'})) {
+    const release = pod.metadata.labels?.['app.kubernetes.io/instance'];
+    if (release && pod.metadata.namespace) releases.add(`${pod.metadata.namespace}/${release}`);
+  }
+  for (const key of releases) watch(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1), 0);
   return () => {
     off();
     for (const t of timers) clearTimeout(t);
@@ -73,7 +80,9 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
   const speed = ctx.speed > 0 ? ctx.speed : 1;
   const cert = await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
-  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed});
+  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed,
+    // The CP's database outlives a restart of the demo: the smoke test's Service and Route stay.
+    entities: world.kept('kong-admin') as FakeKongEntities | undefined, onEntities: entities => world.keep('kong-admin', entities)});
   const closers: Array<() => Promise<void> | void> = [() => admin.close()];
   try {
     const cluster = await startFakeKongClusterListener(cert);
