@@ -9,6 +9,8 @@ import {registerGenerate} from './generate.js';
 import {registerDemo} from './demo.js';
 import {registerRunbook} from './runbook.js';
 import {registerStatus} from './status.js';
+import {registerDestroy} from './destroy.js';
+import {registerUpgrade} from './upgrade.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -36,4 +38,6 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerDemo(program, context);
   registerRunbook(program, context);
   registerStatus(program, context);
+  registerUpgrade(program, context);
+  registerDestroy(program, context);
 }

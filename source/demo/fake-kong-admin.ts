@@ -102,6 +102,20 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   }
 }
 
+/**
+ * The CP's version check of a connecting DP (kong/clustering/compat/init.lua,
+ * check_kong_version_compatibility): another major, or a newer minor than the CP's, is
+ * kong_version_incompatible; an older minor or any patch is accepted.
+ */
+export function versionSyncStatus(dpVersion: string, cpVersion: string): string {
+  const parse = (v: string) => /^(\d+)\.(\d+)/.exec(v);
+  const dp = parse(dpVersion);
+  const cp = parse(cpVersion);
+  if (!dp || !cp) return 'unknown';
+  if (dp[1] !== cp[1] || Number(dp[2]) > Number(cp[2])) return 'kong_version_incompatible';
+  return 'normal';
+}
+
 function routeMatches(route: FakeRoute, path: string): string | null {
   if (route.paths) {
     for (const prefix of route.paths) {
@@ -301,7 +315,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
         hostname: dp.hostname,
         ip: dp.ip ?? '203.0.113.10',
         version: dp.version ?? options.version ?? '3.9.1.2',
-        sync_status: dp.syncStatus ?? 'normal',
+        sync_status: dp.syncStatus ?? versionSyncStatus(dp.version ?? options.version ?? '3.9.1.2', options.version ?? '3.9.1.2'),
         config_hash: dp.configHash ?? (connected ? configHash() : EMPTY_HASH),
         last_seen: dp.lastSeen ?? Math.floor(now() / 1000),
         connected,

@@ -28,7 +28,9 @@ export type DemoEvent =
   | {type: 'eksctl-start'; clusterName: string; machines: DemoMachine[]}
   | {type: 'eksctl-line'; clusterName: string; text: string}
   | {type: 'eksctl-exit'; clusterName: string; code: number}
-  | {type: 'helm-install'; release: string; namespace: string; revision: number};
+  | {type: 'helm-install'; release: string; namespace: string; revision: number}
+  | {type: 'helm-uninstall'; release: string; namespace: string}
+  | {type: 'cluster-deleted'; clusterName: string};
 
 export interface DemoWorldOptions {
   sessionDir: string;
@@ -169,6 +171,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/info') return {body: {clusters: endpoints}};
     if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
     if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
+    if (path === '/helm-uninstall' && method === 'POST') return {body: onHelmUninstall(b)};
+    if (path === '/helm-rollback' && method === 'POST') return {body: onHelmRollback(b)};
+    if (path === '/eksctl-delete' && method === 'POST') return {body: onClusterDelete(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -312,7 +317,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   }
 
   // --- helm upgrade --install -------------------------------------------------------------------
-  function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
+  function dataPlaneFor(b: Record<string, unknown>): {dp: DataPlaneHandle; namespace: string; release: string} {
     const cluster = clusterFor(b['server']);
     const namespace = String(b['namespace'] ?? 'default');
     const release = String(b['release'] ?? '');
@@ -323,13 +328,45 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       dataPlanes.set(key, dp);
       scenarios.push(dp);
     }
+    return {dp, namespace, release};
+  }
+
+  function onHelmUninstall(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
+    const r = dp.uninstall();
+    if ('removed' in r) emit({type: 'helm-uninstall', release, namespace});
+    return {...r};
+  }
+
+  function onHelmRollback(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
+    const r = dp.rollback(Number(b['revision']));
+    if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
+    return {...r};
+  }
+
+  // eksctl anywhere delete cluster: the machines are deprovisioned and the cluster's API is empty.
+  function onClusterDelete(b: Record<string, unknown>): Record<string, unknown> {
+    const clusterName = String(b['clusterName'] ?? '');
+    const found = workload.store.list({apiVersion: 'anywhere.eks.amazonaws.com/v1alpha1', kind: 'Cluster'}).some(c => c.metadata.name === clusterName)
+      || workload.store.list({apiVersion: 'v1', kind: 'Node'}).length > 0;
+    if (!found) return {error: `cluster ${clusterName} not found`};
+    const before = workload.store.snapshot();
+    workload.store.restore({rv: before.rv + 1, objects: [], logs: {}});
+    writer?.schedule();
+    emit({type: 'cluster-deleted', clusterName});
+    return {};
+  }
+
+  function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
     let values: Record<string, unknown>;
     try {
       values = helmValues((b['valuesFiles'] ?? []) as string[], (b['set'] ?? []) as string[]);
     } catch (e) {
       return {error: `failed to parse values: ${(e as Error).message}`};
     }
-    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true});
+    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true, upgradeOnly: b['upgradeOnly'] === true});
     if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
     return {...r};
   }

@@ -31,6 +31,7 @@ export interface StatusReport extends StatusJson {
   problems: string[];
   /** When the picture was taken (epoch ms). */
   at: number;
+  destroyedAt?: string;
 }
 
 export function statusJson(report: StatusReport): StatusJson {
@@ -141,9 +142,11 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
     }
   }
 
+  // A destroyed session's cluster and proxy were removed by it: nothing there to read.
+  const destroyed = Boolean(session.destroyedAt);
   let cluster: StatusJson['cluster'] = null;
   const created = session.steps['create-cluster'].state === 'done' && !session.answers.cluster?.existing && session.artifacts.kubeconfig;
-  if (created && workload && session.world !== 'dry-run') {
+  if (created && workload && session.world !== 'dry-run' && !destroyed) {
     cluster = {name: session.answers.cluster?.name ?? '?', nodes: []};
     try {
       const nodes = await kubeFor(workload.kubeconfig, workload.context).list('Node', '');
@@ -154,7 +157,7 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
   }
 
   let proxy: StatusJson['proxy'] = null;
-  const proxyUrl = str(dpData['proxyUrl']);
+  const proxyUrl = destroyed ? null : str(dpData['proxyUrl']);
   if (proxyUrl) {
     proxy = {url: proxyUrl, ok: false};
     try {
@@ -166,7 +169,7 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
     }
   }
 
-  return {session: session.name, sessionStatus: session.status, controlPlane, dataPlanes, cluster, proxy, stale, problems, at: source.clock.now()};
+  return {session: session.name, sessionStatus: session.status, controlPlane, dataPlanes, cluster, proxy, stale, problems, at: source.clock.now(), ...(session.destroyedAt ? {destroyedAt: session.destroyedAt} : {})};
 }
 
 /** Seconds or minutes ago, for the table. */
@@ -178,7 +181,7 @@ function ago(iso: string | null, nowMs: number): string {
 
 /** The report as plain lines (the headless view; the --watch screen draws the same lines). */
 export function statusLines(report: StatusReport): string[] {
-  const out: string[] = [`Session ${report.session} (${report.sessionStatus})`];
+  const out: string[] = [`Session ${report.session} (${report.sessionStatus}${report.destroyedAt ? ` at ${report.destroyedAt}: its data plane and cluster were removed` : ''})`];
   const cp = report.controlPlane;
   if (!cp) out.push('Control plane: not set up in this session');
   else {

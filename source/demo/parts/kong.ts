@@ -33,27 +33,35 @@ const imageTag = (pod: KubeObject) => {
   return image.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : DEMO_KONG_VERSION;
 };
 
-/** Registers the release's pods with the fake Admin API once they are all Ready; older pods disconnect. */
+/**
+ * Registers each DP pod with the fake Admin API once it is Ready (during a rolling upgrade old and new
+ * pods are connected side by side), and disconnects registered pods that are gone: their rows stay and
+ * go stale, as a real CP keeps them for cluster_data_plane_purge_delay.
+ */
 function connectDataPlanes(world: DemoWorld, admin: FakeKongAdmin, speed: number, signal: AbortSignal): () => void {
-  const registered = new Map<string, string>();
+  const registered = new Map<string, {id: string; release: string}>();
   const timers = new Set<NodeJS.Timeout>();
+  const sync = (namespace: string, release: string): boolean => {
+    const pods = world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: `app.kubernetes.io/instance=${release}`});
+    const names = new Set(pods.map(p => p.metadata.name!));
+    for (const [name, dp] of registered) {
+      if (dp.release === `${namespace}/${release}` && !names.has(name)) {
+        admin.disconnectDataPlane(dp.id);
+        registered.delete(name);
+      }
+    }
+    pods.forEach((pod, i) => {
+      const name = pod.metadata.name!;
+      if (podReady(pod) && !registered.has(name)) {
+        registered.set(name, {id: admin.registerDataPlane({hostname: name, version: imageTag(pod), ip: `198.51.100.${20 + (registered.size + i) % 200}`}), release: `${namespace}/${release}`});
+      }
+    });
+    return pods.length > 0 && pods.every(podReady);
+  };
   const watch = (namespace: string, release: string, attempt: number) => {
     if (signal.aborted || attempt > 600) return;
-    const pods = world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: `app.kubernetes.io/instance=${release}`});
-    if (pods.length > 0 && pods.every(podReady)) {
-      const names = new Set(pods.map(p => p.metadata.name!));
-      for (const [name, id] of registered) {
-        if (!names.has(name)) {
-          admin.disconnectDataPlane(id);
-          registered.delete(name);
-        }
-      }
-      pods.forEach((pod, i) => {
-        const name = pod.metadata.name!;
-        if (!registered.has(name)) registered.set(name, admin.registerDataPlane({hostname: name, version: imageTag(pod), ip: `198.51.100.${20 + i}`}));
-      });
-      return;
-    }
+    // A few rounds at least: right after helm the old pods are all Ready and the new ones not yet there.
+    if (sync(namespace, release) && attempt >= 3) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       watch(namespace, release, attempt + 1);
@@ -62,6 +70,8 @@ function connectDataPlanes(world: DemoWorld, admin: FakeKongAdmin, speed: number
   };
   const off = world.onEvent(e => {
     if (e.type === 'helm-install') watch(e.namespace, e.release, 0);
+    if (e.type === 'helm-uninstall') sync(e.namespace, e.release);
+    if (e.type === 'cluster-deleted') for (const [name, dp] of registered) admin.disconnectDataPlane(dp.id), registered.delete(name);
   });
   // A resumed world: the DP pods saved in demo-state.json reconnect, as real ones do after a CP restart.
   const releases = new Set<string>();
@@ -89,7 +99,9 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
-    const proxy = await startFakeKongProxy(admin.propagated);
+    const proxy = await startFakeKongProxy(admin.propagated, {
+      serving: () => world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app'}).some(podReady),
+    });
     closers.push(() => proxy.close());
     const stop = connectDataPlanes(world, admin, speed, ctx.signal);
     closers.push(stop);

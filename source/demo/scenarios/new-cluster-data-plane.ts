@@ -2,8 +2,8 @@
 // release: the chart's Deployment and proxy Service rendered from the values (kong.md 1.1, 1.6),
 // helm's release Secret, and DP pods that go ContainerCreating -> Running/Ready after a delay, or
 // stay stuck the way a real pod does when a mounted Secret is missing.
-import {gzipSync} from 'node:zlib';
-import type {FakeKubeStore} from '../fake-kube-api.js';
+import {gunzipSync, gzipSync} from 'node:zlib';
+import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
 import {systemClock} from '../../ports.js';
 
@@ -23,12 +23,24 @@ export interface HelmInstallRequest {
   createNamespace?: boolean;
   /** `helm install` (fails when the release exists) rather than `upgrade --install`. */
   installOnly?: boolean;
+  /** `helm upgrade` without --install (fails when no revision is deployed). */
+  upgradeOnly?: boolean;
 }
 
 export type HelmInstallResult = {error: string} | {revision: number; firstInstall: boolean};
 
+/**
+ * Tags of kong/kong-gateway the simulated registry holds; any other tag fails to pull (ErrImagePull,
+ * then ImagePullBackOff), as the kubelet reports a tag the registry does not have.
+ */
+export const REGISTRY_TAGS: ReadonlySet<string> = new Set(['3.4.3.12', '3.8.1.0', '3.9.0.1', '3.9.1.0', '3.9.1.1', '3.9.1.2', '3.10.0.0', '3.10.0.1', '3.9']);
+
 export interface DataPlaneHandle extends ScenarioHandle {
   install(req: HelmInstallRequest): HelmInstallResult;
+  /** `helm uninstall`: the release's objects and its history go. */
+  uninstall(): {error: string} | {removed: string[]};
+  /** `helm rollback <release> <revision>`: the values of that revision, installed as a new revision. */
+  rollback(to: number): HelmInstallResult;
   /** True when every pod of the current revision is Ready. */
   ready(): boolean;
 }
@@ -64,11 +76,15 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     }
   });
 
+  const history = () => store.list({apiVersion: 'v1', kind: 'Secret', namespace: ns, labelSelector: `owner=helm,name=${release}`});
+
   function install(req: HelmInstallRequest): HelmInstallResult {
     const nsExists = !!store.get({apiVersion: 'v1', kind: 'Namespace', name: ns});
+    const previous = history();
+    // helm upgrade (pkg/action/upgrade.go): no deployed revision is an error, before anything is touched.
+    if (req.upgradeOnly && !previous.some(s => s.metadata.labels?.['status'] === 'deployed')) return {error: `UPGRADE FAILED: "${release}" has no deployed releases`};
     if (!nsExists && !req.createNamespace) return {error: `create: failed to create: namespaces "${ns}" not found`};
     if (!nsExists) store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-    const previous = store.list({apiVersion: 'v1', kind: 'Secret', namespace: ns, labelSelector: `owner=helm,name=${release}`});
     if (req.installOnly && previous.length > 0) return {error: 'INSTALLATION FAILED: cannot re-use a name that is still in use'};
     revision = previous.reduce((n, s) => Math.max(n, Number(s.metadata.labels?.['version'] ?? 0)), 0) + 1;
     const values: Values = req.values ?? {};
@@ -97,21 +113,93 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     return {revision, firstInstall: previous.length === 0};
   }
 
+  function uninstall(): {error: string} | {removed: string[]} {
+    const releases = history();
+    // helm uninstall (pkg/action/uninstall.go): "Release not loaded: <name>: release: not found".
+    if (releases.length === 0) return {error: `uninstall: Release not loaded: ${release}: release: not found`};
+    revision++; // any rollout still queued or waiting for this release stops
+    const removed: string[] = [];
+    const drop = (apiVersion: string, kind: string, name: string) => {
+      if (store.delete({apiVersion, kind, namespace: ns, name})) removed.push(`${kind}/${name}`);
+    };
+    drop('apps/v1', 'Deployment', fullname);
+    drop('v1', 'Service', `${fullname}-proxy`);
+    for (const pod of store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`})) drop('v1', 'Pod', pod.metadata.name!);
+    for (const secret of releases) drop('v1', 'Secret', secret.metadata.name!);
+    podsReady = false;
+    return {removed};
+  }
+
+  function rollback(to: number): HelmInstallResult {
+    const target = history().find(s => Number(s.metadata.labels?.['version']) === to);
+    // helm rollback (pkg/action/rollback.go): "release has no <n> version".
+    if (!target) return {error: `release has no ${to} version`};
+    const rel = JSON.parse(gunzipSync(Buffer.from(Buffer.from(String((target['data'] as Record<string, string>)['release']), 'base64').toString('utf8'), 'base64')).toString('utf8')) as {config?: Values};
+    return install({values: rel.config ?? {}, upgradeOnly: true});
+  }
+
+  const podsOf = () => store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`});
+  const isReady = (pod: KubeObject) => ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
+
+  /**
+   * The Deployment controller's RollingUpdate (maxSurge 25% rounded up, maxUnavailable 25% rounded
+   * down: one new pod at a time here): a new pod starts, becomes Ready, then an old one goes; old and
+   * new run side by side meanwhile. The template hash follows the pod spec, so rolling back to the
+   * spec that still runs keeps those pods, as the old ReplicaSet scaling back up would.
+   */
   async function rollout(rev: number, replicas: number, spec: Values, values: Values) {
-    for (const old of store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`})) {
-      store.delete({apiVersion: 'v1', kind: 'Pod', namespace: ns, name: old.metadata.name!});
-    }
     const nodes = store.list({apiVersion: 'v1', kind: 'Node'}).map(n => n.metadata.name!);
-    const hash = suffix(`${release}-${rev}`, 10);
-    const pods = Array.from({length: replicas}, (_, i) => `${fullname}-${hash}-${suffix(`${release}-${rev}-${i}`)}`);
+    const hash = suffix(`${release}-${JSON.stringify(spec)}`, 10);
+    const current = podsOf();
+    const keep = current.filter(p => p.metadata.labels?.['pod-template-hash'] === hash && isReady(p)).slice(0, replicas);
+    let old = current.filter(p => !keep.includes(p)).map(p => p.metadata.name!);
+    // A first install (nothing Ready to keep serving) starts every pod at once.
+    const rolling = current.some(isReady);
+    const wanted = replicas - keep.length;
+    const pods = Array.from({length: wanted}, (_, i) => `${fullname}-${hash}-${suffix(`${release}-${rev}-${i}`)}`);
+    const batches = rolling ? pods.map(p => [p]) : [pods];
+    for (const batch of batches) {
+      if (rev !== revision) return;
+      if (!(await startPods(rev, batch, spec, values, nodes))) return;
+      if (rolling && old.length > 0) {
+        store.delete({apiVersion: 'v1', kind: 'Pod', namespace: ns, name: old[0]!});
+        old = old.slice(1);
+      }
+    }
+    for (const name of old) store.delete({apiVersion: 'v1', kind: 'Pod', namespace: ns, name});
+    if (rev !== revision) return;
+    store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
+      cur => cur && {...cur, status: {replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, observedGeneration: cur.metadata.generation}});
+    podsReady = true;
+  }
+
+  /** Creates the pods and brings them to Ready; false when they cannot start before another revision comes. */
+  async function startPods(rev: number, pods: string[], spec: Values, values: Values, nodes: string[]): Promise<boolean> {
+    const image: string = spec['containers'][0].image;
     pods.forEach((name, i) => store.put({apiVersion: 'v1', kind: 'Pod',
-      metadata: {name, namespace: ns, labels: {...selector, 'pod-template-hash': hash}},
+      metadata: {name, namespace: ns, labels: {...selector, 'pod-template-hash': suffix(`${release}-${JSON.stringify(spec)}`, 10)}},
       spec: {...spec, ...(nodes.length ? {nodeName: nodes[i % nodes.length]} : {})},
       status: {phase: 'Pending', conditions: [{type: 'Ready', status: 'False'}],
-        containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image: spec['containers'][0].image, state: {waiting: {reason: 'ContainerCreating'}}}]}}));
+        containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image, state: {waiting: {reason: 'ContainerCreating'}}}]}}));
     await rolloutWait(2);
+    // A tag the registry does not have: ErrImagePull, then ImagePullBackOff until another revision replaces the pod.
+    const tag = image.slice(image.lastIndexOf(':') + 1);
+    if (image.startsWith('kong/kong-gateway:') && !REGISTRY_TAGS.has(tag)) {
+      for (const reason of ['ErrImagePull', 'ImagePullBackOff']) {
+        for (const name of pods) {
+          store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object),
+            containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image, state: {waiting: {reason,
+              message: `rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${image}": docker.io/${image}: not found`}}}]}});
+          event(name, reason === 'ErrImagePull' ? 'Failed' : 'BackOff', reason === 'ErrImagePull' ? `Failed to pull image "${image}": not found` : `Back-off pulling image "${image}"`);
+        }
+        await rolloutWait(2);
+      }
+      while (rev === revision) await rolloutWait(5);
+      return false;
+    }
     // Like the kubelet: a missing secret volume blocks the mount; a missing env secret blocks the start.
     for (;;) {
+      if (rev !== revision) return false;
       const missing = requiredSecrets(values).filter(s => !store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: s.name}));
       if (missing.length === 0) break;
       for (const name of pods) {
@@ -126,6 +214,7 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
       await rolloutWait(5);
     }
     await rolloutWait(opts.startSeconds ?? 8);
+    if (rev !== revision) return false;
     const env: Values = values['env'] ?? {};
     pods.forEach((name, i) => {
       store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {phase: 'Running', podIP: `192.168.${10 + i}.${20 + rev}`,
@@ -140,10 +229,7 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
         `${ts} [info] [clustering] received initial configuration snapshot from control plane`,
       ].join('\n'), 'proxy');
     });
-    if (rev !== revision) return;
-    store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
-      cur => cur && {...cur, status: {replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, observedGeneration: cur.metadata.generation}});
-    podsReady = true;
+    return true;
   }
 
   function event(pod: string, reason: string, message: string) {
@@ -152,7 +238,7 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
       firstTimestamp: stamp(clock), lastTimestamp: stamp(clock), source: {component: 'kubelet'}});
   }
 
-  return {...handle, install, ready: () => podsReady};
+  return {...handle, install, uninstall, rollback, ready: () => podsReady};
 }
 
 function requiredSecrets(values: Values): Array<{name: string; volume: boolean}> {
