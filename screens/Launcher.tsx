@@ -15,7 +15,12 @@ export interface SavedSessionRow {
 }
 
 /** `interrupted`: left with Ctrl-C, which exits 130 like everywhere else; the Quit item exits 0. */
-export type LauncherChoice = {kind: 'new'; name: string} | {kind: 'resume'; name: string} | {kind: 'demo'} | {kind: 'quit'; interrupted?: boolean};
+export type LauncherChoice =
+  | {kind: 'new'; name: string}
+  | {kind: 'resume'; name: string}
+  | {kind: 'status'; name: string}
+  | {kind: 'demo'}
+  | {kind: 'quit'; interrupted?: boolean};
 
 const NAME_RULE = SESSION_NAME;
 
@@ -62,9 +67,14 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const items = [
     {key: 'new', label: 'New session', value: 'new'},
     ...sessions
-      .filter(s => s.status !== 'done')
+      .filter(s => s.status !== 'done' && s.status !== 'destroyed')
       .slice(0, 8)
       .map(s => ({key: `r:${s.name}`, label: `Resume ${s.name} (${s.step}, ${s.status})`, value: `r:${s.name}`})),
+    // A finished session's day two: its live status.
+    ...sessions
+      .filter(s => s.status === 'done')
+      .slice(0, 4)
+      .map(s => ({key: `s:${s.name}`, label: `Status of ${s.name} (finished)`, value: `s:${s.name}`})),
     ...(demoAvailable ? [{key: 'demo', label: 'Guided demo (simulated data center)', value: 'demo'}] : []),
     {key: 'quit', label: 'Quit', value: 'quit'},
   ];
@@ -105,6 +115,7 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
             if (item.value === 'new') setNaming(true);
             else if (item.value === 'demo') onChoice({kind: 'demo'});
             else if (item.value === 'quit') onChoice({kind: 'quit'});
+            else if (item.value.startsWith('s:')) onChoice({kind: 'status', name: item.value.slice(2)});
             else onChoice({kind: 'resume', name: item.value.slice(2)});
           }}
         />

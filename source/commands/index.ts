@@ -9,6 +9,9 @@ import {registerGenerate} from './generate.js';
 import {registerDemo} from './demo.js';
 import {registerRunbook} from './runbook.js';
 import {registerDiscover} from './discover.js';
+import {registerStatus} from './status.js';
+import {registerDestroy} from './destroy.js';
+import {registerUpgrade} from './upgrade.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -36,4 +39,7 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerDemo(program, context);
   registerRunbook(program, context);
   registerDiscover(program, context);
+  registerStatus(program, context);
+  registerUpgrade(program, context);
+  registerDestroy(program, context);
 }

@@ -10,7 +10,7 @@ import type {ContextFor} from './index.js';
 export interface SessionRow {
   name: string;
   step: string;
-  status: 'new' | 'running' | 'interrupted' | 'failed' | 'done';
+  status: 'new' | 'running' | 'interrupted' | 'failed' | 'done' | 'destroyed';
   updatedAt: string;
 }
 

@@ -21,7 +21,7 @@ async function resume(ctx: CommandContext, name: string | undefined): Promise<nu
   let target = name;
   if (!target) {
     const {rows} = await sessionRows(ctx.home);
-    target = rows.find(r => r.status !== 'done')?.name;
+    target = rows.find(r => r.status !== 'done' && r.status !== 'destroyed')?.name;
     if (!target) throw new UsageError(`no unfinished session to resume in ${ctx.home}; start one with "eksa-kong"`);
   }
   return openByWorld(ctx, target);
@@ -59,6 +59,10 @@ export async function launch(ctx: CommandContext): Promise<number> {
     case 'demo': {
       const {runDemo} = await import('../demo/run-demo.js');
       return runDemo(ctx, {autoplay: false});
+    }
+    case 'status': {
+      const {runStatus} = await import('./status.js');
+      return runStatus(ctx, choice.name, {watch: true});
     }
   }
 }

@@ -28,6 +28,15 @@ export interface FakeKongAdminOptions {
   now?: () => number;
   /** Also serve the Admin API over TLS with this certificate (the chart's default admin listener, 8444 ssl). */
   tls?: {certPem: string; keyPem: string};
+  /** Services and routes a previous run held (the database of a CP that restarted). */
+  entities?: FakeKongEntities;
+  /** Called after every change of services or routes, e.g. to save them with a demo's state. */
+  onEntities?: (entities: FakeKongEntities) => void;
+}
+
+export interface FakeKongEntities {
+  services: FakeService[];
+  routes: FakeRoute[];
 }
 
 export interface FakeDataPlane {
@@ -138,6 +147,20 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   }
 }
 
+/**
+ * The CP's version check of a connecting DP (kong/clustering/compat/init.lua,
+ * check_kong_version_compatibility): another major, or a newer minor than the CP's, is
+ * kong_version_incompatible; an older minor or any patch is accepted.
+ */
+export function versionSyncStatus(dpVersion: string, cpVersion: string): string {
+  const parse = (v: string) => /^(\d+)\.(\d+)/.exec(v);
+  const dp = parse(dpVersion);
+  const cp = parse(cpVersion);
+  if (!dp || !cp) return 'unknown';
+  if (dp[1] !== cp[1] || Number(dp[2]) > Number(cp[2])) return 'kong_version_incompatible';
+  return 'normal';
+}
+
 function routeMatches(route: FakeRoute, path: string): string | null {
   if (route.paths) {
     for (const prefix of route.paths) {
@@ -163,6 +186,11 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   const timers = new Set<NodeJS.Timeout>();
   let propagatedServices = new Map<string, FakeService>();
   let propagatedRoutes: FakeRoute[] = [];
+  // A restarted CP reads its database: the entities are there and connecting DPs get them at once.
+  for (const svc of options.entities?.services ?? []) services.set(svc.name, {...svc});
+  for (const route of options.entities?.routes ?? []) routes.set(route.name, {...route});
+  propagatedServices = new Map([...services.values()].map(svc => [svc.id, {...svc}]));
+  propagatedRoutes = [...routes.values()].map(r => ({...r}));
 
   const configHash = () =>
     services.size === 0 && routes.size === 0
@@ -171,6 +199,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
 
   // Like the CP's push after db_update_frequency: connected DPs get the new config and hash later.
   const scheduleSync = () => {
+    options.onEntities?.({services: [...services.values()].map(x => ({...x})), routes: [...routes.values()].map(x => ({...x}))});
     const hash = configHash();
     const snapshotServices = new Map([...services.values()].map(s => [s.id, {...s}]));
     const snapshotRoutes = [...routes.values()].map(r => ({...r}));
@@ -352,7 +381,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
         hostname: dp.hostname,
         ip: dp.ip ?? '203.0.113.10',
         version: dp.version ?? options.version ?? '3.9.1.2',
-        sync_status: dp.syncStatus ?? 'normal',
+        sync_status: dp.syncStatus ?? versionSyncStatus(dp.version ?? options.version ?? '3.9.1.2', options.version ?? '3.9.1.2'),
         config_hash: dp.configHash ?? (connected ? configHash() : EMPTY_HASH),
         last_seen: dp.lastSeen ?? Math.floor(now() / 1000),
         connected,

@@ -11,7 +11,10 @@ export interface FakeKongProxy {
   close(): Promise<void>;
 }
 
-export async function startFakeKongProxy(config: FakeKongConfigView, options: {host?: string; port?: number} = {}): Promise<FakeKongProxy> {
+export async function startFakeKongProxy(
+  config: FakeKongConfigView,
+  options: {host?: string; port?: number; /** False while no DP pod backs the NodePort: connections are dropped. */ serving?: () => boolean} = {},
+): Promise<FakeKongProxy> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const match = config.match(url.pathname);
@@ -38,6 +41,10 @@ export async function startFakeKongProxy(config: FakeKongConfigView, options: {h
       },
       {via: 'kong/3.9.1.2-enterprise-edition', 'x-kong-upstream-latency': '3', 'x-kong-proxy-latency': '1'},
     );
+  });
+  // No proxy pod behind the node port (uninstalled, or the cluster is gone): nothing accepts the connection.
+  server.on('connection', socket => {
+    if (options.serving && !options.serving()) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -69,7 +69,7 @@ export async function pickDemoSession(home: string, opts: Pick<DemoOptions, 'nam
     return {name: opts.name, create: false};
   }
   if (!opts.fresh) {
-    const open = list.find(r => r.world === 'demo' && r.status !== 'done' && !heldByLiveProcess(sessionDir(home, r.name)));
+    const open = list.find(r => r.world === 'demo' && r.status !== 'done' && r.status !== 'destroyed' && !heldByLiveProcess(sessionDir(home, r.name)));
     if (open) return {name: open.name, create: false};
   }
   return {name: nextDemoName(new Set(list.map(r => r.name))), create: true};
@@ -117,6 +117,40 @@ async function closeParts(parts: readonly DemoPart[]): Promise<void> {
       // Closing is best effort: the process ends soon and the servers are on loopback.
     }
   }
+}
+
+/**
+ * A demo session's simulated data center, started from its saved state without running any step: what
+ * the day-two commands (status, upgrade, destroy) act on. The caller holds the session's lock.
+ */
+export async function openSimulatedDataCenter(dir: string): Promise<{world: DemoWorld; net: import('../ports.js').Net; speed: number; notices: string[]; close(): Promise<void>}> {
+  const speed = readDemoState(dir).state?.speed ?? 1;
+  const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
+  const abort = new AbortController();
+  let parts: DemoPart[];
+  try {
+    parts = await startParts(world, dir, speed, abort.signal);
+  } catch (err) {
+    await world.close();
+    throw err;
+  }
+  const net = createDemoNet(parts.flatMap(p => p.routes), Object.assign({}, ...parts.map(p => p.dns)));
+  // The simulated data center ran on while nobody looked: its data planes are connected again before a
+  // day-two command reads the CP (bounded, so a DP that cannot dial shows as it is).
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([world.dataPlanesSettled(), new Promise<void>(resolve => (bound = setTimeout(resolve, 10_000)))]);
+  clearTimeout(bound);
+  return {
+    world,
+    net,
+    speed,
+    notices: world.notices,
+    close: async () => {
+      abort.abort(new Error('demo closed'));
+      await closeParts(parts);
+      await world.close();
+    },
+  };
 }
 
 export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<number> {

@@ -29,7 +29,9 @@ export type DemoEvent =
   | {type: 'eksctl-start'; clusterName: string; machines: DemoMachine[]}
   | {type: 'eksctl-line'; clusterName: string; text: string}
   | {type: 'eksctl-exit'; clusterName: string; code: number}
-  | {type: 'helm-install'; release: string; namespace: string; revision: number};
+  | {type: 'helm-install'; release: string; namespace: string; revision: number}
+  | {type: 'helm-uninstall'; release: string; namespace: string}
+  | {type: 'cluster-deleted'; clusterName: string};
 
 export interface DemoWorldOptions {
   sessionDir: string;
@@ -75,6 +77,8 @@ export interface DemoWorld {
   setAnswersDigest(digest: string): void;
   /** The simulated Kong inside every DP pod (the Kong part sets it): pods are Ready only when it says so. */
   setDataPlaneAgent(agent: DataPlaneAgent | undefined): void;
+  /** Resolves once the DP pods a restarted world adopted have dialed the CP again (one beat each). */
+  dataPlanesSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -178,6 +182,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/info') return {body: {clusters: endpoints}};
     if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
     if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
+    if (path === '/helm-uninstall' && method === 'POST') return {body: onHelmUninstall(b)};
+    if (path === '/helm-rollback' && method === 'POST') return {body: onHelmRollback(b)};
+    if (path === '/eksctl-delete' && method === 'POST') return {body: onClusterDelete(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -323,10 +330,13 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   }
 
   // --- helm upgrade --install -------------------------------------------------------------------
-  function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
-    const cluster = clusterFor(b['server']);
+  function dataPlaneFor(b: Record<string, unknown>): {dp: DataPlaneHandle; namespace: string; release: string} {
     const namespace = String(b['namespace'] ?? 'default');
     const release = String(b['release'] ?? '');
+    return {dp: dataPlaneAt(clusterFor(b['server']), namespace, release), namespace, release};
+  }
+
+  function dataPlaneAt(cluster: ClusterId, namespace: string, release: string): DataPlaneHandle {
     const key = `${cluster}/${namespace}/${release}`;
     let dp = dataPlanes.get(key);
     if (!dp) {
@@ -334,18 +344,62 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       dataPlanes.set(key, dp);
       scenarios.push(dp);
     }
+    return dp;
+  }
+
+  function onHelmUninstall(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
+    const r = dp.uninstall();
+    if ('removed' in r) emit({type: 'helm-uninstall', release, namespace});
+    return {...r};
+  }
+
+  function onHelmRollback(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
+    const r = dp.rollback(Number(b['revision']));
+    if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
+    return {...r};
+  }
+
+  // eksctl anywhere delete cluster: the machines are deprovisioned and the cluster's API is empty.
+  function onClusterDelete(b: Record<string, unknown>): Record<string, unknown> {
+    const clusterName = String(b['clusterName'] ?? '');
+    const found = workload.store.list({apiVersion: 'anywhere.eks.amazonaws.com/v1alpha1', kind: 'Cluster'}).some(c => c.metadata.name === clusterName)
+      || workload.store.list({apiVersion: 'v1', kind: 'Node'}).length > 0;
+    if (!found) return {error: `cluster ${clusterName} not found`};
+    const before = workload.store.snapshot();
+    workload.store.restore({rv: before.rv + 1, objects: [], logs: {}});
+    writer?.schedule();
+    emit({type: 'cluster-deleted', clusterName});
+    return {};
+  }
+
+  function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
+    const {dp, namespace, release} = dataPlaneFor(b);
     let values: Record<string, unknown>;
     try {
       values = helmValues((b['valuesFiles'] ?? []) as string[], (b['set'] ?? []) as string[]);
     } catch (e) {
       return {error: `failed to parse values: ${(e as Error).message}`};
     }
-    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true});
+    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true, upgradeOnly: b['upgradeOnly'] === true});
     if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
     return {...r};
   }
 
   let dpAgent: DataPlaneAgent | undefined;
+  // A restarted world: each helm release saved in demo-state.json gets its scenario back, which adopts
+  // the release's running pods; their Kong dials the CP again once the kong part plugs its agent in.
+  if (saved) {
+    for (const cluster of Object.keys(apis) as ClusterId[]) {
+      const releases = new Set(apis[cluster].store.list({apiVersion: 'v1', kind: 'Secret', labelSelector: 'owner=helm'})
+        .map(s => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.['name'] ?? ''}`));
+      for (const key of releases) {
+        const [namespace = 'default', release = ''] = key.split('/');
+        if (release) dataPlaneAt(cluster, namespace, release);
+      }
+    }
+  }
   const writer = opts.persist
     ? createStateWriter(opts.sessionDir, () => ({
         version: 1,
@@ -388,6 +442,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     },
     setDataPlaneAgent: agent => {
       dpAgent = agent;
+      for (const dp of dataPlanes.values()) dp.poke();
+    },
+    dataPlanesSettled: async () => {
+      await Promise.all([...dataPlanes.values()].map(dp => dp.settled()));
     },
     onEvent: l => {
       listeners.add(l);

@@ -2,14 +2,14 @@
 // A secret inside an argument becomes a ${NAME} reference: the name the step gave it in
 // spec.secretEnv, or REDACTED_SECRET_<n>; the runbook then checks that the variable is set.
 import type {CommandRecord} from '../session/schema.js';
-import {isStepId} from '../wizard/step-ids.js';
+import {isStepId, LIFECYCLE_IDS} from '../wizard/step-ids.js';
 import type {CommandSpec} from './types.js';
 
 export const UNNAMED_SECRET_DESCRIPTION = 'the secret value that was redacted here';
 
-/** Returns null when spec.step is not a wizard step id (nothing to record it under). */
+/** Returns null when spec.step is neither a wizard step nor a day-two command (nothing to record it under). */
 export function toCommandRecord(spec: CommandSpec, secrets: readonly string[], at: Date): CommandRecord | null {
-  if (!isStepId(spec.step)) return null;
+  if (!isStepId(spec.step) && !(LIFECYCLE_IDS as readonly string[]).includes(spec.step)) return null;
   const names = new Map<string, string>(); // secret value -> variable name
   for (const [name, value] of Object.entries(spec.secretEnv ?? {})) if (value) names.set(value, name);
   const envRefs: Record<string, string> = {...spec.envRefs};
@@ -37,7 +37,7 @@ export function toCommandRecord(spec: CommandSpec, secrets: readonly string[], a
     return out;
   };
   const record: CommandRecord = {
-    step: spec.step,
+    step: spec.step as CommandRecord['step'],
     command: replace(spec.command),
     args: spec.args.map(replace),
     at: at.toISOString(),

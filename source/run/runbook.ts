@@ -1,7 +1,7 @@
 // The session's commands as a bash script an admin can review and run by hand. Secrets appear only
 // as ${NAME} references, checked up front with a message saying what to set.
 import type {CommandRecord} from '../session/schema.js';
-import {STEP_TITLES} from '../wizard/step-ids.js';
+import {LIFECYCLE_TITLES, STEP_TITLES} from '../wizard/step-ids.js';
 import {shellQuote} from './command-line.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -35,7 +35,7 @@ function quoteWithRefs(word: string, names: ReadonlySet<string>): string {
 export function renderRunbook(
   sessionName: string,
   commands: readonly CommandRecord[],
-  stepTitles: Readonly<Partial<Record<string, string>>> = STEP_TITLES,
+  stepTitles: Readonly<Partial<Record<string, string>>> = {...STEP_TITLES, ...LIFECYCLE_TITLES},
 ): string {
   const out: string[] = [
     '#!/usr/bin/env bash',

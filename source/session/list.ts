@@ -9,9 +9,9 @@ import {SessionError, fsReason} from './errors.js';
 import {isSessionName, sessionDir, sessionsDir} from './home.js';
 import {SESSION_VERSION} from './version.js';
 
-type Status = 'new' | 'running' | 'interrupted' | 'failed' | 'done';
+type Status = 'new' | 'running' | 'interrupted' | 'failed' | 'done' | 'destroyed';
 type World = 'real' | 'demo' | 'dry-run';
-const STATUSES: ReadonlySet<string> = new Set<Status>(['new', 'running', 'interrupted', 'failed', 'done']);
+const STATUSES: ReadonlySet<string> = new Set<Status>(['new', 'running', 'interrupted', 'failed', 'done', 'destroyed']);
 const WORLDS: ReadonlySet<string> = new Set<World>(['real', 'demo', 'dry-run']);
 
 export interface SessionSummary {

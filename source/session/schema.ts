@@ -1,7 +1,7 @@
 // session.json: the single source of truth of one wizard session. Versioned; validated on load.
 // It never holds a secret: secrets live in secrets.json (0600), see secrets.ts.
 import * as z from 'zod';
-import {STEP_IDS} from '../wizard/step-ids.js';
+import {STEP_IDS, LIFECYCLE_IDS} from '../wizard/step-ids.js';
 import {answersSchema} from './answers.js';
 
 import {SESSION_VERSION} from './version.js';
@@ -11,7 +11,8 @@ export {SESSION_VERSION};
 export const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted', 'skipped']);
 export type StepState = z.infer<typeof stepStateSchema>;
 
-export const sessionStatusSchema = z.enum(['new', 'running', 'interrupted', 'failed', 'done']);
+// 'destroyed': `eksa-kong destroy` removed what the session created; the session and its log stay.
+export const sessionStatusSchema = z.enum(['new', 'running', 'interrupted', 'failed', 'done', 'destroyed']);
 
 export const attemptSchema = z.object({
   n: z.number().int().min(1),
@@ -36,7 +37,8 @@ export type StepRecord = z.infer<typeof stepRecordSchema>;
 
 /** One command a step ran (or, in dry-run, would run): the runbook is made from these. */
 export const commandRecordSchema = z.object({
-  step: z.enum(STEP_IDS),
+  /** A wizard step, or a day-two command (upgrade, destroy) run on the finished session. */
+  step: z.enum([...STEP_IDS, ...LIFECYCLE_IDS]),
   command: z.string(),
   args: z.array(z.string()),
   cwd: z.string().optional(),
@@ -46,6 +48,21 @@ export const commandRecordSchema = z.object({
   at: z.string(),
 });
 export type CommandRecord = z.infer<typeof commandRecordSchema>;
+
+/** A day-two action on a finished session (upgrade, rollback, destroy), for the record and `status`. */
+export const lifecycleEventSchema = z.object({
+  action: z.enum(['upgrade', 'rollback', 'destroy']),
+  at: z.string(),
+  result: z.enum(['done', 'failed', 'dry-run']),
+  /** One line: what happened or why it failed. */
+  detail: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  /** Helm revision the action produced (or rolled back to). */
+  revision: z.number().int().optional(),
+  log: z.string().optional(),
+});
+export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 
 export const sessionSchema = z.object({
   version: z.literal(SESSION_VERSION),
@@ -69,6 +86,10 @@ export const sessionSchema = z.object({
   commands: z.array(commandRecordSchema).default([]),
   /** Trust-on-first-use: SHA-256 fingerprints of BMC certificates, by BMC address. */
   trust: z.record(z.string(), z.string()).default({}),
+  /** Day-two actions, oldest first. */
+  lifecycle: z.array(lifecycleEventSchema).default([]),
+  /** Set when `eksa-kong destroy` finished: the status stays `destroyed`. */
+  destroyedAt: z.string().optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 
@@ -89,5 +110,6 @@ export function newSession(name: string, world: Session['world'], now: Date = ne
     artifacts: {},
     commands: [],
     trust: {},
+    lifecycle: [],
   };
 }

@@ -9,3 +9,4 @@ import './control-plane.js';
 import './data-plane.js';
 import './verify.js';
 import './done.js';
+import './existing-cluster.js';

@@ -1,10 +1,13 @@
 // The preflight step: the admin-server checks of source/cluster/preflight.ts. A failed check stops
 // the step; warnings are allowed. The interface and bootstrap IP are stored once the checks settle them.
 import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
+import {isExistingClusterFlow, runExistingClusterPreflight} from '../lifecycle/existing-cluster.js';
 import {blockingReason, checkLine, notRunChecks, preflightData, preflightSummary, runPreflightChecks} from '../cluster/preflight-step.js';
 
 implementStep('preflight', {
   async runHeadless(ctx, signal) {
+    // A data plane on an existing cluster needs none of the bare-metal checks.
+    if (isExistingClusterFlow(ctx.session.answers)) return runExistingClusterPreflight(ctx, signal);
     const result = await runPreflightChecks(ctx, signal);
     for (const check of result.checks) ctx.say(checkLine(check));
     const dryRun = ctx.ports.world === 'dry-run';

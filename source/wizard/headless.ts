@@ -29,6 +29,13 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
     if (session.currentStep !== id) controller.dispatch({type: 'goto', step: id});
     const step = getStep(id);
     const tag = `[${stepIndex(id) + 1}/${total}] ${step.title}`;
+    const skip = step.skipWhen?.(session);
+    if (skip) {
+      controller.dispatch({type: 'step-skipped', step: id, summary: skip});
+      io.out(`${tag}: skipped — ${skip}`);
+      controller.dispatch({type: 'next'});
+      continue;
+    }
     if (!step.runHeadless) {
       io.err(`${tag}: not available yet in this build; nothing was done. Stopped here.`);
       io.err(`The session is saved: resume it with "eksa-kong resume ${session.name}".`);

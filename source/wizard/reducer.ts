@@ -1,7 +1,7 @@
 // The navigation reducer: a pure function over the session document. The UI and the headless runner
 // dispatch actions; the store persists the result after every transition.
 import type {Answers} from '../session/answers.js';
-import type {CommandRecord, Session, StepRecord, StepState} from '../session/schema.js';
+import type {CommandRecord, LifecycleEvent, Session, StepRecord, StepState} from '../session/schema.js';
 import {STEP_IDS, stepIndex, type StepId} from './step-ids.js';
 import {STEP_DEPENDENCIES} from './dependencies.js';
 
@@ -23,7 +23,9 @@ export type WizardAction =
   | {type: 'trust'; host: string; fingerprint: string}
   | {type: 'recovered'; at: string}
   | {type: 'quit'; at: string}
-  | {type: 'command-recorded'; record: CommandRecord};
+  | {type: 'command-recorded'; record: CommandRecord}
+  /** A day-two action finished (upgrade, rollback, destroy); `destroyed` marks the session destroyed. */
+  | {type: 'lifecycle-event'; event: LifecycleEvent; destroyed?: boolean};
 
 const FINISHED: ReadonlySet<StepState> = new Set(['done', 'skipped']);
 
@@ -53,6 +55,7 @@ export function canOpen(session: Session, step: StepId): boolean {
 }
 
 export function deriveStatus(session: Session): Session['status'] {
+  if (session.destroyedAt) return 'destroyed';
   const states = STEP_IDS.map(id => session.steps[id].state);
   if (session.steps.done.state === 'done') return 'done';
   if (states.includes('running')) return 'running';
@@ -132,6 +135,8 @@ function reduce(session: Session, action: WizardAction): Session {
       return {...session, artifacts: {...session.artifacts, [action.key]: action.path}};
     case 'command-recorded':
       return {...session, commands: [...session.commands, action.record]};
+    case 'lifecycle-event':
+      return {...session, lifecycle: [...session.lifecycle, action.event], ...(action.destroyed ? {destroyedAt: action.event.at} : {})};
     case 'trust':
       return {...session, trust: {...session.trust, [action.host]: action.fingerprint}};
     case 'recovered': {
@@ -148,7 +153,7 @@ function reduce(session: Session, action: WizardAction): Session {
       for (const id of STEP_IDS) {
         if (s.steps[id].state === 'running') s = endAttempt(s, id, action.at, 'interrupted', {});
       }
-      return {...s, status: s.steps.done.state === 'done' ? 'done' : 'interrupted'};
+      return {...s, status: s.destroyedAt ? 'destroyed' : s.steps.done.state === 'done' ? 'done' : 'interrupted'};
     }
   }
 }

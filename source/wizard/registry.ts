@@ -33,6 +33,8 @@ export interface StepDefinition {
   purpose: string[];
   /** Re-verifies on resume that a step marked done is still done (files present, cluster reachable...). */
   check?(ctx: StepContext, signal: AbortSignal): Promise<CheckResult>;
+  /** Why this step does not apply to the session (e.g. bare-metal steps for an existing cluster); undefined when it runs. */
+  skipWhen?(session: Session): string | undefined;
   /** The non-interactive path: take the answers, do the work, return a one-line summary. */
   runHeadless?(ctx: StepContext, signal: AbortSignal): Promise<StepOutcome>;
 }

@@ -4,13 +4,14 @@
 // node addresses. The Kong inside each DP pod is the fake data plane: it dials the cluster listener
 // through the demo's network with the secret copied to the new cluster, and only a handshake the
 // listener accepts registers it with the Admin API.
-import {startFakeKongAdmin} from '../fake-kong-admin.js';
+import {startFakeKongAdmin, type FakeKongEntities} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
 import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
 import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
+import type {KubeObject} from '../fake-kube-api.js';
 import type {DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 
@@ -29,13 +30,18 @@ export interface KongDemoOptions {
 // Public-looking documentation addresses for the NLB names (TEST-NET-3).
 const lbAddress = (i: number) => `203.0.113.${10 + i}`;
 
+const podReady = (pod: KubeObject) =>
+  ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
+
 export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, options: KongDemoOptions = {}): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
   const cert = await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
   const adminCert = await generateClusterCert();
-  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed, tls: adminCert});
+  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed, tls: adminCert,
+    // The CP's database outlives a restart of the demo: the smoke test's Service and Route stay.
+    entities: world.kept('kong-admin') as FakeKongEntities | undefined, onEntities: entities => world.keep('kong-admin', entities)});
   const closers: Array<() => Promise<void> | void> = [() => admin.close()];
   try {
     const register = (node: {id: string; hostname?: string; version?: string}) => {
@@ -46,7 +52,9 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
-    const proxy = await startFakeKongProxy(admin.propagated);
+    const proxy = await startFakeKongProxy(admin.propagated, {
+      serving: () => world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app'}).some(podReady),
+    });
     closers.push(() => proxy.close());
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});

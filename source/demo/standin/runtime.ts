@@ -159,6 +159,7 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     if (argv[0] === 'version' && argv.length === 1) return play('eksctl-version');
     if (argv[0] !== 'anywhere') return unsupported();
     if (argv[1] === 'version' && argv.length === 2) return play('eksctl-version-anywhere');
+    if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
     const known = ['-f', '--filename', '-z', '--hardware-csv', '--tinkerbell-bootstrap-ip', '-v', '--verbosity', '--kubeconfig',
       '--install-packages', '--bundles-override', '--control-plane-wait-timeout', '--external-etcd-wait-timeout', '--per-machine-wait-timeout'];
@@ -245,6 +246,63 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     return code;
   };
 
+  // eksctl anywhere delete cluster (<name> | -f <file>) [-w <kubeconfig>]: cmd/eksctl-anywhere/cmd/deletecluster.go
+  // validates the config file and the cluster's kubeconfig before touching anything.
+  const eksctlDelete = async (): Promise<number> => {
+    const known = ['-f', '--filename', '-w', '--w-config', '--kubeconfig', '--bundles-override', '-v', '--verbosity'];
+    const words: string[] = [];
+    for (let i = 3; i < argv.length; i++) {
+      const a = argv[i]!;
+      const n = a.split('=')[0]!;
+      if (known.includes(n)) {
+        if (!a.includes('=')) i++;
+      } else if (a.startsWith('-')) {
+        err(`Error: unknown flag: ${n}\n`);
+        return 255;
+      } else words.push(a);
+    }
+    let spec = flag(['-f', '--filename']);
+    if (!spec) {
+      const name = words[0];
+      if (!name) {
+        err('Error: please provide either a valid <cluster-name> or -f <config-file>\n');
+        return 255;
+      }
+      spec = `${name}/${name}-eks-a-cluster.yaml`;
+      if (!fs.existsSync(path.resolve(d.cwd, spec))) {
+        err(`Error: clusterconfig file ${spec} for cluster: ${name} not found, please provide the clusterconfig path manually using -f <config-file>\n`);
+        return 255;
+      }
+    }
+    const specPath = path.resolve(d.cwd, spec);
+    if (!fs.existsSync(specPath)) {
+      err(`Error: the cluster config file ${spec} does not exist\n`);
+      return 255;
+    }
+    const clusterDoc = fs.readFileSync(specPath, 'utf8').split(/^---\s*$/m).find(doc => /^kind:\s*Cluster\s*$/m.test(doc)) ?? '';
+    const name = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([\w.-]+)/m.exec(clusterDoc)?.[1];
+    if (!name) {
+      err(`Error: the cluster config file provided is invalid: unable to find the Cluster object in ${spec}\n`);
+      return 255;
+    }
+    const kubeconfig = flag(['-w', '--w-config']) ?? `${name}/${name}-eks-a-cluster.kubeconfig`;
+    const kubeconfigPath = path.resolve(d.cwd, kubeconfig);
+    if (!fs.existsSync(kubeconfigPath) || fs.statSync(kubeconfigPath).size === 0) {
+      err(`Error: kubeconfig file missing: path=${kubeconfig}\n`);
+      return 255;
+    }
+    const r = await call('/eksctl-delete', {clusterName: name});
+    if (!r) {
+      err('Error: failed to delete cluster: the demo world does not answer\n');
+      return 255;
+    }
+    if (r['error']) {
+      err(`Error: failed to delete cluster: ${String(r['error'])}\n`);
+      return 255;
+    }
+    return play('eksctl-delete-cluster', {name, clusterName: name});
+  };
+
   // --- helm -------------------------------------------------------------------------------------
   const reposFile = path.join(stateDir, 'helm-repositories.json');
   const readRepos = (): Array<{name: string; url: string}> => {
@@ -282,7 +340,49 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       }
       return play('helm-repo-update', {repo: repos.map(r => r.name)});
     }
-    const upgrade = pos[0] === 'upgrade' && has('--install');
+    if (pos[0] === 'uninstall' && pos.length === 2) {
+      const release = pos[1]!;
+      const r = await call('/helm-uninstall', {server: kubeServer(), release, namespace: flag(['-n', '--namespace']) ?? 'default'});
+      if (!r) {
+        err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');
+        return 1;
+      }
+      if (r['error']) {
+        err(`Error: ${String(r['error'])}\n`);
+        return 1;
+      }
+      return play('helm-uninstall', {release});
+    }
+    if (pos[0] === 'rollback' && pos.length === 3) {
+      const [release, revision] = [pos[1]!, pos[2]!];
+      if (!/^\d+$/.test(revision)) {
+        err(`Error: invalid revision "${revision}"\n`);
+        return 1;
+      }
+      const namespace = flag(['-n', '--namespace']) ?? 'default';
+      const r = await call('/helm-rollback', {server: kubeServer(), release, namespace, revision: Number(revision)});
+      if (!r) {
+        err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');
+        return 1;
+      }
+      if (r['error']) {
+        err(`Error: ${String(r['error'])}\n`);
+        return 1;
+      }
+      if (has('--wait')) {
+        const deadline = Date.now() + 300000;
+        while (!(await call('/helm-status', {server: kubeServer(), release, namespace}))?.['ready']) {
+          if (Date.now() > deadline) {
+            err('Error: context deadline exceeded\n');
+            return 1;
+          }
+          await sleep(200);
+        }
+      }
+      return play('helm-rollback', {release});
+    }
+    const upgradeOnly = pos[0] === 'upgrade' && !has('--install');
+    const upgrade = pos[0] === 'upgrade';
     if ((upgrade || pos[0] === 'install') && pos.length === 3) {
       const [release, chart] = [pos[1]!, pos[2]!];
       const repo = chart.includes('/') && !chart.startsWith('.') && !chart.startsWith('/') ? chart.split('/')[0]! : '';
@@ -307,7 +407,7 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       }
       const r = await call('/helm-install', {
         server: kubeServer(), release, chart, namespace, createNamespace: has('--create-namespace'),
-        install: !upgrade, valuesFiles, set: flags(['--set', '--set-string']), version: flag(['--version']) ?? '',
+        install: !upgrade, upgradeOnly, valuesFiles, set: flags(['--set', '--set-string']), version: flag(['--version']) ?? '',
       });
       if (!r) {
         err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');

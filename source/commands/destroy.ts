@@ -1,0 +1,80 @@
+// `eksa-kong destroy NAME [--yes] [--dry-run]`: remove what the session created, newest first. The
+// session stays (status destroyed) with its logs and runbook.
+import type {Command} from 'commander';
+import {addGlobalOptions, UsageError} from '../cli-options.js';
+import type {CommandContext, ContextFor} from './index.js';
+
+export function registerDestroy(program: Command, context: ContextFor): void {
+  addGlobalOptions(
+    program
+      .command('destroy')
+      .description('remove only what a session created (DP release, its secrets and namespace, a cluster it created); the session stays, marked destroyed')
+      .argument('<name>', 'session name'),
+  ).action(async (name: string, _options: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    ctx.setExit(await runDestroyCommand(ctx, name));
+  });
+}
+
+/** Asks for the session name on the terminal; true when typed exactly. */
+async function typedConfirmation(name: string, ctx: CommandContext): Promise<boolean> {
+  const {createInterface} = await import('node:readline/promises');
+  const rl = createInterface({input: process.stdin, output: process.stdout});
+  try {
+    const answer = await rl.question(`Type the session name (${name}) to remove what it created: `);
+    return answer.trim() === name;
+  } finally {
+    rl.close();
+    void ctx;
+  }
+}
+
+export async function runDestroyCommand(ctx: CommandContext, name: string): Promise<number> {
+  const {loadSession} = await import('../session/store.js');
+  const {sessionDir} = await import('../session/home.js');
+  const {destroyPlan, planLines, runDestroy} = await import('../lifecycle/destroy.js');
+  const out = (line: string) => ctx.io.stdout.write(line + '\n');
+  const session = await loadSession(ctx.home, name);
+  if (session.destroyedAt) {
+    out(`Session ${name} was destroyed at ${session.destroyedAt}; nothing left to remove.`);
+    return 0;
+  }
+  if (ctx.opts.dryRun) {
+    out(`Dry run: nothing is removed. Session ${name}:`);
+    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env))) out(line);
+    return 0;
+  }
+  if (!ctx.opts.yes) {
+    if (!ctx.interactive) throw new UsageError(`destroy asks for the session name to be typed; without a terminal give --yes (see first: eksa-kong destroy ${name} --dry-run)`);
+    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env))) out(line.replace(/^Would /, 'Will '));
+    if (!(await typedConfirmation(name, ctx))) {
+      out('Not confirmed: nothing was removed.');
+      return 1;
+    }
+  }
+  const {openForChange} = await import('../lifecycle/open.js');
+  const {opened, close} = await openForChange(ctx, name, `eksa-kong destroy ${name}`);
+  try {
+    const current = opened.controller.get();
+    const plan = destroyPlan(current, opened.dir, opened.ports.env);
+    const outcome = await runDestroy(plan, {runner: opened.ports.runner, say: out});
+    const at = new Date().toISOString();
+    const dry = opened.ports.world === 'dry-run';
+    for (const k of plan.kept) out(`kept: ${k}`);
+    if (!outcome.ok) {
+      const f = outcome.failed!;
+      const log = f.log ? ` (log: ${f.log})` : '';
+      opened.controller.dispatch({type: 'lifecycle-event', event: {action: 'destroy', at, result: 'failed', detail: `${f.action.title}: ${f.error}`}});
+      ctx.io.stderr.write(`eksa-kong: destroy stopped at "${f.action.title}": ${f.error}${log}\n`);
+      if (f.fix) ctx.io.stderr.write(`fix: ${f.fix}\n`);
+      ctx.io.stderr.write(`What ran before it is removed; run eksa-kong destroy ${name} again once fixed.\n`);
+      return 1;
+    }
+    const detail = plan.actions.length === 0 ? 'nothing the session created was left' : `removed: ${plan.actions.map(a => a.id).join(', ')}`;
+    opened.controller.dispatch({type: 'lifecycle-event', event: {action: 'destroy', at, result: dry ? 'dry-run' : 'done', detail}, destroyed: !dry});
+    out(dry ? `Dry-run session ${name}: the commands are recorded (eksa-kong runbook ${name}).` : `Session ${name} is destroyed; it stays with its logs and runbook (eksa-kong runbook ${name}).`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
