@@ -21,6 +21,7 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
   switch (artifact) {
     case 'hardware-csv': {
       const {formatAnswersFinding, generateHardwareCsvFromAnswers} = await import('../hardware/answers.js');
+      const {capFindingLines} = await import('../hardware/cli.js');
       const {answerRef, resolveSecret, unusableSecretRef} = await import('../session/secrets.js');
       for (const [i, m] of (answers.machines ?? []).entries()) {
         const unusable = unusableSecretRef(`machines[${i}].bmc`, 'password', m.bmc, env);
@@ -32,9 +33,9 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
           return ref === undefined ? undefined : resolveSecret(ref, env);
         },
       });
-      const warnings = result.findings.warnings.map(f => formatAnswersFinding(f, true));
+      const warnings = capFindingLines(result.findings.warnings.map(f => formatAnswersFinding(f, true)));
       if (!result.findings.valid) {
-        return {exitCode: 2, stdout: '', stderr: [...result.findings.errors.map(f => formatAnswersFinding(f, false)), ...warnings].join('\n') + '\n'};
+        return {exitCode: 2, stdout: '', stderr: [...capFindingLines(result.findings.errors.map(f => formatAnswersFinding(f, false))), ...warnings].join('\n') + '\n'};
       }
       return {exitCode: 0, stdout: result.csv, stderr: warnings.length ? warnings.join('\n') + '\n' : ''};
     }
