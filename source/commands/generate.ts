@@ -4,6 +4,7 @@ import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
 import {systemClock} from '../ports.js';
+import {escapeControls} from '../run/display-text.js';
 
 const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values'] as const;
 type Artifact = (typeof ARTIFACTS)[number];
@@ -19,18 +20,22 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
   const answers = await loadAnswersFile(file);
   switch (artifact) {
     case 'hardware-csv': {
-      const {generateHardwareCsvFromAnswers} = await import('../hardware/answers.js');
-      const {answerRef, resolveSecret} = await import('../session/secrets.js');
-      const {formatFinding} = await import('../hardware/cli.js');
+      const {formatAnswersFinding, generateHardwareCsvFromAnswers} = await import('../hardware/answers.js');
+      const {capFindingLines} = await import('../hardware/cli.js');
+      const {answerRef, resolveSecret, unusableSecretRef} = await import('../session/secrets.js');
+      for (const [i, m] of (answers.machines ?? []).entries()) {
+        const unusable = unusableSecretRef(`machines[${i}].bmc`, 'password', m.bmc, env);
+        if (unusable) return {exitCode: 2, stdout: '', stderr: `${escapeControls(unusable.message)}\n`};
+      }
       const result = generateHardwareCsvFromAnswers(answers, {
         bmcPassword: machine => {
           const ref = answerRef(machine.bmc?.passwordEnv, machine.bmc?.passwordFile) ?? machine.bmc?.password;
           return ref === undefined ? undefined : resolveSecret(ref, env);
         },
       });
-      const warnings = result.findings.warnings.map(f => formatFinding(f, true));
+      const warnings = capFindingLines(result.findings.warnings.map(f => formatAnswersFinding(f, true)));
       if (!result.findings.valid) {
-        return {exitCode: 2, stdout: '', stderr: [...result.findings.errors.map(f => formatFinding(f, false)), ...warnings].join('\n') + '\n'};
+        return {exitCode: 2, stdout: '', stderr: [...capFindingLines(result.findings.errors.map(f => formatAnswersFinding(f, false))), ...warnings].join('\n') + '\n'};
       }
       return {exitCode: 0, stdout: result.csv, stderr: warnings.length ? warnings.join('\n') + '\n' : ''};
     }

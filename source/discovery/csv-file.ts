@@ -1,11 +1,11 @@
 // Import of an existing hardware.csv as a discovery source: source/hardware parses and validates it and
 // turns rows into machines (machinesFromRows); this adapts them to discovery's findings. The BMC
 // passwords of the file are handed back separately, for the caller to store as secrets.
-import {readFile} from 'node:fs/promises';
+import {readFileLimited, TooLargeError} from '../run/read-limited.js';
 import {expandTilde} from '../session/home.js';
 import {loadSecrets, mergeSecrets, saveSecrets, emptySecrets} from '../session/secrets.js';
 import {machinesFromRows} from '../hardware/answers.js';
-import {formatFinding} from '../hardware/cli.js';
+import {capFindingLines, formatFinding, HARDWARE_CSV_LIMIT} from '../hardware/cli.js';
 import {validateHardwareCsv} from '../hardware/validate.js';
 import {importRows, type CsvFinding} from './csv-import.js';
 
@@ -24,8 +24,9 @@ export async function importHardwareCsvFile(
   let text: string;
   const file = expandTilde(path, env['HOME'] ?? '');
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readFileLimited(file, HARDWARE_CSV_LIMIT, 'the CSV file')).toString('utf8');
   } catch (error) {
+    if (error instanceof TooLargeError) return {ok: false, error: error.message};
     return {ok: false, error: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`};
   }
   const checked = validateHardwareCsv(text);
@@ -43,7 +44,10 @@ export async function importHardwareCsvFile(
       ...(m.bmc ? {bmcIp: m.bmc.ip, bmcUsername: m.bmc.username} : {}),
     };
   });
-  const problems = [...checked.errors.map(f => formatFinding(f, false)), ...[...checked.warnings, ...imported.warnings].map(f => formatFinding(f, true))];
+  const problems = capFindingLines([
+    ...checked.errors.map(f => formatFinding(f, false)),
+    ...[...checked.warnings, ...imported.warnings].map(f => formatFinding(f, true)),
+  ]);
   return {ok: true, value: {findings, passwords, problems}};
 }
 

@@ -6,6 +6,7 @@ import type {HardwareFinding, HardwareRow} from './types.js';
 import {formatHardwareCsv} from './write.js';
 import {validateHardwareCsv} from './validate.js';
 import {bmcPasswordCrIssue} from './rules.js';
+import {escapeControls} from '../run/display-text.js';
 
 export interface SecretLookup {
   /** The BMC password of a machine, resolved by the caller from secrets.json, env or file. */
@@ -92,7 +93,8 @@ export interface GeneratedHardwareCsv {
 
 /**
  * hardware.csv for `eksa-kong generate hardware-csv --answers FILE`. Findings name the answers key
- * (machines[i], network.*) and the line of the generated CSV.
+ * (machines[i], network.*), never a line of the generated CSV (line is null): format with
+ * formatAnswersFinding.
  */
 export function generateHardwareCsvFromAnswers(answers: Answers, secrets: SecretLookup): GeneratedHardwareCsv {
   const errors: HardwareFinding[] = [];
@@ -129,7 +131,12 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
     const i = machineAt.get(f.line);
     if (i === undefined) return f;
     if (f.column === 'bmc_password' && noPassword.has(i)) return null;
-    return {...f, message: `machines[${i}] (${machines[i]?.hostname}): ${f.message}`};
+    // The generated CSV's line numbers mean nothing to someone reading the answers file: name machines.
+    const message = f.message.replace(/\bline (\d+)\b/g, (text, n: string) => {
+      const j = machineAt.get(Number(n));
+      return j === undefined ? text : `machines[${j}]`;
+    });
+    return {...f, line: null, message: `machines[${i}] (${machines[i]?.hostname}): ${message}`};
   };
   for (const f of checked.errors) {
     const placed = place(f);
@@ -140,7 +147,7 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
     if (placed) warnings.push(placed);
   }
   machines.forEach((m, i) => {
-    const line = checked.rows[i]?.line ?? null;
+    const line = null;
     const cr = bmcPasswordCrIssue(rows[i]?.bmc?.password ?? '');
     if (cr) errors.push({line, column: 'bmc_password', value: null, message: `machines[${i}] (${m.hostname}): ${cr.message}`});
     if (noPassword.has(i)) {
@@ -152,4 +159,10 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
     }
   });
   return {csv, findings: {valid: errors.length === 0, errors, warnings}};
+}
+
+/** A finding about the answers: the column (when there is one) and the message that names the key. */
+export function formatAnswersFinding(f: HardwareFinding, warning: boolean): string {
+  const column = f.column === null ? '' : `${escapeControls(f.column)}: `;
+  return `${column}${warning ? 'warning: ' : ''}${escapeControls(f.message)}`;
 }

@@ -1,9 +1,12 @@
 // `eksa-kong hardware validate FILE [--json]`: the caller prints stdout/stderr and exits with exitCode.
-import {readFile} from 'node:fs/promises';
 import {basename} from 'node:path';
 import type {HardwareFinding, ValidationResult} from './types.js';
 import {validateHardwareCsv} from './validate.js';
 import {escapeControls} from '../run/display-text.js';
+import {MiB, readFileLimited, TooLargeError} from '../run/read-limited.js';
+
+/** hardware.csv is about 200 bytes a machine: 10 MiB is tens of thousands of machines. */
+export const HARDWARE_CSV_LIMIT = 10 * MiB;
 
 export interface CliOutput {
   exitCode: 0 | 1 | 2;
@@ -32,8 +35,18 @@ export function formatFinding(f: HardwareFinding, warning: boolean): string {
   return `${where}: ${column}${warning ? 'warning: ' : ''}${escapeControls(f.message)}`;
 }
 
+/** The most findings a text report prints; a broken 50 000-row file should not print 50 000 lines. */
+export const MAX_REPORTED_FINDINGS = 100;
+
+/** The first `max` lines, then one line counting the rest. */
+export function capFindingLines(lines: readonly string[], max = MAX_REPORTED_FINDINGS, more = ''): string[] {
+  if (lines.length <= max) return [...lines];
+  return [...lines.slice(0, max), `… and ${lines.length - max} more${more}`];
+}
+
 export function formatReport(name: string, result: ValidationResult): string {
-  const lines = [...result.errors.map(f => formatFinding(f, false)), ...result.warnings.map(f => formatFinding(f, true))];
+  const all = [...result.errors.map(f => formatFinding(f, false)), ...result.warnings.map(f => formatFinding(f, true))];
+  const lines = capFindingLines(all, MAX_REPORTED_FINDINGS, ' (--json lists every finding)');
   lines.push(
     `${name}: ${plural(result.machines, 'machine')}, ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`,
   );
@@ -57,8 +70,9 @@ export async function hardwareValidateCli(path: string, opts: {json: boolean}): 
   let text: string;
   try {
     // Decoded by hand: a BOM must stay visible to the validator.
-    text = (await readFile(path)).toString('utf8');
+    text = (await readFileLimited(path, HARDWARE_CSV_LIMIT, 'hardware.csv')).toString('utf8');
   } catch (error) {
+    if (error instanceof TooLargeError) return {exitCode: 2, stdout: '', stderr: `eksa-kong: ${escapeControls(error.message)}\n`};
     return {exitCode: 2, stdout: '', stderr: `eksa-kong: cannot read ${path}: ${osReason(error)}\n`};
   }
   const result = validateHardwareCsv(text);

@@ -3,8 +3,8 @@
 import {readFile} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 import type {Answers} from '../session/answers.js';
-import {generateHardwareCsvFromAnswers, rowsFromAnswers, type SecretLookup} from './answers.js';
-import {formatFinding} from './cli.js';
+import {formatAnswersFinding, generateHardwareCsvFromAnswers, rowsFromAnswers, type SecretLookup} from './answers.js';
+import {capFindingLines, formatFinding} from './cli.js';
 import {formatHardwareCsv, writeHardwareCsvFile} from './write.js';
 import {validateHardwareCsv} from './validate.js';
 import type {HardwareFinding} from './types.js';
@@ -31,7 +31,7 @@ export type BuildResult =
   | {ok: true; path: string; machines: number; warnings: string[]}
   | {ok: false; errors: string[]; warnings: string[]};
 
-const lines = (fs: readonly HardwareFinding[], warning: boolean) => fs.map(f => formatFinding(f, warning));
+const lines = (fs: readonly HardwareFinding[], warning: boolean) => capFindingLines(fs.map(f => formatAnswersFinding(f, warning)));
 
 /** Validates what the answers would write and, when valid, writes hardware.csv into dir. */
 export async function writeHardwareFromAnswers(answers: Answers, secrets: SecretLookup, dir: string): Promise<BuildResult> {

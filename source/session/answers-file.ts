@@ -1,16 +1,20 @@
 // The answers file (--answers): YAML checked against the answers schema, with errors that name the file,
 // the key path and the line, so that an admin can fix a 200-line file without guessing.
-import * as fsp from 'node:fs/promises';
 import yaml from 'js-yaml';
 import * as z from 'zod';
 import {answersSchema, type Answers} from './answers.js';
 import {AnswersFileError, fsReason, type AnswersIssue} from './errors.js';
+import {MiB, readFileLimited, TooLargeError} from '../run/read-limited.js';
+
+/** A real answers file is a few KB; past this it is a mistake (or /dev/zero), not answers. */
+export const ANSWERS_FILE_LIMIT = MiB;
 
 export async function loadAnswersFile(path: string): Promise<Answers> {
   let text: string;
   try {
-    text = await fsp.readFile(path, 'utf8');
+    text = (await readFileLimited(path, ANSWERS_FILE_LIMIT, 'the answers file')).toString('utf8');
   } catch (err) {
+    if (err instanceof TooLargeError) throw new AnswersFileError(err.message, path);
     throw new AnswersFileError(`${path}: cannot read the answers file: ${fsReason(err)}`, path);
   }
   return parseAnswers(text, path);

@@ -76,10 +76,21 @@ async function peekSession(home: string, name: string): Promise<SessionSummary |
     if (typeof currentStep !== 'string' || !isStepId(currentStep) || typeof updatedAt !== 'string') return null;
     if (typeof status !== 'string' || !STATUSES.has(status) || typeof world !== 'string' || !WORLDS.has(world)) return null;
     if (typeof doc['steps'] !== 'object' || doc['steps'] === null) return null;
-    return {name, step: currentStep, status: status as Status, updatedAt, world: world as World};
+    return {name, step: currentStep, status: settledStatus(status as Status, doc['steps']), updatedAt, world: world as World};
   } catch {
     return null;
   }
+}
+
+/**
+ * A session saved as done before status followed the last attempt may hold a step that is not finished:
+ * it is not done, so `resume` can find it.
+ */
+function settledStatus(status: Status, steps: object): Status {
+  if (status !== 'done') return status;
+  const states = Object.values(steps).map(r => (typeof r === 'object' && r !== null ? (r as {state?: unknown}).state : undefined));
+  if (states.every(s => s === 'done' || s === 'skipped')) return 'done';
+  return states.includes('failed') ? 'failed' : 'interrupted';
 }
 
 function modifiedAt(dir: string): string {

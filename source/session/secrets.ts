@@ -182,6 +182,30 @@ export function resolveSecret(ref: SecretRef, env: Readonly<Record<string, strin
   return text.replace(/\r?\n$/, '');
 }
 
+/**
+ * When an answers section gives a secret by reference (`<field>Env` or `<field>File`) that cannot be
+ * resolved: the key that is set and why it cannot be used (variable not set, file unreadable).
+ */
+export function unusableSecretRef(
+  section: string,
+  field: string,
+  values: object | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): {key: string; message: string} | null {
+  const v = (values ?? {}) as Record<string, unknown>;
+  const envName = v[`${field}Env`];
+  const file = v[`${field}File`];
+  const [key, ref]: [string, SecretRef] | [null, null] =
+    typeof envName === 'string' ? [`${field}Env`, {env: envName}] : typeof file === 'string' ? [`${field}File`, {file}] : [null, null];
+  if (key === null) return null;
+  try {
+    resolveSecret(ref, env);
+    return null;
+  } catch (err) {
+    return {key: `${section}.${key}`, message: `${section}.${key}: ${err instanceof Error ? err.message : String(err)}`};
+  }
+}
+
 /** The reference an answer gives with *Env / *File fields (env first). */
 export function answerRef(env: string | undefined, file: string | undefined): SecretRef | undefined {
   if (env !== undefined) return {env};

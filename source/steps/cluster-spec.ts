@@ -2,7 +2,8 @@
 // the endpoint and tinkerbellIP probed and the OS image URL tried from here (skipped in a dry run).
 import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
-import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
+import {AnswerError, implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
+import {unusableSecretRef} from '../session/secrets.js';
 import {formatIssue} from '../cluster/spec.js';
 import {localAddresses, missingClusterAnswer, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../cluster/spec-step.js';
 
@@ -26,9 +27,10 @@ implementStep('cluster-spec', {
     const rendered = renderFromAnswers(answers, inputs, dryRun ? undefined : await localAddresses(ctx.ports.runner, signal));
     const needsToken = rendered.errors.find(e => e.key === 'cluster.licenseToken' && !inputs.licenseToken);
     if (needsToken) {
-      const c = answers.cluster;
-      const where = c?.licenseTokenEnv ? ` (environment variable ${c.licenseTokenEnv} is not set)` : c?.licenseTokenFile ? ` (${c.licenseTokenFile} cannot be read)` : '';
-      throw new MissingAnswerError('cluster.licenseToken', `${needsToken.message}${where}`);
+      // Given by a reference that cannot be used: name that key and why, not a missing answer.
+      const unusable = unusableSecretRef('cluster', 'licenseToken', answers.cluster, ctx.ports.env);
+      if (unusable) throw new AnswerError(unusable.key, `${unusable.message} (${needsToken.message})`);
+      throw new MissingAnswerError('cluster.licenseToken', needsToken.message);
     }
     if (!rendered.resolved || rendered.errors.length > 0) throw new StepFailure(rendered.errors.map(formatIssue).join('; '));
     const warnings = [...rendered.warnings];

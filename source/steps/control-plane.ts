@@ -1,5 +1,5 @@
 // The control-plane step: connect to the Kong CP on EKS and record what the data plane needs.
-import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {AnswerError, implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
 import {adminTokenSourceFromAnswers, resolveAdminToken} from '../kong/admin-api.js';
 import {parseEndpoint} from '../kong/endpoint.js';
 import {probeTcp} from '../kong/probes.js';
@@ -10,7 +10,13 @@ export async function resolveCpToken(ctx: StepContext): Promise<string | undefin
   const stored = ctx.secret('kong.adminToken');
   if (stored) return stored;
   const result = await resolveAdminToken(adminTokenSourceFromAnswers(ctx.session.answers.controlPlane), ctx.ports.env);
-  if (!result.ok) throw new StepFailure(`${result.message} ${result.fix}`);
+  if (!result.ok) {
+    // A reference the answers give that cannot be used is an answer to fix (exit 2), named by its key.
+    const cp = ctx.session.answers.controlPlane;
+    const key = cp?.adminTokenEnv ? 'controlPlane.adminTokenEnv' : cp?.adminTokenFile ? 'controlPlane.adminTokenFile' : null;
+    if (key) throw new AnswerError(key, `${key}: ${result.message} ${result.fix}`);
+    throw new StepFailure(`${result.message} ${result.fix}`);
+  }
   return result.token;
 }
 

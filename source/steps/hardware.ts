@@ -4,7 +4,8 @@ import type {Answers, Machine} from '../session/answers.js';
 import type {SecretLookup} from '../hardware/answers.js';
 import {answersFromDrafts, draftErrors, draftsFromDiscovery, networkDraft, type MachineDraft} from '../hardware/drafts.js';
 import {checkHardwareFile, HARDWARE_CSV, missingHardwareAnswer, writeHardwareFromAnswers} from '../hardware/step.js';
-import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {AnswerError, implementStep, MissingAnswerError, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {unusableSecretRef} from '../session/secrets.js';
 import {discoverData, pickedMachines} from './discover.js';
 
 /** Drafts for the machines picked in Discover, with passwords from the session's secrets where known. */
@@ -35,13 +36,14 @@ function summaryOf(machines: readonly Machine[]): string {
 
 /**
  * Validates and writes hardware.csv from the session's answers, records the artifact and returns the
- * outcome; on errors throws StepFailure listing "line N: column: message".
+ * outcome; on errors throws AnswerError listing "column: machines[i] (hostname): message".
  */
 export async function buildHardwareCsv(ctx: StepContext, secrets: SecretLookup): Promise<StepOutcome> {
   const answers: Answers = ctx.session.answers;
   const result = await writeHardwareFromAnswers(answers, secrets, ctx.ports.sessionDir);
   result.warnings.forEach(w => ctx.say(w));
-  if (!result.ok) throw new StepFailure(`hardware.csv is not valid:\n${result.errors.join('\n')}`);
+  // The rows come from the answers, so breaking a rule is an answer to fix (exit 2), not a failed step.
+  if (!result.ok) throw new AnswerError('machines', `hardware.csv is not valid:\n${result.errors.join('\n')}`);
   ctx.dispatch({type: 'record-artifact', key: 'hardwareCsv', path: HARDWARE_CSV});
   const machines = answers.machines ?? [];
   return {summary: summaryOf(machines), data: {machines: machines.length, cp: machines.filter(m => m.role === 'cp').length}};
@@ -64,6 +66,12 @@ async function runHeadless(ctx: StepContext): Promise<StepOutcome> {
     }
   }
   const lookup: SecretLookup = {bmcPassword: m => ctx.secret(`bmc:${m.hostname}`)};
+  for (const [i, m] of (answers.machines ?? []).entries()) {
+    if (!m.bmc || lookup.bmcPassword(m) !== undefined) continue;
+    // A reference that is given but unusable is named as such, not as a missing answer.
+    const unusable = unusableSecretRef(`machines[${i}].bmc`, 'password', m.bmc, ctx.ports.env);
+    if (unusable) throw new AnswerError(unusable.key, unusable.message);
+  }
   const missing = missingHardwareAnswer(answers, lookup);
   if (missing) throw new MissingAnswerError(missing.key, missing.expected);
   return buildHardwareCsv(ctx, lookup);

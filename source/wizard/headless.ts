@@ -1,6 +1,6 @@
 // The non-interactive path: no Ink, plain progress lines, the same step logic as the screens.
 import {STEP_IDS, stepIndex} from './step-ids.js';
-import {getStep, MissingAnswerError, type StepContext} from './registry.js';
+import {AnswerError, getStep, type StepContext} from './registry.js';
 import {firstUnfinishedStep} from './reducer.js';
 import type {SessionController} from './controller.js';
 import type {Ports} from '../ports.js';
@@ -67,7 +67,8 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
       controller.dispatch({type: 'step-failed', step: id, at: at(), error: message});
       io.err(`${tag}: ${message}`);
       io.err(`The session is saved: fix this, then resume it with "eksa-kong resume ${session.name}".`);
-      return err instanceof MissingAnswerError ? 2 : 1;
+      // Answers the user must fix are usage errors (exit 2), like a missing one.
+      return err instanceof AnswerError ? 2 : 1;
     }
   }
   return 0;

@@ -54,10 +54,11 @@ export function canOpen(session: Session, step: StepId): boolean {
   return STEP_IDS.slice(0, target).every(id => isFinished(session.steps[id].state));
 }
 
+/** Done only when every step is finished: a re-run that breaks an earlier step reopens the session. */
 export function deriveStatus(session: Session): Session['status'] {
   if (session.destroyedAt) return 'destroyed';
   const states = STEP_IDS.map(id => session.steps[id].state);
-  if (session.steps.done.state === 'done') return 'done';
+  if (states.every(isFinished)) return 'done';
   if (states.includes('running')) return 'running';
   if (states.includes('failed')) return 'failed';
   if (states.includes('interrupted')) return 'interrupted';
@@ -66,10 +67,21 @@ export function deriveStatus(session: Session): Session['status'] {
 }
 
 export function wizardReducer(session: Session, action: WizardAction): Session {
-  const next = reduce(session, action);
-  if (next === session) return session;
+  const reduced = reduce(session, action);
+  if (reduced === session) return session;
+  const next = reopenSummary(reduced);
   const keepStatus = action.type === 'recovered' || action.type === 'quit';
   return {...next, status: keepStatus ? next.status : deriveStatus(next)};
+}
+
+/**
+ * The final step sums up all the others: once any of them is no longer finished (changed answers, a failed
+ * re-check, a new attempt), its summary no longer holds, so it goes back to pending with them.
+ */
+function reopenSummary(session: Session): Session {
+  if (!isFinished(session.steps.done.state)) return session;
+  if (STEP_IDS.every(id => id === 'done' || isFinished(session.steps[id].state))) return session;
+  return withStep(session, 'done', {...session.steps.done, state: 'pending', summary: undefined});
 }
 
 function reduce(session: Session, action: WizardAction): Session {
@@ -153,7 +165,7 @@ function reduce(session: Session, action: WizardAction): Session {
       for (const id of STEP_IDS) {
         if (s.steps[id].state === 'running') s = endAttempt(s, id, action.at, 'interrupted', {});
       }
-      return {...s, status: s.destroyedAt ? 'destroyed' : s.steps.done.state === 'done' ? 'done' : 'interrupted'};
+      return {...s, status: s.destroyedAt ? 'destroyed' : STEP_IDS.every(id => isFinished(s.steps[id].state)) ? 'done' : 'interrupted'};
     }
   }
 }

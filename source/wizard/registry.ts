@@ -39,13 +39,26 @@ export interface StepDefinition {
   runHeadless?(ctx: StepContext, signal: AbortSignal): Promise<StepOutcome>;
 }
 
-/** A missing answer in a headless run: exit 2, naming the answers-file key. */
-export class MissingAnswerError extends Error {
+/**
+ * An answer that is given but cannot be used (a variable that is not set, a file that cannot be read,
+ * values that break a rule): exit 2 in headless runs, naming the answers-file key.
+ */
+export class AnswerError extends Error {
   constructor(
     readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A missing answer in a headless run: exit 2, naming the answers-file key. */
+export class MissingAnswerError extends AnswerError {
+  constructor(
+    key: string,
     readonly expected: string,
   ) {
-    super(`missing answer: ${key} (${expected}); set it in the answers file`);
+    super(key, `missing answer: ${key} (${expected}); set it in the answers file`);
   }
 }
 

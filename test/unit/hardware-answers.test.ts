@@ -89,7 +89,7 @@ test('generateHardwareCsvFromAnswers: a missing password names the machine and n
   const errors = out.findings.errors;
   assert.equal(errors.length, 1, JSON.stringify(errors));
   assert.match(errors[0]!.message, /^machines\[0\]\.bmc: no password found/);
-  assert.equal(errors[0]!.line, 2);
+  assert.equal(errors[0]!.line, null, 'a line of the generated CSV means nothing to the answers file');
 });
 
 test('generateHardwareCsvFromAnswers: findings name machines[i]; missing network keys are named once', () => {

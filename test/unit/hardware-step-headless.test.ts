@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Answers} from '../../source/session/answers.js';
 import {openSession, type OpenedSession} from '../../source/wizard/open-session.js';
-import {getStep, MissingAnswerError, StepFailure, type StepContext} from '../../source/wizard/registry.js';
+import {AnswerError, getStep, MissingAnswerError, StepFailure, type StepContext} from '../../source/wizard/registry.js';
 import {stepContext} from '../helpers/step-context.js';
 import type {World} from '../../source/ports.js';
 import {discoverData} from '../../source/steps/discover.js';
@@ -70,7 +70,13 @@ test('hardware headless: a missing answer is a MissingAnswerError naming its key
   }
   const b = await open(base, {env: {BMC_PASSWORD: 'x'}});
   try {
-    await assert.rejects(hardware.runHeadless!(b.ctx, signal), (e: unknown) => e instanceof MissingAnswerError && e.key === 'machines[1].bmc.passwordEnv');
+    // The reference is given: the message says what is wrong with it, not that an answer is missing.
+    await assert.rejects(hardware.runHeadless!(b.ctx, signal), (e: unknown) => {
+      assert.ok(e instanceof AnswerError && !(e instanceof MissingAnswerError));
+      assert.equal(e.key, 'machines[1].bmc.passwordEnv');
+      assert.equal(e.message, 'machines[1].bmc.passwordEnv: environment variable BMC_PASSWORD_WK is not set');
+      return true;
+    });
   } finally {
     b.opened.close();
   }
@@ -82,11 +88,16 @@ test('hardware headless: a missing answer is a MissingAnswerError naming its key
   }
 });
 
-test('hardware headless: rule violations fail with "line N: column: message" and write nothing', async () => {
+test('hardware headless: rule violations are answer errors (exit 2) naming machines, not CSV lines, and write nothing', async () => {
   const answers: Answers = {...base, machines: [base.machines![0]!, {...base.machines![1]!, ip: '10.20.0.11'}]};
   const {opened, ctx} = await open(answers, {env: {BMC_PASSWORD: 'x', BMC_PASSWORD_WK: 'y'}});
   try {
-    await assert.rejects(hardware.runHeadless!(ctx, signal), (e: unknown) => e instanceof StepFailure && /line 3: ip_address: .*10\.20\.0\.11/.test(e.message));
+    await assert.rejects(hardware.runHeadless!(ctx, signal), (e: unknown) => {
+      assert.ok(e instanceof AnswerError);
+      assert.match(e.message, /^ip_address: machines\[1\] \(eksa-wk01\): duplicate ip_address "10\.20\.0\.11": machines\[0\] has it too$/m);
+      assert.doesNotMatch(e.message, /line \d/);
+      return true;
+    });
     assert.throws(() => statSync(join(opened.dir, 'hardware.csv')), /ENOENT/);
   } finally {
     opened.close();

@@ -156,3 +156,16 @@ test('cluster.licenseToken is a secret: moved to secrets.json, references kept, 
   assert.deepEqual(mergeSecrets(secrets, emptySecrets()).eksaLicenseToken, 'eyJ.tok.en');
   assert.ok(allSecretValues(emptySecrets(), {EKSA_TOKEN: 'from-env'}, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}).includes('from-env'));
 });
+
+test('unusableSecretRef names the reference that is set and why it cannot be used, never a value', async () => {
+  const {unusableSecretRef} = await import('../../source/session/secrets.js');
+  assert.deepEqual(unusableSecretRef('controlPlane', 'adminToken', {adminTokenEnv: 'KONG_T'}, {}), {
+    key: 'controlPlane.adminTokenEnv',
+    message: 'controlPlane.adminTokenEnv: environment variable KONG_T is not set',
+  });
+  assert.equal(unusableSecretRef('controlPlane', 'adminToken', {adminTokenEnv: 'KONG_T'}, {KONG_T: 's3cret'}), null);
+  const file = unusableSecretRef('cluster', 'licenseToken', {licenseTokenFile: '/nonexistent/token'}, {});
+  assert.equal(file?.key, 'cluster.licenseTokenFile');
+  assert.match(file?.message ?? '', /^cluster\.licenseTokenFile: cannot read secret file \/nonexistent\/token: no such file/);
+  assert.equal(unusableSecretRef('machines[0].bmc', 'password', {password: 'inline'}, {}), null, 'no reference: nothing to report');
+});

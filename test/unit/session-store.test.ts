@@ -163,3 +163,14 @@ test('list: newest first; a broken session is listed, not fatal', async t => {
   assert.match(bad.error ?? '', /session\.json is corrupt/);
   assert.deepEqual(Object.keys(sessionsJson(list)[0]!), ['name', 'step', 'status', 'updatedAt']);
 });
+
+test('list: a session saved as done with a failed step (saved before status followed the last attempt) is not done', async t => {
+  const home = tempHome(t);
+  const s = await createSession(home, 'rerun', 'real', new Date('2026-01-01T00:00:00Z'));
+  const steps = Object.fromEntries(Object.entries(s.steps).map(([id, r]) => [id, {...r, state: 'done' as const}]));
+  const failed = {...steps, 'data-plane': {...steps['data-plane']!, state: 'failed' as const, error: 'helm failed'}};
+  await saveSession(sessionDir(home, 'rerun'), {...s, steps: failed as typeof s.steps, currentStep: 'data-plane', status: 'done'});
+  assert.equal((await listSessions(home))[0]!.status, 'failed');
+  await saveSession(sessionDir(home, 'rerun'), {...s, steps: steps as typeof s.steps, currentStep: 'done', status: 'done'});
+  assert.equal((await listSessions(home))[0]!.status, 'done');
+});

@@ -119,3 +119,23 @@ test('the smoke-test switch only sends verify back; a new certificate choice lea
   assert.equal(s.steps['control-plane'].state, 'done');
   assert.equal(s.steps.verify.state, 'pending');
 });
+
+test('a finished session re-run with answers that break a step follows the last attempt, not the old done', () => {
+  let s = newSession('lab1', 'real');
+  for (let i = 0; i < 10; i++) s = finish(s);
+  assert.equal(s.status, 'done');
+  s = run(s, {type: 'set-answers', patch: {controlPlane: {namespace: 'kong2'}}, external: true});
+  assert.equal(s.steps['data-plane'].state, 'pending');
+  assert.equal(s.steps.done.state, 'pending', 'the summary no longer holds once a step before it is unfinished');
+  assert.notEqual(s.status, 'done');
+  assert.equal(firstUnfinishedStep(s), 'control-plane');
+  s = run(s, {type: 'step-started', step: 'control-plane', at}, {type: 'step-failed', step: 'control-plane', at, error: 'no such namespace'});
+  assert.equal(s.status, 'failed');
+  assert.equal(s.steps['control-plane'].state, 'failed');
+  // A step that fails on its own re-check (no answer changed) also reopens the session.
+  let t = newSession('lab2', 'real');
+  for (let i = 0; i < 10; i++) t = finish(t);
+  t = run(t, {type: 'step-invalidated', step: 'verify', reason: 'the data plane is gone'});
+  assert.equal(t.steps.done.state, 'pending');
+  assert.equal(t.status, 'running');
+});
