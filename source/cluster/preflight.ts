@@ -143,14 +143,15 @@ export function evaluateDocker(c: Captured): PreflightCheck {
       fix: 'Run `sudo usermod -aG docker $USER`, then log out and back in.',
     };
   }
-  let server: unknown;
+  let doc: unknown;
   try {
-    server = dig(parseJsonOutput(c.lines), 'Server');
+    doc = parseJsonOutput(c.lines);
   } catch {
-    server = undefined;
+    doc = undefined;
   }
-  const version = str(dig(server, 'Version'));
-  if (!version) {
+  const server = dig(doc, 'Server');
+  const serverVersion = str(dig(server, 'Version'));
+  if (!serverVersion) {
     return {
       id,
       title,
@@ -161,19 +162,23 @@ export function evaluateDocker(c: Captured): PreflightCheck {
   }
   const platform = str(dig(server, 'Platform', 'Name')) ?? '';
   if (/desktop/i.test(platform)) {
-    return {id, title, status: 'fail', detail: `${platform} ${version}`, fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.'};
+    return {id, title, status: 'fail', detail: `${platform} ${serverVersion}`, fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.'};
   }
-  const major = Number(version.split('.')[0]);
+  // eksctl judges the *client*: executables/docker.go Version() runs `docker version --format
+  // {{.Client.Version}}` and validations/docker.go CheckMinimumDockerVersion wants major >= 20.
+  const client = str(dig(doc, 'Client', 'Version')) ?? '';
+  const major = Number(client.split('.')[0]);
+  const both = client === serverVersion ? `docker ${client}` : `docker client ${client || 'unknown'}, server ${serverVersion}`;
   if (!(major >= 20)) {
     return {
       id,
       title,
       status: 'fail',
-      detail: `docker ${version} is older than 20`,
-      fix: 'Upgrade to Docker CE 20 or newer; eksctl anywhere refuses older versions.',
+      detail: `${both}: the client is older than 20 (eksctl: "minimum requirements for docker version have not been met. Install Docker version 20.x.x or above")`,
+      fix: 'Upgrade the docker CLI (docker-ce-cli) to 20 or newer; eksctl anywhere checks the client version.',
     };
   }
-  return pass(id, title, `docker ${version}, usable without sudo`);
+  return pass(id, title, `${both}, usable without sudo`);
 }
 
 // --- kubectl and helm ------------------------------------------------------------------------

@@ -80,7 +80,14 @@ test('docker: usable, too old, permission denied, daemon down, Docker Desktop', 
 
   const old = evaluateDocker(out([JSON.stringify({Client: {Version: '19.03.1'}, Server: {Version: '19.03.1'}})]));
   assert.equal(old.status, 'fail');
-  assert.match(old.detail, /older than 20/);
+  assert.match(old.detail, /client is older than 20 .*Install Docker version 20\.x\.x or above/);
+  // eksctl reads {{.Client.Version}}: an old CLI against a new daemon fails, a new CLI against an old daemon passes
+  const oldClient = evaluateDocker(out([JSON.stringify({Client: {Version: '19.03.15'}, Server: {Version: '24.0.7'}})]));
+  assert.equal(oldClient.status, 'fail');
+  assert.match(oldClient.detail, /docker client 19\.03\.15, server 24\.0\.7: the client is older than 20/);
+  const newClient = evaluateDocker(out([JSON.stringify({Client: {Version: '24.0.7'}, Server: {Version: '19.03.15'}})]));
+  assert.equal(newClient.status, 'pass');
+  assert.match(newClient.detail, /docker client 24\.0\.7, server 19\.03\.15/);
 
   const denied = evaluateDocker(
     out(
