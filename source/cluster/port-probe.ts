@@ -1,5 +1,9 @@
-// Is a port free for the Tinkerbell stack? We try to bind it, as the stack will, and release it at once.
-import {createServer} from 'node:net';
+// Is a port free for the Tinkerbell stack? TCP is dialled as eksctl dials it: aws/eks-anywhere
+// pkg/networkutils IsPortInUse connects with a 500 ms timeout and calls the port in use when the
+// connection is accepted. Dialling needs no privileges, so a busy port 80 is seen as any user.
+// UDP has no connection to make: we try to bind, as Smee will, and release at once; below 1024
+// that needs root, and then we say we cannot tell.
+import {connect} from 'node:net';
 import {createSocket} from 'node:dgram';
 
 export type PortState = 'free' | 'in-use' | 'no-permission' | 'error';
@@ -9,32 +13,45 @@ export interface PortProber {
   probe(host: string, port: number, protocol: Protocol): Promise<PortState>;
 }
 
-function classify(error: NodeJS.ErrnoException): PortState {
+/** eksctl's dial timeout (networkutils.IsPortInUse). */
+const DIAL_TIMEOUT_MS = 500;
+
+/**
+ * A connection means a listener (eksctl: in use); a reset (ECONNREFUSED) means none. Anything else we
+ * cannot judge. A specific address is dialled from itself, so the dial never leaves this host: an
+ * address this host does not hold fails (EADDRNOTAVAIL) instead of asking another machine.
+ */
+export function dialTcp(host: string, port: number, timeoutMs = DIAL_TIMEOUT_MS): Promise<PortState> {
+  return new Promise(resolve => {
+    const socket = connect({host, port, ...(host === '0.0.0.0' ? {} : {localAddress: host})});
+    const done = (state: PortState) => {
+      socket.destroy();
+      resolve(state);
+    };
+    socket.setTimeout(timeoutMs, () => done('error'));
+    socket.once('connect', () => done('in-use'));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'free' : 'error'));
+  });
+}
+
+function classifyBind(error: NodeJS.ErrnoException): PortState {
   if (error.code === 'EADDRINUSE') return 'in-use';
   // Ports below 1024 need root (or a lowered ip_unprivileged_port_start): we cannot tell.
   if (error.code === 'EACCES' || error.code === 'EPERM') return 'no-permission';
   return 'error';
 }
 
-function probeTcp(host: string, port: number): Promise<PortState> {
-  return new Promise(resolve => {
-    const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => resolve(classify(error)));
-    server.listen({host, port, exclusive: true}, () => server.close(() => resolve('free')));
-  });
-}
-
-function probeUdp(host: string, port: number): Promise<PortState> {
+function bindUdp(host: string, port: number): Promise<PortState> {
   return new Promise(resolve => {
     const socket = createSocket({type: 'udp4', reuseAddr: false});
     socket.once('error', (error: NodeJS.ErrnoException) => {
       socket.close();
-      resolve(classify(error));
+      resolve(classifyBind(error));
     });
     socket.bind({address: host, port, exclusive: true}, () => socket.close(() => resolve('free')));
   });
 }
 
-export const bindPortProber: PortProber = {
-  probe: (host, port, protocol) => (protocol === 'tcp' ? probeTcp(host, port) : probeUdp(host, port)),
+export const realPortProber: PortProber = {
+  probe: (host, port, protocol) => (protocol === 'tcp' ? dialTcp(host, port) : bindUdp(host, port)),
 };

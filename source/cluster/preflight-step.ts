@@ -5,7 +5,7 @@ import type {StepContext} from '../wizard/registry.js';
 import type {Answers} from '../session/answers.js';
 import type {NetInterface} from './interfaces.js';
 import {realFolderProbe, type FolderProbe} from './leftovers.js';
-import {bindPortProber, type PortProber} from './port-probe.js';
+import {realPortProber, type PortProber} from './port-probe.js';
 import {chooseProvisioning, overallStatus, realSystemInfo, runPreflight, type PreflightCheck, type PreflightDeps, type PreflightResult, type SystemInfo} from './preflight.js';
 import {procProcessLister, type ProcessLister} from './processes.js';
 
@@ -19,7 +19,7 @@ export interface PreflightProviders {
 
 export const realPreflightProviders = (): PreflightProviders => ({
   system: realSystemInfo,
-  prober: bindPortProber,
+  prober: realPortProber,
   processes: procProcessLister(),
   folders: realFolderProbe,
 });

@@ -9,6 +9,7 @@ import {capture, dig, firstLine, parseJsonOutput, str, type Captured} from './ca
 import {interfaceHoldingIp, parseIpAddr, provisioningCandidates, type NetInterface} from './interfaces.js';
 import {detectLeftovers, listContainersCommand, parseDockerPs, realFolderProbe, type FolderProbe, type LeftoverReport} from './leftovers.js';
 import type {PortProber, PortState, Protocol} from './port-probe.js';
+import {holderText, parseSsListeners, SS_COMMAND, type PortListener} from './port-holders.js';
 import {programName, type ProcessInfo, type ProcessLister} from './processes.js';
 
 export type PreflightStatus = 'pass' | 'warn' | 'fail';
@@ -26,14 +27,24 @@ export interface PreflightCheck {
 /** EKS Anywhere's admin-machine minimums (install docs). */
 export const ADMIN_MINIMUMS = {cpus: 4, memoryBytes: 16e9, diskBytes: 30e9} as const;
 
-/** Ports the bootstrap Tinkerbell stack binds on the admin server (Smee, tink-server, tootles). */
-export const TINKERBELL_PORTS: readonly {port: number; protocol: Protocol; use: string}[] = [
-  {port: 80, protocol: 'tcp', use: 'HTTP (Smee)'},
-  {port: 42113, protocol: 'tcp', use: 'tink-server gRPC'},
+export interface TinkerbellPort {
+  port: number;
+  protocol: Protocol;
+  use: string;
+  /** eksctl itself dials it before a create and stops when it answers (tinkerbell validatePortsAvailable). */
+  eksctlChecks?: boolean;
+}
+
+/** Ports the bootstrap cluster and the Tinkerbell stack bind on the admin server (eks-anywhere docs, ports reference). */
+export const TINKERBELL_PORTS: readonly TinkerbellPort[] = [
+  {port: 80, protocol: 'tcp', use: 'HTTP (Smee)', eksctlChecks: true},
+  {port: 42113, protocol: 'tcp', use: 'tink-server gRPC', eksctlChecks: true},
+  {port: 7172, protocol: 'tcp', use: 'tootles metadata', eksctlChecks: true},
   {port: 7171, protocol: 'tcp', use: 'Smee iPXE HTTP'},
-  {port: 7172, protocol: 'tcp', use: 'tootles metadata'},
+  {port: 50051, protocol: 'tcp', use: 'bootstrap cluster, on all interfaces'},
   {port: 67, protocol: 'udp', use: 'DHCP (Smee)'},
   {port: 69, protocol: 'udp', use: 'TFTP (Smee)'},
+  {port: 514, protocol: 'udp', use: 'syslog (Smee)'},
 ];
 
 export interface SystemInfo {
@@ -132,14 +143,15 @@ export function evaluateDocker(c: Captured): PreflightCheck {
       fix: 'Run `sudo usermod -aG docker $USER`, then log out and back in.',
     };
   }
-  let server: unknown;
+  let doc: unknown;
   try {
-    server = dig(parseJsonOutput(c.lines), 'Server');
+    doc = parseJsonOutput(c.lines);
   } catch {
-    server = undefined;
+    doc = undefined;
   }
-  const version = str(dig(server, 'Version'));
-  if (!version) {
+  const server = dig(doc, 'Server');
+  const serverVersion = str(dig(server, 'Version'));
+  if (!serverVersion) {
     return {
       id,
       title,
@@ -150,19 +162,23 @@ export function evaluateDocker(c: Captured): PreflightCheck {
   }
   const platform = str(dig(server, 'Platform', 'Name')) ?? '';
   if (/desktop/i.test(platform)) {
-    return {id, title, status: 'fail', detail: `${platform} ${version}`, fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.'};
+    return {id, title, status: 'fail', detail: `${platform} ${serverVersion}`, fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.'};
   }
-  const major = Number(version.split('.')[0]);
+  // eksctl judges the *client*: executables/docker.go Version() runs `docker version --format
+  // {{.Client.Version}}` and validations/docker.go CheckMinimumDockerVersion wants major >= 20.
+  const client = str(dig(doc, 'Client', 'Version')) ?? '';
+  const major = Number(client.split('.')[0]);
+  const both = client === serverVersion ? `docker ${client}` : `docker client ${client || 'unknown'}, server ${serverVersion}`;
   if (!(major >= 20)) {
     return {
       id,
       title,
       status: 'fail',
-      detail: `docker ${version} is older than 20`,
-      fix: 'Upgrade to Docker CE 20 or newer; eksctl anywhere refuses older versions.',
+      detail: `${both}: the client is older than 20 (eksctl: "minimum requirements for docker version have not been met. Install Docker version 20.x.x or above")`,
+      fix: 'Upgrade the docker CLI (docker-ce-cli) to 20 or newer; eksctl anywhere checks the client version.',
     };
   }
-  return pass(id, title, `docker ${version}, usable without sudo`);
+  return pass(id, title, `${both}, usable without sudo`);
 }
 
 // --- kubectl and helm ------------------------------------------------------------------------
@@ -231,33 +247,54 @@ export interface PortProbeResult {
   state: PortState;
 }
 
-export function evaluatePorts(results: readonly PortProbeResult[]): PreflightCheck {
+/** What `ss -lntup` said: the listeners, or why there are none to go by. */
+export type SsReport = {ran: true; listeners: PortListener[]} | {ran: false; why: string};
+
+/** eksctl's own refusal (providers/tinkerbell validatePortsAvailable), so the admin recognises it. */
+const eksctlPortsMessage = (ports: readonly number[]) =>
+  `localhost ports [${ports.join(', ')}] are already in use, please ensure these ports are available`;
+
+export function evaluatePorts(results: readonly PortProbeResult[], ss: SsReport, portList: readonly TinkerbellPort[] = TINKERBELL_PORTS): PreflightCheck {
   const id = 'ports';
   const title = 'Tinkerbell ports free';
-  const label = (r: PortProbeResult) => `${r.protocol.toUpperCase()} ${r.port}`;
-  const unique = (list: readonly PortProbeResult[]) => [...new Set(list.map(label))];
-  const busy = unique(results.filter(r => r.state === 'in-use'));
+  const keys = [...new Map(results.map(r => [`${r.protocol}/${r.port}`, {protocol: r.protocol, port: r.port}])).values()];
+  const label = (k: {protocol: Protocol; port: number}) => `${k.protocol.toUpperCase()} ${k.port}`;
+  const busy: string[] = [];
+  const busyEksctl: number[] = [];
+  const unknown: string[] = [];
+  let bySs = 0;
+  for (const k of keys) {
+    const states = results.filter(r => r.protocol === k.protocol && r.port === k.port).map(r => r.state);
+    // ss sees every socket without privileges: it settles what a dial or bind could not.
+    const listed = ss.ran && ss.listeners.some(l => l.protocol === k.protocol && l.port === k.port);
+    const undecided = states.some(s => s === 'no-permission' || s === 'error');
+    if (states.includes('in-use') || listed) {
+      const who = ss.ran ? holderText(ss.listeners, k.protocol, k.port) : undefined;
+      busy.push(who ? `${label(k)} (${who})` : label(k));
+      if (portList.some(p => p.port === k.port && p.protocol === k.protocol && p.eksctlChecks)) busyEksctl.push(k.port);
+    } else if (undecided && !ss.ran) unknown.push(label(k));
+    else if (undecided) bySs++;
+  }
   if (busy.length > 0) {
-    const first = results.find(r => r.state === 'in-use')!;
+    const unnamed = ss.ran ? (busy.some(b => !b.includes('(')) ? '; ss shows the process only to root or its owner' : '') : `; ${ss.why}, so the process is not named`;
     return {
       id,
       title,
       status: 'fail',
-      detail: `in use: ${busy.join(', ')}`,
-      fix: `Stop what listens there; find it with \`sudo ss -lnp${first.protocol === 'tcp' ? 't' : 'u'} 'sport = :${first.port}'\`.`,
+      detail: `in use: ${busy.join(', ')}${unnamed}${busyEksctl.length ? `; eksctl would stop with "${eksctlPortsMessage(busyEksctl)}"` : ''}`,
+      fix: 'Stop what holds them (`sudo ss -lntup` names the process) and run the checks again.',
     };
   }
-  const unknown = unique(results.filter(r => r.state === 'no-permission' || r.state === 'error'));
   if (unknown.length > 0) {
     return {
       id,
       title,
       status: 'warn',
-      detail: `cannot tell without root: ${unknown.join(', ')}`,
-      fix: "Check by hand: `sudo ss -lntup` must show nothing on ports 80, 42113, 7171, 7172 (TCP) and 67, 69 (UDP).",
+      detail: `cannot tell (binding needs root, or a dial got no answer): ${unknown.join(', ')}; ${ss.ran ? '' : ss.why}`,
+      fix: `Check by hand: \`sudo ss -lntup\` must show nothing on ${keys.map(label).join(', ')}.`,
     };
   }
-  return pass(id, title, unique(results).join(', ') + ' free');
+  return pass(id, title, `${keys.map(label).join(', ')} free${bySs ? ' (ss settled what binding could not without root)' : ''}`);
 }
 
 // --- provisioning interface and bootstrap IP ------------------------------------------------
@@ -388,6 +425,10 @@ export interface PreflightDeps {
   /** When set, leftovers of a create of this cluster are looked for. */
   clusterName?: string;
   folders?: FolderProbe;
+  /** The ports to check; tests pass their own (free and occupied ports they chose). */
+  portList?: readonly TinkerbellPort[];
+  /** Where eksctl dials them: 0.0.0.0, which reaches this host's listeners; tests use 127.0.0.1. */
+  portHost?: string;
 }
 
 export interface PreflightResult {
@@ -412,6 +453,13 @@ export const PREFLIGHT_COMMANDS = {
 function unlessRecorded(c: Captured, check: PreflightCheck): PreflightCheck {
   if (!c.result.recorded) return check;
   return {...check, status: 'warn', detail: 'dry run: the command was recorded, not run', fix: 'Run without --dry-run to check it.'};
+}
+
+function ssReport(c: Captured): SsReport {
+  if (c.result.recorded) return {ran: false, why: 'dry run: ss was recorded, not run'};
+  if (missing(c)) return {ran: false, why: '`ss` (iproute2) is not installed'};
+  if (!c.result.ok || c.truncated) return {ran: false, why: `ss -lntup: ${c.truncated ? 'output too long' : failureText(c)}`};
+  return {ran: true, listeners: parseSsListeners(c.lines)};
 }
 
 export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): Promise<PreflightResult> {
@@ -444,12 +492,13 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
     interfaces = [];
   }
   const choice = chooseProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp);
-  const hosts = ['0.0.0.0', ...(choice.bootstrapIp ? [choice.bootstrapIp] : [])];
+  const portList = deps.portList ?? TINKERBELL_PORTS;
+  const hosts = [deps.portHost ?? '0.0.0.0', ...(choice.bootstrapIp ? [choice.bootstrapIp] : [])];
   const portResults: PortProbeResult[] = [];
-  for (const {port, protocol} of TINKERBELL_PORTS) {
+  for (const {port, protocol} of portList) {
     for (const host of hosts) portResults.push({port, protocol, host, state: await deps.ports.probe(host, port, protocol)});
   }
-  checks.push(evaluatePorts(portResults));
+  checks.push(evaluatePorts(portResults, ssReport(await run(SS_COMMAND)), portList));
   checks.push(
     ipAddr.result.ok
       ? unlessRecorded(ipAddr, evaluateProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp))

@@ -47,6 +47,8 @@ const SUCCESS = /Cluster created!/;
 const VALIDATION_PASS = /^✅\s+(.+)$/;
 const VALIDATION_FAIL = /^❌\s+Validation failed\s*(\{.*\})?\s*$/;
 const OLD_VALIDATIONS_PASS = /^Create preflight validations pass/;
+// logger.MarkWarning prefixes "⚠️" with no space of its own (pkg/logger/logger.go); callers add one or not.
+const WARNING_MARK = /^\u26A0\uFE0F?\s*(.+)$/u;
 const TERMINATING = /^Warning: Terminating this operation may leave the cluster in an irrecoverable state/;
 const PRIVATE_KEY = /^Private key saved to (\S+?)\.? Use /;
 const SUPPORT_BUNDLE = /(support-bundle-[^\s"',]+\.tar\.gz)/;
@@ -215,6 +217,12 @@ export class CreateProgressParser {
     }
     if (message.startsWith('Warning:')) {
       this.warnings.push(message);
+      return true;
+    }
+    const marked = WARNING_MARK.exec(message);
+    if (marked) {
+      const extra = fields ? Object.entries(fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`) : [];
+      this.warnings.push(extra.length ? `${marked[1]!} (${extra.join(', ')})` : marked[1]!);
       return true;
     }
     for (const [pattern, text] of ACTIVITIES) {

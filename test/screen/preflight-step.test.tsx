@@ -19,7 +19,7 @@ function replies(extra: Record<string, FakeReply> = {}): Record<string, FakeRepl
   return {
     'eksctl version': {lines: ['0.215.0']},
     'eksctl anywhere version': {lines: ['Version: v0.26.1']},
-    docker: {lines: [JSON.stringify({Server: {Version: '28.2.2', Platform: {Name: 'Docker Engine - Community'}}})]},
+    docker: {lines: [JSON.stringify({Client: {Version: '28.2.2'}, Server: {Version: '28.2.2', Platform: {Name: 'Docker Engine - Community'}}})]},
     'docker ps': {lines: []},
     kubectl: {lines: [JSON.stringify({clientVersion: {gitVersion: 'v1.33.1'}})]},
     helm: {lines: ['v3.18.4+gb1a6fb2']},

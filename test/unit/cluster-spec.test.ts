@@ -1,6 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -339,6 +340,38 @@ test('SSH key: empty lets eksctl generate one; a placeholder or private key is r
   } finally {
     rmSync(home, {recursive: true, force: true});
   }
+});
+
+test('ssh keys as eksctl reads them (ssh.ParseAuthorizedKey): certificates and an authorized_keys options prefix', t => {
+  const certBlob = (type: string) => Buffer.concat([u32(type.length), Buffer.from(type), u32(32), Buffer.alloc(32, 3)]).toString('base64');
+  const cert = `ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519-cert-v01@openssh.com')} admin@ca`;
+  assert.equal(sshKeyProblem(cert), undefined);
+  assert.equal(sshKeyProblem(`ssh-rsa-cert-v01@openssh.com ${certBlob('ssh-rsa-cert-v01@openssh.com')}`), undefined);
+  assert.equal(sshKeyProblem(`sk-ssh-ed25519-cert-v01@openssh.com ${certBlob('sk-ssh-ed25519-cert-v01@openssh.com')}`), undefined);
+  assert.match(sshKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519')}`)!, /does not hold a ssh-ed25519-cert-v01@openssh.com key/);
+  // options end at the first space outside quotes; quoted values may hold spaces and commas
+  assert.equal(sshKeyProblem(`no-pty,from="10.0.0.0/8,192.168.0.0/16" ${ed25519Key()}`), undefined);
+  assert.equal(sshKeyProblem(`command="echo \\"hi there\\"",no-agent-forwarding ${ed25519Key()}`), undefined);
+  assert.equal(sshKeyProblem(`restrict ${cert}`), undefined);
+  assert.match(sshKeyProblem(`no-pty ssh-foo ${certBlob('ssh-foo')}`)!, /unknown key type "no-pty"/);
+  assert.match(sshKeyProblem('from="10.0.0.1 ssh-ed25519 AAAA')!, /unknown key type/); // unclosed quote swallows the key
+
+  // a real certificate from ssh-keygen, when it is installed
+  const dir = mkdtempSync(join(tmpdir(), 'ssh-cert-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ca', '-f', join(dir, 'ca')], {stdio: 'ignore'});
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'admin', '-f', join(dir, 'id')], {stdio: 'ignore'});
+    execFileSync('ssh-keygen', ['-q', '-s', join(dir, 'ca'), '-I', 'admin', '-n', 'ec2-user', join(dir, 'id.pub')], {stdio: 'ignore'});
+  } catch {
+    rmSync(dir, {recursive: true, force: true});
+    t.skip('ssh-keygen is not installed');
+    return;
+  }
+  const real = readFileSync(join(dir, 'id-cert.pub'), 'utf8');
+  rmSync(dir, {recursive: true, force: true});
+  assert.match(real, /^ssh-ed25519-cert-v01@openssh\.com /);
+  assert.equal(sshKeyProblem(real), undefined);
+  assert.equal(sshKeyProblem(`restrict,pty ${real}`), undefined);
 });
 
 test('pods and services CIDRs: defaults, overlap with the node LAN or each other refused', () => {

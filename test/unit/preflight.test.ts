@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {createServer, type AddressInfo, type Server} from 'node:net';
 import {createSocket} from 'node:dgram';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -22,7 +22,9 @@ import {
 } from '../../source/cluster/preflight.js';
 import type {Captured} from '../../source/cluster/capture.js';
 import {parseIpAddr, provisioningCandidates} from '../../source/cluster/interfaces.js';
-import {bindPortProber, type PortProber} from '../../source/cluster/port-probe.js';
+import {dialTcp, realPortProber, type PortProber} from '../../source/cluster/port-probe.js';
+import {holderText, parseSsListeners, SS_COMMAND} from '../../source/cluster/port-holders.js';
+import {createExecaRunner} from '../../source/run/execa-runner.js';
 import type {FolderProbe} from '../../source/cluster/leftovers.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 
@@ -78,7 +80,14 @@ test('docker: usable, too old, permission denied, daemon down, Docker Desktop', 
 
   const old = evaluateDocker(out([JSON.stringify({Client: {Version: '19.03.1'}, Server: {Version: '19.03.1'}})]));
   assert.equal(old.status, 'fail');
-  assert.match(old.detail, /older than 20/);
+  assert.match(old.detail, /client is older than 20 .*Install Docker version 20\.x\.x or above/);
+  // eksctl reads {{.Client.Version}}: an old CLI against a new daemon fails, a new CLI against an old daemon passes
+  const oldClient = evaluateDocker(out([JSON.stringify({Client: {Version: '19.03.15'}, Server: {Version: '24.0.7'}})]));
+  assert.equal(oldClient.status, 'fail');
+  assert.match(oldClient.detail, /docker client 19\.03\.15, server 24\.0\.7: the client is older than 20/);
+  const newClient = evaluateDocker(out([JSON.stringify({Client: {Version: '24.0.7'}, Server: {Version: '19.03.15'}})]));
+  assert.equal(newClient.status, 'pass');
+  assert.match(newClient.detail, /docker client 24\.0\.7, server 19\.03\.15/);
 
   const denied = evaluateDocker(
     out(
@@ -139,32 +148,123 @@ test('real SystemInfo measures the nearest existing folder when the session fold
   assert.ok(realSystemInfo.cpuCount() >= 1);
 });
 
-test('ports: in use fails and names the port; EACCES without root is "cannot tell"', () => {
+const noSs = {ran: false as const, why: '`ss` (iproute2) is not installed'};
+
+test('ports: in use fails naming the port, its process and eksctl\'s own refusal; "cannot tell" only when nothing can tell', () => {
   const all = (state: 'free' | 'in-use' | 'no-permission') =>
     [80, 42113, 7171, 7172].map(port => ({port, protocol: 'tcp' as const, host: '0.0.0.0', state}));
-  assert.equal(evaluatePorts(all('free')).status, 'pass');
-  const busy = evaluatePorts([...all('free'), {port: 67, protocol: 'udp', host: '0.0.0.0', state: 'in-use'}]);
-  assert.equal(busy.status, 'fail');
-  assert.match(busy.detail, /UDP 67/);
-  assert.match(busy.fix, /sport = :67/);
-  const unknown = evaluatePorts([{port: 80, protocol: 'tcp', host: '0.0.0.0', state: 'no-permission'}]);
+  const ssEmpty = {ran: true as const, listeners: []};
+  assert.equal(evaluatePorts(all('free'), ssEmpty).status, 'pass');
+
+  const udpBusy = [...all('free'), {port: 67, protocol: 'udp' as const, host: '0.0.0.0', state: 'in-use' as const}];
+  const named = evaluatePorts(udpBusy, {ran: true, listeners: [{protocol: 'udp', address: '0.0.0.0', port: 67, holders: [{name: 'dnsmasq', pid: 900}]}]});
+  assert.equal(named.status, 'fail');
+  assert.match(named.detail, /in use: UDP 67 \(dnsmasq pid 900\)/);
+  assert.doesNotMatch(named.detail, /eksctl would stop/); // eksctl does not check UDP 67
+  assert.match(named.fix, /sudo ss -lntup/);
+
+  const unnamed = evaluatePorts(udpBusy, noSs);
+  assert.match(unnamed.detail, /UDP 67; `ss` \(iproute2\) is not installed, so the process is not named/);
+
+  // a busy port eksctl dials: the admin sees the message eksctl would stop with
+  const tcpBusy = evaluatePorts([{port: 80, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'}, {port: 42113, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'}], ssEmpty);
+  assert.match(tcpBusy.detail, /"localhost ports \[80, 42113\] are already in use, please ensure these ports are available"/);
+  assert.match(tcpBusy.detail, /ss shows the process only to root or its owner/);
+
+  // bind below 1024 without root cannot tell, and without ss nothing else can: say so
+  const unknown = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], noSs);
   assert.equal(unknown.status, 'warn');
-  assert.match(unknown.detail, /cannot tell/);
+  assert.match(unknown.detail, /cannot tell .*UDP 69; `ss` \(iproute2\) is not installed/);
+  // ss lists every socket to any user: it settles the question either way
+  const settledFree = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], ssEmpty);
+  assert.equal(settledFree.status, 'pass');
+  assert.match(settledFree.detail, /ss settled/);
+  const settledBusy = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], {ran: true, listeners: [{protocol: 'udp', address: '*', port: 69, holders: []}]});
+  assert.equal(settledBusy.status, 'fail');
+  assert.match(settledBusy.detail, /in use: UDP 69/);
 });
 
-test('real port prober: a port held on loopback is in use, a released one is free', {timeout: 10_000}, async () => {
+test('ss -lntup output (captured on a Debian admin server) parses into listeners and their processes', () => {
+  const listeners = parseSsListeners(fixture('ss-lntup.txt').split('\n'));
+  assert.equal(listeners.length, 29); // every tcp/udp line, not the header
+  assert.deepEqual(listeners.find(l => l.port === 47069), {protocol: 'udp', address: '0.0.0.0', port: 47069, holders: [{name: 'python3', pid: 13974}]});
+  assert.deepEqual(listeners.find(l => l.port === 47172), {protocol: 'tcp', address: '127.0.0.1', port: 47172, holders: [{name: 'python3', pid: 13974}]});
+  assert.deepEqual(listeners.find(l => l.port === 47113), {protocol: 'tcp', address: '*', port: 47113, holders: [{name: 'python3', pid: 13974}]});
+  // another user's (or namespace's) socket: listed, process unknown
+  assert.deepEqual(listeners.find(l => l.port === 2024)?.holders, []);
+  assert.equal(holderText(listeners, 'tcp', 47113), 'python3 pid 13974');
+  assert.equal(holderText(listeners, 'udp', 47113), undefined);
+  assert.deepEqual(parseSsListeners(['tcp LISTEN 0 4096 [::ffff:10.0.0.1]:80 [::]:* users:(("nginx",pid=1,fd=6),("nginx",pid=2,fd=6),("nginx",pid=1,fd=7))', 'udp UNCONN 0 0 127.0.0.53%lo:53 0.0.0.0:*']), [
+    {protocol: 'tcp', address: '::ffff:10.0.0.1', port: 80, holders: [{name: 'nginx', pid: 1}, {name: 'nginx', pid: 2}]},
+    {protocol: 'udp', address: '127.0.0.53', port: 53, holders: []},
+  ]);
+  assert.deepEqual(SS_COMMAND.args, ['-lntup']);
+});
+
+function listenTcp(host: string): Promise<Server> {
   const server = createServer();
-  await new Promise<void>(resolve => server.listen({host: '127.0.0.1', port: 0}, resolve));
-  const port = (server.address() as {port: number}).port;
-  assert.equal(await bindPortProber.probe('127.0.0.1', port, 'tcp'), 'in-use');
-  await new Promise<void>(resolve => server.close(() => resolve()));
-  assert.equal(await bindPortProber.probe('127.0.0.1', port, 'tcp'), 'free');
+  return new Promise(resolve => server.listen({host, port: 0}, () => resolve(server)));
+}
+const portOf = (server: Server) => (server.address() as AddressInfo).port;
+const closeServer = (server: Server) => new Promise<void>(resolve => server.close(() => resolve()));
+
+test('real port prober: TCP is dialled as eksctl dials (accepted = in use, refused = free), UDP is bound', {timeout: 10_000}, async () => {
+  const server = await listenTcp('127.0.0.1');
+  const port = portOf(server);
+  assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'in-use');
+  // eksctl dials 0.0.0.0, which Linux routes to this host: a loopback-only listener is seen too
+  assert.equal(await dialTcp('0.0.0.0', port), 'in-use');
+  await closeServer(server);
+  assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'free');
+  // an address this host does not hold is never dialled on another machine: cannot tell
+  assert.equal(await dialTcp('192.0.2.123', port), 'error');
 
   const udp = createSocket('udp4');
   await new Promise<void>(resolve => udp.bind({address: '127.0.0.1', port: 0}, resolve));
   const udpPort = udp.address().port;
-  assert.equal(await bindPortProber.probe('127.0.0.1', udpPort, 'udp'), 'in-use');
+  assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'in-use');
   await new Promise<void>(resolve => udp.close(() => resolve()));
+  assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'free');
+});
+
+test('runPreflight on loopback: real listeners, the real ss names this process; without ss it says so', {timeout: 20_000}, async t => {
+  const held = await listenTcp('127.0.0.1');
+  const released = await listenTcp('127.0.0.1');
+  const freePort = portOf(released);
+  await closeServer(released);
+  const portList = [
+    {port: portOf(held), protocol: 'tcp' as const, use: 'test: occupied', eksctlChecks: true},
+    {port: freePort, protocol: 'tcp' as const, use: 'test: free'},
+  ];
+  const deps = (runner: import('../../source/run/types.js').CommandRunner) => ({
+    runner,
+    system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},
+    ports: realPortProber,
+    processes: {list: async () => []},
+    sessionDir: tmpdir(),
+    portList,
+    portHost: '127.0.0.1',
+  });
+  try {
+    const withoutSs = (await runPreflight(deps(new FakeCommandRunner({})))).checks.find(c => c.id === 'ports')!;
+    assert.equal(withoutSs.status, 'fail');
+    assert.match(withoutSs.detail, new RegExp(`in use: TCP ${portOf(held)}; \`ss\` \\(iproute2\\) is not installed`));
+    assert.doesNotMatch(withoutSs.detail, new RegExp(`TCP ${freePort}`));
+    assert.match(withoutSs.detail, new RegExp(`localhost ports \\[${portOf(held)}\\] are already in use`));
+
+    const real = createExecaRunner({sessionDir: null});
+    const probe = await real.start(SS_COMMAND).done;
+    if (!probe.ok) {
+      t.skip('ss (iproute2) is not installed here');
+      return;
+    }
+    const withSs = (await runPreflight(deps(real))).checks.find(c => c.id === 'ports')!;
+    assert.equal(withSs.status, 'fail');
+    // ss shows a process to its owner: this test's own node process holds the port
+    assert.match(withSs.detail, new RegExp(`in use: TCP ${portOf(held)} \\([^)]*pid ${process.pid}\\b`));
+  } finally {
+    await closeServer(held);
+  }
 });
 
 test('provisioning interface: chosen by answers, by bootstrap IP, or asked for', () => {
@@ -262,7 +362,7 @@ test('runPreflight gathers everything through the runner and injected providers'
 
 test('dry run: recorded commands are reported as not checked rather than failed', {timeout: 10_000}, async () => {
   const recorded = {recorded: true, lines: []};
-  const runner = new FakeCommandRunner({eksctl: recorded, docker: recorded, kubectl: recorded, helm: recorded, ip: recorded});
+  const runner = new FakeCommandRunner({eksctl: recorded, docker: recorded, kubectl: recorded, helm: recorded, ip: recorded, ss: recorded});
   const result = await runPreflight({
     runner,
     system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},

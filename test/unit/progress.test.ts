@@ -54,6 +54,25 @@ test('successful create: every phase in order, times per phase, validations chec
   assert.equal(state.error, undefined);
 });
 
+test('⚠️ lines (logger.MarkWarning) are collected as warnings, with or without a space, at -v 0 and -v 4', () => {
+  const p = new CreateProgressParser(new FakeClock());
+  p.push('Performing setup and validations');
+  assert.equal(p.push('⚠️  Skipping validation of the hardware count'), true);
+  p.push('\u26A0\uFE0FCurated packages cannot be installed: no license'); // MarkWarning adds no space itself
+  p.push('\u26A0 bare mark without the emoji selector');
+  p.push('2026-12-06T11:50:01.123Z\tV0\t⚠️ Management cluster upgrade pending\t{"cluster": "seed", "count": 2}');
+  p.push('✅ Tinkerbell Provider setup is valid');
+  const state = p.state();
+  assert.deepEqual(state.warnings, [
+    'Skipping validation of the hardware count',
+    'Curated packages cannot be installed: no license',
+    'bare mark without the emoji selector',
+    'Management cluster upgrade pending (cluster: seed, count: 2)',
+  ]);
+  assert.deepEqual(state.validations.map(v => v.name), ['Tinkerbell Provider setup is valid']);
+  assert.equal(state.outcome, 'running');
+});
+
 test('activity lines inside a phase are shown, and a phase anchor clears them', () => {
   const clock = new FakeClock();
   const p = new CreateProgressParser(clock);
