@@ -41,7 +41,12 @@ export function StatusWatch({refresh, intervalMs, onQuit}: StatusWatchProps) {
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
-        <Text key={i} color={line.startsWith('!') || /STALE|NOT reachable|FAILED|NotReady/.test(line) ? theme.color('error') : undefined}>
+        <Text
+          key={i}
+          color={
+            line.startsWith('!') || /STALE|NOT reachable|FAILED|NotReady/.test(line) ? theme.color('error') : undefined
+          }
+        >
           {line}
         </Text>
       ))}
