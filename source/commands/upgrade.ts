@@ -69,7 +69,10 @@ export async function runUpgradeCommand(ctx: CommandContext, name: string, to: s
     // The CP's version, read live (the rule is about what runs now), else what the control-plane step saw.
     const cp = cpInputFromAnswers(s.answers);
     const cpData = s.steps['control-plane'].data ?? {};
-    const token = opened.secret('kong.adminToken') ?? (await (await import('../kong/admin-api.js')).resolveAdminToken((await import('../kong/admin-api.js')).adminTokenSourceFromAnswers(s.answers.controlPlane), opened.ports.env).then(r => (r.ok ? r.token : undefined)));
+    const {adminTokenSourceFromAnswers, resolveAdminToken} = await import('../kong/admin-api.js');
+    const token =
+      opened.secret('kong.adminToken') ??
+      (await resolveAdminToken(adminTokenSourceFromAnswers(s.answers.controlPlane), opened.ports.env).then(r => (r.ok ? r.token : undefined)));
     const admin = await openAdmin(
       {adminUrl: adminUrlOf(s), cp: {kubeconfig: expandPath(cp.kubeconfig, opened.ports.env), context: cp.context, namespace: cp.namespace, release: cp.release}, podNames: [], smokeTest: false},
       {net: opened.ports.net, clock: opened.ports.clock, token},

@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {tmuxSkip as skip, TmuxSession} from '../helpers/tmux.js';
-import {CHUNK_RECORDER, dryRunEverything, generateEverything} from '../helpers/bundle.js';
+import {CHUNK_RECORDER, dryRunEverything, generateEverything, runBundle} from '../helpers/bundle.js';
 import {buildSmokeCli} from '../helpers/bundle.js';
 
 const work = mkdtempSync(join(tmpdir(), 'eksa-kong-bundle-tty-'));
@@ -28,7 +28,7 @@ after(() => {
 // which needs a key on a finished command's pane mid-step (test/unit/run-pager and child-env run it).
 const NOT_SMOKED = [/^devtools-/, /^pager-/];
 
-test('dist: the launcher, the demo played to Done on screens, the headless commands; every chunk loaded (tmux)', {skip, timeout: 115_000}, async () => {
+test('dist: the launcher, the demo played to Done on screens, the headless commands; every chunk loaded (tmux)', {skip, timeout: 240_000}, async () => {
   // First the headless runs, so that the launcher has a saved session to list.
   const sessionDir = dryRunEverything(cli, work, chunkLog);
   generateEverything(cli, work, chunkLog);
@@ -48,6 +48,35 @@ test('dist: the launcher, the demo played to Done on screens, the headless comma
     assert.match(screen, /EXIT=0/, screen);
   } finally {
     demo.kill();
+  }
+  // Day two on the finished demo session: the JSON status, the watch view until q, and the dry runs of
+  // upgrade and destroy (the simulated data center restarts from its saved state around each).
+  const home = {EKSA_KONG_HOME: env.EKSA_KONG_HOME};
+  const status = runBundle(cli, work, chunkLog, ['status', 'demo', '--json'], home);
+  assert.equal(status.status, 0, status.stdout + status.stderr);
+  assert.equal(JSON.parse(status.stdout).proxy.ok, true, status.stdout);
+  for (const args of [['upgrade', 'demo', '--dp-version', '3.9.1.1', '--dry-run'], ['destroy', 'demo', '--dry-run']]) {
+    const r = runBundle(cli, work, chunkLog, args, home);
+    assert.equal(r.status, 0, `${args[0]}: ${r.stdout}${r.stderr}`);
+  }
+  const watch = new TmuxSession('ek-smoke', ['sh', '-c', `node --import '${CHUNK_RECORDER}' '${cli}' status demo --watch; echo "EXIT=$?"; sleep 30`], {env, width: 100, height: 30});
+  try {
+    await watch.waitFor('Data planes');
+    await watch.keys('q');
+    assert.match(await watch.waitFor(/EXIT=\d+/), /EXIT=0/);
+  } finally {
+    watch.kill();
+  }
+  // The launcher offers the finished session's status: Status of demo is third from the bottom.
+  const again = new TmuxSession('ek-smoke', ['sh', '-c', `node --import '${CHUNK_RECORDER}' '${cli}'; echo "EXIT=$?"; sleep 30`], {env, width: 100, height: 30});
+  try {
+    await again.waitFor('Status of demo');
+    await again.keys('Up', 'Up', 'Up', 'Enter');
+    await again.waitFor('Data planes');
+    await again.keys('q');
+    await again.waitFor(/EXIT=\d+/);
+  } finally {
+    again.kill();
   }
   const chunksDir = join(dirname(cli), 'chunks');
   const loaded = new Set(readFileSync(chunkLog, 'utf8').split('\n').filter(Boolean));
