@@ -11,7 +11,14 @@ import {useTheme} from '../source/ui/theme.js';
 import {appendTyped} from '../source/ui/TextField.js';
 import {listPublicKeys, type PublicKeyFile} from '../source/cluster/ssh-keys.js';
 import {checkForm, initialValues, specFields, type FieldKey, type FormValues} from '../source/cluster/spec-form.js';
-import {localAddresses, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../source/cluster/spec-step.js';
+import {
+  localAddresses,
+  networkChecks,
+  renderFromAnswers,
+  specInputs,
+  specSummary,
+  writeSpecArtifact,
+} from '../source/cluster/spec-step.js';
 import type {SpecIssue} from '../source/cluster/spec.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
 
@@ -37,7 +44,11 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
     if (!dryRun) void localAddresses(ctx.ports.runner).then(setLocal);
   }, [ctx, dryRun]);
 
-  const form = checkForm(session.answers, values, {now: stored.now, ...(stored.licenseToken ? {licenseToken: stored.licenseToken} : {}), ...(local ? {localAddresses: local} : {})});
+  const form = checkForm(session.answers, values, {
+    now: stored.now,
+    ...(stored.licenseToken ? {licenseToken: stored.licenseToken} : {}),
+    ...(local ? {localAddresses: local} : {}),
+  });
   const inputs = {now: stored.now, licenseToken: form.patch.licenseToken ?? stored.licenseToken};
   for (const n of netIssues) {
     const key = n.key.slice('cluster.'.length) as FieldKey;
@@ -59,14 +70,40 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
   const keyTable =
     mode === 'form'
       ? [
-          {id: 'move', keys: ['Up', 'Down', 'Tab', 'Shift-Tab'], label: 'field', help: 'Move between the fields (Tab too).'},
-          {id: 'choose', keys: ['Left', 'Right'], label: 'choose', help: 'Change a field with choices (Kubernetes version, SSH key).'},
-          {id: 'confirm', keys: ['Enter'], label: 'check', help: 'Probe the addresses and the image URL, then show the YAML.'},
-          {id: 'erase', keys: ['Backspace'], label: 'erase', help: 'Erase the last character of the field.', footer: false},
+          {
+            id: 'move',
+            keys: ['Up', 'Down', 'Tab', 'Shift-Tab'],
+            label: 'field',
+            help: 'Move between the fields (Tab too).',
+          },
+          {
+            id: 'choose',
+            keys: ['Left', 'Right'],
+            label: 'choose',
+            help: 'Change a field with choices (Kubernetes version, SSH key).',
+          },
+          {
+            id: 'confirm',
+            keys: ['Enter'],
+            label: 'check',
+            help: 'Probe the addresses and the image URL, then show the YAML.',
+          },
+          {
+            id: 'erase',
+            keys: ['Backspace'],
+            label: 'erase',
+            help: 'Erase the last character of the field.',
+            footer: false,
+          },
         ]
       : mode === 'preview'
         ? [
-            {id: 'confirm', keys: ['Enter'], label: 'write cluster.yaml', help: 'Write cluster.yaml into the session folder and go on.'},
+            {
+              id: 'confirm',
+              keys: ['Enter'],
+              label: 'write cluster.yaml',
+              help: 'Write cluster.yaml into the session folder and go on.',
+            },
             {id: 'edit', keys: ['e', 'Esc'], label: 'edit', help: 'Back to the form (Esc too).'},
             {id: 'scroll', keys: ['Up', 'Down', 'PgUp', 'PgDn'], label: 'scroll', help: 'Scroll the YAML.'},
           ]
@@ -82,7 +119,10 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
       return;
     }
     if (dryRun) {
-      setWarnings([...r.warnings.map(w => w.message), 'dry run: the addresses were not probed and the image URL was not tried']);
+      setWarnings([
+        ...r.warnings.map(w => w.message),
+        'dry run: the addresses were not probed and the image URL was not tried',
+      ]);
       setMode('preview');
       return;
     }
@@ -140,18 +180,27 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
       else if (key.return) void check();
       else if (field.kind === 'choice' && (key.leftArrow || key.rightArrow)) {
         const choices = field.choices ?? [];
-        const at = Math.max(0, choices.findIndex(c => c.value === values[field.key]));
+        const at = Math.max(
+          0,
+          choices.findIndex(c => c.value === values[field.key]),
+        );
         const next = choices[(at + (key.rightArrow ? 1 : choices.length - 1)) % choices.length];
         if (next) setValues(v => ({...v, [field.key]: next.value}));
-      } else if (field.kind !== 'choice' && (key.backspace || key.delete)) setValues(v => ({...v, [field.key]: v[field.key].slice(0, -1)}));
+      } else if (field.kind !== 'choice' && (key.backspace || key.delete))
+        setValues(v => ({...v, [field.key]: v[field.key].slice(0, -1)}));
     }),
     {isActive, rest: typeIntoField},
   );
 
-  useAutoplay(autoplay, mode === 'form' && ok && local !== undefined ? 'form' : mode === 'preview' ? 'preview' : undefined, () => {
-    if (mode === 'form') void check();
-    else if (mode === 'preview') void write();
-  }, ctx.ports);
+  useAutoplay(
+    autoplay,
+    mode === 'form' && ok && local !== undefined ? 'form' : mode === 'preview' ? 'preview' : undefined,
+    () => {
+      if (mode === 'form') void check();
+      else if (mode === 'preview') void write();
+    },
+    ctx.ports,
+  );
 
   const line = (k: string, text: string, color?: string, bold = false) => (
     <Text key={k} color={color} bold={bold} wrap="truncate-end">
@@ -168,7 +217,11 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
         </Box>
         {warningLines.map((w, i) => line(`w${i}`, w, theme.color('warn')))}
         {error ? line('e', `✘ ${error}`, theme.color('error')) : null}
-        {line('h', mode === 'writing' ? 'Writing cluster.yaml…' : 'Enter: write cluster.yaml and go on · e: edit · ↑↓ scroll', theme.color('muted'))}
+        {line(
+          'h',
+          mode === 'writing' ? 'Writing cluster.yaml…' : 'Enter: write cluster.yaml and go on · e: edit · ↑↓ scroll',
+          theme.color('muted'),
+        )}
       </Box>
     );
   }
@@ -179,29 +232,55 @@ export function ClusterSpec({ctx, session, width, height, isActive, runWork, com
   const valueText = (k: FieldKey, kind: string, isFocused: boolean) => {
     if (kind === 'choice') {
       const f = fields.find(x => x.key === k)!;
-      const label = f.choices?.find(c => c.value === values[k])?.label ?? (values[k] ? `${values[k].slice(0, 24)}…` : '');
+      const label =
+        f.choices?.find(c => c.value === values[k])?.label ?? (values[k] ? `${values[k].slice(0, 24)}…` : '');
       return isFocused ? `‹ ${label} ›` : label;
     }
     if (kind === 'secret') {
-      const shown = values[k] ? '•'.repeat(Math.min(12, values[k].length)) : k === 'licenseToken' && stored.licenseToken ? '(stored)' : '';
+      const shown = values[k]
+        ? '•'.repeat(Math.min(12, values[k].length))
+        : k === 'licenseToken' && stored.licenseToken
+          ? '(stored)'
+          : '';
       return `${shown}${isFocused ? '█' : ''}`;
     }
     return `${values[k]}${isFocused ? '█' : ''}`;
   };
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      {line('t', `Cluster spec${mode === 'checking' ? ' · probing the addresses and the image URL…' : ''}`, theme.color('accent'), true)}
+      {line(
+        't',
+        `Cluster spec${mode === 'checking' ? ' · probing the addresses and the image URL…' : ''}`,
+        theme.color('accent'),
+        true,
+      )}
       {fields.map((f, i) => {
         const bad = Boolean(form.issues[f.key]);
-        return line(f.key, `${i === focus ? '▸' : ' '} ${f.label.padEnd(15)} ${valueText(f.key, f.kind, i === focus)}${bad ? '  ✘' : ''}`, bad ? theme.color('error') : i === focus ? theme.color('accent') : undefined);
+        return line(
+          f.key,
+          `${i === focus ? '▸' : ' '} ${f.label.padEnd(15)} ${valueText(f.key, f.kind, i === focus)}${bad ? '  ✘' : ''}`,
+          bad ? theme.color('error') : i === focus ? theme.color('accent') : undefined,
+        );
       })}
       {line('gap', ' ')}
       {focusIssues.length > 0
-        ? focusIssues.slice(0, 2).flatMap((m, i) => wrapText(`✘ ${focused.label}: ${m}`, width, 3).map((t, j) => line(`fi${i}-${j}`, t, theme.color('error'))))
+        ? focusIssues
+            .slice(0, 2)
+            .flatMap((m, i) =>
+              wrapText(`✘ ${focused.label}: ${m}`, width, 3).map((t, j) =>
+                line(`fi${i}-${j}`, t, theme.color('error')),
+              ),
+            )
         : line('hint', `${focused.label}: ${focused.hint}`, theme.color('muted'))}
       {(form.issues.general ?? []).slice(0, 2).map((m, i) => line(`g${i}`, `✘ ${m}`, theme.color('error')))}
       {error ? line('err', `✘ ${error}`, theme.color('error')) : null}
-      {line('s', ok ? 'All fields are valid: Enter probes the addresses and shows the YAML.' : `To fix: ${broken.join(', ') || 'see above'}`, ok ? theme.color('ok') : theme.color('warn'))}
+      {line(
+        's',
+        ok
+          ? 'All fields are valid: Enter probes the addresses and shows the YAML.'
+          : `To fix: ${broken.join(', ') || 'see above'}`,
+        ok ? theme.color('ok') : theme.color('warn'),
+      )}
     </Box>
   );
 }

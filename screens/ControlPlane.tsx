@@ -13,14 +13,30 @@ import {CheckRows} from './kong/CheckRows.js';
 import {Topology} from './kong/Topology.js';
 import type {TopologyModel} from './kong/tunnel-picture.js';
 import {listKubeContexts, type KubeContextInfo} from '../source/kong/kubeconfig-contexts.js';
-import {CP_CHECK_ORDER, cpInputFromAnswers, expandPath, tunnelMark, DEFAULT_KUBECONFIG, type CpCheck, type CpCheckId} from '../source/kong/cp-step.js';
+import {
+  CP_CHECK_ORDER,
+  cpInputFromAnswers,
+  expandPath,
+  tunnelMark,
+  DEFAULT_KUBECONFIG,
+  type CpCheck,
+  type CpCheckId,
+} from '../source/kong/cp-step.js';
 import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'running' | 'result' | 'done';
-type FieldKey = 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clusterEndpoint' | 'telemetryEndpoint' | 'adminUrl' | 'adminToken';
+type FieldKey =
+  | 'kubeconfig'
+  | 'context'
+  | 'namespace'
+  | 'release'
+  | 'clusterEndpoint'
+  | 'telemetryEndpoint'
+  | 'adminUrl'
+  | 'adminToken';
 
 const FIELDS: ReadonlyArray<{key: FieldKey; label: string; placeholder?: string}> = [
   {key: 'kubeconfig', label: 'Kubeconfig'},
@@ -33,7 +49,8 @@ const FIELDS: ReadonlyArray<{key: FieldKey; label: string; placeholder?: string}
   {key: 'adminToken', label: 'Admin token'},
 ];
 
-type ContextList = {status: 'loading'} | {status: 'ok'; contexts: KubeContextInfo[]} | {status: 'error'; message: string};
+type ContextList =
+  {status: 'loading'} | {status: 'ok'; contexts: KubeContextInfo[]} | {status: 'error'; message: string};
 
 export function ControlPlane({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
@@ -47,8 +64,8 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       context: input.context ?? '',
       namespace: input.namespace,
       release: input.release,
-      clusterEndpoint: discovered ? '' : input.clusterEndpoint ?? '',
-      telemetryEndpoint: discovered ? '' : input.telemetryEndpoint ?? '',
+      clusterEndpoint: discovered ? '' : (input.clusterEndpoint ?? ''),
+      telemetryEndpoint: discovered ? '' : (input.telemetryEndpoint ?? ''),
       adminUrl: input.adminUrl ?? '',
       adminToken: '',
     };
@@ -58,17 +75,21 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
   const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
 
-
   const keys = {
-      form: [
-        {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
-        {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
-        {id: 'context', keys: ['Left', 'Right'], label: 'context', help: 'On the context field: the next or previous context of the kubeconfig.'},
-        {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
-      ],
-      running: [],
-      result: resultKeys(Boolean(outcome), 'the data plane'),
-      done: doneKeys('the data plane', {key: 'e', label: 'edit', help: 'Change the answers and check again.'}),
+    form: [
+      {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+      {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
+      {
+        id: 'context',
+        keys: ['Left', 'Right'],
+        label: 'context',
+        help: 'On the context field: the next or previous context of the kubeconfig.',
+      },
+      {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
+    ],
+    running: [],
+    result: resultKeys(Boolean(outcome), 'the data plane'),
+    done: doneKeys('the data plane', {key: 'e', label: 'edit', help: 'Change the answers and check again.'}),
   }[mode];
 
   // The contexts of the file, read again when the path changes (pauses while typing).
@@ -80,7 +101,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         if (!live) return;
         if (r.status === 'error') return setContexts({status: 'error', message: `${r.message} ${r.fix}`});
         setContexts({status: 'ok', contexts: r.contexts});
-        setForm(f => (f.context && r.contexts.some(c => c.name === f.context) ? f : {...f, context: (r.contexts.find(c => c.current) ?? r.contexts[0])?.name ?? ''}));
+        setForm(f =>
+          f.context && r.contexts.some(c => c.name === f.context)
+            ? f
+            : {...f, context: (r.contexts.find(c => c.current) ?? r.contexts[0])?.name ?? ''},
+        );
       });
     }, 250);
     return () => {
@@ -103,7 +128,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     ctx.dispatch({type: 'set-answers', patch: {controlPlane: cp}});
     setForm(f => ({...f, adminToken: ''}));
     setChecks(new Map());
-    await attempt(signal => runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c => setChecks(m => new Map(m).set(c.id, c))));
+    await attempt(signal =>
+      runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), c =>
+        setChecks(m => new Map(m).set(c.id, c)),
+      ),
+    );
   }, [ctx, form, attempt]);
 
   const contextNames = contexts.status === 'ok' ? contexts.contexts.map(c => c.name) : [];
@@ -123,15 +152,32 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         return;
       }
       const edit = () => setMode('form');
-      handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void run(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
+      handleResultKey(mode, input, key.return, {
+        outcome,
+        complete,
+        edit,
+        retry: () => void run(),
+        next: () => ctx.dispatch({type: 'next'}),
+        againKey: 'e',
+        again: edit,
+      });
     }),
     {isActive},
   );
 
-  useAutoplay(autoplay, mode === 'form' && contexts.status === 'ok' ? 'form' : mode === 'result' && outcome ? 'result' : undefined, () => (mode === 'form' ? void run() : outcome && complete(outcome)), ctx.ports, 2000);
+  useAutoplay(
+    autoplay,
+    mode === 'form' && contexts.status === 'ok' ? 'form' : mode === 'result' && outcome ? 'result' : undefined,
+    () => (mode === 'form' ? void run() : outcome && complete(outcome)),
+    ctx.ports,
+    2000,
+  );
 
-  const list = useMemo(() => CP_CHECK_ORDER.map(id => checks.get(id)).filter((c): c is CpCheck => c !== undefined), [checks]);
-  const data = mode === 'done' ? record.data ?? {} : ((outcome?.data ?? {}) as Record<string, unknown>);
+  const list = useMemo(
+    () => CP_CHECK_ORDER.map(id => checks.get(id)).filter((c): c is CpCheck => c !== undefined),
+    [checks],
+  );
+  const data = mode === 'done' ? (record.data ?? {}) : ((outcome?.data ?? {}) as Record<string, unknown>);
   const topology: TopologyModel = {
     cp: `CP ${form.release || 'kong-cp'}`,
     cpDetail: data['version'] ? `${String(data['version'])} ${String(data['mode'] ?? '')}` : `ns ${form.namespace}`,
@@ -140,7 +186,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     cluster: mode === 'done' ? '✔' : tunnelMark(list, 'cluster'),
     telemetry: mode === 'done' ? '✔' : tunnelMark(list, 'telemetry'),
   };
-  const title = <Text bold color={theme.color('accent')}>{cut('Kong control plane (EKS)', width)}</Text>;
+  const title = (
+    <Text bold color={theme.color('accent')}>
+      {cut('Kong control plane (EKS)', width)}
+    </Text>
+  );
 
   if (mode === 'form') {
     const ctxInfo = contexts.status === 'ok' ? contexts.contexts.find(c => c.name === form.context) : undefined;
@@ -153,7 +203,9 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     return (
       <Box flexDirection="column">
         {title}
-        <Text color={theme.color('muted')} wrap="truncate-end">{cut('Leave the endpoints empty to discover the load balancers.', width)}</Text>
+        <Text color={theme.color('muted')} wrap="truncate-end">
+          {cut('Leave the endpoints empty to discover the load balancers.', width)}
+        </Text>
         {FIELDS.map((f, i) => (
           <FieldRow
             key={f.key}
@@ -177,7 +229,14 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     );
   }
 
-  const status = stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · e edit', running: 'Checking the control plane… (Ctrl-C stops)', failed: 'Enter edit · r retry'});
+  const status = stepStatus(theme, mode, {
+    summary: record.summary,
+    outcome,
+    error,
+    done: 'Enter next · e edit',
+    running: 'Checking the control plane… (Ctrl-C stops)',
+    failed: 'Enter edit · r retry',
+  });
   const statusLines = mode === 'result' && !outcome ? 3 : 1;
   return (
     <Box flexDirection="column">

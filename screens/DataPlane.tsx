@@ -24,7 +24,10 @@ import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
 type FieldKey = 'namespace' | 'release' | 'tag' | 'proxyType' | 'httpNodePort' | 'httpsNodePort' | 'replicas' | 'cert';
-const CHOICES: Partial<Record<FieldKey, readonly string[]>> = {proxyType: ['NodePort', 'LoadBalancer'], cert: ['copy from the control plane', 'generate a new one']};
+const CHOICES: Partial<Record<FieldKey, readonly string[]>> = {
+  proxyType: ['NodePort', 'LoadBalancer'],
+  cert: ['copy from the control plane', 'generate a new one'],
+};
 const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
   {key: 'namespace', label: 'Namespace'},
   {key: 'release', label: 'Release'},
@@ -38,8 +41,14 @@ const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
 const CHECK_ORDER: DpCheckId[] = ['values', 'namespace', 'cert-secret', 'license-secret', 'helm', 'pods', 'proxy'];
 
 function fieldError(key: FieldKey, value: string, proxyType: string): string | null {
-  if ((key === 'namespace' || key === 'release') && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(value)) return 'lowercase letters, digits and -';
-  if ((key === 'httpNodePort' || key === 'httpsNodePort') && proxyType === 'NodePort' && !(/^\d+$/.test(value) && +value >= 30000 && +value <= 32767)) return '30000-32767';
+  if ((key === 'namespace' || key === 'release') && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(value))
+    return 'lowercase letters, digits and -';
+  if (
+    (key === 'httpNodePort' || key === 'httpsNodePort') &&
+    proxyType === 'NodePort' &&
+    !(/^\d+$/.test(value) && +value >= 30000 && +value <= 32767)
+  )
+    return '30000-32767';
   if (key === 'replicas' && !(/^\d+$/.test(value) && +value >= 1 && +value <= 50)) return '1-50';
   if (key === 'tag' && value.trim() === '') return 'the Kong version, e.g. 3.9.1.2';
   return null;
@@ -52,7 +61,7 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
   const [mode, setMode] = useState<Mode>(record.state === 'done' ? 'done' : 'form');
   const [form, setForm] = useState<Record<FieldKey, string>>(() => {
     const dp = session.answers.dataPlane ?? {};
-    const tag = dp.image ? splitImage(dp.image).tag ?? '' : cpVersion ? dpImageFor(cpVersion).tag : '';
+    const tag = dp.image ? (splitImage(dp.image).tag ?? '') : cpVersion ? dpImageFor(cpVersion).tag : '';
     return {
       namespace: dp.namespace ?? DEFAULT_DP_NAMESPACE,
       release: dp.release ?? DEFAULT_DP_RELEASE,
@@ -68,33 +77,47 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
   const [preview, setPreview] = useState<{lines: string[]; top: number} | null>(null);
   const [checks, setChecks] = useState<Map<DpCheckId, DpCheck>>(new Map());
   const [command, setCommand] = useState<RunningCommand | null>(null);
-  const [pods, setPods] = useState<{pods: DpPodState[]; diagnoses: PodWatchResult['diagnoses']}>({pods: [], diagnoses: []});
+  const [pods, setPods] = useState<{pods: DpPodState[]; diagnoses: PodWatchResult['diagnoses']}>({
+    pods: [],
+    diagnoses: [],
+  });
   const {outcome, error, setError, attempt} = useStepAttempt(ctx, 'data-plane', runWork, setMode);
 
   const skew = cpVersion ? checkVersionSkew(cpVersion, form.tag.trim()) : undefined;
-  const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<FieldKey, string | null>;
-  const blocked = Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
+  const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<
+    FieldKey,
+    string | null
+  >;
+  const blocked =
+    Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
 
   const keys = {
-      form: [
-        {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
-        {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
-        {id: 'choose', keys: ['Left', 'Right', 'Space'], label: 'choose', help: 'On Proxy and Cluster cert: the other choice (Space too).'},
-        {id: 'confirm', keys: ['Enter'], label: 'preview', help: 'Save the answers and preview the values file.'},
-      ],
-      preview: [
-        {id: 'scroll', keys: ['Up', 'Down'], label: 'scroll', help: 'Scroll the values.'},
-        {id: 'confirm', keys: ['Enter'], label: 'deploy', help: 'Write the values and deploy the data plane with helm.'},
-        {id: 'edit', keys: ['e', 'Esc'], label: 'edit', help: 'Back to the fields (Esc too); nothing is deployed.'},
-      ],
-      running: [],
-      result: resultKeys(Boolean(outcome), 'the verification'),
-      done: doneKeys('the verification', {key: 'e', label: 'edit', help: 'Change the answers and deploy again.'}),
+    form: [
+      {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+      {id: 'move-tab', keys: ['Tab', 'Shift-Tab'], label: 'field', help: 'Next or previous field.', footer: false},
+      {
+        id: 'choose',
+        keys: ['Left', 'Right', 'Space'],
+        label: 'choose',
+        help: 'On Proxy and Cluster cert: the other choice (Space too).',
+      },
+      {id: 'confirm', keys: ['Enter'], label: 'preview', help: 'Save the answers and preview the values file.'},
+    ],
+    preview: [
+      {id: 'scroll', keys: ['Up', 'Down'], label: 'scroll', help: 'Scroll the values.'},
+      {id: 'confirm', keys: ['Enter'], label: 'deploy', help: 'Write the values and deploy the data plane with helm.'},
+      {id: 'edit', keys: ['e', 'Esc'], label: 'edit', help: 'Back to the fields (Esc too); nothing is deployed.'},
+    ],
+    running: [],
+    result: resultKeys(Boolean(outcome), 'the verification'),
+    done: doneKeys('the verification', {key: 'e', label: 'edit', help: 'Change the answers and deploy again.'}),
   }[mode];
 
   const toPreview = useCallback(() => {
     if (blocked) return;
-    const repository = session.answers.dataPlane?.image ? splitImage(session.answers.dataPlane.image).repository || DEFAULT_DP_REPOSITORY : DEFAULT_DP_REPOSITORY;
+    const repository = session.answers.dataPlane?.image
+      ? splitImage(session.answers.dataPlane.image).repository || DEFAULT_DP_REPOSITORY
+      : DEFAULT_DP_REPOSITORY;
     ctx.dispatch({
       type: 'set-answers',
       patch: {
@@ -108,7 +131,9 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
           replicas: Number(form.replicas),
         },
         // Only an explicit change: any controlPlane answer sends the control-plane step back to pending.
-        ...(Boolean(session.answers.controlPlane?.generateCert) !== (form.cert === CHOICES.cert![1]) ? {controlPlane: {generateCert: form.cert === CHOICES.cert![1]}} : {}),
+        ...(Boolean(session.answers.controlPlane?.generateCert) !== (form.cert === CHOICES.cert![1])
+          ? {controlPlane: {generateCert: form.cert === CHOICES.cert![1]}}
+          : {}),
       },
     });
     try {
@@ -142,7 +167,8 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
         const choices = CHOICES[field];
         const move = nextFocus(key, FIELDS.length);
         if (move) setFocus(move);
-        else if (choices && (key.leftArrow || key.rightArrow || input === ' ')) setForm(f => ({...f, [field]: choices[(choices.indexOf(f[field]) + 1) % choices.length]!}));
+        else if (choices && (key.leftArrow || key.rightArrow || input === ' '))
+          setForm(f => ({...f, [field]: choices[(choices.indexOf(f[field]) + 1) % choices.length]!}));
         else if (key.return) toPreview();
         return;
       }
@@ -158,14 +184,28 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
         return;
       }
       const edit = () => setMode('form');
-      handleResultKey(mode, input, key.return, {outcome, complete, edit, retry: () => void deploy(), next: () => ctx.dispatch({type: 'next'}), againKey: 'e', again: edit});
+      handleResultKey(mode, input, key.return, {
+        outcome,
+        complete,
+        edit,
+        retry: () => void deploy(),
+        next: () => ctx.dispatch({type: 'next'}),
+        againKey: 'e',
+        again: edit,
+      });
     }),
     {isActive},
   );
 
   useAutoplay(
     autoplay,
-    mode === 'form' && !blocked ? 'form' : mode === 'preview' ? 'preview' : mode === 'result' && outcome ? 'result' : undefined,
+    mode === 'form' && !blocked
+      ? 'form'
+      : mode === 'preview'
+        ? 'preview'
+        : mode === 'result' && outcome
+          ? 'result'
+          : undefined,
     () => (mode === 'form' ? toPreview() : mode === 'preview' ? void deploy() : outcome && complete(outcome)),
     ctx.ports,
     2500,
@@ -195,16 +235,36 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
             onChange={v => setForm(s => ({...s, [f.key]: v}))}
           />
         ))}
-        <Text color={skew?.ok === false ? theme.color('error') : skew?.verdict === 'same' ? theme.color('ok') : theme.color('warn')} wrap="wrap">
-          {cut(skew ? `${skew.ok ? (skew.verdict === 'same' ? '✔' : '!') : '✖'} ${skew.explanation}` : '! The control plane version is unknown: run the control-plane step.', width * 2)}
+        <Text
+          color={
+            skew?.ok === false
+              ? theme.color('error')
+              : skew?.verdict === 'same'
+                ? theme.color('ok')
+                : theme.color('warn')
+          }
+          wrap="wrap"
+        >
+          {cut(
+            skew
+              ? `${skew.ok ? (skew.verdict === 'same' ? '✔' : '!') : '✖'} ${skew.explanation}`
+              : '! The control plane version is unknown: run the control-plane step.',
+            width * 2,
+          )}
         </Text>
         {form.cert === CHOICES.cert![1] ? (
           <Text color={theme.color('warn')} wrap="truncate-end">
             {cut('! A new certificate must also go on the CP; its other DPs disconnect.', width)}
           </Text>
         ) : null}
-        {error ? <Text color={theme.color('error')} wrap="truncate-end">{cut(`✖ ${error}`, width)}</Text> : null}
-        <Text wrap="truncate-end">{cut(blocked ? `Fix first: ${blocked}` : 'Enter previews the values · Esc back', width)}</Text>
+        {error ? (
+          <Text color={theme.color('error')} wrap="truncate-end">
+            {cut(`✖ ${error}`, width)}
+          </Text>
+        ) : null}
+        <Text wrap="truncate-end">
+          {cut(blocked ? `Fix first: ${blocked}` : 'Enter previews the values · Esc back', width)}
+        </Text>
       </Box>
     );
   }
@@ -213,7 +273,9 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
     const room = Math.max(1, height - 4);
     return (
       <Box flexDirection="column">
-        {title(`${DP_VALUES_FILE} (preview, lines ${preview.top + 1}-${Math.min(preview.lines.length, preview.top + room)} of ${preview.lines.length})`)}
+        {title(
+          `${DP_VALUES_FILE} (preview, lines ${preview.top + 1}-${Math.min(preview.lines.length, preview.top + room)} of ${preview.lines.length})`,
+        )}
         <Box flexDirection="column" height={room} overflow="hidden">
           {preview.lines.slice(preview.top, preview.top + room).map((l, i) => (
             <Text key={i} wrap="truncate-end">
@@ -228,14 +290,23 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
   }
 
   const list = CHECK_ORDER.map(id => checks.get(id)).filter((c): c is DpCheck => c !== undefined);
-  const status = stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · e edit', running: 'Deploying… (Ctrl-C stops)', failed: 'Enter edit · r retry'});
+  const status = stepStatus(theme, mode, {
+    summary: record.summary,
+    outcome,
+    error,
+    done: 'Enter next · e edit',
+    running: 'Deploying… (Ctrl-C stops)',
+    failed: 'Enter edit · r retry',
+  });
   // The pods check ends ok on running, NotReady pods only when the CP confirmed them connected (empty CP).
   const connectedEmpty = checks.get('pods')?.status === 'ok';
   const podLines = pods.pods.map(p => {
     const waiting = !p.ready && connectedEmpty && p.phase === 'Running';
-    return `${p.ready || waiting ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : waiting ? 'connected, no config yet' : p.reason ?? p.phase}${p.restarts ? ` · ${p.restarts} restarts` : ''}`;
+    return `${p.ready || waiting ? '✔' : '…'} ${p.name}  ${p.ready ? 'Ready' : waiting ? 'connected, no config yet' : (p.reason ?? p.phase)}${p.restarts ? ` · ${p.restarts} restarts` : ''}`;
   });
-  const diagLines = pods.diagnoses.slice(0, 2).flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
+  const diagLines = pods.diagnoses
+    .slice(0, 2)
+    .flatMap(d => [`✖ ${d.pod}: ${d.title}`, `  “${d.line}”`, `  ${d.explanation} → ${d.fix}`]);
   const below = [...podLines, ...diagLines];
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
   const needed = list.length + list.filter(c => c.fix && c.status !== 'ok').length;
@@ -248,9 +319,22 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
       <Box height={checkRoom} flexDirection="column" overflow="hidden">
         <CheckRows checks={list} width={width} height={checkRoom} now={ctx.ports.clock.now} />
       </Box>
-      {mode === 'done' ? null : <OutputPane command={command} height={paneHeight} width={width} focused={isActive && mode !== 'running'} sessionDir={ctx.ports.sessionDir} placeholder="helm has not started yet." />}
+      {mode === 'done' ? null : (
+        <OutputPane
+          command={command}
+          height={paneHeight}
+          width={width}
+          focused={isActive && mode !== 'running'}
+          sessionDir={ctx.ports.sessionDir}
+          placeholder="helm has not started yet."
+        />
+      )}
       {below.slice(0, belowRoom).map((l, i) => (
-        <Text key={i} color={l.startsWith('✖') ? theme.color('error') : l.startsWith('✔') ? theme.color('ok') : undefined} wrap="truncate-end">
+        <Text
+          key={i}
+          color={l.startsWith('✖') ? theme.color('error') : l.startsWith('✔') ? theme.color('ok') : undefined}
+          wrap="truncate-end"
+        >
           {cut(l, width)}
         </Text>
       ))}

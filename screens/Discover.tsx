@@ -11,7 +11,16 @@ import {useTheme} from '../source/ui/theme.js';
 import {bootMacObserved, type DiscoveredMachine} from '../source/discovery/correlate.js';
 import {anySource, settingsFromAnswers, settingsToAnswers, type DiscoverySettings} from '../source/discovery/plan.js';
 import type {DiscoverySession, DiscoverySnapshot} from '../source/discovery/session.js';
-import {dataOf, discoverData, prepareDiscovery, selectAll, suggestedRole, sweepCandidates, trustBmc, type Role} from '../source/steps/discover.js';
+import {
+  dataOf,
+  discoverData,
+  prepareDiscovery,
+  selectAll,
+  suggestedRole,
+  sweepCandidates,
+  trustBmc,
+  type Role,
+} from '../source/steps/discover.js';
 import type {Machine} from '../source/session/answers.js';
 import {DETAIL_LINES, MachineTable} from './discover/MachineTable.js';
 import {SourcesForm} from './discover/SourcesForm.js';
@@ -48,17 +57,33 @@ interface Initial {
 function initial(ctx: ScreenProps['ctx']): Initial {
   const data = discoverData(ctx.session);
   if (data && data.machines.length > 0) {
-    return {phase: 'live', machines: data.machines, roles: new Map(data.selected.map(s => [s.id, s.role])), note: 'Results of the last discovery: e to discover again.'};
+    return {
+      phase: 'live',
+      machines: data.machines,
+      roles: new Map(data.selected.map(s => [s.id, s.role])),
+      note: 'Results of the last discovery: e to discover again.',
+    };
   }
   const given = ctx.session.answers.machines ?? [];
   if (given.length > 0) {
     const machines = fromAnswers(given);
-    return {phase: 'live', machines, roles: new Map(given.map((m, i) => [machines[i]!.id, m.role])), note: 'The answers already list these machines: Enter to use them, e to discover.'};
+    return {
+      phase: 'live',
+      machines,
+      roles: new Map(given.map((m, i) => [machines[i]!.id, m.role])),
+      note: 'The answers already list these machines: Enter to use them, e to discover.',
+    };
   }
   return {phase: 'setup', machines: [], roles: new Map(), note: ''};
 }
 
-const IDLE: DiscoverySnapshot['sources'] = {pxe: {state: 'off'}, redfish: {state: 'off'}, ipmi: {state: 'off'}, neighbours: {state: 'off'}, csv: {state: 'off'}};
+const IDLE: DiscoverySnapshot['sources'] = {
+  pxe: {state: 'off'},
+  redfish: {state: 'off'},
+  ipmi: {state: 'off'},
+  neighbours: {state: 'off'},
+  csv: {state: 'off'},
+};
 
 export function Discover({ctx, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
@@ -75,13 +100,17 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
   const [cursor, setCursor] = useState(0);
   const [declined, setDeclined] = useState<Set<string>>(new Set());
   const [confirmPower, setConfirmPower] = useState<string | null>(null);
-  const [message, setMessage] = useState<{text: string; error: boolean} | null>(start0.note ? {text: start0.note, error: false} : null);
+  const [message, setMessage] = useState<{text: string; error: boolean} | null>(
+    start0.note ? {text: start0.note, error: false} : null,
+  );
   const discovery = useRef<DiscoverySession | null>(null);
   const stopped = useRef<(() => void) | null>(null);
   const startedAt = useRef(0);
 
-
-  const rows = useMemo(() => sourceRows(ctx.session.answers.admin?.interface).filter(r => !r.visible || r.visible(settings)), [ctx, settings]);
+  const rows = useMemo(
+    () => sourceRows(ctx.session.answers.admin?.interface).filter(r => !r.visible || r.visible(settings)),
+    [ctx, settings],
+  );
   const machines = snap?.machines ?? staticMachines;
   const sources = snap?.sources ?? IDLE;
   const pendingTrust = snap?.needsTrust.find(t => !declined.has(t.key)) ?? null;
@@ -105,37 +134,40 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
     [ctx],
   );
 
-  const start = useCallback(async (override?: DiscoverySettings) => {
-    const use = override ?? settings;
-    if (!anySource(use)) {
-      setMessage({text: 'Switch on at least one source (Space).', error: true});
-      return;
-    }
-    const patch = settingsToAnswers(use);
-    if (password) patch.redfish = {...patch.redfish, password};
-    ctx.dispatch({type: 'set-answers', patch: {discovery: patch}});
-    setMessage({text: 'Starting…', error: false});
-    const prepared = await prepareDiscovery(ctx, use, password);
-    if (!prepared.ok) {
-      setMessage({text: `${prepared.key}: ${prepared.message}`, error: true});
-      return;
-    }
-    const session = prepared.session;
-    discovery.current = session;
-    session.subscribe(setSnap);
-    setSnap(session.snapshot());
-    setStaticMachines([]);
-    setRoles(new Map());
-    setPhase('live');
-    startedAt.current = Date.now();
-    setMessage(prepared.notes[0] ? {text: prepared.notes[0], error: false} : null);
-    const untilStopped = new Promise<void>(resolve => (stopped.current = resolve));
-    runWork(async signal => {
-      signal.addEventListener('abort', () => stopped.current?.(), {once: true});
-      await session.start(signal);
-      await untilStopped;
-    }).catch(error => setMessage({text: error instanceof Error ? error.message : String(error), error: true}));
-  }, [ctx, settings, password, runWork]);
+  const start = useCallback(
+    async (override?: DiscoverySettings) => {
+      const use = override ?? settings;
+      if (!anySource(use)) {
+        setMessage({text: 'Switch on at least one source (Space).', error: true});
+        return;
+      }
+      const patch = settingsToAnswers(use);
+      if (password) patch.redfish = {...patch.redfish, password};
+      ctx.dispatch({type: 'set-answers', patch: {discovery: patch}});
+      setMessage({text: 'Starting…', error: false});
+      const prepared = await prepareDiscovery(ctx, use, password);
+      if (!prepared.ok) {
+        setMessage({text: `${prepared.key}: ${prepared.message}`, error: true});
+        return;
+      }
+      const session = prepared.session;
+      discovery.current = session;
+      session.subscribe(setSnap);
+      setSnap(session.snapshot());
+      setStaticMachines([]);
+      setRoles(new Map());
+      setPhase('live');
+      startedAt.current = Date.now();
+      setMessage(prepared.notes[0] ? {text: prepared.notes[0], error: false} : null);
+      const untilStopped = new Promise<void>(resolve => (stopped.current = resolve));
+      runWork(async signal => {
+        signal.addEventListener('abort', () => stopped.current?.(), {once: true});
+        await session.start(signal);
+        await untilStopped;
+      }).catch(error => setMessage({text: error instanceof Error ? error.message : String(error), error: true}));
+    },
+    [ctx, settings, password, runWork],
+  );
 
   const stop = useCallback(async () => {
     await discovery.current?.stop();
@@ -160,9 +192,14 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
     async (address: string) => {
       const s = discovery.current;
       const pw = password || ctx.secret('redfish');
-      if (!s) return setMessage({text: 'Start discovery first (e, then s): the PXE listener must be running.', error: true});
-      if (!settings.redfish.username || !pw) return setMessage({text: 'The BMC username and password (Redfish settings) are needed for IPMI.', error: true});
-      setMessage({text: `IPMI: one-time PXE boot and power on of ${address}; waiting for its PXE request…`, error: false});
+      if (!s)
+        return setMessage({text: 'Start discovery first (e, then s): the PXE listener must be running.', error: true});
+      if (!settings.redfish.username || !pw)
+        return setMessage({text: 'The BMC username and password (Redfish settings) are needed for IPMI.', error: true});
+      setMessage({
+        text: `IPMI: one-time PXE boot and power on of ${address}; waiting for its PXE request…`,
+        error: false,
+      });
       const host = address.replace(/:\d+$/, '');
       const r = await runWork(() => s.powerOnAndAttribute({host, username: settings.redfish.username, password: pw}));
       setMessage(r.ok ? {text: `${address} booted from ${r.value.mac}`, error: false} : {text: r.error, error: true});
@@ -172,18 +209,30 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
 
   const finish = useCallback(async () => {
     const selected = machines.filter(m => roles.has(m.id)).map(m => ({id: m.id, role: roles.get(m.id)!}));
-    if (selected.length === 0) return setMessage({text: 'Pick at least one machine (Space), or a for all.', error: true});
-    if (!selected.some(s => s.role === 'cp')) return setMessage({text: 'Make at least one picked machine the control plane (c).', error: true});
+    if (selected.length === 0)
+      return setMessage({text: 'Pick at least one machine (Space), or a for all.', error: true});
+    if (!selected.some(s => s.role === 'cp'))
+      return setMessage({text: 'Make at least one picked machine the control plane (c).', error: true});
     const noMac = machines.find(m => roles.has(m.id) && m.macs.length === 0);
-    if (noMac) return setMessage({text: `${noMac.bmc?.address ?? noMac.id} has no MAC yet: power it on (p) or drop it.`, error: true});
+    if (noMac)
+      return setMessage({
+        text: `${noMac.bmc?.address ?? noMac.id} has no MAC yet: power it on (p) or drop it.`,
+        error: true,
+      });
     const prev = discoverData(ctx.session);
     const data = snap ? dataOf(snap, selected) : {machines, selected, sources: prev?.sources ?? []};
-    if (ctx.session.steps.hardware.state !== 'pending' && JSON.stringify(prev?.selected ?? []) !== JSON.stringify(selected)) {
+    if (
+      ctx.session.steps.hardware.state !== 'pending' &&
+      JSON.stringify(prev?.selected ?? []) !== JSON.stringify(selected)
+    ) {
       ctx.dispatch({type: 'step-invalidated', step: 'hardware', reason: 'the machines picked in Discover changed'});
     }
     await stop();
     const cp = selected.filter(s => s.role === 'cp').length;
-    complete({summary: `${selected.length} of ${machines.length} machines picked (${cp} cp, ${selected.length - cp} worker)`, data: {...data}});
+    complete({
+      summary: `${selected.length} of ${machines.length} machines picked (${cp} cp, ${selected.length - cp} worker)`,
+      data: {...data},
+    });
   }, [machines, roles, snap, ctx, stop, complete]);
 
   const pick = (m: DiscoveredMachine | undefined, role?: Role) => {
@@ -200,9 +249,29 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
   const row = rows[focus];
   const m = machines[cursor];
   const setupKeys: KeyAction[] = [
-    {id: 'up', keys: ['Up'], label: 'move', help: 'Highlight the source above.', footer: false, run: () => setFocus((focus + rows.length - 1) % rows.length)},
-    {id: 'down', keys: ['Down', 'Tab'], label: 'move', help: 'Highlight the source below.', footer: false, run: () => setFocus((focus + 1) % rows.length)},
-    {id: 'toggle', keys: ['Space'], label: 'on/off', help: 'Switch the highlighted source on or off.', run: () => (row?.toggle ? setSettings(row.toggle) : false)},
+    {
+      id: 'up',
+      keys: ['Up'],
+      label: 'move',
+      help: 'Highlight the source above.',
+      footer: false,
+      run: () => setFocus((focus + rows.length - 1) % rows.length),
+    },
+    {
+      id: 'down',
+      keys: ['Down', 'Tab'],
+      label: 'move',
+      help: 'Highlight the source below.',
+      footer: false,
+      run: () => setFocus((focus + 1) % rows.length),
+    },
+    {
+      id: 'toggle',
+      keys: ['Space'],
+      label: 'on/off',
+      help: 'Switch the highlighted source on or off.',
+      run: () => (row?.toggle ? setSettings(row.toggle) : false),
+    },
     {
       id: 'edit',
       keys: ['Enter'],
@@ -213,15 +282,59 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
         else if (row?.toggle) setSettings(row.toggle);
       },
     },
-    {id: 'start', keys: ['s'], label: 'start', help: 'Start discovery with the sources switched on.', run: () => void start()},
+    {
+      id: 'start',
+      keys: ['s'],
+      label: 'start',
+      help: 'Start discovery with the sources switched on.',
+      run: () => void start(),
+    },
   ];
   const tableKeys: KeyAction[] = [
-    {id: 'up', keys: ['Up'], label: 'move', help: 'Highlight the machine above.', footer: false, run: () => setCursor(Math.max(0, cursor - 1))},
-    {id: 'down', keys: ['Down'], label: 'move', help: 'Highlight the machine below.', footer: false, run: () => setCursor(Math.min(Math.max(0, machines.length - 1), cursor + 1))},
-    {id: 'pick', keys: ['Space'], label: 'pick', help: 'Pick or drop the highlighted machine as a node.', run: () => pick(m)},
-    {id: 'role-cp', keys: ['c'], label: 'cp', help: 'Make the highlighted machine a control-plane node.', run: () => pick(m, 'cp')},
-    {id: 'role-worker', keys: ['w'], label: 'worker', help: 'Make the highlighted machine a worker node.', run: () => pick(m, 'worker')},
-    {id: 'all', keys: ['a'], label: 'pick all', help: 'Pick every machine that has a MAC, the first as cp.', run: () => setRoles(new Map(selectAll(machines).map(s => [s.id, s.role])))},
+    {
+      id: 'up',
+      keys: ['Up'],
+      label: 'move',
+      help: 'Highlight the machine above.',
+      footer: false,
+      run: () => setCursor(Math.max(0, cursor - 1)),
+    },
+    {
+      id: 'down',
+      keys: ['Down'],
+      label: 'move',
+      help: 'Highlight the machine below.',
+      footer: false,
+      run: () => setCursor(Math.min(Math.max(0, machines.length - 1), cursor + 1)),
+    },
+    {
+      id: 'pick',
+      keys: ['Space'],
+      label: 'pick',
+      help: 'Pick or drop the highlighted machine as a node.',
+      run: () => pick(m),
+    },
+    {
+      id: 'role-cp',
+      keys: ['c'],
+      label: 'cp',
+      help: 'Make the highlighted machine a control-plane node.',
+      run: () => pick(m, 'cp'),
+    },
+    {
+      id: 'role-worker',
+      keys: ['w'],
+      label: 'worker',
+      help: 'Make the highlighted machine a worker node.',
+      run: () => pick(m, 'worker'),
+    },
+    {
+      id: 'all',
+      keys: ['a'],
+      label: 'pick all',
+      help: 'Pick every machine that has a MAC, the first as cp.',
+      run: () => setRoles(new Map(selectAll(machines).map(s => [s.id, s.role]))),
+    },
     {
       id: 'power',
       keys: ['p'],
@@ -240,14 +353,23 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
             label: 'sweep neighbours',
             help: 'Add the neighbour-table addresses that may be BMCs to the Redfish targets and discover again with them.',
             run: () => {
-              const next = sweepCandidates(settings, snap.bmcCandidates.map(c => c.ip));
+              const next = sweepCandidates(
+                settings,
+                snap.bmcCandidates.map(c => c.ip),
+              );
               setSettings(next);
               void stop().then(() => start(next));
             },
           },
         ]
       : []),
-    {id: 'stop', keys: ['x'], label: 'stop', help: 'Stop the running sources; the machines found so far stay.', run: () => void stop()},
+    {
+      id: 'stop',
+      keys: ['x'],
+      label: 'stop',
+      help: 'Stop the running sources; the machines found so far stay.',
+      run: () => void stop(),
+    },
     {
       id: 'sources',
       keys: ['e'],
@@ -260,20 +382,50 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
         setMessage(null);
       },
     },
-    {id: 'confirm', keys: ['Enter'], label: 'continue', help: 'Keep the picked machines and go on to hardware.csv.', run: () => void finish()},
+    {
+      id: 'confirm',
+      keys: ['Enter'],
+      label: 'continue',
+      help: 'Keep the picked machines and go on to hardware.csv.',
+      run: () => void finish(),
+    },
   ];
   useKeys('screen', phase === 'setup' ? setupKeys : tableKeys, {isActive: isActive && editing === null});
 
   // A question on screen takes the keys until it is answered; Esc answers no and stays on the step.
   const promptKeys: KeyAction[] = pendingTrust
     ? [
-        {id: 'trust-yes', keys: ['y'], label: 'trust', help: 'Trust this certificate and read the BMC.', run: () => trust(pendingTrust.key, pendingTrust.fingerprint)},
-        {id: 'trust-no', keys: ['n', 'Esc'], label: 'do not trust', help: 'Do not trust it: this BMC is left out; the step stays open.', run: () => setDeclined(d => new Set(d).add(pendingTrust.key))},
+        {
+          id: 'trust-yes',
+          keys: ['y'],
+          label: 'trust',
+          help: 'Trust this certificate and read the BMC.',
+          run: () => trust(pendingTrust.key, pendingTrust.fingerprint),
+        },
+        {
+          id: 'trust-no',
+          keys: ['n', 'Esc'],
+          label: 'do not trust',
+          help: 'Do not trust it: this BMC is left out; the step stays open.',
+          run: () => setDeclined(d => new Set(d).add(pendingTrust.key)),
+        },
       ]
     : confirmPower
       ? [
-          {id: 'power-yes', keys: ['y'], label: 'power on', help: 'Set the one-time PXE boot and power the machine on.', run: () => (setConfirmPower(null), void powerOn(confirmPower))},
-          {id: 'power-no', keys: ['n', 'Esc'], label: 'cancel', help: 'Leave the machine as it is.', run: () => setConfirmPower(null)},
+          {
+            id: 'power-yes',
+            keys: ['y'],
+            label: 'power on',
+            help: 'Set the one-time PXE boot and power the machine on.',
+            run: () => (setConfirmPower(null), void powerOn(confirmPower)),
+          },
+          {
+            id: 'power-no',
+            keys: ['n', 'Esc'],
+            label: 'cancel',
+            help: 'Leave the machine as it is.',
+            run: () => setConfirmPower(null),
+          },
         ]
       : [];
   useKeys('prompt', promptKeys, {isActive: isActive && phase === 'live' && promptKeys.length > 0, modal: true});
@@ -306,7 +458,11 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
     if (redfishBusy || snap.machines.length === 0 || (pxeOn && !booted && !waitedLong)) {
       return pxeOn && !waitedLong ? later(1000, () => setSnap(s => (s ? {...s} : s))) : undefined;
     }
-    if (autoStage.current === 0) return later(2000, () => ((autoStage.current = 1), setRoles(new Map(selectAll(snap.machines).map(s => [s.id, s.role])))));
+    if (autoStage.current === 0)
+      return later(
+        2000,
+        () => ((autoStage.current = 1), setRoles(new Map(selectAll(snap.machines).map(s => [s.id, s.role])))),
+      );
     return later(2500, () => void finish());
   }, [autoplay, phase, snap, pendingTrust, roles, ctx, start, finish, trust]);
 
@@ -317,7 +473,15 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
       ? `Set a one-time PXE boot on ${confirmPower} and power the machine on? y/n`
       : null;
   const problems = snap?.problems ?? [];
-  const fixed = 1 + activeSources.length + 1 + DETAIL_LINES + (prompt ? Math.ceil(prompt.length / Math.max(1, width)) : 0) + Math.min(2, problems.length) + 1 + (snap?.bmcCandidates.length ? 1 : 0);
+  const fixed =
+    1 +
+    activeSources.length +
+    1 +
+    DETAIL_LINES +
+    (prompt ? Math.ceil(prompt.length / Math.max(1, width)) : 0) +
+    Math.min(2, problems.length) +
+    1 +
+    (snap?.bmcCandidates.length ? 1 : 0);
   const tableRows = Math.max(1, height - fixed);
   const picked = machines.filter(m => roles.has(m.id)).length;
 
@@ -349,7 +513,11 @@ export function Discover({ctx, width, height, isActive, runWork, complete, autop
       ) : (
         <>
           {activeSources.map(([name, s]) => (
-            <Text key={name} wrap="truncate-end" color={s.state === 'failed' ? theme.color('error') : theme.color('muted')}>
+            <Text
+              key={name}
+              wrap="truncate-end"
+              color={s.state === 'failed' ? theme.color('error') : theme.color('muted')}
+            >
               {`${s.state === 'running' ? '●' : s.state === 'failed' ? '✖' : '✔'} ${name}: ${s.state}${s.message ? ` · ${s.message}` : ''}${name === 'pxe' && snap?.pxeStats ? ` · ${snap.pxeStats.requests} requests` : ''}`}
             </Text>
           ))}

@@ -11,7 +11,6 @@ export function Done({ctx, session, width, height}: ScreenProps) {
   const theme = useTheme();
   const record = session.steps.done;
 
-
   // Reaching this screen is the end of the flow: record it once.
   useEffect(() => {
     if (ctx.session.steps.done.state === 'done') return;
@@ -31,7 +30,23 @@ export function Done({ctx, session, width, height}: ScreenProps) {
   // commands and the verified data plane last.
   const room = height - 1 - sections.length;
   const shown = sections.map(x => ({...x, lines: [...x.lines]}));
-  const dropOrder = ['Kubeconfig', 'Secret manifests', 'Data-plane values', 'Cluster spec', 'hardware.csv', 'Session folder', 'kubectl', 'Nodes', 'Control plane', 'Cluster ', 'Logs', 'Verified', 'Data plane', 'eksa-kong runbook', 'curl'];
+  const dropOrder = [
+    'Kubeconfig',
+    'Secret manifests',
+    'Data-plane values',
+    'Cluster spec',
+    'hardware.csv',
+    'Session folder',
+    'kubectl',
+    'Nodes',
+    'Control plane',
+    'Cluster ',
+    'Logs',
+    'Verified',
+    'Data plane',
+    'eksa-kong runbook',
+    'curl',
+  ];
   const rowsOf = (l: string) => wrapWhole(`  ${l}`, width).length;
   const total = () => shown.reduce((n, x) => n + x.lines.reduce((m, l) => m + rowsOf(l), 0), 0);
   for (const prefix of dropOrder) {

@@ -77,17 +77,33 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
   const done = session.steps.hardware.state === 'done';
 
   const keys = [
-      {id: 'edit', keys: ['Enter'], label: 'edit', help: 'Edit the highlighted value; Enter keeps it, Esc cancels the edit. On role, Enter or Space switches cp/worker.'},
-      {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
-      {id: 'next-field', keys: ['Tab'], label: 'next field', help: 'The next field.', footer: false},
-      {id: 'role', keys: ['Space'], label: 'switch role', help: 'On role: switch cp/worker.', footer: false},
-      {id: 'machine', keys: ['Left', 'Right'], label: 'machine', help: 'Show the previous or next machine.'},
-      {id: 'suggest', keys: ['s'], label: 'suggest', help: 'Fill empty hostnames (eksa-cp01, eksa-wk01, ...), IP addresses in sequence and disks.'},
-      {id: 'preview', keys: ['v'], label: 'preview', help: 'Show hardware.csv as it will be written (passwords as ***).'},
-      {id: 'write', keys: ['w'], label: 'write', help: 'Check every value, write hardware.csv (0600) into the session folder and go on.'},
-      ...(editing !== null ? [{id: 'cancel', keys: ['Esc'], label: 'cancel edit', help: 'Leave the field as it was.'}] : []),
+    {
+      id: 'edit',
+      keys: ['Enter'],
+      label: 'edit',
+      help: 'Edit the highlighted value; Enter keeps it, Esc cancels the edit. On role, Enter or Space switches cp/worker.',
+    },
+    {id: 'move', keys: ['Up', 'Down'], label: 'field', help: 'Move between the fields.'},
+    {id: 'next-field', keys: ['Tab'], label: 'next field', help: 'The next field.', footer: false},
+    {id: 'role', keys: ['Space'], label: 'switch role', help: 'On role: switch cp/worker.', footer: false},
+    {id: 'machine', keys: ['Left', 'Right'], label: 'machine', help: 'Show the previous or next machine.'},
+    {
+      id: 'suggest',
+      keys: ['s'],
+      label: 'suggest',
+      help: 'Fill empty hostnames (eksa-cp01, eksa-wk01, ...), IP addresses in sequence and disks.',
+    },
+    {id: 'preview', keys: ['v'], label: 'preview', help: 'Show hardware.csv as it will be written (passwords as ***).'},
+    {
+      id: 'write',
+      keys: ['w'],
+      label: 'write',
+      help: 'Check every value, write hardware.csv (0600) into the session folder and go on.',
+    },
+    ...(editing !== null
+      ? [{id: 'cancel', keys: ['Esc'], label: 'cancel edit', help: 'Leave the field as it was.'}]
+      : []),
   ];
-
 
   const key = (f: FormField, i: number) => (f.kind === 'network' ? f.field : `${i}.${f.field}`);
 
@@ -95,7 +111,8 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
     (value: string) => {
       const f = FORM_FIELDS[focus]!;
       if (f.kind === 'network') setNetwork(n => ({...n, [f.field]: value}));
-      else if (f.field !== 'role') setDrafts(ds => setMachineField(ds, current, f.field as Exclude<typeof f.field, 'role'>, value));
+      else if (f.field !== 'role')
+        setDrafts(ds => setMachineField(ds, current, f.field as Exclude<typeof f.field, 'role'>, value));
       setTouched(t => new Set(t).add(key(f, current)));
       // Not live.current: the Enter that submits must still read as "editing" in the screen's handler.
       setEditing(null);
@@ -107,7 +124,11 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
   useEffect(() => {
     if (!touched.has(key(field, current))) return;
     const e = fieldError(field, drafts, current, network);
-    setMessage(e ? {text: `${field.kind === 'network' ? '' : `machine ${current + 1} `}${field.label}: ${e}`, error: true} : null);
+    setMessage(
+      e
+        ? {text: `${field.kind === 'network' ? '' : `machine ${current + 1} `}${field.label}: ${e}`, error: true}
+        : null,
+    );
     // Only when a value changes, not when the cursor moves.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [drafts, network, touched]);
@@ -121,7 +142,10 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
     if (busy) return;
     const {drafts: ds, network: net} = state.current;
     if (ds.length === 0) {
-      setMessage({text: 'No machines: go back to Discover and pick some, or list them under machines in the answers.', error: true});
+      setMessage({
+        text: 'No machines: go back to Discover and pick some, or list them under machines in the answers.',
+        error: true,
+      });
       return;
     }
     const errors = draftErrors(ds, net);
@@ -130,7 +154,10 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
       setPreview(false);
       const e = errors[0]!;
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-      setMessage({text: `${e.machine === null ? '' : `machine ${e.machine + 1} `}${e.column}: ${e.message}${more}`, error: true});
+      setMessage({
+        text: `${e.machine === null ? '' : `machine ${e.machine + 1} `}${e.column}: ${e.message}${more}`,
+        error: true,
+      });
       if (e.machine !== null) setCurrent(e.machine);
       const at = FORM_FIELDS.findIndex(f => f.field === e.field);
       if (at >= 0) setFocus(at);
@@ -145,7 +172,9 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
     const passwords = new Map(ds.map(d => [d.hostname, d.bmcPassword] as const));
     try {
       ctx.dispatch({type: 'set-answers', patch: answersFromDrafts(ds, net)});
-      const outcome = await runWork(() => buildHardwareCsv(ctx, {bmcPassword: m => passwords.get(m.hostname) || undefined}));
+      const outcome = await runWork(() =>
+        buildHardwareCsv(ctx, {bmcPassword: m => passwords.get(m.hostname) || undefined}),
+      );
       complete(outcome);
     } catch (error) {
       setMessage({text: error instanceof Error ? error.message.replace(/\n/g, ' · ') : String(error), error: true});
@@ -189,9 +218,12 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
     if (!autoplay || busy || done) return undefined;
     const steps = [() => suggest(), () => setPreview(true), () => void write()];
     if (stage.current >= steps.length) return undefined;
-    const t = setTimeout(() => {
-      steps[stage.current++]!();
-    }, autoplayDelay(ctx.ports.speed, stage.current === 2 ? 3000 : 2000));
+    const t = setTimeout(
+      () => {
+        steps[stage.current++]!();
+      },
+      autoplayDelay(ctx.ports.speed, stage.current === 2 ? 3000 : 2000),
+    );
     return () => clearTimeout(t);
   }, [autoplay, busy, done, preview, drafts, suggest, write, ctx]);
 
@@ -199,7 +231,9 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
   const csv = useMemo(() => {
     if (!preview) return [];
     const a = answersFromDrafts(drafts, network);
-    return previewHardwareCsv({...ctx.session.answers, ...a}, i => (drafts[i]?.bmcPassword ?? '') !== '').trimEnd().split('\n');
+    return previewHardwareCsv({...ctx.session.answers, ...a}, i => (drafts[i]?.bmcPassword ?? '') !== '')
+      .trimEnd()
+      .split('\n');
   }, [preview, drafts, network, ctx]);
 
   const listRows = Math.max(0, height - FORM_FIELDS.length - 5);

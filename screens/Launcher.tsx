@@ -46,7 +46,19 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  useKeys('dialog', [{id: 'quit', keys: ['Ctrl-C'], label: 'quit', help: 'Leave eksa-kong.', run: () => onChoice({kind: 'quit', interrupted: true})}], {first: true});
+  useKeys(
+    'dialog',
+    [
+      {
+        id: 'quit',
+        keys: ['Ctrl-C'],
+        label: 'quit',
+        help: 'Leave eksa-kong.',
+        run: () => onChoice({kind: 'quit', interrupted: true}),
+      },
+    ],
+    {first: true},
+  );
   useKeys(
     'screen',
     [
@@ -103,7 +115,13 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
         <Box flexDirection="column">
           <Box>
             <Text>Session name: </Text>
-            <TextField value={name} onChange={v => (setName(v), setError(null))} onSubmit={submit} placeholder="lab1" maxLength={63} />
+            <TextField
+              value={name}
+              onChange={v => (setName(v), setError(null))}
+              onSubmit={submit}
+              placeholder="lab1"
+              maxLength={63}
+            />
           </Box>
           {error ? <Text color={theme.color('error')}>{error}</Text> : null}
           <Text color={theme.color('muted')}>Enter create · Esc back</Text>

@@ -11,7 +11,13 @@ import {useTheme} from '../source/ui/theme.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import type {RunningCommand} from '../source/run/types.js';
 import type {PreflightResult} from '../source/cluster/preflight.js';
-import {blockingReason, notRunChecks, preflightData, preflightSummary, runPreflightChecks} from '../source/cluster/preflight-step.js';
+import {
+  blockingReason,
+  notRunChecks,
+  preflightData,
+  preflightSummary,
+  runPreflightChecks,
+} from '../source/cluster/preflight-step.js';
 import {provisioningCandidates} from '../source/cluster/interfaces.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
 import {Checklist} from './cluster/Checklist.js';
@@ -56,7 +62,11 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const choices: Choice[] = result ? provisioningCandidates(result.interfaces).flatMap(i => i.ipv4.map(a => ({iface: i.name, ip: a.address, prefix: a.prefix}))) : [];
+  const choices: Choice[] = result
+    ? provisioningCandidates(result.interfaces).flatMap(i =>
+        i.ipv4.map(a => ({iface: i.name, ip: a.address, prefix: a.prefix})),
+      )
+    : [];
   const leftovers = result?.leftovers && result.leftovers.leftovers.length > 0 ? result.leftovers : undefined;
   const blocked = result ? blockingReason(result.checks) : undefined;
 
@@ -69,7 +79,16 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
     if (!leftovers) return;
     setMode('cleaning');
     const done = await runWork(signal =>
-      cleanupLeftovers(leftovers, {runner: ctx.ports.runner, step: 'preflight', dryRun: ctx.ports.world === 'dry-run', onCommand: command => setCleanup(c => ({...c, command}))}, signal),
+      cleanupLeftovers(
+        leftovers,
+        {
+          runner: ctx.ports.runner,
+          step: 'preflight',
+          dryRun: ctx.ports.world === 'dry-run',
+          onCommand: command => setCleanup(c => ({...c, command})),
+        },
+        signal,
+      ),
     ).catch(err => ({ok: false, lines: [`✘ ${err instanceof Error ? err.message : String(err)}`]}));
     setCleanup(c => ({...c, lines: done.lines}));
     await check();
@@ -82,13 +101,40 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
 
   const keys: KeyBinding[] = [];
   {
-    if (mode === 'choose') keys.push({id: 'move', keys: ['Up', 'Down'], label: 'choose', help: 'Move between the interfaces and addresses.'}, {id: 'confirm', keys: ['Enter'], label: 'use it', help: 'Use this interface and address for provisioning.'});
-    else if (mode === 'confirm-cleanup') keys.push({id: 'yes', keys: ['y', 'Y'], label: 'clean up', help: 'Remove the leftovers now.'}, {id: 'no', keys: ['n', 'N', 'Esc'], label: 'keep', help: 'Leave them.'});
+    if (mode === 'choose')
+      keys.push(
+        {id: 'move', keys: ['Up', 'Down'], label: 'choose', help: 'Move between the interfaces and addresses.'},
+        {id: 'confirm', keys: ['Enter'], label: 'use it', help: 'Use this interface and address for provisioning.'},
+      );
+    else if (mode === 'confirm-cleanup')
+      keys.push(
+        {id: 'yes', keys: ['y', 'Y'], label: 'clean up', help: 'Remove the leftovers now.'},
+        {id: 'no', keys: ['n', 'N', 'Esc'], label: 'keep', help: 'Leave them.'},
+      );
     else if (mode === 'results') {
-      keys.push({id: 'confirm', keys: ['Enter'], label: blocked ? 'blocked' : 'continue', help: blocked ? 'A failed check blocks this step: fix it and re-run the checks.' : 'Go on to the next step; warnings are allowed.'});
+      keys.push({
+        id: 'confirm',
+        keys: ['Enter'],
+        label: blocked ? 'blocked' : 'continue',
+        help: blocked
+          ? 'A failed check blocks this step: fix it and re-run the checks.'
+          : 'Go on to the next step; warnings are allowed.',
+      });
       keys.push({id: 'rerun', keys: ['r'], label: 're-run', help: 'Run every check again.'});
-      if (choices.length > 0) keys.push({id: 'iface', keys: ['i'], label: 'interface', help: 'Choose the provisioning interface and bootstrap IP.'});
-      if (leftovers) keys.push({id: 'cleanup', keys: ['c'], label: 'clean up', help: 'Remove the leftovers of an earlier create (asks first).'});
+      if (choices.length > 0)
+        keys.push({
+          id: 'iface',
+          keys: ['i'],
+          label: 'interface',
+          help: 'Choose the provisioning interface and bootstrap IP.',
+        });
+      if (leftovers)
+        keys.push({
+          id: 'cleanup',
+          keys: ['c'],
+          label: 'clean up',
+          help: 'Remove the leftovers of an earlier create (asks first).',
+        });
     }
   }
 
@@ -110,7 +156,12 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
       if (mode !== 'results') return;
       if (input === 'r') void check();
       else if (input === 'i' && choices.length > 0) {
-        setCursor(Math.max(0, choices.findIndex(c => c.ip === answers.admin?.bootstrapIp)));
+        setCursor(
+          Math.max(
+            0,
+            choices.findIndex(c => c.ip === answers.admin?.bootstrapIp),
+          ),
+        );
         setMode('choose');
       } else if (input === 'c' && leftovers) setMode(ctx.ports.assumeYes ? 'cleaning' : 'confirm-cleanup');
       else if (key.return) finish();
@@ -124,13 +175,29 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode]);
 
-  const situation = mode === 'choose' ? `choose-${runs}` : mode === 'confirm-cleanup' ? `confirm-${runs}` : mode === 'results' && result ? (leftovers ? `leftovers-${runs}` : blocked ? undefined : `done-${runs}`) : undefined;
-  useAutoplay(autoplay, situation, () => {
-    if (mode === 'choose' && choices[0]) choose(choices[0]);
-    else if (mode === 'confirm-cleanup') void clean();
-    else if (mode === 'results' && leftovers) setMode('confirm-cleanup');
-    else if (mode === 'results') finish();
-  }, ctx.ports);
+  const situation =
+    mode === 'choose'
+      ? `choose-${runs}`
+      : mode === 'confirm-cleanup'
+        ? `confirm-${runs}`
+        : mode === 'results' && result
+          ? leftovers
+            ? `leftovers-${runs}`
+            : blocked
+              ? undefined
+              : `done-${runs}`
+          : undefined;
+  useAutoplay(
+    autoplay,
+    situation,
+    () => {
+      if (mode === 'choose' && choices[0]) choose(choices[0]);
+      else if (mode === 'confirm-cleanup') void clean();
+      else if (mode === 'results' && leftovers) setMode('confirm-cleanup');
+      else if (mode === 'results') finish();
+    },
+    ctx.ports,
+  );
 
   // Layout: header, checklist, then the part of the current mode.
   const tail: React.ReactNode[] = [];
@@ -140,22 +207,63 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
     </Text>
   );
   if (mode === 'choose') {
-    tail.push(line('h', 'Provisioning interface (cabled to the nodes’ network) and the bootstrap IP Smee binds:', theme.color('accent'), true));
-    choices.slice(0, 6).forEach((c, i) => tail.push(line(`c${i}`, `${i === cursor ? '▸' : ' '} ${c.iface}  ${c.ip}/${c.prefix}`, i === cursor ? theme.color('accent') : undefined)));
+    tail.push(
+      line(
+        'h',
+        'Provisioning interface (cabled to the nodes’ network) and the bootstrap IP Smee binds:',
+        theme.color('accent'),
+        true,
+      ),
+    );
+    choices
+      .slice(0, 6)
+      .forEach((c, i) =>
+        tail.push(
+          line(
+            `c${i}`,
+            `${i === cursor ? '▸' : ' '} ${c.iface}  ${c.ip}/${c.prefix}`,
+            i === cursor ? theme.color('accent') : undefined,
+          ),
+        ),
+      );
   } else if (mode === 'confirm-cleanup' && leftovers) {
     tail.push(line('h', 'Clean up the leftovers of the earlier create?', theme.color('warn'), true));
-    for (const spec of leftovers.cleanup.slice(0, 3)) tail.push(line(spec.args.join(' '), `  $ ${spec.command} ${spec.args.join(' ')}`));
-    if (leftovers.folderToMoveAside) tail.push(line('mv', `  move ${leftovers.folderToMoveAside.split('/').pop()}/ aside (kept, renamed)`));
+    for (const spec of leftovers.cleanup.slice(0, 3))
+      tail.push(line(spec.args.join(' '), `  $ ${spec.command} ${spec.args.join(' ')}`));
+    if (leftovers.folderToMoveAside)
+      tail.push(line('mv', `  move ${leftovers.folderToMoveAside.split('/').pop()}/ aside (kept, renamed)`));
     tail.push(line('q', 'y: clean up now · n: leave them'));
   } else if (mode === 'cleaning') {
-    tail.push(<OutputPane key="pane" command={cleanup.command} width={width} height={Math.max(5, Math.min(8, height - 10))} focused={false} title="Cleanup" sessionDir={ctx.ports.sessionDir} placeholder="Starting the cleanup…" />);
+    tail.push(
+      <OutputPane
+        key="pane"
+        command={cleanup.command}
+        width={width}
+        height={Math.max(5, Math.min(8, height - 10))}
+        focused={false}
+        title="Cleanup"
+        sessionDir={ctx.ports.sessionDir}
+        placeholder="Starting the cleanup…"
+      />,
+    );
   } else if (mode === 'results' && result) {
     for (const l of cleanup.lines.slice(-2)) tail.push(line(`cl-${l}`, l, theme.color('muted')));
     const notRun = notRunChecks(result.checks);
-    if (ctx.ports.world === 'dry-run' && notRun.length > 0) tail.push(line('dry', `Dry run: not checked (commands recorded only): ${notRun.map(c => c.title).join(', ')}`, theme.color('muted')));
-    if (leftovers) tail.push(line('lo', `Leftovers of an earlier create: c cleans them up (asks first).`, theme.color('warn')));
+    if (ctx.ports.world === 'dry-run' && notRun.length > 0)
+      tail.push(
+        line(
+          'dry',
+          `Dry run: not checked (commands recorded only): ${notRun.map(c => c.title).join(', ')}`,
+          theme.color('muted'),
+        ),
+      );
+    if (leftovers)
+      tail.push(line('lo', `Leftovers of an earlier create: c cleans them up (asks first).`, theme.color('warn')));
     if (blocked) tail.push(line('bl', `✘ Cannot continue: ${blocked}`, theme.color('error')));
-    else tail.push(line('ok', `Warnings are allowed. Press Enter to continue, r to run the checks again.`, theme.color('ok')));
+    else
+      tail.push(
+        line('ok', `Warnings are allowed. Press Enter to continue, r to run the checks again.`, theme.color('ok')),
+      );
   }
   if (error) tail.push(line('err', `✘ ${error} — r to retry`, theme.color('error')));
   const tailHeight = mode === 'cleaning' ? Math.max(5, Math.min(8, height - 10)) : tail.length;
@@ -164,9 +272,16 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Text bold color={theme.color('accent')} wrap="truncate-end">
-        {cut(`Preflight${mode === 'checking' ? ' · checking…' : result ? ` · ${preflightSummary(result, answers)}` : ''}`, width)}
+        {cut(
+          `Preflight${mode === 'checking' ? ' · checking…' : result ? ` · ${preflightSummary(result, answers)}` : ''}`,
+          width,
+        )}
       </Text>
-      {result ? <Checklist checks={result.checks} width={width} height={listHeight} /> : <Text>Running the checks on this admin server…</Text>}
+      {result ? (
+        <Checklist checks={result.checks} width={width} height={listHeight} />
+      ) : (
+        <Text>Running the checks on this admin server…</Text>
+      )}
       {tail}
     </Box>
   );

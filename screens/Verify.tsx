@@ -32,13 +32,23 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
   const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
 
   const keys = {
-      ready: [
-        {id: 'confirm', keys: ['Enter'], label: 'verify', help: 'Ask the control plane about the data plane pods, then run the smoke test.'},
-        {id: 'smoke', keys: ['s'], label: `smoke test ${smokeOn ? 'on' : 'off'}`, help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).'},
-      ],
-      running: [],
-      result: resultKeys(Boolean(outcome), 'the summary', 'retry'),
-      done: doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}),
+    ready: [
+      {
+        id: 'confirm',
+        keys: ['Enter'],
+        label: 'verify',
+        help: 'Ask the control plane about the data plane pods, then run the smoke test.',
+      },
+      {
+        id: 'smoke',
+        keys: ['s'],
+        label: `smoke test ${smokeOn ? 'on' : 'off'}`,
+        help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).',
+      },
+    ],
+    running: [],
+    result: resultKeys(Boolean(outcome), 'the summary', 'retry'),
+    done: doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}),
   }[mode];
 
   const run = useCallback(async () => {
@@ -46,7 +56,12 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
     setSmoke([]);
     await attempt(async signal => {
       const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
-      return (await runVerifyStep(ctx, signal, plan, {onRows: (v, n) => setRows({v, attempt: n}), onSmoke: s => setSmoke(prev => [...prev, s])})).outcome;
+      return (
+        await runVerifyStep(ctx, signal, plan, {
+          onRows: (v, n) => setRows({v, attempt: n}),
+          onSmoke: s => setSmoke(prev => [...prev, s]),
+        })
+      ).outcome;
     });
   }, [ctx, attempt, smokeOn]);
 
@@ -59,13 +74,27 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
         else if (input === 's') setSmokeOn(v => !v);
       } else {
         const retry = () => void run();
-        handleResultKey(mode, input, key.return, {outcome, complete, edit: retry, retry, next: () => ctx.dispatch({type: 'next'}), againKey: 'r', again: retry});
+        handleResultKey(mode, input, key.return, {
+          outcome,
+          complete,
+          edit: retry,
+          retry,
+          next: () => ctx.dispatch({type: 'next'}),
+          againKey: 'r',
+          again: retry,
+        });
       }
     }),
     {isActive},
   );
 
-  useAutoplay(autoplay, mode === 'ready' ? 'ready' : mode === 'result' && outcome ? 'result' : undefined, () => (mode === 'ready' ? void run() : outcome && complete(outcome)), ctx.ports, 2000);
+  useAutoplay(
+    autoplay,
+    mode === 'ready' ? 'ready' : mode === 'result' && outcome ? 'result' : undefined,
+    () => (mode === 'ready' ? void run() : outcome && complete(outcome)),
+    ctx.ports,
+    2000,
+  );
 
   const connected = mode === 'done' || (rows?.v.ok ?? false);
   const cpData = session.steps['control-plane'].data ?? {};
@@ -83,32 +112,57 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
   };
 
   const lines: Array<{text: string; color?: string}> = [];
-  lines.push({text: `Control plane rows${rows ? ` (${rows.v.source === 'status' ? '/clustering/status' : '/clustering/data-planes'}, read ${rows.attempt}×)` : ''}:`});
-  const pods = rows?.v.pods ?? plan.podNames.map(pod => ({pod, status: 'missing' as const, title: `${pod}: ${mode === 'running' ? 'asking…' : 'not checked yet'}`}));
+  lines.push({
+    text: `Control plane rows${rows ? ` (${rows.v.source === 'status' ? '/clustering/status' : '/clustering/data-planes'}, read ${rows.attempt}×)` : ''}:`,
+  });
+  const pods =
+    rows?.v.pods ??
+    plan.podNames.map(pod => ({
+      pod,
+      status: 'missing' as const,
+      title: `${pod}: ${mode === 'running' ? 'asking…' : 'not checked yet'}`,
+    }));
   for (const p of pods) {
     const row = 'row' in p ? p.row : undefined;
     const age = 'ageSeconds' in p && p.ageSeconds !== undefined ? `${p.ageSeconds}s ago` : '';
     const mark = p.status === 'connected' ? '✔' : rows ? (mode === 'running' ? waiting : '✖') : waiting;
-    const text = row ? `${mark} ${p.pod}  ${row.sync_status ?? '?'}  ${row.version ?? ''}  ${age}` : `${mark} ${p.title}`;
+    const text = row
+      ? `${mark} ${p.pod}  ${row.sync_status ?? '?'}  ${row.version ?? ''}  ${age}`
+      : `${mark} ${p.title}`;
     lines.push({text: `  ${text}`, color: p.status === 'connected' ? theme.color('ok') : undefined});
   }
-  if (rows && rows.v.ignoredRows > 0) lines.push({text: `  (${rows.v.ignoredRows} stale or other row${rows.v.ignoredRows === 1 ? '' : 's'} ignored)`, color: theme.color('muted')});
+  if (rows && rows.v.ignoredRows > 0)
+    lines.push({
+      text: `  (${rows.v.ignoredRows} stale or other row${rows.v.ignoredRows === 1 ? '' : 's'} ignored)`,
+      color: theme.color('muted'),
+    });
   if (rows?.v.versionNote) lines.push({text: `  ! ${rows.v.versionNote}`, color: theme.color('warn')});
   if (smokeOn) {
     lines.push({text: `Smoke test: GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : '<proxy>/httpbin/anything'}`});
     for (const s of smoke) {
       // The status first: a long URL is cut at the width.
       const title = s.title.replace(/^GET (\S+) → (\d+)(.*)$/, '$2 ← GET $1$3');
-      lines.push({text: `  ${MARK[s.status]} ${title}`, color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn')});
+      lines.push({
+        text: `  ${MARK[s.status]} ${title}`,
+        color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn'),
+      });
       if (s.fix && s.status !== 'ok') lines.push({text: `    → ${s.fix}`, color: theme.color('muted')});
     }
-    if (mode === 'running' && connected && !smoke.some(s => s.id === 'proxy')) lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
+    if (mode === 'running' && connected && !smoke.some(s => s.id === 'proxy'))
+      lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
   } else lines.push({text: 'Smoke test: off (s turns it on)', color: theme.color('muted')});
 
   const status =
     mode === 'ready'
       ? {text: 'Enter verifies · s smoke test on/off · Esc back', color: undefined}
-      : stepStatus(theme, mode, {summary: record.summary, outcome, error, done: 'Enter next · r again', running: 'Verifying… (Ctrl-C stops)', failed: 'r retry'});
+      : stepStatus(theme, mode, {
+          summary: record.summary,
+          outcome,
+          error,
+          done: 'Enter next · r again',
+          running: 'Verifying… (Ctrl-C stops)',
+          failed: 'r retry',
+        });
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
   const room = Math.max(1, height - 4 - statusLines);
   return (

@@ -14,7 +14,19 @@ const STAGES = [
 
 export function Welcome({step, isActive, complete, autoplay, session}: ScreenProps) {
   const theme = useTheme();
-  useKeys('screen', [{id: 'confirm', keys: ['Enter'], label: 'begin', help: 'Start with the preflight checks.', run: () => complete({summary: 'started'})}], {isActive});
+  useKeys(
+    'screen',
+    [
+      {
+        id: 'confirm',
+        keys: ['Enter'],
+        label: 'begin',
+        help: 'Start with the preflight checks.',
+        run: () => complete({summary: 'started'}),
+      },
+    ],
+    {isActive},
+  );
   useEffect(() => {
     if (!autoplay) return;
     const t = setTimeout(() => complete({summary: 'started'}), 2500);
@@ -26,7 +38,9 @@ export function Welcome({step, isActive, complete, autoplay, session}: ScreenPro
         Bare metal to a connected Kong data plane
       </Text>
       {step.purpose.map((line, i) => (
-        <Text key={i} wrap="wrap">{line}</Text>
+        <Text key={i} wrap="wrap">
+          {line}
+        </Text>
       ))}
       <Text> </Text>
       {STAGES.map((stage, i) => (

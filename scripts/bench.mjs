@@ -21,11 +21,15 @@ const result = {};
 
 log('startup: time to first frame on a pty (median, alternating runs)…');
 result.startup = await benchStartup({runs: 12, hello: '.bench/hello.js', cli: 'dist/cli.js'});
-log(`  wizard ${result.startup.wizardMs} ms, ink hello-world ${result.startup.inkHelloMs} ms, ratio ${result.startup.ratio} (budget 1.25)`);
+log(
+  `  wizard ${result.startup.wizardMs} ms, ink hello-world ${result.startup.inkHelloMs} ms, ratio ${result.startup.ratio} (budget 1.25)`,
+);
 
 // Further budgets: every scripts/bench/*.bench.mjs exports run({log}) -> {key, value}, merged into the JSON.
 const {readdirSync} = await import('node:fs');
-for (const file of readdirSync('scripts/bench').filter(f => f.endsWith('.bench.mjs')).sort()) {
+for (const file of readdirSync('scripts/bench')
+  .filter(f => f.endsWith('.bench.mjs'))
+  .sort()) {
   const mod = await import(`./bench/${file}`);
   const {key, value} = await mod.run({log});
   result[key] = value;

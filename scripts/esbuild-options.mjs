@@ -8,7 +8,10 @@ export const noDevtools = {
     b.onResolve({filter: /devtools(-window-polyfill)?\.js$/}, args =>
       args.importer.includes('/ink/') ? {path: args.path, namespace: 'empty'} : undefined,
     );
-    b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {connectToDevTools() {}};', loader: 'js'}));
+    b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({
+      contents: 'export default {connectToDevTools() {}};',
+      loader: 'js',
+    }));
   },
 };
 

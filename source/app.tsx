@@ -116,11 +116,14 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
   useEffect(() => {
     if (!autoplay || currentState !== 'done') return;
     const last = session.currentStep === 'done';
-    const t = setTimeout(() => {
-      if (quittingRef.current || helpRef.current) return;
-      if (last) onExit(0);
-      else controller.dispatch({type: 'next'});
-    }, last ? AUTOPLAY_DONE_MS : AUTOPLAY_NEXT_MS);
+    const t = setTimeout(
+      () => {
+        if (quittingRef.current || helpRef.current) return;
+        if (last) onExit(0);
+        else controller.dispatch({type: 'next'});
+      },
+      last ? AUTOPLAY_DONE_MS : AUTOPLAY_NEXT_MS,
+    );
     return () => clearTimeout(t);
   }, [autoplay, currentState, session.currentStep, controller, onExit, help, quitting]);
 
@@ -129,12 +132,19 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
     (path: string) => {
       if (!openLog || pagerBusy.current) return;
       pagerBusy.current = true;
-      void openLog(path).then(
-        r => setStatus(r.ok ? 'Back from the log viewer.' : `Could not open the log: ${r.error ?? 'unknown error'}. It is at ${path}`),
-        () => setStatus(`Could not open the log; it is at ${path}`),
-      ).finally(() => {
-        pagerBusy.current = false;
-      });
+      void openLog(path)
+        .then(
+          r =>
+            setStatus(
+              r.ok
+                ? 'Back from the log viewer.'
+                : `Could not open the log: ${r.error ?? 'unknown error'}. It is at ${path}`,
+            ),
+          () => setStatus(`Could not open the log; it is at ${path}`),
+        )
+        .finally(() => {
+          pagerBusy.current = false;
+        });
     },
     [openLog],
   );
@@ -154,8 +164,20 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
     'dialog',
     quitting === 'ask'
       ? [
-          {id: 'quit-yes', keys: ['y', 'Y', 'Ctrl-C'], label: 'quit', help: 'Quit now: running work is stopped and the session saved.', run: () => void quit()},
-          {id: 'quit-no', keys: ['n', 'N', 'Esc'], label: 'stay', help: 'Stay in the wizard.', run: () => setQuitting(null)},
+          {
+            id: 'quit-yes',
+            keys: ['y', 'Y', 'Ctrl-C'],
+            label: 'quit',
+            help: 'Quit now: running work is stopped and the session saved.',
+            run: () => void quit(),
+          },
+          {
+            id: 'quit-no',
+            keys: ['n', 'N', 'Esc'],
+            label: 'stay',
+            help: 'Stay in the wizard.',
+            run: () => setQuitting(null),
+          },
         ]
       : [globalKey('quit', () => void (quitting ? undefined : setQuitting('ask')))],
     {modal: quitting !== null, first: true},
@@ -164,7 +186,15 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
   const reachable = useKeyBindings(false);
   useKeys(
     'dialog',
-    [{id: 'help-close', keys: ['?', 'Esc', 'Enter'], label: 'close help', help: 'Close this help.', run: () => setHelp(null)}],
+    [
+      {
+        id: 'help-close',
+        keys: ['?', 'Esc', 'Enter'],
+        label: 'close help',
+        help: 'Close this help.',
+        run: () => setHelp(null),
+      },
+    ],
     {isActive: help !== null, modal: true},
   );
   useKeys('shell', [
@@ -191,53 +221,79 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
 
   return (
     <OpenLogContext.Provider value={openLog ? openLogInShell : undefined}>
-    <Box flexDirection="column" width={columns} height={height}>
-      {session.world === 'demo' ? (
-        <Text inverse bold color={theme.color('demo')} wrap="truncate-end">
-          {' DEMO · simulated data center: nothing here touches real machines '.padEnd(columns - 1)}
-        </Text>
-      ) : null}
-      <Box>
-        <Text bold color={theme.color('accent')}>
-          eksa-kong
-        </Text>
-        <Text wrap="truncate-end">
-          {` · session ${session.name}`}
-          {railWidth === RAIL_WIDTH ? '' : ` · step ${stepIndex(session.currentStep) + 1}/10 ${step.title}`}
-          {session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}
-        </Text>
-      </Box>
-      <Box height={bodyHeight}>
-        {railWidth ? <StepRail session={session} width={railWidth} compact={railWidth === COMPACT_RAIL_WIDTH} /> : null}
-        <Box flexDirection="column" width={screenWidth} marginLeft={railWidth ? 2 : 0} height={bodyHeight} overflow="hidden">
-          {quitting ? (
-            <QuitDialog running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'} stopping={quitting === 'stopping'} width={screenWidth} />
-          ) : help ? (
-            <HelpOverlay title={step.title} purpose={step.purpose} bindings={help} width={screenWidth} height={bodyHeight} />
+      <Box flexDirection="column" width={columns} height={height}>
+        {session.world === 'demo' ? (
+          <Text inverse bold color={theme.color('demo')} wrap="truncate-end">
+            {' DEMO · simulated data center: nothing here touches real machines '.padEnd(columns - 1)}
+          </Text>
+        ) : null}
+        <Box>
+          <Text bold color={theme.color('accent')}>
+            eksa-kong
+          </Text>
+          <Text wrap="truncate-end">
+            {` · session ${session.name}`}
+            {railWidth === RAIL_WIDTH ? '' : ` · step ${stepIndex(session.currentStep) + 1}/10 ${step.title}`}
+            {session.world === 'dry-run' ? ' · DRY RUN (commands are recorded, not run)' : ''}
+          </Text>
+        </Box>
+        <Box height={bodyHeight}>
+          {railWidth ? (
+            <StepRail session={session} width={railWidth} compact={railWidth === COMPACT_RAIL_WIDTH} />
           ) : null}
-          {/* The screen stays mounted under a dialog: what it found and what it runs go on. */}
-          <Box display={quitting || help ? 'none' : 'flex'} flexDirection="column" width={screenWidth} height={bodyHeight} overflow="hidden">
-            <Screen
-              key={session.currentStep}
-              session={session}
-              step={step}
-              ctx={ctx}
+          <Box
+            flexDirection="column"
+            width={screenWidth}
+            marginLeft={railWidth ? 2 : 0}
+            height={bodyHeight}
+            overflow="hidden"
+          >
+            {quitting ? (
+              <QuitDialog
+                running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'}
+                stopping={quitting === 'stopping'}
+                width={screenWidth}
+              />
+            ) : help ? (
+              <HelpOverlay
+                title={step.title}
+                purpose={step.purpose}
+                bindings={help}
+                width={screenWidth}
+                height={bodyHeight}
+              />
+            ) : null}
+            {/* The screen stays mounted under a dialog: what it found and what it runs go on. */}
+            <Box
+              display={quitting || help ? 'none' : 'flex'}
+              flexDirection="column"
               width={screenWidth}
               height={bodyHeight}
-              isActive={!help && !quitting}
-              runWork={runWork}
-              complete={complete}
-              autoplay={autoplay}
-            />
+              overflow="hidden"
+            >
+              <Screen
+                key={session.currentStep}
+                session={session}
+                step={step}
+                ctx={ctx}
+                width={screenWidth}
+                height={bodyHeight}
+                isActive={!help && !quitting}
+                runWork={runWork}
+                complete={complete}
+                autoplay={autoplay}
+              />
+            </Box>
           </Box>
         </Box>
+        {narratorRows > 0 ? (
+          <Narration text={narrationFor(session.currentStep)} width={columns - 1} height={narratorRows} />
+        ) : null}
+        <Text color={theme.color('muted')} wrap="truncate-end">
+          {status || ' '}
+        </Text>
+        <Footer bindings={footerKeys} width={columns - 1} />
       </Box>
-      {narratorRows > 0 ? <Narration text={narrationFor(session.currentStep)} width={columns - 1} height={narratorRows} /> : null}
-      <Text color={theme.color('muted')} wrap="truncate-end">
-        {status || ' '}
-      </Text>
-      <Footer bindings={footerKeys} width={columns - 1} />
-    </Box>
     </OpenLogContext.Provider>
   );
 }

@@ -62,7 +62,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return {
       opts,
       io,
-      home: checkedHome(resolveHome({flag: checkedHomeFlag(opts.home), env: io.env, homedir: io.env['HOME'] || homedir()})),
+      home: checkedHome(
+        resolveHome({flag: checkedHomeFlag(opts.home), env: io.env, homedir: io.env['HOME'] || homedir()}),
+      ),
       interactive: isInteractive(opts, io.stdin, io.stdout),
       monochrome: monochromeFor(opts, io.env),
       setExit,
@@ -75,7 +77,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return 2;
     }
     return reportError(err, io);
@@ -84,13 +87,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 /** `--home ""` would quietly mean the default home: refuse it instead. */
 function checkedHomeFlag(flag: string | undefined): string | undefined {
-  if (flag !== undefined && flag.trim() === '') throw new UsageError('--home is empty: give the folder where sessions live, e.g. --home ~/.eksa-kong');
+  if (flag !== undefined && flag.trim() === '')
+    throw new UsageError('--home is empty: give the folder where sessions live, e.g. --home ~/.eksa-kong');
   return flag;
 }
 
 /** Kernel pseudo file systems are no place for sessions (writing there can hang or fail oddly). */
 function checkedHome(home: string): string {
-  if (/^\/(proc|sys|dev)(\/|$)/.test(home)) throw new UsageError(`${JSON.stringify(home)} is a kernel file system, not a folder for sessions; choose another --home`);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(home))
+    throw new UsageError(
+      `${JSON.stringify(home)} is a kernel file system, not a folder for sessions; choose another --home`,
+    );
   return home;
 }
 

@@ -21,7 +21,10 @@ export function checklistRows(checks: readonly PreflightCheck[], height: number,
         if (c.status === 'pass') return [head];
         const lines = wrapText(c.fix, width - 6, 1 + Math.min(2, spare));
         spare -= lines.length - 1;
-        return [head, ...lines.map((line, i) => ({status: 'fix' as const, text: `${i === 0 ? '    → ' : '      '}${line}`}))];
+        return [
+          head,
+          ...lines.map((line, i) => ({status: 'fix' as const, text: `${i === 0 ? '    → ' : '      '}${line}`})),
+        ];
       });
     }
   }
@@ -32,18 +35,29 @@ export function checklistRows(checks: readonly PreflightCheck[], height: number,
   if (full.length <= height) return full;
   const passed = checks.filter(c => c.status === 'pass');
   const folded = [
-    ...(passed.length ? [{status: 'pass' as const, text: `✔ ${passed.length} passed: ${passed.map(c => c.title).join(', ')}`}] : []),
-    ...checks.filter(c => c.status !== 'pass').flatMap(c => [
-      {status: c.status, text: `${MARK[c.status]} ${c.title}: ${c.detail}`},
-      {status: 'fix' as const, text: `    → ${c.fix}`},
-    ]),
+    ...(passed.length
+      ? [{status: 'pass' as const, text: `✔ ${passed.length} passed: ${passed.map(c => c.title).join(', ')}`}]
+      : []),
+    ...checks
+      .filter(c => c.status !== 'pass')
+      .flatMap(c => [
+        {status: c.status, text: `${MARK[c.status]} ${c.title}: ${c.detail}`},
+        {status: 'fix' as const, text: `    → ${c.fix}`},
+      ]),
   ];
   return folded.slice(0, Math.max(1, height));
 }
 
 export function Checklist({checks, width, height}: {checks: readonly PreflightCheck[]; width: number; height: number}) {
   const theme = useTheme();
-  const color = (s: PreflightCheck['status'] | 'fix') => (s === 'pass' ? theme.color('ok') : s === 'warn' ? theme.color('warn') : s === 'fail' ? theme.color('error') : theme.color('muted'));
+  const color = (s: PreflightCheck['status'] | 'fix') =>
+    s === 'pass'
+      ? theme.color('ok')
+      : s === 'warn'
+        ? theme.color('warn')
+        : s === 'fail'
+          ? theme.color('error')
+          : theme.color('muted');
   return (
     <Box flexDirection="column">
       {checklistRows(checks, height, width).map((row, i) => (

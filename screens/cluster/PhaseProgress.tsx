@@ -46,28 +46,50 @@ export function PhaseProgress({state, width, room}: {state: ProgressState | null
     if (p.durationMs === undefined) return '';
     return formatDuration(p.state === 'running' ? p.durationMs + Math.max(0, now - receivedAt) : p.durationMs);
   };
-  const color = (p: Phase) => (p.state === 'done' ? theme.color('ok') : p.state === 'failed' ? theme.color('error') : p.state === 'running' ? theme.color('running') : theme.color('muted'));
+  const color = (p: Phase) =>
+    p.state === 'done'
+      ? theme.color('ok')
+      : p.state === 'failed'
+        ? theme.color('error')
+        : p.state === 'running'
+          ? theme.color('running')
+          : theme.color('muted');
   const head = `${progressBar(state, width)} ${current ? `${current.title} ${time(current)}` : 'starting'}`;
-  const activity = state.activity ? `  now: ${state.activity}` : state.outcome === 'succeeded' ? '  🎉 Cluster created!' : '  ';
+  const activity = state.activity
+    ? `  now: ${state.activity}`
+    : state.outcome === 'succeeded'
+      ? '  🎉 Cluster created!'
+      : '  ';
   if (phaseRows(state, room) === 3) {
-    const times = state.phases.filter(p => p.state !== 'pending').map(p => `${MARK[p.state]} ${p.title.split(' ')[0]} ${time(p)}`).join(' · ');
+    const times = state.phases
+      .filter(p => p.state !== 'pending')
+      .map(p => `${MARK[p.state]} ${p.title.split(' ')[0]} ${time(p)}`)
+      .join(' · ');
     return (
       <Box flexDirection="column">
-        <Text bold wrap="truncate-end">{cut(head, width)}</Text>
-        <Text color={theme.color('muted')} wrap="truncate-end">{cut(activity, width)}</Text>
+        <Text bold wrap="truncate-end">
+          {cut(head, width)}
+        </Text>
+        <Text color={theme.color('muted')} wrap="truncate-end">
+          {cut(activity, width)}
+        </Text>
         <Text wrap="truncate-end">{cut(times || ' ', width)}</Text>
       </Box>
     );
   }
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate-end">{cut(head, width)}</Text>
+      <Text bold wrap="truncate-end">
+        {cut(head, width)}
+      </Text>
       {state.phases.map((p, i) => (
         <Text key={i} color={color(p)} wrap="truncate-end">
           {cut(`${MARK[p.state]} ${p.title.padEnd(40)} ${time(p)}`, width)}
         </Text>
       ))}
-      <Text color={theme.color('muted')} wrap="truncate-end">{cut(activity, width)}</Text>
+      <Text color={theme.color('muted')} wrap="truncate-end">
+        {cut(activity, width)}
+      </Text>
     </Box>
   );
 }

@@ -7,7 +7,13 @@ export function autoplayDelay(ports: Pick<Ports, 'speed'>, ms = 2000): number {
 }
 
 /** Runs action once per distinct `when` value (undefined = nothing to do) after the pause. */
-export function useAutoplay(enabled: boolean, when: string | undefined, action: () => void, ports: Pick<Ports, 'speed'>, ms?: number): void {
+export function useAutoplay(
+  enabled: boolean,
+  when: string | undefined,
+  action: () => void,
+  ports: Pick<Ports, 'speed'>,
+  ms?: number,
+): void {
   useEffect(() => {
     if (!enabled || when === undefined) return undefined;
     const timer = setTimeout(action, autoplayDelay(ports, ms));

@@ -25,7 +25,13 @@ export const TABLE_HEADER = `  pick role   ${'boot MAC'.padEnd(17)} ${'BMC'.padE
 export const DETAIL_LINES = 4;
 
 export function details(m: DiscoveredMachine): string[] {
-  const names: Record<string, string> = {csv: 'hardware.csv', redfish: 'Redfish', ipmi: 'IPMI', power: 'power-on', pxe: 'PXE'};
+  const names: Record<string, string> = {
+    csv: 'hardware.csv',
+    redfish: 'Redfish',
+    ipmi: 'IPMI',
+    power: 'power-on',
+    pxe: 'PXE',
+  };
   const notes = [...m.conflicts.map(c => `conflict: ${c}`), ...(m.warnings ?? []).filter(w => !w.startsWith('disk: '))];
   const boot = m.bootMac
     ? `boot MAC ${m.bootMac} from ${m.bootMacSource ?? 'unknown'}${m.bootMacDetail ? ` (${m.bootMacDetail})` : ''}`
@@ -34,7 +40,9 @@ export function details(m: DiscoveredMachine): string[] {
   return [
     `${[m.vendor, m.model, m.serial && `serial ${m.serial}`].filter(Boolean).join(' ') || 'unknown model'} · UUID ${m.uuid ?? '-'} · from ${m.sources.map(s => names[s] ?? s).join(', ')}`,
     `${boot} · NICs ${m.macs.join(' ') || '-'}`,
-    m.disk ? `disk ${m.disk.device}: ${m.disk.reason}` : (diskNote ?? 'disk: no suggestion; confirm it on the next screen'),
+    m.disk
+      ? `disk ${m.disk.device}: ${m.disk.reason}`
+      : (diskNote ?? 'disk: no suggestion; confirm it on the next screen'),
     notes.length ? `! ${notes[0]}${notes.length > 1 ? ` (+${notes.length - 1} more)` : ''}` : '',
   ];
 }
@@ -60,13 +68,22 @@ export function MachineTable(props: {
         {TABLE_HEADER.slice(0, width)}
       </Text>
       {shown.map((m, k) => (
-        <Text key={m.id} wrap="truncate-end" color={m.conflicts.length ? theme.color('warn') : undefined} bold={start + k === cursor}>
+        <Text
+          key={m.id}
+          wrap="truncate-end"
+          color={m.conflicts.length ? theme.color('warn') : undefined}
+          bold={start + k === cursor}
+        >
           {tableLine(m, roles.get(m.id), start + k === cursor).slice(0, width)}
         </Text>
       ))}
       {current
         ? details(current).map((line, i) => (
-            <Text key={`d${i}`} color={i === DETAIL_LINES - 1 ? theme.color('warn') : theme.color('muted')} wrap="truncate-end">
+            <Text
+              key={`d${i}`}
+              color={i === DETAIL_LINES - 1 ? theme.color('warn') : theme.color('muted')}
+              wrap="truncate-end"
+            >
               {`  ${line}`}
             </Text>
           ))

@@ -32,7 +32,14 @@ export function SourcesForm(props: {
           return (
             <Box key={row.id} width={width}>
               <Text bold>{head}</Text>
-              <TextField value={editing} onChange={props.onChange} onSubmit={props.onSubmit} onCancel={props.onCancel} {...(row.mask ? {mask: '*'} : {})} focus />
+              <TextField
+                value={editing}
+                onChange={props.onChange}
+                onSubmit={props.onSubmit}
+                onCancel={props.onCancel}
+                {...(row.mask ? {mask: '*'} : {})}
+                focus
+              />
             </Box>
           );
         }
@@ -42,7 +49,11 @@ export function SourcesForm(props: {
         const empty = value === '' && row.placeholder;
         return (
           <Text key={row.id} wrap="truncate-end">
-            <Text bold={focused} inverse={focused && theme.monochrome} color={focused ? theme.color('accent') : undefined}>
+            <Text
+              bold={focused}
+              inverse={focused && theme.monochrome}
+              color={focused ? theme.color('accent') : undefined}
+            >
               {head}
             </Text>
             <Text color={empty ? theme.color('muted') : undefined}>{empty ? row.placeholder : value}</Text>

@@ -30,7 +30,10 @@ export function sourceRows(iface: string | undefined): SourceRow[] {
       id: 'capture',
       label: `PXE capture (tcpdump${iface ? ` on ${iface}` : ''})`,
       on: s => s.pxe.enabled && s.pxe.capture,
-      toggle: s => ({...s, pxe: {...s.pxe, enabled: !(s.pxe.enabled && s.pxe.capture), capture: !(s.pxe.enabled && s.pxe.capture)}}),
+      toggle: s => ({
+        ...s,
+        pxe: {...s.pxe, enabled: !(s.pxe.enabled && s.pxe.capture), capture: !(s.pxe.enabled && s.pxe.capture)},
+      }),
     },
     {
       id: 'redfish',
@@ -56,7 +59,12 @@ export function sourceRows(iface: string | undefined): SourceRow[] {
       toggle: s => ({...s, redfish: {...s.redfish, insecure: !s.redfish.insecure}}),
       visible: s => s.redfish.enabled,
     },
-    {id: 'neighbours', label: 'Neighbour table (ip neigh)', on: s => s.neighbours, toggle: s => ({...s, neighbours: !s.neighbours})},
+    {
+      id: 'neighbours',
+      label: 'Neighbour table (ip neigh)',
+      on: s => s.neighbours,
+      toggle: s => ({...s, neighbours: !s.neighbours}),
+    },
     {
       id: 'import',
       label: 'Import hardware.csv',

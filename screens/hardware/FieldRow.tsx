@@ -22,7 +22,20 @@ export interface FieldRowProps {
   onSubmit?(value: string): void;
 }
 
-export function FieldRow({label, value, labelWidth, width, focused, editing, mask, error, hint, placeholder, onChange, onSubmit}: FieldRowProps) {
+export function FieldRow({
+  label,
+  value,
+  labelWidth,
+  width,
+  focused,
+  editing,
+  mask,
+  error,
+  hint,
+  placeholder,
+  onChange,
+  onSubmit,
+}: FieldRowProps) {
   const theme = useTheme();
   const head = `${focused ? '›' : ' '} ${label.padEnd(labelWidth)} `;
   const room = Math.max(4, width - head.length);
@@ -32,7 +45,13 @@ export function FieldRow({label, value, labelWidth, width, focused, editing, mas
         <Text bold>{head}</Text>
         {/* One line, like every other row: a long value is clipped rather than pushing the form down. */}
         <Box width={room} height={1} overflow="hidden">
-          <TextField value={value} onChange={onChange} {...(onSubmit ? {onSubmit} : {})} {...(mask ? {mask: '*'} : {})} focus />
+          <TextField
+            value={value}
+            onChange={onChange}
+            {...(onSubmit ? {onSubmit} : {})}
+            {...(mask ? {mask: '*'} : {})}
+            focus
+          />
         </Box>
       </Box>
     );
@@ -43,7 +62,11 @@ export function FieldRow({label, value, labelWidth, width, focused, editing, mas
   return (
     <Box width={width}>
       <Text wrap="truncate-end">
-        <Text bold={focused} inverse={focused && !theme.color('accent')} color={focused ? theme.color('accent') : undefined}>
+        <Text
+          bold={focused}
+          inverse={focused && !theme.color('accent')}
+          color={focused ? theme.color('accent') : undefined}
+        >
           {head}
         </Text>
         <Text color={shown === '' ? theme.color('muted') : undefined}>{body.slice(0, room)}</Text>

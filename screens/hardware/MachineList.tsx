@@ -4,7 +4,19 @@ import {Text} from 'ink';
 import {draftErrors, type MachineDraft, type NetworkDraft} from '../../source/hardware/drafts.js';
 import {useTheme} from '../../source/ui/theme.js';
 
-export function MachineList({drafts, network, current, width, rows}: {drafts: MachineDraft[]; network: NetworkDraft; current: number; width: number; rows: number}) {
+export function MachineList({
+  drafts,
+  network,
+  current,
+  width,
+  rows,
+}: {
+  drafts: MachineDraft[];
+  network: NetworkDraft;
+  current: number;
+  width: number;
+  rows: number;
+}) {
   const theme = useTheme();
   if (rows <= 0 || drafts.length === 0) return null;
   const errors = draftErrors(drafts, network);

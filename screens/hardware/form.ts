@@ -1,7 +1,9 @@
 // The hardware form's fields in screen order: the shared network first, then the current machine's.
 import type {MachineDraft, MachineField, NetworkDraft, NetworkField} from '../../source/hardware/drafts.js';
 
-export type FormField = {kind: 'network'; field: NetworkField; label: string} | {kind: 'machine'; field: MachineField | 'role'; label: string};
+export type FormField =
+  | {kind: 'network'; field: NetworkField; label: string}
+  | {kind: 'machine'; field: MachineField | 'role'; label: string};
 
 export const FORM_FIELDS: FormField[] = [
   {kind: 'network', field: 'netmask', label: 'netmask'},
@@ -24,7 +26,12 @@ export function valueOf(f: FormField, network: NetworkDraft, machine: MachineDra
 }
 
 /** A new draft list with one machine field changed (editing the password drops the answers' reference). */
-export function setMachineField(drafts: readonly MachineDraft[], i: number, field: MachineField, value: string): MachineDraft[] {
+export function setMachineField(
+  drafts: readonly MachineDraft[],
+  i: number,
+  field: MachineField,
+  value: string,
+): MachineDraft[] {
   return drafts.map((d, j) => {
     if (j !== i) return d;
     const next: MachineDraft = {...d, [field]: value};

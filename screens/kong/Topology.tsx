@@ -10,12 +10,19 @@ export function Topology({model, width}: {model: TopologyModel; width: number}) 
   const paint = (line: string, i: number) => {
     const mark = i === 1 ? model.cluster : i === 2 ? model.telemetry : undefined;
     const at = mark ? line.indexOf(` ${mark} `) : -1;
-    if (!mark || at < 0) return <Text key={i} wrap="truncate-end">{line}</Text>;
+    if (!mark || at < 0)
+      return (
+        <Text key={i} wrap="truncate-end">
+          {line}
+        </Text>
+      );
     const color = mark === '✔' ? theme.color('ok') : mark === '✖' ? theme.color('error') : theme.color('running');
     return (
       <Text key={i} wrap="truncate-end">
         {line.slice(0, at + 1)}
-        <Text color={color} bold>{mark}</Text>
+        <Text color={color} bold>
+          {mark}
+        </Text>
         {line.slice(at + 2)}
       </Text>
     );

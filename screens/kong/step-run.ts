@@ -8,14 +8,20 @@ import type {ScreenProps} from '../types.js';
 export type Attempt = {outcome: StepOutcome; error?: undefined} | {outcome?: undefined; error: string};
 
 /** One attempt of the step through runWork (so Ctrl-C aborts it); a failure is recorded, not thrown. */
-export async function attemptStep(ctx: StepContext, step: StepId, runWork: ScreenProps['runWork'], work: (signal: AbortSignal) => Promise<StepOutcome>): Promise<Attempt> {
+export async function attemptStep(
+  ctx: StepContext,
+  step: StepId,
+  runWork: ScreenProps['runWork'],
+  work: (signal: AbortSignal) => Promise<StepOutcome>,
+): Promise<Attempt> {
   const at = () => new Date().toISOString();
   ctx.dispatch({type: 'step-started', step, at: at()});
   try {
     return {outcome: await runWork(work)};
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (ctx.session.steps[step].state === 'running') ctx.dispatch({type: 'step-failed', step, at: at(), error: message});
+    if (ctx.session.steps[step].state === 'running')
+      ctx.dispatch({type: 'step-failed', step, at: at(), error: message});
     return {error: message};
   }
 }
@@ -25,7 +31,12 @@ export function resultKeys(ok: boolean, next: string, editLabel = 'edit'): KeyBi
   return ok
     ? [{id: 'confirm', keys: ['Enter'], label: 'continue', help: `It worked: go on to ${next}.`}]
     : [
-        {id: 'confirm', keys: ['Enter'], label: editLabel, help: editLabel === 'retry' ? 'Run it again.' : 'Back to the fields to change what failed.'},
+        {
+          id: 'confirm',
+          keys: ['Enter'],
+          label: editLabel,
+          help: editLabel === 'retry' ? 'Run it again.' : 'Back to the fields to change what failed.',
+        },
         {id: 'retry', keys: ['r'], label: 'retry', help: 'Run it again with the same answers.'},
       ];
 }

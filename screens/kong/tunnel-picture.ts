@@ -21,7 +21,10 @@ export function topologyLines(m: TopologyModel, width: number): string[] {
   const mid = Math.max(6, width - 2 * side - 2);
   const tunnel = (port: number, name: string, mark: Mark) => {
     const label = ` ${port} ${name} ${mark} `;
-    const text = mid >= label.length + 2 ? `◀─${label}${'─'.repeat(mid - label.length - 2)}` : `◀${` ${port} ${mark} `.padEnd(mid - 1, '─')}`;
+    const text =
+      mid >= label.length + 2
+        ? `◀─${label}${'─'.repeat(mid - label.length - 2)}`
+        : `◀${` ${port} ${mark} `.padEnd(mid - 1, '─')}`;
     return ` ${cut(text, mid)} `;
   };
   const head = `${'AWS · EKS'.padEnd(side + mid + 2)}bare metal`;

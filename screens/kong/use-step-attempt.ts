@@ -36,7 +36,14 @@ export function useStepAttempt(
 export function stepStatus(
   theme: Theme,
   mode: string,
-  s: {summary: string | undefined; outcome: StepOutcome | null; error: string | null; done: string; running: string; failed: string},
+  s: {
+    summary: string | undefined;
+    outcome: StepOutcome | null;
+    error: string | null;
+    done: string;
+    running: string;
+    failed: string;
+  },
 ): {text: string; color?: string} {
   if (mode === 'done') return {text: `✔ ${s.summary ?? 'done'} — ${s.done}`, color: theme.color('ok')};
   if (mode === 'running') return {text: s.running, color: theme.color('running')};
@@ -45,7 +52,10 @@ export function stepStatus(
 }
 
 /** ↑/Shift-Tab and ↓/Tab move round the form's fields; null when the key is not one of them. */
-export function nextFocus(key: Pick<Key, 'upArrow' | 'downArrow' | 'tab' | 'shift'>, fields: number): ((focus: number) => number) | null {
+export function nextFocus(
+  key: Pick<Key, 'upArrow' | 'downArrow' | 'tab' | 'shift'>,
+  fields: number,
+): ((focus: number) => number) | null {
   if (key.upArrow || (key.tab && key.shift)) return f => (f + fields - 1) % fields;
   if (key.downArrow || key.tab) return f => (f + 1) % fields;
   return null;

@@ -27,7 +27,10 @@ function Bench() {
     setCommand(c);
     void c.done.then(result => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      writeFileSync(resultFile, JSON.stringify({ms, ok: result.ok, lines: result.lineCount, maxRssMb: process.resourceUsage().maxRSS / 1024}));
+      writeFileSync(
+        resultFile,
+        JSON.stringify({ms, ok: result.ok, lines: result.lineCount, maxRssMb: process.resourceUsage().maxRSS / 1024}),
+      );
       setTimeout(() => process.exit(0), 200);
     });
   }, []);

@@ -15,12 +15,19 @@ const FLOOD = 'scripts/bench/stream-flood.mjs';
 
 async function bundleWizard() {
   mkdirSync('.bench', {recursive: true});
-  await build({...bundleOptions, entryPoints: ['scripts/bench/stream-wizard.tsx'], outfile: '.bench/stream-wizard.js', banner: {js: requireShim}});
+  await build({
+    ...bundleOptions,
+    entryPoints: ['scripts/bench/stream-wizard.tsx'],
+    outfile: '.bench/stream-wizard.js',
+    banner: {js: requireShim},
+  });
   return '.bench/stream-wizard.js';
 }
 
 function baseline(dir) {
-  const out = execFileSync(process.execPath, ['scripts/bench/stream-baseline.mjs', FLOOD, join(dir, 'baseline.log')], {encoding: 'utf8'});
+  const out = execFileSync(process.execPath, ['scripts/bench/stream-baseline.mjs', FLOOD, join(dir, 'baseline.log')], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out);
 }
 
@@ -52,7 +59,8 @@ function wizard(bundle, dir) {
     });
     child.on('exit', () => {
       clearTimeout(timer);
-      if (!existsSync(result)) return reject(new Error(`stream bench: no result from the wizard; last output: ${seen.slice(-300)}`));
+      if (!existsSync(result))
+        return reject(new Error(`stream bench: no result from the wizard; last output: ${seen.slice(-300)}`));
       resolve({...JSON.parse(readFileSync(result, 'utf8')), keyLatencyMs});
     });
   });
@@ -61,7 +69,9 @@ function wizard(bundle, dir) {
 const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 export async function run({log}) {
-  log('stream: 1,000,000 lines through the runner into an output pane vs. a pipe to a log file (median of 5, alternating)…');
+  log(
+    'stream: 1,000,000 lines through the runner into an output pane vs. a pipe to a log file (median of 5, alternating)…',
+  );
   const bundle = await bundleWizard();
   const w = [];
   const b = [];
@@ -74,7 +84,8 @@ export async function run({log}) {
       rmSync(dir, {recursive: true, force: true});
     }
   }
-  if (w.some(r => !r.ok || r.lines !== 1_000_000)) throw new Error(`stream bench: the command did not deliver 1,000,000 lines: ${JSON.stringify(w)}`);
+  if (w.some(r => !r.ok || r.lines !== 1_000_000))
+    throw new Error(`stream bench: the command did not deliver 1,000,000 lines: ${JSON.stringify(w)}`);
   const wizardS = median(w.map(r => r.ms)) / 1000;
   const baselineS = median(b.map(r => r.ms)) / 1000;
   const latencies = w.map(r => r.keyLatencyMs).filter(x => x !== null);
@@ -85,6 +96,8 @@ export async function run({log}) {
     peakRssMb: round(Math.max(...w.map(r => r.maxRssMb)), 1),
     keyLatencyMs: latencies.length === w.length ? round(median(latencies), 0) : null,
   };
-  log(`  wizard ${value.wizardS} s, baseline ${value.baselineS} s, ratio ${value.ratio} (budget 1.5); peak RSS ${value.peakRssMb} MB (budget 130); key answered in ${value.keyLatencyMs ?? 'never'} ms`);
+  log(
+    `  wizard ${value.wizardS} s, baseline ${value.baselineS} s, ratio ${value.ratio} (budget 1.5); peak RSS ${value.peakRssMb} MB (budget 130); key answered in ${value.keyLatencyMs ?? 'never'} ms`,
+  );
   return {key: 'stream', value};
 }

@@ -38,6 +38,8 @@ export async function run({log}) {
   });
   const out = execFileSync(process.execPath, ['.bench/validate.mjs'], {encoding: 'utf8', timeout: 120_000});
   const value = Math.round(JSON.parse(out).median * 10) / 10;
-  log(`hardware validate, 5,000 rows: ${value} ms median of ${RUNS} (budget ${BUDGET_MS} ms)${value > BUDGET_MS ? ' — OVER BUDGET' : ''}`);
+  log(
+    `hardware validate, 5,000 rows: ${value} ms median of ${RUNS} (budget ${BUDGET_MS} ms)${value > BUDGET_MS ? ' — OVER BUDGET' : ''}`,
+  );
   return {key: 'validate5000Ms', value};
 }

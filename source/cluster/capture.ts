@@ -69,5 +69,10 @@ export function dig(value: unknown, ...path: string[]): unknown {
 }
 
 export function firstLine(text: string): string {
-  return text.split('\n').find(line => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find(line => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

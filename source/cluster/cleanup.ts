@@ -28,7 +28,11 @@ export interface CleanupResult {
   movedTo: string | undefined;
 }
 
-export async function cleanupLeftovers(report: LeftoverReport, o: CleanupOptions, signal?: AbortSignal): Promise<CleanupResult> {
+export async function cleanupLeftovers(
+  report: LeftoverReport,
+  o: CleanupOptions,
+  signal?: AbortSignal,
+): Promise<CleanupResult> {
   const lines: string[] = [];
   const results: CommandResult[] = [];
   let ok = true;
@@ -49,7 +53,8 @@ export async function cleanupLeftovers(report: LeftoverReport, o: CleanupOptions
   let movedTo: string | undefined;
   if (report.folderToMoveAside) {
     const target = movedAsideName(report.folderToMoveAside, (o.now ?? (() => new Date()))());
-    if (o.dryRun) lines.push(`○ dry run: ${basename(report.folderToMoveAside)}/ would be moved to ${basename(target)}/`);
+    if (o.dryRun)
+      lines.push(`○ dry run: ${basename(report.folderToMoveAside)}/ would be moved to ${basename(target)}/`);
     else {
       try {
         await (o.move ?? rename)(report.folderToMoveAside, target);
@@ -57,7 +62,9 @@ export async function cleanupLeftovers(report: LeftoverReport, o: CleanupOptions
         lines.push(`✔ moved ${basename(report.folderToMoveAside)}/ aside to ${basename(target)}/`);
       } catch (error) {
         ok = false;
-        lines.push(`✘ could not move ${basename(report.folderToMoveAside)}/ aside: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        lines.push(
+          `✘ could not move ${basename(report.folderToMoveAside)}/ aside: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        );
       }
     }
   }

@@ -6,8 +6,20 @@ import {relative} from 'node:path';
 import type {Clock} from '../ports.js';
 import type {CommandResult, CommandRunner, RunningCommand} from '../run/types.js';
 import {createClusterCommand} from './create.js';
-import {findFailureArtifacts, genericFailure, recogniseFailure, type FailureArtifact, type KnownFailure} from './failures.js';
-import {clusterKubeconfigPath, detectLeftovers, listContainers, realFolderProbe, type FolderProbe} from './leftovers.js';
+import {
+  findFailureArtifacts,
+  genericFailure,
+  recogniseFailure,
+  type FailureArtifact,
+  type KnownFailure,
+} from './failures.js';
+import {
+  clusterKubeconfigPath,
+  detectLeftovers,
+  listContainers,
+  realFolderProbe,
+  type FolderProbe,
+} from './leftovers.js';
 import {kubectlReachability, type NodeSummary} from './nodes.js';
 import {procProcessLister, type ProcessLister} from './processes.js';
 import {CreateProgressParser, PHASES, type ProgressState} from './progress.js';
@@ -91,10 +103,19 @@ export async function runCreate(o: CreateRunOptions, signal?: AbortSignal): Prom
   const log = result.logPath ? relative(o.sessionDir, result.logPath) : undefined;
   if (result.recorded) return {result, progress, failure: undefined, artifacts: [], kubeconfig: undefined, log};
   if (progress.outcome === 'succeeded') {
-    return {result, progress, failure: undefined, artifacts: [], kubeconfig: clusterKubeconfigPath(o.sessionDir, o.clusterName), log};
+    return {
+      result,
+      progress,
+      failure: undefined,
+      artifacts: [],
+      kubeconfig: clusterKubeconfigPath(o.sessionDir, o.clusterName),
+      log,
+    };
   }
   const tail = running.output.tail(200);
-  const failure = recogniseFailure([...progress.errorLines, ...tail], o.clusterName) ?? genericFailure(progress.error ?? result.error);
+  const failure =
+    recogniseFailure([...progress.errorLines, ...tail], o.clusterName) ??
+    genericFailure(progress.error ?? result.error);
   const artifacts = await findFailureArtifacts(o.sessionDir, o.clusterName);
   if (log) artifacts.push({path: log, what: 'the wizard’s copy of the console output'});
   return {result, progress, failure, artifacts, kubeconfig: undefined, log};
@@ -107,7 +128,14 @@ async function watchBootstrap(o: CreateRunOptions, signal: AbortSignal): Promise
     if (await folders.exists(kubeconfig)) {
       o.onWatchStart?.(kubeconfig);
       await watchProvisioning(
-        {runner: o.runner, clock: o.clock, kubeconfig, expectedHostnames: o.expectedHostnames, intervalMs: o.watchIntervalMs, onSnapshot: s => o.onWatch?.(s)},
+        {
+          runner: o.runner,
+          clock: o.clock,
+          kubeconfig,
+          expectedHostnames: o.expectedHostnames,
+          intervalMs: o.watchIntervalMs,
+          onSnapshot: s => o.onWatch?.(s),
+        },
         signal,
       );
       return;
@@ -139,13 +167,24 @@ export async function currentCreateStatus(o: StatusOptions, signal?: AbortSignal
   }
   const leftovers = await detectLeftovers(containers, o.sessionDir, o.clusterName, folders);
   return classifyCreate(
-    {sessionDir: o.sessionDir, clusterName: o.clusterName, processes: o.processes ?? procProcessLister(), reachability: kubectlReachability(o.runner), folders, leftovers},
+    {
+      sessionDir: o.sessionDir,
+      clusterName: o.clusterName,
+      processes: o.processes ?? procProcessLister(),
+      reachability: kubectlReachability(o.runner),
+      folders,
+      leftovers,
+    },
     signal,
   );
 }
 
 /** The nodes through the new kubeconfig, or why they could not be listed. */
-export async function listNodes(runner: CommandRunner, kubeconfig: string, signal?: AbortSignal): Promise<{nodes: NodeSummary[]} | {error: string}> {
+export async function listNodes(
+  runner: CommandRunner,
+  kubeconfig: string,
+  signal?: AbortSignal,
+): Promise<{nodes: NodeSummary[]} | {error: string}> {
   const r = await kubectlReachability(runner)(kubeconfig, signal);
   return r.reachable ? {nodes: r.nodes} : {error: r.reason};
 }

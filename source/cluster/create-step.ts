@@ -19,14 +19,22 @@ export interface CreateInputs {
   expectedHostnames: string[];
 }
 
-const inSession = (session: Session, sessionDir: string, path: string) => (isAbsolute(path) ? path : join(sessionDir, path));
+const inSession = (session: Session, sessionDir: string, path: string) =>
+  isAbsolute(path) ? path : join(sessionDir, path);
 
 /** What the create needs; throws naming the answer or the earlier step that provides it. */
 export async function createInputs(session: Session, sessionDir: string, dryRun: boolean): Promise<CreateInputs> {
   const a = session.answers;
   if (!a.cluster?.name) throw new MissingAnswerError('cluster.name', 'the cluster name (cluster-spec step)');
-  if (!a.admin?.bootstrapIp) throw new MissingAnswerError('admin.bootstrapIp', 'the IPv4 address of the provisioning interface (preflight step)');
-  for (const [key, file, step] of [['clusterYaml', 'cluster.yaml', 'cluster-spec'], ['hardwareCsv', 'hardware.csv', 'hardware']] as const) {
+  if (!a.admin?.bootstrapIp)
+    throw new MissingAnswerError(
+      'admin.bootstrapIp',
+      'the IPv4 address of the provisioning interface (preflight step)',
+    );
+  for (const [key, file, step] of [
+    ['clusterYaml', 'cluster.yaml', 'cluster-spec'],
+    ['hardwareCsv', 'hardware.csv', 'hardware'],
+  ] as const) {
     const path = session.artifacts[key];
     if (!path) throw new StepFailure(`${file} has not been written yet: complete the ${step} step first`);
     if (dryRun) continue;
@@ -36,7 +44,11 @@ export async function createInputs(session: Session, sessionDir: string, dryRun:
       throw new StepFailure(`${path} is missing from the session folder: run the ${step} step again`);
     }
   }
-  return {clusterName: a.cluster.name, bootstrapIp: a.admin.bootstrapIp, expectedHostnames: (a.machines ?? []).map(m => m.hostname)};
+  return {
+    clusterName: a.cluster.name,
+    bootstrapIp: a.admin.bootstrapIp,
+    expectedHostnames: (a.machines ?? []).map(m => m.hostname),
+  };
 }
 
 /** Every answer the create uses, then the exact command line, for the review before it starts. */
@@ -60,13 +72,21 @@ export function reviewLines(session: Session, command: CommandSpec): string[] {
 }
 
 /** The new cluster's kubeconfig goes into the session; the nodes make the summary. */
-export async function recordCreated(ctx: StepContext, kubeconfig: string, signal?: AbortSignal): Promise<StepOutcome & {nodeLines: string[]}> {
+export async function recordCreated(
+  ctx: StepContext,
+  kubeconfig: string,
+  signal?: AbortSignal,
+): Promise<StepOutcome & {nodeLines: string[]}> {
   const path = relative(ctx.ports.sessionDir, kubeconfig);
   ctx.dispatch({type: 'record-artifact', key: 'kubeconfig', path});
   const listed = await listNodes(ctx.ports.runner, kubeconfig, signal);
   const name = ctx.session.answers.cluster?.name ?? 'the cluster';
   if ('error' in listed) {
-    return {summary: `${name} created; kubeconfig ${path} (nodes not listed: ${listed.error})`, data: {kubeconfig: path}, nodeLines: [`nodes could not be listed: ${listed.error}`]};
+    return {
+      summary: `${name} created; kubeconfig ${path} (nodes not listed: ${listed.error})`,
+      data: {kubeconfig: path},
+      nodeLines: [`nodes could not be listed: ${listed.error}`],
+    };
   }
   const ready = listed.nodes.filter(n => n.ready).length;
   return {
@@ -77,12 +97,20 @@ export async function recordCreated(ctx: StepContext, kubeconfig: string, signal
 }
 
 /** The "use an existing cluster" option: the kubeconfig and context must be sound and the API must answer. */
-export async function adoptExistingCluster(ctx: StepContext, kubeconfig: string, context: string | undefined, signal?: AbortSignal): Promise<StepOutcome> {
+export async function adoptExistingCluster(
+  ctx: StepContext,
+  kubeconfig: string,
+  context: string | undefined,
+  signal?: AbortSignal,
+): Promise<StepOutcome> {
   const checked = await validateExistingCluster(kubeconfig, context);
   if (!checked.ok) throw new StepFailure(checked.errors.map(formatIssue).join('; '));
   const path = expandHome(kubeconfig);
   const api = await kubectlReachability(ctx.ports.runner, checked.info.context)(path, signal);
-  if (!api.reachable) throw new StepFailure(`cluster.existing: the API of context ${checked.info.context} (${checked.info.server ?? '?'}) does not answer: ${api.reason}`);
+  if (!api.reachable)
+    throw new StepFailure(
+      `cluster.existing: the API of context ${checked.info.context} (${checked.info.server ?? '?'}) does not answer: ${api.reason}`,
+    );
   ctx.dispatch({type: 'set-answers', patch: {cluster: {existing: {kubeconfig, context: checked.info.context}}}});
   ctx.dispatch({type: 'record-artifact', key: 'kubeconfig', path});
   return {

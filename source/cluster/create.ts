@@ -64,7 +64,8 @@ export function createClusterCommand(o: CreateClusterOptions): CommandSpec {
     o.bootstrapIp,
   ];
   if (o.verbosity !== undefined) {
-    if (!Number.isInteger(o.verbosity) || o.verbosity < 0 || o.verbosity > 9) throw new Error(`verbosity must be 0..9, got ${o.verbosity}`);
+    if (!Number.isInteger(o.verbosity) || o.verbosity < 0 || o.verbosity > 9)
+      throw new Error(`verbosity must be 0..9, got ${o.verbosity}`);
     args.push('-v', String(o.verbosity));
   }
   const env = createClusterEnv(o.env);

@@ -15,7 +15,8 @@ export interface ExistingClusterInfo {
   contexts: string[];
 }
 
-export type ExistingClusterResult = {ok: true; info: ExistingClusterInfo} | {ok: false; errors: SpecIssue[]; contexts: string[]};
+export type ExistingClusterResult =
+  {ok: true; info: ExistingClusterInfo} | {ok: false; errors: SpecIssue[]; contexts: string[]};
 
 function named(list: unknown): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
@@ -40,7 +41,16 @@ export function checkKubeconfigText(text: string, path: string, wanted?: string)
   try {
     doc = yaml.load(text);
   } catch (error) {
-    return {ok: false, errors: [{key: fileKey, message: `${path} is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`}], contexts: []};
+    return {
+      ok: false,
+      errors: [
+        {
+          key: fileKey,
+          message: `${path} is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        },
+      ],
+      contexts: [],
+    };
   }
   if (!isRecord(doc) || (doc.kind !== undefined && doc.kind !== 'Config')) {
     return {ok: false, errors: [{key: fileKey, message: `${path} is not a kubeconfig (kind: Config)`}], contexts: []};
@@ -49,20 +59,41 @@ export function checkKubeconfigText(text: string, path: string, wanted?: string)
   const names = [...contexts.keys()];
   const chosen = wanted || str(doc['current-context']) || '';
   if (!chosen) {
-    return {ok: false, errors: [{key: contextKey, message: `no context given and ${path} has no current-context; choose one of: ${names.join(', ') || 'none'}`}], contexts: names};
+    return {
+      ok: false,
+      errors: [
+        {
+          key: contextKey,
+          message: `no context given and ${path} has no current-context; choose one of: ${names.join(', ') || 'none'}`,
+        },
+      ],
+      contexts: names,
+    };
   }
   const context = contexts.get(chosen);
   if (!context) {
-    return {ok: false, errors: [{key: contextKey, message: `context "${chosen}" is not in ${path}; it has: ${names.join(', ') || 'none'}`}], contexts: names};
+    return {
+      ok: false,
+      errors: [
+        {key: contextKey, message: `context "${chosen}" is not in ${path}; it has: ${names.join(', ') || 'none'}`},
+      ],
+      contexts: names,
+    };
   }
   const errors: SpecIssue[] = [];
   const cluster = str((context.context as Record<string, unknown> | undefined)?.cluster) ?? '';
   const user = str((context.context as Record<string, unknown> | undefined)?.user) ?? '';
   const clusterEntry = named(doc.clusters).get(cluster);
-  if (!clusterEntry) errors.push({key: fileKey, message: `context "${chosen}" refers to cluster "${cluster}", which ${path} does not define`});
-  if (!named(doc.users).has(user)) errors.push({key: fileKey, message: `context "${chosen}" refers to user "${user}", which ${path} does not define`});
+  if (!clusterEntry)
+    errors.push({
+      key: fileKey,
+      message: `context "${chosen}" refers to cluster "${cluster}", which ${path} does not define`,
+    });
+  if (!named(doc.users).has(user))
+    errors.push({key: fileKey, message: `context "${chosen}" refers to user "${user}", which ${path} does not define`});
   const server = str(isRecord(clusterEntry?.cluster) ? clusterEntry.cluster.server : undefined);
-  if (clusterEntry && !server) errors.push({key: fileKey, message: `cluster "${cluster}" in ${path} has no server address`});
+  if (clusterEntry && !server)
+    errors.push({key: fileKey, message: `cluster "${cluster}" in ${path} has no server address`});
   if (errors.length > 0) return {ok: false, errors, contexts: names};
   return {ok: true, info: {path, context: chosen, cluster, server, user, contexts: names}};
 }
@@ -78,7 +109,11 @@ export async function validateExistingCluster(
     text = await readText(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return {ok: false, errors: [{key: 'cluster.existing.kubeconfig', message: `cannot read ${path}${code ? ` (${code})` : ''}`}], contexts: []};
+    return {
+      ok: false,
+      errors: [{key: 'cluster.existing.kubeconfig', message: `cannot read ${path}${code ? ` (${code})` : ''}`}],
+      contexts: [],
+    };
   }
   return checkKubeconfigText(text, path, context);
 }

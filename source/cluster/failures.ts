@@ -81,7 +81,8 @@ const RULES: readonly Rule[] = [
     pattern: /control plane endpoint ip in use: (\S+)/,
     make: m => ({
       title: `The control-plane endpoint ${m[1]} is already in use`,
-      explanation: 'Something answers on TCP 80 at that address (eksctl’s probe); often a leftover from an earlier cluster.',
+      explanation:
+        'Something answers on TCP 80 at that address (eksctl’s probe); often a leftover from an earlier cluster.',
       fix: 'Pick a free address in the node subnet, outside any DHCP range (cluster.endpoint).',
     }),
   },
@@ -124,7 +125,8 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'hardware-csv',
-    pattern: /missing required columns in csv|invalid hardware|duplicate (IPAddress|MACAddress|Hostname)|wrong number of fields/,
+    pattern:
+      /missing required columns in csv|invalid hardware|duplicate (IPAddress|MACAddress|Hostname)|wrong number of fields/,
     make: m => ({
       title: 'hardware.csv was refused',
       explanation: `eksctl read the CSV and found: ${m.input.trim()}`,
@@ -181,7 +183,8 @@ const RULES: readonly Rule[] = [
     pattern: /licenseToken is required for extended kubernetes support/,
     make: () => ({
       title: 'This Kubernetes version needs an EKS Anywhere licence token',
-      explanation: 'eksctl compares today with the version’s end of standard support; past it, spec.licenseToken is required.',
+      explanation:
+        'eksctl compares today with the version’s end of standard support; past it, spec.licenseToken is required.',
       fix: 'Give cluster.licenseToken (or licenseTokenEnv / licenseTokenFile) in the cluster-spec step, or choose a cluster.kubernetesVersion in standard support.',
     }),
   },
@@ -199,7 +202,8 @@ const RULES: readonly Rule[] = [
     pattern: /waiting for baseboard management to be contactable|Unable to establish IPMI|Failed to connect to BMC/,
     make: () => ({
       title: 'The BMCs did not become contactable',
-      explanation: 'Rufio could not log in to every BMC within 5 minutes: unreachable from the admin server, Redfish/IPMI disabled, or wrong credentials.',
+      explanation:
+        'Rufio could not log in to every BMC within 5 minutes: unreachable from the admin server, Redfish/IPMI disabled, or wrong credentials.',
       fix: 'Check each BMC address, user and password from the admin server (the discovery step can test Redfish login), then clean up and create again.',
     }),
   },
@@ -250,7 +254,8 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'config-missing',
-    pattern: /the cluster config file (\S+) does not exist|hardware config file (\S+) does not exist|required flag "hardware-csv" not set/,
+    pattern:
+      /the cluster config file (\S+) does not exist|hardware config file (\S+) does not exist|required flag "hardware-csv" not set/,
     make: m => ({
       title: 'An input file is missing',
       explanation: m[0],
@@ -300,7 +305,10 @@ export function failureArtifactPatterns(clusterName: string): FailureArtifact[] 
     {path: 'support-bundle-<timestamp>.tar.gz', what: 'the support bundle collected after the failure'},
     {path: `${clusterName}/generated/*-bundle.yaml`, what: 'support bundle configuration'},
     {path: `${clusterName}/generated/*-analysis.yaml`, what: 'the bundle’s analysis'},
-    {path: `${clusterName}/generated/${clusterName}.kind.kubeconfig`, what: 'kubeconfig of the KinD bootstrap cluster, while it runs'},
+    {
+      path: `${clusterName}/generated/${clusterName}.kind.kubeconfig`,
+      what: 'kubeconfig of the KinD bootstrap cluster, while it runs',
+    },
     {path: 'logs/create-cluster-<attempt>.log', what: 'the wizard’s copy of the console output'},
   ];
 }
@@ -315,12 +323,17 @@ export async function findFailureArtifacts(sessionDir: string, clusterName: stri
       return [];
     }
   };
-  for (const name of await list('eksa-cli-logs')) if (name.endsWith('.log')) out.push({path: `eksa-cli-logs/${name}`, what: 'eksctl’s full JSON log'});
-  for (const name of await list('.')) if (/^support-bundle-.*\.tar\.gz$/.test(name)) out.push({path: name, what: 'support bundle'});
+  for (const name of await list('eksa-cli-logs'))
+    if (name.endsWith('.log')) out.push({path: `eksa-cli-logs/${name}`, what: 'eksctl’s full JSON log'});
+  for (const name of await list('.'))
+    if (/^support-bundle-.*\.tar\.gz$/.test(name)) out.push({path: name, what: 'support bundle'});
   for (const name of await list(join(clusterName, 'generated'))) {
-    if (name.endsWith('-bundle.yaml')) out.push({path: `${clusterName}/generated/${name}`, what: 'support bundle configuration'});
-    else if (name.endsWith('-analysis.yaml')) out.push({path: `${clusterName}/generated/${name}`, what: 'support bundle analysis'});
-    else if (name.endsWith('.kind.kubeconfig')) out.push({path: `${clusterName}/generated/${name}`, what: 'KinD bootstrap cluster kubeconfig'});
+    if (name.endsWith('-bundle.yaml'))
+      out.push({path: `${clusterName}/generated/${name}`, what: 'support bundle configuration'});
+    else if (name.endsWith('-analysis.yaml'))
+      out.push({path: `${clusterName}/generated/${name}`, what: 'support bundle analysis'});
+    else if (name.endsWith('.kind.kubeconfig'))
+      out.push({path: `${clusterName}/generated/${name}`, what: 'KinD bootstrap cluster kubeconfig'});
   }
   return out;
 }

@@ -26,7 +26,9 @@ export function tcpAnswers(ip: string, port = 80, timeoutMs = 500, shownPort = p
       socket.destroy();
       resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => finish({inUse: false, reason: `no answer on TCP ${shownPort} within ${timeoutMs} ms`}));
+    socket.setTimeout(timeoutMs, () =>
+      finish({inUse: false, reason: `no answer on TCP ${shownPort} within ${timeoutMs} ms`}),
+    );
     socket.once('connect', () => finish({inUse: true, reason: `accepts connections on TCP ${shownPort}`}));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') finish({inUse: true, reason: `refuses TCP ${shownPort} (a host answered)`});
@@ -69,7 +71,9 @@ export function parseIpNeigh(json: unknown): NeighbourEntry[] {
 
 /** An entry with a link-layer address that is not FAILED/INCOMPLETE means a host answered ARP. */
 export function neighbourHolds(entries: readonly NeighbourEntry[], ip: string): NeighbourEntry | undefined {
-  return entries.find(e => e.ip === ip && e.mac !== undefined && !e.states.some(s => s === 'FAILED' || s === 'INCOMPLETE'));
+  return entries.find(
+    e => e.ip === ip && e.mac !== undefined && !e.states.some(s => s === 'FAILED' || s === 'INCOMPLETE'),
+  );
 }
 
 export async function neighbourTable(runner: CommandRunner, signal?: AbortSignal): Promise<NeighbourEntry[]> {
@@ -87,7 +91,10 @@ export async function neighbourTable(runner: CommandRunner, signal?: AbortSignal
 }
 
 /** The probe: TCP :80 first (as EKS Anywhere does), then the neighbour table. */
-export function createIpInUseProbe(runner: CommandRunner, tcp: (ip: string) => Promise<IpInUseResult> = ip => tcpAnswers(ip)): IpInUseProbe {
+export function createIpInUseProbe(
+  runner: CommandRunner,
+  tcp: (ip: string) => Promise<IpInUseResult> = ip => tcpAnswers(ip),
+): IpInUseProbe {
   return async (ip, signal) => {
     const byTcp = await tcp(ip);
     if (byTcp.inUse) return byTcp;

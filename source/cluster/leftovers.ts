@@ -26,7 +26,10 @@ export function parseDockerPs(lines: readonly string[]): DockerContainer[] {
       id: str(raw.ID) ?? str(raw.Id) ?? '',
       names: Array.isArray(names)
         ? names.filter((n): n is string => typeof n === 'string').map(n => n.replace(/^\//, ''))
-        : (str(names) ?? '').split(',').map(n => n.replace(/^\//, '')).filter(Boolean),
+        : (str(names) ?? '')
+            .split(',')
+            .map(n => n.replace(/^\//, ''))
+            .filter(Boolean),
       image: str(raw.Image) ?? '',
       state: (str(raw.State) ?? '').toLowerCase(),
       status: str(raw.Status) ?? '',
@@ -113,7 +116,13 @@ export const realFolderProbe: FolderProbe = {
 };
 
 export function removeContainerCommand(name: string): CommandSpec {
-  return {command: 'docker', args: ['rm', '-f', name], step: 'create-cluster', timeoutMs: 60_000, title: `Remove container ${name}`};
+  return {
+    command: 'docker',
+    args: ['rm', '-f', name],
+    step: 'create-cluster',
+    timeoutMs: 60_000,
+    title: `Remove container ${name}`,
+  };
 }
 
 export async function detectLeftovers(
@@ -131,7 +140,12 @@ export async function detectLeftovers(
     const name = c.names.find(n => (TINKERBELL_CONTAINER_NAMES as readonly string[]).includes(n));
     if (!name) continue;
     // CleanupLocalBoots refuses to start while this container exists, running or not.
-    leftovers.push({kind: 'tinkerbell-container', name, detail: `${c.state || 'present'} (${c.image})`, blocksCreate: true});
+    leftovers.push({
+      kind: 'tinkerbell-container',
+      name,
+      detail: `${c.state || 'present'} (${c.image})`,
+      blocksCreate: true,
+    });
     cleanup.push(removeContainerCommand(name));
   }
   for (const c of containers) {
@@ -140,7 +154,12 @@ export async function detectLeftovers(
     const byLabel = c.labels['io.x-k8s.kind.cluster'] === bootstrap;
     if (!byName && !byLabel) continue;
     const name = byName ? kindName : (c.names[0] ?? c.id);
-    leftovers.push({kind: 'kind-container', name, detail: `KinD bootstrap cluster ${bootstrap}, ${c.state || 'present'}`, blocksCreate: true});
+    leftovers.push({
+      kind: 'kind-container',
+      name,
+      detail: `KinD bootstrap cluster ${bootstrap}, ${c.state || 'present'}`,
+      blocksCreate: true,
+    });
     // Equivalent of `kind delete cluster --name <name>-eks-a-cluster` without needing kind on the host.
     cleanup.push(removeContainerCommand(name));
   }

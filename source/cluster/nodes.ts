@@ -23,7 +23,8 @@ export function parseNodes(json: unknown): NodeSummary[] {
           .sort()
       : [];
     const conditions = dig(item, 'status', 'conditions');
-    const ready = Array.isArray(conditions) && conditions.some(c => isRecord(c) && c.type === 'Ready' && c.status === 'True');
+    const ready =
+      Array.isArray(conditions) && conditions.some(c => isRecord(c) && c.type === 'Ready' && c.status === 'True');
     const addresses = dig(item, 'status', 'addresses');
     const internal = Array.isArray(addresses) ? addresses.find(a => isRecord(a) && a.type === 'InternalIP') : undefined;
     return {
@@ -39,7 +40,16 @@ export function parseNodes(json: unknown): NodeSummary[] {
 export function getNodesCommand(kubeconfig: string, step = 'create-cluster', context?: string): CommandSpec {
   return {
     command: 'kubectl',
-    args: ['--kubeconfig', kubeconfig, ...(context ? ['--context', context] : []), 'get', 'nodes', '-o', 'json', '--request-timeout=10s'],
+    args: [
+      '--kubeconfig',
+      kubeconfig,
+      ...(context ? ['--context', context] : []),
+      'get',
+      'nodes',
+      '-o',
+      'json',
+      '--request-timeout=10s',
+    ],
     step,
     // Only what kubectl needs: an inherited KUBECONFIG must not win over --kubeconfig's cluster.
     timeoutMs: 20_000,
@@ -54,7 +64,11 @@ export type ApiReachabilityCheck = (kubeconfig: string, signal?: AbortSignal) =>
 /** The real check: the API answers and lists nodes through this kubeconfig. */
 export function kubectlReachability(runner: CommandRunner, context?: string): ApiReachabilityCheck {
   return async (kubeconfig, signal) => {
-    const {result, lines, truncated} = await capture(runner, getNodesCommand(kubeconfig, 'create-cluster', context), signal);
+    const {result, lines, truncated} = await capture(
+      runner,
+      getNodesCommand(kubeconfig, 'create-cluster', context),
+      signal,
+    );
     if (!result.ok) return {reachable: false, reason: firstLine(lines.join('\n')) || result.error || 'kubectl failed'};
     if (truncated) return {reachable: true, nodes: []};
     try {

@@ -17,7 +17,13 @@ export interface PortListener {
   holders: PortHolder[];
 }
 
-export const SS_COMMAND: CommandSpec = {command: 'ss', args: ['-lntup'], step: 'preflight', timeoutMs: 10_000, title: 'List listening sockets'};
+export const SS_COMMAND: CommandSpec = {
+  command: 'ss',
+  args: ['-lntup'],
+  step: 'preflight',
+  timeoutMs: 10_000,
+  title: 'List listening sockets',
+};
 
 /**
  * Parses ss's table: "Netid State Recv-Q Send-Q Local:Port Peer:Port [users:(("name",pid=N,fd=M),...)]".

@@ -6,7 +6,16 @@ import type {Answers} from '../session/answers.js';
 import type {NetInterface} from './interfaces.js';
 import {realFolderProbe, type FolderProbe} from './leftovers.js';
 import {realPortProber, type PortProber} from './port-probe.js';
-import {chooseProvisioning, overallStatus, realSystemInfo, runPreflight, type PreflightCheck, type PreflightDeps, type PreflightResult, type SystemInfo} from './preflight.js';
+import {
+  chooseProvisioning,
+  overallStatus,
+  realSystemInfo,
+  runPreflight,
+  type PreflightCheck,
+  type PreflightDeps,
+  type PreflightResult,
+  type SystemInfo,
+} from './preflight.js';
 import {procProcessLister, type ProcessLister} from './processes.js';
 
 /** What the real world provides besides the ports; tests replace them. */
@@ -24,7 +33,11 @@ export const realPreflightProviders = (): PreflightProviders => ({
   folders: realFolderProbe,
 });
 
-export function preflightDeps(ports: Ports, answers: Answers, providers: PreflightProviders = realPreflightProviders()): PreflightDeps {
+export function preflightDeps(
+  ports: Ports,
+  answers: Answers,
+  providers: PreflightProviders = realPreflightProviders(),
+): PreflightDeps {
   return {
     runner: ports.runner,
     system: providers.system,
@@ -61,7 +74,8 @@ export function blockingReason(checks: readonly PreflightCheck[]): string | unde
 export function provisioningPatch(interfaces: readonly NetInterface[], answers: Answers): Answers | undefined {
   const choice = chooseProvisioning(interfaces, answers.admin?.interface, answers.admin?.bootstrapIp);
   if (!choice.interface || !choice.bootstrapIp) return undefined;
-  if (choice.interface.name === answers.admin?.interface && choice.bootstrapIp === answers.admin?.bootstrapIp) return undefined;
+  if (choice.interface.name === answers.admin?.interface && choice.bootstrapIp === answers.admin?.bootstrapIp)
+    return undefined;
   return {admin: {interface: choice.interface.name, bootstrapIp: choice.bootstrapIp}};
 }
 
@@ -69,17 +83,27 @@ export function preflightSummary(result: PreflightResult, answers: Answers): str
   const count = (s: PreflightCheck['status']) => result.checks.filter(c => c.status === s).length;
   const parts = [`${count('pass')} passed`, `${count('warn')} warning${count('warn') === 1 ? '' : 's'}`];
   if (count('fail')) parts.push(`${count('fail')} failed`);
-  const where = answers.admin?.interface && answers.admin.bootstrapIp ? `; provisioning on ${answers.admin.interface} ${answers.admin.bootstrapIp}` : '';
+  const where =
+    answers.admin?.interface && answers.admin.bootstrapIp
+      ? `; provisioning on ${answers.admin.interface} ${answers.admin.bootstrapIp}`
+      : '';
   return `${parts.join(', ')}${where}`;
 }
 
 /** Secret-free facts for the session: each check's verdict. */
 export function preflightData(result: PreflightResult): Record<string, unknown> {
-  return {checks: result.checks.map(c => ({id: c.id, status: c.status, detail: c.detail})), overall: overallStatus(result.checks)};
+  return {
+    checks: result.checks.map(c => ({id: c.id, status: c.status, detail: c.detail})),
+    overall: overallStatus(result.checks),
+  };
 }
 
 /** Runs the checks and stores the provisioning choice they settled (answers, or the only candidate). */
-export async function runPreflightChecks(ctx: StepContext, signal: AbortSignal, providers?: PreflightProviders): Promise<PreflightResult> {
+export async function runPreflightChecks(
+  ctx: StepContext,
+  signal: AbortSignal,
+  providers?: PreflightProviders,
+): Promise<PreflightResult> {
   const result = await runPreflight(preflightDeps(ctx.ports, ctx.session.answers, providers), signal);
   const patch = provisioningPatch(result.interfaces, ctx.session.answers);
   if (patch) ctx.dispatch({type: 'set-answers', patch});

@@ -7,7 +7,14 @@ import {dirname} from 'node:path';
 import type {CommandRunner, CommandSpec} from '../run/types.js';
 import {capture, dig, firstLine, parseJsonOutput, str, type Captured} from './capture.js';
 import {interfaceHoldingIp, parseIpAddr, provisioningCandidates, type NetInterface} from './interfaces.js';
-import {detectLeftovers, listContainersCommand, parseDockerPs, realFolderProbe, type FolderProbe, type LeftoverReport} from './leftovers.js';
+import {
+  detectLeftovers,
+  listContainersCommand,
+  parseDockerPs,
+  realFolderProbe,
+  type FolderProbe,
+  type LeftoverReport,
+} from './leftovers.js';
 import type {PortProber, PortState, Protocol} from './port-probe.js';
 import {holderText, parseSsListeners, SS_COMMAND, type PortListener} from './port-holders.js';
 import {programName, type ProcessInfo, type ProcessLister} from './processes.js';
@@ -70,7 +77,13 @@ export const realSystemInfo: SystemInfo = {
   },
 };
 
-const pass = (id: string, title: string, detail: string): PreflightCheck => ({id, title, status: 'pass', detail, fix: ''});
+const pass = (id: string, title: string, detail: string): PreflightCheck => ({
+  id,
+  title,
+  status: 'pass',
+  detail,
+  fix: '',
+});
 
 function versionIn(text: string): string | undefined {
   return /v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/.exec(text)?.[1];
@@ -110,7 +123,13 @@ export function evaluateEksctl(eksctl: Captured, anywhere: Captured | undefined)
   }
   const anywhereVersion = versionIn(anywhere.lines.join('\n'));
   if (!anywhereVersion) {
-    return {id, title, status: 'warn', detail: `eksctl ${eksctlVersion}; eksctl-anywhere version not recognised`, fix: 'Check `eksctl anywhere version` by hand.'};
+    return {
+      id,
+      title,
+      status: 'warn',
+      detail: `eksctl ${eksctlVersion}; eksctl-anywhere version not recognised`,
+      fix: 'Check `eksctl anywhere version` by hand.',
+    };
   }
   const minor = Number(/^0\.(\d+)\./.exec(anywhereVersion)?.[1] ?? NaN);
   if (Number.isFinite(minor) && minor < 26) {
@@ -131,7 +150,13 @@ export function evaluateDocker(c: Captured): PreflightCheck {
   const id = 'docker';
   const title = 'Docker 20 or newer, without sudo';
   if (missing(c)) {
-    return {id, title, status: 'fail', detail: 'docker is not on PATH', fix: 'Install Docker CE 20 or newer (not the snap package).'};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: 'docker is not on PATH',
+      fix: 'Install Docker CE 20 or newer (not the snap package).',
+    };
   }
   const text = c.lines.join('\n');
   if (/permission denied/i.test(text)) {
@@ -156,19 +181,28 @@ export function evaluateDocker(c: Captured): PreflightCheck {
       id,
       title,
       status: 'fail',
-      detail: /Cannot connect to the Docker daemon/i.test(text) ? 'the docker daemon is not running' : `docker version: ${failureText(c)}`,
+      detail: /Cannot connect to the Docker daemon/i.test(text)
+        ? 'the docker daemon is not running'
+        : `docker version: ${failureText(c)}`,
       fix: 'Start the daemon: `sudo systemctl enable --now docker`.',
     };
   }
   const platform = str(dig(server, 'Platform', 'Name')) ?? '';
   if (/desktop/i.test(platform)) {
-    return {id, title, status: 'fail', detail: `${platform} ${serverVersion}`, fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.'};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: `${platform} ${serverVersion}`,
+      fix: 'Docker Desktop is not supported for bare metal: use Docker CE on Linux.',
+    };
   }
   // eksctl judges the *client*: executables/docker.go Version() runs `docker version --format
   // {{.Client.Version}}` and validations/docker.go CheckMinimumDockerVersion wants major >= 20.
   const client = str(dig(doc, 'Client', 'Version')) ?? '';
   const major = Number(client.split('.')[0]);
-  const both = client === serverVersion ? `docker ${client}` : `docker client ${client || 'unknown'}, server ${serverVersion}`;
+  const both =
+    client === serverVersion ? `docker ${client}` : `docker client ${client || 'unknown'}, server ${serverVersion}`;
   if (!(major >= 20)) {
     return {
       id,
@@ -187,7 +221,13 @@ export function evaluateKubectl(c: Captured): PreflightCheck {
   const id = 'kubectl';
   const title = 'kubectl';
   if (!c.result.ok) {
-    return {id, title, status: 'fail', detail: missing(c) ? 'kubectl is not on PATH' : `kubectl version: ${failureText(c)}`, fix: 'Install kubectl (it watches provisioning and deploys the data plane).'};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: missing(c) ? 'kubectl is not on PATH' : `kubectl version: ${failureText(c)}`,
+      fix: 'Install kubectl (it watches provisioning and deploys the data plane).',
+    };
   }
   let version: string | undefined;
   try {
@@ -202,7 +242,13 @@ export function evaluateHelm(c: Captured): PreflightCheck {
   const id = 'helm';
   const title = 'helm';
   if (!c.result.ok) {
-    return {id, title, status: 'fail', detail: missing(c) ? 'helm is not on PATH' : `helm version: ${failureText(c)}`, fix: 'Install helm 3 (it deploys the Kong data plane).'};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: missing(c) ? 'helm is not on PATH' : `helm version: ${failureText(c)}`,
+      fix: 'Install helm 3 (it deploys the Kong data plane).',
+    };
   }
   const version = versionIn(c.lines.join('\n'));
   if (version && Number(version.split('.')[0]) < 3) {
@@ -221,19 +267,37 @@ export function evaluateResources(cpuCount: number, memoryBytes: number, freeDis
   checks.push(
     cpuCount >= ADMIN_MINIMUMS.cpus
       ? pass('cpu', 'CPU', `${cpuCount} CPUs`)
-      : {id: 'cpu', title: 'CPU', status: 'warn', detail: `${cpuCount} CPUs, EKS Anywhere asks for ${ADMIN_MINIMUMS.cpus}`, fix: 'Use an admin server with at least 4 CPUs; the bootstrap cluster may be slow.'},
+      : {
+          id: 'cpu',
+          title: 'CPU',
+          status: 'warn',
+          detail: `${cpuCount} CPUs, EKS Anywhere asks for ${ADMIN_MINIMUMS.cpus}`,
+          fix: 'Use an admin server with at least 4 CPUs; the bootstrap cluster may be slow.',
+        },
   );
   // A "16 GB" machine reports a little less (firmware and kernel reservations): allow 10%.
   checks.push(
     memoryBytes >= ADMIN_MINIMUMS.memoryBytes * 0.9
       ? pass('memory', 'Memory', fmtGb(memoryBytes))
-      : {id: 'memory', title: 'Memory', status: 'warn', detail: `${fmtGb(memoryBytes)}, EKS Anywhere asks for 16 GB`, fix: 'Add memory: the KinD bootstrap cluster and the Tinkerbell stack run here.'},
+      : {
+          id: 'memory',
+          title: 'Memory',
+          status: 'warn',
+          detail: `${fmtGb(memoryBytes)}, EKS Anywhere asks for 16 GB`,
+          fix: 'Add memory: the KinD bootstrap cluster and the Tinkerbell stack run here.',
+        },
   );
   // Below the disk minimum the bootstrap images do not fit: that one is a hard stop.
   checks.push(
     freeDiskBytes >= ADMIN_MINIMUMS.diskBytes
       ? pass('disk', 'Free disk', `${fmtGb(freeDiskBytes)} free`)
-      : {id: 'disk', title: 'Free disk', status: 'fail', detail: `${fmtGb(freeDiskBytes)} free, EKS Anywhere needs 30 GB`, fix: 'Free space on the session folder’s file system (docker images live under /var/lib/docker too).'},
+      : {
+          id: 'disk',
+          title: 'Free disk',
+          status: 'fail',
+          detail: `${fmtGb(freeDiskBytes)} free, EKS Anywhere needs 30 GB`,
+          fix: 'Free space on the session folder’s file system (docker images live under /var/lib/docker too).',
+        },
   );
   return checks;
 }
@@ -254,10 +318,16 @@ export type SsReport = {ran: true; listeners: PortListener[]} | {ran: false; why
 const eksctlPortsMessage = (ports: readonly number[]) =>
   `localhost ports [${ports.join(', ')}] are already in use, please ensure these ports are available`;
 
-export function evaluatePorts(results: readonly PortProbeResult[], ss: SsReport, portList: readonly TinkerbellPort[] = TINKERBELL_PORTS): PreflightCheck {
+export function evaluatePorts(
+  results: readonly PortProbeResult[],
+  ss: SsReport,
+  portList: readonly TinkerbellPort[] = TINKERBELL_PORTS,
+): PreflightCheck {
   const id = 'ports';
   const title = 'Tinkerbell ports free';
-  const keys = [...new Map(results.map(r => [`${r.protocol}/${r.port}`, {protocol: r.protocol, port: r.port}])).values()];
+  const keys = [
+    ...new Map(results.map(r => [`${r.protocol}/${r.port}`, {protocol: r.protocol, port: r.port}])).values(),
+  ];
   const label = (k: {protocol: Protocol; port: number}) => `${k.protocol.toUpperCase()} ${k.port}`;
   const busy: string[] = [];
   const busyEksctl: number[] = [];
@@ -276,7 +346,11 @@ export function evaluatePorts(results: readonly PortProbeResult[], ss: SsReport,
     else if (undecided) bySs++;
   }
   if (busy.length > 0) {
-    const unnamed = ss.ran ? (busy.some(b => !b.includes('(')) ? '; ss shows the process only to root or its owner' : '') : `; ${ss.why}, so the process is not named`;
+    const unnamed = ss.ran
+      ? busy.some(b => !b.includes('('))
+        ? '; ss shows the process only to root or its owner'
+        : ''
+      : `; ${ss.why}, so the process is not named`;
     return {
       id,
       title,
@@ -294,7 +368,11 @@ export function evaluatePorts(results: readonly PortProbeResult[], ss: SsReport,
       fix: `Check by hand: \`sudo ss -lntup\` must show nothing on ${keys.map(label).join(', ')}.`,
     };
   }
-  return pass(id, title, `${keys.map(label).join(', ')} free${bySs ? ' (ss settled what binding could not without root)' : ''}`);
+  return pass(
+    id,
+    title,
+    `${keys.map(label).join(', ')} free${bySs ? ' (ss settled what binding could not without root)' : ''}`,
+  );
 }
 
 // --- provisioning interface and bootstrap IP ------------------------------------------------
@@ -307,7 +385,11 @@ export interface ProvisioningChoice {
 }
 
 /** Pick the interface and bootstrap IP from the answers, or the only candidate when there is one. */
-export function chooseProvisioning(interfaces: readonly NetInterface[], interfaceName?: string, bootstrapIp?: string): ProvisioningChoice {
+export function chooseProvisioning(
+  interfaces: readonly NetInterface[],
+  interfaceName?: string,
+  bootstrapIp?: string,
+): ProvisioningChoice {
   const candidates = provisioningCandidates(interfaces);
   let chosen = interfaceName ? interfaces.find(i => i.name === interfaceName) : undefined;
   if (!chosen && !interfaceName && bootstrapIp) chosen = interfaceHoldingIp(interfaces, bootstrapIp);
@@ -316,26 +398,48 @@ export function chooseProvisioning(interfaces: readonly NetInterface[], interfac
   return {interface: chosen, bootstrapIp: ip, candidates};
 }
 
-export function evaluateProvisioning(interfaces: readonly NetInterface[], interfaceName?: string, bootstrapIp?: string): PreflightCheck {
+export function evaluateProvisioning(
+  interfaces: readonly NetInterface[],
+  interfaceName?: string,
+  bootstrapIp?: string,
+): PreflightCheck {
   const id = 'provisioning-interface';
   const title = 'Provisioning interface and bootstrap IP';
   const choice = chooseProvisioning(interfaces, interfaceName, bootstrapIp);
   const names = choice.candidates.map(c => `${c.name} (${c.ipv4.map(a => a.address).join(', ')})`).join(', ') || 'none';
   if (interfaceName && !choice.interface) {
-    return {id, title, status: 'fail', detail: `interface ${interfaceName} does not exist; candidates: ${names}`, fix: 'Choose one of the listed interfaces (admin.interface).'};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: `interface ${interfaceName} does not exist; candidates: ${names}`,
+      fix: 'Choose one of the listed interfaces (admin.interface).',
+    };
   }
   if (!choice.interface) {
     return {
       id,
       title,
       status: choice.candidates.length === 0 ? 'fail' : 'warn',
-      detail: choice.candidates.length === 0 ? 'no interface is up with an IPv4 address' : `choose the interface on the nodes' network: ${names}`,
-      fix: choice.candidates.length === 0 ? 'Connect the admin server to the nodes’ network and give it an IPv4 address.' : 'Set admin.interface to the interface cabled to the nodes’ L2 network.',
+      detail:
+        choice.candidates.length === 0
+          ? 'no interface is up with an IPv4 address'
+          : `choose the interface on the nodes' network: ${names}`,
+      fix:
+        choice.candidates.length === 0
+          ? 'Connect the admin server to the nodes’ network and give it an IPv4 address.'
+          : 'Set admin.interface to the interface cabled to the nodes’ L2 network.',
     };
   }
   const iface = choice.interface;
   if (!iface.up) {
-    return {id, title, status: 'fail', detail: `${iface.name} is down`, fix: `Bring it up: \`sudo ip link set ${iface.name} up\`.`};
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: `${iface.name} is down`,
+      fix: `Bring it up: \`sudo ip link set ${iface.name} up\`.`,
+    };
   }
   if (!choice.bootstrapIp) {
     return {
@@ -366,18 +470,26 @@ export function evaluateProvisioning(interfaces: readonly NetInterface[], interf
     };
   }
   const addr = iface.ipv4.find(a => a.address === choice.bootstrapIp)!;
-  return pass(id, title, `${iface.name} ${addr.address}/${addr.prefix}; eksctl gets --tinkerbell-bootstrap-ip ${addr.address}`);
+  return pass(
+    id,
+    title,
+    `${iface.name} ${addr.address}/${addr.prefix}; eksctl gets --tinkerbell-bootstrap-ip ${addr.address}`,
+  );
 }
 
 // --- conflicting DHCP servers ----------------------------------------------------------------
 
 const DHCP_SERVERS = ['dnsmasq', 'dhcpd', 'kea-dhcp4', 'udhcpd'];
 
-export function evaluateDhcpConflict(processes: readonly ProcessInfo[], interfaces: readonly NetInterface[]): PreflightCheck {
+export function evaluateDhcpConflict(
+  processes: readonly ProcessInfo[],
+  interfaces: readonly NetInterface[],
+): PreflightCheck {
   const id = 'dhcp-conflict';
   const title = 'No other DHCP server on the admin server';
   const servers = processes.filter(p => DHCP_SERVERS.includes(programName(p)));
-  const libvirt = servers.some(p => p.argv.some(a => a.includes('libvirt'))) || interfaces.some(i => i.name === 'virbr0');
+  const libvirt =
+    servers.some(p => p.argv.some(a => a.includes('libvirt'))) || interfaces.some(i => i.name === 'virbr0');
   if (libvirt) {
     return {
       id,
@@ -389,7 +501,13 @@ export function evaluateDhcpConflict(processes: readonly ProcessInfo[], interfac
   }
   if (servers.length > 0) {
     const names = [...new Set(servers.map(programName))].join(', ');
-    return {id, title, status: 'warn', detail: `DHCP server running: ${names}`, fix: 'Make it ignore the nodes’ MACs, or stop it during the create.'};
+    return {
+      id,
+      title,
+      status: 'warn',
+      detail: `DHCP server running: ${names}`,
+      fix: 'Make it ignore the nodes’ MACs, or stop it during the create.',
+    };
   }
   return pass(id, title, 'none found');
 }
@@ -401,8 +519,13 @@ export function evaluateLeftovers(report: LeftoverReport): PreflightCheck {
   const title = 'No leftovers of an earlier create';
   if (report.leftovers.length === 0) return pass(id, title, 'none');
   const blocking = report.leftovers.some(l => l.blocksCreate);
-  const names = report.leftovers.map(l => (l.kind === 'cluster-folder' ? 'folder ' : 'container ') + l.name.split('/').pop()).join(', ');
-  const steps = [...report.cleanup.map(c => [c.command, ...c.args].join(' ')), ...(report.folderToMoveAside ? ['move the cluster folder aside'] : [])];
+  const names = report.leftovers
+    .map(l => (l.kind === 'cluster-folder' ? 'folder ' : 'container ') + l.name.split('/').pop())
+    .join(', ');
+  const steps = [
+    ...report.cleanup.map(c => [c.command, ...c.args].join(' ')),
+    ...(report.folderToMoveAside ? ['move the cluster folder aside'] : []),
+  ];
   return {
     id,
     title,
@@ -437,7 +560,13 @@ export interface PreflightResult {
   leftovers: LeftoverReport | undefined;
 }
 
-const probe = (command: string, args: string[], title: string): CommandSpec => ({command, args, step: 'preflight', timeoutMs: 20_000, title});
+const probe = (command: string, args: string[], title: string): CommandSpec => ({
+  command,
+  args,
+  step: 'preflight',
+  timeoutMs: 20_000,
+  title,
+});
 
 export const PREFLIGHT_COMMANDS = {
   eksctl: probe('eksctl', ['version'], 'eksctl version'),
@@ -452,13 +581,19 @@ export const PREFLIGHT_COMMANDS = {
 /** The dry-run runner records commands without running them: say so instead of judging empty output. */
 function unlessRecorded(c: Captured, check: PreflightCheck): PreflightCheck {
   if (!c.result.recorded) return check;
-  return {...check, status: 'warn', detail: 'dry run: the command was recorded, not run', fix: 'Run without --dry-run to check it.'};
+  return {
+    ...check,
+    status: 'warn',
+    detail: 'dry run: the command was recorded, not run',
+    fix: 'Run without --dry-run to check it.',
+  };
 }
 
 function ssReport(c: Captured): SsReport {
   if (c.result.recorded) return {ran: false, why: 'dry run: ss was recorded, not run'};
   if (missing(c)) return {ran: false, why: '`ss` (iproute2) is not installed'};
-  if (!c.result.ok || c.truncated) return {ran: false, why: `ss -lntup: ${c.truncated ? 'output too long' : failureText(c)}`};
+  if (!c.result.ok || c.truncated)
+    return {ran: false, why: `ss -lntup: ${c.truncated ? 'output too long' : failureText(c)}`};
   return {ran: true, listeners: parseSsListeners(c.lines)};
 }
 
@@ -496,20 +631,32 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
   const hosts = [deps.portHost ?? '0.0.0.0', ...(choice.bootstrapIp ? [choice.bootstrapIp] : [])];
   const portResults: PortProbeResult[] = [];
   for (const {port, protocol} of portList) {
-    for (const host of hosts) portResults.push({port, protocol, host, state: await deps.ports.probe(host, port, protocol)});
+    for (const host of hosts)
+      portResults.push({port, protocol, host, state: await deps.ports.probe(host, port, protocol)});
   }
   checks.push(evaluatePorts(portResults, ssReport(await run(SS_COMMAND)), portList));
   checks.push(
     ipAddr.result.ok
       ? unlessRecorded(ipAddr, evaluateProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp))
-      : {id: 'provisioning-interface', title: 'Provisioning interface and bootstrap IP', status: 'fail', detail: `ip -j addr: ${failureText(ipAddr)}`, fix: 'Install iproute2 (the `ip` command).'},
+      : {
+          id: 'provisioning-interface',
+          title: 'Provisioning interface and bootstrap IP',
+          status: 'fail',
+          detail: `ip -j addr: ${failureText(ipAddr)}`,
+          fix: 'Install iproute2 (the `ip` command).',
+        },
   );
   checks.push(evaluateDhcpConflict(await deps.processes.list(), interfaces));
 
   let leftovers: LeftoverReport | undefined;
   if (deps.clusterName) {
     const ps = await run(listContainersCommand());
-    leftovers = await detectLeftovers(ps.result.ok ? parseDockerPs(ps.lines) : [], deps.sessionDir, deps.clusterName, deps.folders ?? realFolderProbe);
+    leftovers = await detectLeftovers(
+      ps.result.ok ? parseDockerPs(ps.lines) : [],
+      deps.sessionDir,
+      deps.clusterName,
+      deps.folders ?? realFolderProbe,
+    );
     checks.push(unlessRecorded(ps, evaluateLeftovers(leftovers)));
   }
   return {checks, interfaces, leftovers};

@@ -58,7 +58,8 @@ const SUPPORT_BUNDLE = /(support-bundle-[^\s"',]+\.tar\.gz)/;
  * sometimes followed by the caller; error-level lines carry a negative level (V-1). Strip them to get
  * the message.
  */
-const TIMESTAMP_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+V(-?\d+)\s+(?:[\w./-]+\.go:\d+\s+)?/;
+const TIMESTAMP_PREFIX =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\s+V(-?\d+)\s+(?:[\w./-]+\.go:\d+\s+)?/;
 
 export interface ParsedLine {
   message: string;
@@ -89,7 +90,9 @@ export function parseConsoleLine(raw: string): ParsedLine {
 function parseFields(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text.trim());
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -221,7 +224,9 @@ export class CreateProgressParser {
     }
     const marked = WARNING_MARK.exec(message);
     if (marked) {
-      const extra = fields ? Object.entries(fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`) : [];
+      const extra = fields
+        ? Object.entries(fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        : [];
       this.warnings.push(extra.length ? `${marked[1]!} (${extra.join(', ')})` : marked[1]!);
       return true;
     }

@@ -58,7 +58,10 @@ function bmcHostname(name: string): string {
   return name.startsWith('bmc-') ? name.slice(4) : name;
 }
 
-function jobState(job: Record<string, unknown>): {state: 'running' | 'completed' | 'failed' | 'pending'; message: string | undefined} {
+function jobState(job: Record<string, unknown>): {
+  state: 'running' | 'completed' | 'failed' | 'pending';
+  message: string | undefined;
+} {
   const failed = condition(job, 'Failed');
   if (failed?.status === 'True') return {state: 'failed', message: failed.message};
   const completed = condition(job, 'Completed');
@@ -71,12 +74,17 @@ function jobState(job: Record<string, unknown>): {state: 'running' | 'completed'
 function currentAction(workflow: Record<string, unknown>): {action: string | undefined; state: string | undefined} {
   // Newer tink reports the current action directly.
   const current = dig(workflow, 'status', 'currentState');
-  if (isRecord(current) && str(current.actionName)) return {action: str(current.actionName), state: normaliseState(str(current.state))};
+  if (isRecord(current) && str(current.actionName))
+    return {action: str(current.actionName), state: normaliseState(str(current.state))};
   const tasks = dig(workflow, 'status', 'tasks');
-  const actions = Array.isArray(tasks) ? tasks.flatMap(t => (Array.isArray(dig(t, 'actions')) ? (dig(t, 'actions') as unknown[]).filter(isRecord) : [])) : [];
+  const actions = Array.isArray(tasks)
+    ? tasks.flatMap(t => (Array.isArray(dig(t, 'actions')) ? (dig(t, 'actions') as unknown[]).filter(isRecord) : []))
+    : [];
   const notDone = actions.find(a => normaliseState(str(a.status)) !== 'SUCCESS');
   const pick = notDone ?? actions[actions.length - 1];
-  return pick ? {action: str(pick.name), state: normaliseState(str(pick.status))} : {action: undefined, state: undefined};
+  return pick
+    ? {action: str(pick.name), state: normaliseState(str(pick.status))}
+    : {action: undefined, state: undefined};
 }
 
 function verdictFor(m: Omit<MachineProgress, 'verdict' | 'problem'>): {verdict: string; problem: boolean} {
@@ -84,26 +92,43 @@ function verdictFor(m: Omit<MachineProgress, 'verdict' | 'problem'>): {verdict: 
   if (phase === 'Running') return {verdict: 'Running: node joined the cluster', problem: false};
   if (phase === 'Failed') return {verdict: 'Cluster API marked the machine Failed', problem: true};
   if (m.bmc?.contactable === false) {
-    return {verdict: `BMC not contactable${m.bmc.message ? ': ' + m.bmc.message : ''} (check address, credentials, Redfish/IPMI enabled)`, problem: true};
+    return {
+      verdict: `BMC not contactable${m.bmc.message ? ': ' + m.bmc.message : ''} (check address, credentials, Redfish/IPMI enabled)`,
+      problem: true,
+    };
   }
-  if (m.job?.state === 'failed') return {verdict: `BMC job failed${m.job.message ? ': ' + m.job.message : ''}`, problem: true};
+  if (m.job?.state === 'failed')
+    return {verdict: `BMC job failed${m.job.message ? ': ' + m.job.message : ''}`, problem: true};
   const wf = m.workflow;
   if (wf && /FAILED|TIMEOUT/.test(wf.state)) {
-    return {verdict: `workflow ${wf.state.toLowerCase()}${wf.action ? ' at "' + wf.action + '"' : ''} (check the disk, the OS image URL, HookOS drivers)`, problem: true};
+    return {
+      verdict: `workflow ${wf.state.toLowerCase()}${wf.action ? ' at "' + wf.action + '"' : ''} (check the disk, the OS image URL, HookOS drivers)`,
+      problem: true,
+    };
   }
-  if (wf && /SUCCESS/.test(wf.state)) return {verdict: 'image written; rebooting into the OS and joining (kubeadm)', problem: false};
+  if (wf && /SUCCESS/.test(wf.state))
+    return {verdict: 'image written; rebooting into the OS and joining (kubeadm)', problem: false};
   if (wf && /RUNNING/.test(wf.state)) return {verdict: `HookOS running action "${wf.action ?? '?'}"`, problem: false};
-  if (m.job?.state === 'running') return {verdict: 'BMC job running: power off, one-time PXE boot, power on', problem: false};
+  if (m.job?.state === 'running')
+    return {verdict: 'BMC job running: power off, one-time PXE boot, power on', problem: false};
   if (m.job?.state === 'completed') {
-    return {verdict: 'powered on for PXE; waiting for HookOS to start the workflow (if it stays here: MAC, L2 path, PXE enabled, `docker logs smee`)', problem: false};
+    return {
+      verdict:
+        'powered on for PXE; waiting for HookOS to start the workflow (if it stays here: MAC, L2 path, PXE enabled, `docker logs smee`)',
+      problem: false,
+    };
   }
   if (phase) return {verdict: `Cluster API phase ${phase}`, problem: false};
-  if (m.bmc?.contactable) return {verdict: `BMC contactable, power ${m.bmc.power ?? 'unknown'}; waiting for Cluster API`, problem: false};
+  if (m.bmc?.contactable)
+    return {verdict: `BMC contactable, power ${m.bmc.power ?? 'unknown'}; waiting for Cluster API`, problem: false};
   return {verdict: 'waiting', problem: false};
 }
 
 /** Fold the four lists into one row per machine (hostname order). */
-export function summariseProvisioning(input: ProvisioningInput, expectedHostnames: readonly string[] = []): MachineProgress[] {
+export function summariseProvisioning(
+  input: ProvisioningInput,
+  expectedHostnames: readonly string[] = [],
+): MachineProgress[] {
   type Row = Omit<MachineProgress, 'verdict' | 'problem'>;
   const rows = new Map<string, Row>();
   const row = (hostname: string): Row => {
@@ -129,11 +154,18 @@ export function summariseProvisioning(input: ProvisioningInput, expectedHostname
     };
   }
   // The newest job per BMC machine is the one that matters.
-  const jobs = items(input.bmcJobs).sort((a, b) => String(dig(a, 'metadata', 'creationTimestamp') ?? '').localeCompare(String(dig(b, 'metadata', 'creationTimestamp') ?? '')));
+  const jobs = items(input.bmcJobs).sort((a, b) =>
+    String(dig(a, 'metadata', 'creationTimestamp') ?? '').localeCompare(
+      String(dig(b, 'metadata', 'creationTimestamp') ?? ''),
+    ),
+  );
   for (const job of jobs) {
     const machineRef = str(dig(job, 'spec', 'machineRef', 'name'));
     if (!machineRef) continue;
-    row(bmcToHost.get(machineRef) ?? bmcHostname(machineRef)).job = {name: str(dig(job, 'metadata', 'name')) ?? '', ...jobState(job)};
+    row(bmcToHost.get(machineRef) ?? bmcHostname(machineRef)).job = {
+      name: str(dig(job, 'metadata', 'name')) ?? '',
+      ...jobState(job),
+    };
   }
   const workflowHost = new Map<string, string>();
   for (const wf of items(input.workflows)) {
@@ -164,7 +196,11 @@ export interface ProvisioningSnapshot {
   at: number;
 }
 
-export async function readProvisioning(runner: CommandRunner, kubeconfig: string, signal?: AbortSignal): Promise<{input: ProvisioningInput; unavailable: Partial<Record<ResourceKey, string>>}> {
+export async function readProvisioning(
+  runner: CommandRunner,
+  kubeconfig: string,
+  signal?: AbortSignal,
+): Promise<{input: ProvisioningInput; unavailable: Partial<Record<ResourceKey, string>>}> {
   const input: ProvisioningInput = {};
   const unavailable: Partial<Record<ResourceKey, string>> = {};
   for (const key of Object.keys(PROVISIONING_RESOURCES) as ResourceKey[]) {
@@ -172,7 +208,16 @@ export async function readProvisioning(runner: CommandRunner, kubeconfig: string
       runner,
       {
         command: 'kubectl',
-        args: ['--kubeconfig', kubeconfig, 'get', PROVISIONING_RESOURCES[key], '-A', '-o', 'json', '--request-timeout=10s'],
+        args: [
+          '--kubeconfig',
+          kubeconfig,
+          'get',
+          PROVISIONING_RESOURCES[key],
+          '-A',
+          '-o',
+          'json',
+          '--request-timeout=10s',
+        ],
         // Not a step id: the polls get their own log and are not recorded in the session or the runbook.
         step: 'create-cluster-watch',
         timeoutMs: 20_000,
@@ -212,7 +257,11 @@ export async function watchProvisioning(options: WatchOptions, signal: AbortSign
   while (!signal.aborted) {
     const {input, unavailable} = await readProvisioning(options.runner, options.kubeconfig, signal);
     if (signal.aborted) return;
-    options.onSnapshot({machines: summariseProvisioning(input, options.expectedHostnames), unavailable, at: options.clock.now()});
+    options.onSnapshot({
+      machines: summariseProvisioning(input, options.expectedHostnames),
+      unavailable,
+      at: options.clock.now(),
+    });
     try {
       await options.clock.sleep(interval, signal);
     } catch {

@@ -49,10 +49,18 @@ export async function classifyCreate(deps: ClassifyDeps, signal?: AbortSignal): 
   if (size !== undefined && size > 0) {
     const api = await deps.reachability(kubeconfig, signal);
     if (api.reachable) return {state: 'finished', kubeconfig, nodes: api.nodes};
-    return {state: 'failed', leftovers: deps.leftovers, reason: `a kubeconfig exists but the cluster does not answer: ${api.reason}`};
+    return {
+      state: 'failed',
+      leftovers: deps.leftovers,
+      reason: `a kubeconfig exists but the cluster does not answer: ${api.reason}`,
+    };
   }
   if (deps.leftovers.leftovers.length > 0) {
-    return {state: 'failed', leftovers: deps.leftovers, reason: 'an earlier create stopped before the cluster was ready'};
+    return {
+      state: 'failed',
+      leftovers: deps.leftovers,
+      reason: 'an earlier create stopped before the cluster was ready',
+    };
   }
   return {state: 'not-started'};
 }
@@ -65,9 +73,17 @@ export function startCreateGuard(status: CreateStatus): GuardResult {
     case 'not-started':
       return {ok: true};
     case 'running':
-      return {ok: false, reason: `eksctl is still creating the cluster (pid ${status.pid})`, fix: 'Wait for it to finish, or stop it and clean up before creating again.'};
+      return {
+        ok: false,
+        reason: `eksctl is still creating the cluster (pid ${status.pid})`,
+        fix: 'Wait for it to finish, or stop it and clean up before creating again.',
+      };
     case 'finished':
-      return {ok: false, reason: 'the cluster already exists and answers', fix: 'Continue to the next step; there is nothing to create.'};
+      return {
+        ok: false,
+        reason: 'the cluster already exists and answers',
+        fix: 'Continue to the next step; there is nothing to create.',
+      };
     case 'failed':
       return {ok: false, reason: status.reason, fix: 'Clean up the leftovers first (one key), then create again.'};
   }

@@ -3,7 +3,13 @@
 // and what a headless run says are the same words.
 import type {Answers} from '../session/answers.js';
 import {KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, supportLabel} from './kube-versions.js';
-import {DEFAULT_PODS_CIDR, DEFAULT_SERVICES_CIDR, validateClusterAnswers, type SpecIssue, type ValidationOptions} from './spec.js';
+import {
+  DEFAULT_PODS_CIDR,
+  DEFAULT_SERVICES_CIDR,
+  validateClusterAnswers,
+  type SpecIssue,
+  type ValidationOptions,
+} from './spec.js';
 import type {PublicKeyFile} from './ssh-keys.js';
 
 type ClusterAnswers = NonNullable<Answers['cluster']>;
@@ -27,25 +33,54 @@ export function specFields(sshKeys: readonly PublicKeyFile[], now: number): Spec
       key: 'kubernetesVersion',
       label: 'Kubernetes',
       kind: 'choice',
-      choices: KUBERNETES_VERSIONS.map(v => ({value: v, label: `${v}${v === DEFAULT_KUBERNETES_VERSION ? ' (newest)' : ''} · ${supportLabel(v, now)}`})),
+      choices: KUBERNETES_VERSIONS.map(v => ({
+        value: v,
+        label: `${v}${v === DEFAULT_KUBERNETES_VERSION ? ' (newest)' : ''} · ${supportLabel(v, now)}`,
+      })),
       hint: '←/→ to choose; versions past standard support need a licence token',
     },
-    {key: 'licenseToken', label: 'Licence token', kind: 'secret', hint: 'extended support only: the token (JWT) of your EKS Anywhere Enterprise Subscription; or licenseTokenEnv/File'},
-    {key: 'controlPlaneCount', label: 'Control planes', kind: 'count', hint: 'odd: 1, 3 or 5, from the machines with role cp'},
+    {
+      key: 'licenseToken',
+      label: 'Licence token',
+      kind: 'secret',
+      hint: 'extended support only: the token (JWT) of your EKS Anywhere Enterprise Subscription; or licenseTokenEnv/File',
+    },
+    {
+      key: 'controlPlaneCount',
+      label: 'Control planes',
+      kind: 'count',
+      hint: 'odd: 1, 3 or 5, from the machines with role cp',
+    },
     {key: 'workerCount', label: 'Workers', kind: 'count', hint: 'from the machines with role worker'},
     {key: 'endpoint', label: 'CP endpoint', kind: 'text', hint: 'a free IPv4 in the node subnet'},
     {key: 'tinkerbellIp', label: 'tinkerbellIP', kind: 'text', hint: 'another free IPv4 in the node subnet'},
-    {key: 'osImageUrl', label: 'OS image URL', kind: 'text', hint: 'http(s) URL holding the Kubernetes version, e.g. …-1-35.gz'},
+    {
+      key: 'osImageUrl',
+      label: 'OS image URL',
+      kind: 'text',
+      hint: 'http(s) URL holding the Kubernetes version, e.g. …-1-35.gz',
+    },
     {
       key: 'sshAuthorizedKey',
       label: 'SSH key',
       kind: 'choice',
-      choices: [{value: '', label: 'none (eksctl generates one)'}, ...sshKeys.map(k => ({value: k.key, label: `${k.path.split('/').pop()} (${k.type}${k.comment ? ' ' + k.comment : ''})`}))],
+      choices: [
+        {value: '', label: 'none (eksctl generates one)'},
+        ...sshKeys.map(k => ({
+          value: k.key,
+          label: `${k.path.split('/').pop()} (${k.type}${k.comment ? ' ' + k.comment : ''})`,
+        })),
+      ],
       hint: '←/→ to choose a ~/.ssh/*.pub key',
     },
     {key: 'podsCidr', label: 'Pods CIDR', kind: 'text', hint: 'must not overlap the node network'},
     {key: 'servicesCidr', label: 'Services CIDR', kind: 'text', hint: 'must not overlap pods or nodes'},
-    {key: 'loadBalancerInterface', label: 'kube-vip NIC', kind: 'text', hint: 'optional: the nodes’ interface for kube-vip (multi-NIC)'},
+    {
+      key: 'loadBalancerInterface',
+      label: 'kube-vip NIC',
+      kind: 'text',
+      hint: 'optional: the nodes’ interface for kube-vip (multi-NIC)',
+    },
   ];
 }
 
@@ -97,7 +132,8 @@ export function checkForm(answers: Answers, values: FormValues, options: Validat
     const v = raw.trim();
     if (k === 'controlPlaneCount' || k === 'workerCount') {
       const min = k === 'controlPlaneCount' ? 1 : 0;
-      if (!/^\d+$/.test(v) || Number(v) < min) add(k, `expected a whole number${min ? ' of at least 1' : ''}, got "${raw}"`);
+      if (!/^\d+$/.test(v) || Number(v) < min)
+        add(k, `expected a whole number${min ? ' of at least 1' : ''}, got "${raw}"`);
       else patch[k] = Number(v);
     } else if (k === 'licenseToken') {
       // Empty keeps the stored token (secrets.json, licenseTokenEnv/File): never overwrite it with "".

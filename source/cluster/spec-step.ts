@@ -6,18 +6,47 @@ import type {CommandRunner} from '../run/types.js';
 import type {Answers} from '../session/answers.js';
 import {listInterfaces} from './interfaces.js';
 import {netIpInUseProbe} from './ip-in-use.js';
-import {checkAddressesInUse, checkOsImageReachable, renderClusterSpec, routedHeadFetch, writeClusterSpec, type RenderResult, type ResolvedSpec, type SpecIssue} from './spec.js';
+import {
+  checkAddressesInUse,
+  checkOsImageReachable,
+  renderClusterSpec,
+  routedHeadFetch,
+  writeClusterSpec,
+  type RenderResult,
+  type ResolvedSpec,
+  type SpecIssue,
+} from './spec.js';
 
 export const CLUSTER_YAML = 'cluster.yaml';
 
 /** Answers the spec cannot be made without, with what each expects (a headless run names them). */
 export const REQUIRED_CLUSTER_ANSWERS: readonly {key: string; expected: string; get(a: Answers): unknown}[] = [
-  {key: 'machines', expected: 'the machines with role cp or worker (discover / hardware steps)', get: a => (a.machines?.length ? a.machines : undefined)},
+  {
+    key: 'machines',
+    expected: 'the machines with role cp or worker (discover / hardware steps)',
+    get: a => (a.machines?.length ? a.machines : undefined),
+  },
   {key: 'network.netmask', expected: 'the node network netmask, e.g. 255.255.255.0', get: a => a.network?.netmask},
-  {key: 'cluster.name', expected: 'a name matching ^[a-z][a-z0-9-]+$, at most 35 characters', get: a => a.cluster?.name},
-  {key: 'cluster.endpoint', expected: 'a free IPv4 address in the node subnet for the control plane', get: a => a.cluster?.endpoint},
-  {key: 'cluster.tinkerbellIp', expected: 'a second free IPv4 address in the node subnet for Tinkerbell', get: a => a.cluster?.tinkerbellIp},
-  {key: 'cluster.osImageUrl', expected: 'the http(s) URL of the Ubuntu image built for the Kubernetes version', get: a => a.cluster?.osImageUrl},
+  {
+    key: 'cluster.name',
+    expected: 'a name matching ^[a-z][a-z0-9-]+$, at most 35 characters',
+    get: a => a.cluster?.name,
+  },
+  {
+    key: 'cluster.endpoint',
+    expected: 'a free IPv4 address in the node subnet for the control plane',
+    get: a => a.cluster?.endpoint,
+  },
+  {
+    key: 'cluster.tinkerbellIp',
+    expected: 'a second free IPv4 address in the node subnet for Tinkerbell',
+    get: a => a.cluster?.tinkerbellIp,
+  },
+  {
+    key: 'cluster.osImageUrl',
+    expected: 'the http(s) URL of the Ubuntu image built for the Kubernetes version',
+    get: a => a.cluster?.osImageUrl,
+  },
 ];
 
 export function missingClusterAnswer(answers: Answers): {key: string; expected: string} | undefined {
@@ -40,7 +69,10 @@ export interface SpecInputs {
 }
 
 /** The inputs from a step's context: the injected clock and the token wherever the answers keep it. */
-export function specInputs(ctx: {ports: {clock: {now(): number}}; secret(key: string): string | undefined}): SpecInputs {
+export function specInputs(ctx: {
+  ports: {clock: {now(): number}};
+  secret(key: string): string | undefined;
+}): SpecInputs {
   return {now: ctx.ports.clock.now(), licenseToken: ctx.secret('eksa.licenseToken')};
 }
 
@@ -58,7 +90,12 @@ export interface NetworkCheckResult {
 }
 
 /** What eksctl checks at create (addresses in use), plus the image URL from the admin server (a warning only). */
-export async function networkChecks(resolved: ResolvedSpec, runner: CommandRunner, net: Net, signal?: AbortSignal): Promise<NetworkCheckResult> {
+export async function networkChecks(
+  resolved: ResolvedSpec,
+  runner: CommandRunner,
+  net: Net,
+  signal?: AbortSignal,
+): Promise<NetworkCheckResult> {
   const errors = await checkAddressesInUse(resolved, netIpInUseProbe(runner, net), signal);
   const image = await checkOsImageReachable(resolved.osImageUrl, routedHeadFetch(net));
   return {errors, warnings: image ? [image] : []};

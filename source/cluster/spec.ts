@@ -10,9 +10,25 @@ import {parseAnswers} from '../session/answers-file.js';
 import {writeFileAtomic} from '../session/home.js';
 import {AnswersFileError} from '../session/errors.js';
 import type {Answers, Machine} from '../session/answers.js';
-import {cidrContains, cidrsOverlap, cidrToString, formatIpv4, isIpv4, netmaskPrefix, parseCidr, subnetOf, type Cidr} from '../net/ipv4.js';
+import {
+  cidrContains,
+  cidrsOverlap,
+  cidrToString,
+  formatIpv4,
+  isIpv4,
+  netmaskPrefix,
+  parseCidr,
+  subnetOf,
+  type Cidr,
+} from '../net/ipv4.js';
 import type {IpInUseProbe} from './ip-in-use.js';
-import {DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, SUPPORT_WINDOWS, isSupportedKubernetesVersion, supportPhase} from './kube-versions.js';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  KUBERNETES_VERSIONS,
+  SUPPORT_WINDOWS,
+  isSupportedKubernetesVersion,
+  supportPhase,
+} from './kube-versions.js';
 import {LICENSE_WARN_DAYS, readLicenseToken} from './license-token.js';
 import {sshKeyProblem} from './ssh-keys.js';
 import {templatesDir} from '../templates.js';
@@ -95,7 +111,10 @@ function matches(labels: Record<string, string>, selector: Record<string, string
 }
 
 /** EKS Anywhere's selector assertions (assert.go), with its exact wording. */
-export function checkHardwareSelectors(groups: readonly SelectorGroup[], hardware: readonly HardwareLabels[]): string[] {
+export function checkHardwareSelectors(
+  groups: readonly SelectorGroup[],
+  hardware: readonly HardwareLabels[],
+): string[] {
   const errors: string[] = [];
   for (const group of groups) {
     const size = Object.keys(group.selector).length;
@@ -106,13 +125,17 @@ export function checkHardwareSelectors(groups: readonly SelectorGroup[], hardwar
     if (Object.keys(group.selector).length === 0 || group.count === 0) continue;
     const have = hardware.filter(h => matches(h.labels, group.selector)).length;
     if (have < group.count) {
-      errors.push(`minimum hardware count not met for selector '${selectorJson(group.selector)}': have ${have}, require ${group.count}`);
+      errors.push(
+        `minimum hardware count not met for selector '${selectorJson(group.selector)}': have ${have}, require ${group.count}`,
+      );
     }
   }
   for (const h of hardware) {
     const hit = groups.filter(g => Object.keys(g.selector).length > 0 && matches(h.labels, g.selector));
     if (hit.length > 1) {
-      errors.push(`hardware must only satisfy 1 selector: hardware name '${h.hostname}'; selectors '${hit.map(g => selectorJson(g.selector)).join(', ')}'`);
+      errors.push(
+        `hardware must only satisfy 1 selector: hardware name '${h.hostname}'; selectors '${hit.map(g => selectorJson(g.selector)).join(', ')}'`,
+      );
     }
   }
   return errors;
@@ -127,9 +150,20 @@ export function osImageUrlHasVersion(url: string, kubernetesVersion: string): bo
 function nodeSubnet(answers: Answers): {subnet: Cidr | undefined; issue: SpecIssue | undefined} {
   const mask = answers.network?.netmask;
   const anchor = answers.network?.gateway ?? answers.machines?.[0]?.ip;
-  if (!mask) return {subnet: undefined, issue: {key: 'network.netmask', message: 'needed to check that the endpoint and tinkerbellIP are in the node subnet'}};
+  if (!mask)
+    return {
+      subnet: undefined,
+      issue: {
+        key: 'network.netmask',
+        message: 'needed to check that the endpoint and tinkerbellIP are in the node subnet',
+      },
+    };
   const prefix = netmaskPrefix(mask);
-  if (prefix === null) return {subnet: undefined, issue: {key: 'network.netmask', message: `${mask} is not a dotted-quad contiguous netmask`}};
+  if (prefix === null)
+    return {
+      subnet: undefined,
+      issue: {key: 'network.netmask', message: `${mask} is not a dotted-quad contiguous netmask`},
+    };
   if (!anchor || !isIpv4(anchor)) return {subnet: undefined, issue: undefined};
   return {subnet: subnetOf(anchor, prefix), issue: undefined};
 }
@@ -140,10 +174,13 @@ function validateName(name: string | undefined, errors: SpecIssue[]): void {
     errors.push({key, message: 'the cluster name is required'});
     return;
   }
-  if (name.length > CLUSTER_NAME_MAX) errors.push({key, message: `number of characters in ${name} should be less than 36`});
-  else if (!CLUSTER_NAME_PATTERN.test(name)) errors.push({key, message: `${name} must match ${CLUSTER_NAME_PATTERN.source}`});
+  if (name.length > CLUSTER_NAME_MAX)
+    errors.push({key, message: `number of characters in ${name} should be less than 36`});
+  else if (!CLUSTER_NAME_PATTERN.test(name))
+    errors.push({key, message: `${name} must match ${CLUSTER_NAME_PATTERN.source}`});
   // Stricter than eksctl: the name becomes Kubernetes object names, which are lowercase DNS labels.
-  else if (name !== name.toLowerCase()) errors.push({key, message: `${name}: use lowercase letters; Kubernetes object names are lowercase`});
+  else if (name !== name.toLowerCase())
+    errors.push({key, message: `${name}: use lowercase letters; Kubernetes object names are lowercase`});
   else if (name.endsWith('-')) errors.push({key, message: `${name} must not end with "-"`});
 }
 
@@ -166,7 +203,8 @@ function validateVip(
   }
   if (subnet) {
     const size = 2 ** (32 - subnet.prefix);
-    if (!cidrContains(subnet, ip)) errors.push({key, message: `${label} ${ip} is outside the node subnet ${cidrToString(subnet)}`});
+    if (!cidrContains(subnet, ip))
+      errors.push({key, message: `${label} ${ip} is outside the node subnet ${cidrToString(subnet)}`});
     else if (size > 2 && (ip === formatIpv4(subnet.network) || ip === formatIpv4(subnet.network + size - 1))) {
       errors.push({key, message: `${label} ${ip} is the network or broadcast address of ${cidrToString(subnet)}`});
     }
@@ -176,7 +214,8 @@ function validateVip(
     if (m.bmc?.ip === ip) errors.push({key, message: `${label} ${ip} is the BMC address of machine ${m.hostname}`});
   }
   if (answers.network?.gateway === ip) errors.push({key, message: `${label} ${ip} is the gateway`});
-  if (answers.admin?.bootstrapIp === ip) errors.push({key, message: `${label} ${ip} is the admin server's bootstrap IP`});
+  if (answers.admin?.bootstrapIp === ip)
+    errors.push({key, message: `${label} ${ip} is the admin server's bootstrap IP`});
 }
 
 export function validateClusterAnswers(answers: Answers, options: ValidationOptions): ValidationResult {
@@ -191,9 +230,15 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   const kubernetesVersion = c.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   if (!isSupportedKubernetesVersion(kubernetesVersion) && isSupportedKubernetesVersion(`${kubernetesVersion}0`)) {
     // An unquoted 1.30 in YAML is the number 1.3.
-    errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} looks like ${kubernetesVersion}0 read as a number; quote it: "${kubernetesVersion}0"`});
+    errors.push({
+      key: 'cluster.kubernetesVersion',
+      message: `${kubernetesVersion} looks like ${kubernetesVersion}0 read as a number; quote it: "${kubernetesVersion}0"`,
+    });
   } else if (!isSupportedKubernetesVersion(kubernetesVersion)) {
-    errors.push({key: 'cluster.kubernetesVersion', message: `${kubernetesVersion} is not supported; choose one of ${KUBERNETES_VERSIONS.join(', ')}`});
+    errors.push({
+      key: 'cluster.kubernetesVersion',
+      message: `${kubernetesVersion} is not supported; choose one of ${KUBERNETES_VERSIONS.join(', ')}`,
+    });
   }
   const licenseToken = options.licenseToken?.trim() || undefined;
   validateLicense(kubernetesVersion, licenseToken, options.now, errors, warnings);
@@ -204,12 +249,22 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   const controlPlaneCount = c.controlPlaneCount ?? Math.max(1, cpMachines % 2 === 0 ? cpMachines - 1 : cpMachines);
   const workerCount = c.workerCount ?? workerMachines;
   if (controlPlaneCount % 2 === 0) {
-    errors.push({key: 'cluster.controlPlaneCount', message: 'control plane node count cannot be an even number when using stacked etcd topology'});
+    errors.push({
+      key: 'cluster.controlPlaneCount',
+      message: 'control plane node count cannot be an even number when using stacked etcd topology',
+    });
   } else if (controlPlaneCount !== 3 && controlPlaneCount !== 5) {
-    warnings.push({key: 'cluster.controlPlaneCount', message: 'Warning: The recommended number of control plane nodes is 3 or 5'});
+    warnings.push({
+      key: 'cluster.controlPlaneCount',
+      message: 'Warning: The recommended number of control plane nodes is 3 or 5',
+    });
   }
   if (workerCount === 0) {
-    warnings.push({key: 'cluster.workerCount', message: 'Warning: No configurations provided for worker node groups, pods will be scheduled on control-plane nodes'});
+    warnings.push({
+      key: 'cluster.workerCount',
+      message:
+        'Warning: No configurations provided for worker node groups, pods will be scheduled on control-plane nodes',
+    });
   }
   const hardware = options.hardware ?? hardwareFromMachines(machines);
   const groups: SelectorGroup[] = [{name: `${name}-cp`, selector: {type: 'cp'}, count: controlPlaneCount}];
@@ -217,7 +272,10 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   for (const message of checkHardwareSelectors(groups, hardware)) errors.push({key: 'machines', message});
   const spares = hardware.length - controlPlaneCount - workerCount;
   if (spares > 0 && errors.every(e => e.key !== 'machines')) {
-    warnings.push({key: 'machines', message: `${spares} machine(s) beyond the counts become spares: their hardware is registered and may be re-imaged during upgrades`});
+    warnings.push({
+      key: 'machines',
+      message: `${spares} machine(s) beyond the counts become spares: their hardware is registered and may be re-imaged during upgrades`,
+    });
   }
 
   const {subnet, issue: subnetIssue} = nodeSubnet(answers);
@@ -225,33 +283,57 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
 
   const endpoint = c.endpoint ?? '';
   const tinkerbellIp = c.tinkerbellIp ?? '';
-  if (!endpoint) errors.push({key: 'cluster.endpoint', message: 'cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty'});
+  if (!endpoint)
+    errors.push({
+      key: 'cluster.endpoint',
+      message: 'cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty',
+    });
   else validateVip('cluster.endpoint', 'control plane endpoint', endpoint, answers, subnet, errors);
-  if (!tinkerbellIp) errors.push({key: 'cluster.tinkerbellIp', message: 'TinkerbellDatacenterConfig: missing spec.tinkerbellIP field'});
+  if (!tinkerbellIp)
+    errors.push({key: 'cluster.tinkerbellIp', message: 'TinkerbellDatacenterConfig: missing spec.tinkerbellIP field'});
   else {
     validateVip('cluster.tinkerbellIp', 'tinkerbellIP', tinkerbellIp, answers, subnet, errors);
     if (options.localAddresses?.includes(tinkerbellIp) && answers.admin?.bootstrapIp !== tinkerbellIp) {
-      errors.push({key: 'cluster.tinkerbellIp', message: `tinkerbellIP ${tinkerbellIp} is bound to an interface of the admin server; it must be a free address`});
+      errors.push({
+        key: 'cluster.tinkerbellIp',
+        message: `tinkerbellIP ${tinkerbellIp} is bound to an interface of the admin server; it must be a free address`,
+      });
     }
   }
   if (endpoint && endpoint === tinkerbellIp) {
-    errors.push({key: 'cluster.tinkerbellIp', message: `controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (${endpoint}), please provide two unique IPs`});
+    errors.push({
+      key: 'cluster.tinkerbellIp',
+      message: `controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (${endpoint}), please provide two unique IPs`,
+    });
   }
 
   const osImageUrl = c.osImageUrl ?? '';
   if (!osImageUrl) {
-    errors.push({key: 'cluster.osImageUrl', message: `missing OSImageURL: EKS Anywhere ships no Ubuntu image; build one for Kubernetes ${kubernetesVersion} and serve it over HTTP(S)`});
+    errors.push({
+      key: 'cluster.osImageUrl',
+      message: `missing OSImageURL: EKS Anywhere ships no Ubuntu image; build one for Kubernetes ${kubernetesVersion} and serve it over HTTP(S)`,
+    });
   } else if (!/^https?:\/\/[^\s/]+/i.test(osImageUrl) || !URL.canParse(osImageUrl)) {
-    errors.push({key: 'cluster.osImageUrl', message: `parsing osImageOverride: parse "${osImageUrl}": invalid URI for request (give an http:// or https:// URL)`});
+    errors.push({
+      key: 'cluster.osImageUrl',
+      message: `parsing osImageOverride: parse "${osImageUrl}": invalid URI for request (give an http:// or https:// URL)`,
+    });
   } else if (!osImageUrlHasVersion(osImageUrl, kubernetesVersion)) {
-    errors.push({key: 'cluster.osImageUrl', message: `missing kube version from OSImageURL: url=${osImageUrl}, version=${kubernetesVersion}`});
+    errors.push({
+      key: 'cluster.osImageUrl',
+      message: `missing kube version from OSImageURL: url=${osImageUrl}, version=${kubernetesVersion}`,
+    });
   }
 
   const sshAuthorizedKey = (c.sshAuthorizedKey ?? '').trim();
   const keyProblem = sshKeyProblem(sshAuthorizedKey);
-  if (keyProblem) errors.push({key: 'cluster.sshAuthorizedKey', message: `${keyProblem} (eksctl: "ssh: no key found")`});
+  if (keyProblem)
+    errors.push({key: 'cluster.sshAuthorizedKey', message: `${keyProblem} (eksctl: "ssh: no key found")`});
   else if (sshAuthorizedKey === '') {
-    warnings.push({key: 'cluster.sshAuthorizedKey', message: `no key: eksctl anywhere generates one into ${name || '<name>'}/eks-a-id_rsa`});
+    warnings.push({
+      key: 'cluster.sshAuthorizedKey',
+      message: `no key: eksctl anywhere generates one into ${name || '<name>'}/eks-a-id_rsa`,
+    });
   }
 
   const lan: Cidr[] = subnet ? [subnet] : [];
@@ -260,12 +342,25 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
   let pods = validateCidr('cluster.podsCidr', 'pods CIDR', podsCidr, lan, POD_CIDR_ALTERNATIVES, errors);
   const podMaskProblem = pods ? podsMaskProblem(pods.prefix) : undefined;
   if (podMaskProblem) {
-    errors.push({key: 'cluster.podsCidr', message: `${podMaskProblem}; use a mask from /8 to /23, e.g. ${DEFAULT_PODS_CIDR}`});
+    errors.push({
+      key: 'cluster.podsCidr',
+      message: `${podMaskProblem}; use a mask from /8 to /23, e.g. ${DEFAULT_PODS_CIDR}`,
+    });
     pods = undefined;
   }
-  const services = validateCidr('cluster.servicesCidr', 'services CIDR', servicesCidr, lan, SERVICE_CIDR_ALTERNATIVES, errors);
+  const services = validateCidr(
+    'cluster.servicesCidr',
+    'services CIDR',
+    servicesCidr,
+    lan,
+    SERVICE_CIDR_ALTERNATIVES,
+    errors,
+  );
   if (pods && services && cidrsOverlap(pods, services)) {
-    errors.push({key: 'cluster.servicesCidr', message: `services CIDR ${servicesCidr} overlaps the pods CIDR ${podsCidr}`});
+    errors.push({
+      key: 'cluster.servicesCidr',
+      message: `services CIDR ${servicesCidr} overlaps the pods CIDR ${podsCidr}`,
+    });
   }
   // Addresses pods must still reach (BMCs for Rufio after the move, DNS, the admin server).
   const reachable = [
@@ -273,7 +368,10 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
     ...(answers.network?.nameservers ?? []).map(ip => ({ip, what: 'a nameserver'})),
     ...(answers.admin?.bootstrapIp ? [{ip: answers.admin.bootstrapIp, what: 'the admin server'}] : []),
   ];
-  for (const [cidr, key, text] of [[pods, 'cluster.podsCidr', podsCidr], [services, 'cluster.servicesCidr', servicesCidr]] as const) {
+  for (const [cidr, key, text] of [
+    [pods, 'cluster.podsCidr', podsCidr],
+    [services, 'cluster.servicesCidr', servicesCidr],
+  ] as const) {
     if (!cidr) continue;
     const hit = reachable.find(r => cidrContains(cidr, r.ip));
     if (hit) errors.push({key, message: `${text} contains ${hit.ip} (${hit.what}); the cluster could not reach it`});
@@ -281,7 +379,10 @@ export function validateClusterAnswers(answers: Answers, options: ValidationOpti
 
   const loadBalancerInterface = c.loadBalancerInterface || undefined;
   if (loadBalancerInterface !== undefined && !/^[A-Za-z0-9_.:@-]{1,15}$/.test(loadBalancerInterface)) {
-    errors.push({key: 'cluster.loadBalancerInterface', message: `${loadBalancerInterface} is not an interface name (at most 15 characters, no spaces or "/")`});
+    errors.push({
+      key: 'cluster.loadBalancerInterface',
+      message: `${loadBalancerInterface} is not an interface name (at most 15 characters, no spaces or "/")`,
+    });
   }
 
   if (errors.length > 0) return {resolved: undefined, errors, warnings};
@@ -330,16 +431,28 @@ export function podsMaskProblem(podMaskSize: number, nodeCidrMaskSize = NODE_CID
  * eksctl v0.22+ (pkg/validations/extendedversion.go): a version past its end of standard support
  * needs spec.licenseToken, and an expired token fails. The signature only eksctl can check.
  */
-function validateLicense(version: string, token: string | undefined, now: number, errors: SpecIssue[], warnings: SpecIssue[]): void {
+function validateLicense(
+  version: string,
+  token: string | undefined,
+  now: number,
+  errors: SpecIssue[],
+  warnings: SpecIssue[],
+): void {
   const key = 'cluster.licenseToken';
   const phase = isSupportedKubernetesVersion(version) ? supportPhase(version, now) : 'standard';
   if (isSupportedKubernetesVersion(version) && phase !== 'standard') {
     const w = SUPPORT_WINDOWS[version];
     if (!token) {
-      errors.push({key, message: `licenseToken is required for extended kubernetes support: Kubernetes ${version} left standard support on ${w.endOfStandardSupport}; give cluster.licenseToken (or licenseTokenEnv / licenseTokenFile) from your EKS Anywhere Enterprise Subscription, or choose a version in standard support`});
+      errors.push({
+        key,
+        message: `licenseToken is required for extended kubernetes support: Kubernetes ${version} left standard support on ${w.endOfStandardSupport}; give cluster.licenseToken (or licenseTokenEnv / licenseTokenFile) from your EKS Anywhere Enterprise Subscription, or choose a version in standard support`,
+      });
     }
     if (phase === 'ended') {
-      warnings.push({key: 'cluster.kubernetesVersion', message: `Kubernetes ${version} is past its end of extended support (${w.endOfExtendedSupport}): it gets no more patches; choose a newer version`});
+      warnings.push({
+        key: 'cluster.kubernetesVersion',
+        message: `Kubernetes ${version} is past its end of extended support (${w.endOfExtendedSupport}): it gets no more patches; choose a newer version`,
+      });
     }
   }
   if (!token) return;
@@ -353,11 +466,21 @@ function validateLicense(version: string, token: string | undefined, now: number
   const day = new Date(end).toISOString().slice(0, 10);
   if (end <= now) errors.push({key, message: `license is expired, please renew the license (endValidity ${day})`});
   else if (end - now < LICENSE_WARN_DAYS * DAY_MS) {
-    warnings.push({key, message: `the licence token ends on ${day}, in ${Math.ceil((end - now) / DAY_MS)} day(s): renew it before then or upgrades will fail`});
+    warnings.push({
+      key,
+      message: `the licence token ends on ${day}, in ${Math.ceil((end - now) / DAY_MS)} day(s): renew it before then or upgrades will fail`,
+    });
   }
 }
 
-function validateCidr(key: string, label: string, value: string, lan: readonly Cidr[], alternatives: readonly string[], errors: SpecIssue[]): Cidr | undefined {
+function validateCidr(
+  key: string,
+  label: string,
+  value: string,
+  lan: readonly Cidr[],
+  alternatives: readonly string[],
+  errors: SpecIssue[],
+): Cidr | undefined {
   const cidr = parseCidr(value);
   if (!cidr) {
     errors.push({key, message: `${label} ${value} is not an IPv4 CIDR such as ${alternatives[0]}`});
@@ -370,23 +493,41 @@ function validateCidr(key: string, label: string, value: string, lan: readonly C
   const hit = lan.find(l => cidrsOverlap(cidr, l));
   if (hit) {
     const other = firstFree(alternatives, lan);
-    errors.push({key, message: `${label} ${value} overlaps the node network ${cidrToString(hit)}${other ? `; use e.g. ${other}` : ''}`});
+    errors.push({
+      key,
+      message: `${label} ${value} overlaps the node network ${cidrToString(hit)}${other ? `; use e.g. ${other}` : ''}`,
+    });
     return undefined;
   }
   return cidr;
 }
 
 /** The network checks EKS Anywhere runs at create (unless --skip-ip-check), done early. */
-export async function checkAddressesInUse(resolved: Pick<ResolvedSpec, 'endpoint' | 'tinkerbellIp'>, probe: IpInUseProbe, signal?: AbortSignal): Promise<SpecIssue[]> {
+export async function checkAddressesInUse(
+  resolved: Pick<ResolvedSpec, 'endpoint' | 'tinkerbellIp'>,
+  probe: IpInUseProbe,
+  signal?: AbortSignal,
+): Promise<SpecIssue[]> {
   const issues: SpecIssue[] = [];
   const endpoint = await probe(resolved.endpoint, signal);
-  if (endpoint.inUse) issues.push({key: 'cluster.endpoint', message: `control plane endpoint ip in use: ${resolved.endpoint} (${endpoint.reason})`});
+  if (endpoint.inUse)
+    issues.push({
+      key: 'cluster.endpoint',
+      message: `control plane endpoint ip in use: ${resolved.endpoint} (${endpoint.reason})`,
+    });
   const tink = await probe(resolved.tinkerbellIp, signal);
-  if (tink.inUse) issues.push({key: 'cluster.tinkerbellIp', message: `tinkerbellIP ${resolved.tinkerbellIp} is already in use, please provide a unique IP (${tink.reason})`});
+  if (tink.inUse)
+    issues.push({
+      key: 'cluster.tinkerbellIp',
+      message: `tinkerbellIP ${resolved.tinkerbellIp} is already in use, please provide a unique IP (${tink.reason})`,
+    });
   return issues;
 }
 
-export type HeadFetch = (url: string, init: {method: 'HEAD'; signal: AbortSignal; redirect: 'follow'}) => Promise<{ok: boolean; status: number}>;
+export type HeadFetch = (
+  url: string,
+  init: {method: 'HEAD'; signal: AbortSignal; redirect: 'follow'},
+) => Promise<{ok: boolean; status: number}>;
 
 /**
  * A HEAD fetch that connects where the network port routes the URL's host (the demo world maps its
@@ -414,15 +555,26 @@ export function routedHeadFetch(net: Net, fetchFn: HeadFetch = fetch): HeadFetch
  * Optional: does the image URL answer a HEAD request from here? The nodes fetch it, not the admin
  * server, so a failure is a warning only.
  */
-export async function checkOsImageReachable(url: string, fetchFn: HeadFetch = fetch, timeoutMs = 5000): Promise<SpecIssue | undefined> {
+export async function checkOsImageReachable(
+  url: string,
+  fetchFn: HeadFetch = fetch,
+  timeoutMs = 5000,
+): Promise<SpecIssue | undefined> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
     const response = await fetchFn(url, {method: 'HEAD', signal: controller.signal, redirect: 'follow'});
     if (response.ok) return undefined;
-    return {key: 'cluster.osImageUrl', message: `HEAD ${url} answered ${response.status}; the nodes will fail to download the image`};
+    return {
+      key: 'cluster.osImageUrl',
+      message: `HEAD ${url} answered ${response.status}; the nodes will fail to download the image`,
+    };
   } catch (error) {
-    const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const reason = controller.signal.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     return {key: 'cluster.osImageUrl', message: `HEAD ${url} failed from the admin server: ${reason}`};
   } finally {
     clearTimeout(timer);
@@ -490,13 +642,25 @@ const SHAPES: Record<string, Shape> = {
     apiVersion: true,
     kind: true,
     metadata: META,
-    spec: {tinkerbellIP: true, osImageURL: true, hookImagesURLPath: true, loadBalancerInterface: true, skipLoadBalancerDeployment: true},
+    spec: {
+      tinkerbellIP: true,
+      osImageURL: true,
+      hookImagesURLPath: true,
+      loadBalancerInterface: true,
+      skipLoadBalancerDeployment: true,
+    },
   },
   TinkerbellMachineConfig: {
     apiVersion: true,
     kind: true,
     metadata: META,
-    spec: {hardwareSelector: '*', osFamily: true, osImageURL: true, templateRef: '*', users: [{name: true, sshAuthorizedKeys: [true]}]},
+    spec: {
+      hardwareSelector: '*',
+      osFamily: true,
+      osImageURL: true,
+      templateRef: '*',
+      users: [{name: true, sshAuthorizedKeys: [true]}],
+    },
   },
 };
 
@@ -534,7 +698,13 @@ function loadTemplate(dir: string, file: string): unknown {
 export function buildSpecDocuments(r: ResolvedSpec, dir: string = templatesDir()): Json[] {
   const cpName = `${r.name}-cp`;
   const workerName = r.name;
-  const group = r.workerCount > 0 ? fillTemplate(loadTemplate(dir, 'worker-node-group.yaml'), {workerCount: r.workerCount, workerMachineConfig: workerName}) : undefined;
+  const group =
+    r.workerCount > 0
+      ? fillTemplate(loadTemplate(dir, 'worker-node-group.yaml'), {
+          workerCount: r.workerCount,
+          workerMachineConfig: workerName,
+        })
+      : undefined;
   const cluster = fillTemplate(loadTemplate(dir, 'cluster.yaml'), {
     name: r.name,
     podsCidr: r.podsCidr,
@@ -588,10 +758,18 @@ export function renderClusterSpec(answers: Answers, options: RenderOptions): Ren
   const unknown = docs.flatMap(d => unknownFields(d));
   if (unknown.length > 0) {
     // A template edited with a field EKS Anywhere does not know: eksctl would refuse the file.
-    return {yaml: '', preview: '', errors: unknown.map(f => ({key: 'templates', message: `unknown field ${f}`})), warnings, resolved};
+    return {
+      yaml: '',
+      preview: '',
+      errors: unknown.map(f => ({key: 'templates', message: `unknown field ${f}`})),
+      warnings,
+      resolved,
+    };
   }
   const text = dumpDocuments(docs);
-  const preview = resolved.licenseToken ? dumpDocuments(buildSpecDocuments({...resolved, licenseToken: HIDDEN_TOKEN}, options.templatesDir)) : text;
+  const preview = resolved.licenseToken
+    ? dumpDocuments(buildSpecDocuments({...resolved, licenseToken: HIDDEN_TOKEN}, options.templatesDir))
+    : text;
   return {yaml: text, preview, errors, warnings, resolved};
 }
 
@@ -625,7 +803,11 @@ export async function generateClusterSpecCommand(answersPath: string, options: G
   try {
     text = await readText(answersPath);
   } catch (error) {
-    return {exitCode: 2, stdout: '', stderr: `cannot read the answers file ${answersPath}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`};
+    return {
+      exitCode: 2,
+      stdout: '',
+      stderr: `cannot read the answers file ${answersPath}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+    };
   }
   let answers: Answers;
   try {
@@ -642,7 +824,8 @@ export async function generateClusterSpecCommand(answersPath: string, options: G
 export async function generateClusterSpecFromAnswers(answers: Answers, options: GenerateOptions): Promise<CliOutput> {
   const result = renderClusterSpec(answers, options);
   let errors = result.errors;
-  if (errors.length === 0 && result.resolved && options.probe) errors = await checkAddressesInUse(result.resolved, options.probe);
+  if (errors.length === 0 && result.resolved && options.probe)
+    errors = await checkAddressesInUse(result.resolved, options.probe);
   const warnings = result.warnings.map(w => `warning: ${formatIssue(w)}`);
   if (errors.length > 0) {
     return {exitCode: 2, stdout: '', stderr: [...errors.map(formatIssue), ...warnings].join('\n') + '\n'};

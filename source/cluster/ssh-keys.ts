@@ -54,11 +54,13 @@ export function sshKeyProblem(key: string): string | undefined {
   if (!ALL_TYPES.includes(first)) {
     const split = withoutOptions(trimmed);
     const next = split?.rest.split(/\s+/)[0];
-    if (!split || !next || !ALL_TYPES.includes(next)) return `unknown key type "${first}" (expected ssh-ed25519, ssh-rsa, ecdsa-sha2-* or their -cert-v01@openssh.com certificates, optionally after authorized_keys options)`;
+    if (!split || !next || !ALL_TYPES.includes(next))
+      return `unknown key type "${first}" (expected ssh-ed25519, ssh-rsa, ecdsa-sha2-* or their -cert-v01@openssh.com certificates, optionally after authorized_keys options)`;
     line = split.rest;
   }
   const [type = '', blob] = line.split(/\s+/);
-  if (!blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return 'the key data is not base64 (is it a placeholder like "AAAA..."?)';
+  if (!blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob))
+    return 'the key data is not base64 (is it a placeholder like "AAAA..."?)';
   // The blob starts with the key type as an SSH string: a 4-byte length then the name.
   const raw = Buffer.from(blob, 'base64');
   if (raw.length < 4) return 'the key data is too short';
@@ -84,7 +86,10 @@ export async function listPublicKeys(home: string): Promise<PublicKeyFile[]> {
       if (sshKeyProblem(key) !== undefined || key === '') continue;
       const fields = key.split(/\s+/);
       // after authorized_keys options the type is the first field that names one
-      const at = Math.max(0, fields.findIndex(f => ALL_TYPES.includes(f)));
+      const at = Math.max(
+        0,
+        fields.findIndex(f => ALL_TYPES.includes(f)),
+      );
       const [type = '', , ...comment] = fields.slice(at);
       out.push({path: join(dir, name), key, type, comment: comment.join(' ')});
     } catch {

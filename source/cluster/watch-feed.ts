@@ -9,24 +9,41 @@ import {PROVISIONING_RESOURCES, type ProvisioningSnapshot} from './provisioning.
 
 export function snapshotLines(s: ProvisioningSnapshot): string[] {
   const time = new Date(s.at).toISOString().slice(11, 19);
-  const lines = [`── ${time} ── ${s.machines.length} machine${s.machines.length === 1 ? '' : 's'}${s.machines.some(m => m.problem) ? ', STUCK: see ✘' : ''}`];
+  const lines = [
+    `── ${time} ── ${s.machines.length} machine${s.machines.length === 1 ? '' : 's'}${s.machines.some(m => m.problem) ? ', STUCK: see ✘' : ''}`,
+  ];
   for (const m of s.machines) {
     const role = m.role === 'control-plane' ? 'cp' : m.role === 'worker' ? 'worker' : '';
-    lines.push(`${m.problem ? '✘' : m.capi?.phase === 'Running' ? '✔' : '•'} ${m.hostname}${role ? ` (${role})` : ''}: ${m.verdict}`);
+    lines.push(
+      `${m.problem ? '✘' : m.capi?.phase === 'Running' ? '✔' : '•'} ${m.hostname}${role ? ` (${role})` : ''}: ${m.verdict}`,
+    );
   }
   const missing = Object.keys(s.unavailable) as (keyof typeof PROVISIONING_RESOURCES)[];
-  if (s.machines.length === 0 && missing.length > 0) lines.push(`  waiting for the bootstrap cluster: ${missing.map(k => PROVISIONING_RESOURCES[k]).join(', ')} not readable yet`);
+  if (s.machines.length === 0 && missing.length > 0)
+    lines.push(
+      `  waiting for the bootstrap cluster: ${missing.map(k => PROVISIONING_RESOURCES[k]).join(', ')} not readable yet`,
+    );
   return lines;
 }
 
 const mmss = (ms: number) => {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 };
 
 /** What a machine is doing now: its state word and the action, for the table's "since" column. */
 function doing(m: ProvisioningSnapshot['machines'][number]): {state: string; action: string} {
-  const state = m.problem ? 'STUCK' : m.capi?.phase === 'Running' ? 'joined' : m.workflow ? m.workflow.state.replace(/^STATE_/, '').toLowerCase() : m.job ? 'bmc job' : 'waiting';
+  const state = m.problem
+    ? 'STUCK'
+    : m.capi?.phase === 'Running'
+      ? 'joined'
+      : m.workflow
+        ? m.workflow.state.replace(/^STATE_/, '').toLowerCase()
+        : m.job
+          ? 'bmc job'
+          : 'waiting';
   return {state, action: m.verdict};
 }
 
@@ -37,7 +54,9 @@ function doing(m: ProvisioningSnapshot['machines'][number]): {state: string; act
 export function tableLines(s: ProvisioningSnapshot, since: Map<string, {what: string; at: number}>): string[] {
   const time = new Date(s.at).toISOString().slice(11, 19);
   const stuck = s.machines.filter(m => m.problem).length;
-  const lines = [`${s.machines.length} machine${s.machines.length === 1 ? '' : 's'} at ${time}${stuck ? ` · ${stuck} STUCK (✘)` : ''}`];
+  const lines = [
+    `${s.machines.length} machine${s.machines.length === 1 ? '' : 's'} at ${time}${stuck ? ` · ${stuck} STUCK (✘)` : ''}`,
+  ];
   const host = Math.max(7, ...s.machines.map(m => m.hostname.length));
   if (s.machines.length > 0) lines.push(`  ${'MACHINE'.padEnd(host)} ROLE   STATE    FOR    ACTION`);
   for (const m of s.machines) {
@@ -47,10 +66,15 @@ export function tableLines(s: ProvisioningSnapshot, since: Map<string, {what: st
     if (!prev || prev.what !== what) since.set(m.hostname, {what, at: s.at});
     const role = m.role === 'control-plane' ? 'cp' : m.role === 'worker' ? 'worker' : '-';
     const mark = m.problem ? '✘' : m.capi?.phase === 'Running' ? '✔' : '•';
-    lines.push(`${mark} ${m.hostname.padEnd(host)} ${role.padEnd(6)} ${state.padEnd(8)} ${mmss(s.at - since.get(m.hostname)!.at).padEnd(6)} ${action}`);
+    lines.push(
+      `${mark} ${m.hostname.padEnd(host)} ${role.padEnd(6)} ${state.padEnd(8)} ${mmss(s.at - since.get(m.hostname)!.at).padEnd(6)} ${action}`,
+    );
   }
   const missing = Object.keys(s.unavailable) as (keyof typeof PROVISIONING_RESOURCES)[];
-  if (s.machines.length === 0 && missing.length > 0) lines.push(`  waiting for the bootstrap cluster: ${missing.map(k => PROVISIONING_RESOURCES[k]).join(', ')} not readable yet`);
+  if (s.machines.length === 0 && missing.length > 0)
+    lines.push(
+      `  waiting for the bootstrap cluster: ${missing.map(k => PROVISIONING_RESOURCES[k]).join(', ')} not readable yet`,
+    );
   return lines;
 }
 
@@ -62,10 +86,18 @@ export interface WatchFeed {
 }
 
 /** logPath: where every snapshot is appended in full (the pane shows only the newest, as a table). */
-export function createWatchFeed(kubeconfig: string, sessionDir: string, now: () => number, intervalMs: number, logPath: string | null = null): WatchFeed {
+export function createWatchFeed(
+  kubeconfig: string,
+  sessionDir: string,
+  now: () => number,
+  intervalMs: number,
+  logPath: string | null = null,
+): WatchFeed {
   const output = new RingBuffer(2000);
   const since = new Map<string, {what: string; at: number}>();
-  let log: Promise<void> = logPath ? mkdir(dirname(logPath), {recursive: true}).then(() => undefined) : Promise.resolve();
+  let log: Promise<void> = logPath
+    ? mkdir(dirname(logPath), {recursive: true}).then(() => undefined)
+    : Promise.resolve();
   // The table is redrawn over the same lines; rows past the end are pushed, rows no longer needed blanked.
   const redraw = (lines: string[]) =>
     output.batch(() => {
@@ -99,7 +131,9 @@ export function createWatchFeed(kubeconfig: string, sessionDir: string, now: () 
     finish: () => {
       if (finished) return;
       finished = true;
-      void log.then(() => resolve({ok: true, exitCode: 0, signal: null, durationMs: now() - startedAt, lineCount: output.total, logPath}));
+      void log.then(() =>
+        resolve({ok: true, exitCode: 0, signal: null, durationMs: now() - startedAt, lineCount: output.total, logPath}),
+      );
     },
   };
 }

@@ -10,13 +10,25 @@ export function registerDemo(program: Command, context: ContextFor): void {
       .command('demo')
       .description('the whole flow against a simulated data center on this machine (nothing real is touched)')
       .argument('[name]', 'demo session to resume or create (default: the newest unfinished demo, else a new one)')
-      .option('--speed <n>', 'time scale of the simulation: 10 plays ten times faster (default 1, or what a resumed demo used)')
+      .option(
+        '--speed <n>',
+        'time scale of the simulation: 10 plays ten times faster (default 1, or what a resumed demo used)',
+      )
       .option('--autoplay', 'the demo moves on by itself and exits 0 a few seconds after Done')
       .option('--new', 'start a new demo session even when an unfinished one exists'),
-  ).action(async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
-    const ctx = context(cmd);
-    const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
-    const speed = parseSpeed(options.speed);
-    ctx.setExit(await runDemo(ctx, {...(speed === undefined ? {} : {speed}), autoplay: Boolean(options.autoplay), name, fresh: Boolean(options.new)}));
-  });
+  ).action(
+    async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
+      const ctx = context(cmd);
+      const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const speed = parseSpeed(options.speed);
+      ctx.setExit(
+        await runDemo(ctx, {
+          ...(speed === undefined ? {} : {speed}),
+          autoplay: Boolean(options.autoplay),
+          name,
+          fresh: Boolean(options.new),
+        }),
+      );
+    },
+  );
 }

@@ -8,7 +8,9 @@ export function registerDestroy(program: Command, context: ContextFor): void {
   addGlobalOptions(
     program
       .command('destroy')
-      .description('remove only what a session created (DP release, its secrets and namespace, a cluster it created); the session stays, marked destroyed')
+      .description(
+        'remove only what a session created (DP release, its secrets and namespace, a cluster it created); the session stays, marked destroyed',
+      )
       .argument('<name>', 'session name'),
   ).action(async (name: string, _options: unknown, cmd: Command) => {
     const ctx = context(cmd);
@@ -45,8 +47,12 @@ export async function runDestroyCommand(ctx: CommandContext, name: string): Prom
     return 0;
   }
   if (!ctx.opts.yes) {
-    if (!ctx.interactive) throw new UsageError(`destroy asks for the session name to be typed; without a terminal give --yes (see first: eksa-kong destroy ${name} --dry-run)`);
-    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env))) out(line.replace(/^Would /, 'Will '));
+    if (!ctx.interactive)
+      throw new UsageError(
+        `destroy asks for the session name to be typed; without a terminal give --yes (see first: eksa-kong destroy ${name} --dry-run)`,
+      );
+    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env)))
+      out(line.replace(/^Would /, 'Will '));
     if (!(await typedConfirmation(name, ctx))) {
       out('Not confirmed: nothing was removed.');
       return 1;
@@ -64,15 +70,29 @@ export async function runDestroyCommand(ctx: CommandContext, name: string): Prom
     if (!outcome.ok) {
       const f = outcome.failed!;
       const log = f.log ? ` (log: ${f.log})` : '';
-      opened.controller.dispatch({type: 'lifecycle-event', event: {action: 'destroy', at, result: 'failed', detail: `${f.action.title}: ${f.error}`}});
+      opened.controller.dispatch({
+        type: 'lifecycle-event',
+        event: {action: 'destroy', at, result: 'failed', detail: `${f.action.title}: ${f.error}`},
+      });
       ctx.io.stderr.write(`eksa-kong: destroy stopped at "${f.action.title}": ${f.error}${log}\n`);
       if (f.fix) ctx.io.stderr.write(`fix: ${f.fix}\n`);
       ctx.io.stderr.write(`What ran before it is removed; run eksa-kong destroy ${name} again once fixed.\n`);
       return 1;
     }
-    const detail = plan.actions.length === 0 ? 'nothing the session created was left' : `removed: ${plan.actions.map(a => a.id).join(', ')}`;
-    opened.controller.dispatch({type: 'lifecycle-event', event: {action: 'destroy', at, result: dry ? 'dry-run' : 'done', detail}, destroyed: !dry});
-    out(dry ? `Dry-run session ${name}: the commands are recorded (eksa-kong runbook ${name}).` : `Session ${name} is destroyed; it stays with its logs and runbook (eksa-kong runbook ${name}).`);
+    const detail =
+      plan.actions.length === 0
+        ? 'nothing the session created was left'
+        : `removed: ${plan.actions.map(a => a.id).join(', ')}`;
+    opened.controller.dispatch({
+      type: 'lifecycle-event',
+      event: {action: 'destroy', at, result: dry ? 'dry-run' : 'done', detail},
+      destroyed: !dry,
+    });
+    out(
+      dry
+        ? `Dry-run session ${name}: the commands are recorded (eksa-kong runbook ${name}).`
+        : `Session ${name} is destroyed; it stays with its logs and runbook (eksa-kong runbook ${name}).`,
+    );
     return 0;
   } finally {
     await close();

@@ -15,7 +15,12 @@ interface Output {
   stderr: string;
 }
 
-async function generate(artifact: Artifact, file: string, env: Readonly<Record<string, string | undefined>>, now: number): Promise<Output> {
+async function generate(
+  artifact: Artifact,
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+  now: number,
+): Promise<Output> {
   const {loadAnswersFile} = await import('../session/answers-file.js');
   const answers = await loadAnswersFile(file);
   switch (artifact) {
@@ -35,7 +40,14 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
       });
       const warnings = capFindingLines(result.findings.warnings.map(f => formatAnswersFinding(f, true)));
       if (!result.findings.valid) {
-        return {exitCode: 2, stdout: '', stderr: [...capFindingLines(result.findings.errors.map(f => formatAnswersFinding(f, false))), ...warnings].join('\n') + '\n'};
+        return {
+          exitCode: 2,
+          stdout: '',
+          stderr:
+            [...capFindingLines(result.findings.errors.map(f => formatAnswersFinding(f, false))), ...warnings].join(
+              '\n',
+            ) + '\n',
+        };
       }
       return {exitCode: 0, stdout: result.csv, stderr: warnings.length ? warnings.join('\n') + '\n' : ''};
     }
@@ -49,7 +61,8 @@ async function generate(artifact: Artifact, file: string, env: Readonly<Record<s
       try {
         licenseToken = ref === undefined ? undefined : resolveSecret(ref, env);
       } catch (error) {
-        if (error instanceof SecretError) return {exitCode: 2, stdout: '', stderr: `cluster.licenseToken: ${error.message}\n`};
+        if (error instanceof SecretError)
+          return {exitCode: 2, stdout: '', stderr: `cluster.licenseToken: ${error.message}\n`};
         throw error;
       }
       return generateClusterSpecFromAnswers(answers, {now, ...(licenseToken !== undefined ? {licenseToken} : {})});

@@ -44,7 +44,8 @@ export function registerSessions(program: Command, context: ContextFor): void {
   ).action(async (options: {json?: boolean}, cmd: Command) => {
     const ctx = context(cmd);
     const {rows, broken} = await sessionRows(ctx.home);
-    for (const b of broken) ctx.io.stderr.write(`eksa-kong: session ${b.name} cannot be read: ${b.error ?? 'unknown problem'}\n`);
+    for (const b of broken)
+      ctx.io.stderr.write(`eksa-kong: session ${b.name} cannot be read: ${b.error ?? 'unknown problem'}\n`);
     if (options.json) {
       ctx.io.stdout.write(JSON.stringify(rows) + '\n');
       return;
@@ -59,7 +60,11 @@ export function registerSessions(program: Command, context: ContextFor): void {
       return;
     }
     const widths = [4, 4, 6].map((w, i) => Math.max(w, ...table.map(r => r[i]!.length)));
-    const line = (cols: string[]) => cols.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd() + '\n';
+    const line = (cols: string[]) =>
+      cols
+        .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c))
+        .join('  ')
+        .trimEnd() + '\n';
     ctx.io.stdout.write(line(['NAME', 'STEP', 'STATUS', 'UPDATED']));
     for (const r of table) ctx.io.stdout.write(line(r));
   });

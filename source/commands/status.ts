@@ -18,9 +18,15 @@ export function registerStatus(program: Command, context: ContextFor): void {
 }
 
 /** The status of a session once (lines or JSON), or redrawn until q; the exit code. */
-export async function runStatus(ctx: CommandContext, name: string | undefined, options: {json?: boolean; watch?: boolean}): Promise<number> {
-  if (options.json && options.watch) throw new UsageError('--json and --watch cannot be combined: --json prints once for scripts');
-  if (options.watch && !ctx.interactive) throw new UsageError('--watch needs a terminal; without one, run status (or status --json) in a loop');
+export async function runStatus(
+  ctx: CommandContext,
+  name: string | undefined,
+  options: {json?: boolean; watch?: boolean},
+): Promise<number> {
+  if (options.json && options.watch)
+    throw new UsageError('--json and --watch cannot be combined: --json prints once for scripts');
+  if (options.watch && !ctx.interactive)
+    throw new UsageError('--watch needs a terminal; without one, run status (or status --json) in a loop');
   const {collectStatus, defaultStatusSession, statusJson, statusLines} = await import('../lifecycle/status.js');
   const {openForStatus} = await import('../lifecycle/open.js');
   const target = name ?? (await defaultStatusSession(ctx.home));
@@ -30,7 +36,10 @@ export async function runStatus(ctx: CommandContext, name: string | undefined, o
     if (options.watch) {
       allowLiveScreens();
       const {runStatusWatch} = await import('../../screens/Status.js');
-      await runStatusWatch({refresh: async signal => statusLines(await collectStatus(source, {signal})), intervalMs: 3000}, ctx.monochrome);
+      await runStatusWatch(
+        {refresh: async signal => statusLines(await collectStatus(source, {signal})), intervalMs: 3000},
+        ctx.monochrome,
+      );
       return 0;
     }
     const report = await collectStatus(source);

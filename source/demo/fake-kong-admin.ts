@@ -87,7 +87,16 @@ export interface FakeKongAdmin {
   /** The TLS listener's port, when options.tls was given. */
   tlsPort?: number;
   /** Simulates a DP connecting (or an old row when connected is false). Returns its id. */
-  registerDataPlane(dp: {hostname: string; version?: string; ip?: string; id?: string; lastSeen?: number; syncStatus?: string; connected?: boolean; configHash?: string}): string;
+  registerDataPlane(dp: {
+    hostname: string;
+    version?: string;
+    ip?: string;
+    id?: string;
+    lastSeen?: number;
+    syncStatus?: string;
+    connected?: boolean;
+    configHash?: string;
+  }): string;
   disconnectDataPlane(id: string): void;
   dataPlanes(): FakeDataPlane[];
   /** The configuration the data planes have received. */
@@ -119,18 +128,29 @@ function page<T>(rows: readonly T[], url: URL, path: string): {status: number; b
   if (rawOffset !== null) {
     // Kong's offsets are opaque base64 tokens; ours encode the row index.
     const decoded = /^\d+$/.exec(Buffer.from(rawOffset, 'base64').toString('utf8'));
-    if (!decoded) return {status: 400, body: {name: 'invalid offset', code: 13, message: `'${rawOffset}' is not a valid offset: bad base64 encoding`}};
+    if (!decoded)
+      return {
+        status: 400,
+        body: {name: 'invalid offset', code: 13, message: `'${rawOffset}' is not a valid offset: bad base64 encoding`},
+      };
     start = Number(decoded[0]);
   }
   const data = rows.slice(start, start + size);
   const nextStart = start + size;
   const offset = nextStart < rows.length ? Buffer.from(String(nextStart)).toString('base64') : undefined;
-  return {status: 200, body: {data, next: offset ? `${path}?offset=${encodeURIComponent(offset)}` : null, ...(offset ? {offset} : {})}};
+  return {
+    status: 200,
+    body: {data, next: offset ? `${path}?offset=${encodeURIComponent(offset)}` : null, ...(offset ? {offset} : {})},
+  };
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers});
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -195,11 +215,16 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   const configHash = () =>
     services.size === 0 && routes.size === 0
       ? EMPTY_HASH
-      : createHash('md5').update(JSON.stringify([[...services.values()], [...routes.values()]])).digest('hex');
+      : createHash('md5')
+          .update(JSON.stringify([[...services.values()], [...routes.values()]]))
+          .digest('hex');
 
   // Like the CP's push after db_update_frequency: connected DPs get the new config and hash later.
   const scheduleSync = () => {
-    options.onEntities?.({services: [...services.values()].map(x => ({...x})), routes: [...routes.values()].map(x => ({...x}))});
+    options.onEntities?.({
+      services: [...services.values()].map(x => ({...x})),
+      routes: [...routes.values()].map(x => ({...x})),
+    });
     const hash = configHash();
     const snapshotServices = new Map([...services.values()].map(s => [s.id, {...s}]));
     const snapshotRoutes = [...routes.values()].map(r => ({...r}));
@@ -246,11 +271,16 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   const upsertRoute = (name: string, body: Record<string, unknown>, serviceName?: string): FakeRoute | string => {
     const hasPaths = Array.isArray(body.paths);
     const hasExpression = typeof body.expression === 'string';
-    if (flavor === 'expressions' && hasPaths) return 'schema violation (paths: not allowed when router_flavor is expressions)';
+    if (flavor === 'expressions' && hasPaths)
+      return 'schema violation (paths: not allowed when router_flavor is expressions)';
     if (flavor !== 'expressions' && hasExpression) return 'schema violation (expression: unknown field)';
-    if (!hasPaths && !hasExpression) return 'schema violation (must set one of \'methods\', \'hosts\', \'headers\', \'paths\', \'snis\' when \'protocols\' is \'https\')';
+    if (!hasPaths && !hasExpression)
+      return "schema violation (must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https')";
     let serviceId: string | undefined;
-    const svcRef = serviceName ?? (body.service as {name?: string; id?: string} | undefined)?.name ?? (body.service as {id?: string} | undefined)?.id;
+    const svcRef =
+      serviceName ??
+      (body.service as {name?: string; id?: string} | undefined)?.name ??
+      (body.service as {id?: string} | undefined)?.id;
     if (svcRef) {
       const service = services.get(svcRef) ?? [...services.values()].find(s => s.id === svcRef);
       if (!service) return `the foreign key '{id="${svcRef}"}' does not reference an existing 'services' entity.`;
@@ -310,7 +340,12 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     if (method === 'GET' && path === '/clustering/data-planes') {
       if (options.dataPlanesEndpoint === false) return json(res, 404, {message: 'Not found'});
       const nowSec = Math.floor(now() / 1000);
-      const rows = [...dps.values()].map(({connected: _connected, ...row}) => ({...row, updated_at: row.last_seen, ttl: Math.max(0, 1209600 - (nowSec - row.last_seen)), labels: {}}));
+      const rows = [...dps.values()].map(({connected: _connected, ...row}) => ({
+        ...row,
+        updated_at: row.last_seen,
+        ttl: Math.max(0, 1209600 - (nowSec - row.last_seen)),
+        labels: {},
+      }));
       const answer = page(rows, url, '/clustering/data-planes');
       json(res, answer.status, answer.body);
       return;
@@ -319,12 +354,15 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       if (options.statusEndpoint === false) return json(res, 404, {message: 'Not found'});
       const body: Record<string, unknown> = {};
       // Only the DPs connected to this CP node, as the deprecated endpoint does.
-      for (const dp of dps.values()) if (dp.connected) body[dp.id] = {config_hash: dp.config_hash, hostname: dp.hostname, ip: dp.ip, last_seen: dp.last_seen};
+      for (const dp of dps.values())
+        if (dp.connected)
+          body[dp.id] = {config_hash: dp.config_hash, hostname: dp.hostname, ip: dp.ip, last_seen: dp.last_seen};
       json(res, 200, body, {deprecation: 'true'});
       return;
     }
     if (method === 'GET' && (path === '/services' || path === '/routes')) {
-      const answer = path === '/services' ? page([...services.values()], url, path) : page([...routes.values()], url, path);
+      const answer =
+        path === '/services' ? page([...services.values()], url, path) : page([...routes.values()], url, path);
       return json(res, answer.status, answer.body);
     }
     if (parts[0] === 'services' && parts.length === 2 && parts[1]) {
@@ -341,7 +379,12 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
         return json(res, 200, result);
       }
     }
-    const routeName = parts[0] === 'routes' && parts.length === 2 ? parts[1] : parts[0] === 'services' && parts[2] === 'routes' && parts.length === 4 ? parts[3] : undefined;
+    const routeName =
+      parts[0] === 'routes' && parts.length === 2
+        ? parts[1]
+        : parts[0] === 'services' && parts[2] === 'routes' && parts.length === 4
+          ? parts[3]
+          : undefined;
     if (routeName) {
       if (method === 'GET') {
         const route = routes.get(routeName);
@@ -359,7 +402,9 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     json(res, 404, {message: 'Not found'});
   };
   const server = createServer(handler);
-  const tlsServer = options.tls ? createHttpsServer({cert: options.tls.certPem, key: options.tls.keyPem}, handler) : undefined;
+  const tlsServer = options.tls
+    ? createHttpsServer({cert: options.tls.certPem, key: options.tls.keyPem}, handler)
+    : undefined;
   const servers = [server, ...(tlsServer ? [tlsServer] : [])];
   for (const srv of servers) {
     await new Promise<void>((resolve, reject) => {
@@ -381,7 +426,8 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
         hostname: dp.hostname,
         ip: dp.ip ?? '203.0.113.10',
         version: dp.version ?? options.version ?? '3.9.1.2',
-        sync_status: dp.syncStatus ?? versionSyncStatus(dp.version ?? options.version ?? '3.9.1.2', options.version ?? '3.9.1.2'),
+        sync_status:
+          dp.syncStatus ?? versionSyncStatus(dp.version ?? options.version ?? '3.9.1.2', options.version ?? '3.9.1.2'),
         config_hash: dp.configHash ?? (connected ? configHash() : EMPTY_HASH),
         last_seen: dp.lastSeen ?? Math.floor(now() / 1000),
         connected,
@@ -405,7 +451,8 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
         return null;
       },
     },
-    requestCount: path => (path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : counts.get(path) ?? 0),
+    requestCount: path =>
+      path === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(path) ?? 0),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       await Promise.all(

@@ -31,43 +31,55 @@ export async function startFakeKongClusterListener(options: FakeClusterListenerO
   const ownDigest = digest(new X509Certificate(options.certPem).raw);
   const log: string[] = [];
   const sockets = new Set<TLSSocket>();
-  const server = createServer({cert: options.certPem, key: options.keyPem, requestCert: true, rejectUnauthorized: false}, socket => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const peer = socket.getPeerCertificate();
-    if (!peer?.raw || digest(peer.raw) !== ownDigest) {
-      log.push('[clustering] data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)');
-      socket.destroy();
-      return;
-    }
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) {
-        if (head.length > 16384) socket.destroy();
+  const server = createServer(
+    {cert: options.certPem, key: options.keyPem, requestCert: true, rejectUnauthorized: false},
+    socket => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      const peer = socket.getPeerCertificate();
+      if (!peer?.raw || digest(peer.raw) !== ownDigest) {
+        log.push(
+          '[clustering] data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)',
+        );
+        socket.destroy();
         return;
       }
-      socket.off('data', onData);
-      const [method = '', target = ''] = head.split('\r\n')[0]?.split(' ') ?? [];
-      const url = new URL(target, 'https://kong_clustering');
-      if (method !== 'GET' || (url.pathname !== '/v1/outlet' && url.pathname !== '/v2/outlet')) {
-        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      const id = url.searchParams.get('node_id');
-      if (!id) {
-        log.push("[clustering] data plane didn't pass the id");
-        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      options.onDataPlane?.({id, hostname: url.searchParams.get('node_hostname') ?? undefined, version: url.searchParams.get('node_version') ?? undefined, ip: socket.remoteAddress});
-      socket.once('close', () => options.onDataPlaneGone?.(id));
-      // The real CP upgrades to a WebSocket here; the fake only keeps the connection open.
-      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-    };
-    socket.on('data', onData);
-  });
+      let head = '';
+      const onData = (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) {
+          if (head.length > 16384) socket.destroy();
+          return;
+        }
+        socket.off('data', onData);
+        const [method = '', target = ''] = head.split('\r\n')[0]?.split(' ') ?? [];
+        const url = new URL(target, 'https://kong_clustering');
+        if (method !== 'GET' || (url.pathname !== '/v1/outlet' && url.pathname !== '/v2/outlet')) {
+          socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+          return;
+        }
+        const id = url.searchParams.get('node_id');
+        if (!id) {
+          log.push("[clustering] data plane didn't pass the id");
+          socket.end(
+            'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+          );
+          return;
+        }
+        options.onDataPlane?.({
+          id,
+          hostname: url.searchParams.get('node_hostname') ?? undefined,
+          version: url.searchParams.get('node_version') ?? undefined,
+          ip: socket.remoteAddress,
+        });
+        socket.once('close', () => options.onDataPlaneGone?.(id));
+        // The real CP upgrades to a WebSocket here; the fake only keeps the connection open.
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      };
+      socket.on('data', onData);
+    },
+  );
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -68,7 +68,8 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
     const endpoint = env['cluster_control_plane'] ?? '';
     const m = /^([^:]+):(\d+)$/.exec(endpoint);
     const where = `wss://${endpoint}/v1/outlet`;
-    const broken = (err: string) => `[error] 1#0: *1 [lua] data_plane.lua: [clustering] connection to control plane ${where} broken: ${err} (${RETRY}) [${endpoint}]`;
+    const broken = (err: string) =>
+      `[error] 1#0: *1 [lua] data_plane.lua: [clustering] connection to control plane ${where} broken: ${err} (${RETRY}) [${endpoint}]`;
     if (!m) return broken(`failed to connect: invalid cluster_control_plane "${endpoint}"`);
     const [, host = '', portText = ''] = m;
     const port = Number(portText);
@@ -87,7 +88,9 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
     try {
       await options.net.lookup(host);
     } catch {
-      return broken(`failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. Tried: ["(short)${host}:(na) - cache-miss","${host}:1 - cache-miss/querying/dns server error: 3 name error"]`);
+      return broken(
+        `failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. Tried: ["(short)${host}:(na) - cache-miss","${host}:1 - cache-miss/querying/dns server error: 3 name error"]`,
+      );
     }
     let to: {host: string; port: number};
     try {
@@ -135,7 +138,11 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
             return finish(broken('ssl handshake failed: 18: self-signed certificate'));
           }
         }
-        const query = new URLSearchParams({node_id: node.id, node_hostname: pod.name, node_version: pod.image.slice(pod.image.lastIndexOf(':') + 1)});
+        const query = new URLSearchParams({
+          node_id: node.id,
+          node_hostname: pod.name,
+          node_version: pod.image.slice(pod.image.lastIndexOf(':') + 1),
+        });
         socket.write(
           `GET /v1/outlet?${query} HTTP/1.1\r\nHost: ${endpoint}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
@@ -156,7 +163,11 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
             return finish(undefined);
           }
           socket.destroy();
-          finish(broken(`failed to connect: websocket handshake failed: bad HTTP status ${status}${/SSL certificate/.test(head) ? ' (The SSL certificate error)' : ''}`));
+          finish(
+            broken(
+              `failed to connect: websocket handshake failed: bad HTTP status ${status}${/SSL certificate/.test(head) ? ' (The SSL certificate error)' : ''}`,
+            ),
+          );
         };
         socket.on('data', onData);
         // The CP closes without an answer (nginx 444) when it rejects the client certificate.
@@ -175,10 +186,15 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
       }
       const env = pod.env;
       // kong/conf_loader: a data plane refuses to start without its certificate files.
-      for (const key of ['cluster_cert', 'cluster_cert_key', ...(env['cluster_mtls'] === 'pki' ? ['cluster_ca_cert'] : [])]) {
+      for (const key of [
+        'cluster_cert',
+        'cluster_cert_key',
+        ...(env['cluster_mtls'] === 'pki' ? ['cluster_ca_cert'] : []),
+      ]) {
         const path = env[key];
         if (!path) return {ready: false, log: [], crash: `Error: ${key} must be set when role = "data_plane"`};
-        if (pod.file(path) === undefined) return {ready: false, log: [], crash: `Error: ${key}: failed loading certificate from ${path}`};
+        if (pod.file(path) === undefined)
+          return {ready: false, log: [], crash: `Error: ${key}: failed loading certificate from ${path}`};
       }
       const log: string[] = [];
       if (!node.connected) {
@@ -186,7 +202,10 @@ export function createFakeKongDataPlane(options: FakeKongDataPlaneOptions): Data
           node!.dialing = undefined;
           if (line && line !== node!.lastError) log.push(line);
           node!.lastError = line;
-          if (!line) log.push(`[notice] 1#0: *1 [lua] data_plane.lua: [clustering] connected to control plane ${env['cluster_control_plane']} (node ${node!.id})`);
+          if (!line)
+            log.push(
+              `[notice] 1#0: *1 [lua] data_plane.lua: [clustering] connected to control plane ${env['cluster_control_plane']} (node ${node!.id})`,
+            );
         });
         await node.dialing;
       }

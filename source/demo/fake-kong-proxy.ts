@@ -13,19 +13,29 @@ export interface FakeKongProxy {
 
 export async function startFakeKongProxy(
   config: FakeKongConfigView,
-  options: {host?: string; port?: number; /** False while no DP pod backs the NodePort: connections are dropped. */ serving?: () => boolean} = {},
+  options: {
+    host?: string;
+    port?: number;
+    /** False while no DP pod backs the NodePort: connections are dropped. */ serving?: () => boolean;
+  } = {},
 ): Promise<FakeKongProxy> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const match = config.match(url.pathname);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body, null, 2);
-      res.writeHead(status, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text), server: 'kong/3.9.1.2-enterprise-edition', ...headers});
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        server: 'kong/3.9.1.2-enterprise-edition',
+        ...headers,
+      });
       res.end(text);
     };
     if (!match) return send(404, {message: 'no Route matched with those values'});
     const upstreamPath = (match.service.path ?? '') + match.forwardPath;
-    if (!/^\/anything(\/|$)/.test(upstreamPath)) return send(404, {message: 'Not Found'}, {via: 'kong/3.9.1.2-enterprise-edition'});
+    if (!/^\/anything(\/|$)/.test(upstreamPath))
+      return send(404, {message: 'Not Found'}, {via: 'kong/3.9.1.2-enterprise-edition'});
     send(
       200,
       {
@@ -33,7 +43,11 @@ export async function startFakeKongProxy(
         data: '',
         files: {},
         form: {},
-        headers: {Host: match.service.host, 'User-Agent': req.headers['user-agent'] ?? '', 'X-Forwarded-Path': url.pathname},
+        headers: {
+          Host: match.service.host,
+          'User-Agent': req.headers['user-agent'] ?? '',
+          'X-Forwarded-Path': url.pathname,
+        },
         json: null,
         method: req.method,
         origin: req.socket.remoteAddress ?? '',

@@ -71,8 +71,12 @@ export interface ResourceType {
 }
 
 /** Handler for /__demo/* control requests (the demo world's stand-ins signal through it). */
-export type ControlHandler = (req: {method: string; path: string; query: URLSearchParams; body: unknown}) =>
-  Promise<{status?: number; body?: unknown}>;
+export type ControlHandler = (req: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}) => Promise<{status?: number; body?: unknown}>;
 
 export interface FakeKubeApiOptions {
   seed?: KubeObject[];
@@ -120,7 +124,9 @@ export interface FakeKubeApi {
   port: number;
   store: FakeKubeStore;
   /** Where a pod's port really listens, for `pods/portforward` (nothing listens without it). */
-  setPortForwardTarget(target: ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined): void;
+  setPortForwardTarget(
+    target: ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -135,61 +141,170 @@ const path = (o: unknown, p: string): unknown => {
   return cur;
 };
 const cond = (o: KubeObject, type: string) =>
-  (path(o, 'status.conditions') as Array<{type: string; status: string}> | undefined)?.find(c => c.type === type)?.status;
+  (path(o, 'status.conditions') as Array<{type: string; status: string}> | undefined)?.find(c => c.type === type)
+    ?.status;
 
 /** The built-in and CRD resource types the demo needs (kubectl describe also reads events, replicasets, ...). */
 export function defaultResources(): ResourceType[] {
-  const core = (kind: string, plural: string, namespaced: boolean, shortNames?: string[], columns?: Column[]): ResourceType => ({
-    group: '', version: 'v1', kind, plural, singular: kind.toLowerCase(), namespaced, shortNames, columns,
+  const core = (
+    kind: string,
+    plural: string,
+    namespaced: boolean,
+    shortNames?: string[],
+    columns?: Column[],
+  ): ResourceType => ({
+    group: '',
+    version: 'v1',
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames,
+    columns,
   });
-  const rt = (group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames?: string[], columns?: Column[], categories?: string[]): ResourceType => ({
-    group, version, kind, plural, singular: kind.toLowerCase(), namespaced, shortNames, columns, categories,
+  const rt = (
+    group: string,
+    version: string,
+    kind: string,
+    plural: string,
+    namespaced: boolean,
+    shortNames?: string[],
+    columns?: Column[],
+    categories?: string[],
+  ): ResourceType => ({
+    group,
+    version,
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames,
+    columns,
+    categories,
   });
   return [
     core('Namespace', 'namespaces', false, ['ns'], [{name: 'Status', cell: o => path(o, 'status.phase') ?? 'Active'}]),
-    core('Node', 'nodes', false, ['no'], [
-      {name: 'Status', cell: o => (cond(o, 'Ready') === 'True' ? 'Ready' : 'NotReady') + (path(o, 'spec.unschedulable') ? ',SchedulingDisabled' : '')},
-      {name: 'Roles', cell: o => Object.keys(o.metadata.labels ?? {}).filter(k => k.startsWith('node-role.kubernetes.io/')).map(k => k.slice(24)).join(',') || '<none>'},
-      {name: 'Age', cell: age},
-      {name: 'Version', cell: o => str(path(o, 'status.nodeInfo.kubeletVersion'))},
-      {name: 'Internal-IP', priority: 1, cell: o => str((path(o, 'status.addresses') as Array<{type: string; address: string}> | undefined)?.find(a => a.type === 'InternalIP')?.address)},
-      {name: 'OS-Image', priority: 1, cell: o => str(path(o, 'status.nodeInfo.osImage'))},
-      {name: 'Container-Runtime', priority: 1, cell: o => str(path(o, 'status.nodeInfo.containerRuntimeVersion'))},
-    ]),
-    core('Pod', 'pods', true, ['po'], [
-      {name: 'Ready', cell: o => {
-        const cs = (path(o, 'status.containerStatuses') as Array<{ready?: boolean}> | undefined) ?? [];
-        const total = ((path(o, 'spec.containers') as unknown[] | undefined) ?? []).length;
-        return `${cs.filter(c => c.ready).length}/${total}`;
-      }},
-      {name: 'Status', cell: o => {
-        if (o.metadata['deletionTimestamp']) return 'Terminating';
-        const cs = (path(o, 'status.containerStatuses') as Array<{state?: {waiting?: {reason?: string}}}> | undefined) ?? [];
-        return cs.find(c => c.state?.waiting?.reason)?.state?.waiting?.reason ?? path(o, 'status.phase') ?? 'Pending';
-      }},
-      {name: 'Restarts', type: 'integer', cell: o => ((path(o, 'status.containerStatuses') as Array<{restartCount?: number}> | undefined) ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)},
-      {name: 'Age', cell: age},
-      {name: 'IP', priority: 1, cell: o => str(path(o, 'status.podIP'))},
-      {name: 'Node', priority: 1, cell: o => str(path(o, 'spec.nodeName'))},
-    ]),
-    core('Service', 'services', true, ['svc'], [
-      {name: 'Type', cell: o => path(o, 'spec.type') ?? 'ClusterIP'},
-      {name: 'Cluster-IP', cell: o => str(path(o, 'spec.clusterIP'))},
-      {name: 'External-IP', cell: o => {
-        if (path(o, 'spec.type') !== 'LoadBalancer') return '<none>';
-        const ing = (path(o, 'status.loadBalancer.ingress') as Array<{hostname?: string; ip?: string}> | undefined) ?? [];
-        return ing.length ? ing.map(i => i.hostname ?? i.ip).join(',') : '<pending>';
-      }},
-      {name: 'Port(s)', cell: o => ((path(o, 'spec.ports') as Array<{port: number; nodePort?: number; protocol?: string}> | undefined) ?? [])
-        .map(p => `${p.port}${p.nodePort ? ':' + p.nodePort : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>'},
-      {name: 'Age', cell: age},
-      {name: 'Selector', priority: 1, cell: o => Object.entries((path(o, 'spec.selector') as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'},
-    ]),
+    core(
+      'Node',
+      'nodes',
+      false,
+      ['no'],
+      [
+        {
+          name: 'Status',
+          cell: o =>
+            (cond(o, 'Ready') === 'True' ? 'Ready' : 'NotReady') +
+            (path(o, 'spec.unschedulable') ? ',SchedulingDisabled' : ''),
+        },
+        {
+          name: 'Roles',
+          cell: o =>
+            Object.keys(o.metadata.labels ?? {})
+              .filter(k => k.startsWith('node-role.kubernetes.io/'))
+              .map(k => k.slice(24))
+              .join(',') || '<none>',
+        },
+        {name: 'Age', cell: age},
+        {name: 'Version', cell: o => str(path(o, 'status.nodeInfo.kubeletVersion'))},
+        {
+          name: 'Internal-IP',
+          priority: 1,
+          cell: o =>
+            str(
+              (path(o, 'status.addresses') as Array<{type: string; address: string}> | undefined)?.find(
+                a => a.type === 'InternalIP',
+              )?.address,
+            ),
+        },
+        {name: 'OS-Image', priority: 1, cell: o => str(path(o, 'status.nodeInfo.osImage'))},
+        {name: 'Container-Runtime', priority: 1, cell: o => str(path(o, 'status.nodeInfo.containerRuntimeVersion'))},
+      ],
+    ),
+    core(
+      'Pod',
+      'pods',
+      true,
+      ['po'],
+      [
+        {
+          name: 'Ready',
+          cell: o => {
+            const cs = (path(o, 'status.containerStatuses') as Array<{ready?: boolean}> | undefined) ?? [];
+            const total = ((path(o, 'spec.containers') as unknown[] | undefined) ?? []).length;
+            return `${cs.filter(c => c.ready).length}/${total}`;
+          },
+        },
+        {
+          name: 'Status',
+          cell: o => {
+            if (o.metadata['deletionTimestamp']) return 'Terminating';
+            const cs =
+              (path(o, 'status.containerStatuses') as Array<{state?: {waiting?: {reason?: string}}}> | undefined) ?? [];
+            return (
+              cs.find(c => c.state?.waiting?.reason)?.state?.waiting?.reason ?? path(o, 'status.phase') ?? 'Pending'
+            );
+          },
+        },
+        {
+          name: 'Restarts',
+          type: 'integer',
+          cell: o =>
+            ((path(o, 'status.containerStatuses') as Array<{restartCount?: number}> | undefined) ?? []).reduce(
+              (n, c) => n + (c.restartCount ?? 0),
+              0,
+            ),
+        },
+        {name: 'Age', cell: age},
+        {name: 'IP', priority: 1, cell: o => str(path(o, 'status.podIP'))},
+        {name: 'Node', priority: 1, cell: o => str(path(o, 'spec.nodeName'))},
+      ],
+    ),
+    core(
+      'Service',
+      'services',
+      true,
+      ['svc'],
+      [
+        {name: 'Type', cell: o => path(o, 'spec.type') ?? 'ClusterIP'},
+        {name: 'Cluster-IP', cell: o => str(path(o, 'spec.clusterIP'))},
+        {
+          name: 'External-IP',
+          cell: o => {
+            if (path(o, 'spec.type') !== 'LoadBalancer') return '<none>';
+            const ing =
+              (path(o, 'status.loadBalancer.ingress') as Array<{hostname?: string; ip?: string}> | undefined) ?? [];
+            return ing.length ? ing.map(i => i.hostname ?? i.ip).join(',') : '<pending>';
+          },
+        },
+        {
+          name: 'Port(s)',
+          cell: o =>
+            ((path(o, 'spec.ports') as Array<{port: number; nodePort?: number; protocol?: string}> | undefined) ?? [])
+              .map(p => `${p.port}${p.nodePort ? ':' + p.nodePort : ''}/${p.protocol ?? 'TCP'}`)
+              .join(',') || '<none>',
+        },
+        {name: 'Age', cell: age},
+        {
+          name: 'Selector',
+          priority: 1,
+          cell: o =>
+            Object.entries((path(o, 'spec.selector') as Record<string, string> | undefined) ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',') || '<none>',
+        },
+      ],
+    ),
     core('Secret', 'secrets', true, undefined, [
       {name: 'Type', cell: o => o['type'] ?? 'Opaque'},
       {name: 'Data', type: 'integer', cell: o => Object.keys((o['data'] as object | undefined) ?? {}).length},
     ]),
-    core('ConfigMap', 'configmaps', true, ['cm'], [{name: 'Data', type: 'integer', cell: o => Object.keys((o['data'] as object | undefined) ?? {}).length}]),
+    core(
+      'ConfigMap',
+      'configmaps',
+      true,
+      ['cm'],
+      [{name: 'Data', type: 'integer', cell: o => Object.keys((o['data'] as object | undefined) ?? {}).length}],
+    ),
     core('Event', 'events', true, ['ev']),
     core('Endpoints', 'endpoints', true, ['ep']),
     core('ServiceAccount', 'serviceaccounts', true, ['sa']),
@@ -197,11 +312,20 @@ export function defaultResources(): ResourceType[] {
     core('PersistentVolume', 'persistentvolumes', false, ['pv']),
     core('ResourceQuota', 'resourcequotas', true, ['quota']),
     core('LimitRange', 'limitranges', true, ['limits']),
-    rt('apps', 'v1', 'Deployment', 'deployments', true, ['deploy'], [
-      {name: 'Ready', cell: o => `${path(o, 'status.readyReplicas') ?? 0}/${path(o, 'spec.replicas') ?? 1}`},
-      {name: 'Up-to-date', type: 'integer', cell: o => path(o, 'status.updatedReplicas') ?? 0},
-      {name: 'Available', type: 'integer', cell: o => path(o, 'status.availableReplicas') ?? 0},
-    ], ['all']),
+    rt(
+      'apps',
+      'v1',
+      'Deployment',
+      'deployments',
+      true,
+      ['deploy'],
+      [
+        {name: 'Ready', cell: o => `${path(o, 'status.readyReplicas') ?? 0}/${path(o, 'spec.replicas') ?? 1}`},
+        {name: 'Up-to-date', type: 'integer', cell: o => path(o, 'status.updatedReplicas') ?? 0},
+        {name: 'Available', type: 'integer', cell: o => path(o, 'status.availableReplicas') ?? 0},
+      ],
+      ['all'],
+    ),
     rt('apps', 'v1', 'ReplicaSet', 'replicasets', true, ['rs']),
     rt('apps', 'v1', 'DaemonSet', 'daemonsets', true, ['ds']),
     rt('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts']),
@@ -209,25 +333,53 @@ export function defaultResources(): ResourceType[] {
     rt('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
     rt('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds']),
     // CAPI before Rufio: `kubectl get machines` means CAPI machines, as on a real EKS-A cluster.
-    rt('cluster.x-k8s.io', 'v1beta1', 'Cluster', 'clusters', true, ['cl'], [
-      {name: 'Phase', cell: o => str(path(o, 'status.phase'))},
-    ]),
-    rt('cluster.x-k8s.io', 'v1beta1', 'Machine', 'machines', true, ['ma'], [
-      {name: 'Cluster', cell: o => str(path(o, 'spec.clusterName'))},
-      {name: 'NodeName', cell: o => str(path(o, 'status.nodeRef.name'))},
-      {name: 'ProviderID', cell: o => str(path(o, 'spec.providerID'))},
-      {name: 'Phase', cell: o => str(path(o, 'status.phase'))},
-      {name: 'Age', cell: age},
-      {name: 'Version', cell: o => str(path(o, 'spec.version'))},
-    ]),
-    rt('tinkerbell.org', 'v1alpha1', 'Hardware', 'hardware', true, ['hw'], [
-      {name: 'State', cell: o => str(path(o, 'status.state'))},
-    ]),
-    rt('tinkerbell.org', 'v1alpha1', 'Workflow', 'workflows', true, ['wf'], [
-      {name: 'Template', cell: o => str(path(o, 'spec.templateRef'))},
-      {name: 'State', cell: o => str(path(o, 'status.state'))},
-      {name: 'Current-Action', cell: o => str(path(o, 'status.currentAction'))},
-    ]),
+    rt(
+      'cluster.x-k8s.io',
+      'v1beta1',
+      'Cluster',
+      'clusters',
+      true,
+      ['cl'],
+      [{name: 'Phase', cell: o => str(path(o, 'status.phase'))}],
+    ),
+    rt(
+      'cluster.x-k8s.io',
+      'v1beta1',
+      'Machine',
+      'machines',
+      true,
+      ['ma'],
+      [
+        {name: 'Cluster', cell: o => str(path(o, 'spec.clusterName'))},
+        {name: 'NodeName', cell: o => str(path(o, 'status.nodeRef.name'))},
+        {name: 'ProviderID', cell: o => str(path(o, 'spec.providerID'))},
+        {name: 'Phase', cell: o => str(path(o, 'status.phase'))},
+        {name: 'Age', cell: age},
+        {name: 'Version', cell: o => str(path(o, 'spec.version'))},
+      ],
+    ),
+    rt(
+      'tinkerbell.org',
+      'v1alpha1',
+      'Hardware',
+      'hardware',
+      true,
+      ['hw'],
+      [{name: 'State', cell: o => str(path(o, 'status.state'))}],
+    ),
+    rt(
+      'tinkerbell.org',
+      'v1alpha1',
+      'Workflow',
+      'workflows',
+      true,
+      ['wf'],
+      [
+        {name: 'Template', cell: o => str(path(o, 'spec.templateRef'))},
+        {name: 'State', cell: o => str(path(o, 'status.state'))},
+        {name: 'Current-Action', cell: o => str(path(o, 'status.currentAction'))},
+      ],
+    ),
     rt('tinkerbell.org', 'v1alpha1', 'Template', 'templates', true, ['tpl']),
     rt('bmc.tinkerbell.org', 'v1alpha1', 'Machine', 'machines', true, undefined, [
       {name: 'PowerState', cell: o => str(path(o, 'status.powerState'))},
@@ -284,12 +436,18 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
     const has = Object.hasOwn(l, r.key);
     const v = l[r.key];
     switch (r.op) {
-      case 'eq': return has && v === r.values[0];
-      case 'neq': return !has || v !== r.values[0];
-      case 'in': return has && r.values.includes(v!);
-      case 'notin': return !has || !r.values.includes(v!);
-      case 'exists': return has;
-      case 'notexists': return !has;
+      case 'eq':
+        return has && v === r.values[0];
+      case 'neq':
+        return !has || v !== r.values[0];
+      case 'in':
+        return has && r.values.includes(v!);
+      case 'notin':
+        return !has || !r.values.includes(v!);
+      case 'exists':
+        return has;
+      case 'notexists':
+        return !has;
     }
   });
 }
@@ -297,13 +455,17 @@ export function matchesLabels(labels: Record<string, string> | undefined, reqs: 
 /** Field selectors: `metadata.name=x,spec.nodeName!=y` on any dotted path (missing = ""). */
 export function matchesFields(o: KubeObject, selector: string | undefined): boolean {
   if (!selector) return true;
-  return selector.split(',').map(s => s.trim()).filter(Boolean).every(term => {
-    const m = /^([^=!]+)(==|!=|=)(.*)$/.exec(term);
-    if (!m) throw new Error(`invalid field selector: ${term}`);
-    const actual = path(o, m[1]!);
-    const value = actual === undefined || actual === null ? '' : String(actual);
-    return m[2] === '!=' ? value !== m[3] : value === m[3];
-  });
+  return selector
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+    .every(term => {
+      const m = /^([^=!]+)(==|!=|=)(.*)$/.exec(term);
+      if (!m) throw new Error(`invalid field selector: ${term}`);
+      const actual = path(o, m[1]!);
+      const value = actual === undefined || actual === null ? '' : String(actual);
+      return m[2] === '!=' ? value !== m[3] : value === m[3];
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,7 +521,10 @@ export function strategicMergePatch(target: Json, patch: Json): Json {
 
 function mergeList(cur: Json[], patch: Json[]): Json[] {
   const all = [...cur, ...patch];
-  const key = all.length > 0 && all.every(isObj) ? MERGE_KEYS.find(k => all.every(e => (e as Record<string, Json>)[k] !== undefined)) : undefined;
+  const key =
+    all.length > 0 && all.every(isObj)
+      ? MERGE_KEYS.find(k => all.every(e => (e as Record<string, Json>)[k] !== undefined))
+      : undefined;
   if (!key) return structuredClone(patch);
   const out = cur.map(e => structuredClone(e)) as Array<Record<string, Json>>;
   for (const p of patch as Array<Record<string, Json>>) {
@@ -375,7 +540,13 @@ function mergeList(cur: Json[], patch: Json[]): Json[] {
 /** RFC 6902 JSON patch (add, remove, replace, move, copy, test). */
 export function jsonPatch(doc: Json, ops: Array<{op: string; path: string; value?: Json; from?: string}>): Json {
   let root = structuredClone(doc);
-  const ptr = (p: string) => (p === '' ? [] : p.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const ptr = (p: string) =>
+    p === ''
+      ? []
+      : p
+          .split('/')
+          .slice(1)
+          .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const get = (segs: string[]) => segs.reduce<Json>((c, s) => (c as Record<string, Json>)?.[s], root);
   const set = (segs: string[], value: Json, insert: boolean) => {
     if (segs.length === 0) {
@@ -402,23 +573,30 @@ export function jsonPatch(doc: Json, ops: Array<{op: string; path: string; value
   for (const op of ops) {
     const segs = ptr(op.path);
     switch (op.op) {
-      case 'add': set(segs, structuredClone(op.value), true); break;
+      case 'add':
+        set(segs, structuredClone(op.value), true);
+        break;
       case 'replace':
         if (get(segs) === undefined) throw new Error(`path not found: ${op.path}`);
         set(segs, structuredClone(op.value), false);
         break;
-      case 'remove': remove(segs); break;
+      case 'remove':
+        remove(segs);
+        break;
       case 'move': {
         const v = get(ptr(op.from ?? ''));
         remove(ptr(op.from ?? ''));
         set(segs, v, true);
         break;
       }
-      case 'copy': set(segs, structuredClone(get(ptr(op.from ?? ''))), true); break;
+      case 'copy':
+        set(segs, structuredClone(get(ptr(op.from ?? ''))), true);
+        break;
       case 'test':
         if (JSON.stringify(get(segs)) !== JSON.stringify(op.value)) throw new Error(`test failed at ${op.path}`);
         break;
-      default: throw new Error(`unknown op ${op.op}`);
+      default:
+        throw new Error(`unknown op ${op.op}`);
     }
   }
   return root;
@@ -428,7 +606,12 @@ export function jsonPatch(doc: Json, ops: Array<{op: string; path: string; value
 // Store
 
 class ApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -465,9 +648,11 @@ class Store implements FakeKubeStore {
 
   typeForObject(apiVersion: string, kind: string): ResourceType {
     const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
-    const rt = this.types.find(t => t.group === groupOf(apiVersion) && t.version === version && t.kind === kind)
-      ?? this.types.find(t => t.group === groupOf(apiVersion) && t.kind === kind);
-    if (!rt) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${kind} ${apiVersion})`);
+    const rt =
+      this.types.find(t => t.group === groupOf(apiVersion) && t.version === version && t.kind === kind) ??
+      this.types.find(t => t.group === groupOf(apiVersion) && t.kind === kind);
+    if (!rt)
+      throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${kind} ${apiVersion})`);
     return rt;
   }
 
@@ -489,12 +674,14 @@ class Store implements FakeKubeStore {
     o.metadata ??= {};
     if (!rt.namespaced) delete o.metadata.namespace;
     else o.metadata.namespace ??= 'default';
-    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = o.metadata.generateName + randomBytes(3).toString('hex').slice(0, 5);
+    if (!o.metadata.name && o.metadata.generateName)
+      o.metadata.name = o.metadata.generateName + randomBytes(3).toString('hex').slice(0, 5);
     const name = o.metadata.name!;
     const key = objKey(o.metadata.namespace, name);
     const prev = this.bucket(rt).get(key);
     o.metadata.uid = prev?.metadata.uid ?? o.metadata.uid ?? randomUUID();
-    o.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? o.metadata.creationTimestamp ?? timestamp(this.now());
+    o.metadata.creationTimestamp =
+      prev?.metadata.creationTimestamp ?? o.metadata.creationTimestamp ?? timestamp(this.now());
     const specChanged = !prev || JSON.stringify(prev['spec']) !== JSON.stringify(o['spec']);
     o.metadata.generation = (prev?.metadata.generation ?? 0) + (specChanged ? 1 : 0);
     applyDefaults(rt, o, prev);
@@ -513,7 +700,8 @@ class Store implements FakeKubeStore {
     this.emit(rt, {type: 'DELETED', object: gone});
     if (rt.kind === 'Namespace' && rt.group === '') {
       for (const t of this.types.filter(t => t.namespaced)) {
-        for (const o of [...this.bucket(t).values()]) if (o.metadata.namespace === name) this.remove(t, name, o.metadata.name!);
+        for (const o of [...this.bucket(t).values()])
+          if (o.metadata.namespace === name) this.remove(t, name, o.metadata.name!);
       }
     }
     if (rt.kind === 'CustomResourceDefinition') this.unregisterCrd(prev);
@@ -525,7 +713,9 @@ class Store implements FakeKubeStore {
     return [...this.bucket(rt).values()]
       .filter(o => !rt.namespaced || !ns || o.metadata.namespace === ns)
       .filter(o => matchesLabels(o.metadata.labels, reqs) && matchesFields(o, fieldSelector))
-      .sort((a, b) => objKey(a.metadata.namespace, a.metadata.name!).localeCompare(objKey(b.metadata.namespace, b.metadata.name!)));
+      .sort((a, b) =>
+        objKey(a.metadata.namespace, a.metadata.name!).localeCompare(objKey(b.metadata.namespace, b.metadata.name!)),
+      );
   }
 
   private emit(rt: ResourceType, ev: ChangeEvent) {
@@ -567,7 +757,10 @@ class Store implements FakeKubeStore {
       } catch {
         continue; // a kind this build no longer serves
       }
-      this.bucket(rt).set(objKey(rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name!), structuredClone(o));
+      this.bucket(rt).set(
+        objKey(rt.namespaced ? o.metadata.namespace : undefined, o.metadata.name!),
+        structuredClone(o),
+      );
     }
     this.logs.clear();
     for (const [k, v] of Object.entries(snap.logs ?? {})) this.logs.set(k, [...v]);
@@ -581,12 +774,27 @@ class Store implements FakeKubeStore {
 
   // A CRD applied through the API becomes a served resource, as on a real server.
   private registerCrd(crd: KubeObject) {
-    const spec = crd['spec'] as {group: string; names: {kind: string; plural: string; singular?: string; shortNames?: string[]}; scope: string; versions?: Array<{name: string; served?: boolean}>};
+    const spec = crd['spec'] as {
+      group: string;
+      names: {kind: string; plural: string; singular?: string; shortNames?: string[]};
+      scope: string;
+      versions?: Array<{name: string; served?: boolean}>;
+    };
     for (const v of spec.versions ?? []) {
       if (v.served === false) continue;
-      const known = this.types.find(t => t.group === spec.group && t.version === v.name && t.plural === spec.names.plural);
-      this.registerResource({...known, group: spec.group, version: v.name, kind: spec.names.kind, plural: spec.names.plural,
-        singular: spec.names.singular ?? spec.names.kind.toLowerCase(), namespaced: spec.scope !== 'Cluster', shortNames: spec.names.shortNames});
+      const known = this.types.find(
+        t => t.group === spec.group && t.version === v.name && t.plural === spec.names.plural,
+      );
+      this.registerResource({
+        ...known,
+        group: spec.group,
+        version: v.name,
+        kind: spec.names.kind,
+        plural: spec.names.plural,
+        singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+        namespaced: spec.scope !== 'Cluster',
+        shortNames: spec.names.shortNames,
+      });
     }
   }
 
@@ -611,7 +819,9 @@ class Store implements FakeKubeStore {
     return next ? this.put(next) : undefined;
   }
   list(q: ListQuery) {
-    return this.select(this.typeForObject(q.apiVersion, q.kind), q.namespace, q.labelSelector, q.fieldSelector).map(o => structuredClone(o));
+    return this.select(this.typeForObject(q.apiVersion, q.kind), q.namespace, q.labelSelector, q.fieldSelector).map(o =>
+      structuredClone(o),
+    );
   }
   delete(ref: ObjectRef) {
     return this.remove(this.typeForObject(ref.apiVersion, ref.kind), ref.namespace, ref.name) !== undefined;
@@ -654,7 +864,8 @@ function applyDefaults(rt: ResourceType, o: KubeObject, prev: KubeObject | undef
     const spec = (o['spec'] ??= {}) as Record<string, unknown>;
     spec['type'] ??= 'ClusterIP';
     const prevSpec = prev?.['spec'] as Record<string, unknown> | undefined;
-    spec['clusterIP'] ??= prevSpec?.['clusterIP'] ?? `10.96.${Math.floor(nextClusterIp / 250)}.${(nextClusterIp++ % 250) + 1}`;
+    spec['clusterIP'] ??=
+      prevSpec?.['clusterIP'] ?? `10.96.${Math.floor(nextClusterIp / 250)}.${(nextClusterIp++ % 250) + 1}`;
     spec['clusterIPs'] ??= [spec['clusterIP']];
     const ports = (spec['ports'] as Array<Record<string, unknown>> | undefined) ?? [];
     for (const p of ports) {
@@ -676,7 +887,9 @@ function applyDefaults(rt: ResourceType, o: KubeObject, prev: KubeObject | undef
 function humanAge(ts: string | undefined, now: number): string {
   if (!ts) return '<unknown>';
   const s = Math.max(0, Math.floor((now - Date.parse(ts)) / 1000));
-  const m = Math.floor(s / 60), h = Math.floor(s / 3600), d = Math.floor(s / 86400);
+  const m = Math.floor(s / 60),
+    h = Math.floor(s / 3600),
+    d = Math.floor(s / 86400);
   if (s < 120) return `${s}s`;
   if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
   if (h < 3) return `${m}m`;
@@ -687,7 +900,16 @@ function humanAge(ts: string | undefined, now: number): string {
 }
 
 function status(code: number, reason: string, message: string, details?: Record<string, unknown>) {
-  return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: code < 400 ? 'Success' : 'Failure', message, reason, details, code};
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: code < 400 ? 'Success' : 'Failure',
+    message,
+    reason,
+    details,
+    code,
+  };
 }
 
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json') {
@@ -720,13 +942,24 @@ function toTable(rt: ResourceType, items: KubeObject[], now: number, rv: string,
   const cols: Column[] = [{name: 'Name', cell: o => o.metadata.name}, ...(rt.columns ?? [])];
   if (!cols.some(c => c.name === 'Age')) cols.push({name: 'Age', cell: age});
   return {
-    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: {resourceVersion: rv},
-    columnDefinitions: cols.map(c => ({name: c.name, type: c.type ?? 'string', format: c.name === 'Name' ? 'name' : '', description: '', priority: c.priority ?? 0})),
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: {resourceVersion: rv},
+    columnDefinitions: cols.map(c => ({
+      name: c.name,
+      type: c.type ?? 'string',
+      format: c.name === 'Name' ? 'name' : '',
+      description: '',
+      priority: c.priority ?? 0,
+    })),
     rows: items.map(o => ({
       cells: cols.map(c => c.cell(o, now)),
-      object: includeObject === 'None' ? undefined
-        : includeObject === 'Object' ? o
-        : {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata},
+      object:
+        includeObject === 'None'
+          ? undefined
+          : includeObject === 'Object'
+            ? o
+            : {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata},
     })),
   };
 }
@@ -743,9 +976,17 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   }
   // CRDs are visible as objects too (preflights may `kubectl get crd`).
   for (const rt of store.types.filter(t => t.group.includes('.') && !t.group.endsWith('k8s.io'))) {
-    store.put({apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {name: `${rt.plural}.${rt.group}`},
-      spec: {group: rt.group, names: {kind: rt.kind, plural: rt.plural, singular: rt.singular, shortNames: rt.shortNames},
-        scope: rt.namespaced ? 'Namespaced' : 'Cluster', versions: [{name: rt.version, served: true, storage: true}]}});
+    store.put({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {name: `${rt.plural}.${rt.group}`},
+      spec: {
+        group: rt.group,
+        names: {kind: rt.kind, plural: rt.plural, singular: rt.singular, shortNames: rt.shortNames},
+        scope: rt.namespaced ? 'Namespaced' : 'Cluster',
+        versions: [{name: rt.version, served: true, storage: true}],
+      },
+    });
   }
   for (const o of options.seed ?? []) store.put(o);
 
@@ -767,19 +1008,41 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       out.set(t.group, vs);
     }
     return [...out].map(([name, versions]) => ({
-      name, versions: versions.map(v => ({groupVersion: `${name}/${v}`, version: v})),
+      name,
+      versions: versions.map(v => ({groupVersion: `${name}/${v}`, version: v})),
       preferredVersion: {groupVersion: `${name}/${versions[0]}`, version: versions[0]},
     }));
   };
   const resourceList = (group: string, version: string) => ({
-    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version,
-    resources: store.types.filter(t => t.group === group && t.version === version).flatMap(t => {
-      const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-      const main = {name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs, shortNames: t.shortNames, categories: t.categories};
-      const subs = [{name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update']}];
-      if (t.kind === 'Pod' && !group) subs.push({name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get']});
-      return [main, ...subs];
-    }),
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: store.types
+      .filter(t => t.group === group && t.version === version)
+      .flatMap(t => {
+        const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+        const main = {
+          name: t.plural,
+          singularName: t.singular,
+          namespaced: t.namespaced,
+          kind: t.kind,
+          verbs,
+          shortNames: t.shortNames,
+          categories: t.categories,
+        };
+        const subs = [
+          {
+            name: `${t.plural}/status`,
+            singularName: '',
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs: ['get', 'patch', 'update'],
+          },
+        ];
+        if (t.kind === 'Pod' && !group)
+          subs.push({name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get']});
+        return [main, ...subs];
+      }),
   });
 
   // Just enough OpenAPI v3 for kubectl to see that PATCH takes `fieldValidation` (server-side
@@ -787,20 +1050,33 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const openapiV3 = (gvPath: string[]) => {
     const gvs = [...new Set(store.types.map(t => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`)))];
     if (gvPath.length === 0) {
-      return {paths: Object.fromEntries(gvs.map(g => [g, {serverRelativeURL: `/openapi/v3/${g}?hash=fake${store.types.length}`}]))};
+      return {
+        paths: Object.fromEntries(
+          gvs.map(g => [g, {serverRelativeURL: `/openapi/v3/${g}?hash=fake${store.types.length}`}]),
+        ),
+      };
     }
     const wanted = gvPath.join('/');
     if (!gvs.includes(wanted)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const paths: Record<string, unknown> = {};
-    for (const t of store.types.filter(t => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`) === wanted)) {
+    for (const t of store.types.filter(
+      t => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`) === wanted,
+    )) {
       const p = `/${wanted}/${t.namespaced ? 'namespaces/{namespace}/' : ''}${t.plural}/{name}`;
-      paths[p] = {patch: {
-        'x-kubernetes-group-version-kind': {group: t.group, version: t.version, kind: t.kind},
-        parameters: [{name: 'fieldValidation', in: 'query', schema: {type: 'string', uniqueItems: true}}],
-        responses: {'200': {description: 'OK'}},
-      }};
+      paths[p] = {
+        patch: {
+          'x-kubernetes-group-version-kind': {group: t.group, version: t.version, kind: t.kind},
+          parameters: [{name: 'fieldValidation', in: 'query', schema: {type: 'string', uniqueItems: true}}],
+          responses: {'200': {description: 'OK'}},
+        },
+      };
     }
-    return {openapi: '3.0.0', info: {title: 'Kubernetes', version: version.gitVersion}, paths, components: {schemas: {}}};
+    return {
+      openapi: '3.0.0',
+      info: {title: 'Kubernetes', version: version.gitVersion},
+      paths,
+      components: {schemas: {}},
+    };
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -818,29 +1094,42 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
     if (segs.length === 0) return send(res, 200, {paths: ['/api', '/api/v1', '/apis', '/version']});
-    if (segs[0] === 'version') return send(res, 200, {...version, platform: 'linux/amd64', goVersion: 'go1.23.8', compiler: 'gc'});
+    if (segs[0] === 'version')
+      return send(res, 200, {...version, platform: 'linux/amd64', goVersion: 'go1.23.8', compiler: 'gc'});
     if (['healthz', 'readyz', 'livez'].includes(segs[0]!)) return send(res, 200, 'ok', 'text/plain');
     if (segs[0] === 'openapi' && segs[1] === 'v3') return send(res, 200, openapiV3(segs.slice(2)));
     if (segs[0] === 'openapi') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (segs[0] === 'api' && segs.length === 1) {
-      return send(res, 200, {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host}]});
+      return send(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host}],
+      });
     }
-    if (segs[0] === 'apis' && segs.length === 1) return send(res, 200, {kind: 'APIGroupList', apiVersion: 'v1', groups: groups()});
+    if (segs[0] === 'apis' && segs.length === 1)
+      return send(res, 200, {kind: 'APIGroupList', apiVersion: 'v1', groups: groups()});
     if (segs[0] === 'apis' && segs.length === 2) {
       const g = groups().find(x => x.name === segs[1]);
       if (!g) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       return send(res, 200, {kind: 'APIGroup', apiVersion: 'v1', ...g});
     }
-    const [group, ver, rest] = segs[0] === 'api' ? ['', segs[1], segs.slice(2)] : segs[0] === 'apis' ? [segs[1]!, segs[2], segs.slice(3)] : ['', undefined, []];
+    const [group, ver, rest] =
+      segs[0] === 'api'
+        ? ['', segs[1], segs.slice(2)]
+        : segs[0] === 'apis'
+          ? [segs[1]!, segs[2], segs.slice(3)]
+          : ['', undefined, []];
     if (!ver) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (rest.length === 0) {
-      if (!store.types.some(t => t.group === group && t.version === ver)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      if (!store.types.some(t => t.group === group && t.version === ver))
+        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       return send(res, 200, resourceList(group, ver));
     }
     // /namespaces/{ns}/{plural}/... versus /{plural}/... (namespaces themselves are cluster-scoped).
     let ns: string | undefined;
     let r = rest;
-    const typeFor = (plural: string) => store.types.find(t => t.group === group && t.version === ver && t.plural === plural);
+    const typeFor = (plural: string) =>
+      store.types.find(t => t.group === group && t.version === ver && t.plural === plural);
     if (r[0] === 'namespaces' && r.length >= 3 && typeFor(r[2]!)?.namespaced) {
       ns = r[1];
       r = r.slice(2);
@@ -851,22 +1140,33 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (sub && sub !== 'status' && !(sub === 'log' && rt.kind === 'Pod') && sub !== 'finalize') {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
-    const notFound = (n: string) => new ApiError(404, 'NotFound', `${rt.plural}${rt.group ? '.' + rt.group : ''} "${n}" not found`, {name: n, group: rt.group || undefined, kind: rt.plural});
+    const notFound = (n: string) =>
+      new ApiError(404, 'NotFound', `${rt.plural}${rt.group ? '.' + rt.group : ''} "${n}" not found`, {
+        name: n,
+        group: rt.group || undefined,
+        kind: rt.plural,
+      });
     const requireNamespace = () => {
       if (!rt.namespaced || !ns) return;
       const nsObj = store.read(store.typeForObject('v1', 'Namespace'), undefined, ns);
       if (!nsObj) throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, {name: ns, kind: 'namespaces'});
       if (nsObj.metadata['deletionTimestamp']) {
-        throw new ApiError(403, 'Forbidden', `${rt.plural} "${String(body?.metadata?.name ?? '')}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `${rt.plural} "${String(body?.metadata?.name ?? '')}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        );
       }
     };
 
     if (method === 'GET' && name && sub === 'log') return podLogs(req, res, rt, ns!, name, q);
-    if (method === 'GET' && (q.get('watch') === 'true' || q.get('watch') === '1')) return watch(req, res, rt, ns, q, name);
+    if (method === 'GET' && (q.get('watch') === 'true' || q.get('watch') === '1'))
+      return watch(req, res, rt, ns, q, name);
     if (method === 'GET' && name) {
       const o = store.read(rt, ns, name);
       if (!o) throw notFound(name);
-      if (wantsTable(req)) return send(res, 200, toTable(rt, [o], now(), o.metadata.resourceVersion!, q.get('includeObject')));
+      if (wantsTable(req))
+        return send(res, 200, toTable(rt, [o], now(), o.metadata.resourceVersion!, q.get('includeObject')));
       return send(res, 200, o);
     }
     if (method === 'GET') {
@@ -880,22 +1180,36 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (wantsTable(req)) return send(res, 200, toTable(rt, items, now(), rv, q.get('includeObject')));
       return send(res, 200, {kind: `${rt.kind}List`, apiVersion: gv(rt), metadata: {resourceVersion: rv}, items});
     }
-    const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json') as KubeObject | undefined;
+    const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json') as
+      KubeObject | undefined;
     const dryRun = q.has('dryRun');
     const commit = (o: KubeObject) => (dryRun ? o : store.write(rt, o));
     if (method === 'POST' && !name) {
       if (!body || typeof body !== 'object') throw new ApiError(400, 'BadRequest', 'empty body');
       body.metadata ??= {};
       if (rt.namespaced && ns && body.metadata.namespace && body.metadata.namespace !== ns) {
-        throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       if (rt.namespaced) ns = body.metadata.namespace = ns ?? body.metadata.namespace ?? 'default';
       if (!body.metadata.name && !body.metadata.generateName) {
-        throw new ApiError(422, 'Invalid', `${rt.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
+        throw new ApiError(
+          422,
+          'Invalid',
+          `${rt.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        );
       }
       requireNamespace();
       if (body.metadata.name && store.read(rt, ns, body.metadata.name)) {
-        throw new ApiError(409, 'AlreadyExists', `${rt.plural}${rt.group ? '.' + rt.group : ''} "${body.metadata.name}" already exists`, {name: body.metadata.name, group: rt.group || undefined, kind: rt.plural});
+        throw new ApiError(
+          409,
+          'AlreadyExists',
+          `${rt.plural}${rt.group ? '.' + rt.group : ''} "${body.metadata.name}" already exists`,
+          {name: body.metadata.name, group: rt.group || undefined, kind: rt.plural},
+        );
       }
       delete body.metadata.resourceVersion;
       return send(res, 201, commit(body));
@@ -904,7 +1218,12 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (method === 'DELETE') {
         const items = store.select(rt, ns, q.get('labelSelector') ?? undefined, q.get('fieldSelector') ?? undefined);
         if (!dryRun) for (const o of items) store.remove(rt, o.metadata.namespace, o.metadata.name!);
-        return send(res, 200, {kind: `${rt.kind}List`, apiVersion: gv(rt), metadata: {resourceVersion: String(store.rv)}, items});
+        return send(res, 200, {
+          kind: `${rt.kind}List`,
+          apiVersion: gv(rt),
+          metadata: {resourceVersion: String(store.rv)},
+          items,
+        });
       }
       throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
@@ -912,13 +1231,22 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (method === 'PUT') {
       if (!body || typeof body !== 'object') throw new ApiError(400, 'BadRequest', 'empty body');
       body.metadata ??= {};
-      if (body.metadata.name && body.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      if (body.metadata.name && body.metadata.name !== name)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+        );
       body.metadata.name = name;
       if (rt.namespaced) body.metadata.namespace = ns;
       if (!existing) throw notFound(name);
-      if (body.metadata.resourceVersion && body.metadata.resourceVersion !== existing.metadata.resourceVersion) throw conflict(rt, name);
+      if (body.metadata.resourceVersion && body.metadata.resourceVersion !== existing.metadata.resourceVersion)
+        throw conflict(rt, name);
       // The status subresource changes only status; the main resource keeps the stored status.
-      const next = sub === 'status' ? {...existing, status: (body as Record<string, unknown>)['status']} : {...body, status: body['status'] ?? existing['status']};
+      const next =
+        sub === 'status'
+          ? {...existing, status: (body as Record<string, unknown>)['status']}
+          : {...body, status: body['status'] ?? existing['status']};
       return send(res, 200, commit(next as KubeObject));
     }
     if (method === 'PATCH') {
@@ -935,17 +1263,29 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (!existing) throw notFound(name);
       let next: KubeObject;
       try {
-        if (type === 'application/json-patch+json') next = jsonPatch(existing, body as unknown as Array<{op: string; path: string}>) as KubeObject;
+        if (type === 'application/json-patch+json')
+          next = jsonPatch(existing, body as unknown as Array<{op: string; path: string}>) as KubeObject;
         else if (type === 'application/merge-patch+json') next = mergePatch(existing, body) as KubeObject;
         else if (type === 'application/strategic-merge-patch+json') {
-          if (rt.group.includes('.') && !rt.group.endsWith('k8s.io')) throw new ApiError(415, 'UnsupportedMediaType', 'strategic merge patch is not supported for custom resources');
+          if (rt.group.includes('.') && !rt.group.endsWith('k8s.io'))
+            throw new ApiError(
+              415,
+              'UnsupportedMediaType',
+              'strategic merge patch is not supported for custom resources',
+            );
           next = strategicMergePatch(existing, body) as KubeObject;
-        } else throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        } else
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          );
       } catch (e) {
         if (e instanceof ApiError) throw e;
         throw new ApiError(422, 'Invalid', (e as Error).message);
       }
-      const wanted = (body as unknown as {metadata?: {resourceVersion?: string}} | undefined)?.metadata?.resourceVersion;
+      const wanted = (body as unknown as {metadata?: {resourceVersion?: string}} | undefined)?.metadata
+        ?.resourceVersion;
       if (!Array.isArray(body) && wanted && wanted !== existing.metadata.resourceVersion) throw conflict(rt, name);
       next.metadata = {...next.metadata, name, resourceVersion: existing.metadata.resourceVersion};
       return send(res, 200, commit(next));
@@ -954,32 +1294,59 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (!existing) throw notFound(name);
       if (rt.kind === 'Namespace' && rt.group === '' && !dryRun) {
         // Like the real namespace controller: Terminating first, contents and namespace gone shortly after.
-        const terminating = store.write(rt, {...existing, metadata: {...existing.metadata, deletionTimestamp: timestamp(now())}, status: {phase: 'Terminating'}});
+        const terminating = store.write(rt, {
+          ...existing,
+          metadata: {...existing.metadata, deletionTimestamp: timestamp(now())},
+          status: {phase: 'Terminating'},
+        });
         const t = setTimeout(() => store.remove(rt, undefined, name), 200);
         t.unref();
         return send(res, 200, terminating);
       }
       const gone = dryRun ? existing : store.remove(rt, ns, name)!;
       if (rt.kind === 'Pod') return send(res, 200, gone);
-      return send(res, 200, {...status(200, '', ''), details: {name, group: rt.group || undefined, kind: rt.plural, uid: existing.metadata.uid}, message: undefined, reason: undefined, code: undefined});
+      return send(res, 200, {
+        ...status(200, '', ''),
+        details: {name, group: rt.group || undefined, kind: rt.plural, uid: existing.metadata.uid},
+        message: undefined,
+        reason: undefined,
+        code: undefined,
+      });
     }
     throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }
 
   function conflict(rt: ResourceType, name: string) {
-    return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${rt.plural}${rt.group ? '.' + rt.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {name, group: rt.group || undefined, kind: rt.plural});
+    return new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${rt.plural}${rt.group ? '.' + rt.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      {name, group: rt.group || undefined, kind: rt.plural},
+    );
   }
 
-  function watch(req: IncomingMessage, res: ServerResponse, rt: ResourceType, ns: string | undefined, q: URLSearchParams, name?: string) {
+  function watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rt: ResourceType,
+    ns: string | undefined,
+    q: URLSearchParams,
+    name?: string,
+  ) {
     const labels = parseLabelSelector(q.get('labelSelector') ?? '');
     const fields = [q.get('fieldSelector'), name ? `metadata.name=${name}` : ''].filter(Boolean).join(',');
     const table = wantsTable(req);
-    const matches = (o: KubeObject) => (!rt.namespaced || !ns || o.metadata.namespace === ns) && matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields);
+    const matches = (o: KubeObject) =>
+      (!rt.namespaced || !ns || o.metadata.namespace === ns) &&
+      matchesLabels(o.metadata.labels, labels) &&
+      matchesFields(o, fields);
     res.writeHead(200, {'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked'});
     res.flushHeaders();
     open.add(res);
     const write = (ev: ChangeEvent) => {
-      const object = table ? toTable(rt, [ev.object], now(), ev.object.metadata.resourceVersion!, q.get('includeObject')) : ev.object;
+      const object = table
+        ? toTable(rt, [ev.object], now(), ev.object.metadata.resourceVersion!, q.get('includeObject'))
+        : ev.object;
       res.write(JSON.stringify({type: ev.type, object}) + '\n');
     };
     const from = Number(q.get('resourceVersion') ?? '0');
@@ -988,10 +1355,16 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     } else {
       const oldest = store.history[0]?.rv ?? store.rv;
       if (from < oldest - 1) {
-        res.end(JSON.stringify({type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${oldest})`)}) + '\n');
+        res.end(
+          JSON.stringify({
+            type: 'ERROR',
+            object: status(410, 'Expired', `too old resource version: ${from} (${oldest})`),
+          }) + '\n',
+        );
         return;
       }
-      for (const h of store.history) if (h.rv > from && h.rtKey === keyOf(rt) && matches(h.event.object)) write(h.event);
+      for (const h of store.history)
+        if (h.rv > from && h.rtKey === keyOf(rt) && matches(h.event.object)) write(h.event);
     }
     const unsubscribe = store.onChange(ev => {
       if (ev.object.kind === rt.kind && ev.object.apiVersion === gv(rt) && matches(ev.object)) write(ev);
@@ -1007,13 +1380,26 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     req.on('close', stop);
   }
 
-  function podLogs(req: IncomingMessage, res: ServerResponse, rt: ResourceType, ns: string, name: string, q: URLSearchParams) {
+  function podLogs(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rt: ResourceType,
+    ns: string,
+    name: string,
+    q: URLSearchParams,
+  ) {
     const pod = store.read(rt, ns, name);
     if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, {name, kind: 'pods'});
-    const containers = ((pod['spec'] as {containers?: Array<{name: string}>} | undefined)?.containers ?? []).map(c => c.name);
+    const containers = ((pod['spec'] as {containers?: Array<{name: string}>} | undefined)?.containers ?? []).map(
+      c => c.name,
+    );
     const container = q.get('container') ?? (containers.length === 1 ? containers[0]! : '');
     if (!q.get('container') && containers.length > 1) {
-      throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`,
+      );
     }
     const key = `${ns}/${name}/${container}`;
     let lines = [...(store.logs.get(key) ?? store.logs.get(`${ns}/${name}/`) ?? [])];
@@ -1029,7 +1415,13 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     };
     store.logListeners.add(onLine);
     const unsubscribe = store.onChange(ev => {
-      if (ev.type === 'DELETED' && ev.object.kind === 'Pod' && ev.object.metadata.name === name && ev.object.metadata.namespace === ns) res.end();
+      if (
+        ev.type === 'DELETED' &&
+        ev.object.kind === 'Pod' &&
+        ev.object.metadata.name === name &&
+        ev.object.metadata.namespace === ns
+      )
+        res.end();
     });
     res.on('close', () => {
       store.logListeners.delete(onLine);
@@ -1053,7 +1445,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     await listen(0);
   }
   const port = (server.address() as AddressInfo).port;
-  let forwardTarget: ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined;
+  let forwardTarget:
+    ((namespace: string, pod: string, port: number) => {host: string; port: number} | undefined) | undefined;
   const stopForwarding = servePortForward(server, {
     pod: (namespace, name) => store.get({apiVersion: 'v1', kind: 'Pod', namespace, name}),
     target: (namespace, pod, p) => forwardTarget?.(namespace, pod, p),

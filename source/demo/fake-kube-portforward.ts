@@ -22,15 +22,28 @@ export interface PortForwardHooks {
 }
 
 function refuse(socket: Duplex, code: number, reason: string, message: string): void {
-  const body = JSON.stringify({kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code});
-  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  });
+  socket.end(
+    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 const portHeader = (channel: number, port: number) => Buffer.from([channel, port & 0xff, (port >> 8) & 0xff]);
 
 /** Serves GET /api/v1/namespaces/{ns}/pods/{name}/portforward?ports=N upgrades on the server. */
 export function servePortForward(server: Server, hooks: PortForwardHooks): () => void {
-  const wss = new WebSocketServer({noServer: true, handleProtocols: offered => PROTOCOLS.find(p => offered.has(p)) ?? false});
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: offered => PROTOCOLS.find(p => offered.has(p)) ?? false,
+  });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
@@ -40,10 +53,24 @@ export function servePortForward(server: Server, hooks: PortForwardHooks): () =>
     const pod = hooks.pod(namespace, name);
     if (!pod) return refuse(socket, 404, 'NotFound', `pods "${name}" not found`);
     const phase = (pod['status'] as {phase?: string} | undefined)?.phase;
-    if (phase !== 'Running') return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod ${name} is not running (status ${phase ?? 'Unknown'})`);
-    const ports = url.searchParams.getAll('ports').flatMap(p => p.split(',')).map(Number);
+    if (phase !== 'Running')
+      return refuse(
+        socket,
+        400,
+        'BadRequest',
+        `unable to upgrade connection: pod ${name} is not running (status ${phase ?? 'Unknown'})`,
+      );
+    const ports = url.searchParams
+      .getAll('ports')
+      .flatMap(p => p.split(','))
+      .map(Number);
     if (ports.length === 0 || ports.some(p => !Number.isInteger(p) || p < 1 || p > 65535)) {
-      return refuse(socket, 400, 'BadRequest', ports.length === 0 ? 'query parameter "port" is required' : `invalid port "${url.searchParams.get('ports')}"`);
+      return refuse(
+        socket,
+        400,
+        'BadRequest',
+        ports.length === 0 ? 'query parameter "port" is required' : `invalid port "${url.searchParams.get('ports')}"`,
+      );
     }
     wss.handleUpgrade(req, socket, head, ws => bridge(ws, namespace, name, ports[0]!, hooks));
   };
@@ -60,10 +87,20 @@ function bridge(ws: WebSocket, namespace: string, pod: string, port: number, hoo
   ws.send(portHeader(1, port));
   const to = hooks.target(namespace, pod, port);
   const fail = (detail: string) => {
-    ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`an error occurred forwarding ${port} -> ${port}: error forwarding port ${port} to pod ${pod}: ${detail}`)]));
+    ws.send(
+      Buffer.concat([
+        Buffer.from([1]),
+        Buffer.from(
+          `an error occurred forwarding ${port} -> ${port}: error forwarding port ${port} to pod ${pod}: ${detail}`,
+        ),
+      ]),
+    );
     ws.close();
   };
-  if (!to) return fail(`failed to connect to localhost:${port} inside namespace of pod ${pod}, IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused`);
+  if (!to)
+    return fail(
+      `failed to connect to localhost:${port} inside namespace of pod ${pod}, IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused`,
+    );
   const upstream: Socket = connect(to.port, to.host);
   const pending: Buffer[] = [];
   let open = false;

@@ -24,7 +24,9 @@ export function kubeconfigYaml(spec: KubeconfigSpec): string {
     kind: 'Config',
     clusters: [{name: cluster, cluster: {server: spec.server, ...(skip ? {'insecure-skip-tls-verify': true} : {})}}],
     users: [{name: spec.user, user: spec.token ? {token: spec.token} : {}}],
-    contexts: [{name: spec.context, context: {cluster, user: spec.user, ...(spec.namespace ? {namespace: spec.namespace} : {})}}],
+    contexts: [
+      {name: spec.context, context: {cluster, user: spec.user, ...(spec.namespace ? {namespace: spec.namespace} : {})}},
+    ],
     'current-context': spec.context,
     preferences: {},
   });

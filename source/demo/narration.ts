@@ -13,7 +13,7 @@ export const NARRATION: Record<StepId, string> = {
   hardware:
     "hardware.csv is Tinkerbell's inventory: one row per server with its MAC, IP, disk, BMC and a label (type=cp or type=worker) that tells Cluster API which role the machine may take. EKS Anywhere trusts it as written, so it is checked strictly.",
   'cluster-spec':
-    'The cluster spec declares the cluster instead of scripting it: EKS Distro (Amazon\'s Kubernetes) at a given version, the control-plane endpoint IP, the Tinkerbell IP and the machine configs. Cluster API turns that declaration into machines.',
+    "The cluster spec declares the cluster instead of scripting it: EKS Distro (Amazon's Kubernetes) at a given version, the control-plane endpoint IP, the Tinkerbell IP and the machine configs. Cluster API turns that declaration into machines.",
   'create-cluster':
     'eksctl anywhere starts a kind bootstrap cluster with Cluster API and the Tinkerbell provider (CAPT). They power the servers on through their BMCs; the servers PXE-boot, get their OS and join. Management then moves to the new cluster and the bootstrap cluster is deleted.',
   'control-plane':
@@ -22,8 +22,7 @@ export const NARRATION: Record<StepId, string> = {
     'The data plane is Kong with role data_plane and database off: it keeps no database because every route and plugin arrives from the control plane over the 8005 tunnel, and it reports metrics on 8006. Helm installs it on the new cluster with a NodePort proxy.',
   verify:
     "The proof: the control plane's /clustering/status lists the new data plane, and a request sent to the data plane's proxy reaches the httpbin route defined in AWS. Configuration flowed down; traffic is served on premises.",
-  done:
-    'From bare metal to a connected Kong data plane. Every command is in the session logs, and "eksa-kong runbook NAME" prints them as a script to review and rerun by hand on a real rack.',
+  done: 'From bare metal to a connected Kong data plane. Every command is in the session logs, and "eksa-kong runbook NAME" prints them as a script to review and rerun by hand on a real rack.',
 };
 
 export function narrationFor(step: StepId): string {

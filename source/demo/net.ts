@@ -20,16 +20,21 @@ const key = (host: string, port: number) => `${host.replace(/^\[|\]$/g, '').toLo
 export function createDemoNet(routes: readonly DemoRoute[], dns: Readonly<Record<string, readonly string[]>>): Net {
   const table = new Map<string, {host: string; port: number}>();
   for (const r of routes) {
-    if (!isLoopback(r.to.host)) throw new NetRouteError(`demo route ${r.host}:${r.port} must lead to loopback, not ${r.to.host}`);
+    if (!isLoopback(r.to.host))
+      throw new NetRouteError(`demo route ${r.host}:${r.port} must lead to loopback, not ${r.to.host}`);
     table.set(key(r.host, r.port), {host: r.to.host, port: r.to.port});
   }
-  const names = new Map(Object.entries(dns).map(([name, addrs]) => [name.toLowerCase().replace(/\.$/, ''), [...addrs]]));
+  const names = new Map(
+    Object.entries(dns).map(([name, addrs]) => [name.toLowerCase().replace(/\.$/, ''), [...addrs]]),
+  );
   return {
     route(host, port) {
       const found = table.get(key(host, port));
       if (found) return {...found};
       if (isLoopback(host)) return {host, port};
-      throw new NetRouteError(`${host}:${port} is not part of the simulated data center; the demo reaches nothing off this machine`);
+      throw new NetRouteError(
+        `${host}:${port} is not part of the simulated data center; the demo reaches nothing off this machine`,
+      );
     },
     async lookup(host) {
       const name = host.toLowerCase().replace(/\.$/, '');

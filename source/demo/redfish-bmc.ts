@@ -101,11 +101,20 @@ const collection = (path: string, type: string, members: string[]) => ({
 });
 
 /** A collection split into pages: the first at path, the next at path?$skip=N, linked by Members@odata.nextLink. */
-function pagedCollection(tree: RedfishTree, path: string, type: string, members: string[], pageSize: number | undefined): void {
+function pagedCollection(
+  tree: RedfishTree,
+  path: string,
+  type: string,
+  members: string[],
+  pageSize: number | undefined,
+): void {
   const size = pageSize && pageSize > 0 ? pageSize : members.length || 1;
   for (let skip = 0; skip === 0 || skip < members.length; skip += size) {
     const key = skip === 0 ? path : `${path}?$skip=${skip}`;
-    const page: Record<string, unknown> = {...collection(path, type, members.slice(skip, skip + size)), 'Members@odata.count': members.length};
+    const page: Record<string, unknown> = {
+      ...collection(path, type, members.slice(skip, skip + size)),
+      'Members@odata.count': members.length,
+    };
     if (skip + size < members.length) page['Members@odata.nextLink'] = `${path}?$skip=${skip + size}`;
     tree[key] = page;
   }
@@ -123,7 +132,11 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', buil
   const nicName = (i: number) => (dell ? `Integrated NIC 1 Port ${i + 1} Partition 1` : `Ethernet Interface ${i + 1}`);
   // Boot entries: the (still empty) OS disk, then PXE IPv4/IPv6 on the first NIC, then the others'.
   const boot: Array<{ref: string; name: string; path: string}> = [
-    {ref: 'Boot0001', name: dell ? 'Integrated RAID Controller 1: EFI Fixed Disk Boot Device 1' : 'UEFI OS', path: 'PciRoot(0x0)/Pci(0x1,0x0)/Pci(0x0,0x0)/NVMe(0x1,00-00-00-00-00-00-00-00)/HD(1,GPT,00000000-0000-0000-0000-000000000000)'},
+    {
+      ref: 'Boot0001',
+      name: dell ? 'Integrated RAID Controller 1: EFI Fixed Disk Boot Device 1' : 'UEFI OS',
+      path: 'PciRoot(0x0)/Pci(0x1,0x0)/Pci(0x0,0x0)/NVMe(0x1,00-00-00-00-00-00-00-00)/HD(1,GPT,00000000-0000-0000-0000-000000000000)',
+    },
   ];
   m.macs.forEach((mac, i) => {
     const hex = mac.replace(/:/g, '').toUpperCase();
@@ -132,8 +145,16 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', buil
       // iDRAC names PXE devices after the NIC and gives a vendor path without the MAC; others put MAC() in the path.
       boot.push(
         dell
-          ? {ref: `Boot${String(n).padStart(4, '0')}`, name: `PXE Device ${i + 1}: ${nicName(i)} (${ip})`, path: `VenHw(3A191845-5F86-4E78-8FCE-C4CFF59F9DA${i},0${ip === 'IPv4' ? 4 : 6}00)`}
-          : {ref: `Boot${String(n).padStart(4, '0')}`, name: `UEFI PXE ${ip}: ${m.model} Port ${i + 1}`, path: `PciRoot(0x0)/Pci(0x1c,0x${i})/Pci(0x0,0x0)/MAC(${hex},0x1)/${ip}(0.0.0.0)`},
+          ? {
+              ref: `Boot${String(n).padStart(4, '0')}`,
+              name: `PXE Device ${i + 1}: ${nicName(i)} (${ip})`,
+              path: `VenHw(3A191845-5F86-4E78-8FCE-C4CFF59F9DA${i},0${ip === 'IPv4' ? 4 : 6}00)`,
+            }
+          : {
+              ref: `Boot${String(n).padStart(4, '0')}`,
+              name: `UEFI PXE ${ip}: ${m.model} Port ${i + 1}`,
+              path: `PciRoot(0x0)/Pci(0x1c,0x${i})/Pci(0x0,0x0)/MAC(${hex},0x1)/${ip}(0.0.0.0)`,
+            },
       );
     }
   });
@@ -203,7 +224,9 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', buil
       ManagerType: 'BMC',
       EthernetInterfaces: ref(`${mgr}/EthernetInterfaces`),
     },
-    [`${mgr}/EthernetInterfaces`]: collection(`${mgr}/EthernetInterfaces`, 'EthernetInterface', [`${mgr}/EthernetInterfaces/eth0`]),
+    [`${mgr}/EthernetInterfaces`]: collection(`${mgr}/EthernetInterfaces`, 'EthernetInterface', [
+      `${mgr}/EthernetInterfaces/eth0`,
+    ]),
     [`${mgr}/EthernetInterfaces/eth0`]: {
       '@odata.id': `${mgr}/EthernetInterfaces/eth0`,
       '@odata.type': '#EthernetInterface.v1_6_0.EthernetInterface',
@@ -228,7 +251,13 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', buil
   // Listed the way many BMCs do, by bus order: the PXE NIC (macs[0]) is not the first member, and every
   // port has link, so only the boot order tells which one boots.
   const nicOrder = [...m.macs.keys()].slice(1).concat(m.macs.length ? [0] : []);
-  pagedCollection(tree, `${sys}/EthernetInterfaces`, 'EthernetInterface', nicOrder.map(i => `${sys}/EthernetInterfaces/${nicId(i)}`), build.pageSize);
+  pagedCollection(
+    tree,
+    `${sys}/EthernetInterfaces`,
+    'EthernetInterface',
+    nicOrder.map(i => `${sys}/EthernetInterfaces/${nicId(i)}`),
+    build.pageSize,
+  );
   m.macs.forEach((mac, i) => {
     const p = `${sys}/EthernetInterfaces/${nicId(i)}`;
     tree[p] = {
@@ -243,10 +272,25 @@ export function buildBmcTree(m: SimulatedMachine, shape: BmcShape = 'dmtf', buil
       Status: {State: 'Enabled', Health: 'OK'},
     };
   });
-  pagedCollection(tree, `${sys}/BootOptions`, 'BootOption', boot.map((_, i) => `${sys}/BootOptions/${i + 1}`), build.pageSize);
+  pagedCollection(
+    tree,
+    `${sys}/BootOptions`,
+    'BootOption',
+    boot.map((_, i) => `${sys}/BootOptions/${i + 1}`),
+    build.pageSize,
+  );
   boot.forEach((b, i) => {
     const p = `${sys}/BootOptions/${i + 1}`;
-    tree[p] = {'@odata.id': p, '@odata.type': '#BootOption.v1_0_4.BootOption', Id: String(i + 1), Name: 'Boot Option', BootOptionReference: b.ref, DisplayName: b.name, UefiDevicePath: b.path, BootOptionEnabled: true};
+    tree[p] = {
+      '@odata.id': p,
+      '@odata.type': '#BootOption.v1_0_4.BootOption',
+      Id: String(i + 1),
+      Name: 'Boot Option',
+      BootOptionReference: b.ref,
+      DisplayName: b.name,
+      UefiDevicePath: b.path,
+      BootOptionEnabled: true,
+    };
   });
   addStorage(tree, sys, m, dell);
   return tree;
@@ -266,7 +310,13 @@ function addStorage(tree: RedfishTree, sys: string, m: SimulatedMachine, dell: b
   const drivePath = (i: number) => `${st}/Drives/${driveId(i)}`;
   const protocols = [...new Set(all.map(d => d.protocol))];
   const controller = dell
-    ? {Id: 'RAID.Integrated.1-1', Name: 'PERC H755 Front', Model: 'PERC H755 Front', SupportedDeviceProtocols: ['SAS', 'SATA'], SupportedRAIDTypes: ['RAID0', 'RAID1', 'RAID5', 'RAID10']}
+    ? {
+        Id: 'RAID.Integrated.1-1',
+        Name: 'PERC H755 Front',
+        Model: 'PERC H755 Front',
+        SupportedDeviceProtocols: ['SAS', 'SATA'],
+        SupportedRAIDTypes: ['RAID0', 'RAID1', 'RAID5', 'RAID10'],
+      }
     : {MemberId: '0', Name: `${protocols.join('/')} controller`, SupportedDeviceProtocols: protocols};
   tree[`${sys}/Storage`] = collection(`${sys}/Storage`, 'Storage', [st]);
   tree[st] = {
@@ -281,7 +331,11 @@ function addStorage(tree: RedfishTree, sys: string, m: SimulatedMachine, dell: b
   };
   if (dell) {
     tree[`${st}/Controllers`] = collection(`${st}/Controllers`, 'StorageController', [`${st}/Controllers/0`]);
-    tree[`${st}/Controllers/0`] = {'@odata.id': `${st}/Controllers/0`, '@odata.type': '#StorageController.v1_6_0.StorageController', ...controller};
+    tree[`${st}/Controllers/0`] = {
+      '@odata.id': `${st}/Controllers/0`,
+      '@odata.type': '#StorageController.v1_6_0.StorageController',
+      ...controller,
+    };
   }
   all.forEach((d, i) => {
     tree[drivePath(i)] = {
@@ -328,7 +382,10 @@ async function selfSigned(host: string): Promise<{key: string; cert: string}> {
     extensions: [new x509.SubjectAlternativeNameExtension([{type: 'ip', value: host}])],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END PRIVATE KEY-----\n`;
   return {key, cert: cert.toString('pem')};
 }
 
@@ -364,7 +421,11 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
   const password = options.password ?? 'calvin';
   const tree: RedfishTree = options.tree
     ? structuredClone(options.tree)
-    : buildBmcTree(options.machine ?? defaultMachine(), options.shape ?? 'dmtf', options.pageSize ? {pageSize: options.pageSize} : {});
+    : buildBmcTree(
+        options.machine ?? defaultMachine(),
+        options.shape ?? 'dmtf',
+        options.pageSize ? {pageSize: options.pageSize} : {},
+      );
   let tlsCreds = options.credentials ?? (await selfSigned(host));
   const tokens = new Set<string>();
   const requests: BmcRequestRecord[] = [];
@@ -383,21 +444,30 @@ export async function startRedfishBmc(options: RedfishBmcOptions): Promise<Runni
       res.writeHead(status, {'Content-Type': 'application/json', 'OData-Version': '4.0', ...headers});
       res.end(text);
     };
-    const open = method === 'GET' && (path === '/redfish' || path === '/redfish/v1/' || path === '/redfish/v1/$metadata');
+    const open =
+      method === 'GET' && (path === '/redfish' || path === '/redfish/v1/' || path === '/redfish/v1/$metadata');
     const isLogin = method === 'POST' && path === '/redfish/v1/SessionService/Sessions';
     const token = req.headers['x-auth-token'];
     const authed = req.headers.authorization === expected || (typeof token === 'string' && tokens.has(token));
     if (isLogin) {
       const b = body as {UserName?: unknown; Password?: unknown} | undefined;
-      if (b?.UserName !== username || b?.Password !== password) return send(401, redfishError('Invalid username or password'));
+      if (b?.UserName !== username || b?.Password !== password)
+        return send(401, redfishError('Invalid username or password'));
       const t = randomBytes(16).toString('hex');
       tokens.add(t);
       const id = String(tokens.size);
       const loc = `/redfish/v1/SessionService/Sessions/${id}`;
-      tree[loc] = {'@odata.id': loc, '@odata.type': '#Session.v1_3_0.Session', Id: id, Name: 'Session', UserName: username};
+      tree[loc] = {
+        '@odata.id': loc,
+        '@odata.type': '#Session.v1_3_0.Session',
+        Id: id,
+        Name: 'Session',
+        UserName: username,
+      };
       return send(201, tree[loc], {'X-Auth-Token': t, Location: loc});
     }
-    if (!open && !authed) return send(401, redfishError('Authentication required'), {'WWW-Authenticate': 'Basic realm="Redfish"'});
+    if (!open && !authed)
+      return send(401, redfishError('Authentication required'), {'WWW-Authenticate': 'Basic realm="Redfish"'});
     if (method === 'DELETE' && path.startsWith('/redfish/v1/SessionService/Sessions/')) {
       delete tree[path];
       return send(204);

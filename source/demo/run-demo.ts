@@ -58,7 +58,10 @@ export function nextDemoName(taken: ReadonlySet<string>): string {
 }
 
 /** Which session the demo opens: the one named, else the newest unfinished demo nobody has open, else a new one. */
-export async function pickDemoSession(home: string, opts: Pick<DemoOptions, 'name' | 'fresh'>): Promise<{name: string; create: boolean}> {
+export async function pickDemoSession(
+  home: string,
+  opts: Pick<DemoOptions, 'name' | 'fresh'>,
+): Promise<{name: string; create: boolean}> {
   const list = await listSessions(home);
   if (opts.name) {
     const row = list.find(r => r.name === opts.name);
@@ -69,7 +72,13 @@ export async function pickDemoSession(home: string, opts: Pick<DemoOptions, 'nam
     return {name: opts.name, create: false};
   }
   if (!opts.fresh) {
-    const open = list.find(r => r.world === 'demo' && r.status !== 'done' && r.status !== 'destroyed' && !heldByLiveProcess(sessionDir(home, r.name)));
+    const open = list.find(
+      r =>
+        r.world === 'demo' &&
+        r.status !== 'done' &&
+        r.status !== 'destroyed' &&
+        !heldByLiveProcess(sessionDir(home, r.name)),
+    );
     if (open) return {name: open.name, create: false};
   }
   return {name: nextDemoName(new Set(list.map(r => r.name))), create: true};
@@ -92,14 +101,21 @@ export function answersDigest(answers: Answers): string {
   return createHash('sha256').update(JSON.stringify(answers)).digest('hex');
 }
 
-async function startParts(world: DemoWorld, sessionDirPath: string, speed: number, signal: AbortSignal): Promise<DemoPart[]> {
+async function startParts(
+  world: DemoWorld,
+  sessionDirPath: string,
+  speed: number,
+  signal: AbortSignal,
+): Promise<DemoPart[]> {
   const started: DemoPart[] = [];
   try {
     for (const [name, start] of PARTS) {
       try {
         started.push(await start(world, {sessionDir: sessionDirPath, speed, signal}));
       } catch (err) {
-        throw new Error(`the ${name} part of the simulated data center did not start: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(
+          `the ${name} part of the simulated data center did not start: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
     return started;
@@ -123,7 +139,13 @@ async function closeParts(parts: readonly DemoPart[]): Promise<void> {
  * A demo session's simulated data center, started from its saved state without running any step: what
  * the day-two commands (status, upgrade, destroy) act on. The caller holds the session's lock.
  */
-export async function openSimulatedDataCenter(dir: string): Promise<{world: DemoWorld; net: import('../ports.js').Net; speed: number; notices: string[]; close(): Promise<void>}> {
+export async function openSimulatedDataCenter(dir: string): Promise<{
+  world: DemoWorld;
+  net: import('../ports.js').Net;
+  speed: number;
+  notices: string[];
+  close(): Promise<void>;
+}> {
   const speed = readDemoState(dir).state?.speed ?? 1;
   const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
   const abort = new AbortController();
@@ -134,7 +156,10 @@ export async function openSimulatedDataCenter(dir: string): Promise<{world: Demo
     await world.close();
     throw err;
   }
-  const net = createDemoNet(parts.flatMap(p => p.routes), Object.assign({}, ...parts.map(p => p.dns)));
+  const net = createDemoNet(
+    parts.flatMap(p => p.routes),
+    Object.assign({}, ...parts.map(p => p.dns)),
+  );
   // The simulated data center ran on while nobody looked: its data planes are connected again before a
   // day-two command reads the CP (bounded, so a DP that cannot dial shows as it is).
   let bound: NodeJS.Timeout | undefined;
@@ -162,7 +187,11 @@ export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<n
     acquireLock(dir, {name, command: 'eksa-kong demo'}).release();
   }
   const say = (line: string) => (ctx.interactive ? undefined : ctx.io.stderr.write(`${line}\n`));
-  say(create ? `Demo session ${name}: a new simulated data center.` : `Demo session ${name}: resuming it and its simulated data center.`);
+  say(
+    create
+      ? `Demo session ${name}: a new simulated data center.`
+      : `Demo session ${name}: resuming it and its simulated data center.`,
+  );
 
   const speed = opts.speed ?? (create ? undefined : readDemoState(dir).state?.speed) ?? 1;
   const world = await startDemoWorld({sessionDir: dir, speed, persist: true});

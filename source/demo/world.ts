@@ -11,7 +11,11 @@ import {startFakeKubeApi, type ControlHandler, type FakeKubeApi, type KubeObject
 import {writeKubeconfig} from './kubeconfig.js';
 import {installStandins} from './standin/install.js';
 import {bootstrapProvisioning, type DemoMachine} from './scenarios/bootstrap-provisioning.js';
-import {kongControlPlaneCluster, type KongControlPlaneHandle, type KongControlPlaneOptions} from './scenarios/kong-control-plane.js';
+import {
+  kongControlPlaneCluster,
+  type KongControlPlaneHandle,
+  type KongControlPlaneOptions,
+} from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {systemClock, type Clock} from '../ports.js';
@@ -112,8 +116,12 @@ export function machinesFromCsv(text: string): DemoMachine[] {
   if (!header) return [];
   const col = (r: string[], name: string) => r[header.indexOf(name)]?.trim() ?? '';
   return data.map(r => ({
-    hostname: col(r, 'hostname'), mac: col(r, 'mac'), bmcIp: col(r, 'bmc_ip'), ip: col(r, 'ip_address') || undefined,
-    disk: col(r, 'disk') || undefined, role: /(^|\|)type=cp($|\|)/.test(col(r, 'labels')) ? 'cp' : 'worker',
+    hostname: col(r, 'hostname'),
+    mac: col(r, 'mac'),
+    bmcIp: col(r, 'bmc_ip'),
+    ip: col(r, 'ip_address') || undefined,
+    disk: col(r, 'disk') || undefined,
+    role: /(^|\|)type=cp($|\|)/.test(col(r, 'labels')) ? 'cp' : 'worker',
   }));
 }
 
@@ -121,8 +129,10 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   const out = {...a};
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-      ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+        ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -200,8 +210,16 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
 
   const [cp, bootstrap, workload] = await Promise.all([
     startFakeKubeApi({control, port: savedPort('controlPlane')}),
-    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}, port: savedPort('bootstrap')}),
-    startFakeKubeApi({control, serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'}, port: savedPort('workload')}),
+    startFakeKubeApi({
+      control,
+      serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'},
+      port: savedPort('bootstrap'),
+    }),
+    startFakeKubeApi({
+      control,
+      serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'},
+      port: savedPort('workload'),
+    }),
   ]);
   const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload};
   const endpoints = {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, demoState: workload.url};
@@ -210,7 +228,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     for (const [name, c] of Object.entries(saved.containers)) containers.set(name, c);
     const moved = (Object.keys(apis) as ClusterId[]).filter(id => saved.urls?.[id] && saved.urls[id] !== apis[id].url);
     if (moved.length > 0) {
-      const rewritten = rewriteKubeconfigs(opts.sessionDir, moved.map(id => [saved.urls[id], apis[id].url] as const));
+      const rewritten = rewriteKubeconfigs(
+        opts.sessionDir,
+        moved.map(id => [saved.urls[id], apis[id].url] as const),
+      );
       notices.push(`The simulated clusters listen on new ports; ${rewritten} saved kubeconfig file(s) were updated.`);
     }
   }
@@ -224,21 +245,54 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     (Object.keys(apis) as ClusterId[]).find(id => apis[id].url === server) ?? 'workload';
 
   const kubeDir = join(opts.sessionDir, 'demo-kube');
-  const contexts: Record<ClusterId, string> = {controlPlane: 'kong-cp', bootstrap: 'kind-demo-eks-a-cluster', workload: 'demo-admin@demo'};
-  const kubeconfigs: Record<ClusterId, string> = {
-    controlPlane: writeKubeconfig(join(kubeDir, 'kong-cp.kubeconfig'), {server: cp.url, context: contexts.controlPlane, user: 'kong-cp-admin'}),
-    bootstrap: writeKubeconfig(join(kubeDir, 'bootstrap.kubeconfig'), {server: bootstrap.url, context: contexts.bootstrap, user: contexts.bootstrap}),
-    workload: writeKubeconfig(join(kubeDir, 'workload.kubeconfig'), {server: workload.url, context: contexts.workload, user: 'demo-admin'}),
+  const contexts: Record<ClusterId, string> = {
+    controlPlane: 'kong-cp',
+    bootstrap: 'kind-demo-eks-a-cluster',
+    workload: 'demo-admin@demo',
   };
-  const standins = installStandins(join(opts.sessionDir, 'demo-bin'),
-    {transcriptsDir: opts.transcriptsDir ?? join(templatesDir(), 'transcripts'), demoStateUrl: endpoints.demoState, speed}, opts.basePath);
+  const kubeconfigs: Record<ClusterId, string> = {
+    controlPlane: writeKubeconfig(join(kubeDir, 'kong-cp.kubeconfig'), {
+      server: cp.url,
+      context: contexts.controlPlane,
+      user: 'kong-cp-admin',
+    }),
+    bootstrap: writeKubeconfig(join(kubeDir, 'bootstrap.kubeconfig'), {
+      server: bootstrap.url,
+      context: contexts.bootstrap,
+      user: contexts.bootstrap,
+    }),
+    workload: writeKubeconfig(join(kubeDir, 'workload.kubeconfig'), {
+      server: workload.url,
+      context: contexts.workload,
+      user: 'demo-admin',
+    }),
+  };
+  const standins = installStandins(
+    join(opts.sessionDir, 'demo-bin'),
+    {
+      transcriptsDir: opts.transcriptsDir ?? join(templatesDir(), 'transcripts'),
+      demoStateUrl: endpoints.demoState,
+      speed,
+    },
+    opts.basePath,
+  );
 
-  const controlPlane = (saved && restoredControlPlane(cp.store, opts.controlPlane, saved.controlPlane?.hostnames))
-    || kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
+  const controlPlane =
+    (saved && restoredControlPlane(cp.store, opts.controlPlane, saved.controlPlane?.hostnames)) ||
+    kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
   scenarios.push(controlPlane);
 
   // --- eksctl anywhere create cluster ---------------------------------------------------------
-  let run: {clusterName: string; machines: DemoMachine[]; spec: string; window: number; openGate?: () => void; gate?: Promise<void>} | undefined;
+  let run:
+    | {
+        clusterName: string;
+        machines: DemoMachine[];
+        spec: string;
+        window: number;
+        openGate?: () => void;
+        gate?: Promise<void>;
+      }
+    | undefined;
   function onEksctl(b: Record<string, unknown>): Record<string, unknown> {
     const clusterName = String(b['clusterName'] ?? 'demo');
     if (b['event'] === 'start') {
@@ -250,7 +304,14 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
       let openGate!: () => void;
       const gate = new Promise<void>(r => (openGate = r));
-      run = {clusterName, machines: machinesFromCsv(String(b['hardwareCsv'] ?? '')), spec: String(b['clusterSpec'] ?? ''), window, openGate, gate};
+      run = {
+        clusterName,
+        machines: machinesFromCsv(String(b['hardwareCsv'] ?? '')),
+        spec: String(b['clusterSpec'] ?? ''),
+        window,
+        openGate,
+        gate,
+      };
       bootstrap.store.delete({apiVersion: 'v1', kind: 'Namespace', name: 'eksa-system'});
       emit({type: 'eksctl-start', clusterName, machines: run.machines});
       return {clusters: {bootstrap: bootstrap.url, workload: workload.url}};
@@ -263,12 +324,35 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     const text = String(b['text'] ?? '');
     emit({type: 'eksctl-line', clusterName, text});
     const kind = `${clusterName}-eks-a-cluster-control-plane`;
-    if (/Creating new bootstrap cluster/.test(text)) addContainer(kind, 'public.ecr.aws/eks-anywhere/kubernetes-sigs/kind/node:v1.33.5-eks-d-1-33-fake', '"/usr/local/bin/entr…"', '127.0.0.1:40123->6443/tcp', 'kind');
-    if (/pre-capi-install-setup/.test(text)) addContainer('smee', 'public.ecr.aws/eks-anywhere/tinkerbell/smee:v0.15.1-eks-a-fake', '"/usr/bin/smee -dhcp…"', '', 'host');
+    if (/Creating new bootstrap cluster/.test(text))
+      addContainer(
+        kind,
+        'public.ecr.aws/eks-anywhere/kubernetes-sigs/kind/node:v1.33.5-eks-d-1-33-fake',
+        '"/usr/local/bin/entr…"',
+        '127.0.0.1:40123->6443/tcp',
+        'kind',
+      );
+    if (/pre-capi-install-setup/.test(text))
+      addContainer(
+        'smee',
+        'public.ecr.aws/eks-anywhere/tinkerbell/smee:v0.15.1-eks-a-fake',
+        '"/usr/bin/smee -dhcp…"',
+        '',
+        'host',
+      );
     if (/Provider specific post-setup/.test(text) && run) {
       const version = /kubernetesVersion:\s*["']?([\d.]+)/.exec(run.spec)?.[1];
-      scenarios.push(bootstrapProvisioning(bootstrap.store, {...scenario, machines: run.machines, clusterName, kubernetesVersion: version,
-        workload: workload.store, gate: run.gate, windowSeconds: run.window}));
+      scenarios.push(
+        bootstrapProvisioning(bootstrap.store, {
+          ...scenario,
+          machines: run.machines,
+          clusterName,
+          kubernetesVersion: version,
+          workload: workload.store,
+          gate: run.gate,
+          windowSeconds: run.window,
+        }),
+      );
     }
     if (/Creating new (management|workload) cluster/.test(text)) run?.openGate?.();
     if (/Moving the cluster management components|Moving cluster management/.test(text)) {
@@ -282,8 +366,14 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
 
   // clusterctl move: CAPI and Tinkerbell objects now live on the new cluster.
   function moveManagement() {
-    const kinds = [['cluster.x-k8s.io/v1beta1', 'Cluster'], ['cluster.x-k8s.io/v1beta1', 'Machine'], ['tinkerbell.org/v1alpha1', 'Hardware'],
-      ['tinkerbell.org/v1alpha1', 'Workflow'], ['bmc.tinkerbell.org/v1alpha1', 'Machine'], ['v1', 'Secret']] as const;
+    const kinds = [
+      ['cluster.x-k8s.io/v1beta1', 'Cluster'],
+      ['cluster.x-k8s.io/v1beta1', 'Machine'],
+      ['tinkerbell.org/v1alpha1', 'Hardware'],
+      ['tinkerbell.org/v1alpha1', 'Workflow'],
+      ['bmc.tinkerbell.org/v1alpha1', 'Machine'],
+      ['v1', 'Secret'],
+    ] as const;
     if (!workload.store.get({apiVersion: 'v1', kind: 'Namespace', name: 'eksa-system'})) {
       workload.store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'eksa-system'}});
     }
@@ -321,11 +411,32 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   function dockerPs() {
     return [...containers].map(([name, c]) => {
       const secs = Math.max(1, Math.round((clock.now() - c.created) / 1000));
-      const ago = secs < 60 ? `${secs} seconds` : secs < 3600 ? `${Math.round(secs / 60)} minutes` : `${Math.round(secs / 3600)} hours`;
+      const ago =
+        secs < 60
+          ? `${secs} seconds`
+          : secs < 3600
+            ? `${Math.round(secs / 60)} minutes`
+            : `${Math.round(secs / 3600)} hours`;
       const id = Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64);
-      return {Command: c.command, CreatedAt: new Date(c.created).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'), ID: id.slice(0, 12),
-        Image: c.image, Labels: '', LocalVolumes: '0', Mounts: '', Names: name, Networks: c.network, Ports: c.ports,
-        RunningFor: `${ago} ago`, Size: '0B', State: 'running', Status: `Up ${ago}`};
+      return {
+        Command: c.command,
+        CreatedAt: new Date(c.created)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, ' +0000 UTC'),
+        ID: id.slice(0, 12),
+        Image: c.image,
+        Labels: '',
+        LocalVolumes: '0',
+        Mounts: '',
+        Names: name,
+        Networks: c.network,
+        Ports: c.ports,
+        RunningFor: `${ago} ago`,
+        Size: '0B',
+        State: 'running',
+        Status: `Up ${ago}`,
+      };
     });
   }
 
@@ -364,8 +475,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   // eksctl anywhere delete cluster: the machines are deprovisioned and the cluster's API is empty.
   function onClusterDelete(b: Record<string, unknown>): Record<string, unknown> {
     const clusterName = String(b['clusterName'] ?? '');
-    const found = workload.store.list({apiVersion: 'anywhere.eks.amazonaws.com/v1alpha1', kind: 'Cluster'}).some(c => c.metadata.name === clusterName)
-      || workload.store.list({apiVersion: 'v1', kind: 'Node'}).length > 0;
+    const found =
+      workload.store
+        .list({apiVersion: 'anywhere.eks.amazonaws.com/v1alpha1', kind: 'Cluster'})
+        .some(c => c.metadata.name === clusterName) || workload.store.list({apiVersion: 'v1', kind: 'Node'}).length > 0;
     if (!found) return {error: `cluster ${clusterName} not found`};
     const before = workload.store.snapshot();
     workload.store.restore({rv: before.rv + 1, objects: [], logs: {}});
@@ -382,7 +495,13 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     } catch (e) {
       return {error: `failed to parse values: ${(e as Error).message}`};
     }
-    const r = dp.install({values, chart: String(b['chart'] ?? ''), createNamespace: b['createNamespace'] === true, installOnly: b['install'] === true, upgradeOnly: b['upgradeOnly'] === true});
+    const r = dp.install({
+      values,
+      chart: String(b['chart'] ?? ''),
+      createNamespace: b['createNamespace'] === true,
+      installOnly: b['install'] === true,
+      upgradeOnly: b['upgradeOnly'] === true,
+    });
     if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
     return {...r};
   }
@@ -392,8 +511,11 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   // the release's running pods; their Kong dials the CP again once the kong part plugs its agent in.
   if (saved) {
     for (const cluster of Object.keys(apis) as ClusterId[]) {
-      const releases = new Set(apis[cluster].store.list({apiVersion: 'v1', kind: 'Secret', labelSelector: 'owner=helm'})
-        .map(s => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.['name'] ?? ''}`));
+      const releases = new Set(
+        apis[cluster].store
+          .list({apiVersion: 'v1', kind: 'Secret', labelSelector: 'owner=helm'})
+          .map(s => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.['name'] ?? ''}`),
+      );
       for (const key of releases) {
         const [namespace = 'default', release = ''] = key.split('/');
         if (release) dataPlaneAt(cluster, namespace, release);
@@ -405,7 +527,11 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         version: 1,
         savedAt: new Date(clock.now()).toISOString(),
         urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url},
-        stores: {controlPlane: cp.store.snapshot(), bootstrap: bootstrap.store.snapshot(), workload: workload.store.snapshot()},
+        stores: {
+          controlPlane: cp.store.snapshot(),
+          bootstrap: bootstrap.store.snapshot(),
+          workload: workload.store.snapshot(),
+        },
         speed,
         containers: Object.fromEntries(containers),
         controlPlane: {hostnames: {...controlPlane.hostnames}},
@@ -470,7 +596,12 @@ function restoredControlPlane(
 ): KongControlPlaneHandle | undefined {
   const ns = opts?.namespace ?? 'kong';
   const release = opts?.release ?? 'kong-cp';
-  const secret = store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: opts?.certSecret ?? 'kong-cluster-cert'});
+  const secret = store.get({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: ns,
+    name: opts?.certSecret ?? 'kong-cluster-cert',
+  });
   const data = (secret?.['data'] ?? {}) as Record<string, string>;
   if (!data['tls.crt'] || !data['tls.key'] || !savedHostnames) return undefined;
   const hostnames = savedHostnames as KongControlPlaneHandle['hostnames'];
@@ -478,7 +609,9 @@ function restoredControlPlane(
   for (const key of ['cluster', 'clustertelemetry', 'admin', 'proxy'] as const) {
     store.update({apiVersion: 'v1', kind: 'Service', namespace: ns, name: `${release}-kong-${key}`}, cur => {
       const ingress = (cur?.['status'] as {loadBalancer?: {ingress?: unknown[]}} | undefined)?.loadBalancer?.ingress;
-      return cur && !ingress?.length && hostnames[key] ? {...cur, status: {loadBalancer: {ingress: [{hostname: hostnames[key]}]}}} : undefined;
+      return cur && !ingress?.length && hostnames[key]
+        ? {...cur, status: {loadBalancer: {ingress: [{hostname: hostnames[key]}]}}}
+        : undefined;
     });
   }
   const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');

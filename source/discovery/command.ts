@@ -11,7 +11,8 @@ export interface DiscoveryCommandContext {
   timeoutMs?: number;
 }
 
-export type CommandOutcome = {ok: true; lines: string[]} | {ok: false; lines: string[]; error: string; timedOut?: boolean};
+export type CommandOutcome =
+  {ok: true; lines: string[]} | {ok: false; lines: string[]; error: string; timedOut?: boolean};
 
 export async function runForLines(
   ctx: DiscoveryCommandContext,
@@ -24,7 +25,7 @@ export async function runForLines(
     ...rest,
     step: ctx.step ?? 'discover',
     env,
-    ...(spec.timeoutMs ?? ctx.timeoutMs ? {timeoutMs: spec.timeoutMs ?? ctx.timeoutMs} : {}),
+    ...((spec.timeoutMs ?? ctx.timeoutMs) ? {timeoutMs: spec.timeoutMs ?? ctx.timeoutMs} : {}),
   };
   const running = ctx.runner.start(full, ctx.signal);
   const result = await running.done;

@@ -174,7 +174,8 @@ export function correlate(findings: readonly Finding[]): DiscoveredMachine[] {
       const o = owner.get(k);
       if (o === undefined) owner.set(k, i);
       else if (k.startsWith('uuid:') && uuidJoinRefused(o, i)) {
-        if (!refused.some(r => uf.find(r.a) === uf.find(o) && uf.find(r.b) === uf.find(i))) refused.push({a: o, b: i, uuid: k.slice(5)});
+        if (!refused.some(r => uf.find(r.a) === uf.find(o) && uf.find(r.b) === uf.find(i)))
+          refused.push({a: o, b: i, uuid: k.slice(5)});
       } else join(o, i);
     }
   });
@@ -186,7 +187,8 @@ export function correlate(findings: readonly Finding[]): DiscoveredMachine[] {
     else groups.set(r, [f]);
   });
   const machines = new Map<number, DiscoveredMachine>();
-  for (const [root, group] of [...groups.entries()].sort((a, b) => a[0] - b[0])) machines.set(root, merge(firstKey[root]!, group));
+  for (const [root, group] of [...groups.entries()].sort((a, b) => a[0] - b[0]))
+    machines.set(root, merge(firstKey[root]!, group));
   for (const r of refused) {
     const a = machines.get(uf.find(r.a));
     const b = machines.get(uf.find(r.b));
@@ -223,7 +225,8 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
     if (!warnings.includes(w)) warnings.push(w);
   };
   const junk = (u: string | undefined, from: string) => {
-    if (isJunkUuid(u)) warn(`${from} UUID ${canonicalUuid(u)} is a firmware default that many machines share: not used to match`);
+    if (isJunkUuid(u))
+      warn(`${from} UUID ${canonicalUuid(u)} is a firmware default that many machines share: not used to match`);
   };
 
   for (const f of group) {
@@ -252,7 +255,8 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
         junk(s.uuid, 'Redfish');
         if (!disk && s.disk) disk = s.disk;
         diskReason ??= s.diskReason;
-        if (s.bootMac && !redfishBoot) redfishBoot = {mac: s.bootMac.mac, source: `redfish:${s.bootMac.source}`, detail: s.bootMac.detail};
+        if (s.bootMac && !redfishBoot)
+          redfishBoot = {mac: s.bootMac.mac, source: `redfish:${s.bootMac.source}`, detail: s.bootMac.detail};
         for (const w of s.warnings) warn(w);
         bmcs.add(f.bmc);
         if (f.bmcMacs[0] && !m.bmc?.mac) m.bmc = {address: f.bmc, mac: f.bmcMacs[0]};
@@ -297,7 +301,9 @@ function merge(id: string, group: Finding[]): DiscoveredMachine {
     if (boot.detail) m.bootMacDetail = boot.detail;
     m.macs = [boot.mac, ...macs.filter(x => x !== boot.mac)];
     if (redfishBoot && redfishBoot.mac !== boot.mac && redfishBoot.source === 'redfish:BootOrder') {
-      warn(`${boot.source === 'hardware.csv' ? 'hardware.csv gives' : 'PXE saw'} ${boot.mac}, but the boot order's first network entry is ${redfishBoot.mac} (${redfishBoot.detail})`);
+      warn(
+        `${boot.source === 'hardware.csv' ? 'hardware.csv gives' : 'PXE saw'} ${boot.mac}, but the boot order's first network entry is ${redfishBoot.mac} (${redfishBoot.detail})`,
+      );
     }
   } else m.macs = macs;
   if (!m.disk && !disk && diskReason) warn(`disk: ${diskReason}`);

@@ -52,7 +52,12 @@ export function buildDiscover(spec: DiscoverSpec): Buffer {
   if (spec.userClass !== undefined) opts.push(...option(77, Buffer.from(spec.userClass, 'latin1')));
   if (spec.arch !== undefined) {
     const list = Array.isArray(spec.arch) ? spec.arch : [spec.arch];
-    opts.push(...option(93, list.flatMap(a => [(a >> 8) & 0xff, a & 0xff])));
+    opts.push(
+      ...option(
+        93,
+        list.flatMap(a => [(a >> 8) & 0xff, a & 0xff]),
+      ),
+    );
   }
   if (spec.nii) opts.push(...option(94, spec.nii));
   if (spec.uuid !== undefined) {

@@ -134,7 +134,10 @@ export function parseDhcp(input: Uint8Array): DhcpParseResult {
 function parseUnchecked(b: Uint8Array): DhcpParseResult {
   if (!(b instanceof Uint8Array)) return {ok: false, error: 'not a byte buffer'};
   if (b.length < BOOTP_HEADER_LENGTH + 4) {
-    return {ok: false, error: `too short for BOOTP with options: ${b.length} bytes (need at least ${BOOTP_HEADER_LENGTH + 4})`};
+    return {
+      ok: false,
+      error: `too short for BOOTP with options: ${b.length} bytes (need at least ${BOOTP_HEADER_LENGTH + 4})`,
+    };
   }
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const op = b[0]!;

@@ -68,7 +68,15 @@ const BOOT_CONTROLLER = /\bBOSS\b|\bNS204|boot (controller|optimi[sz]ed)|\bM\.2 
 const SOFTWARE_RAID = /\bSW RAID\b|software raid|\bVROC\b|\bRSTe?\b/i;
 const BOOT_VOLUME = /\b(boot|os|system)\b/i;
 const REMOVABLE_MEDIA = /\busb\b|\bsd ?card\b|\bmicro ?sd\b|\bsdhc\b|\bidsdm\b|\bdual sd\b|\bflash drive\b/i;
-const UNUSABLE_STATES = new Set(['Absent', 'Disabled', 'StandbyOffline', 'StandbySpare', 'UnavailableOffline', 'Quiesced', 'Deferring']);
+const UNUSABLE_STATES = new Set([
+  'Absent',
+  'Disabled',
+  'StandbyOffline',
+  'StandbySpare',
+  'UnavailableOffline',
+  'Quiesced',
+  'Deferring',
+]);
 
 const gb = (bytes: number) => (bytes >= 1e12 ? `${(bytes / 1e12).toFixed(1)} TB` : `${Math.round(bytes / 1e9)} GB`);
 const isNvmeProto = (p: string | undefined) => /nvme|pcie/i.test(p ?? '');
@@ -92,13 +100,22 @@ function kindOf(s: StorageInfo): ControllerKind {
   const nvmeOnly = protocols.size > 0 && [...protocols].every(p => p === 'NVME' || p === 'PCIE');
   if (BOOT_CONTROLLER.test(text)) {
     const drivesNvme = s.drives.some(d => isNvmeProto(d.protocol));
-    return {cls: nvmeOnly || drivesNvme ? 'nvme' : 'scsi', boot: true, what: `boot controller ${label(s.controllers[0]?.model, s.name)}`};
+    return {
+      cls: nvmeOnly || drivesNvme ? 'nvme' : 'scsi',
+      boot: true,
+      what: `boot controller ${label(s.controllers[0]?.model, s.name)}`,
+    };
   }
   if (s.simple) return {cls: 'by-drive', boot: false, what: `simple storage ${label(s.name, s.id)}`};
-  if (SOFTWARE_RAID.test(text)) return {cls: 'by-drive', boot: false, what: `software RAID ${label(s.name, s.id)} (Linux sees the member drives)`};
+  if (SOFTWARE_RAID.test(text))
+    return {cls: 'by-drive', boot: false, what: `software RAID ${label(s.name, s.id)} (Linux sees the member drives)`};
   if (nvmeOnly && !raid) return {cls: 'nvme', boot: false, what: `direct NVMe ${label(s.name, s.id)}`};
   if (raid || protocols.has('SAS') || protocols.has('SATA')) {
-    return {cls: 'scsi', boot: false, what: `${raid ? 'RAID' : 'HBA'} controller ${label(s.controllers[0]?.model, s.name, s.id)}`};
+    return {
+      cls: 'scsi',
+      boot: false,
+      what: `${raid ? 'RAID' : 'HBA'} controller ${label(s.controllers[0]?.model, s.name, s.id)}`,
+    };
   }
   return {cls: 'by-drive', boot: false, what: label(s.name, s.id)};
 }
@@ -138,7 +155,9 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
         continue;
       }
       if (typeof v.capacityBytes !== 'number' || v.capacityBytes < MIN_DISK_BYTES) {
-        skipped.push(`volume ${name} is ${typeof v.capacityBytes === 'number' ? `only ${gb(v.capacityBytes)}` : 'of unknown size'}`);
+        skipped.push(
+          `volume ${name} is ${typeof v.capacityBytes === 'number' ? `only ${gb(v.capacityBytes)}` : 'of unknown size'}`,
+        );
         continue;
       }
       const members = s.drives.filter(d => d.path && v.drives.includes(d.path));
@@ -147,7 +166,13 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
       const mirrored = /^RAID1/i.test(v.raidType ?? '');
       const bootNamed = BOOT_VOLUME.test(`${v.name ?? ''} ${v.id ?? ''}`);
       const rank = kind.boot || (mirrored && bootNamed) ? 0 : bootNamed ? 1 : mirrored ? 2 : 3;
-      const why = kind.boot ? 'boot controller volume' : bootNamed ? 'boot volume' : mirrored ? 'mirrored volume' : 'volume';
+      const why = kind.boot
+        ? 'boot controller volume'
+        : bootNamed
+          ? 'boot volume'
+          : mirrored
+            ? 'mirrored volume'
+            : 'volume';
       candidates.push({
         rank,
         capacity: v.capacityBytes,
@@ -160,7 +185,10 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
       if (d.state === 'Absent') continue;
       drivesSeen++;
       if (d.path && inVolume.has(d.path)) continue;
-      const name = d.name && d.model && d.name !== d.model ? `${d.name} (${d.model})` : label(d.name, d.model, d.path?.split('/').pop());
+      const name =
+        d.name && d.model && d.name !== d.model
+          ? `${d.name} (${d.model})`
+          : label(d.name, d.model, d.path?.split('/').pop());
       const rem = removableReason(d);
       if (rem) {
         skipped.push(`${name} is ${rem}`);
@@ -178,7 +206,12 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
         skipped.push(`${name} is only ${gb(d.capacityBytes)}`);
         continue;
       }
-      const cls: DeviceClass = kind.cls === 'by-drive' ? (isNvmeProto(d.protocol) || (!d.protocol && /nvme/i.test(name)) ? 'nvme' : 'scsi') : kind.cls;
+      const cls: DeviceClass =
+        kind.cls === 'by-drive'
+          ? isNvmeProto(d.protocol) || (!d.protocol && /nvme/i.test(name))
+            ? 'nvme'
+            : 'scsi'
+          : kind.cls;
       const proto = d.protocol ? `${d.protocol}${d.mediaType ? ` ${d.mediaType}` : ''}, ` : '';
       candidates.push({
         rank: kind.boot ? 0 : 4,
@@ -190,7 +223,11 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
     }
   }
   if (candidates.length === 0) {
-    const why = skipped.length ? skipped.join('; ') : drivesSeen === 0 ? 'the BMC lists no drives' : 'no drive qualifies';
+    const why = skipped.length
+      ? skipped.join('; ')
+      : drivesSeen === 0
+        ? 'the BMC lists no drives'
+        : 'no drive qualifies';
     return {disk: null, reason: `no install disk proposed: ${why}; enter the device by hand`};
   }
   candidates.sort((a, b) => a.rank - b.rank || a.capacity - b.capacity);
@@ -199,12 +236,22 @@ export function suggestDisk(storages: readonly StorageInfo[]): DiskChoice {
   const device = best.cls === 'nvme' ? '/dev/nvme0n1' : '/dev/sda';
   const parts = [
     `${best.text}: Linux names it ${best.cls === 'nvme' ? '/dev/nvmeXn1' : '/dev/sdX'}`,
-    ...(sameClass > 1 ? [`${sameClass - 1} more ${best.cls === 'nvme' ? 'NVMe' : 'SCSI'} device${sameClass > 2 ? 's' : ''} may take ${device} first`] : []),
+    ...(sameClass > 1
+      ? [
+          `${sameClass - 1} more ${best.cls === 'nvme' ? 'NVMe' : 'SCSI'} device${sameClass > 2 ? 's' : ''} may take ${device} first`,
+        ]
+      : []),
     ...(skipped.length ? [`not used: ${skipped.join('; ')}`] : []),
     'confirm the device name',
   ];
   const reason = parts.join('; ');
-  const disk: DiskSuggestion = {device, deviceClass: best.cls, reason, ...(best.drive ? {drive: best.drive} : {}), ...(best.volume ? {volume: best.volume} : {})};
+  const disk: DiskSuggestion = {
+    device,
+    deviceClass: best.cls,
+    reason,
+    ...(best.drive ? {drive: best.drive} : {}),
+    ...(best.volume ? {volume: best.volume} : {}),
+  };
   return {disk, reason};
 }
 

@@ -68,7 +68,9 @@ export interface NotInstallable {
 
 export function notInstallable(result: RedfishResult): NotInstallable[] {
   if (result.kind !== 'ok') return [];
-  return result.bmc.systems.filter(s => s.notInstallable).map(s => ({id: `${result.bmc.address}${s.path}`, reason: s.notInstallable!}));
+  return result.bmc.systems
+    .filter(s => s.notInstallable)
+    .map(s => ({id: `${result.bmc.address}${s.path}`, reason: s.notInstallable!}));
 }
 
 /**
@@ -80,13 +82,14 @@ export function redfishFindings(result: RedfishResult): RedfishFinding[] {
   const {bmc} = result;
   const systems = bmc.systems.filter(s => !s.notInstallable);
   const ownManagers = new Set(systems.map(s => s.managedBy?.path).filter(Boolean));
-  const perSystemBmc = systems.length > 1 && ownManagers.size === systems.length && systems.every(s => s.managedBy?.ipv4.length);
+  const perSystemBmc =
+    systems.length > 1 && ownManagers.size === systems.length && systems.every(s => s.managedBy?.ipv4.length);
   return systems.map(system => {
     const own = perSystemBmc ? system.managedBy! : undefined;
     return {
       source: 'redfish' as const,
       bmc: own ? own.ipv4[0]! : bmc.address,
-      bmcMacs: own ? own.macs : (system.managedBy?.macs.length ? system.managedBy.macs : bmc.macs),
+      bmcMacs: own ? own.macs : system.managedBy?.macs.length ? system.managedBy.macs : bmc.macs,
       systemCount: own ? 1 : systems.length,
       system,
     };

@@ -70,15 +70,18 @@ class Usage extends Error {}
 function int(flag: string, value: string | undefined, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new Usage(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new Usage(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 
 async function readPassword(flags: DiscoverFlags, env: DiscoverEnv['env']): Promise<string> {
-  if (flags.passwordEnv !== undefined && flags.passwordFile !== undefined) throw new Usage('give the BMC password once: --password-env VAR or --password-file FILE, not both');
+  if (flags.passwordEnv !== undefined && flags.passwordFile !== undefined)
+    throw new Usage('give the BMC password once: --password-env VAR or --password-file FILE, not both');
   if (flags.passwordEnv !== undefined) {
     const v = env[flags.passwordEnv];
-    if (v === undefined || v === '') throw new Usage(`--password-env ${flags.passwordEnv}: that environment variable is not set`);
+    if (v === undefined || v === '')
+      throw new Usage(`--password-env ${flags.passwordEnv}: that environment variable is not set`);
     return v;
   }
   if (flags.passwordFile !== undefined) {
@@ -86,7 +89,9 @@ async function readPassword(flags: DiscoverFlags, env: DiscoverEnv['env']): Prom
     try {
       text = await fsp.readFile(flags.passwordFile, 'utf8');
     } catch (error) {
-      throw new Usage(`--password-file ${flags.passwordFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new Usage(
+        `--password-file ${flags.passwordFile}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
     const v = text.replace(/\r?\n$/, '');
     if (!v) throw new Usage(`--password-file ${flags.passwordFile} is empty`);
@@ -110,7 +115,12 @@ async function loadTrust(home: string): Promise<Record<string, string>> {
   } catch {
     throw new Usage(`${path}: not JSON; expected {"<bmc>": "<certificate SHA-256>"}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some(v => typeof v !== 'string')) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some(v => typeof v !== 'string')
+  ) {
     throw new Usage(`${path}: expected {"<bmc>": "<certificate SHA-256>"}`);
   }
   return parsed as Record<string, string>;
@@ -129,7 +139,8 @@ function bmcIp(address: string): string {
 }
 
 export function inventoryJson(snap: DiscoverySnapshot): InventoryJson {
-  const bmcWarnings = (m: DiscoveredMachine) => (m.bmc ? snap.warnings.filter(w => w.startsWith(`${m.bmc!.address}: `)) : []);
+  const bmcWarnings = (m: DiscoveredMachine) =>
+    m.bmc ? snap.warnings.filter(w => w.startsWith(`${m.bmc!.address}: `)) : [];
   return {
     machines: snap.machines.map(m => ({
       uuid: m.uuid ?? null,
@@ -143,7 +154,11 @@ export function inventoryJson(snap: DiscoverySnapshot): InventoryJson {
       bmc: m.bmc ? {ip: bmcIp(m.bmc.address)} : null,
       disk: m.disk?.device ?? null,
       diskReason: m.disk?.reason ?? m.warnings?.find(w => w.startsWith('disk: '))?.slice(6) ?? null,
-      warnings: [...m.conflicts.map(c => `conflict: ${c}`), ...(m.warnings ?? []).filter(w => !w.startsWith('disk: ')), ...bmcWarnings(m)],
+      warnings: [
+        ...m.conflicts.map(c => `conflict: ${c}`),
+        ...(m.warnings ?? []).filter(w => !w.startsWith('disk: ')),
+        ...bmcWarnings(m),
+      ],
     })),
     notInstallable: snap.notInstallable.map(n => ({id: n.id, reason: n.reason})),
     errors: [
@@ -165,7 +180,9 @@ function humanLines(inv: InventoryJson, snap: DiscoverySnapshot): {out: string[]
   for (const [i, m] of inv.machines.entries()) {
     const detail = snap.machines[i]?.bootMacDetail;
     const what = [m.vendor, m.model].filter(Boolean).join(' ') || 'unknown machine';
-    out.push(`${m.bootMac ?? '(no MAC)'}  ${what}${m.serial ? ` serial ${m.serial}` : ''}${m.bmc ? ` · BMC ${m.bmc.ip}` : ''}${m.power ? ` · power ${m.power}` : ''}`);
+    out.push(
+      `${m.bootMac ?? '(no MAC)'}  ${what}${m.serial ? ` serial ${m.serial}` : ''}${m.bmc ? ` · BMC ${m.bmc.ip}` : ''}${m.power ? ` · power ${m.power}` : ''}`,
+    );
     if (m.bootMac) out.push(`    boot MAC from ${m.bootMacSource ?? 'unknown'}${detail ? ` (${detail})` : ''}`);
     out.push(`    disk ${m.disk ?? '-'}${m.diskReason ? `: ${m.diskReason}` : ''}`);
     for (const w of m.warnings) out.push(`    ! ${w}`);
@@ -176,16 +193,22 @@ function humanLines(inv: InventoryJson, snap: DiscoverySnapshot): {out: string[]
 }
 
 export async function discoverCli(flags: DiscoverFlags, ctx: DiscoverEnv): Promise<DiscoverOutput> {
-  const usage = (message: string): DiscoverOutput => ({exitCode: 2, stdout: '', stderr: `eksa-kong discover: ${message}\n`});
+  const usage = (message: string): DiscoverOutput => ({
+    exitCode: 2,
+    stdout: '',
+    stderr: `eksa-kong discover: ${message}\n`,
+  });
   let options: DiscoverySessionOptions;
   let trust: Record<string, string>;
   let seconds: number;
   try {
     const redfishTargets = flags.redfish !== undefined ? splitTargets(flags.redfish) : [];
     const ipmiHosts = flags.ipmi !== undefined ? splitTargets(flags.ipmi) : [];
-    if (flags.redfish !== undefined && redfishTargets.length === 0) throw new Usage('--redfish needs HOST[:PORT],… (or a CIDR range)');
+    if (flags.redfish !== undefined && redfishTargets.length === 0)
+      throw new Usage('--redfish needs HOST[:PORT],… (or a CIDR range)');
     if (flags.ipmi !== undefined && ipmiHosts.length === 0) throw new Usage('--ipmi needs HOST,…');
-    if (!flags.pxe && (flags.seconds !== undefined || flags.port !== undefined)) throw new Usage('--seconds and --port belong to --pxe');
+    if (!flags.pxe && (flags.seconds !== undefined || flags.port !== undefined))
+      throw new Usage('--seconds and --port belong to --pxe');
     if (redfishTargets.length === 0 && ipmiHosts.length === 0 && !flags.pxe) {
       throw new Usage('nothing to discover: give --redfish HOST[:PORT],…, --ipmi HOST,… or --pxe');
     }
@@ -213,7 +236,12 @@ export async function discoverCli(flags: DiscoverFlags, ctx: DiscoverEnv): Promi
         for (const h of ipmiHosts) {
           const m = /^([^:]+)(?::(\d+))?$/.exec(h);
           if (!m) throw new Usage(`--ipmi: "${h}" is not HOST or HOST:PORT`);
-          targets.push({host: m[1]!, ...(m[2] ? {port: int('--ipmi port', m[2], 1, 65535, 623)} : {}), username: flags.username, password});
+          targets.push({
+            host: m[1]!,
+            ...(m[2] ? {port: int('--ipmi port', m[2], 1, 65535, 623)} : {}),
+            username: flags.username,
+            password,
+          });
         }
         if (!ctx.runner) throw new Usage('--ipmi needs ipmitool, which this build cannot run');
         options.runner = ctx.runner([password]);
@@ -237,10 +265,13 @@ export async function discoverCli(flags: DiscoverFlags, ctx: DiscoverEnv): Promi
     }
     if (flags.pxe && session.snapshot().sources.pxe.state === 'running' && !ctx.signal?.aborted) {
       if (!flags.json) notes.push(`Listened for PXE requests for ${seconds} s.`);
-      const sleep = ctx.sleep ?? ((ms: number, signal?: AbortSignal) => new Promise<void>(r => {
-        const t = setTimeout(r, ms);
-        signal?.addEventListener('abort', () => (clearTimeout(t), r()), {once: true});
-      }));
+      const sleep =
+        ctx.sleep ??
+        ((ms: number, signal?: AbortSignal) =>
+          new Promise<void>(r => {
+            const t = setTimeout(r, ms);
+            signal?.addEventListener('abort', () => (clearTimeout(t), r()), {once: true});
+          }));
       await sleep(seconds * 1000, ctx.signal);
     }
   } finally {

@@ -47,15 +47,22 @@ export function explainIpmiFailure(lines: readonly string[], target: IpmiTarget,
   if (/RMCP\+ session|Unable to establish|unauthorized name|password/i.test(text)) {
     return `${who} refused the IPMI session: check the username and password, and that IPMI over LAN is enabled.`;
   }
-  if (/Insufficient privilege/i.test(text)) return `${who}: the user lacks the privilege for this command (needs ADMINISTRATOR).`;
+  if (/Insufficient privilege/i.test(text))
+    return `${who}: the user lacks the privilege for this command (needs ADMINISTRATOR).`;
   if (/Invalid data field|not supported|Invalid command/i.test(text)) return `${who} does not support this command.`;
   if (/No such file|ENOENT|not found/i.test(fallback)) return 'ipmitool is not installed (Debian package: ipmitool).';
-  if (/timed? ?out|no response|Get Auth Capabilities/i.test(text + fallback)) return `${who} did not answer IPMI on UDP ${target.port ?? 623}.`;
+  if (/timed? ?out|no response|Get Auth Capabilities/i.test(text + fallback))
+    return `${who} did not answer IPMI on UDP ${target.port ?? 623}.`;
   const last = lines.filter(l => l.trim()).pop();
   return `${who}: ipmitool failed (${fallback})${last ? `: ${last.slice(0, 160)}` : ''}`;
 }
 
-async function ipmi(ctx: IpmiContext, target: IpmiTarget, command: string[], title: string): Promise<IpmiResult<string[]>> {
+async function ipmi(
+  ctx: IpmiContext,
+  target: IpmiTarget,
+  command: string[],
+  title: string,
+): Promise<IpmiResult<string[]>> {
   const r = await runForLines(ctx, {
     command: ctx.ipmitool ?? 'ipmitool',
     args: ipmiArgs(target, command),
@@ -100,10 +107,16 @@ export function parseMcGuid(lines: readonly string[]): string | null {
 }
 
 export async function ipmiLanPrint(ctx: IpmiContext, target: IpmiTarget, channel = 1): Promise<IpmiResult<LanConfig>> {
-  const r = await ipmi(ctx, target, ['lan', 'print', String(channel)], `Read the BMC network settings of ${target.host}`);
+  const r = await ipmi(
+    ctx,
+    target,
+    ['lan', 'print', String(channel)],
+    `Read the BMC network settings of ${target.host}`,
+  );
   if (!r.ok) return r;
   const lan = parseLanPrint(r.value);
-  if (!lan.ip && !lan.mac) return {ok: false, error: `BMC ${target.host}: lan print ${channel} showed no address (try another channel)`};
+  if (!lan.ip && !lan.mac)
+    return {ok: false, error: `BMC ${target.host}: lan print ${channel} showed no address (try another channel)`};
   return {ok: true, value: lan};
 }
 
@@ -115,7 +128,11 @@ export async function ipmiSystemGuid(ctx: IpmiContext, target: IpmiTarget): Prom
 }
 
 /** One-time PXE boot on the next start (ipmitool's default is one-time; "persistent" would make it stick). */
-export async function ipmiBootdevPxe(ctx: IpmiContext, target: IpmiTarget, options: {efi?: boolean} = {}): Promise<IpmiResult<void>> {
+export async function ipmiBootdevPxe(
+  ctx: IpmiContext,
+  target: IpmiTarget,
+  options: {efi?: boolean} = {},
+): Promise<IpmiResult<void>> {
   const cmd = ['chassis', 'bootdev', 'pxe', ...(options.efi ? ['options=efiboot'] : [])];
   const r = await ipmi(ctx, target, cmd, `Boot ${target.host} from the network once`);
   if (!r.ok) return r;
@@ -126,11 +143,17 @@ export async function ipmiBootdevPxe(ctx: IpmiContext, target: IpmiTarget, optio
 
 export type PowerAction = 'on' | 'cycle' | 'off' | 'reset';
 
-export async function ipmiPower(ctx: IpmiContext, target: IpmiTarget, action: PowerAction): Promise<IpmiResult<string>> {
+export async function ipmiPower(
+  ctx: IpmiContext,
+  target: IpmiTarget,
+  action: PowerAction,
+): Promise<IpmiResult<string>> {
   const r = await ipmi(ctx, target, ['chassis', 'power', action], `Power ${action} ${target.host}`);
   if (!r.ok) return r;
   const line = r.value.find(l => /Chassis Power Control/i.test(l));
-  return line ? {ok: true, value: line.trim()} : {ok: false, error: `BMC ${target.host}: power ${action} was not confirmed`};
+  return line
+    ? {ok: true, value: line.trim()}
+    : {ok: false, error: `BMC ${target.host}: power ${action} was not confirmed`};
 }
 
 export interface PxeAttribution {
@@ -173,7 +196,11 @@ export async function triggerPxeAndAttribute(
     return power;
   }
   const event = await waiting;
-  if (!event) return {ok: false, error: `No PXE DISCOVER seen after powering on ${target.host} (is the machine set to network boot, and on this segment?)`};
+  if (!event)
+    return {
+      ok: false,
+      error: `No PXE DISCOVER seen after powering on ${target.host} (is the machine set to network boot, and on this segment?)`,
+    };
   const found: PxeAttribution = {bmc: target.host, mac: event.packet.chaddr, event};
   if (event.packet.uuid) found.uuid = event.packet.uuid;
   return {ok: true, value: found};

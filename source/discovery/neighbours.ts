@@ -13,7 +13,10 @@ export interface Neighbour {
 const USABLE = new Set(['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'PERMANENT']);
 
 /** Parses `ip -j neigh` output; entries without a link-layer address or in FAILED/INCOMPLETE state are dropped. */
-export function parseNeighbours(json: string, iface?: string): {ok: true; neighbours: Neighbour[]} | {ok: false; error: string} {
+export function parseNeighbours(
+  json: string,
+  iface?: string,
+): {ok: true; neighbours: Neighbour[]} | {ok: false; error: string} {
   let data: unknown;
   try {
     data = JSON.parse(json.trim() || '[]');
@@ -38,7 +41,10 @@ export function parseNeighbours(json: string, iface?: string): {ok: true; neighb
   return {ok: true, neighbours: out};
 }
 
-export async function readNeighbours(ctx: DiscoveryCommandContext, iface?: string): Promise<{ok: true; neighbours: Neighbour[]} | {ok: false; error: string}> {
+export async function readNeighbours(
+  ctx: DiscoveryCommandContext,
+  iface?: string,
+): Promise<{ok: true; neighbours: Neighbour[]} | {ok: false; error: string}> {
   const r = await runForLines(ctx, {
     command: 'ip',
     args: ['-j', '-4', 'neigh', 'show', ...(iface ? ['dev', iface] : [])],

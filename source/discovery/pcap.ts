@@ -96,7 +96,8 @@ export class PcapStreamParser {
       if (this.buffer.length < 24) return frames;
       const magic = this.buffer.readUInt32LE(0);
       if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) this.littleEndian = true;
-      else if (this.buffer.readUInt32BE(0) === 0xa1b2c3d4 || this.buffer.readUInt32BE(0) === 0xa1b23c4d) this.littleEndian = false;
+      else if (this.buffer.readUInt32BE(0) === 0xa1b2c3d4 || this.buffer.readUInt32BE(0) === 0xa1b23c4d)
+        this.littleEndian = false;
       else {
         this.failed = 'not a pcap stream (bad magic number)';
         return frames;

@@ -48,14 +48,20 @@ export function explainCaptureFailure(stderr: string, code: number | null, spawn
     return 'tcpdump may not capture here: it needs root or CAP_NET_RAW. Run the wizard with sudo.';
   }
   if (/no such device|doesn't exist/i.test(stderr)) return 'tcpdump: that interface does not exist.';
-  const last = stderr.trim().split('\n').filter(l => !/^(tcpdump: )?listening on/.test(l)).pop();
+  const last = stderr
+    .trim()
+    .split('\n')
+    .filter(l => !/^(tcpdump: )?listening on/.test(l))
+    .pop();
   return `tcpdump ended (exit code ${code ?? 'none'})${last ? `: ${last.slice(0, 200)}` : ''}.`;
 }
 
 export function startPxeCapture(options: PxeCaptureOptions): RunningPxeCapture {
   const hub = new PxeHub();
   const parser = new PcapStreamParser();
-  const spawn: Spawn = options.spawn ?? ((c, a) => nodeSpawn(c, [...a], {stdio: ['ignore', 'pipe', 'pipe'], env: sanitisedEnv(process.env)}));
+  const spawn: Spawn =
+    options.spawn ??
+    ((c, a) => nodeSpawn(c, [...a], {stdio: ['ignore', 'pipe', 'pipe'], env: sanitisedEnv(process.env)}));
   let stopped = false;
   let stderr = '';
   let child: SpawnedProcess | null = null;

@@ -51,7 +51,11 @@ export function startPxeListener(options: PxeListenerOptions = {}): Promise<PxeL
   const warnings: string[] = [];
   if (options.interface !== undefined) {
     if (!(options.interface in networkInterfaces())) {
-      return Promise.resolve({ok: false, code: 'ENODEV', error: `No network interface named ${options.interface} on this machine.`});
+      return Promise.resolve({
+        ok: false,
+        code: 'ENODEV',
+        error: `No network interface named ${options.interface} on this machine.`,
+      });
     }
     warnings.push(
       `The listener sees DHCP requests from every interface, not only ${options.interface}; use passive capture to restrict to it.`,

@@ -4,7 +4,14 @@
 // and HPE's BaseNetworkAdapters. The boot MAC is the first network entry of the boot order when the BMC
 // publishes one: that is the NIC the machine PXE-boots from, and the one Tinkerbell must know.
 import {normalizeFingerprint, pinnedClient, PinnedConnectError, type RouteFn, type TlsPolicy} from './redfish-http.js';
-import {suggestDisk, type ControllerInfo, type DiskSuggestion, type DriveInfo, type StorageInfo, type VolumeInfo} from './disk.js';
+import {
+  suggestDisk,
+  type ControllerInfo,
+  type DiskSuggestion,
+  type DriveInfo,
+  type StorageInfo,
+  type VolumeInfo,
+} from './disk.js';
 import {isPlaceholderMac, normalizeReportedMac} from '../net/mac.js';
 import type {BmcTarget} from './targets.js';
 
@@ -13,7 +20,13 @@ export interface RedfishCredentials {
   password: string;
 }
 
-export type NicSource = 'EthernetInterfaces' | 'NetworkInterfaces' | 'NetworkDeviceFunctions' | 'Ports' | 'BaseNetworkAdapters' | 'BootOptions';
+export type NicSource =
+  | 'EthernetInterfaces'
+  | 'NetworkInterfaces'
+  | 'NetworkDeviceFunctions'
+  | 'Ports'
+  | 'BaseNetworkAdapters'
+  | 'BootOptions';
 
 /** Where a system's boot MAC came from: the boot order, or (without one) the first NIC of a source. */
 export interface BootMacChoice {
@@ -144,7 +157,9 @@ function links(value: unknown): string[] {
 /** Host-to-BMC interfaces (Redfish host interface, USB NIC) and virtual NICs never PXE-boot the machine. */
 function isHostToBmc(nic: Json): boolean {
   const label = `${str(nic.Id) ?? ''} ${str(nic.Name) ?? ''} ${str(nic.Description) ?? ''}`;
-  return nic.EthernetInterfaceType === 'Virtual' || /to\s*manager|host\s*interface|usb|\bbmc\b|manager network/i.test(label);
+  return (
+    nic.EthernetInterfaceType === 'Virtual' || /to\s*manager|host\s*interface|usb|\bbmc\b|manager network/i.test(label)
+  );
 }
 
 /** Raised when the whole-inventory deadline passes: the systems read so far are returned as partial. */
@@ -156,7 +171,8 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
   const perRequest = options.timeoutMs ?? 15_000;
   const deadline = AbortSignal.timeout(options.deadlineMs ?? 120_000);
   const outer = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  const auth = 'Basic ' + Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64');
+  const auth =
+    'Basic ' + Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64');
   let budget = options.maxRequests ?? 300;
   const warnings: string[] = [];
   const client = pinnedClient(target, options.tls, outer, options.route);
@@ -171,7 +187,12 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
 
   const get = async (path: string, withAuth = true): Promise<{status: number; json: Json | null}> => {
     if (outer.aborted) throw failure(`${target.key}: timed out`);
-    if (budget-- <= 0) throw new Stop({kind: 'error', target, message: `${target.key}: request budget exhausted (Redfish tree too large)`});
+    if (budget-- <= 0)
+      throw new Stop({
+        kind: 'error',
+        target,
+        message: `${target.key}: request budget exhausted (Redfish tree too large)`,
+      });
     const signal = AbortSignal.any([outer, AbortSignal.timeout(perRequest)]);
     let res;
     try {
@@ -180,15 +201,22 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
       if (error instanceof PinnedConnectError) {
         const c = error.result;
         if (c.kind === 'needsTrust') throw new Stop({kind: 'needsTrust', target, fingerprint: c.fingerprint});
-        if (c.kind === 'fingerprintMismatch') throw new Stop({kind: 'fingerprintMismatch', target, expected: c.expected, actual: c.actual});
+        if (c.kind === 'fingerprintMismatch')
+          throw new Stop({kind: 'fingerprintMismatch', target, expected: c.expected, actual: c.actual});
       }
       const timedOut = signal.aborted && !outer.aborted;
-      const message = timedOut ? `${target.key}${path}: no answer within ${Math.round(perRequest / 1000)} s` : (error as Error).message;
+      const message = timedOut
+        ? `${target.key}${path}: no answer within ${Math.round(perRequest / 1000)} s`
+        : (error as Error).message;
       throw failure(message);
     }
     if (res.status === 401 || res.status === 403) {
       if (!withAuth) return {status: res.status, json: null};
-      throw new Stop({kind: 'authFailed', target, message: `${target.key}: the BMC refused the username or password (HTTP ${res.status})`});
+      throw new Stop({
+        kind: 'authFailed',
+        target,
+        message: `${target.key}: the BMC refused the username or password (HTTP ${res.status})`,
+      });
     }
     let json: Json | null = null;
     try {
@@ -240,7 +268,11 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
     let root = await get('/redfish/v1/', false);
     if (root.status === 401 || root.status === 403) root = await get('/redfish/v1/');
     if (root.status !== 200 || !root.json || (!root.json.RedfishVersion && !link(root.json, 'Systems'))) {
-      return {kind: 'notRedfish', target, message: `${target.key}: /redfish/v1/ is not a Redfish service root (HTTP ${root.status})`};
+      return {
+        kind: 'notRedfish',
+        target,
+        message: `${target.key}: /redfish/v1/ is not a Redfish service root (HTTP ${root.status})`,
+      };
     }
     const rootJson = root.json;
     bmc.fingerprint = client.fingerprint;
@@ -291,7 +323,9 @@ export async function probeRedfish(target: BmcTarget, options: RedfishProbeOptio
     } catch (error) {
       if (!(error instanceof Deadline)) throw error;
       partial = true;
-      warnings.push(`the BMC answered too slowly: stopped after ${Math.round((options.deadlineMs ?? 120_000) / 1000)} s with ${bmc.systems.length} system${bmc.systems.length === 1 ? '' : 's'} read; what was read is kept`);
+      warnings.push(
+        `the BMC answered too slowly: stopped after ${Math.round((options.deadlineMs ?? 120_000) / 1000)} s with ${bmc.systems.length} system${bmc.systems.length === 1 ? '' : 's'} read; what was read is kept`,
+      );
     }
     if (partial) bmc.partial = true;
     return {kind: 'ok', target, bmc};
@@ -315,15 +349,33 @@ interface Walker {
 function notInstallableReason(sys: Json): string | undefined {
   const type = str(sys.SystemType);
   if (type === 'DPU') return 'a DPU (SystemType DPU): it boots with its host, not on its own';
-  if (type === 'OS' || type === 'Virtual' || type === 'VirtuallyPartitioned') return `SystemType ${type}: not bare metal`;
+  if (type === 'OS' || type === 'Virtual' || type === 'VirtuallyPartitioned')
+    return `SystemType ${type}: not bare metal`;
   const text = `${str(sys.Id) ?? ''} ${str(sys.Name) ?? ''} ${str(sys.Model) ?? ''}`;
-  if (/\bHGX\b|\bGPU\b|baseboard/i.test(text)) return `a GPU baseboard (${text.trim()}): it is managed with its host, not installed`;
+  if (/\bHGX\b|\bGPU\b|baseboard/i.test(text))
+    return `a GPU baseboard (${text.trim()}): it is managed with its host, not installed`;
   return undefined;
 }
 
 function systemIdentity(path: string, sys: Json, bmc: RedfishBmc): RedfishSystem {
-  const system: RedfishSystem = {id: str(sys.Id) ?? path.split('/').filter(Boolean).pop()!, path, nics: [], storage: [], drives: [], disk: null, diskReason: '', warnings: []};
-  setStrings(system, {uuid: sys.UUID, serial: sys.SerialNumber, manufacturer: sys.Manufacturer, model: sys.Model, powerState: sys.PowerState, systemType: sys.SystemType});
+  const system: RedfishSystem = {
+    id: str(sys.Id) ?? path.split('/').filter(Boolean).pop()!,
+    path,
+    nics: [],
+    storage: [],
+    drives: [],
+    disk: null,
+    diskReason: '',
+    warnings: [],
+  };
+  setStrings(system, {
+    uuid: sys.UUID,
+    serial: sys.SerialNumber,
+    manufacturer: sys.Manufacturer,
+    model: sys.Model,
+    powerState: sys.PowerState,
+    systemType: sys.SystemType,
+  });
   const notInstallable = notInstallableReason(sys);
   if (notInstallable) system.notInstallable = notInstallable;
   const managedBy = isObj(sys.Links) ? links(sys.Links.ManagedBy)[0] : undefined;
@@ -346,7 +398,9 @@ async function readSystemParts(system: RedfishSystem, sys: Json, bmc: RedfishBmc
         const first = firstBootCandidate(system.nics);
         if (first) system.bootMac = {mac: first.mac, source: first.source, detail: `${first.source} ${first.id}`};
       }
-      if (!system.diskReason) system.diskReason = 'no install disk proposed: storage was not read (the BMC answered too slowly); enter the device by hand';
+      if (!system.diskReason)
+        system.diskReason =
+          'no install disk proposed: storage was not read (the BMC answered too slowly); enter the device by hand';
     }
   }
 }
@@ -392,9 +446,17 @@ async function readNicsAndStorage(system: RedfishSystem, sys: Json, bmc: Redfish
     system.bootMac = boot;
   } else {
     const first = firstBootCandidate(system.nics);
-    if (first) system.bootMac = {mac: first.mac, source: first.source, detail: `${first.source} ${first.id}${first.linkStatus ? ` (${first.linkStatus})` : ''}`};
+    if (first)
+      system.bootMac = {
+        mac: first.mac,
+        source: first.source,
+        detail: `${first.source} ${first.id}${first.linkStatus ? ` (${first.linkStatus})` : ''}`,
+      };
   }
-  if (!system.bootMac) system.warnings.push('no host MAC address found (no boot option names a NIC, and no EthernetInterfaces, NetworkInterfaces or NetworkAdapters MAC): PXE-boot it to learn the MAC');
+  if (!system.bootMac)
+    system.warnings.push(
+      'no host MAC address found (no boot option names a NIC, and no EthernetInterfaces, NetworkInterfaces or NetworkAdapters MAC): PXE-boot it to learn the MAC',
+    );
 
   system.storage = await readStorage(sys, w);
   system.drives = system.storage.flatMap(s => s.drives).filter(d => d.state !== 'Absent');
@@ -415,7 +477,8 @@ const MAC_IN_TEXT = /\b([0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5})\b/;
 function networkEntry(opt: Json): {mac: string | null; ipv4: boolean} | null {
   const pathText = str(opt.UefiDevicePath) ?? '';
   const name = `${str(opt.DisplayName) ?? ''} ${str(opt.Name) ?? ''} ${str(opt.BootOptionReference) ?? ''}`;
-  const isNet = /MAC\(|IPv[46]\(|Uri\(/.test(pathText) || /\bPXE\b|\bHTTPS?\b|\bnetwork\b|\bIPv[46]\b|\bNIC\b|\bLAN\b/i.test(name);
+  const isNet =
+    /MAC\(|IPv[46]\(|Uri\(/.test(pathText) || /\bPXE\b|\bHTTPS?\b|\bnetwork\b|\bIPv[46]\b|\bNIC\b|\bLAN\b/i.test(name);
   if (!isNet) return null;
   const raw = MAC_IN_PATH.exec(pathText)?.[1] ?? MAC_IN_TEXT.exec(name)?.[1];
   const mac = raw ? normalizeReportedMac(raw) : null;
@@ -434,7 +497,9 @@ async function bootOrderMac(sys: Json, w: Walker, nics: readonly RedfishNic[]): 
   if (!optionsPath) return undefined;
   const options = await w.members(optionsPath);
   if (options.length === 0) return undefined;
-  const order = Array.isArray(bootObj?.BootOrder) ? bootObj.BootOrder.filter((x): x is string => typeof x === 'string') : [];
+  const order = Array.isArray(bootObj?.BootOrder)
+    ? bootObj.BootOrder.filter((x): x is string => typeof x === 'string')
+    : [];
   const byRef = new Map(options.map(o => [str(o.BootOptionReference) ?? str(o.Id) ?? '', o] as const));
   const ordered = order.length > 0 ? order.map(r => byRef.get(r)).filter((o): o is Json => o !== undefined) : options;
   const source: BootMacChoice['source'] = order.length > 0 ? 'BootOrder' : 'BootOptions';
@@ -442,7 +507,9 @@ async function bootOrderMac(sys: Json, w: Walker, nics: readonly RedfishNic[]): 
   // Integrated NIC 1 Port 1 Partition 1"), which is the EthernetInterface's Name.
   const byName = (o: Json): string | null => {
     const text = `${str(o.DisplayName) ?? ''} ${str(o.Name) ?? ''}`;
-    const nic = nics.find(n => (n.name && n.name.length >= 8 && text.includes(n.name)) || (n.id.length >= 8 && text.includes(n.id)));
+    const nic = nics.find(
+      n => (n.name && n.name.length >= 8 && text.includes(n.name)) || (n.id.length >= 8 && text.includes(n.id)),
+    );
     return nic?.mac ?? null;
   };
   const entries = ordered
@@ -497,8 +564,10 @@ async function nicsFromNetworkInterfaces(sys: Json, w: Walker, add: AddNic): Pro
       fnPath = link(adapter, 'NetworkDeviceFunctions');
       portPath = link(adapter, 'Ports') ?? link(adapter, 'NetworkPorts');
     }
-    for (const fn of await w.members(fnPath)) addFunction(fn, `${niId}/${str(fn.Id) ?? 'function'}`, 'NetworkInterfaces', add);
-    for (const port of await w.members(portPath)) addPort(port, `${niId}/${str(port.Id) ?? 'port'}`, 'NetworkInterfaces', add);
+    for (const fn of await w.members(fnPath))
+      addFunction(fn, `${niId}/${str(fn.Id) ?? 'function'}`, 'NetworkInterfaces', add);
+    for (const port of await w.members(portPath))
+      addPort(port, `${niId}/${str(port.Id) ?? 'port'}`, 'NetworkInterfaces', add);
   }
 }
 
@@ -512,8 +581,10 @@ async function nicsFromChassis(sys: Json, w: Walker, add: AddNic): Promise<void>
     const chassis = await w.fetchPart(cp);
     for (const adapter of await w.members(link(chassis, 'NetworkAdapters'))) {
       const adapterId = str(adapter.Id) ?? 'adapter';
-      for (const fn of await w.members(link(adapter, 'NetworkDeviceFunctions'))) addFunction(fn, `${adapterId}/${str(fn.Id) ?? 'function'}`, 'NetworkDeviceFunctions', add);
-      for (const port of await w.members(link(adapter, 'Ports') ?? link(adapter, 'NetworkPorts'))) addPort(port, `${adapterId}/${str(port.Id) ?? 'port'}`, 'Ports', add);
+      for (const fn of await w.members(link(adapter, 'NetworkDeviceFunctions')))
+        addFunction(fn, `${adapterId}/${str(fn.Id) ?? 'function'}`, 'NetworkDeviceFunctions', add);
+      for (const port of await w.members(link(adapter, 'Ports') ?? link(adapter, 'NetworkPorts')))
+        addPort(port, `${adapterId}/${str(port.Id) ?? 'port'}`, 'Ports', add);
     }
   }
 }
@@ -533,7 +604,14 @@ async function nicsFromHpe(sys: Json, w: Walker, add: AddNic): Promise<void> {
 
 function driveOf(d: Json): DriveInfo {
   const drive: DriveInfo = {};
-  setStrings(drive, {path: d['@odata.id'], name: d.Name, model: d.Model, protocol: d.Protocol, mediaType: d.MediaType, serial: d.SerialNumber});
+  setStrings(drive, {
+    path: d['@odata.id'],
+    name: d.Name,
+    model: d.Model,
+    protocol: d.Protocol,
+    mediaType: d.MediaType,
+    serial: d.SerialNumber,
+  });
   const cap = num(d.CapacityBytes);
   if (cap !== undefined) drive.capacityBytes = cap;
   const state = isObj(d.Status) ? str(d.Status.State) : undefined;
@@ -545,7 +623,10 @@ function driveOf(d: Json): DriveInfo {
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 function controllerOf(c: Json): ControllerInfo {
-  const info: ControllerInfo = {protocols: strings(c.SupportedDeviceProtocols), raidTypes: strings(c.SupportedRAIDTypes)};
+  const info: ControllerInfo = {
+    protocols: strings(c.SupportedDeviceProtocols),
+    raidTypes: strings(c.SupportedRAIDTypes),
+  };
   setStrings(info, {name: c.Name, model: c.Model});
   return info;
 }
@@ -567,8 +648,10 @@ async function readStorage(sys: Json, w: Walker): Promise<StorageInfo[]> {
     const info: StorageInfo = {id: str(storage.Id) ?? 'storage', controllers: [], drives: [], volumes: []};
     const name = str(storage.Name);
     if (name) info.name = name;
-    for (const c of Array.isArray(storage.StorageControllers) ? storage.StorageControllers : []) if (isObj(c)) info.controllers.push(controllerOf(c));
-    if (info.controllers.length === 0) for (const c of await w.members(link(storage, 'Controllers'))) info.controllers.push(controllerOf(c));
+    for (const c of Array.isArray(storage.StorageControllers) ? storage.StorageControllers : [])
+      if (isObj(c)) info.controllers.push(controllerOf(c));
+    if (info.controllers.length === 0)
+      for (const c of await w.members(link(storage, 'Controllers'))) info.controllers.push(controllerOf(c));
     const protocols = [...new Set(info.controllers.flatMap(c => c.protocols))];
     for (const dp of links(storage.Drives)) {
       const d = await w.fetchPart(dp);
@@ -585,7 +668,13 @@ async function readStorage(sys: Json, w: Walker): Promise<StorageInfo[]> {
   if (out.some(s => s.drives.length > 0)) return out;
   for (const simple of await w.members(link(sys, 'SimpleStorage'))) {
     const devices = Array.isArray(simple.Devices) ? simple.Devices : [];
-    const info: StorageInfo = {id: str(simple.Id) ?? 'simple', controllers: [], drives: devices.filter(isObj).map(driveOf), volumes: [], simple: true};
+    const info: StorageInfo = {
+      id: str(simple.Id) ?? 'simple',
+      controllers: [],
+      drives: devices.filter(isObj).map(driveOf),
+      volumes: [],
+      simple: true,
+    };
     const name = str(simple.Name);
     if (name) info.name = name;
     out.push(info);

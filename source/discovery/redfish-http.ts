@@ -47,7 +47,12 @@ function describeNetError(error: NodeJS.ErrnoException, target: BmcTarget): stri
   }
 }
 
-export function connectPinned(target: BmcTarget, policy: TlsPolicy, signal: AbortSignal, route?: RouteFn): Promise<ConnectResult> {
+export function connectPinned(
+  target: BmcTarget,
+  policy: TlsPolicy,
+  signal: AbortSignal,
+  route?: RouteFn,
+): Promise<ConnectResult> {
   return new Promise(resolve => {
     if (signal.aborted) {
       resolve({kind: 'unreachable', message: `${target.key}: timed out or cancelled`});
@@ -75,7 +80,9 @@ export function connectPinned(target: BmcTarget, policy: TlsPolicy, signal: Abor
       if (r.kind !== 'connected') socket.destroy();
       resolve(r);
     };
-    socket.once('error', (error: NodeJS.ErrnoException) => settle({kind: 'unreachable', message: describeNetError(error, target)}));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      settle({kind: 'unreachable', message: describeNetError(error, target)}),
+    );
     socket.once('secureConnect', () => {
       socket.removeAllListeners('error');
       const cert = socket.getPeerCertificate();
@@ -128,7 +135,10 @@ class PinnedAgent extends http.Agent {
     this.signal = signal;
   }
 
-  override createConnection(_options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {
+  override createConnection(
+    _options: http.ClientRequestArgs,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): undefined {
     void connectPinned(this.target, this.policy, this.signal, this.route).then(r => {
       if (r.kind === 'connected') {
         this.fingerprint = r.fingerprint;

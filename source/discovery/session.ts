@@ -4,7 +4,14 @@ import type {CommandRunner} from '../run/types.js';
 import {bootMacObserved, correlate, type DiscoveredMachine} from './correlate.js';
 import type {CsvFinding} from './csv-import.js';
 import {notInstallable, pxeFinding, redfishFindings, type Finding, type NotInstallable} from './findings.js';
-import {ipmiLanPrint, ipmiSystemGuid, triggerPxeAndAttribute, type IpmiResult, type IpmiTarget, type PxeAttribution} from './ipmi.js';
+import {
+  ipmiLanPrint,
+  ipmiSystemGuid,
+  triggerPxeAndAttribute,
+  type IpmiResult,
+  type IpmiTarget,
+  type PxeAttribution,
+} from './ipmi.js';
 import {readNeighbours, type Neighbour} from './neighbours.js';
 import {startPxeCapture, type Spawn} from './pxe-capture.js';
 import type {PxeEvent, PxeEventSource, PxeListener} from './pxe-events.js';
@@ -23,7 +30,10 @@ export interface DiscoverySessionOptions {
     | {mode: 'listen'; port?: number; address?: string; interface?: string}
     | {mode: 'capture'; iface: string; tcpdump?: string; spawn?: Spawn};
   /** The sweep's own options; the session supplies the signal and the result callback. */
-  redfish?: Pick<RedfishSweepOptions, 'targets' | 'credentials' | 'trust' | 'insecure' | 'concurrency' | 'timeoutMs' | 'route'>;
+  redfish?: Pick<
+    RedfishSweepOptions,
+    'targets' | 'credentials' | 'trust' | 'insecure' | 'concurrency' | 'timeoutMs' | 'route'
+  >;
   ipmi?: {targets: readonly IpmiTarget[]; channel?: number; timeoutMs?: number};
   neighbours?: {iface?: string};
   csv?: readonly CsvFinding[];
@@ -145,21 +155,44 @@ export class DiscoverySession {
    * One machine, with the admin's consent: one-time PXE boot and power on through IPMI, then the next
    * PXE DISCOVER (from a MAC not yet known) is attributed to that BMC. Needs the PXE source running.
    */
-  async powerOnAndAttribute(target: IpmiTarget, options: {timeoutMs?: number; power?: 'on' | 'cycle'} = {}): Promise<IpmiResult<PxeAttribution>> {
+  async powerOnAndAttribute(
+    target: IpmiTarget,
+    options: {timeoutMs?: number; power?: 'on' | 'cycle'} = {},
+  ): Promise<IpmiResult<PxeAttribution>> {
     const runner = this.options.runner;
     if (!runner) return {ok: false, error: 'no command runner'};
-    if (this.sources.pxe.state !== 'running') return {ok: false, error: 'start the PXE listener or capture first: the DISCOVER that follows the power-on is how the machine is recognised'};
+    if (this.sources.pxe.state !== 'running')
+      return {
+        ok: false,
+        error:
+          'start the PXE listener or capture first: the DISCOVER that follows the power-on is how the machine is recognised',
+      };
     // Only MACs already seen booting: a boot MAC read from the BMC is the very one this power-on should show.
     const known = new Set(this.snapshot().machines.flatMap(m => (m.bootMac && bootMacObserved(m) ? [m.bootMac] : [])));
     const r = await triggerPxeAndAttribute(
-      {runner, signal: this.controller.signal, ...(this.options.env ? {env: this.options.env} : {}), step: this.options.step ?? 'discover'},
+      {
+        runner,
+        signal: this.controller.signal,
+        ...(this.options.env ? {env: this.options.env} : {}),
+        step: this.options.step ?? 'discover',
+      },
       target,
       this.pxeEvents,
-      {exclude: known, ...(options.timeoutMs ? {timeoutMs: options.timeoutMs} : {}), ...(options.power ? {power: options.power} : {})},
+      {
+        exclude: known,
+        ...(options.timeoutMs ? {timeoutMs: options.timeoutMs} : {}),
+        ...(options.power ? {power: options.power} : {}),
+      },
     );
     if (r.ok) {
       const key = target.port && target.port !== 623 ? `${target.host}:${target.port}` : target.host;
-      this.add({source: 'power', bmc: key, mac: r.value.mac, ...(r.value.uuid ? {uuid: r.value.uuid} : {}), at: r.value.event.at});
+      this.add({
+        source: 'power',
+        bmc: key,
+        mac: r.value.mac,
+        ...(r.value.uuid ? {uuid: r.value.uuid} : {}),
+        at: r.value.event.at,
+      });
     }
     return r;
   }
@@ -217,7 +250,12 @@ export class DiscoverySession {
       this.setSource('pxe', 'running', `listening on UDP ${l.address}:${l.port}`);
       return;
     }
-    const cap = startPxeCapture({iface: p.iface, ...(p.tcpdump ? {tcpdump: p.tcpdump} : {}), ...(p.spawn ? {spawn: p.spawn} : {}), signal});
+    const cap = startPxeCapture({
+      iface: p.iface,
+      ...(p.tcpdump ? {tcpdump: p.tcpdump} : {}),
+      ...(p.spawn ? {spawn: p.spawn} : {}),
+      signal,
+    });
     cap.subscribe(e => this.onPxe(e, cap.stats));
     this.closers.push(() => cap.stop());
     this.setSource('pxe', 'running', `capturing on ${p.iface}`);

@@ -57,10 +57,17 @@ export function expandTargets(entries: readonly string[], max = DEFAULT_MAX_TARG
         return {ok: false, error: `${entry}: not a valid CIDR range`};
       }
       const [base, bits] = range;
-      if (base.kind() !== 'ipv4') return {ok: false, error: `${entry}: only IPv4 ranges can be swept; list IPv6 BMCs one by one`};
+      if (base.kind() !== 'ipv4')
+        return {ok: false, error: `${entry}: only IPv4 ranges can be swept; list IPv6 BMCs one by one`};
       const size = 2 ** (32 - bits);
-      if (size > max) return {ok: false, error: `${entry} has ${size} addresses; the limit is ${max}. Use a narrower range such as /${32 - Math.floor(Math.log2(max))}.`};
-      const first = ipaddr.IPv4.networkAddressFromCIDR(entry).toByteArray().reduce((a, b) => a * 256 + b, 0);
+      if (size > max)
+        return {
+          ok: false,
+          error: `${entry} has ${size} addresses; the limit is ${max}. Use a narrower range such as /${32 - Math.floor(Math.log2(max))}.`,
+        };
+      const first = ipaddr.IPv4.networkAddressFromCIDR(entry)
+        .toByteArray()
+        .reduce((a, b) => a * 256 + b, 0);
       // Skip the network and broadcast addresses except in /31 and /32.
       const [lo, hi] = size <= 2 ? [0, size - 1] : [1, size - 2];
       for (let i = lo; i <= hi; i += 1) {
@@ -69,7 +76,8 @@ export function expandTargets(entries: readonly string[], max = DEFAULT_MAX_TARG
     } else {
       const p = parseOne(entry);
       if (typeof p === 'string') return {ok: false, error: p};
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) return {ok: false, error: `${entry}: port out of range`};
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+        return {ok: false, error: `${entry}: port out of range`};
       add(target(p.host, p.port));
     }
     if (out.size > max) return {ok: false, error: `more than ${max} targets; narrow the ranges`};

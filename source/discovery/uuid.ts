@@ -5,7 +5,11 @@
 /** 16 raw bytes from a UUID string (with or without dashes/braces), or null. */
 export function uuidBytes(input: string | null | undefined): Uint8Array | null {
   if (typeof input !== 'string') return null;
-  const hex = input.trim().toLowerCase().replace(/^urn:uuid:/, '').replace(/[{}\-\s]/g, '');
+  const hex = input
+    .trim()
+    .toLowerCase()
+    .replace(/^urn:uuid:/, '')
+    .replace(/[{}\-\s]/g, '');
   if (!/^[0-9a-f]{32}$/.test(hex)) return null;
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 }

@@ -15,7 +15,11 @@ export interface SecretLookup {
 
 type Role = Machine['role'];
 
-function rowFromMachine(machine: Machine, network: NonNullable<Answers['network']>, secrets: SecretLookup): HardwareRow {
+function rowFromMachine(
+  machine: Machine,
+  network: NonNullable<Answers['network']>,
+  secrets: SecretLookup,
+): HardwareRow {
   const row: HardwareRow = {
     hostname: machine.hostname,
     ipAddress: machine.ip,
@@ -60,16 +64,36 @@ export function machinesFromRows(rows: readonly HardwareRow[]): ImportedHardware
     warnings.push({line: row.line ?? null, column, value, message});
 
   for (const row of rows) {
-    if (row.netmask !== network.netmask) warn(row, 'netmask', row.netmask, `differs from the first row's ${network.netmask}; the answers keep one network for all machines`);
-    if (row.gateway !== network.gateway) warn(row, 'gateway', row.gateway, `differs from the first row's ${network.gateway}; the answers keep one network for all machines`);
+    if (row.netmask !== network.netmask)
+      warn(
+        row,
+        'netmask',
+        row.netmask,
+        `differs from the first row's ${network.netmask}; the answers keep one network for all machines`,
+      );
+    if (row.gateway !== network.gateway)
+      warn(
+        row,
+        'gateway',
+        row.gateway,
+        `differs from the first row's ${network.gateway}; the answers keep one network for all machines`,
+      );
     const ns = row.nameservers.join('|');
-    if (ns !== (network.nameservers ?? []).join('|')) warn(row, 'nameservers', ns, `differ from the first row's; the answers keep one network for all machines`);
-    if (row.vlanId !== undefined) warn(row, 'vlan_id', row.vlanId, 'vlan_id is not kept in the answers and will not be written back');
+    if (ns !== (network.nameservers ?? []).join('|'))
+      warn(row, 'nameservers', ns, `differ from the first row's; the answers keep one network for all machines`);
+    if (row.vlanId !== undefined)
+      warn(row, 'vlan_id', row.vlanId, 'vlan_id is not kept in the answers and will not be written back');
 
     const {type, ...extra} = row.labels;
     let role: Role = 'worker';
     if (type === 'cp' || type === 'worker') role = type;
-    else warn(row, 'labels', type === undefined ? null : `type=${type}`, `no type=cp or type=worker label; imported as a worker (written back as type=worker)`);
+    else
+      warn(
+        row,
+        'labels',
+        type === undefined ? null : `type=${type}`,
+        `no type=cp or type=worker label; imported as a worker (written back as type=worker)`,
+      );
 
     const machine: Machine = {hostname: row.hostname, mac: row.mac, ip: row.ipAddress, role, disk: row.disk};
     if (Object.keys(extra).length > 0) machine.labels = extra;
@@ -102,8 +126,13 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
   const machines = answers.machines ?? [];
   const network = answers.network ?? {};
   const missingNetwork = new Set<string>();
-  if (machines.length === 0) errors.push({line: null, column: null, value: null, message: 'answers: machines is missing or empty'});
-  for (const [key, column] of [['netmask', 'netmask'], ['gateway', 'gateway'], ['nameservers', 'nameservers']] as const) {
+  if (machines.length === 0)
+    errors.push({line: null, column: null, value: null, message: 'answers: machines is missing or empty'});
+  for (const [key, column] of [
+    ['netmask', 'netmask'],
+    ['gateway', 'gateway'],
+    ['nameservers', 'nameservers'],
+  ] as const) {
     const v = network[key];
     if (v === undefined || (Array.isArray(v) && v.length === 0)) {
       missingNetwork.add(column);
@@ -149,13 +178,29 @@ export function generateHardwareCsvFromAnswers(answers: Answers, secrets: Secret
   machines.forEach((m, i) => {
     const line = null;
     const cr = bmcPasswordCrIssue(rows[i]?.bmc?.password ?? '');
-    if (cr) errors.push({line, column: 'bmc_password', value: null, message: `machines[${i}] (${m.hostname}): ${cr.message}`});
+    if (cr)
+      errors.push({
+        line,
+        column: 'bmc_password',
+        value: null,
+        message: `machines[${i}] (${m.hostname}): ${cr.message}`,
+      });
     if (noPassword.has(i)) {
-      errors.push({line, column: 'bmc_password', value: null, message: `machines[${i}].bmc: no password found; give bmc.passwordEnv, bmc.passwordFile or bmc.password`});
+      errors.push({
+        line,
+        column: 'bmc_password',
+        value: null,
+        message: `machines[${i}].bmc: no password found; give bmc.passwordEnv, bmc.passwordFile or bmc.password`,
+      });
     }
     const type = m.labels?.['type'];
     if (type !== undefined && type !== m.role) {
-      warnings.push({line, column: 'labels', value: `type=${type}`, message: `machines[${i}].labels.type is replaced by the role: type=${m.role}`});
+      warnings.push({
+        line,
+        column: 'labels',
+        value: `type=${type}`,
+        message: `machines[${i}].labels.type is replaced by the role: type=${m.role}`,
+      });
     }
   });
   return {csv, findings: {valid: errors.length === 0, errors, warnings}};

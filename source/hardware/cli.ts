@@ -72,7 +72,8 @@ export async function hardwareValidateCli(path: string, opts: {json: boolean}): 
     // Decoded by hand: a BOM must stay visible to the validator.
     text = (await readFileLimited(path, HARDWARE_CSV_LIMIT, 'hardware.csv')).toString('utf8');
   } catch (error) {
-    if (error instanceof TooLargeError) return {exitCode: 2, stdout: '', stderr: `eksa-kong: ${escapeControls(error.message)}\n`};
+    if (error instanceof TooLargeError)
+      return {exitCode: 2, stdout: '', stderr: `eksa-kong: ${escapeControls(error.message)}\n`};
     return {exitCode: 2, stdout: '', stderr: `eksa-kong: cannot read ${path}: ${osReason(error)}\n`};
   }
   const result = validateHardwareCsv(text);

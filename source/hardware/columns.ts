@@ -1,7 +1,19 @@
 // Column names of hardware.csv, spelled exactly as EKS Anywhere matches them (case-sensitive).
 
 // vlan_id is optional in EKS Anywhere and not in its documented header, so it comes after it.
-const DOCUMENTED = ['hostname', 'bmc_ip', 'bmc_username', 'bmc_password', 'mac', 'ip_address', 'netmask', 'gateway', 'nameservers', 'labels', 'disk'] as const;
+const DOCUMENTED = [
+  'hostname',
+  'bmc_ip',
+  'bmc_username',
+  'bmc_password',
+  'mac',
+  'ip_address',
+  'netmask',
+  'gateway',
+  'nameservers',
+  'labels',
+  'disk',
+] as const;
 
 export const COLUMNS = [...DOCUMENTED, 'vlan_id'] as const;
 export type Column = (typeof COLUMNS)[number];

@@ -73,7 +73,11 @@ export function readCsvRecords(text: string): CsvReadResult {
         const end = comma === -1 ? (line.endsWith('\n') ? line.length - 1 : line.length) : comma;
         const field = line.slice(p, end);
         if (field.includes('"')) {
-          return {records, error: {line: lineNo, field: fields.length, kind: 'bare-quote'}, lineCount: countLines(text)};
+          return {
+            records,
+            error: {line: lineNo, field: fields.length, kind: 'bare-quote'},
+            lineCount: countLines(text),
+          };
         }
         fields.push(field);
         fieldLines.push(fieldLine);

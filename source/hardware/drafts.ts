@@ -50,7 +50,11 @@ export const MACHINE_COLUMNS: Record<MachineField, Column> = {
   bmcUsername: 'bmc_username',
   bmcPassword: 'bmc_password',
 };
-export const NETWORK_COLUMNS: Record<NetworkField, Column> = {netmask: 'netmask', gateway: 'gateway', nameservers: 'nameservers'};
+export const NETWORK_COLUMNS: Record<NetworkField, Column> = {
+  netmask: 'netmask',
+  gateway: 'gateway',
+  nameservers: 'nameservers',
+};
 
 /** A machine found by discovery, as far as the hardware step cares (DiscoveredMachine fits). */
 export interface DiscoveredLike {
@@ -90,7 +94,10 @@ export function draftFromMachine(m: Machine, password = m.bmc?.password ?? ''): 
     bmcPassword: password,
   };
   if (m.bmc?.passwordEnv !== undefined || m.bmc?.passwordFile !== undefined) {
-    d.bmcRef = {...(m.bmc.passwordEnv !== undefined ? {passwordEnv: m.bmc.passwordEnv} : {}), ...(m.bmc.passwordFile !== undefined ? {passwordFile: m.bmc.passwordFile} : {})};
+    d.bmcRef = {
+      ...(m.bmc.passwordEnv !== undefined ? {passwordEnv: m.bmc.passwordEnv} : {}),
+      ...(m.bmc.passwordFile !== undefined ? {passwordFile: m.bmc.passwordFile} : {}),
+    };
   }
   if (m.labels) d.labels = {...m.labels};
   if (m.vendor) d.vendor = m.vendor;
@@ -152,10 +159,19 @@ function ipStart(answers: Answers, network: NetworkDraft): string | null {
 }
 
 /** Fills empty hostnames (eksa-cp01.., eksa-wk01..), IPs (in sequence) and disks (/dev/sda); typed values stay. */
-export function withSuggestions(drafts: readonly MachineDraft[], network: NetworkDraft, answers: Answers): MachineDraft[] {
+export function withSuggestions(
+  drafts: readonly MachineDraft[],
+  network: NetworkDraft,
+  answers: Answers,
+): MachineDraft[] {
   const out = drafts.map(d => ({...d}));
   const blankNames = out.filter(d => d.hostname === '');
-  const names = suggestHostnames('eksa-cp', 'eksa-wk', blankNames.map(d => d.role), out.map(d => d.hostname).filter(Boolean));
+  const names = suggestHostnames(
+    'eksa-cp',
+    'eksa-wk',
+    blankNames.map(d => d.role),
+    out.map(d => d.hostname).filter(Boolean),
+  );
   blankNames.forEach((d, i) => (d.hostname = names[i]!));
   const blankIps = out.filter(d => d.ip === '');
   const start = ipStart(answers, network);
@@ -192,11 +208,16 @@ function rowOf(d: MachineDraft, n: NetworkDraft): Partial<Record<Column, string>
 }
 
 /** The error of one machine field, or null. Uniqueness is checked against the other machines. */
-export function machineFieldError(drafts: readonly MachineDraft[], i: number, field: MachineField, network: NetworkDraft): string | null {
+export function machineFieldError(
+  drafts: readonly MachineDraft[],
+  i: number,
+  field: MachineField,
+  network: NetworkDraft,
+): string | null {
   const d = drafts[i]!;
   const others = drafts.filter((_, j) => j !== i);
   const column = MACHINE_COLUMNS[field];
-  const value = column === 'mac' ? d.mac : rowOf(d, network)[column] ?? '';
+  const value = column === 'mac' ? d.mac : (rowOf(d, network)[column] ?? '');
   return validateField(column, value, {
     row: rowOf(d, network),
     taken: {
@@ -209,9 +230,14 @@ export function machineFieldError(drafts: readonly MachineDraft[], i: number, fi
 }
 
 /** The error of a shared network field, checked with each machine's address (subnet rules). */
-export function networkFieldError(drafts: readonly MachineDraft[], field: NetworkField, network: NetworkDraft): string | null {
+export function networkFieldError(
+  drafts: readonly MachineDraft[],
+  field: NetworkField,
+  network: NetworkDraft,
+): string | null {
   const column = NETWORK_COLUMNS[field];
-  const value = field === 'nameservers' ? splitNameservers(network.nameservers).join(NAMESERVER_SEPARATOR) : network[field];
+  const value =
+    field === 'nameservers' ? splitNameservers(network.nameservers).join(NAMESERVER_SEPARATOR) : network[field];
   if (drafts.length === 0) return validateField(column, value);
   for (const d of drafts) {
     const e = validateField(column, value, {row: rowOf(d, network)});
@@ -246,7 +272,10 @@ export function draftErrors(drafts: readonly MachineDraft[], network: NetworkDra
 }
 
 /** The answers the drafts stand for; BMC passwords inline (the store moves them to secrets.json). */
-export function answersFromDrafts(drafts: readonly MachineDraft[], network: NetworkDraft): Pick<Answers, 'machines' | 'network'> {
+export function answersFromDrafts(
+  drafts: readonly MachineDraft[],
+  network: NetworkDraft,
+): Pick<Answers, 'machines' | 'network'> {
   const machines: Machine[] = drafts.map(d => {
     const m: Machine = {hostname: d.hostname, mac: normalizeMac(d.mac) ?? d.mac, ip: d.ip, role: d.role, disk: d.disk};
     if (d.bmcIp || d.bmcUsername) {
@@ -259,5 +288,8 @@ export function answersFromDrafts(drafts: readonly MachineDraft[], network: Netw
     if (d.uuid) m.uuid = d.uuid;
     return m;
   });
-  return {machines, network: {netmask: network.netmask, gateway: network.gateway, nameservers: splitNameservers(network.nameservers)}};
+  return {
+    machines,
+    network: {netmask: network.netmask, gateway: network.gateway, nameservers: splitNameservers(network.nameservers)},
+  };
 }

@@ -37,7 +37,8 @@ export function checkField(column: Column, value: string, context: FieldContext 
       for (const other of context.taken?.[c] ?? []) if (uniqueKey(c, other, mode) === key) return true;
       return false;
     };
-    if (key !== '' && clash(column)) issues.unshift({level: 'error', message: `${q(value)} is already used by another machine`});
+    if (key !== '' && clash(column))
+      issues.unshift({level: 'error', message: `${q(value)} is already used by another machine`});
     // Ours: a node address and a BMC address must never be the same.
     const cross = column === 'ip_address' ? 'bmc_ip' : column === 'bmc_ip' ? 'ip_address' : null;
     const sameRow = cross !== null && row[cross] !== undefined && uniqueKey(cross, row[cross], mode) === key;

@@ -91,7 +91,9 @@ export function checkMac(value: string, mode: RuleMode): Issue[] {
   }
   if (parsed.separator !== ':') {
     return [
-      warn(`${q(value)} is not in colon form; written as ${formatMac(parsed.octets)} (EKS Anywhere would keep it as given)`),
+      warn(
+        `${q(value)} is not in colon form; written as ${formatMac(parsed.octets)} (EKS Anywhere would keep it as given)`,
+      ),
     ];
   }
   return [];
@@ -100,10 +102,15 @@ export function checkMac(value: string, mode: RuleMode): Issue[] {
 export function checkDisk(value: string, mode: RuleMode): Issue[] {
   if (value === '') return [err('disk is empty')];
   if (!DISK_PATTERN.test(value)) {
-    return [err(`${q(value)} is not a device path such as /dev/sda or /dev/nvme0n1 (EKS Anywhere requires ^(/dev/[\\w-]+)+$)`)];
+    return [
+      err(
+        `${q(value)} is not a device path such as /dev/sda or /dev/nvme0n1 (EKS Anywhere requires ^(/dev/[\\w-]+)+$)`,
+      ),
+    ];
   }
   if (mode === 'eksa') return [];
-  if (value.indexOf('/dev/', 1) !== -1) return [err(ours(`${q(value)} names more than one device; give one whole disk`))];
+  if (value.indexOf('/dev/', 1) !== -1)
+    return [err(ours(`${q(value)} names more than one device; give one whole disk`))];
   if (PARTITION.test(value)) {
     return [warn(`${q(value)} looks like a partition; the OS is installed onto a whole disk such as /dev/sda`)];
   }
@@ -126,7 +133,8 @@ export function labelIssues(parsed: ParsedLabels, mode: RuleMode): Issue[] {
 
 export function checkBmcIp(value: string, ctx: CellContext): Issue[] {
   if (!ctx.hasBmc) return [];
-  if (value === '') return [err('bmc_ip is empty but bmc_username or bmc_password is set; give all three BMC fields or none')];
+  if (value === '')
+    return [err('bmc_ip is empty but bmc_username or bmc_password is set; give all three BMC fields or none')];
   return checkIp(value, ctx.mode, 'bmc_ip');
 }
 
@@ -136,7 +144,11 @@ export function checkBmcIp(value: string, ctx: CellContext): Issue[] {
  */
 export function bmcPasswordCrIssue(password: string): Issue | undefined {
   if (!password.includes('\r')) return undefined;
-  return err(ours('bmc_password contains a carriage return (CR); EKS Anywhere reads CR LF in a CSV value as LF, so the BMC would get a different password'));
+  return err(
+    ours(
+      'bmc_password contains a carriage return (CR); EKS Anywhere reads CR LF in a CSV value as LF, so the BMC would get a different password',
+    ),
+  );
 }
 
 function checkBmcCredential(column: 'bmc_username' | 'bmc_password', value: string, ctx: CellContext): Issue[] {
@@ -145,7 +157,11 @@ function checkBmcCredential(column: 'bmc_username' | 'bmc_password', value: stri
   if (!ctx.hasBmc || value !== '') return [];
   // EKS Anywhere refuses this in `generate hardware`, but `create cluster` passes BMC options and
   // accepts it, then fails after minutes waiting for the BMC (reference 1.6 #1).
-  return [err(`${column} is empty but other BMC fields are set; give all three BMC fields or none (${WIZARD_RULE} for create cluster, which would accept it and then fail to reach the BMC)`)];
+  return [
+    err(
+      `${column} is empty but other BMC fields are set; give all three BMC fields or none (${WIZARD_RULE} for create cluster, which would accept it and then fail to reach the BMC)`,
+    ),
+  ];
 }
 
 export function checkVlanId(value: string): Issue[] {
@@ -200,7 +216,11 @@ export function checkSubnet(ipAddress: string, netmask: string, gateway: string)
   const net = networkOf(ip, prefix);
   const cidr = `${formatIpv4(net)}/${prefix}`;
   if (networkOf(gw, prefix) !== net) {
-    return err(ours(`ip_address ${ipAddress} and gateway ${gateway} are not in the same subnet under netmask ${netmask} (${cidr})`));
+    return err(
+      ours(
+        `ip_address ${ipAddress} and gateway ${gateway} are not in the same subnet under netmask ${netmask} (${cidr})`,
+      ),
+    );
   }
   if (ip === gw) return err(ours(`ip_address ${ipAddress} is the gateway's address`));
   if (prefix <= 30) {

@@ -18,23 +18,31 @@ export function missingHardwareAnswer(answers: Answers, secrets: SecretLookup): 
   if (!n.gateway) return {key: 'network.gateway', expected: 'the default gateway of the node network'};
   if (!n.nameservers?.length) return {key: 'network.nameservers', expected: 'a list of DNS server addresses'};
   const machines = answers.machines ?? [];
-  if (machines.length === 0) return {key: 'machines', expected: 'a list of machines: hostname, mac, ip, role, disk, bmc'};
+  if (machines.length === 0)
+    return {key: 'machines', expected: 'a list of machines: hostname, mac, ip, role, disk, bmc'};
   for (const [i, m] of machines.entries()) {
     if (m.bmc && secrets.bmcPassword(m) === undefined) {
-      return {key: `machines[${i}].bmc.passwordEnv`, expected: `an environment variable that holds the BMC password of ${m.hostname} (or bmc.passwordFile, or bmc.password)`};
+      return {
+        key: `machines[${i}].bmc.passwordEnv`,
+        expected: `an environment variable that holds the BMC password of ${m.hostname} (or bmc.passwordFile, or bmc.password)`,
+      };
     }
   }
   return null;
 }
 
 export type BuildResult =
-  | {ok: true; path: string; machines: number; warnings: string[]}
-  | {ok: false; errors: string[]; warnings: string[]};
+  {ok: true; path: string; machines: number; warnings: string[]} | {ok: false; errors: string[]; warnings: string[]};
 
-const lines = (fs: readonly HardwareFinding[], warning: boolean) => capFindingLines(fs.map(f => formatAnswersFinding(f, warning)));
+const lines = (fs: readonly HardwareFinding[], warning: boolean) =>
+  capFindingLines(fs.map(f => formatAnswersFinding(f, warning)));
 
 /** Validates what the answers would write and, when valid, writes hardware.csv into dir. */
-export async function writeHardwareFromAnswers(answers: Answers, secrets: SecretLookup, dir: string): Promise<BuildResult> {
+export async function writeHardwareFromAnswers(
+  answers: Answers,
+  secrets: SecretLookup,
+  dir: string,
+): Promise<BuildResult> {
   const generated = generateHardwareCsvFromAnswers(answers, secrets);
   const warnings = lines(generated.findings.warnings, true);
   if (!generated.findings.valid) return {ok: false, errors: lines(generated.findings.errors, false), warnings};
@@ -47,11 +55,16 @@ export async function writeHardwareFromAnswers(answers: Answers, secrets: Secret
 export function previewHardwareCsv(answers: Answers, hasPassword: (i: number) => boolean): string {
   const machines = answers.machines ?? [];
   const index = new Map(machines.map((m, i) => [m, i] as const));
-  return formatHardwareCsv(rowsFromAnswers(answers, {bmcPassword: m => (hasPassword(index.get(m) ?? -1) ? '***' : '')}));
+  return formatHardwareCsv(
+    rowsFromAnswers(answers, {bmcPassword: m => (hasPassword(index.get(m) ?? -1) ? '***' : '')}),
+  );
 }
 
 /** On resume: the file is still there and still valid. */
-export async function checkHardwareFile(sessionDir: string, recorded: string | undefined): Promise<{ok: boolean; detail: string}> {
+export async function checkHardwareFile(
+  sessionDir: string,
+  recorded: string | undefined,
+): Promise<{ok: boolean; detail: string}> {
   if (!recorded) return {ok: false, detail: 'no hardware.csv was recorded'};
   const path = isAbsolute(recorded) ? recorded : join(sessionDir, recorded);
   let text: string;

@@ -31,7 +31,12 @@ export function suggestHostnames(
  * staying inside the subnet (default /24 around startIp) short of its broadcast address. Fewer come
  * back when the subnet runs out; none when startIp or netmask is not valid.
  */
-export function suggestIps(startIp: string, count: number, avoid: readonly string[] = [], netmask = '255.255.255.0'): string[] {
+export function suggestIps(
+  startIp: string,
+  count: number,
+  avoid: readonly string[] = [],
+  netmask = '255.255.255.0',
+): string[] {
   const start = parseIpv4(startIp);
   const prefix = netmaskPrefix(netmask);
   if (start === null || prefix === null || count <= 0) return [];

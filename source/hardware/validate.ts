@@ -5,7 +5,15 @@ import {BMC_COLUMNS, COLUMNS, isColumn, REQUIRED_COLUMNS, shownValue, type Colum
 import {readCsvRecords, type CsvRecord} from './csv-reader.js';
 import {parseLabels} from './labels.js';
 import {normalizeMac} from '../net/mac.js';
-import {checkCell, checkSubnet, labelIssues, NAMESERVER_SEPARATOR, ours, uniqueKey, type UniqueColumn} from './rules.js';
+import {
+  checkCell,
+  checkSubnet,
+  labelIssues,
+  NAMESERVER_SEPARATOR,
+  ours,
+  uniqueKey,
+  type UniqueColumn,
+} from './rules.js';
 import type {HardwareFinding, HardwareRow, Issue, RuleMode, ValidationResult} from './types.js';
 
 export interface ValidateOptions {
@@ -51,7 +59,13 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
   };
 
   if (text.length === 0) {
-    out.add('error', null, null, null, `the file is empty; it needs a header line naming at least ${REQUIRED_COLUMNS.join(',')}`);
+    out.add(
+      'error',
+      null,
+      null,
+      null,
+      `the file is empty; it needs a header line naming at least ${REQUIRED_COLUMNS.join(',')}`,
+    );
     return result();
   }
   const {records, error: syntax} = readCsvRecords(text);
@@ -63,12 +77,25 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
       syntax.kind === 'bare-quote'
         ? 'a " inside a value that does not start with a quote; quote the whole value and double the quote inside it, e.g. "pa""ss"'
         : 'a quoted value is not closed, or text follows its closing quote; inside quotes write a quote as ""';
-    out.add('error', syntax.line, column, null, `${what}. EKS Anywhere stops reading here; later lines were not checked`);
+    out.add(
+      'error',
+      syntax.line,
+      column,
+      null,
+      `${what}. EKS Anywhere stops reading here; later lines were not checked`,
+    );
   };
 
   if (!header) {
     if (syntax) reportSyntax(null);
-    else out.add('error', null, null, null, 'the file has only blank lines; it needs a header line and one line per machine');
+    else
+      out.add(
+        'error',
+        null,
+        null,
+        null,
+        'the file has only blank lines; it needs a header line and one line per machine',
+      );
     return result();
   }
   // A lone CR is data to Go's encoding/csv (EKS Anywhere's reader), so a file with CR-only line ends
@@ -83,7 +110,7 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
       ours(
         text.includes('\n')
           ? 'the header line holds a carriage return inside a cell; save the file with one kind of line end ("CSV UTF-8")'
-          : 'the lines of this file end with a carriage return only (Excel\'s "CSV (Macintosh)"); EKS Anywhere reads it as one header line and finds no machine. Save it as "CSV UTF-8" or convert it, e.g. tr \'\\r\' \'\\n\' < in.csv > out.csv',
+          : "the lines of this file end with a carriage return only (Excel's \"CSV (Macintosh)\"); EKS Anywhere reads it as one header line and finds no machine. Save it as \"CSV UTF-8\" or convert it, e.g. tr '\\r' '\\n' < in.csv > out.csv",
       ),
     );
     return result();
@@ -97,7 +124,15 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     const first = names[0];
     const eksaRefuses = (REQUIRED_COLUMNS as readonly string[]).includes(first) && !names.slice(1).includes(first);
     const message = `the file starts with a UTF-8 byte order mark (BOM), which EKS Anywhere keeps as part of the first column's name`;
-    out.add('error', header.line, first, null, eksaRefuses ? `${message}, so it does not find ${q(first)}; save it as CSV without BOM` : ours(`${message}; save it as CSV without BOM`));
+    out.add(
+      'error',
+      header.line,
+      first,
+      null,
+      eksaRefuses
+        ? `${message}, so it does not find ${q(first)}; save it as CSV without BOM`
+        : ours(`${message}; save it as CSV without BOM`),
+    );
   }
   // gocsv feeds a field from every header that equals its name once Go's TrimSpace is applied
   // (reflect.go matchesKey), while the required-columns check compares exact names (decode.go
@@ -117,7 +152,13 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     if (mode !== 'strict') continue;
     for (const i of at) {
       if (names[i] !== column) {
-        out.add('warning', header.line, column, null, `column ${q(names[i]!)} has spaces around its name; EKS Anywhere still reads it as ${q(column)}: remove the spaces`);
+        out.add(
+          'warning',
+          header.line,
+          column,
+          null,
+          `column ${q(names[i]!)} has spaces around its name; EKS Anywhere still reads it as ${q(column)}: remove the spaces`,
+        );
       }
     }
     if (at.length > 1) {
@@ -141,13 +182,25 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
     // broken header or line end moved into the header.
     names.forEach((name, i) => {
       if (!isColumn(name) && !nearMisses.has(name)) {
-        out.add('warning', header.line, null, null, `header field ${i + 1} is not a known column name and is ignored by EKS Anywhere (known: ${COLUMNS.join(',')})`);
+        out.add(
+          'warning',
+          header.line,
+          null,
+          null,
+          `header field ${i + 1} is not a known column name and is ignored by EKS Anywhere (known: ${COLUMNS.join(',')})`,
+        );
       }
     });
     const bmcPresent = BMC_COLUMNS.filter(c => index.has(c));
     if (bmcPresent.length > 0 && bmcPresent.length < BMC_COLUMNS.length) {
       const missing = BMC_COLUMNS.filter(c => !index.has(c)).join(', ');
-      out.add('error', header.line, null, null, ours(`the header has ${bmcPresent.join(', ')} but not ${missing}; give all three BMC columns or none`));
+      out.add(
+        'error',
+        header.line,
+        null,
+        null,
+        ours(`the header has ${bmcPresent.join(', ')} but not ${missing}; give all three BMC columns or none`),
+      );
     }
   }
 
@@ -167,7 +220,15 @@ export function validateHardwareCsv(text: string, options: ValidateOptions = {})
   }
   reportSyntax(names);
   if (records.length === 1 && !syntax) {
-    out.add('error', null, null, null, ours('the file has a header but no machines; add one line per machine (EKS Anywhere reads it as zero machines and fails later at the hardware count)'));
+    out.add(
+      'error',
+      null,
+      null,
+      null,
+      ours(
+        'the file has a header but no machines; add one line per machine (EKS Anywhere reads it as zero machines and fails later at the hardware count)',
+      ),
+    );
   }
   seen.crossCheck();
   return result();
@@ -233,7 +294,8 @@ function checkRow(
     labels: labels?.labels ?? {},
     line: record.line,
   };
-  if (hasBmc) row.bmc = {ip: value('bmc_ip') ?? '', username: value('bmc_username') ?? '', password: value('bmc_password') ?? ''};
+  if (hasBmc)
+    row.bmc = {ip: value('bmc_ip') ?? '', username: value('bmc_username') ?? '', password: value('bmc_password') ?? ''};
   const vlan = value('vlan_id');
   if (vlan !== undefined && vlan !== '') row.vlanId = vlan;
 
@@ -245,7 +307,11 @@ function checkRow(
 }
 
 /** Index of the cell that may hold the tail of a comma-split password, or undefined. */
-function shiftedPasswordTail(record: CsvRecord, index: ReadonlyMap<Column, number>, mode: RuleMode): number | undefined {
+function shiftedPasswordTail(
+  record: CsvRecord,
+  index: ReadonlyMap<Column, number>,
+  mode: RuleMode,
+): number | undefined {
   const at = index.get('bmc_password');
   if (at === undefined || (record.fields[at] ?? '') === '') return undefined;
   const tailAt = at + 1;
@@ -299,7 +365,13 @@ class Uniqueness {
       if (line >= hostLine) {
         this.out.add('error', line, 'bmc_ip', key, ours(`bmc_ip ${q(key)} is also the ip_address on line ${hostLine}`));
       } else {
-        this.out.add('error', hostLine, 'ip_address', key, ours(`ip_address ${q(key)} is also the bmc_ip on line ${line}`));
+        this.out.add(
+          'error',
+          hostLine,
+          'ip_address',
+          key,
+          ours(`ip_address ${q(key)} is also the bmc_ip on line ${line}`),
+        );
       }
     }
   }

@@ -29,7 +29,9 @@ function cells(row: HardwareRow): Record<Column, string> {
 
 export function formatHardwareCsv(rows: readonly HardwareRow[]): string {
   // vlan_id is optional in EKS Anywhere and not in its documented header: add it only when used.
-  const columns: Column[] = rows.some(r => (r.vlanId ?? '') !== '') ? [...DOCUMENTED_ORDER, 'vlan_id'] : [...DOCUMENTED_ORDER];
+  const columns: Column[] = rows.some(r => (r.vlanId ?? '') !== '')
+    ? [...DOCUMENTED_ORDER, 'vlan_id']
+    : [...DOCUMENTED_ORDER];
   const records = rows.map(row => {
     const c = cells(row);
     return columns.map(name => c[name]);

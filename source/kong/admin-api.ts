@@ -21,7 +21,10 @@ export type AdminTokenSource =
 export type TokenResult = {ok: true; token: string | undefined} | {ok: false; message: string; fix: string};
 
 /** Reads the token from where the admin said it is. The token itself only ever goes into the header. */
-export async function resolveAdminToken(source: AdminTokenSource, env: Readonly<Record<string, string | undefined>> = process.env): Promise<TokenResult> {
+export async function resolveAdminToken(
+  source: AdminTokenSource,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<TokenResult> {
   switch (source.kind) {
     case 'none':
       return {ok: true, token: undefined};
@@ -29,33 +32,58 @@ export async function resolveAdminToken(source: AdminTokenSource, env: Readonly<
       return {ok: true, token: source.value};
     case 'env': {
       const value = env[source.name];
-      if (!value) return {ok: false, message: `Environment variable ${source.name} is not set or empty.`, fix: `export ${source.name}=<admin token> before starting eksa-kong, or give controlPlane.adminTokenFile.`};
+      if (!value)
+        return {
+          ok: false,
+          message: `Environment variable ${source.name} is not set or empty.`,
+          fix: `export ${source.name}=<admin token> before starting eksa-kong, or give controlPlane.adminTokenFile.`,
+        };
       return {ok: true, token: value};
     }
     case 'file': {
       try {
         const value = (await readFile(source.path, 'utf8')).trim();
-        if (!value) return {ok: false, message: `The token file ${source.path} is empty.`, fix: 'Write the RBAC admin token (KONG_PASSWORD of kong_admin) into it.'};
+        if (!value)
+          return {
+            ok: false,
+            message: `The token file ${source.path} is empty.`,
+            fix: 'Write the RBAC admin token (KONG_PASSWORD of kong_admin) into it.',
+          };
         return {ok: true, token: value};
       } catch (error) {
-        return {ok: false, message: `Cannot read the token file ${source.path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, fix: 'Check the path and its permissions.'};
+        return {
+          ok: false,
+          message: `Cannot read the token file ${source.path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+          fix: 'Check the path and its permissions.',
+        };
       }
     }
     case 'secret': {
       try {
         const secret = await source.kube.get('Secret', source.namespace, source.name);
         const b64 = secret?.data?.[source.key];
-        if (!b64) return {ok: false, message: `Secret ${source.namespace}/${source.name} has no key ${source.key}.`, fix: 'Name the secret and key that hold the admin token (the CP chart: env.password).'};
+        if (!b64)
+          return {
+            ok: false,
+            message: `Secret ${source.namespace}/${source.name} has no key ${source.key}.`,
+            fix: 'Name the secret and key that hold the admin token (the CP chart: env.password).',
+          };
         return {ok: true, token: Buffer.from(b64, 'base64').toString('utf8').trim()};
       } catch (error) {
-        return {ok: false, message: describeKubeError(error, 'get', `secret ${source.namespace}/${source.name}`), fix: 'Grant "get" on that secret, or give the token through an environment variable.'};
+        return {
+          ok: false,
+          message: describeKubeError(error, 'get', `secret ${source.namespace}/${source.name}`),
+          fix: 'Grant "get" on that secret, or give the token through an environment variable.',
+        };
       }
     }
   }
 }
 
 /** The token source named by the answers (env var, file or inline), or none. */
-export function adminTokenSourceFromAnswers(cp: {adminToken?: string; adminTokenEnv?: string; adminTokenFile?: string} | undefined): AdminTokenSource {
+export function adminTokenSourceFromAnswers(
+  cp: {adminToken?: string; adminTokenEnv?: string; adminTokenFile?: string} | undefined,
+): AdminTokenSource {
   if (cp?.adminTokenEnv) return {kind: 'env', name: cp.adminTokenEnv};
   if (cp?.adminTokenFile) return {kind: 'file', path: cp.adminTokenFile};
   if (cp?.adminToken) return {kind: 'inline', value: cp.adminToken};
@@ -114,7 +142,12 @@ export interface KongInfo {
 
 export interface AdminClient {
   readonly url: string;
-  request<T = unknown>(method: string, path: string, body?: unknown, options?: AdminRequestOptions): Promise<AdminResponse<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: AdminRequestOptions,
+  ): Promise<AdminResponse<T>>;
   getInfo(options?: AdminRequestOptions): Promise<KongInfo>;
 }
 
@@ -133,7 +166,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const display = safeUrl(base);
   const defaultTimeout = options.timeoutMs ?? 10_000;
 
-  const request = <T>(method: string, path: string, body?: unknown, requestOptions: AdminRequestOptions = {}): Promise<AdminResponse<T>> =>
+  const request = <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    requestOptions: AdminRequestOptions = {},
+  ): Promise<AdminResponse<T>> =>
     new Promise((resolve, reject) => {
       const target = new URL(path.replace(/^\/+/, ''), base.href.endsWith('/') ? base.href : `${base.href}/`);
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -150,7 +188,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       try {
         routed = routedRequestTarget(target, options.route);
       } catch (error) {
-        if (error instanceof NetRouteError) return reject(new AdminApiError(`${what}: unreachable from this host`, undefined, 'EUNREACHABLE'));
+        if (error instanceof NetRouteError)
+          return reject(new AdminApiError(`${what}: unreachable from this host`, undefined, 'EUNREACHABLE'));
         throw error;
       }
       const req = send(
@@ -167,7 +206,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
                 ca: options.ca,
                 rejectUnauthorized: !options.insecure,
                 servername: options.servername ?? routed.servername,
-                ...(options.servername ? {checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(options.servername!, cert)} : {}),
+                ...(options.servername
+                  ? {
+                      checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+                        checkServerIdentity(options.servername!, cert),
+                    }
+                  : {}),
               }
             : {}),
         },
@@ -198,11 +242,15 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
           });
         },
       );
-      const timer = setTimeout(() => req.destroy(new AdminApiError(`${what}: no answer within ${timeoutMs} ms`, undefined, 'ETIMEDOUT')), timeoutMs);
+      const timer = setTimeout(
+        () => req.destroy(new AdminApiError(`${what}: no answer within ${timeoutMs} ms`, undefined, 'ETIMEDOUT')),
+        timeoutMs,
+      );
       req.on('error', error => {
         clearTimeout(timer);
         if (error instanceof AdminApiError) return reject(error);
-        if (requestOptions.signal?.aborted) return reject(new AdminApiError(`${what}: cancelled`, undefined, 'ABORT_ERR'));
+        if (requestOptions.signal?.aborted)
+          return reject(new AdminApiError(`${what}: cancelled`, undefined, 'ABORT_ERR'));
         const code = (error as NodeJS.ErrnoException).code;
         reject(new AdminApiError(`${what}: ${code ?? error.message}`, undefined, code));
       });
@@ -217,12 +265,17 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       const res = await request<Record<string, unknown>>('GET', '/', undefined, requestOptions);
       if (res.status === 401 || res.status === 403) {
         throw new AdminApiError(
-          res.status === 401 ? `GET / on ${display}: 401, the Admin API needs a valid ${ADMIN_TOKEN_HEADER} (RBAC is on)` : `GET / on ${display}: 403, the token's role may not read this`,
+          res.status === 401
+            ? `GET / on ${display}: 401, the Admin API needs a valid ${ADMIN_TOKEN_HEADER} (RBAC is on)`
+            : `GET / on ${display}: 403, the token's role may not read this`,
           res.status,
         );
       }
       if (res.status !== 200 || typeof res.body !== 'object' || res.body === null) {
-        throw new AdminApiError(`GET / on ${display}: unexpected HTTP ${res.status}; is this the Kong Admin API?`, res.status);
+        throw new AdminApiError(
+          `GET / on ${display}: unexpected HTTP ${res.status}; is this the Kong Admin API?`,
+          res.status,
+        );
       }
       const body = res.body;
       const conf = (body.configuration ?? {}) as Record<string, unknown>;
@@ -246,9 +299,20 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
 /** Checks that GET / describes a hybrid control plane; findings for the screen. */
 export function judgeCpInfo(info: KongInfo): {ok: boolean; title: string; fix?: string} {
   if (info.role !== 'control_plane') {
-    return {ok: false, title: `The Admin API reports role ${info.role ?? 'unknown'}, not control_plane`, fix: 'Point the wizard at the Admin API of the hybrid control plane.'};
+    return {
+      ok: false,
+      title: `The Admin API reports role ${info.role ?? 'unknown'}, not control_plane`,
+      fix: 'Point the wizard at the Admin API of the hybrid control plane.',
+    };
   }
-  return {ok: true, title: `Kong ${info.edition ?? ''} ${info.version}, control_plane, cluster_mtls ${info.clusterMtls ?? 'shared'}, router ${info.routerFlavor ?? 'traditional'}`.replace(/\s+/g, ' ')};
+  return {
+    ok: true,
+    title:
+      `Kong ${info.edition ?? ''} ${info.version}, control_plane, cluster_mtls ${info.clusterMtls ?? 'shared'}, router ${info.routerFlavor ?? 'traditional'}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+  };
 }
 
 export interface AdminEndpoint {
@@ -267,7 +331,8 @@ export interface AdminListener {
 }
 
 /** Kong's default admin_listen (kong.conf.default) when the Deployment does not set KONG_ADMIN_LISTEN. */
-export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:8001 reuseport backlog=16384, 127.0.0.1:8444 http2 ssl reuseport backlog=16384';
+export const DEFAULT_ADMIN_LISTEN =
+  '127.0.0.1:8001 reuseport backlog=16384, 127.0.0.1:8444 http2 ssl reuseport backlog=16384';
 
 /** The listeners of an admin_listen value; `off` yields none. Plain HTTP first: no certificate to trust. */
 export function parseAdminListen(value: string | undefined): AdminListener[] {
@@ -282,7 +347,8 @@ export function parseAdminListen(value: string | undefined): AdminListener[] {
   return out.sort((a, b) => Number(a.https) - Number(b.https));
 }
 
-const envOf = (pod: KubePod, name: string) => (pod.spec?.containers ?? []).flatMap(c => c.env ?? []).find(e => e.name === name);
+const envOf = (pod: KubePod, name: string) =>
+  (pod.spec?.containers ?? []).flatMap(c => c.env ?? []).find(e => e.name === name);
 
 /**
  * The certificate an https admin listener serves, when it comes from a mounted secret
@@ -314,13 +380,23 @@ export async function openAdminViaPortForward(
   kube: KubeApi,
   target: {namespace: string; release: string; port?: number; https?: boolean},
 ): Promise<AdminEndpoint> {
-  if (!kube.portForward) throw new AdminApiError('This Kubernetes connection cannot port-forward; give the Admin API URL instead.');
-  const pods = await kube.list('Pod', target.namespace, {labelSelector: `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=app`});
+  if (!kube.portForward)
+    throw new AdminApiError('This Kubernetes connection cannot port-forward; give the Admin API URL instead.');
+  const pods = await kube.list('Pod', target.namespace, {
+    labelSelector: `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=app`,
+  });
   const pod = pods.find(p => p.status?.phase === 'Running');
-  if (!pod) throw new AdminApiError(`No running control plane pod of release ${target.release} in ${target.namespace} to port-forward to.`);
+  if (!pod)
+    throw new AdminApiError(
+      `No running control plane pod of release ${target.release} in ${target.namespace} to port-forward to.`,
+    );
   const listen = envOf(pod, 'KONG_ADMIN_LISTEN')?.value;
-  const listener = target.port !== undefined ? {port: target.port, https: target.https === true} : parseAdminListen(listen)[0];
-  if (!listener) throw new AdminApiError(`The control plane pod ${pod.metadata.name} has admin_listen ${listen ?? 'unset'}: no Admin API to reach; give the Admin API URL instead.`);
+  const listener =
+    target.port !== undefined ? {port: target.port, https: target.https === true} : parseAdminListen(listen)[0];
+  if (!listener)
+    throw new AdminApiError(
+      `The control plane pod ${pod.metadata.name} has admin_listen ${listen ?? 'unset'}: no Admin API to reach; give the Admin API URL instead.`,
+    );
   const handle = await kube.portForward(target.namespace, pod.metadata.name, listener.port);
   const url = `${listener.https ? 'https' : 'http'}://127.0.0.1:${handle.localPort}`;
   if (!listener.https) return {url, close: () => handle.close()};
@@ -329,11 +405,21 @@ export async function openAdminViaPortForward(
     let servername: string | undefined;
     try {
       const cert = new X509Certificate(certPem);
-      servername = cert.subjectAltName?.split(', ').find(n => n.startsWith('DNS:'))?.slice(4) ?? /CN=([^\n,]+)/.exec(cert.subject)?.[1];
+      servername =
+        cert.subjectAltName
+          ?.split(', ')
+          .find(n => n.startsWith('DNS:'))
+          ?.slice(4) ?? /CN=([^\n,]+)/.exec(cert.subject)?.[1];
     } catch {
       servername = undefined;
     }
-    if (servername) return {url, tls: {ca: certPem, servername}, note: `TLS to the admin listener ${listener.port} verified against its own certificate (${servername})`, close: () => handle.close()};
+    if (servername)
+      return {
+        url,
+        tls: {ca: certPem, servername},
+        note: `TLS to the admin listener ${listener.port} verified against its own certificate (${servername})`,
+        close: () => handle.close(),
+      };
   }
   return {
     url,

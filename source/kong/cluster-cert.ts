@@ -41,7 +41,7 @@ function describeKey(key: KeyObject): string {
   if (key.asymmetricKeyType === 'ec') {
     const curve = details.namedCurve;
     const names: Record<string, string> = {secp384r1: 'P-384', prime256v1: 'P-256', secp521r1: 'P-521'};
-    return `EC ${curve ? names[curve] ?? curve : ''}`.trim();
+    return `EC ${curve ? (names[curve] ?? curve) : ''}`.trim();
   }
   if (key.asymmetricKeyType === 'rsa') return `RSA ${details.modulusLength ?? ''}`.trim();
   return String(key.asymmetricKeyType ?? 'unknown').toUpperCase();
@@ -51,7 +51,11 @@ function describeKey(key: KeyObject): string {
  * Checks a cluster certificate and key (PEM). Shared mode needs CN kong_clustering (or a DNS SAN with it),
  * a certificate that is still valid, and a key that belongs to it. Nothing of the key is returned.
  */
-export function inspectClusterCert(certPem: string, keyPem: string | undefined, options: InspectOptions = {}): ClusterCertReport {
+export function inspectClusterCert(
+  certPem: string,
+  keyPem: string | undefined,
+  options: InspectOptions = {},
+): ClusterCertReport {
   const mode = options.mode ?? 'shared';
   const now = options.now ?? new Date();
   const warnDays = options.warnDays ?? 30;
@@ -88,7 +92,12 @@ export function inspectClusterCert(certPem: string, keyPem: string | undefined, 
     if (matches && commonName === CLUSTER_CN) {
       findings.push({id: 'cn', status: 'ok', title: `Common name is ${CLUSTER_CN}`});
     } else if (matches) {
-      findings.push({id: 'cn', status: 'warn', title: `A SAN names ${CLUSTER_CN} but the CN is ${commonName ?? 'absent'}`, fix: `Prefer CN=${CLUSTER_CN}, as kong hybrid gen_cert makes it.`});
+      findings.push({
+        id: 'cn',
+        status: 'warn',
+        title: `A SAN names ${CLUSTER_CN} but the CN is ${commonName ?? 'absent'}`,
+        fix: `Prefer CN=${CLUSTER_CN}, as kong hybrid gen_cert makes it.`,
+      });
     } else {
       findings.push({
         id: 'cn',
@@ -108,7 +117,12 @@ export function inspectClusterCert(certPem: string, keyPem: string | undefined, 
       fix: 'Renew the cluster certificate on the control plane (replace its secret and restart its pods), then copy it again.',
     });
   } else if (now.getTime() < validFrom) {
-    findings.push({id: 'expiry', status: 'fail', title: `The certificate is not valid before ${report.validFrom}`, fix: 'Check the clock of this host and of the control plane.'});
+    findings.push({
+      id: 'expiry',
+      status: 'fail',
+      title: `The certificate is not valid before ${report.validFrom}`,
+      fix: 'Check the clock of this host and of the control plane.',
+    });
   } else if (report.daysLeft < warnDays) {
     findings.push({
       id: 'expiry',
@@ -121,13 +135,23 @@ export function inspectClusterCert(certPem: string, keyPem: string | undefined, 
   }
 
   if (keyPem === undefined) {
-    findings.push({id: 'key', status: 'fail', title: 'The secret has no private key (tls.key)', fix: 'The cluster secret must hold tls.crt and tls.key.'});
+    findings.push({
+      id: 'key',
+      status: 'fail',
+      title: 'The secret has no private key (tls.key)',
+      fix: 'The cluster secret must hold tls.crt and tls.key.',
+    });
   } else {
     let key: KeyObject | undefined;
     try {
       key = createPrivateKey(keyPem);
     } catch {
-      findings.push({id: 'key', status: 'fail', title: 'The private key (tls.key) is not a valid unencrypted PEM key', fix: 'Store the key unencrypted in PEM (PKCS#8 or SEC1/PKCS#1).'});
+      findings.push({
+        id: 'key',
+        status: 'fail',
+        title: 'The private key (tls.key) is not a valid unencrypted PEM key',
+        fix: 'Store the key unencrypted in PEM (PKCS#8 or SEC1/PKCS#1).',
+      });
     }
     if (key) {
       report.keyType = describeKey(key);
@@ -157,7 +181,10 @@ export interface GeneratedClusterCert {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
@@ -170,7 +197,8 @@ type X509Module = typeof import('@peculiar/x509');
 export async function loadX509(): Promise<X509Module> {
   const mod = (await import('@peculiar/x509')) as X509Module & {default?: X509Module};
   const lib = typeof mod.X509CertificateGenerator === 'function' ? mod : mod.default;
-  if (!lib || typeof lib.X509CertificateGenerator !== 'function') throw new Error('the @peculiar/x509 library could not be loaded');
+  if (!lib || typeof lib.X509CertificateGenerator !== 'function')
+    throw new Error('the @peculiar/x509 library could not be loaded');
   return lib;
 }
 
@@ -189,7 +217,15 @@ export async function generateClusterCert(options: {days?: number; now?: Date} =
   const notBefore = options.now ?? new Date();
   const notAfter = new Date(notBefore.getTime() + (options.days ?? GEN_CERT_DAYS) * DAY_MS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {serialNumber: serial.toString('hex'), name: `CN=${CLUSTER_CN}`, notBefore, notAfter, signingAlgorithm: algorithm, keys, extensions: []},
+    {
+      serialNumber: serial.toString('hex'),
+      name: `CN=${CLUSTER_CN}`,
+      notBefore,
+      notAfter,
+      signingAlgorithm: algorithm,
+      keys,
+      extensions: [],
+    },
     crypto,
   );
   const certPem = cert.toString('pem').trimEnd() + '\n';

@@ -2,7 +2,13 @@
 // the cluster/telemetry load balancer endpoints, the Deployment's hybrid settings, the cluster
 // certificate secret and the license secret.
 import type {KongFinding} from './finding.js';
-import {describeKubeError, type KubeApi, type KubeContainer, type KubeDeployment, type KubeService} from './kube-api.js';
+import {
+  describeKubeError,
+  type KubeApi,
+  type KubeContainer,
+  type KubeDeployment,
+  type KubeService,
+} from './kube-api.js';
 import {parseEndpoint, type Endpoint} from './endpoint.js';
 import {inspectClusterCert, type ClusterCertReport} from './cluster-cert.js';
 import {SecretMaterial} from './secret-material.js';
@@ -108,10 +114,16 @@ export function evaluateListenerService(service: KubeService | undefined, listen
   const ingress = service.status?.loadBalancer?.ingress?.[0];
   const address = ingress?.hostname || ingress?.ip;
   if (!address) {
-    return {...base, status: 'pending', title: `Waiting for AWS to assign the load balancer of ${name}`, fix: 'This takes a few minutes after the Service is created; the wizard keeps polling.'};
+    return {
+      ...base,
+      status: 'pending',
+      title: `Waiting for AWS to assign the load balancer of ${name}`,
+      fix: 'This takes a few minutes after the Service is created; the wizard keeps polling.',
+    };
   }
   const parsed = parseEndpoint(`${address.includes(':') ? `[${address}]` : address}:${port}`);
-  if (!parsed.ok) return {...base, status: 'error', title: `Service ${name} has an unusable address "${address}"`, fix: parsed.fix};
+  if (!parsed.ok)
+    return {...base, status: 'error', title: `Service ${name} has an unusable address "${address}"`, fix: parsed.fix};
   if (ingress?.ip && ipaddr.isValid(ingress.ip) && ipaddr.parse(ingress.ip).range() === 'private') {
     warnings.push({
       id: `${listener}-private-ip`,
@@ -121,7 +133,12 @@ export function evaluateListenerService(service: KubeService | undefined, listen
     });
   }
   if (ingress?.hostname?.startsWith('internal-')) {
-    warnings.push({id: `${listener}-internal-name`, status: 'warn', title: `The load balancer name ${ingress.hostname} looks internal`, fix: `Check its scheme: ${lbValuesHint(listener)}.`});
+    warnings.push({
+      id: `${listener}-internal-name`,
+      status: 'warn',
+      title: `The load balancer name ${ingress.hostname} looks internal`,
+      fix: `Check its scheme: ${lbValuesHint(listener)}.`,
+    });
   }
   return {
     ...base,
@@ -142,12 +159,20 @@ export interface CpEndpoints {
 export async function discoverCpEndpoints(kube: KubeApi, target: CpTarget): Promise<CpEndpoints> {
   let services: KubeService[];
   try {
-    services = await kube.list('Service', target.namespace, {labelSelector: `app.kubernetes.io/instance=${target.release}`});
+    services = await kube.list('Service', target.namespace, {
+      labelSelector: `app.kubernetes.io/instance=${target.release}`,
+    });
     // A release installed with custom labels still names its ports the chart's way.
     if (!pickListenerService(services, 'cluster')) services = await kube.list('Service', target.namespace);
   } catch (error) {
     const title = describeKubeError(error, 'list', `services in namespace ${target.namespace}`);
-    const failed = (listener: Listener): CpEndpointResult => ({listener, status: 'error', title, fix: 'Check the kubeconfig context and RBAC (list services in the control plane namespace).', warnings: []});
+    const failed = (listener: Listener): CpEndpointResult => ({
+      listener,
+      status: 'error',
+      title,
+      fix: 'Check the kubeconfig context and RBAC (list services in the control plane namespace).',
+      warnings: [],
+    });
     return {cluster: failed('cluster'), telemetry: failed('telemetry')};
   }
   return {
@@ -161,8 +186,18 @@ export function manualCpEndpoints(clusterInput: string, telemetryInput: string):
   const one = (input: string, listener: Listener): CpEndpointResult => {
     const parsed = parseEndpoint(input, defaultPort(listener));
     if (!parsed.ok) return {listener, status: 'error', title: parsed.message, fix: parsed.fix, warnings: []};
-    const warnings: KongFinding[] = parsed.note ? [{id: `${listener}-scheme-stripped`, status: 'warn', title: parsed.note}] : [];
-    return {listener, status: 'ok', endpoint: parsed.endpoint, value: parsed.value, addressKind: ipaddr.isValid(parsed.endpoint.host) ? 'ip' : 'hostname', title: `${listener === 'cluster' ? 'Cluster' : 'Telemetry'} endpoint ${parsed.value} (typed)`, warnings};
+    const warnings: KongFinding[] = parsed.note
+      ? [{id: `${listener}-scheme-stripped`, status: 'warn', title: parsed.note}]
+      : [];
+    return {
+      listener,
+      status: 'ok',
+      endpoint: parsed.endpoint,
+      value: parsed.value,
+      addressKind: ipaddr.isValid(parsed.endpoint.host) ? 'ip' : 'hostname',
+      title: `${listener === 'cluster' ? 'Cluster' : 'Telemetry'} endpoint ${parsed.value} (typed)`,
+      warnings,
+    };
   };
   return {cluster: one(clusterInput, 'cluster'), telemetry: one(telemetryInput, 'telemetry')};
 }
@@ -200,12 +235,17 @@ function envValue(container: KubeContainer, name: string): string | undefined {
 }
 
 /** Maps a file path in the container back to the Secret mounted there (…/<mount>/<key>). */
-export function secretForPath(deployment: KubeDeployment, container: KubeContainer, path: string): SecretRef | undefined {
+export function secretForPath(
+  deployment: KubeDeployment,
+  container: KubeContainer,
+  path: string,
+): SecretRef | undefined {
   const volumes = deployment.spec?.template?.spec?.volumes ?? [];
   let best: {mountPath: string; volume: string} | undefined;
   for (const mount of container.volumeMounts ?? []) {
     const prefix = mount.mountPath.endsWith('/') ? mount.mountPath : `${mount.mountPath}/`;
-    if (path.startsWith(prefix) && (!best || mount.mountPath.length > best.mountPath.length)) best = {mountPath: prefix, volume: mount.name};
+    if (path.startsWith(prefix) && (!best || mount.mountPath.length > best.mountPath.length))
+      best = {mountPath: prefix, volume: mount.name};
   }
   if (!best) return undefined;
   const volume = volumes.find(v => v.name === best.volume);
@@ -214,7 +254,11 @@ export function secretForPath(deployment: KubeDeployment, container: KubeContain
   return {name: secretName, key: path.slice(best.mountPath.length)};
 }
 
-function certSource(deployment: KubeDeployment, container: KubeContainer, envName: string): {path?: string; secret?: SecretRef; inline?: boolean} {
+function certSource(
+  deployment: KubeDeployment,
+  container: KubeContainer,
+  envName: string,
+): {path?: string; secret?: SecretRef; inline?: boolean} {
   const env = container.env?.find(e => e.name === envName);
   if (!env) return {};
   const ref = env.valueFrom?.secretKeyRef;
@@ -228,16 +272,28 @@ function certSource(deployment: KubeDeployment, container: KubeContainer, envNam
 export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise<CpDeploymentInfo> {
   let deployments: KubeDeployment[];
   try {
-    deployments = await kube.list('Deployment', target.namespace, {labelSelector: `app.kubernetes.io/instance=${target.release}`});
+    deployments = await kube.list('Deployment', target.namespace, {
+      labelSelector: `app.kubernetes.io/instance=${target.release}`,
+    });
   } catch (error) {
-    return {status: 'error', clusterMtls: 'shared', findings: [], title: describeKubeError(error, 'list', `deployments in namespace ${target.namespace}`), fix: 'Check the context and RBAC (list deployments).'};
+    return {
+      status: 'error',
+      clusterMtls: 'shared',
+      findings: [],
+      title: describeKubeError(error, 'list', `deployments in namespace ${target.namespace}`),
+      fix: 'Check the context and RBAC (list deployments).',
+    };
   }
   const findContainer = (d: KubeDeployment) => {
     const containers = d.spec?.template?.spec?.containers ?? [];
-    return containers.find(c => c.name === 'proxy' && envValue(c, 'KONG_ROLE')) ?? containers.find(c => envValue(c, 'KONG_ROLE'));
+    return (
+      containers.find(c => c.name === 'proxy' && envValue(c, 'KONG_ROLE')) ??
+      containers.find(c => envValue(c, 'KONG_ROLE'))
+    );
   };
   const candidates = deployments.filter(d => findContainer(d));
-  const deployment = candidates.find(d => envValue(findContainer(d)!, 'KONG_ROLE') === 'control_plane') ?? candidates[0];
+  const deployment =
+    candidates.find(d => envValue(findContainer(d)!, 'KONG_ROLE') === 'control_plane') ?? candidates[0];
   if (!deployment) {
     return {
       status: 'missing',
@@ -253,9 +309,18 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
   const mtlsText = envValue(container, 'KONG_CLUSTER_MTLS') ?? 'shared';
   const clusterMtls = mtlsText === 'pki' || mtlsText === 'pki_check_cn' ? mtlsText : 'shared';
   if (role !== 'control_plane') {
-    findings.push({id: 'role', status: 'fail', title: `KONG_ROLE of ${deployment.metadata.name} is ${role ?? 'unset'}, not control_plane`, fix: 'Point the wizard at the hybrid control plane release (env.role=control_plane).'});
+    findings.push({
+      id: 'role',
+      status: 'fail',
+      title: `KONG_ROLE of ${deployment.metadata.name} is ${role ?? 'unset'}, not control_plane`,
+      fix: 'Point the wizard at the hybrid control plane release (env.role=control_plane).',
+    });
   } else {
-    findings.push({id: 'role', status: 'ok', title: `${deployment.metadata.name} runs as control_plane (cluster_mtls ${clusterMtls})`});
+    findings.push({
+      id: 'role',
+      status: 'ok',
+      title: `${deployment.metadata.name} runs as control_plane (cluster_mtls ${clusterMtls})`,
+    });
   }
   const cert = certSource(deployment, container, 'KONG_CLUSTER_CERT');
   const key = certSource(deployment, container, 'KONG_CLUSTER_CERT_KEY');
@@ -264,13 +329,16 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
     findings.push({
       id: 'cert-secret',
       status: 'fail',
-      title: cert.inline ? 'The cluster certificate is set inline in KONG_CLUSTER_CERT, not from a secret' : 'Cannot tell which secret holds the cluster certificate',
+      title: cert.inline
+        ? 'The cluster certificate is set inline in KONG_CLUSTER_CERT, not from a secret'
+        : 'Cannot tell which secret holds the cluster certificate',
       fix: 'Mount the certificate from a kubernetes.io/tls secret (secretVolumes: [kong-cluster-cert]) on the control plane, or name the secret by hand.',
     });
   }
   const license = container.env?.find(e => e.name === 'KONG_LICENSE_DATA')?.valueFrom?.secretKeyRef;
   const image = container.image;
-  const imageTag = image && image.lastIndexOf(':') > image.lastIndexOf('/') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
+  const imageTag =
+    image && image.lastIndexOf(':') > image.lastIndexOf('/') ? image.slice(image.lastIndexOf(':') + 1) : undefined;
   const vitalsText = envValue(container, 'KONG_VITALS');
   return {
     status: 'ok',
@@ -316,23 +384,43 @@ export async function readClusterCertSecret(
   try {
     secret = await kube.get('Secret', namespace, ref.name);
   } catch (error) {
-    return {status: 'error', secretName: ref.name, title: describeKubeError(error, 'get', `secret ${namespace}/${ref.name}`), fix: 'Reading the cluster certificate needs "get" on secrets in the control plane namespace.'};
+    return {
+      status: 'error',
+      secretName: ref.name,
+      title: describeKubeError(error, 'get', `secret ${namespace}/${ref.name}`),
+      fix: 'Reading the cluster certificate needs "get" on secrets in the control plane namespace.',
+    };
   }
   if (!secret) {
-    return {status: 'missing', secretName: ref.name, title: `Secret ${namespace}/${ref.name} does not exist`, fix: 'Name the secret the control plane mounts as its cluster certificate (secretVolumes in its values).'};
+    return {
+      status: 'missing',
+      secretName: ref.name,
+      title: `Secret ${namespace}/${ref.name} does not exist`,
+      fix: 'Name the secret the control plane mounts as its cluster certificate (secretVolumes in its values).',
+    };
   }
   const material = new SecretMaterial(secret);
   const certPem = material.value(certKey)?.toString('utf8');
   if (!certPem) {
-    return {status: 'invalid', secretName: ref.name, title: `Secret ${ref.name} has no key ${certKey}`, fix: 'The cluster secret must be a kubernetes.io/tls secret with tls.crt and tls.key.'};
+    return {
+      status: 'invalid',
+      secretName: ref.name,
+      title: `Secret ${ref.name} has no key ${certKey}`,
+      fix: 'The cluster secret must be a kubernetes.io/tls secret with tls.crt and tls.key.',
+    };
   }
-  const report = inspectClusterCert(certPem, material.value(keyKey)?.toString('utf8'), {mode: options.mode, now: options.now});
+  const report = inspectClusterCert(certPem, material.value(keyKey)?.toString('utf8'), {
+    mode: options.mode,
+    now: options.now,
+  });
   return {
     status: report.ok ? 'ok' : 'invalid',
     secretName: ref.name,
     report,
     material,
-    title: report.ok ? `Cluster certificate ${ref.name}: ${report.commonName ?? report.subject}, SHA-256 ${report.fingerprint256}` : `Cluster certificate ${ref.name} is not usable`,
+    title: report.ok
+      ? `Cluster certificate ${ref.name}: ${report.commonName ?? report.subject}, SHA-256 ${report.fingerprint256}`
+      : `Cluster certificate ${ref.name} is not usable`,
     fix: report.findings.find(f => f.status === 'fail')?.fix,
   };
 }
@@ -348,13 +436,23 @@ export interface LicenseSecretResult {
 }
 
 /** Whether the license secret exists and has its key; its value is never returned except inside material. */
-export async function readLicenseSecret(kube: KubeApi, namespace: string, ref: {name: string; key?: string}): Promise<LicenseSecretResult> {
+export async function readLicenseSecret(
+  kube: KubeApi,
+  namespace: string,
+  ref: {name: string; key?: string},
+): Promise<LicenseSecretResult> {
   const key = ref.key ?? 'license';
   let secret;
   try {
     secret = await kube.get('Secret', namespace, ref.name);
   } catch (error) {
-    return {present: false, secretName: ref.name, key, title: describeKubeError(error, 'get', `secret ${namespace}/${ref.name}`), fix: 'Give the license by file instead, or grant "get" on secrets.'};
+    return {
+      present: false,
+      secretName: ref.name,
+      key,
+      title: describeKubeError(error, 'get', `secret ${namespace}/${ref.name}`),
+      fix: 'Give the license by file instead, or grant "get" on secrets.',
+    };
   }
   if (!secret || secret.data?.[key] === undefined) {
     return {
@@ -365,7 +463,13 @@ export async function readLicenseSecret(kube: KubeApi, namespace: string, ref: {
       fix: 'Give the license file (controlPlane.licenseFile), or run the data plane without a license (free mode).',
     };
   }
-  return {present: true, secretName: ref.name, key, material: new SecretMaterial(secret), title: `License secret ${ref.name} found`};
+  return {
+    present: true,
+    secretName: ref.name,
+    key,
+    material: new SecretMaterial(secret),
+    title: `License secret ${ref.name} found`,
+  };
 }
 
 export interface CpDiscovery {
@@ -381,14 +485,21 @@ export async function discoverControlPlane(
   target: CpTarget,
   options: {certSecret?: string; licenseSecret?: string; now?: Date} = {},
 ): Promise<CpDiscovery> {
-  const [endpoints, deployment] = await Promise.all([discoverCpEndpoints(kube, target), readCpDeployment(kube, target)]);
+  const [endpoints, deployment] = await Promise.all([
+    discoverCpEndpoints(kube, target),
+    readCpDeployment(kube, target),
+  ]);
   const mode = deployment.clusterMtls === 'shared' ? 'shared' : 'pki';
   const certName = options.certSecret ?? deployment.certSecret?.name;
   const cert = certName
     ? await readClusterCertSecret(
         kube,
         target.namespace,
-        {name: certName, certKey: options.certSecret ? undefined : deployment.certSecret?.key, keyKey: deployment.keySecret?.name === certName ? deployment.keySecret.key : undefined},
+        {
+          name: certName,
+          certKey: options.certSecret ? undefined : deployment.certSecret?.key,
+          keyKey: deployment.keySecret?.name === certName ? deployment.keySecret.key : undefined,
+        },
         {mode, now: options.now},
       )
     : undefined;

@@ -31,7 +31,11 @@ export async function ensureNamespace(kube: KubeApi, name: string): Promise<Depl
     await kube.create('Namespace', '', {metadata: {name, labels: {...MANAGED_BY_LABEL}}});
     return {status: 'created', title: `Namespace ${name} created`};
   } catch (error) {
-    return {status: 'failed', title: describeKubeError(error, 'create', `namespace ${name}`), fix: 'The kubeconfig of the new cluster must allow creating namespaces (cluster admin).'};
+    return {
+      status: 'failed',
+      title: describeKubeError(error, 'create', `namespace ${name}`),
+      fix: 'The kubeconfig of the new cluster must allow creating namespaces (cluster admin).',
+    };
   }
 }
 
@@ -87,19 +91,39 @@ export async function applySecret(kube: KubeApi, secret: KubeSecret): Promise<De
       await kube.create('Secret', namespace, secret);
       return {status: 'created', title: `Secret ${namespace}/${name} created`};
     }
-    if (existing.type === secret.type && sameData(existing.data, secret.data)) return {status: 'unchanged', title: `Secret ${namespace}/${name} already holds the same data`};
+    if (existing.type === secret.type && sameData(existing.data, secret.data))
+      return {status: 'unchanged', title: `Secret ${namespace}/${name} already holds the same data`};
     if (existing.type !== secret.type) {
-      return {status: 'failed', title: `Secret ${namespace}/${name} exists with type ${existing.type}, not ${secret.type}`, fix: `Delete it (kubectl delete secret ${name} -n ${namespace}) and retry: the type of a secret cannot change.`};
+      return {
+        status: 'failed',
+        title: `Secret ${namespace}/${name} exists with type ${existing.type}, not ${secret.type}`,
+        fix: `Delete it (kubectl delete secret ${name} -n ${namespace}) and retry: the type of a secret cannot change.`,
+      };
     }
-    await kube.replace('Secret', namespace, {...secret, metadata: {...secret.metadata, resourceVersion: existing.metadata.resourceVersion}});
-    return {status: 'replaced', title: `Secret ${namespace}/${name} replaced with the control plane's data`, fix: 'Restart data plane pods that were already running so they read it.'};
+    await kube.replace('Secret', namespace, {
+      ...secret,
+      metadata: {...secret.metadata, resourceVersion: existing.metadata.resourceVersion},
+    });
+    return {
+      status: 'replaced',
+      title: `Secret ${namespace}/${name} replaced with the control plane's data`,
+      fix: 'Restart data plane pods that were already running so they read it.',
+    };
   } catch (error) {
-    return {status: 'failed', title: describeKubeError(error, 'write', `secret ${namespace}/${name}`), fix: 'The kubeconfig of the new cluster must allow creating secrets in that namespace.'};
+    return {
+      status: 'failed',
+      title: describeKubeError(error, 'write', `secret ${namespace}/${name}`),
+      fix: 'The kubeconfig of the new cluster must allow creating secrets in that namespace.',
+    };
   }
 }
 
 /** The Namespace as the wizard creates it, for the manifests file (kubectl apply creates it first). */
-export function namespaceManifest(name: string): {apiVersion: string; kind: string; metadata: {name: string; labels: Record<string, string>}} {
+export function namespaceManifest(name: string): {
+  apiVersion: string;
+  kind: string;
+  metadata: {name: string; labels: Record<string, string>};
+} {
   return {apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {...MANAGED_BY_LABEL}}};
 }
 
@@ -110,7 +134,12 @@ export function secretManifests(secrets: readonly KubeSecret[], namespace?: stri
 }
 
 /** Writes the manifests readable by the owner only; the runbook references the file, never its content. */
-export async function writeSecretManifests(path: string, secrets: readonly KubeSecret[], comments: readonly string[] = [], namespace?: string): Promise<void> {
+export async function writeSecretManifests(
+  path: string,
+  secrets: readonly KubeSecret[],
+  comments: readonly string[] = [],
+  namespace?: string,
+): Promise<void> {
   // Atomic and 0600 like every session file: a temp file renamed over the name, never written through a link.
   await writeFileAtomic(path, yamlComment(comments) + secretManifests(secrets, namespace));
 }
@@ -130,7 +159,19 @@ export interface HelmPlan {
   cwd?: string;
 }
 
-const PASSED_ENV = ['PATH', 'HOME', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'HELM_CACHE_HOME', 'HELM_CONFIG_HOME', 'HELM_DATA_HOME'];
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'HELM_CACHE_HOME',
+  'HELM_CONFIG_HOME',
+  'HELM_DATA_HOME',
+];
 
 export function helmEnv(env: Readonly<Record<string, string | undefined>>, kubeconfig: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -148,7 +189,11 @@ export function helmEnv(env: Readonly<Record<string, string | undefined>>, kubec
  * current context names, possibly the control plane's.
  */
 export function kubeTargetArgs(tool: 'kubectl' | 'helm', plan: Pick<HelmPlan, 'kubeconfig' | 'context'>): string[] {
-  return ['--kubeconfig', plan.kubeconfig, ...(plan.context ? [tool === 'helm' ? '--kube-context' : '--context', plan.context] : [])];
+  return [
+    '--kubeconfig',
+    plan.kubeconfig,
+    ...(plan.context ? [tool === 'helm' ? '--kube-context' : '--context', plan.context] : []),
+  ];
 }
 
 /** kubectl apply of the namespace and secrets manifest (0600, by file reference): the runbook's form of the API writes. */
@@ -168,12 +213,36 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
   const env = helmEnv(plan.env, plan.kubeconfig);
   const base = {step, env, cwd: plan.cwd};
   return [
-    {...base, command: 'helm', args: ['repo', 'add', HELM_REPO_NAME, HELM_REPO_URL, '--force-update'], title: 'Add the Kong Helm repository', timeoutMs: 120_000},
-    {...base, command: 'helm', args: ['repo', 'update', HELM_REPO_NAME], title: 'Update the Kong Helm repository', timeoutMs: 120_000},
     {
       ...base,
       command: 'helm',
-      args: ['upgrade', '--install', plan.release, HELM_CHART, ...kubeTargetArgs('helm', plan), '-n', plan.namespace, '-f', plan.valuesFile ?? DP_VALUES_FILE, '--version', plan.chartVersion ?? DEFAULT_CHART_VERSION],
+      args: ['repo', 'add', HELM_REPO_NAME, HELM_REPO_URL, '--force-update'],
+      title: 'Add the Kong Helm repository',
+      timeoutMs: 120_000,
+    },
+    {
+      ...base,
+      command: 'helm',
+      args: ['repo', 'update', HELM_REPO_NAME],
+      title: 'Update the Kong Helm repository',
+      timeoutMs: 120_000,
+    },
+    {
+      ...base,
+      command: 'helm',
+      args: [
+        'upgrade',
+        '--install',
+        plan.release,
+        HELM_CHART,
+        ...kubeTargetArgs('helm', plan),
+        '-n',
+        plan.namespace,
+        '-f',
+        plan.valuesFile ?? DP_VALUES_FILE,
+        '--version',
+        plan.chartVersion ?? DEFAULT_CHART_VERSION,
+      ],
       title: 'Install the Kong data plane',
       timeoutMs: 600_000,
     },
@@ -181,7 +250,11 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
 }
 
 /** Runs the helm commands one after the other; stops at the first failure. */
-export async function runHelm(runner: CommandRunner, specs: readonly CommandSpec[], signal?: AbortSignal): Promise<{ok: boolean; results: CommandResult[]}> {
+export async function runHelm(
+  runner: CommandRunner,
+  specs: readonly CommandSpec[],
+  signal?: AbortSignal,
+): Promise<{ok: boolean; results: CommandResult[]}> {
   const results: CommandResult[] = [];
   for (const spec of specs) {
     const result = await runner.start(spec, signal).done;
@@ -226,13 +299,24 @@ export function podState(pod: KubePod): DpPodState {
 }
 
 const POD_REASON_FIXES: Record<string, string> = {
-  ImagePullBackOff: 'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
-  ErrImagePull: 'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
-  CreateContainerConfigError: 'A referenced secret or key is missing (cluster certificate or license secret) in the data plane namespace.',
+  ImagePullBackOff:
+    'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
+  ErrImagePull:
+    'The node cannot pull the image: check the tag exists and the site can reach the registry (or mirror it).',
+  CreateContainerConfigError:
+    'A referenced secret or key is missing (cluster certificate or license secret) in the data plane namespace.',
 };
 
 // Log failures that retrying does not cure; DNS, timeouts and refusals may clear (new NLB, CP restart).
-const PERMANENT_FAILURES = new Set(['self-signed', 'host-mismatch', 'digest-mismatch', 'version', 'plugin-missing', 'cert-missing', 'database']);
+const PERMANENT_FAILURES = new Set([
+  'self-signed',
+  'host-mismatch',
+  'digest-mismatch',
+  'version',
+  'plugin-missing',
+  'cert-missing',
+  'database',
+]);
 
 export interface PodWatchResult {
   /** connected-empty: every pod runs and is connected, and NotReady only because the CP holds no configuration. */
@@ -261,11 +345,19 @@ export interface PodWatchOptions {
   explainNotReady?: (pods: DpPodState[]) => Promise<{title: string; fix?: string} | undefined>;
 }
 
-async function podDiagnoses(kube: KubeApi, namespace: string, pods: DpPodState[]): Promise<PodWatchResult['diagnoses']> {
+async function podDiagnoses(
+  kube: KubeApi,
+  namespace: string,
+  pods: DpPodState[],
+): Promise<PodWatchResult['diagnoses']> {
   const out: PodWatchResult['diagnoses'] = [];
   for (const pod of pods.filter(p => !p.ready)) {
     try {
-      const log = await kube.podLog(namespace, pod.name, {container: 'proxy', tailLines: 200, previous: pod.restarts > 0 && pod.reason === 'CrashLoopBackOff'});
+      const log = await kube.podLog(namespace, pod.name, {
+        container: 'proxy',
+        tailLines: 200,
+        previous: pod.restarts > 0 && pod.reason === 'CrashLoopBackOff',
+      });
       for (const d of diagnoseDpLog(log)) out.push({...d, pod: pod.name});
     } catch {
       // No log yet (container creating); the pod state says why.
@@ -283,17 +375,29 @@ export async function watchDpPods(kube: KubeApi, options: PodWatchOptions): Prom
   let pods: DpPodState[] = [];
   let diagnoses: PodWatchResult['diagnoses'] = [];
   for (;;) {
-    if (options.signal?.aborted) return {status: 'cancelled', pods, diagnoses, title: 'Stopped watching the data plane pods'};
+    if (options.signal?.aborted)
+      return {status: 'cancelled', pods, diagnoses, title: 'Stopped watching the data plane pods'};
     try {
       pods = (await kube.list('Pod', namespace, {labelSelector: dpPodSelector(options.release)})).map(podState);
     } catch (error) {
-      return {status: 'failing', pods, diagnoses, title: describeKubeError(error, 'list', `pods in ${namespace}`), fix: 'Check the kubeconfig of the new cluster.'};
+      return {
+        status: 'failing',
+        pods,
+        diagnoses,
+        title: describeKubeError(error, 'list', `pods in ${namespace}`),
+        fix: 'Check the kubeconfig of the new cluster.',
+      };
     }
     const ready = pods.filter(p => p.ready);
     diagnoses = await podDiagnoses(kube, namespace, pods);
     options.onUpdate?.(pods, diagnoses);
     if (ready.length >= want && ready.length === pods.length) {
-      return {status: 'ready', pods, diagnoses, title: `${ready.length} data plane pod${ready.length === 1 ? '' : 's'} Ready (configuration received)`};
+      return {
+        status: 'ready',
+        pods,
+        diagnoses,
+        title: `${ready.length} data plane pod${ready.length === 1 ? '' : 's'} Ready (configuration received)`,
+      };
     }
     const running = pods.filter(p => p.phase === 'Running' && !p.reason);
     if (options.explainNotReady && pods.length >= want && running.length === pods.length) {
@@ -318,7 +422,9 @@ export async function watchDpPods(kube: KubeApi, options: PodWatchOptions): Prom
         pods,
         diagnoses,
         title: `Data plane pods not Ready in time (${ready.length}/${Math.max(want, pods.length)} Ready)`,
-        fix: first?.fix ?? `Look at kubectl -n ${namespace} describe pods -l ${dpPodSelector(options.release)} and their logs.`,
+        fix:
+          first?.fix ??
+          `Look at kubectl -n ${namespace} describe pods -l ${dpPodSelector(options.release)} and their logs.`,
       };
     }
     try {

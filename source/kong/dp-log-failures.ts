@@ -17,21 +17,24 @@ const RULES: Rule[] = [
     id: 'dns',
     pattern: /DNS resolution failed|could not be resolved|name error/i,
     title: 'The control plane hostname does not resolve inside the cluster',
-    explanation: 'The data plane cannot resolve cluster_control_plane: a new load balancer name not yet published, a typo, or a scheme (https://) left in the value.',
+    explanation:
+      'The data plane cannot resolve cluster_control_plane: a new load balancer name not yet published, a typo, or a scheme (https://) left in the value.',
     fix: 'Check the value is host:port without scheme, wait for the NLB name to resolve, and check CoreDNS/node resolvers on the EKS Anywhere cluster.',
   },
   {
     id: 'refused',
     pattern: /failed to connect: connection refused/i,
     title: 'Nothing listens at the control plane endpoint',
-    explanation: 'The TCP connection was refused: the control plane is down, the port is wrong, or its cluster listener is disabled.',
+    explanation:
+      'The TCP connection was refused: the control plane is down, the port is wrong, or its cluster listener is disabled.',
     fix: 'Check the endpoint port (8005 / 8006), the control plane pods, and cluster.tls.enabled in its values.',
   },
   {
     id: 'timeout',
     pattern: /broken: (failed to connect: )?timeout|failed to connect: timeout/i,
     title: 'The control plane endpoint does not answer',
-    explanation: 'Packets are dropped on the way: an internal load balancer, a security group or NACL, or the site\'s egress firewall.',
+    explanation:
+      "Packets are dropped on the way: an internal load balancer, a security group or NACL, or the site's egress firewall.",
     fix: 'Make the cluster/telemetry load balancers internet-facing (or route to them), open egress to 8005/8006, or use cluster_use_proxy.',
   },
   {
@@ -39,7 +42,7 @@ const RULES: Rule[] = [
     pattern: /ssl handshake failed: 18: self.signed certificate/i,
     title: 'The data plane trusts a different certificate than the control plane presents',
     explanation: 'In shared mode both sides must hold the same cluster certificate; the secrets differ.',
-    fix: 'Copy the control plane\'s cluster certificate secret again (byte-identical) and restart the data plane pods.',
+    fix: "Copy the control plane's cluster certificate secret again (byte-identical) and restart the data plane pods.",
   },
   {
     id: 'host-mismatch',
@@ -52,7 +55,8 @@ const RULES: Rule[] = [
     id: 'digest-mismatch',
     pattern: /incorrect client certificate|digest does not match/i,
     title: 'The control plane rejected the data plane certificate',
-    explanation: 'The control plane compares the digest of the client certificate with its own: the two certificates differ (for example the CP certificate was regenerated).',
+    explanation:
+      'The control plane compares the digest of the client certificate with its own: the two certificates differ (for example the CP certificate was regenerated).',
     fix: 'Copy the current control plane cluster certificate secret to the data plane namespace and restart the data plane pods.',
   },
   {
@@ -73,7 +77,8 @@ const RULES: Rule[] = [
     id: 'cert-missing',
     pattern: /cluster certificate and key must be provided|cluster_cert(_key)?: failed loading/i,
     title: 'The data plane cannot load the cluster certificate',
-    explanation: 'The certificate secret is missing in the data plane namespace, has another name, or is not listed in secretVolumes.',
+    explanation:
+      'The certificate secret is missing in the data plane namespace, has another name, or is not listed in secretVolumes.',
     fix: 'Create the cluster certificate secret in the data plane namespace before installing, with the name used in secretVolumes.',
   },
   {
@@ -94,7 +99,8 @@ const RULES: Rule[] = [
     id: 'empty-config',
     pattern: /empty configuration present|configuration hash is not initialized/i,
     title: 'The data plane has no configuration yet',
-    explanation: 'The readiness probe fails until the data plane receives a non-empty configuration from the control plane.',
+    explanation:
+      'The readiness probe fails until the data plane receives a non-empty configuration from the control plane.',
     fix: 'If the control plane holds no entities, create the httpbin Service and Route (smoke test) so a configuration is pushed.',
   },
 ];

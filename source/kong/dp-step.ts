@@ -27,7 +27,13 @@ import {
   type HelmPlan,
   type PodWatchResult,
 } from './deploy.js';
-import {DEFAULT_LICENSE_SECRET, DP_VALUES_FILE, dpValuesInputFromAnswers, renderDpValues, type DpValuesInput} from './dp-values.js';
+import {
+  DEFAULT_LICENSE_SECRET,
+  DP_VALUES_FILE,
+  dpValuesInputFromAnswers,
+  renderDpValues,
+  type DpValuesInput,
+} from './dp-values.js';
 import type {KubeApi, KubeSecret} from './kube-api.js';
 import {createKubeApi} from './kube-client.js';
 import type {CheckStatus} from './cp-step.js';
@@ -110,21 +116,31 @@ export interface DpResult {
 }
 
 /** The values input from the answers plus what the control-plane step learned (router flavor, vitals). */
-export function dpValuesFor(answers: Answers, cpData: Record<string, unknown> | undefined, storedLicense = false): DpValuesInput {
+export function dpValuesFor(
+  answers: Answers,
+  cpData: Record<string, unknown> | undefined,
+  storedLicense = false,
+): DpValuesInput {
   const input = dpValuesInputFromAnswers(answers);
   // An inline controlPlane.license is moved out of the answers into secrets.json when the session
   // takes it: it still counts as a license the data plane gets (as `generate` treats it).
-  if (storedLicense && input.licenseSecret === null) input.licenseSecret = answers.controlPlane?.licenseSecret ?? DEFAULT_LICENSE_SECRET;
+  if (storedLicense && input.licenseSecret === null)
+    input.licenseSecret = answers.controlPlane?.licenseSecret ?? DEFAULT_LICENSE_SECRET;
   const flavor = cpData?.['routerFlavor'];
   if (typeof flavor === 'string') input.routerFlavor = flavor;
   if (typeof cpData?.['vitals'] === 'boolean') input.vitals = cpData['vitals'];
   // A license given by the admin is copied under the default name unless one is named.
-  if (input.licenseSecret === null && typeof cpData?.['licenseSecret'] === 'string') input.licenseSecret = cpData['licenseSecret'];
+  if (input.licenseSecret === null && typeof cpData?.['licenseSecret'] === 'string')
+    input.licenseSecret = cpData['licenseSecret'];
   return input;
 }
 
 /** The kubeconfig of the new cluster: the create-cluster step's artifact, or an existing cluster's. */
-export function workloadKubeconfig(session: Session, sessionDir: string, env: Readonly<Record<string, string | undefined>>): {kubeconfig: string; context?: string} | undefined {
+export function workloadKubeconfig(
+  session: Session,
+  sessionDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): {kubeconfig: string; context?: string} | undefined {
   const artifact = session.artifacts.kubeconfig;
   if (artifact) return {kubeconfig: isAbsolute(artifact) ? artifact : join(sessionDir, artifact)};
   const existing = session.answers.cluster?.existing;
@@ -137,7 +153,12 @@ export function expectedKubeconfig(clusterName: string): string {
   return join(clusterName, `${clusterName}-eks-a-cluster.kubeconfig`);
 }
 
-export function dpPlanFor(session: Session, sessionDir: string, env: Readonly<Record<string, string | undefined>>, values: DpValuesInput): DpPlan | undefined {
+export function dpPlanFor(
+  session: Session,
+  sessionDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  values: DpValuesInput,
+): DpPlan | undefined {
   const workload = workloadKubeconfig(session, sessionDir, env);
   if (!workload) return undefined;
   const cp = session.answers.controlPlane ?? {};
@@ -166,7 +187,15 @@ export async function writeDpValues(sessionDir: string, values: DpValuesInput): 
 }
 
 function helmPlan(plan: DpPlan, deps: DpDeps): HelmPlan {
-  return {release: plan.values.release, namespace: plan.values.namespace, kubeconfig: plan.workload.kubeconfig, context: plan.workload.context, env: deps.env, cwd: deps.sessionDir, valuesFile: DP_VALUES_FILE};
+  return {
+    release: plan.values.release,
+    namespace: plan.values.namespace,
+    kubeconfig: plan.workload.kubeconfig,
+    context: plan.workload.context,
+    env: deps.env,
+    cwd: deps.sessionDir,
+    valuesFile: DP_VALUES_FILE,
+  };
 }
 
 function baseFacts(plan: DpPlan, valuesFile: string): DpFacts {
@@ -184,7 +213,11 @@ function baseFacts(plan: DpPlan, valuesFile: string): DpFacts {
 }
 
 /** The secrets the data plane needs, built from the control plane (or generated). Values stay inside. */
-async function dataPlaneSecrets(plan: DpPlan, deps: DpDeps, report: (c: DpCheck) => void): Promise<{cert?: KubeSecret; license?: KubeSecret; generated?: {certPem: string; keyPem: string}}> {
+async function dataPlaneSecrets(
+  plan: DpPlan,
+  deps: DpDeps,
+  report: (c: DpCheck) => void,
+): Promise<{cert?: KubeSecret; license?: KubeSecret; generated?: {certPem: string; keyPem: string}}> {
   const ns = plan.values.namespace;
   const name = plan.values.clusterCertSecret;
   const out: {cert?: KubeSecret; license?: KubeSecret; generated?: {certPem: string; keyPem: string}} = {};
@@ -210,15 +243,17 @@ async function dataPlaneSecrets(plan: DpPlan, deps: DpDeps, report: (c: DpCheck)
         // The chart reads enterprise.license_secret's key `license`: a license under another key is copied there.
         const copy = dataPlaneSecretCopy(read.material, ns, licenseName);
         out.license = read.key === 'license' ? copy : {...copy, data: {...copy.data, license: copy.data![read.key]!}};
-      }
-      else report({id: 'license-secret', status: 'fail', title: read.title, ...(read.fix ? {fix: read.fix} : {})});
+      } else report({id: 'license-secret', status: 'fail', title: read.title, ...(read.fix ? {fix: read.fix} : {})});
     }
   }
   return out;
 }
 
 /** Runs one command after another, showing each; stops at the first failure. */
-async function runCommands(deps: DpDeps, specs: ReturnType<typeof helmCommands>): Promise<{ok: boolean; error?: string}> {
+async function runCommands(
+  deps: DpDeps,
+  specs: ReturnType<typeof helmCommands>,
+): Promise<{ok: boolean; error?: string}> {
   for (const spec of specs) {
     const running = deps.runner.start(spec, deps.signal);
     deps.onCommand?.(running);
@@ -232,8 +267,12 @@ async function runCommands(deps: DpDeps, specs: ReturnType<typeof helmCommands>)
 async function nodeIpsOf(kube: KubeApi, pods: DpPodState[], fallback: string[]): Promise<string[]> {
   try {
     const nodes = await kube.list('Node', '');
-    const ipOf = new Map(nodes.map(n => [n.metadata.name, n.status?.addresses?.find(a => a.type === 'InternalIP')?.address]));
-    const ips = pods.map(p => p.hostIP ?? (p.nodeName ? ipOf.get(p.nodeName) : undefined)).filter((ip): ip is string => Boolean(ip));
+    const ipOf = new Map(
+      nodes.map(n => [n.metadata.name, n.status?.addresses?.find(a => a.type === 'InternalIP')?.address]),
+    );
+    const ips = pods
+      .map(p => p.hostIP ?? (p.nodeName ? ipOf.get(p.nodeName) : undefined))
+      .filter((ip): ip is string => Boolean(ip));
     if (ips.length > 0) return [...new Set(ips)];
   } catch {
     // Listing nodes needs cluster-wide rights; the answers know the workers.
@@ -243,7 +282,8 @@ async function nodeIpsOf(kube: KubeApi, pods: DpPodState[], fallback: string[]):
 
 async function proxyUrlOf(kube: KubeApi, plan: DpPlan, nodeIps: string[]): Promise<string | undefined> {
   const v = plan.values;
-  if (v.proxy.type === 'NodePort') return nodeIps[0] && v.proxy.httpNodePort ? `http://${nodeIps[0]}:${v.proxy.httpNodePort}` : undefined;
+  if (v.proxy.type === 'NodePort')
+    return nodeIps[0] && v.proxy.httpNodePort ? `http://${nodeIps[0]}:${v.proxy.httpNodePort}` : undefined;
   const service = await kube.get('Service', v.namespace, `${v.release}-kong-proxy`).catch(() => null);
   const ingress = service?.status?.loadBalancer?.ingress?.[0];
   const host = ingress?.ip ?? ingress?.hostname;
@@ -251,8 +291,14 @@ async function proxyUrlOf(kube: KubeApi, plan: DpPlan, nodeIps: string[]): Promi
 }
 
 /** The verdict for running, NotReady pods when the CP says they are connected and it holds nothing to send. */
-async function explainEmptyConfig(deps: DpDeps, pods: DpPodState[]): Promise<{title: string; fix?: string} | undefined> {
-  const view = await deps.cpView!(pods.map(p => p.name), deps.signal);
+async function explainEmptyConfig(
+  deps: DpDeps,
+  pods: DpPodState[],
+): Promise<{title: string; fix?: string} | undefined> {
+  const view = await deps.cpView!(
+    pods.map(p => p.name),
+    deps.signal,
+  );
   if (!view.ok) return undefined;
   const n = pods.length;
   return {
@@ -273,43 +319,81 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   const facts = baseFacts(plan, DP_VALUES_FILE);
   const done = (pods?: PodWatchResult): DpResult => {
     const list = [...checks.values()];
-    return {ok: list.every(c => c.status === 'ok' || c.status === 'warn') && checks.has('pods'), facts, checks: list, pods};
+    return {
+      ok: list.every(c => c.status === 'ok' || c.status === 'warn') && checks.has('pods'),
+      facts,
+      checks: list,
+      pods,
+    };
   };
   const ns = plan.values.namespace;
   const kube = deps.workloadKube ?? createKubeApi(plan.workload.kubeconfig, plan.workload.context);
 
   report({id: 'namespace', status: 'running', title: `Namespace ${ns}`});
   const nsResult = await ensureNamespace(kube, ns);
-  report({id: 'namespace', status: nsResult.status === 'failed' ? 'fail' : 'ok', title: nsResult.title, ...(nsResult.fix ? {fix: nsResult.fix} : {})});
+  report({
+    id: 'namespace',
+    status: nsResult.status === 'failed' ? 'fail' : 'ok',
+    title: nsResult.title,
+    ...(nsResult.fix ? {fix: nsResult.fix} : {}),
+  });
   if (nsResult.status === 'failed') return done();
 
   report({id: 'cert-secret', status: 'running', title: `Cluster certificate ${plan.values.clusterCertSecret}`});
   const secrets = await dataPlaneSecrets(plan, deps, report);
   if (checks.get('cert-secret')?.status === 'fail' || checks.get('license-secret')?.status === 'fail') return done();
-  for (const [id, secret] of [['cert-secret', secrets.cert], ['license-secret', secrets.license]] as const) {
+  for (const [id, secret] of [
+    ['cert-secret', secrets.cert],
+    ['license-secret', secrets.license],
+  ] as const) {
     if (!secret) continue;
     const applied = await applySecret(kube, secret);
-    const copied = id === 'cert-secret' && !plan.generateCert ? ' (byte-identical copy of the control plane\'s)' : '';
-    report({id, status: applied.status === 'failed' ? 'fail' : 'ok', title: `${applied.title}${applied.status === 'failed' ? '' : copied}`, ...(applied.fix ? {fix: applied.fix} : {})});
+    const copied = id === 'cert-secret' && !plan.generateCert ? " (byte-identical copy of the control plane's)" : '';
+    report({
+      id,
+      status: applied.status === 'failed' ? 'fail' : 'ok',
+      title: `${applied.title}${applied.status === 'failed' ? '' : copied}`,
+      ...(applied.fix ? {fix: applied.fix} : {}),
+    });
     if (applied.status === 'failed') return done();
     facts.secrets.push(secret.metadata.name);
   }
   // The runbook's form of what the API just did: one kubectl apply of a 0600 manifest, by file reference.
   if (deps.record) {
     const applied = [secrets.cert, secrets.license].filter((x): x is KubeSecret => x !== undefined);
-    await writeSecretManifests(join(deps.sessionDir, SECRET_MANIFESTS_FILE), applied, ['Namespace and secrets of the Kong data plane, as eksa-kong created them through the Kubernetes API. Holds secret data: keep it 0600.'], ns);
+    await writeSecretManifests(
+      join(deps.sessionDir, SECRET_MANIFESTS_FILE),
+      applied,
+      [
+        'Namespace and secrets of the Kong data plane, as eksa-kong created them through the Kubernetes API. Holds secret data: keep it 0600.',
+      ],
+      ns,
+    );
     facts.manifestsFile = SECRET_MANIFESTS_FILE;
-    deps.record({...applySecretManifestsCommand(helmPlan(plan, deps)), title: 'Namespace and secrets (written through the Kubernetes API; the kubectl equivalent)'});
+    deps.record({
+      ...applySecretManifestsCommand(helmPlan(plan, deps)),
+      title: 'Namespace and secrets (written through the Kubernetes API; the kubectl equivalent)',
+    });
   }
   if (secrets.generated) {
     facts.certGenerated = true;
-    report({id: 'cert-secret', status: 'warn', title: `New cluster certificate ${plan.values.clusterCertSecret} generated`, fix: 'Put the same secret on the control plane and restart it; data planes holding the old one disconnect.'});
+    report({
+      id: 'cert-secret',
+      status: 'warn',
+      title: `New cluster certificate ${plan.values.clusterCertSecret} generated`,
+      fix: 'Put the same secret on the control plane and restart it; data planes holding the old one disconnect.',
+    });
   }
 
   report({id: 'helm', status: 'running', title: 'helm repo add, repo update, upgrade --install'});
   const helm = await runCommands(deps, helmCommands(helmPlan(plan, deps)));
   if (!helm.ok) {
-    report({id: 'helm', status: 'fail', title: helm.error ?? 'helm failed', fix: 'Read the helm output above; the full log is in the session\'s logs/.'});
+    report({
+      id: 'helm',
+      status: 'fail',
+      title: helm.error ?? 'helm failed',
+      fix: "Read the helm output above; the full log is in the session's logs/.",
+    });
     return done();
   }
   report({id: 'helm', status: 'ok', title: `Release ${plan.values.release} installed in ${ns}`});
@@ -337,7 +421,12 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   report(
     facts.proxyUrl
       ? {id: 'proxy', status: 'ok', title: `Proxy at ${facts.proxyUrl}`}
-      : {id: 'proxy', status: 'warn', title: 'The proxy address is not known yet', fix: `kubectl -n ${ns} get svc ${plan.values.release}-kong-proxy`},
+      : {
+          id: 'proxy',
+          status: 'warn',
+          title: 'The proxy address is not known yet',
+          fix: `kubectl -n ${ns} get svc ${plan.values.release}-kong-proxy`,
+        },
   );
   return done(watch);
 }
@@ -347,7 +436,9 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   const facts = baseFacts(plan, DP_VALUES_FILE);
   const ns = plan.values.namespace;
   const secrets: KubeSecret[] = [];
-  const notes: string[] = ['Secrets of the Kong data plane, generated by eksa-kong (dry run). Holds secret data: keep it 0600.'];
+  const notes: string[] = [
+    'Secrets of the Kong data plane, generated by eksa-kong (dry run). Holds secret data: keep it 0600.',
+  ];
   if (plan.generateCert) {
     const generated = await generateClusterCert();
     secrets.push(tlsSecretFromPem(plan.values.clusterCertSecret, ns, generated.certPem, generated.keyPem));
@@ -360,8 +451,12 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
     );
   }
   if (plan.values.licenseSecret !== null) {
-    if (deps.licenseText) secrets.push(licenseSecretFromText(plan.values.licenseSecret ?? DEFAULT_LICENSE_SECRET, ns, deps.licenseText));
-    else notes.push(`The license secret ${plan.values.licenseSecret} is copied the same way from the control plane namespace.`);
+    if (deps.licenseText)
+      secrets.push(licenseSecretFromText(plan.values.licenseSecret ?? DEFAULT_LICENSE_SECRET, ns, deps.licenseText));
+    else
+      notes.push(
+        `The license secret ${plan.values.licenseSecret} is copied the same way from the control plane namespace.`,
+      );
   }
   const file = join(deps.sessionDir, SECRET_MANIFESTS_FILE);
   await writeSecretManifests(file, secrets, notes, ns);
@@ -373,15 +468,27 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   const checks: DpCheck[] = [
     {id: 'values', status: 'ok', title: `${DP_VALUES_FILE} written`},
     {id: 'cert-secret', status: 'ok', title: `${SECRET_MANIFESTS_FILE} written (0600)`},
-    {id: 'helm', status: result.ok ? 'ok' : 'fail', title: result.ok ? 'kubectl apply and helm commands recorded for the runbook' : result.error ?? 'recording failed'},
+    {
+      id: 'helm',
+      status: result.ok ? 'ok' : 'fail',
+      title: result.ok
+        ? 'kubectl apply and helm commands recorded for the runbook'
+        : (result.error ?? 'recording failed'),
+    },
   ];
   for (const c of checks) deps.onCheck?.(c);
   return {ok: result.ok, facts, checks};
 }
 
 export function dpSummary(facts: DpFacts): string {
-  const where = facts.proxyUrl ? ` · proxy ${facts.proxyUrl}` : facts.httpNodePort ? ` · NodePort ${facts.httpNodePort}` : '';
+  const where = facts.proxyUrl
+    ? ` · proxy ${facts.proxyUrl}`
+    : facts.httpNodePort
+      ? ` · NodePort ${facts.httpNodePort}`
+      : '';
   const n = facts.pods?.length ?? 0;
-  const pods = facts.pods ? ` · ${n} pod${n === 1 ? '' : 's'} ${facts.awaitingConfig ? 'connected, waiting for configuration' : 'Ready'}` : '';
+  const pods = facts.pods
+    ? ` · ${n} pod${n === 1 ? '' : 's'} ${facts.awaitingConfig ? 'connected, waiting for configuration' : 'Ready'}`
+    : '';
   return `${facts.dryRun ? 'dry run: ' : ''}${facts.release} in ${facts.namespace}, ${facts.image}${pods}${where}`;
 }

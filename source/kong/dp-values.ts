@@ -71,7 +71,10 @@ function section(values: Record<string, unknown>, key: string): Record<string, u
 
 function checkSecretName(name: string, key: string): void {
   if (!DNS_LABEL.test(name)) {
-    throw new DpValuesError(`Secret name "${name}" must be a DNS label (lowercase letters, digits, "-", no dots): the chart mounts it at /etc/secrets/<name>/.`, key);
+    throw new DpValuesError(
+      `Secret name "${name}" must be a DNS label (lowercase letters, digits, "-", no dots): the chart mounts it at /etc/secrets/<name>/.`,
+      key,
+    );
   }
 }
 
@@ -80,7 +83,8 @@ export function buildDpValues(input: DpValuesInput): Record<string, unknown> {
   const cluster = parseEndpoint(input.clusterEndpoint);
   if (!cluster.ok) throw new DpValuesError(`Cluster endpoint: ${cluster.message}`, 'controlPlane.clusterEndpoint');
   const telemetry = parseEndpoint(input.telemetryEndpoint);
-  if (!telemetry.ok) throw new DpValuesError(`Telemetry endpoint: ${telemetry.message}`, 'controlPlane.telemetryEndpoint');
+  if (!telemetry.ok)
+    throw new DpValuesError(`Telemetry endpoint: ${telemetry.message}`, 'controlPlane.telemetryEndpoint');
   checkSecretName(input.clusterCertSecret, 'controlPlane.clusterCertSecret');
   if (input.licenseSecret !== null) checkSecretName(input.licenseSecret, 'controlPlane.licenseSecret');
 
@@ -143,9 +147,21 @@ export function renderDpValues(input: DpValuesInput, chartVersion?: string): str
 export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
   const cp = answers.controlPlane ?? {};
   const dp = answers.dataPlane ?? {};
-  if (!cp.version) throw new DpValuesError('missing controlPlane.version: the control plane Kong version (GET / on its Admin API, field "version"), e.g. 3.9.1.2', 'controlPlane.version');
-  if (!cp.clusterEndpoint) throw new DpValuesError('missing controlPlane.clusterEndpoint: host:port of the control plane cluster listener, e.g. cp.example.com:8005', 'controlPlane.clusterEndpoint');
-  if (!cp.telemetryEndpoint) throw new DpValuesError('missing controlPlane.telemetryEndpoint: host:port of the control plane telemetry listener, e.g. tp.example.com:8006', 'controlPlane.telemetryEndpoint');
+  if (!cp.version)
+    throw new DpValuesError(
+      'missing controlPlane.version: the control plane Kong version (GET / on its Admin API, field "version"), e.g. 3.9.1.2',
+      'controlPlane.version',
+    );
+  if (!cp.clusterEndpoint)
+    throw new DpValuesError(
+      'missing controlPlane.clusterEndpoint: host:port of the control plane cluster listener, e.g. cp.example.com:8005',
+      'controlPlane.clusterEndpoint',
+    );
+  if (!cp.telemetryEndpoint)
+    throw new DpValuesError(
+      'missing controlPlane.telemetryEndpoint: host:port of the control plane telemetry listener, e.g. tp.example.com:8006',
+      'controlPlane.telemetryEndpoint',
+    );
 
   let image = dpImageFor(cp.version);
   if (dp.image) {
@@ -153,7 +169,8 @@ export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
     image = {repository: split.repository || DEFAULT_DP_REPOSITORY, tag: split.tag ?? image.tag};
   }
   const skew = checkVersionSkew(cp.version, image.tag);
-  if (!skew.ok) throw new DpValuesError(`dataPlane.image ${image.repository}:${image.tag}: ${skew.explanation}`, 'dataPlane.image');
+  if (!skew.ok)
+    throw new DpValuesError(`dataPlane.image ${image.repository}:${image.tag}: ${skew.explanation}`, 'dataPlane.image');
 
   const hasLicense = Boolean(cp.licenseSecret || cp.license || cp.licenseFile);
   return {
@@ -164,7 +181,7 @@ export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
     clusterEndpoint: cp.clusterEndpoint,
     telemetryEndpoint: cp.telemetryEndpoint,
     clusterCertSecret: cp.clusterCertSecret ?? DEFAULT_CLUSTER_CERT_SECRET,
-    licenseSecret: hasLicense ? cp.licenseSecret ?? DEFAULT_LICENSE_SECRET : null,
+    licenseSecret: hasLicense ? (cp.licenseSecret ?? DEFAULT_LICENSE_SECRET) : null,
     proxy: {
       type: dp.proxyType ?? 'NodePort',
       httpNodePort: dp.httpNodePort ?? 32080,

@@ -125,7 +125,11 @@ export interface PortForwardHandle {
 export interface KubeApi {
   /** null when the object does not exist (404). Namespace is ignored for Namespaces. */
   get<K extends KubeKind>(kind: K, namespace: string, name: string): Promise<KubeKinds[K] | null>;
-  list<K extends KubeKind>(kind: K, namespace: string, options?: {labelSelector?: string}): Promise<Array<KubeKinds[K]>>;
+  list<K extends KubeKind>(
+    kind: K,
+    namespace: string,
+    options?: {labelSelector?: string},
+  ): Promise<Array<KubeKinds[K]>>;
   create<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]): Promise<KubeKinds[K]>;
   replace<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]): Promise<KubeKinds[K]>;
   podLog(namespace: string, pod: string, options?: PodLogOptions): Promise<string>;
@@ -150,7 +154,8 @@ export class KubeApiError extends Error {
 export function describeKubeError(error: unknown, verb: string, what: string): string {
   if (error instanceof KubeApiError) {
     if (error.status === 403) return `Not allowed to ${verb} ${what}: the kubeconfig user needs RBAC "${verb}" on it.`;
-    if (error.status === 401) return `The Kubernetes API refused the credentials while trying to ${verb} ${what}; refresh the kubeconfig (for EKS: aws sso login / aws eks update-kubeconfig).`;
+    if (error.status === 401)
+      return `The Kubernetes API refused the credentials while trying to ${verb} ${what}; refresh the kubeconfig (for EKS: aws sso login / aws eks update-kubeconfig).`;
     return `Could not ${verb} ${what}: ${error.message}`;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,14 @@
 // KubeApi backed by @kubernetes/client-node. The library is imported on first use only (its import costs
 // ~300 ms) and the kubeconfig is read then too; EKS `exec` auth (aws eks get-token) works through it.
 import {createServer, type AddressInfo, type Server} from 'node:net';
-import {KubeApiError, type KubeApi, type KubeKind, type KubeKinds, type PodLogOptions, type PortForwardHandle} from './kube-api.js';
+import {
+  KubeApiError,
+  type KubeApi,
+  type KubeKind,
+  type KubeKinds,
+  type PodLogOptions,
+  type PortForwardHandle,
+} from './kube-api.js';
 
 type ClientNode = typeof import('@kubernetes/client-node');
 
@@ -21,7 +28,10 @@ interface KindCalls {
 }
 
 // One row per kind, so a new kind is added in one place and the verbs below stay generic.
-function kindCalls(core: import('@kubernetes/client-node').CoreV1Api, apps: import('@kubernetes/client-node').AppsV1Api): Record<KubeKind, KindCalls> {
+function kindCalls(
+  core: import('@kubernetes/client-node').CoreV1Api,
+  apps: import('@kubernetes/client-node').AppsV1Api,
+): Record<KubeKind, KindCalls> {
   return {
     Service: {
       read: (name, namespace) => core.readNamespacedService({name, namespace}),
@@ -109,7 +119,9 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
 
     async create<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]) {
       const {kinds} = await load();
-      const result = await wrap(kind, object.metadata.name, () => callsOf(kinds, kind).create(namespace, object as never));
+      const result = await wrap(kind, object.metadata.name, () =>
+        callsOf(kinds, kind).create(namespace, object as never),
+      );
       return result as KubeKinds[K];
     },
 
@@ -170,8 +182,9 @@ function toKubeApiError(error: unknown, kind: string, name: string): KubeApiErro
     reason = String((body as {reason?: unknown}).reason ?? '');
   }
   const what = `${kind} ${name}`;
-  if (status !== undefined) return new KubeApiError(`HTTP ${status}${reason ? ` ${reason}` : ''} for ${what}`, status, kind, name);
+  if (status !== undefined)
+    return new KubeApiError(`HTTP ${status}${reason ? ` ${reason}` : ''} for ${what}`, status, kind, name);
   // Connection-level failure (DNS, refused, TLS, exec plugin): the first line names it without payloads.
-  const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
   return new KubeApiError(`${message.slice(0, 200)} (${what})`, undefined, kind, name);
 }

@@ -46,7 +46,8 @@ export function parseKubeContexts(text: string): KubeContextsResult {
     return {status: 'error', message: 'The kubeconfig is empty.', fix: 'Regenerate it (aws eks update-kubeconfig).'};
   }
   const root = doc as {contexts?: unknown; clusters?: unknown; users?: unknown; 'current-context'?: unknown};
-  const list = (value: unknown): Array<Named<unknown>> => (Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : []);
+  const list = (value: unknown): Array<Named<unknown>> =>
+    Array.isArray(value) ? value.filter(v => v && typeof v === 'object') : [];
   const servers = new Map<string, string>();
   for (const c of list(root.clusters)) {
     const server = (c.cluster as {server?: unknown} | undefined)?.server;
@@ -74,7 +75,11 @@ export function parseKubeContexts(text: string): KubeContextsResult {
     });
   }
   if (contexts.length === 0) {
-    return {status: 'error', message: 'The kubeconfig has no contexts.', fix: 'Add the EKS cluster: aws eks update-kubeconfig --name <cluster>.'};
+    return {
+      status: 'error',
+      message: 'The kubeconfig has no contexts.',
+      fix: 'Add the EKS cluster: aws eks update-kubeconfig --name <cluster>.',
+    };
   }
   return {status: 'ok', contexts, currentContext: current};
 }

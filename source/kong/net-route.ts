@@ -21,7 +21,10 @@ export function urlPort(url: URL): number {
  * Request options for an http(s) URL through a route: connect to the routed address while the Host
  * header and the TLS server name stay those of the URL.
  */
-export function routedRequestTarget(url: URL, route: Route | undefined): {hostname: string; port: number; path: string; headers: Record<string, string>; servername?: string} {
+export function routedRequestTarget(
+  url: URL,
+  route: Route | undefined,
+): {hostname: string; port: number; path: string; headers: Record<string, string>; servername?: string} {
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const dest = routeTo(route, hostname, urlPort(url));
   return {

@@ -41,7 +41,12 @@ function unreachable(probe: ProbeName, target: string, error: unknown): ProbeRes
   };
 }
 
-function destination(probe: ProbeName, host: string, port: number, route: Route | undefined): {host: string; port: number} | ProbeResult {
+function destination(
+  probe: ProbeName,
+  host: string,
+  port: number,
+  route: Route | undefined,
+): {host: string; port: number} | ProbeResult {
   try {
     return routeTo(route, host, port);
   } catch (error) {
@@ -87,7 +92,9 @@ export async function probeDns(host: string, options: ProbeOptions & {lookup?: L
 }
 
 function judgeAddresses(host: string, addresses: string[]): ProbeResult {
-  const privateOnes = addresses.filter(a => ipaddr.isValid(a) && ['private', 'loopback', 'uniqueLocal', 'linkLocal'].includes(ipaddr.parse(a).range()));
+  const privateOnes = addresses.filter(
+    a => ipaddr.isValid(a) && ['private', 'loopback', 'uniqueLocal', 'linkLocal'].includes(ipaddr.parse(a).range()),
+  );
   if (addresses.length > 0 && privateOnes.length === addresses.length && !ipaddr.isValid(host)) {
     return {
       probe: 'dns',
@@ -100,7 +107,14 @@ function judgeAddresses(host: string, addresses: string[]): ProbeResult {
       fix: 'Make the control plane load balancers internet-facing (aws-load-balancer-scheme: internet-facing) unless the site has a private route.',
     };
   }
-  return {probe: 'dns', target: host, status: 'ok', outcome: 'resolved', addresses, title: `${host} resolves to ${addresses.join(', ')}`};
+  return {
+    probe: 'dns',
+    target: host,
+    status: 'ok',
+    outcome: 'resolved',
+    addresses,
+    title: `${host} resolves to ${addresses.join(', ')}`,
+  };
 }
 
 /** Opens and closes a TCP connection. */
@@ -124,11 +138,13 @@ export function probeTcp(host: string, port: number, options: ProbeOptions = {})
           status: 'fail',
           outcome: 'timeout',
           title: `No TCP answer from ${target} within ${timeoutMs} ms`,
-          fix: 'Packets are dropped: an internal load balancer, a security group / NACL, or this site\'s egress firewall.',
+          fix: "Packets are dropped: an internal load balancer, a security group / NACL, or this site's egress firewall.",
         }),
       timeoutMs,
     );
-    socket.once('connect', () => finish({probe: 'tcp', target, status: 'ok', outcome: 'connected', title: `TCP connection to ${target} opened`}));
+    socket.once('connect', () =>
+      finish({probe: 'tcp', target, status: 'ok', outcome: 'connected', title: `TCP connection to ${target} opened`}),
+    );
     socket.once('error', error => finish(networkFailure('tcp', target, error)));
   });
 }
@@ -136,16 +152,45 @@ export function probeTcp(host: string, port: number, options: ProbeOptions = {})
 function networkFailure(probe: ProbeName, target: string, error: Error): ProbeResult {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (code === 'ECONNREFUSED') {
-    return {probe, target, status: 'fail', outcome: 'refused', title: `${target} refused the connection`, fix: 'Nothing listens there: check the port (8005 / 8006), that the control plane runs, and cluster.tls.enabled in its values.'};
+    return {
+      probe,
+      target,
+      status: 'fail',
+      outcome: 'refused',
+      title: `${target} refused the connection`,
+      fix: 'Nothing listens there: check the port (8005 / 8006), that the control plane runs, and cluster.tls.enabled in its values.',
+    };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return {probe, target, status: 'fail', outcome: 'not-found', title: `${target.replace(/:\d+$/, '')} does not resolve`, fix: 'Wait for the load balancer name to resolve, or check it for typos.'};
+    return {
+      probe,
+      target,
+      status: 'fail',
+      outcome: 'not-found',
+      title: `${target.replace(/:\d+$/, '')} does not resolve`,
+      fix: 'Wait for the load balancer name to resolve, or check it for typos.',
+    };
   }
-  if (code === 'ABORT_ERR') return {probe, target, status: 'fail', outcome: 'cancelled', title: `Probe of ${target} cancelled`};
+  if (code === 'ABORT_ERR')
+    return {probe, target, status: 'fail', outcome: 'cancelled', title: `Probe of ${target} cancelled`};
   if (code === 'ECONNRESET' || code === 'EPIPE') {
-    return {probe, target, status: 'fail', outcome: 'reset', title: `${target} reset the connection`, fix: 'Something between here and the control plane cut the connection (proxy, firewall); or the control plane refused the certificate.'};
+    return {
+      probe,
+      target,
+      status: 'fail',
+      outcome: 'reset',
+      title: `${target} reset the connection`,
+      fix: 'Something between here and the control plane cut the connection (proxy, firewall); or the control plane refused the certificate.',
+    };
   }
-  return {probe, target, status: 'fail', outcome: 'error', title: `Connecting to ${target} failed (${code || error.message.split('\n')[0]})`, fix: 'Check routing and firewalls between this host and the load balancer.'};
+  return {
+    probe,
+    target,
+    status: 'fail',
+    outcome: 'error',
+    title: `Connecting to ${target} failed (${code || error.message.split('\n')[0]})`,
+    fix: 'Check routing and firewalls between this host and the load balancer.',
+  };
 }
 
 export interface TlsProbeOptions extends ProbeOptions {
@@ -169,11 +214,15 @@ const VERIFY_MISMATCH_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-function openTls(options: TlsProbeOptions, probe: ProbeName, onSecure: (socket: TLSSocket, finish: (r: ProbeResult) => void) => void): Promise<ProbeResult> {
+function openTls(
+  options: TlsProbeOptions,
+  probe: ProbeName,
+  onSecure: (socket: TLSSocket, finish: (r: ProbeResult) => void) => void,
+): Promise<ProbeResult> {
   const target = `${options.host}:${options.port}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
   const shared = (options.mode ?? 'shared') === 'shared';
-  const expectedName = shared ? CLUSTER_CN : options.serverName ?? options.host;
+  const expectedName = shared ? CLUSTER_CN : (options.serverName ?? options.host);
   const dest = destination(probe, options.host, options.port, options.route);
   if ('probe' in dest) return Promise.resolve(dest);
   return new Promise(resolve => {
@@ -185,11 +234,12 @@ function openTls(options: TlsProbeOptions, probe: ProbeName, onSecure: (socket: 
       servername: ipaddr.isValid(expectedName) ? undefined : expectedName,
       cert: options.certPem,
       key: options.keyPem,
-      ca: [shared ? options.certPem : options.caPem ?? options.certPem],
+      ca: [shared ? options.certPem : (options.caPem ?? options.certPem)],
       checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(expectedName, cert),
     });
     let secured = false;
-    const onAbort = () => finish({probe, target, status: 'fail', outcome: 'cancelled', title: `Probe of ${target} cancelled`});
+    const onAbort = () =>
+      finish({probe, target, status: 'fail', outcome: 'cancelled', title: `Probe of ${target} cancelled`});
     const finish = (result: ProbeResult) => {
       if (done) return;
       done = true;
@@ -201,7 +251,15 @@ function openTls(options: TlsProbeOptions, probe: ProbeName, onSecure: (socket: 
     if (options.signal?.aborted) queueMicrotask(onAbort);
     else options.signal?.addEventListener('abort', onAbort, {once: true});
     const timer = setTimeout(
-      () => finish({probe, target, status: 'fail', outcome: 'timeout', title: `No TLS answer from ${target} within ${timeoutMs} ms`, fix: 'Check the load balancer scheme, security groups and this site\'s egress firewall.'}),
+      () =>
+        finish({
+          probe,
+          target,
+          status: 'fail',
+          outcome: 'timeout',
+          title: `No TLS answer from ${target} within ${timeoutMs} ms`,
+          fix: "Check the load balancer scheme, security groups and this site's egress firewall.",
+        }),
       timeoutMs,
     );
     socket.once('secureConnect', () => {
@@ -212,7 +270,13 @@ function openTls(options: TlsProbeOptions, probe: ProbeName, onSecure: (socket: 
   });
 }
 
-function tlsFailure(probe: ProbeName, target: string, error: Error, duringHandshake: boolean, shared: boolean): ProbeResult {
+function tlsFailure(
+  probe: ProbeName,
+  target: string,
+  error: Error,
+  duringHandshake: boolean,
+  shared: boolean,
+): ProbeResult {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (VERIFY_MISMATCH_CODES.has(code)) {
     return {
@@ -222,7 +286,9 @@ function tlsFailure(probe: ProbeName, target: string, error: Error, duringHandsh
       outcome: 'server-cert-mismatch',
       title: `${target} presents a certificate other than the cluster certificate (${code})`,
       detail: 'The data plane would log "ssl handshake failed: 18: self-signed certificate".',
-      fix: shared ? 'Use the very secret the control plane mounts (same tls.crt); re-read it from the control plane cluster.' : 'Give the CA that issued the control plane certificate (cluster_ca_cert).',
+      fix: shared
+        ? 'Use the very secret the control plane mounts (same tls.crt); re-read it from the control plane cluster.'
+        : 'Give the CA that issued the control plane certificate (cluster_ca_cert).',
     };
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
@@ -233,11 +299,20 @@ function tlsFailure(probe: ProbeName, target: string, error: Error, duringHandsh
       outcome: 'host-mismatch',
       title: `The certificate of ${target} does not name ${shared ? CLUSTER_CN : 'the expected server name'}`,
       detail: 'The data plane would log "ssl handshake failed: certificate host mismatch".',
-      fix: shared ? `Use a cluster certificate with CN=${CLUSTER_CN} (and no DNS SAN without it).` : 'Set cluster_server_name to a name in the control plane certificate.',
+      fix: shared
+        ? `Use a cluster certificate with CN=${CLUSTER_CN} (and no DNS SAN without it).`
+        : 'Set cluster_server_name to a name in the control plane certificate.',
     };
   }
   if (code === 'CERT_HAS_EXPIRED') {
-    return {probe, target, status: 'fail', outcome: 'expired', title: `The certificate of ${target} has expired`, fix: 'Renew the cluster certificate on the control plane and copy it again.'};
+    return {
+      probe,
+      target,
+      status: 'fail',
+      outcome: 'expired',
+      title: `The certificate of ${target} has expired`,
+      fix: 'Renew the cluster certificate on the control plane and copy it again.',
+    };
   }
   if (code.startsWith('ERR_SSL') || /alert|handshake|wrong version/i.test(error.message)) {
     return {
@@ -248,7 +323,9 @@ function tlsFailure(probe: ProbeName, target: string, error: Error, duringHandsh
       title: `TLS handshake with ${target} failed (${code || 'alert'})`,
       // nginx (ssl_verify_client on, pki) completes the handshake even for an untrusted client
       // certificate and answers 400 afterwards, so a failure here is not the client certificate.
-      detail: duringHandshake ? 'The handshake itself failed: a protocol or cipher mismatch, or a plain-TCP / TLS-terminating proxy in the way.' : undefined,
+      detail: duringHandshake
+        ? 'The handshake itself failed: a protocol or cipher mismatch, or a plain-TCP / TLS-terminating proxy in the way.'
+        : undefined,
       fix: 'Check cluster_mtls on both sides and that the load balancer passes TCP through (NLB, not ALB/Ingress).',
     };
   }
@@ -269,7 +346,15 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
       received += chunk;
       const statusLine = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r?\n/.exec(received);
       if (!statusLine) {
-        if (received.length > 4096) finish({probe: 'tls-cluster', target, status: 'fail', outcome: 'not-http', title: `${target} answered something other than HTTP`, fix: 'Make sure the endpoint is the Kong cluster listener (port 8005).'});
+        if (received.length > 4096)
+          finish({
+            probe: 'tls-cluster',
+            target,
+            status: 'fail',
+            outcome: 'not-http',
+            title: `${target} answered something other than HTTP`,
+            fix: 'Make sure the endpoint is the Kong cluster listener (port 8005).',
+          });
         return;
       }
       const status = Number(statusLine[1]);
@@ -286,11 +371,18 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
           status: 'fail',
           outcome: 'client-cert-rejected',
           title: `${target} refused the data plane's client certificate (HTTP 400 "${nginxCert}")`,
-          detail: 'In pki mode the control plane completes the TLS handshake and then refuses a client certificate that does not chain to its cluster_ca_cert.',
+          detail:
+            'In pki mode the control plane completes the TLS handshake and then refuses a client certificate that does not chain to its cluster_ca_cert.',
           fix: 'Issue the data plane certificate from the CA the control plane trusts (cluster_ca_cert), with extended key usage clientAuth.',
         });
       } else if (status === 400) {
-        finish({probe: 'tls-cluster', target, status: 'ok', outcome: 'accepted', title: `${target} accepted the cluster certificate (GET /v1/outlet answered 400 as expected)`});
+        finish({
+          probe: 'tls-cluster',
+          target,
+          status: 'ok',
+          outcome: 'accepted',
+          title: `${target} accepted the cluster certificate (GET /v1/outlet answered 400 as expected)`,
+        });
       } else {
         finish({
           probe: 'tls-cluster',
@@ -298,7 +390,8 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
           status: 'fail',
           outcome: 'unexpected-http',
           title: `${target} answered HTTP ${status} to GET /v1/outlet, not Kong's 400`,
-          detail: 'Something other than the Kong cluster listener answered: a TLS-terminating load balancer, an Ingress, or another service.',
+          detail:
+            'Something other than the Kong cluster listener answered: a TLS-terminating load balancer, an Ingress, or another service.',
           fix: 'Expose 8005 through a TCP (NLB) LoadBalancer Service that passes TLS through to Kong.',
         });
       }
@@ -310,8 +403,9 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
         status: 'fail',
         outcome: 'rejected',
         title: `${target} closed the connection without answering: the control plane did not accept the cluster certificate`,
-        detail: 'The control plane logs "data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)".',
-        fix: 'Copy the control plane\'s cluster certificate secret again: both sides must hold the same tls.crt and tls.key.',
+        detail:
+          'The control plane logs "data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)".',
+        fix: "Copy the control plane's cluster certificate secret again: both sides must hold the same tls.crt and tls.key.",
       }),
     );
     socket.write(`GET /v1/outlet HTTP/1.1\r\nHost: ${CLUSTER_CN}\r\nConnection: close\r\n\r\n`);

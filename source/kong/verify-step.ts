@@ -5,7 +5,14 @@ import type {Clock, Net} from '../ports.js';
 import {createAdminClient, openAdminViaPortForward, type AdminClient, type AdminEndpoint} from './admin-api.js';
 import {createKubeApi} from './kube-client.js';
 import type {KubeApi} from './kube-api.js';
-import {runSmokeTest, SMOKE_PATH, verifyDataPlanes, type DataPlaneVerification, type SmokeResult, type SmokeStep} from './verify.js';
+import {
+  runSmokeTest,
+  SMOKE_PATH,
+  verifyDataPlanes,
+  type DataPlaneVerification,
+  type SmokeResult,
+  type SmokeStep,
+} from './verify.js';
 
 export interface VerifyPlan {
   /** Absent: port-forward to the CP through the Kubernetes API (cp must be given). */
@@ -42,7 +49,10 @@ export interface VerifyResult {
 export const smokeUrl = (proxyUrl: string) => `${proxyUrl.replace(/\/+$/, '')}${SMOKE_PATH}/anything`;
 
 /** An Admin API client per the plan; the caller closes the returned endpoint. */
-export async function openAdmin(plan: VerifyPlan, deps: VerifyDeps): Promise<{admin: AdminClient; forwarded?: AdminEndpoint}> {
+export async function openAdmin(
+  plan: VerifyPlan,
+  deps: VerifyDeps,
+): Promise<{admin: AdminClient; forwarded?: AdminEndpoint}> {
   if (plan.adminUrl) return {admin: createAdminClient({url: plan.adminUrl, token: deps.token, route: deps.net.route})};
   if (!plan.cp) throw new Error('no Admin API URL and no control plane kubeconfig to port-forward through');
   const kube = deps.cpKube ?? createKubeApi(plan.cp.kubeconfig, plan.cp.context);
@@ -64,7 +74,12 @@ export async function runVerify(plan: VerifyPlan, deps: VerifyDeps): Promise<Ver
     const attempts = deps.rowAttempts ?? 24;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        verification = await verifyDataPlanes(opened.admin, {podNames: plan.podNames, nowMs: deps.clock.now(), expectedVersion: plan.expectedVersion, signal: deps.signal});
+        verification = await verifyDataPlanes(opened.admin, {
+          podNames: plan.podNames,
+          nowMs: deps.clock.now(),
+          expectedVersion: plan.expectedVersion,
+          signal: deps.signal,
+        });
         lastError = undefined;
         deps.onRows?.(verification, attempt);
         if (verification.ok) break;
@@ -80,9 +95,11 @@ export async function runVerify(plan: VerifyPlan, deps: VerifyDeps): Promise<Ver
         }
       }
     }
-    if (!verification?.ok) return {ok: false, verification, error: lastError ?? 'the data plane pods are not all connected'};
+    if (!verification?.ok)
+      return {ok: false, verification, error: lastError ?? 'the data plane pods are not all connected'};
     if (!plan.smokeTest) return {ok: true, verification};
-    if (!plan.proxyUrl) return {ok: false, verification, error: 'the data plane proxy address is not known; the smoke test cannot run'};
+    if (!plan.proxyUrl)
+      return {ok: false, verification, error: 'the data plane proxy address is not known; the smoke test cannot run'};
     const smoke = await runSmokeTest({
       admin: opened.admin,
       clock: deps.clock,
@@ -94,7 +111,12 @@ export async function runVerify(plan: VerifyPlan, deps: VerifyDeps): Promise<Ver
       signal: deps.signal,
       onStep: deps.onSmoke,
     });
-    return {ok: smoke.ok, verification, smoke, ...(smoke.ok ? {} : {error: smoke.steps.find(s => s.status === 'fail')?.title ?? 'smoke test failed'})};
+    return {
+      ok: smoke.ok,
+      verification,
+      smoke,
+      ...(smoke.ok ? {} : {error: smoke.steps.find(s => s.status === 'fail')?.title ?? 'smoke test failed'}),
+    };
   } finally {
     await opened.forwarded?.close();
   }

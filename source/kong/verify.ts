@@ -44,13 +44,18 @@ export const MAX_PAGE_SIZE = 1000;
 const MAX_PAGES = 100;
 
 /** Every row of a paged Admin API collection: follows `next` until null (kong/api/endpoints.lua). */
-export async function fetchAllPages<T>(admin: AdminClient, path: string, options: {signal?: AbortSignal} = {}): Promise<{status: number; rows: T[]; serverNowMs?: number}> {
+export async function fetchAllPages<T>(
+  admin: AdminClient,
+  path: string,
+  options: {signal?: AbortSignal} = {},
+): Promise<{status: number; rows: T[]; serverNowMs?: number}> {
   const rows: T[] = [];
   let next: string | null = `${path}?size=${MAX_PAGE_SIZE}`;
   const seen = new Set<string>();
   let serverNowMs: number | undefined;
   for (let pages = 0; next && pages < MAX_PAGES; pages++) {
-    if (seen.has(next)) throw new AdminApiError(`GET ${path}: the control plane returned the same next page twice (${next})`);
+    if (seen.has(next))
+      throw new AdminApiError(`GET ${path}: the control plane returned the same next page twice (${next})`);
     seen.add(next);
     const res: AdminResponse<{data?: T[]; next?: string | null}> = await admin.request('GET', next, undefined, options);
     if (res.status !== 200) return {status: res.status, rows};
@@ -58,22 +63,43 @@ export async function fetchAllPages<T>(admin: AdminClient, path: string, options
     if (Array.isArray(res.body?.data)) rows.push(...res.body.data);
     const following = res.body?.next;
     // `next` carries the offset only; keep asking for big pages.
-    next = typeof following === 'string' && following ? (/[?&]size=/.test(following) ? following : `${following}${following.includes('?') ? '&' : '?'}size=${MAX_PAGE_SIZE}`) : null;
+    next =
+      typeof following === 'string' && following
+        ? /[?&]size=/.test(following)
+          ? following
+          : `${following}${following.includes('?') ? '&' : '?'}size=${MAX_PAGE_SIZE}`
+        : null;
   }
   if (next) throw new AdminApiError(`GET ${path}: more than ${MAX_PAGES * MAX_PAGE_SIZE} rows; stopped following next`);
   return {status: 200, rows, serverNowMs};
 }
 
 /** GET /clustering/data-planes (every page), or the deprecated /clustering/status when the former answers 404. */
-export async function fetchDataPlaneRows(admin: AdminClient, options: {signal?: AbortSignal} = {}): Promise<DataPlaneRows> {
+export async function fetchDataPlaneRows(
+  admin: AdminClient,
+  options: {signal?: AbortSignal} = {},
+): Promise<DataPlaneRows> {
   const res = await fetchAllPages<DataPlaneRow>(admin, '/clustering/data-planes', options);
   if (res.status === 200) return {source: 'data-planes', rows: res.rows, serverNowMs: res.serverNowMs};
-  if (res.status !== 404) throw new AdminApiError(`GET /clustering/data-planes: HTTP ${res.status}${res.status === 400 ? ' (is this the control plane?)' : ''}`, res.status);
-  const fallback = await admin.request<Record<string, Omit<DataPlaneRow, 'id'>>>('GET', '/clustering/status', undefined, options);
+  if (res.status !== 404)
+    throw new AdminApiError(
+      `GET /clustering/data-planes: HTTP ${res.status}${res.status === 400 ? ' (is this the control plane?)' : ''}`,
+      res.status,
+    );
+  const fallback = await admin.request<Record<string, Omit<DataPlaneRow, 'id'>>>(
+    'GET',
+    '/clustering/status',
+    undefined,
+    options,
+  );
   if (fallback.status !== 200 || typeof fallback.body !== 'object' || fallback.body === null) {
     throw new AdminApiError(`GET /clustering/status: HTTP ${fallback.status}`, fallback.status);
   }
-  return {source: 'status', rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id})), serverNowMs: dateOf(fallback.headers)};
+  return {
+    source: 'status',
+    rows: Object.entries(fallback.body).map(([id, row]) => ({...row, id})),
+    serverNowMs: dateOf(fallback.headers),
+  };
 }
 
 export type DpConnection = 'connected' | 'stale' | 'missing' | 'out-of-sync';
@@ -98,40 +124,80 @@ export interface DataPlaneVerification {
 }
 
 const SYNC_FIXES: Record<string, string> = {
-  kong_version_incompatible: 'The data plane version is newer (minor/major) than the control plane: pin the image tag to the control plane version.',
-  plugin_set_incompatible: 'A plugin configured on the control plane is missing from the data plane image: use an image with the same plugins.',
-  plugin_version_incompatible: 'A configured plugin differs in version between control plane and data plane: align the versions.',
+  kong_version_incompatible:
+    'The data plane version is newer (minor/major) than the control plane: pin the image tag to the control plane version.',
+  plugin_set_incompatible:
+    'A plugin configured on the control plane is missing from the data plane image: use an image with the same plugins.',
+  plugin_version_incompatible:
+    'A configured plugin differs in version between control plane and data plane: align the versions.',
   filter_set_incompatible: 'A filter configured on the control plane is missing on the data plane.',
 };
 
 /** Judges the rows for the data-plane pods (hostnames = pod names). */
-export function judgeDataPlaneRows(rows: DataPlaneRows, podNames: readonly string[], nowMs: number, expectedVersion?: string): DataPlaneVerification {
+export function judgeDataPlaneRows(
+  rows: DataPlaneRows,
+  podNames: readonly string[],
+  nowMs: number,
+  expectedVersion?: string,
+): DataPlaneVerification {
   const nowSec = Math.floor(nowMs / 1000);
   const used = new Set<string>();
   const pods = podNames.map((pod): DpPodVerdict => {
     const mine = rows.rows.filter(r => r.hostname === pod).sort((a, b) => (b.last_seen ?? 0) - (a.last_seen ?? 0));
     const row = mine[0];
     if (!row) {
-      return {pod, status: 'missing', title: `${pod}: not known to the control plane yet`, fix: 'Wait for the pod to connect; if it does not, read its log (connection to control plane … broken).'};
+      return {
+        pod,
+        status: 'missing',
+        title: `${pod}: not known to the control plane yet`,
+        fix: 'Wait for the pod to connect; if it does not, read its log (connection to control plane … broken).',
+      };
     }
     used.add(row.id);
     const ageSeconds = row.last_seen === undefined ? undefined : Math.max(0, nowSec - row.last_seen);
     if (ageSeconds === undefined || ageSeconds >= FRESH_SECONDS) {
-      return {pod, status: 'stale', row, ageSeconds, title: `${pod}: last seen ${ageSeconds ?? '?'} s ago`, fix: 'The data plane stopped pinging: read its log for "[clustering]" errors.'};
+      return {
+        pod,
+        status: 'stale',
+        row,
+        ageSeconds,
+        title: `${pod}: last seen ${ageSeconds ?? '?'} s ago`,
+        fix: 'The data plane stopped pinging: read its log for "[clustering]" errors.',
+      };
     }
     if (row.sync_status !== undefined && row.sync_status !== 'normal') {
-      return {pod, status: 'out-of-sync', row, ageSeconds, title: `${pod}: sync_status ${row.sync_status}`, fix: SYNC_FIXES[row.sync_status] ?? 'Read the control plane log for the reason.'};
+      return {
+        pod,
+        status: 'out-of-sync',
+        row,
+        ageSeconds,
+        title: `${pod}: sync_status ${row.sync_status}`,
+        fix: SYNC_FIXES[row.sync_status] ?? 'Read the control plane log for the reason.',
+      };
     }
     const version = row.version ? `, ${row.version}` : '';
-    return {pod, status: 'connected', row, ageSeconds, title: `${pod}: connected${row.sync_status ? ` (${row.sync_status})` : ''}${version}, last seen ${ageSeconds} s ago`};
+    return {
+      pod,
+      status: 'connected',
+      row,
+      ageSeconds,
+      title: `${pod}: connected${row.sync_status ? ` (${row.sync_status})` : ''}${version}, last seen ${ageSeconds} s ago`,
+    };
   });
   let versionNote: string | undefined;
   if (expectedVersion) {
     // Compare the dotted numbers only: EE builds print suffixes differently.
     const other = pods.find(p => p.row?.version && dpImageFor(p.row.version).tag !== dpImageFor(expectedVersion).tag);
-    if (other?.row?.version) versionNote = `${other.pod} reports version ${other.row.version}, expected ${expectedVersion}.`;
+    if (other?.row?.version)
+      versionNote = `${other.pod} reports version ${other.row.version}, expected ${expectedVersion}.`;
   }
-  return {ok: pods.length > 0 && pods.every(p => p.status === 'connected'), source: rows.source, pods, ignoredRows: rows.rows.filter(r => !used.has(r.id)).length, versionNote};
+  return {
+    ok: pods.length > 0 && pods.every(p => p.status === 'connected'),
+    source: rows.source,
+    pods,
+    ignoredRows: rows.rows.filter(r => !used.has(r.id)).length,
+    versionNote,
+  };
 }
 
 export async function verifyDataPlanes(
@@ -154,9 +220,13 @@ export interface EmptyConfigView {
  * The control plane's view of pods that run but are not Ready: connected (row, sync_status normal,
  * fresh) and NotReady only because there is nothing to configure yet.
  */
-export async function emptyConfigConnection(admin: AdminClient, options: {podNames: readonly string[]; nowMs: number; signal?: AbortSignal}): Promise<EmptyConfigView> {
+export async function emptyConfigConnection(
+  admin: AdminClient,
+  options: {podNames: readonly string[]; nowMs: number; signal?: AbortSignal},
+): Promise<EmptyConfigView> {
   const verification = await verifyDataPlanes(admin, options);
-  if (!verification.ok || !verification.pods.every(p => p.row?.config_hash === EMPTY_CONFIG_HASH)) return {ok: false, verification};
+  if (!verification.ok || !verification.pods.every(p => p.row?.config_hash === EMPTY_CONFIG_HASH))
+    return {ok: false, verification};
   const counts = await Promise.all(
     ['/services?size=1', '/routes?size=1'].map(async path => {
       const res = await admin.request<{data?: unknown[]}>('GET', path, undefined, {signal: options.signal});
@@ -233,7 +303,13 @@ function sameService(body: unknown, url: string): boolean {
   }
   const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
   const path = u.pathname === '/' ? null : u.pathname;
-  return b['protocol'] === u.protocol.replace(':', '') && b['host'] === u.hostname && b['port'] === port && (b['path'] ?? null) === path && ownedByWizard(b);
+  return (
+    b['protocol'] === u.protocol.replace(':', '') &&
+    b['host'] === u.hostname &&
+    b['port'] === port &&
+    (b['path'] ?? null) === path &&
+    ownedByWizard(b)
+  );
 }
 
 function sameRoute(body: unknown, want: Record<string, unknown>, serviceId: string | undefined): boolean {
@@ -250,7 +326,8 @@ function sameRoute(body: unknown, want: Record<string, unknown>, serviceId: stri
 }
 
 function messageOf(body: unknown): string {
-  if (body && typeof body === 'object' && typeof (body as {message?: unknown}).message === 'string') return (body as {message: string}).message;
+  if (body && typeof body === 'object' && typeof (body as {message?: unknown}).message === 'string')
+    return (body as {message: string}).message;
   return '';
 }
 
@@ -260,7 +337,10 @@ export interface ProxyAnswer {
 }
 
 /** A GET with a timeout; used for the proxy call (not the Admin API). */
-export function httpGet(url: string, options: {timeoutMs?: number; signal?: AbortSignal; route?: Route} = {}): Promise<ProxyAnswer> {
+export function httpGet(
+  url: string,
+  options: {timeoutMs?: number; signal?: AbortSignal; route?: Route} = {},
+): Promise<ProxyAnswer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -268,27 +348,42 @@ export function httpGet(url: string, options: {timeoutMs?: number; signal?: Abor
     try {
       routed = routedRequestTarget(target, options.route);
     } catch (error) {
-      reject(Object.assign(new Error(`${target.host} is unreachable from this host`), {code: 'EUNREACHABLE', cause: error}));
+      reject(
+        Object.assign(new Error(`${target.host} is unreachable from this host`), {code: 'EUNREACHABLE', cause: error}),
+      );
       return;
     }
     const {headers: hostHeader, ...where} = routed;
-    const req = send({protocol: target.protocol, ...where, method: 'GET', signal: options.signal, headers: {...hostHeader, accept: 'application/json'}}, res => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= 1024 * 1024) chunks.push(chunk);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')});
-      });
-      res.on('error', error => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs ?? 5000} ms`), {code: 'ETIMEDOUT'})), options.timeoutMs ?? 5000);
+    const req = send(
+      {
+        protocol: target.protocol,
+        ...where,
+        method: 'GET',
+        signal: options.signal,
+        headers: {...hostHeader, accept: 'application/json'},
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= 1024 * 1024) chunks.push(chunk);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')});
+        });
+        res.on('error', error => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      },
+    );
+    const timer = setTimeout(
+      () =>
+        req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs ?? 5000} ms`), {code: 'ETIMEDOUT'})),
+      options.timeoutMs ?? 5000,
+    );
     req.on('error', error => {
       clearTimeout(timer);
       reject(error);
@@ -297,7 +392,11 @@ export function httpGet(url: string, options: {timeoutMs?: number; signal?: Abor
   });
 }
 
-async function dpHashes(admin: AdminClient, podNames: readonly string[], signal?: AbortSignal): Promise<Map<string, string | undefined> | null> {
+async function dpHashes(
+  admin: AdminClient,
+  podNames: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string | undefined> | null> {
   try {
     const rows = await fetchDataPlaneRows(admin, {signal});
     const map = new Map<string, string | undefined>();
@@ -334,38 +433,72 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
   const before = await dpHashes(admin, podNames, signal);
   const [oldService, oldRoute] = await Promise.all([
     admin.request<Record<string, unknown>>('GET', `/services/${SMOKE_SERVICE}`, undefined, {signal}),
-    admin.request<Record<string, unknown>>('GET', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, undefined, {signal}),
+    admin.request<Record<string, unknown>>('GET', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, undefined, {
+      signal,
+    }),
   ]);
-  for (const [id, old, kind] of [['service', oldService, 'Service'], ['route', oldRoute, 'Route']] as const) {
+  for (const [id, old, kind] of [
+    ['service', oldService, 'Service'],
+    ['route', oldRoute, 'Route'],
+  ] as const) {
     if (old.status === 200 && !ownedByWizard(old.body)) {
-      push({id, status: 'fail', title: `A ${kind} named ${SMOKE_SERVICE} exists on the control plane and was not made by eksa-kong (no "${SMOKE_TAG}" tag)`, fix: `It is left as it is. Rename or delete it, or skip the smoke test (dataPlane.smokeTest: false).`});
+      push({
+        id,
+        status: 'fail',
+        title: `A ${kind} named ${SMOKE_SERVICE} exists on the control plane and was not made by eksa-kong (no "${SMOKE_TAG}" tag)`,
+        fix: `It is left as it is. Rename or delete it, or skip the smoke test (dataPlane.smokeTest: false).`,
+      });
       return {ok: false, steps};
     }
   }
 
   const serviceBody = {name: SMOKE_SERVICE, url: serviceUrl, tags: [SMOKE_TAG]};
   const serviceSame = oldService.status === 200 && sameService(oldService.body, serviceUrl);
-  const service = serviceSame ? oldService : await admin.request<Record<string, unknown>>('PUT', `/services/${SMOKE_SERVICE}`, serviceBody, {signal});
+  const service = serviceSame
+    ? oldService
+    : await admin.request<Record<string, unknown>>('PUT', `/services/${SMOKE_SERVICE}`, serviceBody, {signal});
   if (service.status !== 200 && service.status !== 201) {
-    push({id: 'service', status: 'fail', title: `PUT /services/${SMOKE_SERVICE} answered ${service.status}`, detail: messageOf(service.body), fix: service.status === 401 || service.status === 403 ? 'The admin token lacks rights on the default workspace.' : 'Check the message above.'});
+    push({
+      id: 'service',
+      status: 'fail',
+      title: `PUT /services/${SMOKE_SERVICE} answered ${service.status}`,
+      detail: messageOf(service.body),
+      fix:
+        service.status === 401 || service.status === 403
+          ? 'The admin token lacks rights on the default workspace.'
+          : 'Check the message above.',
+    });
     return {ok: false, steps};
   }
-  push({id: 'service', status: 'ok', title: `Service ${SMOKE_SERVICE} → ${serviceUrl}${serviceSame ? ' (already in place)' : ''}`});
+  push({
+    id: 'service',
+    status: 'ok',
+    title: `Service ${SMOKE_SERVICE} → ${serviceUrl}${serviceSame ? ' (already in place)' : ''}`,
+  });
 
   const serviceId = typeof service.body?.['id'] === 'string' ? service.body['id'] : undefined;
   const routeSame = oldRoute.status === 200 && sameRoute(oldRoute.body, routeBody, serviceId);
-  const route = routeSame ? oldRoute : await admin.request('PUT', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, routeBody, {signal});
+  const route = routeSame
+    ? oldRoute
+    : await admin.request('PUT', `/services/${SMOKE_SERVICE}/routes/${SMOKE_ROUTE}`, routeBody, {signal});
   if (route.status !== 200 && route.status !== 201) {
     push({
       id: 'route',
       status: 'fail',
       title: `PUT route ${SMOKE_ROUTE} answered ${route.status}`,
       detail: messageOf(route.body),
-      fix: route.status === 400 && options.routerFlavor !== 'expressions' ? 'If the control plane runs router_flavor=expressions, read it from GET / and retry.' : 'Check the message above.',
+      fix:
+        route.status === 400 && options.routerFlavor !== 'expressions'
+          ? 'If the control plane runs router_flavor=expressions, read it from GET / and retry.'
+          : 'Check the message above.',
     });
     return {ok: false, steps};
   }
-  push({id: 'route', status: 'ok', title: `Route ${SMOKE_ROUTE}: ${routeBody.expression ? String(routeBody.expression) : SMOKE_PATH}${routeSame ? ' (already in place)' : ''}`});
+  push({
+    id: 'route',
+    status: 'ok',
+    title: `Route ${SMOKE_ROUTE}: ${routeBody.expression ? String(routeBody.expression) : SMOKE_PATH}${routeSame ? ' (already in place)' : ''}`,
+  });
 
   const unchanged = serviceSame && routeSame;
   if (!before) {
@@ -376,13 +509,24 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
     let propagated = false;
     for (let attempt = 1; attempt <= (options.propagationAttempts ?? 6) && !propagated; attempt++) {
       const now = await dpHashes(admin, podNames, signal);
-      propagated = now !== null && [...before.entries()].every(([pod, hash]) => now.get(pod) !== undefined && now.get(pod) !== hash);
+      propagated =
+        now !== null &&
+        [...before.entries()].every(([pod, hash]) => now.get(pod) !== undefined && now.get(pod) !== hash);
       if (!propagated) await clock.sleep(interval, signal);
     }
     push(
       propagated
-        ? {id: 'propagation', status: 'ok', title: 'The data planes received the new configuration (config_hash changed)'}
-        : {id: 'propagation', status: 'warn', title: 'The data plane config hash has not changed yet', fix: 'Propagation follows db_update_frequency (5 s by default); the proxy check below retries.'},
+        ? {
+            id: 'propagation',
+            status: 'ok',
+            title: 'The data planes received the new configuration (config_hash changed)',
+          }
+        : {
+            id: 'propagation',
+            status: 'warn',
+            title: 'The data plane config hash has not changed yet',
+            fix: 'Propagation follows db_update_frequency (5 s by default); the proxy check below retries.',
+          },
     );
   }
 
@@ -396,7 +540,10 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeResult> 
         push({id: 'proxy', status: 'ok', title: `GET ${url} → 200 (attempt ${attempt})`});
         return {ok: true, steps};
       }
-      last = answer.status === 404 && answer.body.includes('no Route matched') ? '404 no Route matched: the route has not reached the data plane yet' : `HTTP ${answer.status}`;
+      last =
+        answer.status === 404 && answer.body.includes('no Route matched')
+          ? '404 no Route matched: the route has not reached the data plane yet'
+          : `HTTP ${answer.status}`;
     } catch (error) {
       last = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       if (signal?.aborted) break;

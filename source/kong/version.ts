@@ -35,7 +35,12 @@ export interface SkewCheck {
 export function checkVersionSkew(cpVersionText: string, dpTag: string): SkewCheck {
   const cp = parseKongVersion(cpVersionText);
   if (!cp) {
-    return {verdict: 'unknown', ok: false, explanation: `The control plane version "${cpVersionText}" cannot be read.`, fix: 'Read it from GET / on the control plane Admin API (field "version").'};
+    return {
+      verdict: 'unknown',
+      ok: false,
+      explanation: `The control plane version "${cpVersionText}" cannot be read.`,
+      fix: 'Read it from GET / on the control plane Admin API (field "version").',
+    };
   }
   const dp = parseKongVersion(dpTag);
   if (!dp) {
@@ -113,10 +118,21 @@ export function splitImage(image: string): {repository: string; tag?: string} {
 }
 
 /** The rule of the reference as rows, for a help screen: what the CP does with each kind of DP version. */
-export const VERSION_SKEW_TABLE: ReadonlyArray<{dp: string; cp: string; result: 'accepted' | 'rejected'; why: string}> = [
-  {dp: 'same version', cp: 'X.Y.Z', result: 'accepted', why: 'recommended: DP image tag = CP version'},
-  {dp: 'X.Y, other patch', cp: 'X.Y.Z', result: 'accepted', why: 'patch releases are compatible'},
-  {dp: 'X.(Y-1) or older minor', cp: 'X.Y.Z', result: 'accepted', why: 'older minors connect; newer config may not apply'},
-  {dp: 'X.(Y+1) or newer minor', cp: 'X.Y.Z', result: 'rejected', why: 'kong_version_incompatible: upgrade the CP first'},
-  {dp: 'other major', cp: 'X.Y.Z', result: 'rejected', why: 'kong_version_incompatible'},
-];
+export const VERSION_SKEW_TABLE: ReadonlyArray<{dp: string; cp: string; result: 'accepted' | 'rejected'; why: string}> =
+  [
+    {dp: 'same version', cp: 'X.Y.Z', result: 'accepted', why: 'recommended: DP image tag = CP version'},
+    {dp: 'X.Y, other patch', cp: 'X.Y.Z', result: 'accepted', why: 'patch releases are compatible'},
+    {
+      dp: 'X.(Y-1) or older minor',
+      cp: 'X.Y.Z',
+      result: 'accepted',
+      why: 'older minors connect; newer config may not apply',
+    },
+    {
+      dp: 'X.(Y+1) or newer minor',
+      cp: 'X.Y.Z',
+      result: 'rejected',
+      why: 'kong_version_incompatible: upgrade the CP first',
+    },
+    {dp: 'other major', cp: 'X.Y.Z', result: 'rejected', why: 'kong_version_incompatible'},
+  ];

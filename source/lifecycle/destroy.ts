@@ -12,7 +12,9 @@ import {helmEnv, MANAGED_BY_LABEL} from '../kong/deploy.js';
 import {workloadKubeconfig} from '../kong/dp-step.js';
 import {createClusterEnv} from '../cluster/create.js';
 
-export const MANAGED_BY_SELECTOR = Object.entries(MANAGED_BY_LABEL).map(([k, v]) => `${k}=${v}`).join(',');
+export const MANAGED_BY_SELECTOR = Object.entries(MANAGED_BY_LABEL)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
 
 export type DestroyActionId = 'helm-uninstall' | 'secrets' | 'namespace' | 'cluster';
 
@@ -32,17 +34,27 @@ export interface DestroyPlan {
 
 /** Whether the session created the cluster (not one it was pointed at). */
 export function sessionCreatedCluster(session: Session): boolean {
-  return !session.answers.cluster?.existing && session.steps['create-cluster'].state === 'done' && Boolean(session.artifacts.kubeconfig);
+  return (
+    !session.answers.cluster?.existing &&
+    session.steps['create-cluster'].state === 'done' &&
+    Boolean(session.artifacts.kubeconfig)
+  );
 }
 
-export function destroyPlan(session: Session, sessionDir: string, env: Readonly<Record<string, string | undefined>>): DestroyPlan {
+export function destroyPlan(
+  session: Session,
+  sessionDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): DestroyPlan {
   const actions: DestroyAction[] = [];
   const kept: string[] = [];
   const workload = workloadKubeconfig(session, sessionDir, env);
   const dpData = session.steps['data-plane'].data ?? {};
   const dpRan = session.steps['data-plane'].attempts.length > 0 || session.steps['data-plane'].state === 'done';
-  const namespace = typeof dpData['namespace'] === 'string' ? dpData['namespace'] : session.answers.dataPlane?.namespace ?? 'kong';
-  const release = typeof dpData['release'] === 'string' ? dpData['release'] : session.answers.dataPlane?.release ?? 'kong-dp';
+  const namespace =
+    typeof dpData['namespace'] === 'string' ? dpData['namespace'] : (session.answers.dataPlane?.namespace ?? 'kong');
+  const release =
+    typeof dpData['release'] === 'string' ? dpData['release'] : (session.answers.dataPlane?.release ?? 'kong-dp');
   // Paths inside the session folder are written relative to it (the commands run there), so the runbook reads well.
   const rel = (p: string) => (isAbsolute(p) && !relative(sessionDir, p).startsWith('..') ? relative(sessionDir, p) : p);
   const base = {step: 'destroy', cwd: sessionDir};
@@ -55,24 +67,70 @@ export function destroyPlan(session: Session, sessionDir: string, env: Readonly<
     actions.push({
       id: 'helm-uninstall',
       title: `Uninstall the data plane release ${release} (namespace ${namespace})`,
-      spec: {...base, env: kenv, command: 'helm', args: ['uninstall', release, '-n', namespace, '--kubeconfig', kubeconfig, ...ctx, '--wait'], timeoutMs: 600_000, title: `Uninstall the data plane release ${release}`},
+      spec: {
+        ...base,
+        env: kenv,
+        command: 'helm',
+        args: ['uninstall', release, '-n', namespace, '--kubeconfig', kubeconfig, ...ctx, '--wait'],
+        timeoutMs: 600_000,
+        title: `Uninstall the data plane release ${release}`,
+      },
       alreadyGone: /release: not found/,
     });
     actions.push({
       id: 'secrets',
       title: `Delete the secrets the wizard created in ${namespace} (label ${MANAGED_BY_SELECTOR})`,
-      spec: {...base, env: kenv, command: 'kubectl', args: ['delete', 'secret', '-n', namespace, '-l', MANAGED_BY_SELECTOR, '--kubeconfig', kubeconfig, ...kctx, '--ignore-not-found'], timeoutMs: 120_000, title: 'Delete the data plane secrets the wizard created'},
+      spec: {
+        ...base,
+        env: kenv,
+        command: 'kubectl',
+        args: [
+          'delete',
+          'secret',
+          '-n',
+          namespace,
+          '-l',
+          MANAGED_BY_SELECTOR,
+          '--kubeconfig',
+          kubeconfig,
+          ...kctx,
+          '--ignore-not-found',
+        ],
+        timeoutMs: 120_000,
+        title: 'Delete the data plane secrets the wizard created',
+      },
     });
     // By name and label together: a namespace that was there before the wizard has no label and stays.
     actions.push({
       id: 'namespace',
       title: `Delete namespace ${namespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
-      spec: {...base, env: kenv, command: 'kubectl', args: ['delete', 'namespace', '-l', MANAGED_BY_SELECTOR, '--field-selector', `metadata.name=${namespace}`, '--kubeconfig', kubeconfig, ...kctx, '--ignore-not-found', '--wait'], timeoutMs: 300_000, title: 'Delete the data plane namespace the wizard created'},
+      spec: {
+        ...base,
+        env: kenv,
+        command: 'kubectl',
+        args: [
+          'delete',
+          'namespace',
+          '-l',
+          MANAGED_BY_SELECTOR,
+          '--field-selector',
+          `metadata.name=${namespace}`,
+          '--kubeconfig',
+          kubeconfig,
+          ...kctx,
+          '--ignore-not-found',
+          '--wait',
+        ],
+        timeoutMs: 300_000,
+        title: 'Delete the data plane namespace the wizard created',
+      },
     });
   } else if (!dpRan) kept.push('data plane: never deployed by this session');
   else kept.push('data plane: the cluster kubeconfig is not known, nothing can be removed there');
 
-  kept.push('load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster\'s own LoadBalancer)');
+  kept.push(
+    "load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster's own LoadBalancer)",
+  );
 
   const clusterName = session.answers.cluster?.name;
   if (sessionCreatedCluster(session) && clusterName) {
@@ -84,13 +142,23 @@ export function destroyPlan(session: Session, sessionDir: string, env: Readonly<
         ...base,
         env: createClusterEnv(env),
         command: 'eksctl',
-        args: ['anywhere', 'delete', 'cluster', '-f', session.artifacts.clusterYaml ?? 'cluster.yaml', '-w', kubeconfig],
+        args: [
+          'anywhere',
+          'delete',
+          'cluster',
+          '-f',
+          session.artifacts.clusterYaml ?? 'cluster.yaml',
+          '-w',
+          kubeconfig,
+        ],
         timeoutMs: 2 * 60 * 60 * 1000,
         title: `Delete the cluster ${clusterName}`,
       },
     });
   } else if (session.answers.cluster?.existing) {
-    kept.push(`cluster: ${session.answers.cluster.existing.kubeconfig} was given to this session, not created by it; it is not touched`);
+    kept.push(
+      `cluster: ${session.answers.cluster.existing.kubeconfig} was given to this session, not created by it; it is not touched`,
+    );
   } else kept.push('cluster: this session did not create one');
   kept.push('control plane: not deployed by this session; its cluster and its load balancers stay');
   return {actions, kept};
@@ -109,9 +177,12 @@ export function planLines(plan: DestroyPlan): string[] {
 /** eksctl anywhere delete cluster failures worth a fix (reference 3.x; issue #7268 for half-broken clusters). */
 export function deleteFailureFix(lines: readonly string[]): string | undefined {
   const text = lines.join('\n');
-  if (/kubeconfig file missing/.test(text)) return 'The cluster kubeconfig is gone: eksctl needs it to reach the cluster. Restore <cluster>/<cluster>-eks-a-cluster.kubeconfig.';
-  if (/connection refused|unable to connect|i\/o timeout|no such host/i.test(text)) return 'The cluster API does not answer: check the control plane endpoint; a half-broken cluster may need its machines powered off by hand (eks-anywhere issue #7268).';
-  if (/clusterconfig file .* not found|does not exist/.test(text)) return 'cluster.yaml is missing from the session folder: regenerate it with eksa-kong generate cluster-spec.';
+  if (/kubeconfig file missing/.test(text))
+    return 'The cluster kubeconfig is gone: eksctl needs it to reach the cluster. Restore <cluster>/<cluster>-eks-a-cluster.kubeconfig.';
+  if (/connection refused|unable to connect|i\/o timeout|no such host/i.test(text))
+    return 'The cluster API does not answer: check the control plane endpoint; a half-broken cluster may need its machines powered off by hand (eks-anywhere issue #7268).';
+  if (/clusterconfig file .* not found|does not exist/.test(text))
+    return 'cluster.yaml is missing from the session folder: regenerate it with eksa-kong generate cluster-spec.';
   return undefined;
 }
 
@@ -134,13 +205,27 @@ export async function runDestroy(plan: DestroyPlan, deps: DestroyDeps): Promise<
   for (const action of plan.actions) {
     deps.say(`▸ ${action.title}`);
     let lines: string[] = [];
-    const result = await runWithOutput(deps.runner, action.spec, line => {
-      deps.say(line);
-      lines.push(line);
-      if (lines.length > 400) lines = lines.slice(-200);
-    }, deps.signal);
+    const result = await runWithOutput(
+      deps.runner,
+      action.spec,
+      line => {
+        deps.say(line);
+        lines.push(line);
+        if (lines.length > 400) lines = lines.slice(-200);
+      },
+      deps.signal,
+    );
     if (!result.ok && !(action.alreadyGone && lines.some(l => action.alreadyGone!.test(l)))) {
-      return {ok: false, done, failed: {action, error: result.error ?? `exit ${result.exitCode}`, fix: deleteFailureFix(lines), log: result.logPath}};
+      return {
+        ok: false,
+        done,
+        failed: {
+          action,
+          error: result.error ?? `exit ${result.exitCode}`,
+          fix: deleteFailureFix(lines),
+          log: result.logPath,
+        },
+      };
     }
     done.push(action.id);
   }

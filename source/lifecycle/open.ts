@@ -67,7 +67,11 @@ export async function openForStatus(ctx: CommandContext, name: string): Promise<
 }
 
 /** An opened session (lock, runner recording into the runbook) inside its world, for upgrade and destroy. */
-export async function openForChange(ctx: CommandContext, name: string, command: string): Promise<{opened: OpenedSession; close(): Promise<void>}> {
+export async function openForChange(
+  ctx: CommandContext,
+  name: string,
+  command: string,
+): Promise<{opened: OpenedSession; close(): Promise<void>}> {
   const session = await loadSession(ctx.home, name);
   const dir = sessionDir(ctx.home, name);
   let world: SimulatedWorld | undefined;

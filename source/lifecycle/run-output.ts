@@ -2,7 +2,12 @@
 import type {CommandResult, CommandRunner, CommandSpec} from '../run/types.js';
 
 /** Runs one command through the session's runner, printing its output as it comes. */
-export async function runWithOutput(runner: CommandRunner, spec: CommandSpec, say: (line: string) => void, signal?: AbortSignal): Promise<CommandResult> {
+export async function runWithOutput(
+  runner: CommandRunner,
+  spec: CommandSpec,
+  say: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<CommandResult> {
   const running = runner.start(spec, signal);
   say(`$ ${running.display}`);
   let seen = 0;
@@ -19,4 +24,3 @@ export async function runWithOutput(runner: CommandRunner, spec: CommandSpec, sa
     flush();
   }
 }
-

@@ -16,8 +16,19 @@ import type {StatusSource} from './open.js';
 
 /** The `--json` document: these keys and nothing else; absent parts are null. */
 export interface StatusJson {
-  controlPlane: {version: string | null; clusterEndpoint: string | null; telemetryEndpoint: string | null; reachable: boolean} | null;
-  dataPlanes: Array<{hostname: string; version: string | null; syncStatus: string | null; lastSeen: string | null; session: string | null}>;
+  controlPlane: {
+    version: string | null;
+    clusterEndpoint: string | null;
+    telemetryEndpoint: string | null;
+    reachable: boolean;
+  } | null;
+  dataPlanes: Array<{
+    hostname: string;
+    version: string | null;
+    syncStatus: string | null;
+    lastSeen: string | null;
+    session: string | null;
+  }>;
   cluster: {name: string; nodes: Array<{name: string; ready: boolean}>} | null;
   proxy: {url: string; ok: boolean} | null;
 }
@@ -35,7 +46,12 @@ export interface StatusReport extends StatusJson {
 }
 
 export function statusJson(report: StatusReport): StatusJson {
-  return {controlPlane: report.controlPlane, dataPlanes: report.dataPlanes, cluster: report.cluster, proxy: report.proxy};
+  return {
+    controlPlane: report.controlPlane,
+    dataPlanes: report.dataPlanes,
+    cluster: report.cluster,
+    proxy: report.proxy,
+  };
 }
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
@@ -43,7 +59,9 @@ const firstLine = (error: unknown) => (error instanceof Error ? error.message : 
 /** The Admin API URL a session talks to (answer or what the control-plane step found). */
 export function adminUrlOf(session: Session): string | undefined {
   const data = session.steps['control-plane'].data ?? {};
-  return session.answers.controlPlane?.adminUrl || (typeof data['adminUrl'] === 'string' ? data['adminUrl'] : undefined);
+  return (
+    session.answers.controlPlane?.adminUrl || (typeof data['adminUrl'] === 'string' ? data['adminUrl'] : undefined)
+  );
 }
 
 /** The DP pod names a session deployed (the data-plane step, updated by upgrades). */
@@ -94,7 +112,9 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
   const namespace = str(dpData['namespace']);
   if (workload && release && namespace) {
     try {
-      const pods = await kubeFor(workload.kubeconfig, workload.context).list('Pod', namespace, {labelSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/component=app`});
+      const pods = await kubeFor(workload.kubeconfig, workload.context).list('Pod', namespace, {
+        labelSelector: `app.kubernetes.io/instance=${release},app.kubernetes.io/component=app`,
+      });
       livePods = pods.map(p => p.metadata.name);
     } catch (error) {
       problems.push(`data plane pods: ${firstLine(error)}`);
@@ -106,7 +126,12 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
   let stale: boolean[] = [];
   const cpKnown = session.steps['control-plane'].state === 'done' || Boolean(adminUrlOf(session));
   if (cpKnown) {
-    controlPlane = {version: str(cpData['version']), clusterEndpoint: str(cpData['clusterEndpoint']), telemetryEndpoint: str(cpData['telemetryEndpoint']), reachable: false};
+    controlPlane = {
+      version: str(cpData['version']),
+      clusterEndpoint: str(cpData['clusterEndpoint']),
+      telemetryEndpoint: str(cpData['telemetryEndpoint']),
+      reachable: false,
+    };
     const cp = cpInputFromAnswers(session.answers);
     let token = source.secret('kong.adminToken');
     if (!token) {
@@ -117,7 +142,17 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
     let opened: Awaited<ReturnType<typeof openAdmin>> | undefined;
     try {
       opened = await openAdmin(
-        {adminUrl: adminUrlOf(session), cp: {kubeconfig: expandPath(cp.kubeconfig, source.env), context: cp.context ?? str(cpData['context']) ?? undefined, namespace: cp.namespace, release: cp.release}, podNames: [], smokeTest: false},
+        {
+          adminUrl: adminUrlOf(session),
+          cp: {
+            kubeconfig: expandPath(cp.kubeconfig, source.env),
+            context: cp.context ?? str(cpData['context']) ?? undefined,
+            namespace: cp.namespace,
+            release: cp.release,
+          },
+          podNames: [],
+          smokeTest: false,
+        },
         {net: source.net, clock: source.clock, token},
       );
       const info = await opened.admin.getInfo({signal: deps.signal});
@@ -126,7 +161,11 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
       const rows = await fetchDataPlaneRows(opened.admin, {signal: deps.signal});
       const owners = await podOwners(source, livePods);
       const nowSec = Math.floor(source.clock.now() / 1000);
-      const sorted = [...rows.rows].sort((a, b) => (owners.get(a.hostname) ?? '\uffff').localeCompare(owners.get(b.hostname) ?? '\uffff') || a.hostname.localeCompare(b.hostname));
+      const sorted = [...rows.rows].sort(
+        (a, b) =>
+          (owners.get(a.hostname) ?? '\uffff').localeCompare(owners.get(b.hostname) ?? '\uffff') ||
+          a.hostname.localeCompare(b.hostname),
+      );
       dataPlanes = sorted.map(r => ({
         hostname: r.hostname,
         version: r.version ?? null,
@@ -145,7 +184,10 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
   // A destroyed session's cluster and proxy were removed by it: nothing there to read.
   const destroyed = Boolean(session.destroyedAt);
   let cluster: StatusJson['cluster'] = null;
-  const created = session.steps['create-cluster'].state === 'done' && !session.answers.cluster?.existing && session.artifacts.kubeconfig;
+  const created =
+    session.steps['create-cluster'].state === 'done' &&
+    !session.answers.cluster?.existing &&
+    session.artifacts.kubeconfig;
   if (created && workload && session.world !== 'dry-run' && !destroyed) {
     cluster = {name: session.answers.cluster?.name ?? '?', nodes: []};
     try {
@@ -169,7 +211,18 @@ export async function collectStatus(source: StatusSource, deps: StatusDeps = {})
     }
   }
 
-  return {session: session.name, sessionStatus: session.status, controlPlane, dataPlanes, cluster, proxy, stale, problems, at: source.clock.now(), ...(session.destroyedAt ? {destroyedAt: session.destroyedAt} : {})};
+  return {
+    session: session.name,
+    sessionStatus: session.status,
+    controlPlane,
+    dataPlanes,
+    cluster,
+    proxy,
+    stale,
+    problems,
+    at: source.clock.now(),
+    ...(session.destroyedAt ? {destroyedAt: session.destroyedAt} : {}),
+  };
 }
 
 /** Seconds or minutes ago, for the table. */
@@ -181,7 +234,9 @@ function ago(iso: string | null, nowMs: number): string {
 
 /** The report as plain lines (the headless view; the --watch screen draws the same lines). */
 export function statusLines(report: StatusReport): string[] {
-  const out: string[] = [`Session ${report.session} (${report.sessionStatus}${report.destroyedAt ? ` at ${report.destroyedAt}: its data plane and cluster were removed` : ''})`];
+  const out: string[] = [
+    `Session ${report.session} (${report.sessionStatus}${report.destroyedAt ? ` at ${report.destroyedAt}: its data plane and cluster were removed` : ''})`,
+  ];
   const cp = report.controlPlane;
   if (!cp) out.push('Control plane: not set up in this session');
   else {
@@ -196,14 +251,17 @@ export function statusLines(report: StatusReport): string[] {
       out.push(`  ${group ? `session ${group}` : 'not from a session in this home'}:`);
     }
     const mark = report.stale[i] ? 'STALE' : dp.syncStatus === 'normal' ? 'ok' : (dp.syncStatus ?? '?');
-    out.push(`    ${dp.hostname}  ${dp.version ?? '?'}  ${dp.syncStatus ?? '?'}  last seen ${ago(dp.lastSeen, report.at)}  ${mark}`);
+    out.push(
+      `    ${dp.hostname}  ${dp.version ?? '?'}  ${dp.syncStatus ?? '?'}  last seen ${ago(dp.lastSeen, report.at)}  ${mark}`,
+    );
   });
   if (report.cluster) {
     const ready = report.cluster.nodes.filter(n => n.ready).length;
     out.push(`Cluster ${report.cluster.name}: ${ready}/${report.cluster.nodes.length} nodes Ready`);
     for (const n of report.cluster.nodes) out.push(`    ${n.name}  ${n.ready ? 'Ready' : 'NotReady'}`);
   }
-  if (report.proxy) out.push(`Proxy ${report.proxy.url}: route check ${report.proxy.ok ? 'GET /httpbin/anything → 200' : 'FAILED'}`);
+  if (report.proxy)
+    out.push(`Proxy ${report.proxy.url}: route check ${report.proxy.ok ? 'GET /httpbin/anything → 200' : 'FAILED'}`);
   for (const p of report.problems) out.push(`! ${p}`);
   return out;
 }

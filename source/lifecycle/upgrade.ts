@@ -38,8 +38,24 @@ export function upgradeCommand(t: UpgradeTarget, to: string): CommandSpec {
   const {repository} = splitImage(t.image);
   return {
     command: 'helm',
-    args: ['upgrade', t.release, HELM_CHART, '-n', t.namespace, '-f', DP_VALUES_FILE, '--version', DEFAULT_CHART_VERSION,
-      '--set', `image.repository=${repository}`, '--set', `image.tag=${to}`, '--kubeconfig', t.kubeconfigArg, ...(t.context ? ['--kube-context', t.context] : [])],
+    args: [
+      'upgrade',
+      t.release,
+      HELM_CHART,
+      '-n',
+      t.namespace,
+      '-f',
+      DP_VALUES_FILE,
+      '--version',
+      DEFAULT_CHART_VERSION,
+      '--set',
+      `image.repository=${repository}`,
+      '--set',
+      `image.tag=${to}`,
+      '--kubeconfig',
+      t.kubeconfigArg,
+      ...(t.context ? ['--kube-context', t.context] : []),
+    ],
     step: 'upgrade',
     cwd: t.sessionDir,
     env: helmEnv(t.env, t.kubeconfig),
@@ -51,7 +67,17 @@ export function upgradeCommand(t: UpgradeTarget, to: string): CommandSpec {
 export function rollbackCommand(t: UpgradeTarget, revision: number): CommandSpec {
   return {
     command: 'helm',
-    args: ['rollback', t.release, String(revision), '-n', t.namespace, '--kubeconfig', t.kubeconfigArg, ...(t.context ? ['--kube-context', t.context] : []), '--wait'],
+    args: [
+      'rollback',
+      t.release,
+      String(revision),
+      '-n',
+      t.namespace,
+      '--kubeconfig',
+      t.kubeconfigArg,
+      ...(t.context ? ['--kube-context', t.context] : []),
+      '--wait',
+    ],
     step: 'upgrade',
     cwd: t.sessionDir,
     env: helmEnv(t.env, t.kubeconfig),
@@ -61,8 +87,13 @@ export function rollbackCommand(t: UpgradeTarget, revision: number): CommandSpec
 }
 
 /** The deployed helm revision of the release (helm keeps it in sh.helm.release.v1.* secrets), or undefined. */
-export async function deployedRevision(kube: KubeApi, t: Pick<UpgradeTarget, 'namespace' | 'release'>): Promise<number | undefined> {
-  const secrets = await kube.list('Secret', t.namespace, {labelSelector: `owner=helm,name=${t.release},status=deployed`});
+export async function deployedRevision(
+  kube: KubeApi,
+  t: Pick<UpgradeTarget, 'namespace' | 'release'>,
+): Promise<number | undefined> {
+  const secrets = await kube.list('Secret', t.namespace, {
+    labelSelector: `owner=helm,name=${t.release},status=deployed`,
+  });
   const versions = secrets.map(s => Number(s.metadata.labels?.['version'])).filter(n => Number.isInteger(n));
   return versions.length > 0 ? Math.max(...versions) : undefined;
 }
@@ -83,7 +114,13 @@ function podTag(pod: KubePod): string {
 }
 
 /** Reasons that do not cure by waiting: the rollout is failing. */
-const STUCK = new Set(['ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'CrashLoopBackOff', 'InvalidImageName']);
+const STUCK = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'CrashLoopBackOff',
+  'InvalidImageName',
+]);
 
 export interface RolloutResult {
   status: 'done' | 'failing' | 'timeout' | 'cancelled';
@@ -96,7 +133,13 @@ export async function watchRollout(
   kube: KubeApi,
   t: Pick<UpgradeTarget, 'namespace' | 'release' | 'replicas'>,
   to: string,
-  opts: {clock: Clock; intervalMs: number; timeoutMs: number; signal?: AbortSignal; onPods?: (pods: RolloutPod[]) => void},
+  opts: {
+    clock: Clock;
+    intervalMs: number;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    onPods?: (pods: RolloutPod[]) => void;
+  },
 ): Promise<RolloutResult> {
   const deadline = opts.clock.now() + opts.timeoutMs;
   let pods: RolloutPod[] = [];
@@ -106,16 +149,25 @@ export async function watchRollout(
     pods = list.map(p => {
       const s = podState(p);
       const tag = podTag(p);
-      return {name: s.name, tag, ready: s.ready, state: s.ready ? 'Ready' : s.reason ?? s.phase, isNew: tag === to};
+      return {name: s.name, tag, ready: s.ready, state: s.ready ? 'Ready' : (s.reason ?? s.phase), isNew: tag === to};
     });
     opts.onPods?.(pods);
     const fresh = pods.filter(p => p.isNew);
     if (fresh.length >= t.replicas && fresh.every(p => p.ready) && pods.every(p => p.isNew)) {
-      return {status: 'done', pods, title: `${fresh.length} data plane pod${fresh.length === 1 ? '' : 's'} on ${to}, Ready`};
+      return {
+        status: 'done',
+        pods,
+        title: `${fresh.length} data plane pod${fresh.length === 1 ? '' : 's'} on ${to}, Ready`,
+      };
     }
     const stuck = fresh.find(p => STUCK.has(p.state));
     if (stuck) return {status: 'failing', pods, title: `${stuck.name} (${to}): ${stuck.state}`};
-    if (opts.clock.now() >= deadline) return {status: 'timeout', pods, title: `the new pods were not Ready in time (${fresh.filter(p => p.ready).length}/${t.replicas})`};
+    if (opts.clock.now() >= deadline)
+      return {
+        status: 'timeout',
+        pods,
+        title: `the new pods were not Ready in time (${fresh.filter(p => p.ready).length}/${t.replicas})`,
+      };
     try {
       await opts.clock.sleep(opts.intervalMs, opts.signal);
     } catch {
@@ -142,7 +194,12 @@ export async function reverify(
   let error = '';
   for (let i = 1; i <= opts.attempts; i++) {
     try {
-      verification = await verifyDataPlanes(admin, {podNames, nowMs: opts.clock.now(), expectedVersion: to, signal: opts.signal});
+      verification = await verifyDataPlanes(admin, {
+        podNames,
+        nowMs: opts.clock.now(),
+        expectedVersion: to,
+        signal: opts.signal,
+      });
       if (verification.ok && !verification.versionNote) break;
     } catch (e) {
       error = (e as Error).message.split('\n')[0]!;
@@ -151,21 +208,43 @@ export async function reverify(
   }
   if (!verification?.ok || verification.versionNote) {
     const pod = verification?.pods.find(p => p.status !== 'connected');
-    return {ok: false, verification, title: pod ? `${pod.title}${pod.fix ? ` — ${pod.fix}` : ''}` : verification?.versionNote ?? error ?? 'the new pods are not connected'};
+    return {
+      ok: false,
+      verification,
+      title: pod
+        ? `${pod.title}${pod.fix ? ` — ${pod.fix}` : ''}`
+        : (verification?.versionNote ?? error ?? 'the new pods are not connected'),
+    };
   }
-  if (!opts.proxyUrl) return {ok: true, verification, title: `${podNames.length} pod(s) connected on ${to} (no proxy address to call)`};
+  if (!opts.proxyUrl)
+    return {ok: true, verification, title: `${podNames.length} pod(s) connected on ${to} (no proxy address to call)`};
   let last = '';
   for (let i = 1; i <= opts.attempts; i++) {
     try {
-      const answer = await httpGet(smokeUrl(opts.proxyUrl), {timeoutMs: 5000, route: opts.net.route, signal: opts.signal});
-      if (answer.status === 200) return {ok: true, verification, proxyOk: true, title: `${podNames.length} pod(s) connected on ${to} (sync_status normal) · GET ${smokeUrl(opts.proxyUrl)} → 200`};
+      const answer = await httpGet(smokeUrl(opts.proxyUrl), {
+        timeoutMs: 5000,
+        route: opts.net.route,
+        signal: opts.signal,
+      });
+      if (answer.status === 200)
+        return {
+          ok: true,
+          verification,
+          proxyOk: true,
+          title: `${podNames.length} pod(s) connected on ${to} (sync_status normal) · GET ${smokeUrl(opts.proxyUrl)} → 200`,
+        };
       last = `HTTP ${answer.status}`;
     } catch (e) {
       last = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     }
     if (i < opts.attempts) await opts.clock.sleep(opts.intervalMs, opts.signal).catch(() => undefined);
   }
-  return {ok: false, verification, proxyOk: false, title: `GET ${smokeUrl(opts.proxyUrl)} did not answer 200 (last: ${last})`};
+  return {
+    ok: false,
+    verification,
+    proxyOk: false,
+    title: `GET ${smokeUrl(opts.proxyUrl)} did not answer 200 (last: ${last})`,
+  };
 }
 
 /** One line per pod, old and new side by side. */

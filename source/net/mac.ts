@@ -72,7 +72,10 @@ export function normalizeMac(s: string): string | null {
  */
 export function normalizeReportedMac(input: string | null | undefined): string | null {
   if (typeof input !== 'string') return null;
-  const hex = input.trim().toLowerCase().replace(/[:.\-\s]/g, '');
+  const hex = input
+    .trim()
+    .toLowerCase()
+    .replace(/[:.\-\s]/g, '');
   if (!/^[0-9a-f]{12}$/.test(hex)) return null;
   return formatMac(Buffer.from(hex, 'hex'));
 }

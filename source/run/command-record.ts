@@ -14,7 +14,9 @@ export function toCommandRecord(spec: CommandSpec, secrets: readonly string[], a
   for (const [name, value] of Object.entries(spec.secretEnv ?? {})) if (value) names.set(value, name);
   const envRefs: Record<string, string> = {...spec.envRefs};
   let unnamed = 0;
-  const ordered = [...new Set([...secrets, ...names.keys()])].filter(s => s.length > 0).sort((a, b) => b.length - a.length);
+  const ordered = [...new Set([...secrets, ...names.keys()])]
+    .filter(s => s.length > 0)
+    .sort((a, b) => b.length - a.length);
   const replace = (word: string): string => {
     let out = word;
     for (const secret of ordered) {
@@ -62,7 +64,11 @@ export function tokenOccurrences(text: string, secret: string): number[] {
     const after = text[i + secret.length];
     const startsWord = WORD.test(secret[0] ?? '');
     const endsWord = WORD.test(secret.at(-1) ?? '');
-    if ((startsWord && before !== undefined && WORD.test(before)) || (endsWord && after !== undefined && WORD.test(after))) continue;
+    if (
+      (startsWord && before !== undefined && WORD.test(before)) ||
+      (endsWord && after !== undefined && WORD.test(after))
+    )
+      continue;
     if (out.length > 0 && i < out.at(-1)! + secret.length) continue;
     out.push(i);
   }

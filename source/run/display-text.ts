@@ -29,5 +29,8 @@ function expandTabs(text: string): string {
  * newline...) shown as \xNN escapes instead of acting on the terminal. For one-line messages.
  */
 export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

@@ -20,12 +20,29 @@ export class DryRunRunner extends SecretAwareRunner {
     const startedAt = now();
     let result: CommandResult;
     if (signal?.aborted) {
-      result = {ok: false, exitCode: null, signal: null, durationMs: 0, lineCount: 0, logPath: null, cancelled: true, error: 'cancelled'};
+      result = {
+        ok: false,
+        exitCode: null,
+        signal: null,
+        durationMs: 0,
+        lineCount: 0,
+        logPath: null,
+        cancelled: true,
+        error: 'cancelled',
+      };
     } else {
       const record = toCommandRecord(spec, secrets, new Date(startedAt));
       if (record) this.#options.onRecord?.(record);
       output.push(`${DRY_RUN_PREFIX}${display}`);
-      result = {ok: true, recorded: true, exitCode: 0, signal: null, durationMs: 0, lineCount: output.total, logPath: null};
+      result = {
+        ok: true,
+        recorded: true,
+        exitCode: 0,
+        signal: null,
+        durationMs: 0,
+        lineCount: output.total,
+        logPath: null,
+      };
     }
     return {id: this.nextId(), spec, display, startedAt, output, logPath: null, done: Promise.resolve(result)};
   }

@@ -3,9 +3,28 @@
 // explicitly in `extra`, which is the only way a denied name gets through.
 
 /** Admin servers in data centres often reach the internet only through a proxy; both spellings are in use. */
-export const PROXY_ENV_NAMES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
+export const PROXY_ENV_NAMES = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+] as const;
 
-const ALLOWED = new Set<string>(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ', 'TMPDIR', ...PROXY_ENV_NAMES]);
+const ALLOWED = new Set<string>([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_MESSAGES',
+  'TZ',
+  'TMPDIR',
+  ...PROXY_ENV_NAMES,
+]);
 
 const DENIED = [/^AWS_/i, /^KONG_/i, /TOKEN/i, /PASSWORD/i, /SECRET/i, /PASSWD/i, /CREDENTIAL/i];
 
@@ -35,7 +54,18 @@ export function sanitisedEnv(
 }
 
 /** What an interactive child on the admin's terminal (the pager) needs beyond ALLOWED: its terminal and pager settings. */
-const TERMINAL = new Set<string>(['TERM', 'COLORTERM', 'TERMINFO', 'COLUMNS', 'LINES', 'LESS', 'LESSCHARSET', 'MORE', 'LC_NUMERIC', 'LC_COLLATE']);
+const TERMINAL = new Set<string>([
+  'TERM',
+  'COLORTERM',
+  'TERMINFO',
+  'COLUMNS',
+  'LINES',
+  'LESS',
+  'LESSCHARSET',
+  'MORE',
+  'LC_NUMERIC',
+  'LC_COLLATE',
+]);
 
 /**
  * The environment of a child that takes over the terminal (the pager): the same allow-list, plus the

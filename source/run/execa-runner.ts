@@ -65,7 +65,10 @@ export abstract class SecretAwareRunner implements CommandRunner {
   }
 
   /** What every runner needs before it starts: the secrets to mask, the masked command line, an empty display buffer. */
-  protected begin(spec: CommandSpec, options: Pick<RunnerOptions, 'capacity' | 'now'>): {now: () => number; secrets: string[]; display: string; output: RingBuffer} {
+  protected begin(
+    spec: CommandSpec,
+    options: Pick<RunnerOptions, 'capacity' | 'now'>,
+  ): {now: () => number; secrets: string[]; display: string; output: RingBuffer} {
     const now = options.now ?? Date.now;
     const secrets = this.secretsFor(spec);
     const display = formatCommandLine(spec.command, spec.args, secrets);
@@ -93,7 +96,8 @@ export class ExecaRunner extends SecretAwareRunner {
   start(spec: CommandSpec, signal?: AbortSignal): RunningCommand {
     const {now, secrets, display, output} = this.begin(spec, this.#options);
     const {sessionDir} = this.#options;
-    const logPath = sessionDir === null ? null : logPathFor(sessionDir, spec.step, this.#options.attemptFor?.(spec.step) ?? 1);
+    const logPath =
+      sessionDir === null ? null : logPathFor(sessionDir, spec.step, this.#options.attemptFor?.(spec.step) ?? 1);
     const startedAt = now();
     const done = this.#run({spec, signal, secrets, display, output, logPath, startedAt, now});
     return {id: this.nextId(), spec, display, startedAt, output, logPath, done};
@@ -117,7 +121,10 @@ export class ExecaRunner extends SecretAwareRunner {
       try {
         log = await openLog(logPath);
       } catch (error) {
-        return result({ok: false, error: `cannot write the log file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`});
+        return result({
+          ok: false,
+          error: `cannot write the log file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        });
       }
       log.write(`$ ${display}\n`);
     }
@@ -234,7 +241,8 @@ export class ExecaRunner extends SecretAwareRunner {
     else if (timedOut) error = `timed out after ${formatDuration(spec.timeoutMs ?? 0)}`;
     else if (spawnCode === 'ENOENT' && spec.cwd !== undefined && (await missingDir(spec.cwd)))
       error = `${name} not started: its working folder does not exist`;
-    else if (spawnCode === 'ENOENT') error = spec.command.includes('/') ? `${name} was not found` : `${name} was not found on PATH`;
+    else if (spawnCode === 'ENOENT')
+      error = spec.command.includes('/') ? `${name} was not found` : `${name} was not found on PATH`;
     else if (spawnCode === 'EACCES') error = `${name} is not executable`;
     else if (spawnCode !== undefined) error = `${name} could not be started (${spawnCode})`;
     else if (exitSignal !== null) error = `${name} was killed by ${exitSignal}`;

@@ -67,7 +67,8 @@ export class LineSplitter {
     // Lazy lines keep their chunk alive. Worth it when many lines share a chunk (a flood); a chunk
     // with few lines is decoded now so the buffer never pins much more than its text.
     const count = lazy.indexes.length;
-    if (chunk.length > count * SHARE_BYTES) for (let i = 0; i < count; i++) this.#sink.replace(lazy.indexes[i]!, lazy.text(i));
+    if (chunk.length > count * SHARE_BYTES)
+      for (let i = 0; i < count; i++) this.#sink.replace(lazy.indexes[i]!, lazy.text(i));
   }
 
   #split(chunk: Buffer): void {

@@ -33,7 +33,9 @@ export async function openLog(path: string): Promise<LogWriter> {
   await mkdir(dir, {recursive: true, mode: 0o700});
   // Never through a link: a symlinked logs/ would have its target chmod'ed and written to.
   if ((await lstat(dir)).isSymbolicLink()) {
-    throw Object.assign(new Error(`${dir} is a symbolic link; remove it and the session makes a real folder`), {code: 'ELOOP'});
+    throw Object.assign(new Error(`${dir} is a symbolic link; remove it and the session makes a real folder`), {
+      code: 'ELOOP',
+    });
   }
   await chmod(dir, 0o700);
   // A larger buffer than the 16 KiB default: output chunks are up to 64 KiB, so fewer pauses of the child.

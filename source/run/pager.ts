@@ -16,17 +16,30 @@ export function pagerCommand(env: Readonly<Record<string, string | undefined>>):
   return {command: words[0]!, args: words.slice(1)};
 }
 
-export function openInPager(path: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<PagerResult> {
+export function openInPager(
+  path: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<PagerResult> {
   const {command, args} = pagerCommand(env);
   return new Promise(resolve => {
     const child = spawn(command, [...args, path], {stdio: 'inherit', env: terminalEnv(env)});
     child.once('error', error => {
       const code = (error as NodeJS.ErrnoException).code;
-      resolve({ok: false, error: code === 'ENOENT' ? `${command} was not found on PATH (set PAGER)` : `${command} could not be started (${code ?? 'error'})`});
+      resolve({
+        ok: false,
+        error:
+          code === 'ENOENT'
+            ? `${command} was not found on PATH (set PAGER)`
+            : `${command} could not be started (${code ?? 'error'})`,
+      });
     });
     child.once('exit', (code, signal) => {
       if (code === 0) resolve({ok: true});
-      else resolve({ok: false, error: signal ? `${command} was killed by ${signal}` : `${command} exited with code ${code}`});
+      else
+        resolve({
+          ok: false,
+          error: signal ? `${command} was killed by ${signal}` : `${command} exited with code ${code}`,
+        });
     });
   });
 }

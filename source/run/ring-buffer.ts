@@ -30,7 +30,8 @@ export class RingBuffer implements OutputView {
   readonly #listeners = new Set<() => void>();
 
   constructor(capacity: number = DEFAULT_CAPACITY) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.#lines = new Array<HeldLine>(capacity);
     this.#nth = new Int32Array(capacity);

@@ -19,7 +19,10 @@ export function displayLogPath(logPath: string, sessionDir?: string): string {
 export function summariseResult(result: CommandResult, display: string, options: SummaryOptions = {}): string {
   const command = ellipsize(display, options.maxCommand ?? 60);
   if (result.recorded) return `○ ${command} — recorded (dry run)`;
-  const facts = [formatDuration(result.durationMs), `${formatCount(result.lineCount)} ${result.lineCount === 1 ? 'line' : 'lines'}`];
+  const facts = [
+    formatDuration(result.durationMs),
+    `${formatCount(result.lineCount)} ${result.lineCount === 1 ? 'line' : 'lines'}`,
+  ];
   if (result.logPath) facts.push(`log ${displayLogPath(result.logPath, options.sessionDir)}`);
   if (result.ok) return `✔ ${command} — ${facts.join(', ')}`;
   return `✘ ${command} — ${result.error ?? 'failed'}; ${facts.join(', ')}`;

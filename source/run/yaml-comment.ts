@@ -2,7 +2,6 @@
 // nothing in them can end the comment: every line break starts another "# " line and every other
 // control character is shown escaped, so a value cannot add a key or a document to the file.
 
- 
 const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
 

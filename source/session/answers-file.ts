@@ -103,8 +103,11 @@ function describe(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected ${orList(issue.values.map(v => String(v)))}`;
     case 'invalid_union': {
-      const kinds = issue.errors.flatMap(errs => errs.filter(e => e.code === 'invalid_type').map(e => article(e.expected)));
-      if (kinds.length === issue.errors.length && kinds.length > 0) return `expected ${orList(kinds)}, got ${typeName(issue.input)}`;
+      const kinds = issue.errors.flatMap(errs =>
+        errs.filter(e => e.code === 'invalid_type').map(e => article(e.expected)),
+      );
+      if (kinds.length === issue.errors.length && kinds.length > 0)
+        return `expected ${orList(kinds)}, got ${typeName(issue.input)}`;
       return issue.message;
     }
     case 'too_small':
@@ -319,7 +322,8 @@ export function answersJsonSchema(): Record<string, unknown> {
   return {
     $schema: schema['$schema'],
     title: 'eksa-kong answers file',
-    description: 'Answers that pre-fill an eksa-kong session (eksa-kong --answers FILE). Secrets inline or by reference (passwordEnv, passwordFile).',
+    description:
+      'Answers that pre-fill an eksa-kong session (eksa-kong --answers FILE). Secrets inline or by reference (passwordEnv, passwordFile).',
     ...schema,
   };
 }

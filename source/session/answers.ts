@@ -3,7 +3,17 @@
 // and a headless run names the missing key. Unknown keys are refused so that typos are caught.
 import * as z from 'zod';
 import {SESSION_NAME, SESSION_NAME_RULE} from './names.js';
-import {contextName, envVarName, helmReleaseName, interfaceName, ipv4Text, lineText, namespaceName, pathText, secretName} from './kube-names.js';
+import {
+  contextName,
+  envVarName,
+  helmReleaseName,
+  interfaceName,
+  ipv4Text,
+  lineText,
+  namespaceName,
+  pathText,
+  secretName,
+} from './kube-names.js';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */
@@ -41,10 +51,7 @@ export const machineSchema = z
 
 export const answersSchema = z
   .object({
-    session: z
-      .string()
-      .regex(SESSION_NAME, SESSION_NAME_RULE)
-      .optional(),
+    session: z.string().regex(SESSION_NAME, SESSION_NAME_RULE).optional(),
     admin: z
       .object({
         interface: interfaceName.optional(),

@@ -49,7 +49,10 @@ export class LockError extends SessionError {
 /** A secret reference (env var or file) cannot be resolved, or secrets.json is unreadable. */
 export class SecretError extends Error {
   override name = 'SecretError';
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(message);
   }
 }

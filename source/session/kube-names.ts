@@ -9,7 +9,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 // helm pkg/chartutil/validate_name.go: releaseNameRegex and maxReleaseNameLen = 53.
 const HELM_RELEASE_MAX = 53;
 // C0 controls, DEL and C1 controls (ESC, BEL, CR, newline... and the 8-bit CSI).
- 
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function hasControlCharacter(value: string): boolean {
@@ -19,17 +19,26 @@ export function hasControlCharacter(value: string): boolean {
 export const namespaceName = z
   .string()
   .max(63, 'a Kubernetes namespace has at most 63 characters')
-  .regex(DNS1123_LABEL, 'a Kubernetes namespace is lowercase letters, digits and "-", starting and ending with a letter or digit');
+  .regex(
+    DNS1123_LABEL,
+    'a Kubernetes namespace is lowercase letters, digits and "-", starting and ending with a letter or digit',
+  );
 
 export const secretName = z
   .string()
   .max(253, 'a Kubernetes secret name has at most 253 characters')
-  .regex(DNS1123_SUBDOMAIN, 'a Kubernetes secret name is lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+  .regex(
+    DNS1123_SUBDOMAIN,
+    'a Kubernetes secret name is lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+  );
 
 export const helmReleaseName = z
   .string()
   .max(HELM_RELEASE_MAX, `a helm release name has at most ${HELM_RELEASE_MAX} characters`)
-  .regex(DNS1123_SUBDOMAIN, 'a helm release name is lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+  .regex(
+    DNS1123_SUBDOMAIN,
+    'a helm release name is lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+  );
 
 /** A kubeconfig context: any text kubectl can be given as one argument, so no control characters and no leading "-". */
 export const contextName = z
@@ -49,7 +58,10 @@ export const pathText = z
 /** A network interface name as Linux accepts it (IFNAMSIZ 16 with the NUL; no "/", ":" or spaces). */
 export const interfaceName = z
   .string()
-  .regex(/^[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}$/, 'a network interface name is at most 15 letters, digits, "_", ".", "@" or "-", not starting with "-"');
+  .regex(
+    /^[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}$/,
+    'a network interface name is at most 15 letters, digits, "_", ".", "@" or "-", not starting with "-"',
+  );
 
 export const ipv4Text = z.string().refine(isIpv4, 'an IPv4 address such as 10.0.0.5');
 
@@ -63,4 +75,7 @@ export const lineText = z
 export const envVarName = z
   .string()
   .max(255, 'an environment variable name here has at most 255 characters')
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name is letters, digits and "_", not starting with a digit');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'an environment variable name is letters, digits and "_", not starting with a digit',
+  );

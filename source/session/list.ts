@@ -70,13 +70,23 @@ export async function listSessions(home: string): Promise<SessionSummary[]> {
 /** The list's fields of a current-version session.json, or null when only the full loader can tell. */
 async function peekSession(home: string, name: string): Promise<SessionSummary | null> {
   try {
-    const doc = JSON.parse(await fsp.readFile(join(sessionDir(home, name), 'session.json'), 'utf8')) as Record<string, unknown>;
+    const doc = JSON.parse(await fsp.readFile(join(sessionDir(home, name), 'session.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const {version, currentStep, status, updatedAt, world} = doc;
     if (version !== SESSION_VERSION || doc['name'] !== name) return null;
     if (typeof currentStep !== 'string' || !isStepId(currentStep) || typeof updatedAt !== 'string') return null;
-    if (typeof status !== 'string' || !STATUSES.has(status) || typeof world !== 'string' || !WORLDS.has(world)) return null;
+    if (typeof status !== 'string' || !STATUSES.has(status) || typeof world !== 'string' || !WORLDS.has(world))
+      return null;
     if (typeof doc['steps'] !== 'object' || doc['steps'] === null) return null;
-    return {name, step: currentStep, status: settledStatus(status as Status, doc['steps']), updatedAt, world: world as World};
+    return {
+      name,
+      step: currentStep,
+      status: settledStatus(status as Status, doc['steps']),
+      updatedAt,
+      world: world as World,
+    };
   } catch {
     return null;
   }
@@ -88,7 +98,9 @@ async function peekSession(home: string, name: string): Promise<SessionSummary |
  */
 function settledStatus(status: Status, steps: object): Status {
   if (status !== 'done') return status;
-  const states = Object.values(steps).map(r => (typeof r === 'object' && r !== null ? (r as {state?: unknown}).state : undefined));
+  const states = Object.values(steps).map(r =>
+    typeof r === 'object' && r !== null ? (r as {state?: unknown}).state : undefined,
+  );
   if (states.every(s => s === 'done' || s === 'skipped')) return 'done';
   return states.includes('failed') ? 'failed' : 'interrupted';
 }

@@ -18,9 +18,13 @@ const UNREADABLE_GRACE_MS = 60_000;
 function isHolder(v: unknown): v is LockHolder {
   const h = v as Partial<LockHolder> | null;
   return (
-    typeof h === 'object' && h !== null &&
-    Number.isInteger(h.pid) && (h.pid as number) > 0 &&
-    typeof h.host === 'string' && typeof h.startedAt === 'string' && typeof h.command === 'string'
+    typeof h === 'object' &&
+    h !== null &&
+    Number.isInteger(h.pid) &&
+    (h.pid as number) > 0 &&
+    typeof h.host === 'string' &&
+    typeof h.startedAt === 'string' &&
+    typeof h.command === 'string'
   );
 }
 
@@ -123,7 +127,9 @@ function makeLock(file: string, holder: LockHolder, raw: string): SessionLock {
 function parseHolder(raw: string): LockHolder | undefined {
   try {
     const parsed: unknown = JSON.parse(raw);
-    return isHolder(parsed) ? {pid: parsed.pid, host: parsed.host, startedAt: parsed.startedAt, command: parsed.command} : undefined;
+    return isHolder(parsed)
+      ? {pid: parsed.pid, host: parsed.host, startedAt: parsed.startedAt, command: parsed.command}
+      : undefined;
   } catch {
     return undefined;
   }

@@ -30,7 +30,10 @@ export function migrate(
     const from = current.version;
     current = step(current);
     if (current.version !== from + 1) {
-      throw new SessionError(`${file}: migration from session version ${from} did not produce version ${from + 1}`, file);
+      throw new SessionError(
+        `${file}: migration from session version ${from} did not produce version ${from + 1}`,
+        file,
+      );
     }
   }
   return current;

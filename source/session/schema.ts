@@ -95,8 +95,8 @@ export type Session = z.infer<typeof sessionSchema>;
 
 export function newSession(name: string, world: Session['world'], now: Date = new Date()): Session {
   const at = now.toISOString();
-  const steps = {} as Session["steps"];
-  for (const id of STEP_IDS) steps[id] = {state: "pending", attempts: []};
+  const steps = {} as Session['steps'];
+  for (const id of STEP_IDS) steps[id] = {state: 'pending', attempts: []};
   return {
     version: SESSION_VERSION,
     name,

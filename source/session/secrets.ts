@@ -196,13 +196,20 @@ export function unusableSecretRef(
   const envName = v[`${field}Env`];
   const file = v[`${field}File`];
   const [key, ref]: [string, SecretRef] | [null, null] =
-    typeof envName === 'string' ? [`${field}Env`, {env: envName}] : typeof file === 'string' ? [`${field}File`, {file}] : [null, null];
+    typeof envName === 'string'
+      ? [`${field}Env`, {env: envName}]
+      : typeof file === 'string'
+        ? [`${field}File`, {file}]
+        : [null, null];
   if (key === null) return null;
   try {
     resolveSecret(ref, env);
     return null;
   } catch (err) {
-    return {key: `${section}.${key}`, message: `${section}.${key}: ${err instanceof Error ? err.message : String(err)}`};
+    return {
+      key: `${section}.${key}`,
+      message: `${section}.${key}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -259,7 +266,9 @@ export function allSecretValues(
   const refs: SecretRef[] = [
     ...Object.values(secrets.bmc.byHostname),
     ...Object.values(secrets.bmc.byIp),
-    ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license, secrets.eksaLicenseToken].filter(r => r !== undefined),
+    ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license, secrets.eksaLicenseToken].filter(
+      r => r !== undefined,
+    ),
   ];
   if (answers) {
     const r = answers.discovery?.redfish;

@@ -170,7 +170,8 @@ export {listSessions, type SessionSummary} from './list.js';
 import type {SessionSummary} from './list.js';
 
 /** What `sessions --json` prints for each session: stable names, nothing else. */
-export function sessionsJson(list: SessionSummary[]): Array<Pick<SessionSummary, 'name' | 'step' | 'status' | 'updatedAt'>> {
+export function sessionsJson(
+  list: SessionSummary[],
+): Array<Pick<SessionSummary, 'name' | 'step' | 'status' | 'updatedAt'>> {
   return list.map(({name, step, status, updatedAt}) => ({name, step, status, updatedAt}));
 }
-

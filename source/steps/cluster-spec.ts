@@ -5,7 +5,15 @@ import {isAbsolute, join} from 'node:path';
 import {AnswerError, implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
 import {unusableSecretRef} from '../session/secrets.js';
 import {formatIssue} from '../cluster/spec.js';
-import {localAddresses, missingClusterAnswer, networkChecks, renderFromAnswers, specInputs, specSummary, writeSpecArtifact} from '../cluster/spec-step.js';
+import {
+  localAddresses,
+  missingClusterAnswer,
+  networkChecks,
+  renderFromAnswers,
+  specInputs,
+  specSummary,
+  writeSpecArtifact,
+} from '../cluster/spec-step.js';
 
 implementStep('cluster-spec', {
   async check(ctx) {
@@ -24,7 +32,11 @@ implementStep('cluster-spec', {
     if (missing) throw new MissingAnswerError(missing.key, missing.expected);
     const dryRun = ctx.ports.world === 'dry-run';
     const inputs = specInputs(ctx);
-    const rendered = renderFromAnswers(answers, inputs, dryRun ? undefined : await localAddresses(ctx.ports.runner, signal));
+    const rendered = renderFromAnswers(
+      answers,
+      inputs,
+      dryRun ? undefined : await localAddresses(ctx.ports.runner, signal),
+    );
     const needsToken = rendered.errors.find(e => e.key === 'cluster.licenseToken' && !inputs.licenseToken);
     if (needsToken) {
       // Given by a reference that cannot be used: name that key and why, not a missing answer.
@@ -32,7 +44,8 @@ implementStep('cluster-spec', {
       if (unusable) throw new AnswerError(unusable.key, `${unusable.message} (${needsToken.message})`);
       throw new MissingAnswerError('cluster.licenseToken', needsToken.message);
     }
-    if (!rendered.resolved || rendered.errors.length > 0) throw new StepFailure(rendered.errors.map(formatIssue).join('; '));
+    if (!rendered.resolved || rendered.errors.length > 0)
+      throw new StepFailure(rendered.errors.map(formatIssue).join('; '));
     const warnings = [...rendered.warnings];
     if (dryRun) ctx.say('dry run: the endpoint and tinkerbellIP were not probed and the OS image URL was not tried');
     else {
@@ -44,6 +57,9 @@ implementStep('cluster-spec', {
     const path = await writeSpecArtifact(ctx.ports.sessionDir, rendered.yaml);
     ctx.dispatch({type: 'record-artifact', key: 'clusterYaml', path});
     ctx.say(`wrote ${path}`);
-    return {summary: specSummary(rendered.resolved), data: {name: rendered.resolved.name, warnings: warnings.map(formatIssue)}};
+    return {
+      summary: specSummary(rendered.resolved),
+      data: {name: rendered.resolved.name, warnings: warnings.map(formatIssue)},
+    };
   },
 });

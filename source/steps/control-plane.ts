@@ -1,9 +1,25 @@
 // The control-plane step: connect to the Kong CP on EKS and record what the data plane needs.
-import {AnswerError, implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {
+  AnswerError,
+  implementStep,
+  MissingAnswerError,
+  StepFailure,
+  type StepContext,
+  type StepOutcome,
+} from '../wizard/registry.js';
 import {adminTokenSourceFromAnswers, resolveAdminToken} from '../kong/admin-api.js';
 import {parseEndpoint} from '../kong/endpoint.js';
 import {probeTcp} from '../kong/probes.js';
-import {cpAnswersPatch, cpInputFromAnswers, cpSummary, factsData, runControlPlaneChecks, type CpCheck, type CpFacts, type CpInput} from '../kong/cp-step.js';
+import {
+  cpAnswersPatch,
+  cpInputFromAnswers,
+  cpSummary,
+  factsData,
+  runControlPlaneChecks,
+  type CpCheck,
+  type CpFacts,
+  type CpInput,
+} from '../kong/cp-step.js';
 
 /** The admin token from wherever the answers say (secrets.json, env, file, inline); never shown. */
 export async function resolveCpToken(ctx: StepContext): Promise<string | undefined> {
@@ -13,7 +29,11 @@ export async function resolveCpToken(ctx: StepContext): Promise<string | undefin
   if (!result.ok) {
     // A reference the answers give that cannot be used is an answer to fix (exit 2), named by its key.
     const cp = ctx.session.answers.controlPlane;
-    const key = cp?.adminTokenEnv ? 'controlPlane.adminTokenEnv' : cp?.adminTokenFile ? 'controlPlane.adminTokenFile' : null;
+    const key = cp?.adminTokenEnv
+      ? 'controlPlane.adminTokenEnv'
+      : cp?.adminTokenFile
+        ? 'controlPlane.adminTokenFile'
+        : null;
     if (key) throw new AnswerError(key, `${key}: ${result.message} ${result.fix}`);
     throw new StepFailure(`${result.message} ${result.fix}`);
   }
@@ -33,13 +53,29 @@ export function tokenSourceText(ctx: StepContext): string {
  * Runs the checks for `input` and, when all pass, records the answers the data plane needs. Throws
  * StepFailure naming the first failed check and its fix.
  */
-export async function runControlPlaneStep(ctx: StepContext, signal: AbortSignal, input: CpInput, onCheck?: (check: CpCheck) => void): Promise<StepOutcome> {
+export async function runControlPlaneStep(
+  ctx: StepContext,
+  signal: AbortSignal,
+  input: CpInput,
+  onCheck?: (check: CpCheck) => void,
+): Promise<StepOutcome> {
   const token = await resolveCpToken(ctx);
-  const result = await runControlPlaneChecks(input, {net: ctx.ports.net, clock: ctx.ports.clock, speed: ctx.ports.speed, env: ctx.ports.env, token, signal, onCheck});
+  const result = await runControlPlaneChecks(input, {
+    net: ctx.ports.net,
+    clock: ctx.ports.clock,
+    speed: ctx.ports.speed,
+    env: ctx.ports.env,
+    token,
+    signal,
+    onCheck,
+  });
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
   if (!result.ok) {
-    const failed = result.checks.find(c => c.status === 'fail') ?? result.checks.find(c => c.status !== 'ok' && c.status !== 'warn');
-    throw new StepFailure(failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the control plane checks did not finish');
+    const failed =
+      result.checks.find(c => c.status === 'fail') ?? result.checks.find(c => c.status !== 'ok' && c.status !== 'warn');
+    throw new StepFailure(
+      failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the control plane checks did not finish',
+    );
   }
   ctx.dispatch({type: 'set-answers', patch: cpAnswersPatch(result.facts)});
   return {summary: cpSummary(result.facts), data: factsData(result.facts)};
@@ -48,10 +84,25 @@ export async function runControlPlaneStep(ctx: StepContext, signal: AbortSignal,
 /** Dry run: endpoints, version and the token reference from the answers; nothing is probed. */
 export function dryRunControlPlane(ctx: StepContext): StepOutcome {
   const cp = ctx.session.answers.controlPlane ?? {};
-  if (!cp.clusterEndpoint) throw new MissingAnswerError('controlPlane.clusterEndpoint', 'host:port of the control plane cluster listener, e.g. cp.example.com:8005');
-  if (!cp.telemetryEndpoint) throw new MissingAnswerError('controlPlane.telemetryEndpoint', 'host:port of the control plane telemetry listener, e.g. tp.example.com:8006');
-  if (!cp.version) throw new MissingAnswerError('controlPlane.version', 'the control plane Kong version (GET / "version"), e.g. 3.9.1.2');
-  for (const [key, value, port] of [['controlPlane.clusterEndpoint', cp.clusterEndpoint, 8005], ['controlPlane.telemetryEndpoint', cp.telemetryEndpoint, 8006]] as const) {
+  if (!cp.clusterEndpoint)
+    throw new MissingAnswerError(
+      'controlPlane.clusterEndpoint',
+      'host:port of the control plane cluster listener, e.g. cp.example.com:8005',
+    );
+  if (!cp.telemetryEndpoint)
+    throw new MissingAnswerError(
+      'controlPlane.telemetryEndpoint',
+      'host:port of the control plane telemetry listener, e.g. tp.example.com:8006',
+    );
+  if (!cp.version)
+    throw new MissingAnswerError(
+      'controlPlane.version',
+      'the control plane Kong version (GET / "version"), e.g. 3.9.1.2',
+    );
+  for (const [key, value, port] of [
+    ['controlPlane.clusterEndpoint', cp.clusterEndpoint, 8005],
+    ['controlPlane.telemetryEndpoint', cp.telemetryEndpoint, 8006],
+  ] as const) {
     const parsed = parseEndpoint(value, port);
     if (!parsed.ok) throw new StepFailure(`${key}: ${parsed.message} ${parsed.fix}`);
   }
@@ -94,7 +145,11 @@ implementStep('control-plane', {
     const value = ctx.session.answers.controlPlane?.clusterEndpoint;
     const parsed = value ? parseEndpoint(value, 8005) : undefined;
     if (!parsed?.ok) return {ok: false, detail: 'the control plane cluster endpoint is not recorded'};
-    const probe = await probeTcp(parsed.endpoint.host, parsed.endpoint.port, {route: ctx.ports.net.route, signal, timeoutMs: 3000});
+    const probe = await probeTcp(parsed.endpoint.host, parsed.endpoint.port, {
+      route: ctx.ports.net.route,
+      signal,
+      timeoutMs: 3000,
+    });
     return probe.status === 'ok' ? {ok: true, detail: probe.title} : {ok: false, detail: probe.title};
   },
 });

@@ -16,14 +16,20 @@ implementStep('create-cluster', {
     const existing = ctx.session.answers.cluster?.existing;
     const recorded = ctx.session.artifacts.kubeconfig;
     if (!recorded) return {ok: false, detail: 'no kubeconfig was recorded'};
-    const path = existing ? expandHome(existing.kubeconfig) : isAbsolute(recorded) ? recorded : join(ctx.ports.sessionDir, recorded);
+    const path = existing
+      ? expandHome(existing.kubeconfig)
+      : isAbsolute(recorded)
+        ? recorded
+        : join(ctx.ports.sessionDir, recorded);
     try {
       await access(path);
     } catch {
       return {ok: false, detail: `the kubeconfig ${recorded} is missing`};
     }
     const api = await kubectlReachability(ctx.ports.runner, existing?.context)(path, signal);
-    return api.reachable ? {ok: true, detail: `the cluster answers (${api.nodes.length} nodes)`} : {ok: false, detail: `the cluster does not answer: ${api.reason}`};
+    return api.reachable
+      ? {ok: true, detail: `the cluster answers (${api.nodes.length} nodes)`}
+      : {ok: false, detail: `the cluster does not answer: ${api.reason}`};
   },
 
   async runHeadless(ctx, signal) {
@@ -35,24 +41,39 @@ implementStep('create-cluster', {
 
     if (dryRun) {
       const run = await runCreate({...base, clock: ctx.ports.clock}, signal);
-      ctx.say(`dry run: recorded ${run.result.recorded ? '' : '(not) '}the create command; nothing else was written or run`);
+      ctx.say(
+        `dry run: recorded ${run.result.recorded ? '' : '(not) '}the create command; nothing else was written or run`,
+      );
       return {summary: 'dry run: eksctl anywhere create cluster recorded, not run', data: {dryRun: true}};
     }
 
-    let status = await currentCreateStatus({runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: inputs.clusterName}, signal);
+    let status = await currentCreateStatus(
+      {runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: inputs.clusterName},
+      signal,
+    );
     if (status.state === 'finished') {
       ctx.say(`an earlier create finished: ${inputs.clusterName} answers`);
       return recordCreated(ctx, status.kubeconfig, signal);
     }
     if (status.state === 'failed' && ctx.ports.assumeYes) {
       ctx.say(`an earlier create left leftovers (${status.reason}); cleaning up (--yes)`);
-      const cleaned = await cleanupLeftovers(status.leftovers, {runner: ctx.ports.runner, step: 'create-cluster', dryRun: false}, signal);
+      const cleaned = await cleanupLeftovers(
+        status.leftovers,
+        {runner: ctx.ports.runner, step: 'create-cluster', dryRun: false},
+        signal,
+      );
       for (const line of cleaned.lines) ctx.say(line);
       if (!cleaned.ok) throw new StepFailure('the cleanup of the leftovers failed; see the lines above');
-      status = await currentCreateStatus({runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: inputs.clusterName}, signal);
+      status = await currentCreateStatus(
+        {runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: inputs.clusterName},
+        signal,
+      );
     }
     const guard = startCreateGuard(status);
-    if (!guard.ok) throw new StepFailure(`${guard.reason}. ${guard.fix}${status.state === 'failed' ? ' (or run again with --yes)' : ''}`);
+    if (!guard.ok)
+      throw new StepFailure(
+        `${guard.reason}. ${guard.fix}${status.state === 'failed' ? ' (or run again with --yes)' : ''}`,
+      );
 
     ctx.say(`$ ${createCommandFor(base).command} ${createCommandFor(base).args.join(' ')}`);
     let lastPhase = -1;
@@ -70,7 +91,8 @@ implementStep('create-cluster', {
       signal,
     );
     if (run.log) ctx.dispatch({type: 'attempt-log', step: 'create-cluster', log: run.log});
-    for (const v of run.progress.validations.filter(v => !v.ok)) ctx.say(`✘ ${v.name}: ${v.error ?? ''}${v.remediation ? ` — ${v.remediation}` : ''}`);
+    for (const v of run.progress.validations.filter(v => !v.ok))
+      ctx.say(`✘ ${v.name}: ${v.error ?? ''}${v.remediation ? ` — ${v.remediation}` : ''}`);
     if (!run.kubeconfig) throw new StepFailure(failureMessage(run));
     const outcome = await recordCreated(ctx, run.kubeconfig, signal);
     for (const line of outcome.nodeLines) ctx.say(line);

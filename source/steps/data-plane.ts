@@ -2,9 +2,25 @@
 import {relative} from 'node:path';
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
-import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {
+  implementStep,
+  MissingAnswerError,
+  StepFailure,
+  type StepContext,
+  type StepOutcome,
+} from '../wizard/registry.js';
 import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../kong/dp-values.js';
-import {deployDataPlane, dpPlanFor, dpSummary, dpValuesFor, dryRunDataPlane, expectedKubeconfig, writeDpValues, type DpDeps, type DpPlan} from '../kong/dp-step.js';
+import {
+  deployDataPlane,
+  dpPlanFor,
+  dpSummary,
+  dpValuesFor,
+  dryRunDataPlane,
+  expectedKubeconfig,
+  writeDpValues,
+  type DpDeps,
+  type DpPlan,
+} from '../kong/dp-step.js';
 import {factsData} from '../kong/cp-step.js';
 import {createKubeApi} from '../kong/kube-client.js';
 import {dpPodSelector} from '../kong/deploy.js';
@@ -18,7 +34,12 @@ import {toCommandRecord} from '../run/command-record.js';
 function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
   return async (podNames, signal): Promise<EmptyConfigView> => {
     const token = await resolveCpToken(ctx);
-    const {admin, forwarded} = await openAdmin(verifyPlanFor(ctx), {net: ctx.ports.net, clock: ctx.ports.clock, token, signal});
+    const {admin, forwarded} = await openAdmin(verifyPlanFor(ctx), {
+      net: ctx.ports.net,
+      clock: ctx.ports.clock,
+      token,
+      signal,
+    });
     try {
       return await emptyConfigConnection(admin, {podNames, nowMs: ctx.ports.clock.now(), signal});
     } finally {
@@ -30,9 +51,14 @@ function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
 /** The values input, or the answers-file key that is missing. */
 export function dataPlaneValues(ctx: StepContext): DpValuesInput {
   try {
-    return dpValuesFor(ctx.session.answers, ctx.session.steps['control-plane'].data, ctx.secret('license') !== undefined);
+    return dpValuesFor(
+      ctx.session.answers,
+      ctx.session.steps['control-plane'].data,
+      ctx.secret('license') !== undefined,
+    );
   } catch (error) {
-    if (error instanceof DpValuesError && error.key && /^missing /.test(error.message)) throw new MissingAnswerError(error.key, error.message.replace(/^missing [^:]+: /, ''));
+    if (error instanceof DpValuesError && error.key && /^missing /.test(error.message))
+      throw new MissingAnswerError(error.key, error.message.replace(/^missing [^:]+: /, ''));
     if (error instanceof DpValuesError) throw new StepFailure(error.message);
     throw error;
   }
@@ -47,7 +73,10 @@ export function dataPlanePlan(ctx: StepContext, values: DpValuesInput): DpPlan {
     const session = {...ctx.session, artifacts: {...ctx.session.artifacts, kubeconfig: expectedKubeconfig(name)}};
     return dpPlanFor(session, ctx.ports.sessionDir, ctx.ports.env, values)!;
   }
-  throw new MissingAnswerError('cluster.existing.kubeconfig', 'the kubeconfig of the EKS Anywhere cluster (the create-cluster step records it)');
+  throw new MissingAnswerError(
+    'cluster.existing.kubeconfig',
+    'the kubeconfig of the EKS Anywhere cluster (the create-cluster step records it)',
+  );
 }
 
 /** Writes kong-dp-values.yaml and records it as the dpValues artifact. */
@@ -60,7 +89,12 @@ export async function writeValuesArtifact(ctx: StepContext, values: DpValuesInpu
 export type DataPlaneCallbacks = Pick<DpDeps, 'onCheck' | 'onCommand' | 'onPods'>;
 
 /** The whole step for a plan: values written, then deploy (or the dry-run records). */
-export async function runDataPlaneStep(ctx: StepContext, signal: AbortSignal, plan: DpPlan, callbacks: DataPlaneCallbacks = {}): Promise<StepOutcome> {
+export async function runDataPlaneStep(
+  ctx: StepContext,
+  signal: AbortSignal,
+  plan: DpPlan,
+  callbacks: DataPlaneCallbacks = {},
+): Promise<StepOutcome> {
   await writeValuesArtifact(ctx, plan.values);
   callbacks.onCheck?.({id: 'values', status: 'ok', title: `${DP_VALUES_FILE} written`});
   const deps: DpDeps = {
@@ -78,7 +112,8 @@ export async function runDataPlaneStep(ctx: StepContext, signal: AbortSignal, pl
     },
     ...callbacks,
     onCommand: command => {
-      if (command.logPath) ctx.dispatch({type: 'attempt-log', step: 'data-plane', log: relative(ctx.ports.sessionDir, command.logPath)});
+      if (command.logPath)
+        ctx.dispatch({type: 'attempt-log', step: 'data-plane', log: relative(ctx.ports.sessionDir, command.logPath)});
       callbacks.onCommand?.(command);
     },
   };
@@ -86,7 +121,9 @@ export async function runDataPlaneStep(ctx: StepContext, signal: AbortSignal, pl
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
   if (!result.ok) {
     const failed = result.checks.find(c => c.status === 'fail');
-    throw new StepFailure(failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the data plane deployment did not finish');
+    throw new StepFailure(
+      failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the data plane deployment did not finish',
+    );
   }
   return {summary: dpSummary(result.facts), data: factsData(result.facts)};
 }
@@ -101,7 +138,7 @@ implementStep('data-plane', {
       },
       onCommand: c => ctx.say(`$ ${c.display}`),
       onPods: (pods, diagnoses) => {
-        const line = pods.map(p => `${p.name} ${p.ready ? 'Ready' : p.reason ?? p.phase}`).join(', ');
+        const line = pods.map(p => `${p.name} ${p.ready ? 'Ready' : (p.reason ?? p.phase)}`).join(', ');
         if (line && line !== lastPods) ctx.say(`pods: ${line}`);
         lastPods = line;
         for (const d of diagnoses) ctx.say(`${d.pod}: ${d.title} — ${d.fix}`);
@@ -117,15 +154,26 @@ implementStep('data-plane', {
     }
     if (ctx.ports.world === 'dry-run') return {ok: true, detail: 'values written'};
     const data = ctx.session.steps['data-plane'].data ?? {};
-    const plan = dpPlanFor(ctx.session, ctx.ports.sessionDir, ctx.ports.env, {namespace: String(data['namespace'] ?? 'kong'), release: String(data['release'] ?? 'kong-dp')} as DpValuesInput);
+    const plan = dpPlanFor(ctx.session, ctx.ports.sessionDir, ctx.ports.env, {
+      namespace: String(data['namespace'] ?? 'kong'),
+      release: String(data['release'] ?? 'kong-dp'),
+    } as DpValuesInput);
     if (!plan) return {ok: false, detail: 'the kubeconfig of the new cluster is not known'};
     try {
-      const pods = await createKubeApi(plan.workload.kubeconfig, plan.workload.context).list('Pod', plan.values.namespace, {labelSelector: dpPodSelector(plan.values.release)});
+      const pods = await createKubeApi(plan.workload.kubeconfig, plan.workload.context).list(
+        'Pod',
+        plan.values.namespace,
+        {labelSelector: dpPodSelector(plan.values.release)},
+      );
       const ready = pods.filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'));
       if (ready.length > 0) return {ok: true, detail: `${ready.length} data plane pod(s) Ready`};
       // A brand-new CP: the pods run, connected, until verify gives them a configuration.
       const running = pods.filter(p => p.status?.phase === 'Running');
-      if (data['awaitingConfig'] === true && running.length > 0) return {ok: true, detail: `${running.length} data plane pod(s) running, waiting for configuration from the control plane`};
+      if (data['awaitingConfig'] === true && running.length > 0)
+        return {
+          ok: true,
+          detail: `${running.length} data plane pod(s) running, waiting for configuration from the control plane`,
+        };
       return {ok: false, detail: 'no data plane pod is Ready'};
     } catch (error) {
       return {ok: false, detail: `cannot list the data plane pods (${(error as Error).message.split('\n')[0]})`};

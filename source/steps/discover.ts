@@ -5,9 +5,21 @@ import type {Session} from '../session/schema.js';
 import type {DiscoveredMachine} from '../discovery/correlate.js';
 import {importHardwareCsvFile, storeBmcPasswords} from '../discovery/csv-file.js';
 import {normalizeReportedMac} from '../net/mac.js';
-import {anySource, planDiscovery, settingsFromAnswers, splitTargets, type DiscoverySettings} from '../discovery/plan.js';
+import {
+  anySource,
+  planDiscovery,
+  settingsFromAnswers,
+  splitTargets,
+  type DiscoverySettings,
+} from '../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../discovery/session.js';
-import {implementStep, MissingAnswerError, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {
+  implementStep,
+  MissingAnswerError,
+  StepFailure,
+  type StepContext,
+  type StepOutcome,
+} from '../wizard/registry.js';
 
 export type Role = Machine['role'];
 
@@ -44,7 +56,13 @@ export function selectAll(machines: readonly DiscoveredMachine[]): DiscoverData[
   const out: DiscoverData['selected'] = [];
   for (const m of machines) {
     if (m.macs.length === 0) continue;
-    out.push({id: m.id, role: suggestedRole(m, out.some(s => s.role === 'cp'))});
+    out.push({
+      id: m.id,
+      role: suggestedRole(
+        m,
+        out.some(s => s.role === 'cp'),
+      ),
+    });
   }
   return out;
 }
@@ -57,18 +75,25 @@ export function sweepCandidates(settings: DiscoverySettings, candidates: readonl
 }
 
 export function dataOf(snapshot: DiscoverySnapshot, selected: DiscoverData['selected']): DiscoverData {
-  const sources = (Object.keys(snapshot.sources) as Array<keyof DiscoverySnapshot['sources']>).filter(k => snapshot.sources[k].state !== 'off');
+  const sources = (Object.keys(snapshot.sources) as Array<keyof DiscoverySnapshot['sources']>).filter(
+    k => snapshot.sources[k].state !== 'off',
+  );
   return {machines: snapshot.machines, selected, sources};
 }
 
-export type PrepareResult = {ok: true; session: DiscoverySession; notes: string[]} | {ok: false; key: string; message: string};
+export type PrepareResult =
+  {ok: true; session: DiscoverySession; notes: string[]} | {ok: false; key: string; message: string};
 
 /**
  * A DiscoverySession for these settings: the Redfish password from the session's secrets, trust from
  * the session, every connection routed through the Net port, the CSV import read and its passwords
  * stored as secrets.
  */
-export async function prepareDiscovery(ctx: StepContext, settings: DiscoverySettings, typedPassword?: string): Promise<PrepareResult> {
+export async function prepareDiscovery(
+  ctx: StepContext,
+  settings: DiscoverySettings,
+  typedPassword?: string,
+): Promise<PrepareResult> {
   const notes: string[] = [];
   let csv;
   if (settings.importCsv.enabled && settings.importCsv.path) {
@@ -87,14 +112,21 @@ export async function prepareDiscovery(ctx: StepContext, settings: DiscoverySett
     runner: ctx.ports.runner,
     env: ctx.ports.env,
     ...(csv ? {csv} : {}),
-    ...(ctx.session.answers.discovery?.redfish?.timeoutMs ? {timeoutMs: ctx.session.answers.discovery.redfish.timeoutMs} : {}),
+    ...(ctx.session.answers.discovery?.redfish?.timeoutMs
+      ? {timeoutMs: ctx.session.answers.discovery.redfish.timeoutMs}
+      : {}),
   });
   if (!plan.ok) return {ok: false, key: plan.problem.key, message: plan.problem.message};
   return {ok: true, session: new DiscoverySession(plan.options), notes};
 }
 
 /** Accepts a BMC certificate: remembered in the session's trust map and inventoried again. */
-export async function trustBmc(ctx: StepContext, session: DiscoverySession, key: string, fingerprint: string): Promise<void> {
+export async function trustBmc(
+  ctx: StepContext,
+  session: DiscoverySession,
+  key: string,
+  fingerprint: string,
+): Promise<void> {
   ctx.dispatch({type: 'trust', host: key, fingerprint});
   await session.trust(key, fingerprint);
 }
@@ -119,17 +151,25 @@ function checkGivenMachines(machines: readonly Machine[]): void {
 async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepOutcome> {
   const answers = ctx.session.answers;
   const given = answers.machines ?? [];
-  const count = (ms: readonly Machine[]) => `${ms.length} machine${ms.length === 1 ? '' : 's'} (${ms.filter(m => m.role === 'cp').length} cp, ${ms.filter(m => m.role === 'worker').length} worker)`;
+  const count = (ms: readonly Machine[]) =>
+    `${ms.length} machine${ms.length === 1 ? '' : 's'} (${ms.filter(m => m.role === 'cp').length} cp, ${ms.filter(m => m.role === 'worker').length} worker)`;
   if (ctx.ports.world === 'dry-run') {
-    if (given.length === 0) throw new MissingAnswerError('machines', 'the machines to use: a dry run does not listen for PXE or sweep BMCs');
+    if (given.length === 0)
+      throw new MissingAnswerError('machines', 'the machines to use: a dry run does not listen for PXE or sweep BMCs');
     checkGivenMachines(given);
     ctx.say(`Dry run: not listening for PXE or sweeping BMCs; taking ${count(given)} from the answers.`);
-    return {summary: `${count(given)} from the answers (dry run: nothing discovered)`, data: {machines: [], selected: [], sources: []}};
+    return {
+      summary: `${count(given)} from the answers (dry run: nothing discovered)`,
+      data: {machines: [], selected: [], sources: []},
+    };
   }
   const settings = settingsFromAnswers(answers);
   if (!anySource(settings)) {
     if (given.length === 0) {
-      throw new MissingAnswerError('discovery', 'a source (discovery.pxe, discovery.redfish.targets or discovery.importCsv), or the machines list');
+      throw new MissingAnswerError(
+        'discovery',
+        'a source (discovery.pxe, discovery.redfish.targets or discovery.importCsv), or the machines list',
+      );
     }
     checkGivenMachines(given);
     ctx.say(`No discovery source is set; the answers give ${count(given)} and nothing is missing.`);
@@ -156,13 +196,17 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   }
   const snap = session.snapshot();
   describeSources(snap).forEach(l => ctx.say(l));
-  for (const t of snap.needsTrust) ctx.say(`${t.key}: not trusted (certificate SHA-256 ${t.fingerprint}); run with --yes to trust it, or in the wizard`);
+  for (const t of snap.needsTrust)
+    ctx.say(
+      `${t.key}: not trusted (certificate SHA-256 ${t.fingerprint}); run with --yes to trust it, or in the wizard`,
+    );
   for (const p of snap.problems) ctx.say(p.message);
   for (const w of snap.warnings) ctx.say(w);
   for (const n of snap.notInstallable) ctx.say(`${n.id}: not installable: ${n.reason}`);
   for (const m of snap.machines) {
     const who = m.bootMac ?? m.bmc?.address ?? m.id;
-    if (m.bootMac && m.bootMacSource) ctx.say(`${who}: boot MAC from ${m.bootMacSource}${m.bootMacDetail ? ` (${m.bootMacDetail})` : ''}`);
+    if (m.bootMac && m.bootMacSource)
+      ctx.say(`${who}: boot MAC from ${m.bootMacSource}${m.bootMacDetail ? ` (${m.bootMacDetail})` : ''}`);
     for (const c of m.conflicts) ctx.say(`${who}: conflict: ${c}`);
     for (const w of m.warnings ?? []) ctx.say(`${who}: ${w}`);
   }
@@ -171,15 +215,23 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     const seen = new Set(snap.machines.flatMap(m => m.macs));
     const missing = given.filter(m => !seen.has(normalizeReportedMac(m.mac) ?? m.mac));
     for (const m of missing) ctx.say(`${m.hostname} (${m.mac}) from the answers was not seen by discovery.`);
-    const summary = missing.length === 0 ? `all ${count(given)} of the answers were found` : `${given.length - missing.length} of ${given.length} machines of the answers seen; ${missing.length} not seen`;
+    const summary =
+      missing.length === 0
+        ? `all ${count(given)} of the answers were found`
+        : `${given.length - missing.length} of ${given.length} machines of the answers seen; ${missing.length} not seen`;
     return {summary, data: {...dataOf(snap, [])}};
   }
   if (snap.machines.length === 0) {
-    throw new StepFailure(`no machines were found (${describeSources(snap).join('; ')})${snap.needsTrust.length ? '; some BMCs wait to be trusted (--yes)' : ''}`);
+    throw new StepFailure(
+      `no machines were found (${describeSources(snap).join('; ')})${snap.needsTrust.length ? '; some BMCs wait to be trusted (--yes)' : ''}`,
+    );
   }
   const selected = selectAll(snap.machines);
   const data = dataOf(snap, selected);
-  return {summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked`, data: {...data}};
+  return {
+    summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked`,
+    data: {...data},
+  };
 }
 
 async function check(ctx: StepContext): Promise<{ok: boolean; detail: string}> {

@@ -19,13 +19,17 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
   const dp = session.steps['data-plane'].data ?? {};
   const exists: string[] = [];
   const cluster = answers.cluster?.name ?? (answers.cluster?.existing ? 'existing cluster' : undefined);
-  if (cluster) exists.push(`Cluster ${cluster}${answers.cluster?.endpoint ? ` (API ${answers.cluster.endpoint})` : ''}`);
+  if (cluster)
+    exists.push(`Cluster ${cluster}${answers.cluster?.endpoint ? ` (API ${answers.cluster.endpoint})` : ''}`);
   const machines = answers.machines ?? [];
   if (machines.length > 0) {
     const role = (r: 'cp' | 'worker') => machines.filter(m => m.role === r).map(m => `${m.hostname} ${m.ip}`);
     exists.push(`Nodes: ${[...role('cp').map(n => `${n} (cp)`), ...role('worker')].join(', ')}`);
   }
-  if (str(cp['clusterEndpoint'])) exists.push(`Control plane: Kong ${str(cp['version']) ?? '?'} at ${String(cp['clusterEndpoint'])} / ${str(cp['telemetryEndpoint']) ?? '?'}`);
+  if (str(cp['clusterEndpoint']))
+    exists.push(
+      `Control plane: Kong ${str(cp['version']) ?? '?'} at ${String(cp['clusterEndpoint'])} / ${str(cp['telemetryEndpoint']) ?? '?'}`,
+    );
   const dpSummary = session.steps['data-plane'].summary;
   if (dpSummary) exists.push(`Data plane: ${dpSummary}`);
   const verify = session.steps.verify.summary;
@@ -45,11 +49,18 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
   files.push(`Logs: ${sessionDir}/logs/`);
 
   const next: string[] = [];
-  const proxy = str(dp['proxyUrl']) ?? (typeof dp['httpNodePort'] === 'number' ? `http://<node-ip>:${dp['httpNodePort']}` : undefined);
+  const proxy =
+    str(dp['proxyUrl']) ??
+    (typeof dp['httpNodePort'] === 'number' ? `http://<node-ip>:${dp['httpNodePort']}` : undefined);
   if (proxy) next.push(`curl -i ${smokeUrl(proxy)}   # call the route`);
   // Absolute, so the command can be pasted anywhere.
-  const kubeconfig = a.kubeconfig ? (isAbsolute(a.kubeconfig) ? a.kubeconfig : join(sessionDir, a.kubeconfig)) : answers.cluster?.existing?.kubeconfig;
-  if (kubeconfig && str(dp['namespace'])) next.push(`kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods   # the data plane`);
+  const kubeconfig = a.kubeconfig
+    ? isAbsolute(a.kubeconfig)
+      ? a.kubeconfig
+      : join(sessionDir, a.kubeconfig)
+    : answers.cluster?.existing?.kubeconfig;
+  if (kubeconfig && str(dp['namespace']))
+    next.push(`kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods   # the data plane`);
   next.push(`eksa-kong runbook ${session.name}   # every command as a script`);
   return {exists, files, next};
 }

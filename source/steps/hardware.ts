@@ -2,9 +2,21 @@
 // it with the file validator's rules, write it 0600 into the session folder and record it.
 import type {Answers, Machine} from '../session/answers.js';
 import type {SecretLookup} from '../hardware/answers.js';
-import {answersFromDrafts, draftErrors, draftsFromDiscovery, networkDraft, type MachineDraft} from '../hardware/drafts.js';
+import {
+  answersFromDrafts,
+  draftErrors,
+  draftsFromDiscovery,
+  networkDraft,
+  type MachineDraft,
+} from '../hardware/drafts.js';
 import {checkHardwareFile, HARDWARE_CSV, missingHardwareAnswer, writeHardwareFromAnswers} from '../hardware/step.js';
-import {AnswerError, implementStep, MissingAnswerError, type StepContext, type StepOutcome} from '../wizard/registry.js';
+import {
+  AnswerError,
+  implementStep,
+  MissingAnswerError,
+  type StepContext,
+  type StepOutcome,
+} from '../wizard/registry.js';
 import {unusableSecretRef} from '../session/secrets.js';
 import {discoverData, pickedMachines} from './discover.js';
 
@@ -23,11 +35,20 @@ export function draftsForPicked(ctx: StepContext): MachineDraft[] {
 /** A stored password for this BMC: the machine's, an imported one by address, else the sweep's. */
 export function defaultPassword(ctx: StepContext, d: MachineDraft, viaRedfish: boolean): string {
   if (!d.bmcIp) return '';
-  return ctx.secret(`bmc:${d.hostname}`) ?? ctx.secret(`bmc-ip:${d.bmcIp}`) ?? (viaRedfish ? ctx.secret('redfish') : undefined) ?? '';
+  return (
+    ctx.secret(`bmc:${d.hostname}`) ??
+    ctx.secret(`bmc-ip:${d.bmcIp}`) ??
+    (viaRedfish ? ctx.secret('redfish') : undefined) ??
+    ''
+  );
 }
 
 /** The answers-file key of a draft field. */
-const ANSWER_KEYS: Record<string, string> = {bmcIp: 'bmc.ip', bmcUsername: 'bmc.username', bmcPassword: 'bmc.passwordEnv'};
+const ANSWER_KEYS: Record<string, string> = {
+  bmcIp: 'bmc.ip',
+  bmcUsername: 'bmc.username',
+  bmcPassword: 'bmc.passwordEnv',
+};
 
 function summaryOf(machines: readonly Machine[]): string {
   const cp = machines.filter(m => m.role === 'cp').length;
@@ -46,7 +67,10 @@ export async function buildHardwareCsv(ctx: StepContext, secrets: SecretLookup):
   if (!result.ok) throw new AnswerError('machines', `hardware.csv is not valid:\n${result.errors.join('\n')}`);
   ctx.dispatch({type: 'record-artifact', key: 'hardwareCsv', path: HARDWARE_CSV});
   const machines = answers.machines ?? [];
-  return {summary: summaryOf(machines), data: {machines: machines.length, cp: machines.filter(m => m.role === 'cp').length}};
+  return {
+    summary: summaryOf(machines),
+    data: {machines: machines.length, cp: machines.filter(m => m.role === 'cp').length},
+  };
 }
 
 async function runHeadless(ctx: StepContext): Promise<StepOutcome> {

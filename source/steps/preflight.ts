@@ -2,7 +2,14 @@
 // the step; warnings are allowed. The interface and bootstrap IP are stored once the checks settle them.
 import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
 import {isExistingClusterFlow, runExistingClusterPreflight} from '../lifecycle/existing-cluster.js';
-import {blockingReason, checkLine, notRunChecks, preflightData, preflightSummary, runPreflightChecks} from '../cluster/preflight-step.js';
+import {
+  blockingReason,
+  checkLine,
+  notRunChecks,
+  preflightData,
+  preflightSummary,
+  runPreflightChecks,
+} from '../cluster/preflight-step.js';
 
 implementStep('preflight', {
   async runHeadless(ctx, signal) {
@@ -12,12 +19,16 @@ implementStep('preflight', {
     for (const check of result.checks) ctx.say(checkLine(check));
     const dryRun = ctx.ports.world === 'dry-run';
     const notRun = notRunChecks(result.checks);
-    if (dryRun && notRun.length > 0) ctx.say(`dry run: not checked (commands recorded only): ${notRun.map(c => c.title).join(', ')}`);
+    if (dryRun && notRun.length > 0)
+      ctx.say(`dry run: not checked (commands recorded only): ${notRun.map(c => c.title).join(', ')}`);
     const blocked = blockingReason(result.checks);
     if (blocked) throw new StepFailure(blocked);
     const answers = ctx.session.answers;
     if (!dryRun && (!answers.admin?.interface || !answers.admin.bootstrapIp)) {
-      throw new MissingAnswerError(answers.admin?.interface ? 'admin.bootstrapIp' : 'admin.interface', 'the interface on the nodes’ network and its IPv4 address (see the provisioning-interface check)');
+      throw new MissingAnswerError(
+        answers.admin?.interface ? 'admin.bootstrapIp' : 'admin.interface',
+        'the interface on the nodes’ network and its IPv4 address (see the provisioning-interface check)',
+      );
     }
     return {summary: preflightSummary(result, answers), data: preflightData(result)};
   },

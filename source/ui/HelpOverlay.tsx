@@ -21,7 +21,14 @@ export function HelpOverlay({
   const keyWidth = Math.min(16, Math.max(...bindings.map(b => keyLabel(b.keys).length)) + 2);
   const lines = Math.max(0, height - 4 - purpose.length);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.color('accent')} paddingX={1}>
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="round"
+      borderColor={theme.color('accent')}
+      paddingX={1}
+    >
       <Text bold>{`Help: ${title}`}</Text>
       {purpose.map((line, i) => (
         <Text key={i} wrap="truncate-end">

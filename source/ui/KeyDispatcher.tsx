@@ -2,9 +2,26 @@
 // the provider splits each read into keys and offers them, one at a time and in order, down the chain of
 // scopes (see keymap.ts). Between two keys of one read React commits, so the second key meets the
 // screen the first one left (a prompt the first key opened takes the second).
-import React, {createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import React, {
+  createContext,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import {useInput} from 'ink';
-import {dispatchKey, splitRead, visibleBindings, type KeyAction, type KeyScope, type Keypress, type Registration} from './keymap.js';
+import {
+  dispatchKey,
+  splitRead,
+  visibleBindings,
+  type KeyAction,
+  type KeyScope,
+  type Keypress,
+  type Registration,
+} from './keymap.js';
 import type {KeyBinding} from './keys.js';
 
 class KeyRegistry {

@@ -27,7 +27,15 @@ export function Narration({text, width, height}: NarrationProps) {
   if (height < 3 || width < 12) return null;
   const lines = wrapNarration(`${LABEL}${text}`, width - 4, height - 2);
   return (
-    <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.color('demo')} paddingX={1} overflow="hidden">
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="round"
+      borderColor={theme.color('demo')}
+      paddingX={1}
+      overflow="hidden"
+    >
       {lines.map((line, i) =>
         i === 0 && line.startsWith(LABEL) ? (
           <Text key={i} wrap="truncate-end">

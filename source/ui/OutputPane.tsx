@@ -64,7 +64,12 @@ export function paneLayout(height: number, width: number): PaneLayout {
 }
 
 /** Which lines to show: null top means following the tail. Absolute line indexes (0-based). */
-export function visibleWindow(total: number, first: number, bodyLines: number, top: number | null): {start: number; end: number; following: boolean} {
+export function visibleWindow(
+  total: number,
+  first: number,
+  bodyLines: number,
+  top: number | null,
+): {start: number; end: number; following: boolean} {
   const maxTop = Math.max(first, total - bodyLines);
   if (top === null || top >= maxTop) return {start: maxTop, end: total, following: true};
   const start = Math.max(first, top);
@@ -145,12 +150,56 @@ export function OutputPane(props: OutputPaneProps): React.JSX.Element {
     'pane',
     command
       ? [
-          {id: 'pane-up', keys: ['Up'], label: 'scroll', help: 'Scroll the focused output up a line.', footer: false, run: () => move(window.start - 1)},
-          {id: 'pane-down', keys: ['Down'], label: 'scroll', help: 'Scroll the focused output down a line.', footer: false, run: () => move(window.start + 1)},
-          {id: 'pane-page', keys: ['PgUp', 'PgDn'], label: 'scroll', help: 'Scroll the focused output a page.', run: p => move(window.start + (p.name === 'PgUp' ? -page : page))},
-          {id: 'pane-home', keys: ['Home'], label: 'oldest', help: 'The oldest line still held (the full output is in the log file).', footer: false, run: () => move(first)},
-          {id: 'pane-end', keys: ['End'], label: 'follow', help: 'Back to the newest lines, following the output.', footer: false, run: () => setTop(null)},
-          ...(canOpen ? [{id: 'pane-open', keys: ['o'], label: 'open log', help: 'Open the finished command\'s full log in the pager; q in the pager comes back.', run: () => onOpenLog!(command.logPath!)}] : []),
+          {
+            id: 'pane-up',
+            keys: ['Up'],
+            label: 'scroll',
+            help: 'Scroll the focused output up a line.',
+            footer: false,
+            run: () => move(window.start - 1),
+          },
+          {
+            id: 'pane-down',
+            keys: ['Down'],
+            label: 'scroll',
+            help: 'Scroll the focused output down a line.',
+            footer: false,
+            run: () => move(window.start + 1),
+          },
+          {
+            id: 'pane-page',
+            keys: ['PgUp', 'PgDn'],
+            label: 'scroll',
+            help: 'Scroll the focused output a page.',
+            run: p => move(window.start + (p.name === 'PgUp' ? -page : page)),
+          },
+          {
+            id: 'pane-home',
+            keys: ['Home'],
+            label: 'oldest',
+            help: 'The oldest line still held (the full output is in the log file).',
+            footer: false,
+            run: () => move(first),
+          },
+          {
+            id: 'pane-end',
+            keys: ['End'],
+            label: 'follow',
+            help: 'Back to the newest lines, following the output.',
+            footer: false,
+            run: () => setTop(null),
+          },
+          ...(canOpen
+            ? [
+                {
+                  id: 'pane-open',
+                  keys: ['o'],
+                  label: 'open log',
+                  help: "Open the finished command's full log in the pager; q in the pager comes back.",
+                  run: () => onOpenLog!(command.logPath!),
+                },
+              ]
+            : []),
         ]
       : [],
     {isActive: focused},
@@ -172,7 +221,9 @@ export function OutputPane(props: OutputPaneProps): React.JSX.Element {
     if (window.following) facts.push('following');
     else {
       const older = window.start === first && first > 0 ? ', older lines in the log' : '';
-      facts.push(`lines ${formatCount(window.start + 1)}–${formatCount(window.end)} of ${formatCount(total)} (scrolled${older})`);
+      facts.push(
+        `lines ${formatCount(window.start + 1)}–${formatCount(window.end)} of ${formatCount(total)} (scrolled${older})`,
+      );
     }
     if (command.logPath) facts.push(`log ${displayLogPath(command.logPath, sessionDir)}`);
     if (focused && result !== undefined && command.logPath && onOpenLog) facts.push('o: open log');

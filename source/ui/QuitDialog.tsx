@@ -5,7 +5,13 @@ import {useTheme} from './theme.js';
 export function QuitDialog({running, stopping, width}: {running: boolean; stopping: boolean; width: number}) {
   const theme = useTheme();
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.color('warn')} paddingX={1} width={Math.min(width, 64)}>
+    <Box
+      flexDirection="column"
+      borderStyle="double"
+      borderColor={theme.color('warn')}
+      paddingX={1}
+      width={Math.min(width, 64)}
+    >
       <Text bold>Quit eksa-kong?</Text>
       {running ? (
         <Text wrap="wrap">Work is running: it will be stopped and this step saved as interrupted.</Text>

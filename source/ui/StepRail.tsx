@@ -27,7 +27,12 @@ export function StepRail({session, width, compact = false}: {session: Session; w
         return (
           <Box key={id}>
             <Text color={theme.color(role)}>{mark} </Text>
-            <Text bold={isCurrent} inverse={isCurrent && theme.monochrome} color={isCurrent ? theme.color('accent') : undefined} wrap="truncate-end">
+            <Text
+              bold={isCurrent}
+              inverse={isCurrent && theme.monochrome}
+              color={isCurrent ? theme.color('accent') : undefined}
+              wrap="truncate-end"
+            >
               {(isCurrent ? '>' : ' ') + label}
             </Text>
           </Box>

@@ -24,7 +24,8 @@ export interface TextFieldProps {
 const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 // Whole CSI sequences (7- and 8-bit) and OSC/DCS/APC strings: a pasted "\e[31m" must not leave "[31m".
-const SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?/g;
+const SEQUENCE =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?/g;
 
 /** No field takes more than this unless it says so: a 10 KB paste is a mistake, not a value. */
 export const DEFAULT_MAX_LENGTH = 1024;
@@ -32,7 +33,10 @@ export const DEFAULT_MAX_LENGTH = 1024;
 /** A value as typed or pasted: whole escape sequences dropped (not just their ESC), controls dropped, capped. */
 export function cleanTyped(raw: string, maxLength = DEFAULT_MAX_LENGTH): {value: string; submitted: boolean} {
   const submitted = /[\r\n]/.test(raw);
-  const value = raw.replace(SEQUENCE, '').replace(/[\r\n]/g, '').replace(CONTROL, '');
+  const value = raw
+    .replace(SEQUENCE, '')
+    .replace(/[\r\n]/g, '')
+    .replace(CONTROL, '');
   return {value: Array.from(value).slice(0, maxLength).join(''), submitted};
 }
 
@@ -43,7 +47,16 @@ export function appendTyped(current: string, input: string, maxLength = DEFAULT_
   return cleanTyped(current + input, maxLength).value;
 }
 
-export function TextField({value, onChange, onSubmit, onCancel, mask, placeholder, focus = true, maxLength = DEFAULT_MAX_LENGTH}: TextFieldProps) {
+export function TextField({
+  value,
+  onChange,
+  onSubmit,
+  onCancel,
+  mask,
+  placeholder,
+  focus = true,
+  maxLength = DEFAULT_MAX_LENGTH,
+}: TextFieldProps) {
   // The cursor counts from the end, so a value changed from outside keeps it in range.
   const [fromEnd, setFromEnd] = useState(0);
   const cursor = Math.max(0, value.length - fromEnd);
@@ -52,11 +65,48 @@ export function TextField({value, onChange, onSubmit, onCancel, mask, placeholde
     onChange(next);
   };
   const actions: KeyAction[] = [
-    {id: 'field-keep', keys: ['Enter'], label: 'keep', help: 'Keep what is typed.', run: () => onSubmit?.(cleanTyped(value, maxLength).value)},
-    ...(onCancel ? [{id: 'field-cancel', keys: ['Esc'], label: 'cancel', help: 'Leave the field; the value is not changed.', run: () => onCancel()}] : []),
-    {id: 'field-left', keys: ['Left'], label: 'move', help: 'Move the cursor in the field.', footer: false, run: () => setFromEnd(Math.min(value.length, fromEnd + 1))},
-    {id: 'field-right', keys: ['Right'], label: 'move', help: 'Move the cursor in the field.', footer: false, run: () => setFromEnd(Math.max(0, fromEnd - 1))},
-    {id: 'field-home', keys: ['Home'], label: 'start', help: 'Cursor to the start.', footer: false, run: () => setFromEnd(value.length)},
+    {
+      id: 'field-keep',
+      keys: ['Enter'],
+      label: 'keep',
+      help: 'Keep what is typed.',
+      run: () => onSubmit?.(cleanTyped(value, maxLength).value),
+    },
+    ...(onCancel
+      ? [
+          {
+            id: 'field-cancel',
+            keys: ['Esc'],
+            label: 'cancel',
+            help: 'Leave the field; the value is not changed.',
+            run: () => onCancel(),
+          },
+        ]
+      : []),
+    {
+      id: 'field-left',
+      keys: ['Left'],
+      label: 'move',
+      help: 'Move the cursor in the field.',
+      footer: false,
+      run: () => setFromEnd(Math.min(value.length, fromEnd + 1)),
+    },
+    {
+      id: 'field-right',
+      keys: ['Right'],
+      label: 'move',
+      help: 'Move the cursor in the field.',
+      footer: false,
+      run: () => setFromEnd(Math.max(0, fromEnd - 1)),
+    },
+    {
+      id: 'field-home',
+      keys: ['Home'],
+      label: 'start',
+      help: 'Cursor to the start.',
+      footer: false,
+      run: () => setFromEnd(value.length),
+    },
     {id: 'field-end', keys: ['End'], label: 'end', help: 'Cursor to the end.', footer: false, run: () => setFromEnd(0)},
     {
       id: 'field-erase',

@@ -8,10 +8,31 @@ const BEL = '\u0007';
 const MAX_HELD = 64;
 
 // Ink's parse-keypress key table: the codes it names (ESC [ number ~, ESC [ letter, ESC O letter).
-const KNOWN_CSI_TILDE = new Set(['1', '2', '3', '4', '5', '6', '7', '8', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '23', '24']);
+const KNOWN_CSI_TILDE = new Set([
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '17',
+  '18',
+  '19',
+  '20',
+  '21',
+  '23',
+  '24',
+]);
 const KNOWN_CSI_LETTER = new Set(['A', 'B', 'C', 'D', 'E', 'F', 'H', 'Z', 'a', 'b', 'c', 'd', 'e']);
 const KNOWN_SS3 = new Set(['A', 'B', 'C', 'D', 'E', 'F', 'H', 'P', 'Q', 'R', 'S', 'a', 'b', 'c', 'd', 'e']);
- 
+
 const C1 = /[\u0080-\u009f]/g;
 
 function keepCsi(params: string, intermediates: string, final: string): boolean {

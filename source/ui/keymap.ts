@@ -70,7 +70,8 @@ export function splitRead(input: string, key: KeyFlags): Keypress[] {
     else if (ch === '\t') out.push({name: 'Tab', text: ''});
     else if (ch === '\u007f' || ch === '\b') out.push({name: 'Backspace', text: ''});
     else if (ch === ' ') out.push({name: 'Space', text: ' '});
-    else if (ch.codePointAt(0)! < 0x20) continue; // other control characters are not keys a screen knows
+    else if (ch.codePointAt(0)! < 0x20)
+      continue; // other control characters are not keys a screen knows
     else out.push({name: ch, text: ch});
   }
   return out;
@@ -141,12 +142,38 @@ export function visibleBindings(registrations: Iterable<Registration>, {footer}:
 }
 
 /** Declared bindings that one handler serves (a screen's switch over press.name): a key acts only if declared. */
-export function actionsFor(bindings: ReadonlyArray<KeyBinding & {footer?: boolean}>, handle: (press: Keypress) => boolean | void): KeyAction[] {
+export function actionsFor(
+  bindings: ReadonlyArray<KeyBinding & {footer?: boolean}>,
+  handle: (press: Keypress) => boolean | void,
+): KeyAction[] {
   return bindings.map(b => ({...b, run: handle}));
 }
 
 /** A key in the shape of Ink's (input, key) pair, for handlers written as a switch over key flags. */
-export function inkKey(press: Keypress): {input: string; key: Required<Pick<KeyFlags, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'meta'>>} {
+export function inkKey(press: Keypress): {
+  input: string;
+  key: Required<
+    Pick<
+      KeyFlags,
+      | 'upArrow'
+      | 'downArrow'
+      | 'leftArrow'
+      | 'rightArrow'
+      | 'pageUp'
+      | 'pageDown'
+      | 'home'
+      | 'end'
+      | 'return'
+      | 'escape'
+      | 'ctrl'
+      | 'shift'
+      | 'tab'
+      | 'backspace'
+      | 'delete'
+      | 'meta'
+    >
+  >;
+} {
   const n = press.name;
   const ctrl = n.startsWith('Ctrl-');
   return {

@@ -77,7 +77,8 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
     const before = controller.get();
     controller.dispatch({type: 'recovered', at: new Date().toISOString()});
     for (const [id, rec] of Object.entries(before.steps)) {
-      if (rec.state === 'running') notices.push(`Step ${id} was running when eksa-kong stopped: it is marked interrupted.`);
+      if (rec.state === 'running')
+        notices.push(`Step ${id} was running when eksa-kong stopped: it is marked interrupted.`);
     }
     if (opts.answers) {
       controller.dispatch({type: 'set-answers', patch: opts.answers, external: true});

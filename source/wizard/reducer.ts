@@ -148,7 +148,11 @@ function reduce(session: Session, action: WizardAction): Session {
     case 'command-recorded':
       return {...session, commands: [...session.commands, action.record]};
     case 'lifecycle-event':
-      return {...session, lifecycle: [...session.lifecycle, action.event], ...(action.destroyed ? {destroyedAt: action.event.at} : {})};
+      return {
+        ...session,
+        lifecycle: [...session.lifecycle, action.event],
+        ...(action.destroyed ? {destroyedAt: action.event.at} : {}),
+      };
     case 'trust':
       return {...session, trust: {...session.trust, [action.host]: action.fingerprint}};
     case 'recovered': {
@@ -165,7 +169,14 @@ function reduce(session: Session, action: WizardAction): Session {
       for (const id of STEP_IDS) {
         if (s.steps[id].state === 'running') s = endAttempt(s, id, action.at, 'interrupted', {});
       }
-      return {...s, status: s.destroyedAt ? 'destroyed' : STEP_IDS.every(id => isFinished(s.steps[id].state)) ? 'done' : 'interrupted'};
+      return {
+        ...s,
+        status: s.destroyedAt
+          ? 'destroyed'
+          : STEP_IDS.every(id => isFinished(s.steps[id].state))
+            ? 'done'
+            : 'interrupted',
+      };
     }
   }
 }
@@ -206,7 +217,9 @@ function invalidate(session: Session, changed: string[], editing: StepId | null)
   for (const id of STEP_IDS) {
     if (id === editing) continue;
     const deps = STEP_DEPENDENCIES[id];
-    const hit = changed.find(key => deps.some(dep => key === dep || key.startsWith(dep + '.') || dep.startsWith(key + '.')));
+    const hit = changed.find(key =>
+      deps.some(dep => key === dep || key.startsWith(dep + '.') || dep.startsWith(key + '.')),
+    );
     if (hit && isFinished(s.steps[id].state)) {
       s = withStep(s, id, {...s.steps[id], state: 'pending', summary: undefined, error: `answer ${hit} changed`});
     }

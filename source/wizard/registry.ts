@@ -79,22 +79,14 @@ const PURPOSES: Record<StepId, string[]> = {
     'Finds the machines: PXE DHCP requests, Redfish and IPMI on the BMCs, the neighbour table,',
     'or an existing hardware.csv; you pick which become control-plane and worker nodes.',
   ],
-  hardware: [
-    'Builds hardware.csv as EKS Anywhere reads it (and stricter): hostnames, IPs, roles, disks, BMCs.',
-  ],
-  'cluster-spec': [
-    'Generates the Tinkerbell cluster spec: Cluster, TinkerbellDatacenterConfig, machine configs.',
-  ],
-  'create-cluster': [
-    'Runs eksctl anywhere create cluster with live phase progress and a provisioning watch.',
-  ],
+  hardware: ['Builds hardware.csv as EKS Anywhere reads it (and stricter): hostnames, IPs, roles, disks, BMCs.'],
+  'cluster-spec': ['Generates the Tinkerbell cluster spec: Cluster, TinkerbellDatacenterConfig, machine configs.'],
+  'create-cluster': ['Runs eksctl anywhere create cluster with live phase progress and a provisioning watch.'],
   'control-plane': [
     'Connects to the Kong control plane on EKS: cluster (8005) and telemetry (8006) load balancers,',
     'the cluster certificate, the license and the Admin API.',
   ],
-  'data-plane': [
-    'Deploys the Kong data plane with Helm onto the new cluster, with a copy of the cluster certificate.',
-  ],
+  'data-plane': ['Deploys the Kong data plane with Helm onto the new cluster, with a copy of the cluster certificate.'],
   verify: ['Proves the data plane is connected, then sends a request through it (the httpbin route).'],
   done: ['What now exists, where the artifacts and logs are, and what to do next.'],
 };

@@ -17,7 +17,10 @@ export type StepId = (typeof STEP_IDS)[number];
 /** Day-two commands that run commands on a finished session; their commands join the runbook. */
 export const LIFECYCLE_IDS = ['upgrade', 'destroy'] as const;
 export type LifecycleId = (typeof LIFECYCLE_IDS)[number];
-export const LIFECYCLE_TITLES: Record<LifecycleId, string> = {upgrade: 'Upgrade the data plane', destroy: 'Destroy what the session created'};
+export const LIFECYCLE_TITLES: Record<LifecycleId, string> = {
+  upgrade: 'Upgrade the data plane',
+  destroy: 'Destroy what the session created',
+};
 
 export const STEP_TITLES: Record<StepId, string> = {
   welcome: 'Welcome',

@@ -33,7 +33,14 @@ test('dist: every generate artifact, and hardware validate', {timeout: 60_000}, 
 });
 
 test('dist: the demo runs every step headless', {timeout: 100_000}, () => {
-  const r = runBundle(cli, work, chunkLog, ['demo', '--non-interactive', '--speed', '1000', '--home', join(work, 'demo')], {}, 95_000);
+  const r = runBundle(
+    cli,
+    work,
+    chunkLog,
+    ['demo', '--non-interactive', '--speed', '1000', '--home', join(work, 'demo')],
+    {},
+    95_000,
+  );
   assert.equal(r.status, 0, r.stdout.slice(-2000) + r.stderr);
   assert.match(r.stdout, /\[10\/10\] Done: finished/);
 });

@@ -14,7 +14,14 @@ export interface BundleRun {
   stderr: string;
 }
 
-export function runBundle(cli: string, work: string, chunkLog: string, args: string[], env: Record<string, string> = {}, timeout = 100_000): BundleRun {
+export function runBundle(
+  cli: string,
+  work: string,
+  chunkLog: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeout = 100_000,
+): BundleRun {
   const r = spawnSync(process.execPath, ['--import', CHUNK_RECORDER, cli, ...args], {
     encoding: 'utf8',
     timeout,
@@ -28,7 +35,10 @@ export function runBundle(cli: string, work: string, chunkLog: string, args: str
 /** templates/answers.example.yaml with controlPlane.generateCert: true, the path that broke in the bundle. */
 export function answersWithGeneratedCert(work: string): string {
   const file = join(work, 'answers.yaml');
-  const text = readFileSync('templates/answers.example.yaml', 'utf8').replace(/^controlPlane:\n/m, 'controlPlane:\n  generateCert: true\n');
+  const text = readFileSync('templates/answers.example.yaml', 'utf8').replace(
+    /^controlPlane:\n/m,
+    'controlPlane:\n  generateCert: true\n',
+  );
   assert.match(text, /generateCert: true/);
   writeFileSync(file, text);
   return file;
@@ -37,13 +47,25 @@ export function answersWithGeneratedCert(work: string): string {
 /** The dry run of every step (certificate generated), then runbook, sessions and resume; returns the session folder. */
 export function dryRunEverything(cli: string, work: string, chunkLog: string): string {
   const home = join(work, 'dry');
-  const r = runBundle(cli, work, chunkLog, ['--dry-run', '--non-interactive', '--answers', answersWithGeneratedCert(work), '--home', home], SMOKE_SECRETS);
+  const r = runBundle(
+    cli,
+    work,
+    chunkLog,
+    ['--dry-run', '--non-interactive', '--answers', answersWithGeneratedCert(work), '--home', home],
+    SMOKE_SECRETS,
+  );
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /\[10\/10\] Done: finished/);
   const book = runBundle(cli, work, chunkLog, ['runbook', 'lab1', '--home', home]);
   assert.equal(book.status, 0, book.stderr);
   assert.equal(runBundle(cli, work, chunkLog, ['sessions', '--home', home]).status, 0);
-  const resumed = runBundle(cli, work, chunkLog, ['resume', 'lab1', '--non-interactive', '--home', home], SMOKE_SECRETS);
+  const resumed = runBundle(
+    cli,
+    work,
+    chunkLog,
+    ['resume', 'lab1', '--non-interactive', '--home', home],
+    SMOKE_SECRETS,
+  );
   assert.equal(resumed.status, 0, resumed.stdout + resumed.stderr);
   return join(home, 'sessions', 'lab1');
 }
@@ -64,7 +86,13 @@ export function generateEverything(cli: string, work: string, chunkLog: string):
   }
   // discover loads the inventory and the real command runner: a BMC address where nothing listens
   // (the discard port on loopback) is reported as unreachable, exit 1, in the documented JSON shape.
-  const d = runBundle(cli, work, chunkLog, ['discover', '--redfish', '127.0.0.1:9', '--username', 'admin', '--password-env', 'SMOKE_BMC_PASSWORD', '--json'], {SMOKE_BMC_PASSWORD: 'x'});
+  const d = runBundle(
+    cli,
+    work,
+    chunkLog,
+    ['discover', '--redfish', '127.0.0.1:9', '--username', 'admin', '--password-env', 'SMOKE_BMC_PASSWORD', '--json'],
+    {SMOKE_BMC_PASSWORD: 'x'},
+  );
   assert.equal(d.status, 1, d.stderr);
   assert.equal(JSON.parse(d.stdout).errors[0].kind, 'unreachable', d.stdout);
 }

@@ -39,7 +39,9 @@ export class FakeCommandRunner implements CommandRunner {
       lineCount: all.length,
       logPath: null,
       ...(reply.recorded ? {recorded: true} : {}),
-      ...(exitCode === 0 ? {} : {error: reply.notFound ? `${spec.command}: command not found` : `exited with ${exitCode}`}),
+      ...(exitCode === 0
+        ? {}
+        : {error: reply.notFound ? `${spec.command}: command not found` : `exited with ${exitCode}`}),
     };
     const output: OutputView = {
       total: all.length,

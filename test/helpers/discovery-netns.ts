@@ -86,10 +86,17 @@ export function runIn(ns: string, args: string[], timeoutMs: number): Promise<{c
 }
 
 /** Starts the PXE listener in a namespace (test/helpers/discovery-listen-child.ts), one JSON line per event. */
-export async function startListenerIn(ns: string, port: number): Promise<{child: ChildProcess; events: Array<Record<string, unknown>>; stop(): void}> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'test/helpers/discovery-listen-child.ts', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startListenerIn(
+  ns: string,
+  port: number,
+): Promise<{child: ChildProcess; events: Array<Record<string, unknown>>; stop(): void}> {
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, '--import', 'tsx', 'test/helpers/discovery-listen-child.ts', String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const events: Array<Record<string, unknown>> = [];
   const lines = createInterface({input: child.stdout!});
   let ready: () => void;

@@ -68,16 +68,33 @@ export function createTestRunner(): CommandRunner & {calls: RecordedSpec[]} {
           for (const k of ['out', 'err'] as const) if (pending[k]) lines.push(pending[k]);
           pending.out = pending.err = '';
           const ok = code === 0 && !timedOut && !cancelled;
-          const r: CommandResult = {ok, exitCode: code, signal: sig, durationMs: Date.now() - startedAt, lineCount: lines.length, logPath: null};
+          const r: CommandResult = {
+            ok,
+            exitCode: code,
+            signal: sig,
+            durationMs: Date.now() - startedAt,
+            lineCount: lines.length,
+            logPath: null,
+          };
           if (!ok) r.error = error ?? (timedOut ? 'timed out' : cancelled ? 'cancelled' : `exit code ${code}`);
           if (timedOut) r.timedOut = true;
           if (cancelled) r.cancelled = true;
           resolve(r);
         };
-        child.on('error', (e: NodeJS.ErrnoException) => finish(null, null, `${e.code ?? 'error'}: could not start ${spec.command}`));
+        child.on('error', (e: NodeJS.ErrnoException) =>
+          finish(null, null, `${e.code ?? 'error'}: could not start ${spec.command}`),
+        );
         child.on('close', (code, sig) => finish(code, sig));
       });
-      return {id: nextId++, spec, display: [spec.command, ...spec.args].join(' '), startedAt, output, logPath: null, done};
+      return {
+        id: nextId++,
+        spec,
+        display: [spec.command, ...spec.args].join(' '),
+        startedAt,
+        output,
+        logPath: null,
+        done,
+      };
     },
   };
 }

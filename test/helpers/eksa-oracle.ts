@@ -25,7 +25,8 @@ function hasGo(): boolean {
 
 /** false when the oracle can be built here, else why not (for node:test's skip). */
 export function oracleSkipReason(): false | string {
-  if (!sharedPath('oracles', 'eksa-hardware', 'build.sh')) return 'needs ../shared/oracles/eksa-hardware (not in this clone)';
+  if (!sharedPath('oracles', 'eksa-hardware', 'build.sh'))
+    return 'needs ../shared/oracles/eksa-hardware (not in this clone)';
   if (!hasGo()) return 'needs Go to build the EKS Anywhere oracle (Debian: apt-get install golang-go)';
   return false;
 }
@@ -34,7 +35,10 @@ export function oraclePath(): string {
   if (built) return built;
   const out = mkdtempSync(join(tmpdir(), 'eksa-oracle-'));
   const script = sharedPath('oracles', 'eksa-hardware', 'build.sh')!;
-  built = execFileSync(script, [out], {encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit']}).trim().split('\n').pop()!;
+  built = execFileSync(script, [out], {encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit']})
+    .trim()
+    .split('\n')
+    .pop()!;
   return built;
 }
 

@@ -36,7 +36,6 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-
 export class FakeStdout extends EventEmitter {
   columns: number;
   rows: number;
@@ -118,7 +117,11 @@ function matches(screen: string, matcher: TextMatcher): boolean {
 }
 
 /** Polls a frame source until it matches. Usable with ink-testing-library's lastFrame too. */
-export async function waitFor(getFrame: () => string | undefined, matcher: TextMatcher, options: WaitOptions = {}): Promise<string> {
+export async function waitFor(
+  getFrame: () => string | undefined,
+  matcher: TextMatcher,
+  options: WaitOptions = {},
+): Promise<string> {
   const deadline = Date.now() + (options.timeoutMs ?? 3000);
   for (;;) {
     const screen = toScreen(getFrame());

@@ -9,7 +9,13 @@ import {join} from 'node:path';
 import * as x509 from '@peculiar/x509';
 import type {Clock} from '../../source/ports.js';
 import type {CommandResult, CommandRunner, CommandSpec, RunningCommand} from '../../source/run/types.js';
-import {KubeApiError, type KubeApi, type KubeKind, type KubeKinds, type PodLogOptions} from '../../source/kong/kube-api.js';
+import {
+  KubeApiError,
+  type KubeApi,
+  type KubeKind,
+  type KubeKinds,
+  type PodLogOptions,
+} from '../../source/kong/kube-api.js';
 
 // ---------- KubeApi
 
@@ -42,7 +48,12 @@ export class FakeKubeApi implements KubeApi {
   /** Stores an object as if it existed on the server. */
   add<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]): void {
     const copy = structuredClone(object) as KubeKinds[K];
-    copy.metadata = {...copy.metadata, namespace: kind === 'Namespace' ? undefined : namespace, resourceVersion: String(this.#version++), uid: `uid-${this.#version}`};
+    copy.metadata = {
+      ...copy.metadata,
+      namespace: kind === 'Namespace' ? undefined : namespace,
+      resourceVersion: String(this.#version++),
+      uid: `uid-${this.#version}`,
+    };
     this.objects.set(this.#key(kind, namespace, object.metadata.name), {kind, namespace, object: copy});
   }
 
@@ -52,7 +63,11 @@ export class FakeKubeApi implements KubeApi {
     return entry ? (structuredClone(entry.object) as KubeKinds[K]) : null;
   }
 
-  async list<K extends KubeKind>(kind: K, namespace: string, options: {labelSelector?: string} = {}): Promise<Array<KubeKinds[K]>> {
+  async list<K extends KubeKind>(
+    kind: K,
+    namespace: string,
+    options: {labelSelector?: string} = {},
+  ): Promise<Array<KubeKinds[K]>> {
     this.#fail('list', kind, '*');
     return [...this.objects.values()]
       .filter(e => e.kind === kind && (kind === 'Namespace' || e.namespace === namespace))
@@ -62,7 +77,8 @@ export class FakeKubeApi implements KubeApi {
 
   async create<K extends KubeKind>(kind: K, namespace: string, object: KubeKinds[K]): Promise<KubeKinds[K]> {
     this.#fail('create', kind, object.metadata.name);
-    if (this.objects.has(this.#key(kind, namespace, object.metadata.name))) throw new KubeApiError('HTTP 409 AlreadyExists', 409, kind, object.metadata.name);
+    if (this.objects.has(this.#key(kind, namespace, object.metadata.name)))
+      throw new KubeApiError('HTTP 409 AlreadyExists', 409, kind, object.metadata.name);
     this.add(kind, namespace, object);
     return (await this.get(kind, namespace, object.metadata.name))!;
   }
@@ -112,10 +128,14 @@ export function quickClock(divider = 100): Clock {
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, Math.max(1, ms / divider));
-        signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        }, {once: true});
+        signal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          },
+          {once: true},
+        );
       }),
   };
 }
@@ -131,9 +151,25 @@ export class FakeCommandRunner implements CommandRunner {
   start(spec: CommandSpec): RunningCommand {
     this.specs.push(spec);
     const exitCode = this.exitCodes[this.specs.length - 1] ?? 0;
-    const result: CommandResult = {ok: exitCode === 0, exitCode, signal: null, durationMs: 1, lineCount: 0, logPath: null, ...(exitCode ? {error: `exit code ${exitCode}`} : {})};
+    const result: CommandResult = {
+      ok: exitCode === 0,
+      exitCode,
+      signal: null,
+      durationMs: 1,
+      lineCount: 0,
+      logPath: null,
+      ...(exitCode ? {error: `exit code ${exitCode}`} : {}),
+    };
     const empty = {total: 0, size: 0, slice: () => [], tail: () => [], subscribe: () => () => undefined};
-    return {id: ++this.#id, spec, display: [spec.command, ...spec.args].join(' '), startedAt: 0, output: empty, logPath: null, done: Promise.resolve(result)};
+    return {
+      id: ++this.#id,
+      spec,
+      display: [spec.command, ...spec.args].join(' '),
+      startedAt: 0,
+      output: empty,
+      logPath: null,
+      done: Promise.resolve(result),
+    };
   }
 }
 
@@ -150,25 +186,43 @@ export interface TestCert {
 const DAY = 86_400_000;
 
 function toPem(label: string, der: ArrayBuffer): string {
-  return `-----BEGIN ${label}-----\n${(Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
+  return `-----BEGIN ${label}-----\n${(
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? []
+  ).join('\n')}\n-----END ${label}-----\n`;
 }
 
 /** A self-signed test certificate: EC P-384 (like kong hybrid gen_cert) or RSA 2048. */
-export async function makeCert(options: {cn?: string; keyType?: 'ec' | 'rsa'; notBefore?: Date; notAfter?: Date; keys?: CryptoKeyPair; dnsSan?: string[]} = {}): Promise<TestCert> {
+export async function makeCert(
+  options: {
+    cn?: string;
+    keyType?: 'ec' | 'rsa';
+    notBefore?: Date;
+    notAfter?: Date;
+    keys?: CryptoKeyPair;
+    dnsSan?: string[];
+  } = {},
+): Promise<TestCert> {
   const algorithm =
     options.keyType === 'rsa'
       ? {name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048}
       : {name: 'ECDSA', namedCurve: 'P-384', hash: 'SHA-384'};
-  const keys = options.keys ?? ((await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair);
+  const keys =
+    options.keys ?? ((await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair);
   const notBefore = options.notBefore ?? new Date(Date.now() - DAY);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${options.cn ?? 'kong_clustering'}`,
     notBefore,
     notAfter: options.notAfter ?? new Date(notBefore.getTime() + 365 * DAY),
     signingAlgorithm: algorithm,
     keys,
-    extensions: options.dnsSan ? [new x509.SubjectAlternativeNameExtension(options.dnsSan.map(value => ({type: 'dns' as const, value})))] : [],
+    extensions: options.dnsSan
+      ? [new x509.SubjectAlternativeNameExtension(options.dnsSan.map(value => ({type: 'dns' as const, value})))]
+      : [],
   });
   const keyPem = toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   return {certPem: cert.toString('pem') + '\n', keyPem, keys};
@@ -187,9 +241,16 @@ export async function makeCaWithLeaves(leafNames: string[]): Promise<{ca: TestCe
     notAfter,
     signingAlgorithm: algorithm,
     keys: caKeys,
-    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature, true),
+    ],
   });
-  const ca = {certPem: caCert.toString('pem') + '\n', keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey)), keys: caKeys};
+  const ca = {
+    certPem: caCert.toString('pem') + '\n',
+    keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey)),
+    keys: caKeys,
+  };
   const leaves: TestCert[] = [];
   for (const [i, name] of leafNames.entries()) {
     const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -202,23 +263,41 @@ export async function makeCaWithLeaves(leafNames: string[]): Promise<{ca: TestCe
       signingAlgorithm: algorithm,
       publicKey: keys.publicKey,
       signingKey: caKeys.privateKey,
-      extensions: [new x509.SubjectAlternativeNameExtension([{type: 'dns', value: name}]), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth])],
+      extensions: [
+        new x509.SubjectAlternativeNameExtension([{type: 'dns', value: name}]),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+      ],
     });
-    leaves.push({certPem: cert.toString('pem') + '\n', keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), keys});
+    leaves.push({
+      certPem: cert.toString('pem') + '\n',
+      keyPem: toPem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+      keys,
+    });
   }
   return {ca, leaves};
 }
 
 /** An unrelated RSA key in PEM, for key-mismatch cases. */
 export function otherKeyPem(): string {
-  return generateKeyPairSync('ec', {namedCurve: 'secp384r1'}).privateKey.export({type: 'pkcs8', format: 'pem'}).toString();
+  return generateKeyPairSync('ec', {namedCurve: 'secp384r1'})
+    .privateKey.export({type: 'pkcs8', format: 'pem'})
+    .toString();
 }
 
 export function tlsSecret(name: string, cert: {certPem: string; keyPem: string}, extra: Record<string, string> = {}) {
   return {
-    metadata: {name, labels: {'app.kubernetes.io/managed-by': 'Helm'}, annotations: {'meta.helm.sh/release-name': 'kong-cp'}, creationTimestamp: '2026-01-01T00:00:00Z'},
+    metadata: {
+      name,
+      labels: {'app.kubernetes.io/managed-by': 'Helm'},
+      annotations: {'meta.helm.sh/release-name': 'kong-cp'},
+      creationTimestamp: '2026-01-01T00:00:00Z',
+    },
     type: 'kubernetes.io/tls',
-    data: {'tls.crt': Buffer.from(cert.certPem).toString('base64'), 'tls.key': Buffer.from(cert.keyPem).toString('base64'), ...extra},
+    data: {
+      'tls.crt': Buffer.from(cert.certPem).toString('base64'),
+      'tls.key': Buffer.from(cert.keyPem).toString('base64'),
+      ...extra,
+    },
   };
 }
 
@@ -234,7 +313,13 @@ export interface FakeKubeServer {
 /** Serves the objects of a FakeKubeApi over the real REST paths; writes a kubeconfig pointing at it. */
 export async function startFakeKubeServer(store: FakeKubeApi, token = 'test-token'): Promise<FakeKubeServer> {
   const requests: string[] = [];
-  const plural: Record<string, KubeKind> = {services: 'Service', deployments: 'Deployment', secrets: 'Secret', namespaces: 'Namespace', pods: 'Pod'};
+  const plural: Record<string, KubeKind> = {
+    services: 'Service',
+    deployments: 'Deployment',
+    secrets: 'Secret',
+    namespaces: 'Namespace',
+    pods: 'Pod',
+  };
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, {'content-type': typeof body === 'string' ? 'text/plain' : 'application/json'});
@@ -248,8 +333,12 @@ export async function startFakeKubeServer(store: FakeKubeApi, token = 'test-toke
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
-    if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, {kind: 'Status', code: 401, reason: 'Unauthorized'});
-    const m = /^\/(?:api\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/(services|deployments|secrets|namespaces|pods)(?:\/([^/]+))?(?:\/(log))?$/.exec(url.pathname);
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return send(res, 401, {kind: 'Status', code: 401, reason: 'Unauthorized'});
+    const m =
+      /^\/(?:api\/v1|apis\/apps\/v1)(?:\/namespaces\/([^/]+))?\/(services|deployments|secrets|namespaces|pods)(?:\/([^/]+))?(?:\/(log))?$/.exec(
+        url.pathname,
+      );
     const nsOnly = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/.exec(url.pathname);
     let kind: KubeKind | undefined;
     let namespace = '';
@@ -269,10 +358,14 @@ export async function startFakeKubeServer(store: FakeKubeApi, token = 'test-toke
       if (log && name) return send(res, 200, await store.podLog(namespace, name));
       if (req.method === 'GET' && name) {
         const obj = await store.get(kind, namespace, name);
-        return obj ? send(res, 200, {apiVersion: 'v1', kind, ...obj}) : send(res, 404, {kind: 'Status', code: 404, reason: 'NotFound'});
+        return obj
+          ? send(res, 200, {apiVersion: 'v1', kind, ...obj})
+          : send(res, 404, {kind: 'Status', code: 404, reason: 'NotFound'});
       }
       if (req.method === 'GET') {
-        const items = await store.list(kind, namespace, {labelSelector: url.searchParams.get('labelSelector') ?? undefined});
+        const items = await store.list(kind, namespace, {
+          labelSelector: url.searchParams.get('labelSelector') ?? undefined,
+        });
         return send(res, 200, {apiVersion: 'v1', kind: `${kind}List`, metadata: {}, items});
       }
       if (req.method === 'POST') return send(res, 201, await store.create(kind, namespace, await readBody(req)));
@@ -304,8 +397,14 @@ export async function startFakeKubeServer(store: FakeKubeApi, token = 'test-toke
     ].join('\n'),
     {mode: 0o600},
   );
-  return {url, kubeconfigPath, requests, close: () => new Promise<void>(resolve => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  })};
+  return {
+    url,
+    kubeconfigPath,
+    requests,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

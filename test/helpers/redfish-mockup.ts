@@ -13,11 +13,18 @@ const SERVER = join(shared, 'tools/redfish-mockup-server.mjs');
 
 /** Why the real trees cannot be used here, or null. */
 export function realTreesMissing(): string | null {
-  return existsSync(SERVER) && existsSync(TREES_DIR) ? null : 'needs ../shared/fixtures/redfish and ../shared/tools (not beside this clone)';
+  return existsSync(SERVER) && existsSync(TREES_DIR)
+    ? null
+    : 'needs ../shared/fixtures/redfish and ../shared/tools (not beside this clone)';
 }
 
 export function realTreeNames(): string[] {
-  return existsSync(TREES_DIR) ? readdirSync(TREES_DIR).filter(f => f.endsWith('.json')).map(f => f.slice(0, -5)).sort() : [];
+  return existsSync(TREES_DIR)
+    ? readdirSync(TREES_DIR)
+        .filter(f => f.endsWith('.json'))
+        .map(f => f.slice(0, -5))
+        .sort()
+    : [];
 }
 
 export interface MockupBmc {
@@ -44,7 +51,11 @@ export async function startMockup(tree: string, opts: {latencyMs?: number} = {})
   const log = join(mkdtempSync(join(tmpdir(), 'rf-mockup-')), 'access.log');
   const child: ChildProcess = spawn(process.execPath, [SERVER, join(TREES_DIR, `${tree}.json`), String(port), log], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {PATH: process.env['PATH'] ?? '', MAX_LIFE_MS: '300000', ...(opts.latencyMs ? {LATENCY_MS: String(opts.latencyMs)} : {})},
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      MAX_LIFE_MS: '300000',
+      ...(opts.latencyMs ? {LATENCY_MS: String(opts.latencyMs)} : {}),
+    },
   });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`mockup server for ${tree} did not start`)), 10_000);

@@ -30,7 +30,12 @@ export function testPorts(over: Partial<Ports> = {}): Ports {
  * variables (its stand-ins first on PATH) and HOME in the session folder. `net` is the parts' network
  * (createDemoNet of their routes and names).
  */
-export function demoPorts(opts: {dir: string; worldEnv: Readonly<Record<string, string>>; net: Net; speed: number}): Ports {
+export function demoPorts(opts: {
+  dir: string;
+  worldEnv: Readonly<Record<string, string>>;
+  net: Net;
+  speed: number;
+}): Ports {
   const env = {...process.env, ...opts.worldEnv, HOME: opts.dir};
   return {
     world: 'demo',
@@ -74,6 +79,12 @@ export async function runStep(
   if (opts.goto) controller.dispatch({type: 'goto', step: id});
   controller.dispatch({type: 'step-started', step: id, at: new Date().toISOString()});
   const outcome = await getStep(id).runHeadless!(ctx, signal);
-  controller.dispatch({type: 'step-finished', step: id, at: new Date().toISOString(), summary: outcome.summary, data: outcome.data});
+  controller.dispatch({
+    type: 'step-finished',
+    step: id,
+    at: new Date().toISOString(),
+    summary: outcome.summary,
+    data: outcome.data,
+  });
   return outcome;
 }

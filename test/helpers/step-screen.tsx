@@ -38,11 +38,21 @@ export interface Harness {
 export function sessionAt(step: StepId, answers: Answers, world: Session['world'] = 'real'): Session {
   const s = newSession('lab1', world);
   const at = new Date().toISOString();
-  for (const id of STEP_IDS.slice(0, STEP_IDS.indexOf(step))) s.steps[id] = {state: 'done', attempts: [{n: 1, startedAt: at, endedAt: at, result: 'done', logs: []}], summary: 'done'};
+  for (const id of STEP_IDS.slice(0, STEP_IDS.indexOf(step)))
+    s.steps[id] = {
+      state: 'done',
+      attempts: [{n: 1, startedAt: at, endedAt: at, result: 'done', logs: []}],
+      summary: 'done',
+    };
   return {...s, currentStep: step, answers: {...s.answers, ...answers}};
 }
 
-export function renderStep(step: StepId, session: Session, ports: Ports, opts: {columns?: number; rows?: number; autoplay?: boolean} = {}): Harness {
+export function renderStep(
+  step: StepId,
+  session: Session,
+  ports: Ports,
+  opts: {columns?: number; rows?: number; autoplay?: boolean} = {},
+): Harness {
   const controller = new SessionController(session, s => s);
   const completed: StepOutcome[] = [];
   let keys: KeyBinding[] = [];

@@ -51,10 +51,18 @@ export class TmuxSession {
     const envArgs = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
     execFileSync('tmux', [
       ...SOCKET,
-      'new-session', '-d', '-s', this.name,
-      '-x', String(opts.width ?? 100), '-y', String(opts.height ?? 30),
+      'new-session',
+      '-d',
+      '-s',
+      this.name,
+      '-x',
+      String(opts.width ?? 100),
+      '-y',
+      String(opts.height ?? 30),
       ...(opts.cwd ? ['-c', opts.cwd] : []),
-      'env', ...envArgs, ...command,
+      'env',
+      ...envArgs,
+      ...command,
     ]);
     // Keep the pane (and its last screen) after the program exits, so exit codes can be read.
     spawnSync('tmux', [...SOCKET, 'set-option', '-t', this.name, 'remain-on-exit', 'on']);
@@ -109,7 +117,9 @@ export class TmuxSession {
 
   /** Exit status of the pane's program once it has ended, else null. */
   exitStatus(): number | null {
-    const r = spawnSync('tmux', [...SOCKET, 'list-panes', '-t', this.name, '-F', '#{pane_dead} #{pane_dead_status}'], {encoding: 'utf8'});
+    const r = spawnSync('tmux', [...SOCKET, 'list-panes', '-t', this.name, '-F', '#{pane_dead} #{pane_dead_status}'], {
+      encoding: 'utf8',
+    });
     const [dead, status] = r.stdout.trim().split(' ');
     return dead === '1' ? Number(status) : null;
   }

@@ -38,50 +38,71 @@ after(async () => {
   rmSync(dir, {recursive: true, force: true});
 });
 
-test('admin_listen: plain HTTP first, TLS from the ssl flag, Kong\'s default when unset, none when off', () => {
+test("admin_listen: plain HTTP first, TLS from the ssl flag, Kong's default when unset, none when off", () => {
   assert.deepEqual(parseAdminListen('0.0.0.0:8444 http2 ssl'), [{port: 8444, https: true}]);
-  assert.deepEqual(parseAdminListen('0.0.0.0:8444 http2 ssl, 0.0.0.0:8001'), [{port: 8001, https: false}, {port: 8444, https: true}]);
+  assert.deepEqual(parseAdminListen('0.0.0.0:8444 http2 ssl, 0.0.0.0:8001'), [
+    {port: 8001, https: false},
+    {port: 8444, https: true},
+  ]);
   assert.deepEqual(parseAdminListen(undefined)[0], {port: 8001, https: false});
   assert.deepEqual(parseAdminListen('off'), []);
 });
 
-test('FAKE kube API port-forward: a port nothing listens on is refused with the kubelet\'s words', {timeout: 30_000}, async () => {
-  const kube = createKubeApi(world.kubeconfigs.controlPlane, world.contexts.controlPlane);
-  await world.controlPlane.ready;
-  // The old wizard's fixed 8001 over HTTP: nothing listens there on a chart-default CP.
-  const old = await openAdminViaPortForward(kube, {namespace: 'kong', release: 'kong-cp', port: 8001});
-  try {
-    await assert.rejects(createAdminClient({url: old.url, timeoutMs: 5000}).getInfo());
-  } finally {
-    await old.close();
-  }
-});
+test(
+  "FAKE kube API port-forward: a port nothing listens on is refused with the kubelet's words",
+  {timeout: 30_000},
+  async () => {
+    const kube = createKubeApi(world.kubeconfigs.controlPlane, world.contexts.controlPlane);
+    await world.controlPlane.ready;
+    // The old wizard's fixed 8001 over HTTP: nothing listens there on a chart-default CP.
+    const old = await openAdminViaPortForward(kube, {namespace: 'kong', release: 'kong-cp', port: 8001});
+    try {
+      await assert.rejects(createAdminClient({url: old.url, timeoutMs: 5000}).getInfo());
+    } finally {
+      await old.close();
+    }
+  },
+);
 
-test('demo (fake CP with admin on 8444 TLS only, no admin URL): control plane → data plane → verify through the port-forward', {timeout: 90_000}, async () => {
-  const {adminUrl: _dropped, ...cpAnswers} = part.answers.controlPlane!;
-  let session = newSession('demo-kong-pf', 'demo');
-  session = {
-    ...session,
-    answers: mergeAnswers(session.answers, {
-      ...part.answers,
-      controlPlane: cpAnswers,
-      cluster: {name: 'demo'},
-      machines: [{hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}],
-    }),
-    artifacts: {kubeconfig: world.kubeconfigs.workload},
-  };
-  assert.equal(session.answers.controlPlane?.adminUrl, undefined);
-  const controller = new SessionController(session, s => s);
-  const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: SPEED});
-  const {ctx, said} = stepContext(controller, ports);
-  const run = (id: 'control-plane' | 'data-plane' | 'verify') => runStep(ctx, controller, id, abort.signal, {goto: true});
-  for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) controller.dispatch({type: 'step-skipped', step: id});
+test(
+  'demo (fake CP with admin on 8444 TLS only, no admin URL): control plane → data plane → verify through the port-forward',
+  {timeout: 90_000},
+  async () => {
+    const {adminUrl: _dropped, ...cpAnswers} = part.answers.controlPlane!;
+    let session = newSession('demo-kong-pf', 'demo');
+    session = {
+      ...session,
+      answers: mergeAnswers(session.answers, {
+        ...part.answers,
+        controlPlane: cpAnswers,
+        cluster: {name: 'demo'},
+        machines: [
+          {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+        ],
+      }),
+      artifacts: {kubeconfig: world.kubeconfigs.workload},
+    };
+    assert.equal(session.answers.controlPlane?.adminUrl, undefined);
+    const controller = new SessionController(session, s => s);
+    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: SPEED});
+    const {ctx, said} = stepContext(controller, ports);
+    const run = (id: 'control-plane' | 'data-plane' | 'verify') =>
+      runStep(ctx, controller, id, abort.signal, {goto: true});
+    for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const)
+      controller.dispatch({type: 'step-skipped', step: id});
 
-  const cp = await run('control-plane');
-  assert.match(cp.summary, /Kong 3\.9\.1\.2 \(shared\)/);
-  assert.ok(said.some(l => /admin listener 8444 serves Kong's self-generated certificate/.test(l)), said.join('\n'));
-  const dp = await run('data-plane');
-  assert.match(dp.summary, /1 pod connected, waiting for configuration/);
-  const verify = await run('verify');
-  assert.match(verify.summary, /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/);
-});
+    const cp = await run('control-plane');
+    assert.match(cp.summary, /Kong 3\.9\.1\.2 \(shared\)/);
+    assert.ok(
+      said.some(l => /admin listener 8444 serves Kong's self-generated certificate/.test(l)),
+      said.join('\n'),
+    );
+    const dp = await run('data-plane');
+    assert.match(dp.summary, /1 pod connected, waiting for configuration/);
+    const verify = await run('verify');
+    assert.match(
+      verify.summary,
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+    );
+  },
+);

@@ -53,56 +53,102 @@ test('demo part: answers point at the world, routes cover the LB names, the admi
   assert.throws(() => net.route('10.20.0.12', 22), NetRouteError);
 });
 
-test('demo (fake CP, fake helm): control plane → data plane → verify with the real step code', {timeout: 90_000}, async () => {
-  let session = newSession('demo-kong', 'demo');
-  session = {
-    ...session,
-    answers: mergeAnswers(session.answers, {
-      ...part.answers,
-      cluster: {name: 'demo'},
-      machines: [{hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}],
-    }),
-    artifacts: {kubeconfig: world.kubeconfigs.workload},
-  };
-  const controller = new SessionController(session, s => s);
-  const ports = demoPorts({dir, worldEnv: world.env, net: netOf(part), speed: SPEED});
-  const {ctx, said} = stepContext(controller, ports);
-  const run = (id: 'control-plane' | 'data-plane' | 'verify') => runStep(ctx, controller, id, abort.signal, {goto: true});
-  // Steps before the Kong ones count as done: the demo's cluster exists.
-  for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) {
-    controller.dispatch({type: 'step-skipped', step: id});
-  }
+test(
+  'demo (fake CP, fake helm): control plane → data plane → verify with the real step code',
+  {timeout: 90_000},
+  async () => {
+    let session = newSession('demo-kong', 'demo');
+    session = {
+      ...session,
+      answers: mergeAnswers(session.answers, {
+        ...part.answers,
+        cluster: {name: 'demo'},
+        machines: [
+          {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+        ],
+      }),
+      artifacts: {kubeconfig: world.kubeconfigs.workload},
+    };
+    const controller = new SessionController(session, s => s);
+    const ports = demoPorts({dir, worldEnv: world.env, net: netOf(part), speed: SPEED});
+    const {ctx, said} = stepContext(controller, ports);
+    const run = (id: 'control-plane' | 'data-plane' | 'verify') =>
+      runStep(ctx, controller, id, abort.signal, {goto: true});
+    // Steps before the Kong ones count as done: the demo's cluster exists.
+    for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) {
+      controller.dispatch({type: 'step-skipped', step: id});
+    }
 
-  const cp = await run('control-plane');
-  assert.match(cp.summary, /Kong 3\.9\.1\.2 \(shared\)/);
-  assert.equal(controller.get().answers.controlPlane?.clusterEndpoint, `${world.controlPlane.hostnames.cluster}:8005`);
-  assert.equal(controller.get().answers.controlPlane?.version, '3.9.1.2');
-  assert.ok(said.some(l => /accepted the cluster certificate/.test(l)), said.join('\n'));
+    const cp = await run('control-plane');
+    assert.match(cp.summary, /Kong 3\.9\.1\.2 \(shared\)/);
+    assert.equal(
+      controller.get().answers.controlPlane?.clusterEndpoint,
+      `${world.controlPlane.hostnames.cluster}:8005`,
+    );
+    assert.equal(controller.get().answers.controlPlane?.version, '3.9.1.2');
+    assert.ok(
+      said.some(l => /accepted the cluster certificate/.test(l)),
+      said.join('\n'),
+    );
 
-  // A brand-new CP holds no entities: the DP connects (a real handshake with the copied secret) but Kong's
-  // /status/ready answers 503 until it has a configuration. The step says so instead of waiting 600 s.
-  const dp = await run('data-plane');
-  assert.match(dp.summary, /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.12:32080/);
-  assert.ok(said.some(l => /connected to the control plane \(sync_status normal\), not Ready only because the control plane has no Services or Routes yet/.test(l)), said.join('\n'));
-  const podName = (controller.get().steps['data-plane'].data?.['pods'] as string[])[0]!;
-  const podReady = () => ((world.apis.workload.store.get({apiVersion: 'v1', kind: 'Pod', namespace: 'kong', name: podName})?.['status'] as {conditions?: Array<{type: string; status: string}>})?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
-  assert.equal(podReady(), false);
-  const values = readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8');
-  assert.match(values, new RegExp(`cluster_control_plane: ${world.controlPlane.hostnames.cluster.replace(/\./g, '\\.')}:8005`));
-  assert.equal(controller.get().artifacts.dpValues, 'kong-dp-values.yaml');
-  // The copy on the new cluster is byte-identical to the control plane's secret.
-  const cpSecret = world.apis.controlPlane.store.get({apiVersion: 'v1', kind: 'Secret', namespace: 'kong', name: 'kong-cluster-cert'});
-  const dpSecret = world.apis.workload.store.get({apiVersion: 'v1', kind: 'Secret', namespace: 'kong', name: 'kong-cluster-cert'});
-  assert.deepEqual((dpSecret as {data?: unknown}).data, (cpSecret as {data?: unknown}).data);
+    // A brand-new CP holds no entities: the DP connects (a real handshake with the copied secret) but Kong's
+    // /status/ready answers 503 until it has a configuration. The step says so instead of waiting 600 s.
+    const dp = await run('data-plane');
+    assert.match(
+      dp.summary,
+      /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.12:32080/,
+    );
+    assert.ok(
+      said.some(l =>
+        /connected to the control plane \(sync_status normal\), not Ready only because the control plane has no Services or Routes yet/.test(
+          l,
+        ),
+      ),
+      said.join('\n'),
+    );
+    const podName = (controller.get().steps['data-plane'].data?.['pods'] as string[])[0]!;
+    const podReady = () =>
+      (
+        (
+          world.apis.workload.store.get({apiVersion: 'v1', kind: 'Pod', namespace: 'kong', name: podName})?.[
+            'status'
+          ] as {conditions?: Array<{type: string; status: string}>}
+        )?.conditions ?? []
+      ).some(c => c.type === 'Ready' && c.status === 'True');
+    assert.equal(podReady(), false);
+    const values = readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8');
+    assert.match(
+      values,
+      new RegExp(`cluster_control_plane: ${world.controlPlane.hostnames.cluster.replace(/\./g, '\\.')}:8005`),
+    );
+    assert.equal(controller.get().artifacts.dpValues, 'kong-dp-values.yaml');
+    // The copy on the new cluster is byte-identical to the control plane's secret.
+    const cpSecret = world.apis.controlPlane.store.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'kong',
+      name: 'kong-cluster-cert',
+    });
+    const dpSecret = world.apis.workload.store.get({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'kong',
+      name: 'kong-cluster-cert',
+    });
+    assert.deepEqual((dpSecret as {data?: unknown}).data, (cpSecret as {data?: unknown}).data);
 
-  const verify = await run('verify');
-  assert.match(verify.summary, /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/);
-  // With the smoke-test entities the DP holds a configuration: the readiness probe passes.
-  await until(podReady, 'the DP pod Ready once it holds the smoke-test configuration', {timeoutMs: 20_000});
+    const verify = await run('verify');
+    assert.match(
+      verify.summary,
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+    );
+    // With the smoke-test entities the DP holds a configuration: the readiness probe passes.
+    await until(podReady, 'the DP pod Ready once it holds the smoke-test configuration', {timeoutMs: 20_000});
 
-  assert.ok(!said.join('\n').includes(DEMO_ADMIN_TOKEN), 'no token in progress lines');
-  for (const id of ['control-plane', 'data-plane', 'verify'] as const) {
-    assert.ok(!JSON.stringify(controller.get().steps[id]).includes(DEMO_ADMIN_TOKEN), `no token in ${id} step data`);
-    assert.ok(!JSON.stringify(controller.get().steps[id]).includes('PRIVATE KEY'), `no key in ${id} step data`);
-  }
-});
+    assert.ok(!said.join('\n').includes(DEMO_ADMIN_TOKEN), 'no token in progress lines');
+    for (const id of ['control-plane', 'data-plane', 'verify'] as const) {
+      assert.ok(!JSON.stringify(controller.get().steps[id]).includes(DEMO_ADMIN_TOKEN), `no token in ${id} step data`);
+      assert.ok(!JSON.stringify(controller.get().steps[id]).includes('PRIVATE KEY'), `no key in ${id} step data`);
+    }
+  },
+);

@@ -39,34 +39,48 @@ after(async () => {
   rmSync(dir, {recursive: true, force: true});
 });
 
-test('python3-sushy reads the simulated BMC and drives boot override and power', {timeout: 60_000, skip: hasSushy ? false : 'needs python3-sushy (Debian package)'}, async () => {
-  const resets: string[] = [];
-  const m = defaultMachine();
-  bmc = await startRedfishBmc({machine: m, shape: 'dell', onReset: (_p, t) => resets.push(t)});
-  const ca = join(dir, 'bmc.pem');
-  writeFileSync(ca, bmc.tls.cert);
-  // requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's verify setting: drop them.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE)$/.test(k)));
-  const child = spawn(PY, ['-c', SCRIPT, bmc.url, 'root', 'calvin', ca], {stdio: ['ignore', 'pipe', 'pipe'], env});
-  let out = '';
-  let err = '';
-  child.stdout.on('data', d => (out += d));
-  child.stderr.on('data', d => (err += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-  const code = await new Promise<number | null>(r => child.on('close', r));
-  clearTimeout(timer);
-  assert.equal(code, 0, err.slice(-2000));
-  const r = JSON.parse(out) as {version: string; systems: Array<Record<string, unknown> & {nics: Array<{mac: string}>; drives: Array<{capacity: number; protocol: string}>}>};
-  assert.equal(r.version, '1.15.0');
-  const s = r.systems[0]!;
-  assert.equal(s.id, 'System.Embedded.1');
-  assert.equal(s.uuid, m.uuid);
-  assert.equal(s.serial, m.serial);
-  // Listed in bus order (the PXE NIC last), as the simulated BMC does on purpose.
-  assert.deepEqual(s.nics.map(n => n.mac.toLowerCase()).sort(), [...m.macs].sort());
-  assert.equal(s.drives[0]!.capacity, m.disk.capacityBytes);
-  assert.match(s.drives[0]!.protocol, /NVME|NVMe/i);
-  const patch = bmc.requests.find(q => q.method === 'PATCH');
-  assert.deepEqual((patch?.body as {Boot?: unknown})?.Boot, {BootSourceOverrideTarget: 'Pxe', BootSourceOverrideEnabled: 'Once'});
-  assert.deepEqual(resets, ['On']);
-});
+test(
+  'python3-sushy reads the simulated BMC and drives boot override and power',
+  {timeout: 60_000, skip: hasSushy ? false : 'needs python3-sushy (Debian package)'},
+  async () => {
+    const resets: string[] = [];
+    const m = defaultMachine();
+    bmc = await startRedfishBmc({machine: m, shape: 'dell', onReset: (_p, t) => resets.push(t)});
+    const ca = join(dir, 'bmc.pem');
+    writeFileSync(ca, bmc.tls.cert);
+    // requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's verify setting: drop them.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE)$/.test(k)),
+    );
+    const child = spawn(PY, ['-c', SCRIPT, bmc.url, 'root', 'calvin', ca], {stdio: ['ignore', 'pipe', 'pipe'], env});
+    let out = '';
+    let err = '';
+    child.stdout.on('data', d => (out += d));
+    child.stderr.on('data', d => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const code = await new Promise<number | null>(r => child.on('close', r));
+    clearTimeout(timer);
+    assert.equal(code, 0, err.slice(-2000));
+    const r = JSON.parse(out) as {
+      version: string;
+      systems: Array<
+        Record<string, unknown> & {nics: Array<{mac: string}>; drives: Array<{capacity: number; protocol: string}>}
+      >;
+    };
+    assert.equal(r.version, '1.15.0');
+    const s = r.systems[0]!;
+    assert.equal(s.id, 'System.Embedded.1');
+    assert.equal(s.uuid, m.uuid);
+    assert.equal(s.serial, m.serial);
+    // Listed in bus order (the PXE NIC last), as the simulated BMC does on purpose.
+    assert.deepEqual(s.nics.map(n => n.mac.toLowerCase()).sort(), [...m.macs].sort());
+    assert.equal(s.drives[0]!.capacity, m.disk.capacityBytes);
+    assert.match(s.drives[0]!.protocol, /NVME|NVMe/i);
+    const patch = bmc.requests.find(q => q.method === 'PATCH');
+    assert.deepEqual((patch?.body as {Boot?: unknown})?.Boot, {
+      BootSourceOverrideTarget: 'Pxe',
+      BootSourceOverrideEnabled: 'Once',
+    });
+    assert.deepEqual(resets, ['On']);
+  },
+);

@@ -14,18 +14,87 @@ import {judge, oracleSkipReason} from '../helpers/eksa-oracle.js';
 
 const skip = oracleSkipReason();
 
-const pick = <T,>(...xs: T[]) => fc.constantFrom(...xs);
+const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 /** Usually undefined; sometimes a value from arb. */
-const rarely = <T,>(arb: fc.Arbitrary<T>, oneIn: number) => fc.oneof({weight: oneIn - 1, arbitrary: fc.constant(undefined)}, {weight: 1, arbitrary: arb});
+const rarely = <T>(arb: fc.Arbitrary<T>, oneIn: number) =>
+  fc.oneof({weight: oneIn - 1, arbitrary: fc.constant(undefined)}, {weight: 1, arbitrary: arb});
 const cells = {
-  hostname: pick('eksa-cp01', 'eksa-cp02', 'eksa-wk01', 'node-1', 'Node1', 'a.b', '', 'node_1', 'n'.repeat(64), ' eksa-cp01', 'x'),
-  ip_address: pick('10.20.0.11', '10.20.0.12', '10.20.0.13', '10.20.0.300', '', ' 10.20.0.11', '::1', '10.20.0.011', '1.2.3', '10.20.0.0', '10.20.0.1', '10.30.0.5'),
+  hostname: pick(
+    'eksa-cp01',
+    'eksa-cp02',
+    'eksa-wk01',
+    'node-1',
+    'Node1',
+    'a.b',
+    '',
+    'node_1',
+    'n'.repeat(64),
+    ' eksa-cp01',
+    'x',
+  ),
+  ip_address: pick(
+    '10.20.0.11',
+    '10.20.0.12',
+    '10.20.0.13',
+    '10.20.0.300',
+    '',
+    ' 10.20.0.11',
+    '::1',
+    '10.20.0.011',
+    '1.2.3',
+    '10.20.0.0',
+    '10.20.0.1',
+    '10.30.0.5',
+  ),
   netmask: pick('255.255.255.0', '255.255.0.0', '', '255.0.255.0', 'x', '24', '0.0.0.0', '255.255.255.255'),
   gateway: pick('10.20.0.1', '10.20.0.1', '', 'gw', '10.20.1.1', '::1'),
-  nameservers: pick('10.20.0.2', '10.20.0.2|1.1.1.1', '', 'ns1', '1.1.1.1|', '|1.1.1.1', ' 1.1.1.1', '1.1.1.1||8.8.8.8'),
-  mac: pick('aa:bb:cc:00:00:01', 'aa:bb:cc:00:00:02', 'AA:BB:CC:00:00:01', 'aa-bb-cc-00-00-03', 'aabb.cc00.0004', '', 'zz:bb:cc:00:00:05', '00:00:00:00:fe:80:00:00', 'aa:bb:cc:00:00:0'),
-  disk: pick('/dev/sda', '/dev/nvme0n1', '/dev/sda1', '/dev/disk/by-id/x', '', 'sda', '/dev/', '/dev/sda/dev/sdb', ' /dev/sda'),
-  labels: pick('type=cp', 'type=worker', 'type=worker|rack=r1', '', 'type', 'type=', ' type = cp ', 'a=b=c', 'type=cp|', 'x/y=z', 'type=c p', 'k=' + 'v'.repeat(64), 'Type=CP'),
+  nameservers: pick(
+    '10.20.0.2',
+    '10.20.0.2|1.1.1.1',
+    '',
+    'ns1',
+    '1.1.1.1|',
+    '|1.1.1.1',
+    ' 1.1.1.1',
+    '1.1.1.1||8.8.8.8',
+  ),
+  mac: pick(
+    'aa:bb:cc:00:00:01',
+    'aa:bb:cc:00:00:02',
+    'AA:BB:CC:00:00:01',
+    'aa-bb-cc-00-00-03',
+    'aabb.cc00.0004',
+    '',
+    'zz:bb:cc:00:00:05',
+    '00:00:00:00:fe:80:00:00',
+    'aa:bb:cc:00:00:0',
+  ),
+  disk: pick(
+    '/dev/sda',
+    '/dev/nvme0n1',
+    '/dev/sda1',
+    '/dev/disk/by-id/x',
+    '',
+    'sda',
+    '/dev/',
+    '/dev/sda/dev/sdb',
+    ' /dev/sda',
+  ),
+  labels: pick(
+    'type=cp',
+    'type=worker',
+    'type=worker|rack=r1',
+    '',
+    'type',
+    'type=',
+    ' type = cp ',
+    'a=b=c',
+    'type=cp|',
+    'x/y=z',
+    'type=c p',
+    'k=' + 'v'.repeat(64),
+    'Type=CP',
+  ),
   bmc_ip: pick('10.20.1.11', '10.20.1.12', '', 'bmc', '10.20.0.11', ' 10.20.1.13'),
   bmc_username: pick('admin', '', 'root', ' admin'),
   bmc_password: pick('pw', '', 'p,w', 'p"w', 'a\r\nb', 'a\nb', 'a\rb', ' pw ', 'é'),
@@ -34,11 +103,23 @@ const cells = {
 type Col = keyof typeof cells;
 const REQUIRED: Col[] = ['hostname', 'ip_address', 'netmask', 'gateway', 'nameservers', 'mac', 'disk', 'labels'];
 
-const headerName = (c: Col, rate: number) => fc.oneof({weight: rate, arbitrary: fc.constant(c as string)}, {weight: 1, arbitrary: pick(` ${c}`, `${c} `, `\t${c}`, c.toUpperCase(), `"${c}"`)});
+const headerName = (c: Col, rate: number) =>
+  fc.oneof(
+    {weight: rate, arbitrary: fc.constant(c as string)},
+    {weight: 1, arbitrary: pick(` ${c}`, `${c} `, `\t${c}`, c.toUpperCase(), `"${c}"`)},
+  );
 const columns = fc
   .record({
     optional: fc.oneof(
-      {weight: 6, arbitrary: fc.constantFrom<Col[]>(['bmc_ip', 'bmc_username', 'bmc_password'], ['bmc_ip', 'bmc_username', 'bmc_password', 'vlan_id'], [], ['vlan_id'])},
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom<Col[]>(
+          ['bmc_ip', 'bmc_username', 'bmc_password'],
+          ['bmc_ip', 'bmc_username', 'bmc_password', 'vlan_id'],
+          [],
+          ['vlan_id'],
+        ),
+      },
       {weight: 1, arbitrary: fc.subarray(['bmc_ip', 'bmc_username', 'bmc_password', 'vlan_id'] as Col[])},
     ),
     drop: rarely(fc.constantFrom(...REQUIRED), 15),
@@ -50,7 +131,10 @@ const columns = fc
     const cols: (Col | 'vendor')[] = [...REQUIRED.filter(c => c !== drop), ...optional];
     if (dup) cols.push(dup);
     if (unknown) cols.push('vendor');
-    return cols.map((c, i) => ({c, k: order[i] ?? i})).sort((a, b) => a.k - b.k).map(x => x.c);
+    return cols
+      .map((c, i) => ({c, k: order[i] ?? i}))
+      .sort((a, b) => a.k - b.k)
+      .map(x => x.c);
   });
 
 /** Row i's value that both validators accept. */
@@ -82,7 +166,10 @@ const csvCase = fc.tuple(columns, fc.integer({min: 3, max: 40})).chain(([cols, r
     names: fc.tuple(...cols.map(c => (c === 'vendor' ? fc.constant('vendor') : headerName(c, rate)))),
     // Mostly each row's valid value (so that enough files are valid), sometimes a tricky one.
     rows: fc
-      .array(fc.tuple(...cols.map(c => (c === 'vendor' ? pick('dell', 'a b') : rarely<string>(cells[c], rate)))), {minLength: 0, maxLength: 4})
+      .array(fc.tuple(...cols.map(c => (c === 'vendor' ? pick('dell', 'a b') : rarely<string>(cells[c], rate)))), {
+        minLength: 0,
+        maxLength: 4,
+      })
       .map(rows => rows.map((r, i) => r.map((v, j) => v ?? validCell(cols[j] as Col, i)))),
     quoteAll: fc.integer({min: 0, max: 3}).map(n => n === 0),
     eol: pick('\n', '\n', '\n', '\r\n', '\r\n', '\r'),
@@ -93,7 +180,16 @@ const csvCase = fc.tuple(columns, fc.integer({min: 3, max: 40})).chain(([cols, r
   }),
 );
 
-type Case = {names: string[]; rows: string[][]; quoteAll: boolean; eol: string; bom: boolean; finalEol: boolean; blank: boolean; extraField: number | null};
+type Case = {
+  names: string[];
+  rows: string[][];
+  quoteAll: boolean;
+  eol: string;
+  bom: boolean;
+  finalEol: boolean;
+  blank: boolean;
+  extraField: number | null;
+};
 
 function serialize(c: Case): string {
   const lines = [c.names.map((n: string) => quote(n, false)).join(',')];
@@ -108,7 +204,11 @@ function serialize(c: Case): string {
 
 /** Valid files mutated at the text level: the shapes a hand edit produces. */
 const mutatedValid = fc
-  .record({n: fc.integer({min: 1, max: 4}), at: fc.nat(), insert: pick(' ', '\t', '"', ',', '\r', '\n', '|', '=', 'A', '0', '\ufeff', ':', '-')})
+  .record({
+    n: fc.integer({min: 1, max: 4}),
+    at: fc.nat(),
+    insert: pick(' ', '\t', '"', ',', '\r', '\n', '|', '=', 'A', '0', '\ufeff', ':', '-'),
+  })
   .map(({n, at, insert}) => {
     const base = makeSyntheticCsv(n);
     const i = at % (base.length + 1);
@@ -120,7 +220,17 @@ const fewFaults = fc
   .record({
     cols: columns,
     n: fc.integer({min: 1, max: 4}),
-    faults: fc.array(fc.record({col: fc.nat(), row: fc.nat(), header: fc.boolean(), cell: fc.boolean(), variant: fc.nat(4), value: fc.nat(20)}), {minLength: 1, maxLength: 2}),
+    faults: fc.array(
+      fc.record({
+        col: fc.nat(),
+        row: fc.nat(),
+        header: fc.boolean(),
+        cell: fc.boolean(),
+        variant: fc.nat(4),
+        value: fc.nat(20),
+      }),
+      {minLength: 1, maxLength: 2},
+    ),
     eol: pick('\n', '\r\n'),
   })
   .map(({cols, n, faults, eol}) => {
@@ -139,53 +249,74 @@ const fewFaults = fc
     return [names.join(','), ...rows.map(r => r.map(v => quote(v, false)).join(','))].join(eol) + eol;
   });
 
-const anyCase = fc.oneof({weight: 4, arbitrary: csvCase.map(c => serialize(c as Case))}, {weight: 3, arbitrary: fewFaults}, {weight: 1, arbitrary: mutatedValid});
+const anyCase = fc.oneof(
+  {weight: 4, arbitrary: csvCase.map(c => serialize(c as Case))},
+  {weight: 3, arbitrary: fewFaults},
+  {weight: 1, arbitrary: mutatedValid},
+);
 
-test('differential: every file the wizard calls valid is valid for EKS Anywhere (≥1000 cases, with and without create’s BMC options)', {skip, timeout: 600_000}, () => {
-  const texts = fc.sample(anyCase, {numRuns: 2000, seed: 9009});
-  const strict = texts.map(t => validateHardwareCsv(t));
-  const plain = judge(texts, false);
-  const create = judge(texts, true);
-  let wizardValid = 0;
-  const problems: string[] = [];
-  texts.forEach((text, i) => {
-    const w = strict[i]!;
-    if (w.valid) {
-      wizardValid++;
-      for (const [name, v] of [['generate hardware', plain[i]!], ['create cluster', create[i]!]] as const) {
-        if (!v.ok) problems.push(`wizard-valid but ${name} refuses (${v.detail}):\n${JSON.stringify(text)}`);
+test(
+  'differential: every file the wizard calls valid is valid for EKS Anywhere (≥1000 cases, with and without create’s BMC options)',
+  {skip, timeout: 600_000},
+  () => {
+    const texts = fc.sample(anyCase, {numRuns: 2000, seed: 9009});
+    const strict = texts.map(t => validateHardwareCsv(t));
+    const plain = judge(texts, false);
+    const create = judge(texts, true);
+    let wizardValid = 0;
+    const problems: string[] = [];
+    texts.forEach((text, i) => {
+      const w = strict[i]!;
+      if (w.valid) {
+        wizardValid++;
+        for (const [name, v] of [
+          ['generate hardware', plain[i]!],
+          ['create cluster', create[i]!],
+        ] as const) {
+          if (!v.ok) problems.push(`wizard-valid but ${name} refuses (${v.detail}):\n${JSON.stringify(text)}`);
+        }
+      } else if (plain[i]!.ok) {
+        // EKS Anywhere accepts it: every refusal is one of the wizard's own rules and says so.
+        const unmarked = w.errors.filter(e => !e.message.includes(WIZARD_RULE));
+        if (unmarked.length > 0)
+          problems.push(
+            `EKS Anywhere accepts, the wizard refuses without saying it is its own rule: ${unmarked.map(e => `${e.column}: ${e.message}`).join(' / ')}\n${JSON.stringify(text)}`,
+          );
       }
-    } else if (plain[i]!.ok) {
-      // EKS Anywhere accepts it: every refusal is one of the wizard's own rules and says so.
-      const unmarked = w.errors.filter(e => !e.message.includes(WIZARD_RULE));
-      if (unmarked.length > 0) problems.push(`EKS Anywhere accepts, the wizard refuses without saying it is its own rule: ${unmarked.map(e => `${e.column}: ${e.message}`).join(' / ')}\n${JSON.stringify(text)}`);
-    }
-  });
-  assert.deepEqual(problems.slice(0, 8), [], `${problems.length} problem(s)`);
-  // The generator must reach both sides, or the property says little.
-  assert.ok(wizardValid >= 100, `only ${wizardValid} wizard-valid cases`);
-  assert.ok(plain.filter(v => !v.ok).length >= 300, 'enough cases EKS Anywhere refuses');
-});
+    });
+    assert.deepEqual(problems.slice(0, 8), [], `${problems.length} problem(s)`);
+    // The generator must reach both sides, or the property says little.
+    assert.ok(wizardValid >= 100, `only ${wizardValid} wizard-valid cases`);
+    assert.ok(plain.filter(v => !v.ok).length >= 300, 'enough cases EKS Anywhere refuses');
+  },
+);
 
-test('every hardware.csv in the project (test fixtures, demo, synthetic) that the wizard calls valid passes EKS Anywhere', {skip, timeout: 120_000}, () => {
-  const root = join(import.meta.dirname, '..', '..');
-  const found: {path: string; text: string}[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      if (name === 'node_modules' || name.startsWith('.') || name === 'dist') continue;
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.csv')) found.push({path: p.slice(root.length + 1), text: readFileSync(p, 'utf8')});
+test(
+  'every hardware.csv in the project (test fixtures, demo, synthetic) that the wizard calls valid passes EKS Anywhere',
+  {skip, timeout: 120_000},
+  () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const found: {path: string; text: string}[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        if (name === 'node_modules' || name.startsWith('.') || name === 'dist') continue;
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (name.endsWith('.csv')) found.push({path: p.slice(root.length + 1), text: readFileSync(p, 'utf8')});
+      }
+    };
+    walk(join(root, 'test'));
+    walk(join(root, 'templates'));
+    for (const n of [1, 3, 5, 40]) found.push({path: `synthetic(${n})`, text: makeSyntheticCsv(n)});
+    const valid = found.filter(f => validateHardwareCsv(f.text).valid);
+    assert.ok(valid.length >= 4);
+    for (const createOpts of [false, true]) {
+      const verdicts = judge(
+        valid.map(f => f.text),
+        createOpts,
+      );
+      const refused = valid.flatMap((f, i) => (verdicts[i]!.ok ? [] : [`${f.path}: ${verdicts[i]!.detail}`]));
+      assert.deepEqual(refused, []);
     }
-  };
-  walk(join(root, 'test'));
-  walk(join(root, 'templates'));
-  for (const n of [1, 3, 5, 40]) found.push({path: `synthetic(${n})`, text: makeSyntheticCsv(n)});
-  const valid = found.filter(f => validateHardwareCsv(f.text).valid);
-  assert.ok(valid.length >= 4);
-  for (const createOpts of [false, true]) {
-    const verdicts = judge(valid.map(f => f.text), createOpts);
-    const refused = valid.flatMap((f, i) => (verdicts[i]!.ok ? [] : [`${f.path}: ${verdicts[i]!.detail}`]));
-    assert.deepEqual(refused, []);
-  }
-});
+  },
+);

@@ -26,7 +26,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startNginx(server: TestCert, opts: {mode: 'shared' | 'pki'; caPem?: string}): Promise<{port: number; stop(): Promise<void>}> {
+async function startNginx(
+  server: TestCert,
+  opts: {mode: 'shared' | 'pki'; caPem?: string},
+): Promise<{port: number; stop(): Promise<void>}> {
   const dir = mkdtempSync(join(tmpdir(), 'nginx-kong-'));
   writeFileSync(join(dir, 'cp.crt'), server.certPem);
   writeFileSync(join(dir, 'cp.key'), server.keyPem, {mode: 0o600});
@@ -34,10 +37,13 @@ async function startNginx(server: TestCert, opts: {mode: 'shared' | 'pki'; caPem
   const port = await freePort();
   // nginx's $ssl_client_fingerprint is the SHA-1 of the client certificate: equal certificates match.
   const fingerprint = new X509Certificate(server.certPem).fingerprint.replace(/:/g, '').toLowerCase();
-  const verify = opts.mode === 'shared'
-    ? `ssl_verify_client optional_no_ca;\n      location /v1/outlet { if ($ssl_client_fingerprint != "${fingerprint}") { return 444; } return 400; }`
-    : `ssl_verify_client on; ssl_client_certificate ${join(dir, 'ca.crt')}; ssl_verify_depth 2;\n      location /v1/outlet { return 400; }`;
-  writeFileSync(join(dir, 'nginx.conf'), `
+  const verify =
+    opts.mode === 'shared'
+      ? `ssl_verify_client optional_no_ca;\n      location /v1/outlet { if ($ssl_client_fingerprint != "${fingerprint}") { return 444; } return 400; }`
+      : `ssl_verify_client on; ssl_client_certificate ${join(dir, 'ca.crt')}; ssl_verify_depth 2;\n      location /v1/outlet { return 400; }`;
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `
 daemon off; master_process off; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'error.log')} info;
 events { worker_connections 64; }
 http {
@@ -49,8 +55,11 @@ http {
     ${verify}
   }
 }
-`);
-  const child: ChildProcess = spawn(nginxBin!, ['-p', dir, '-c', join(dir, 'nginx.conf')], {stdio: ['ignore', 'ignore', 'pipe']});
+`,
+  );
+  const child: ChildProcess = spawn(nginxBin!, ['-p', dir, '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', d => (stderr += String(d)));
   // Up when the port accepts.
@@ -78,35 +87,50 @@ http {
   };
 }
 
-test('REAL nginx like Kong\'s shared-mode listener: the CP\'s own certificate is accepted (400), another fails the server check', {...T, skip}, async () => {
-  const cp = await makeCert();
-  const other = await makeCert();
-  const nginx = await startNginx(cp, {mode: 'shared'});
-  try {
-    const ok = await probeClusterTls({host: '127.0.0.1', port: nginx.port, ...cp, timeoutMs: 5000});
-    assert.equal(ok.outcome, 'accepted', ok.title);
-    // The DP checks the server certificate against its own: another cert fails before any HTTP.
-    const wrong = await probeClusterTls({host: '127.0.0.1', port: nginx.port, ...other, timeoutMs: 5000});
-    assert.equal(wrong.outcome, 'server-cert-mismatch', wrong.title);
-  } finally {
-    await nginx.stop();
-  }
-});
+test(
+  "REAL nginx like Kong's shared-mode listener: the CP's own certificate is accepted (400), another fails the server check",
+  {...T, skip},
+  async () => {
+    const cp = await makeCert();
+    const other = await makeCert();
+    const nginx = await startNginx(cp, {mode: 'shared'});
+    try {
+      const ok = await probeClusterTls({host: '127.0.0.1', port: nginx.port, ...cp, timeoutMs: 5000});
+      assert.equal(ok.outcome, 'accepted', ok.title);
+      // The DP checks the server certificate against its own: another cert fails before any HTTP.
+      const wrong = await probeClusterTls({host: '127.0.0.1', port: nginx.port, ...other, timeoutMs: 5000});
+      assert.equal(wrong.outcome, 'server-cert-mismatch', wrong.title);
+    } finally {
+      await nginx.stop();
+    }
+  },
+);
 
-test('REAL nginx like Kong\'s pki listener: a DP cert from the CA is accepted; a foreign one completes the handshake and gets nginx\'s 400, which the probe names', {...T, skip}, async () => {
-  const {ca, leaves} = await makeCaWithLeaves(['kong-cp.example.com', 'kong-dp-1']);
-  const [server, client] = leaves as [TestCert, TestCert];
-  const foreign = await makeCert({cn: 'kong-dp-rogue'});
-  const nginx = await startNginx(server, {mode: 'pki', caPem: ca.certPem});
-  try {
-    const base = {host: '127.0.0.1', port: nginx.port, mode: 'pki' as const, caPem: ca.certPem, serverName: 'kong-cp.example.com', timeoutMs: 5000};
-    const ok = await probeClusterTls({...base, ...client});
-    assert.equal(ok.outcome, 'accepted', ok.title);
-    const refused = await probeClusterTls({...base, ...foreign});
-    assert.equal(refused.outcome, 'client-cert-rejected', refused.title);
-    assert.match(refused.title, /HTTP 400 "The SSL certificate error"/);
-    assert.equal(refused.status, 'fail');
-  } finally {
-    await nginx.stop();
-  }
-});
+test(
+  "REAL nginx like Kong's pki listener: a DP cert from the CA is accepted; a foreign one completes the handshake and gets nginx's 400, which the probe names",
+  {...T, skip},
+  async () => {
+    const {ca, leaves} = await makeCaWithLeaves(['kong-cp.example.com', 'kong-dp-1']);
+    const [server, client] = leaves as [TestCert, TestCert];
+    const foreign = await makeCert({cn: 'kong-dp-rogue'});
+    const nginx = await startNginx(server, {mode: 'pki', caPem: ca.certPem});
+    try {
+      const base = {
+        host: '127.0.0.1',
+        port: nginx.port,
+        mode: 'pki' as const,
+        caPem: ca.certPem,
+        serverName: 'kong-cp.example.com',
+        timeoutMs: 5000,
+      };
+      const ok = await probeClusterTls({...base, ...client});
+      assert.equal(ok.outcome, 'accepted', ok.title);
+      const refused = await probeClusterTls({...base, ...foreign});
+      assert.equal(refused.outcome, 'client-cert-rejected', refused.title);
+      assert.match(refused.title, /HTTP 400 "The SSL certificate error"/);
+      assert.equal(refused.status, 'fail');
+    } finally {
+      await nginx.stop();
+    }
+  },
+);

@@ -47,23 +47,36 @@ test('TLS probe: a different certificate is caught (the CP presents an untrusted
   }
 });
 
-test('TLS probe: a CP in shared mode closes without an answer when the client certificate differs (DP set up for pki)', T, async () => {
-  const {ca, leaves} = await makeCaWithLeaves(['cp.example.com', 'dp.example.com']);
-  const [cpCert, dpCert] = leaves as [typeof ca, typeof ca];
-  const listener = await startFakeKongClusterListener(cpCert);
-  try {
-    const pki = {host: listener.host, port: listener.port, mode: 'pki' as const, caPem: ca.certPem, serverName: 'cp.example.com'};
-    const result = await probeClusterTls({...pki, ...dpCert});
-    assert.equal(result.outcome, 'rejected', result.title);
-    assert.match(result.fix ?? '', /same tls\.crt and tls\.key/);
-    assert.match(listener.log.join('\n'), /digest does not match/);
-    // The pki path itself works: server name and CA check out when the certificates are the same.
-    assert.equal((await probeClusterTls({...pki, ...cpCert})).outcome, 'accepted');
-    assert.equal((await probeClusterTls({...pki, ...cpCert, serverName: 'other.example.com'})).outcome, 'host-mismatch');
-  } finally {
-    await listener.close();
-  }
-});
+test(
+  'TLS probe: a CP in shared mode closes without an answer when the client certificate differs (DP set up for pki)',
+  T,
+  async () => {
+    const {ca, leaves} = await makeCaWithLeaves(['cp.example.com', 'dp.example.com']);
+    const [cpCert, dpCert] = leaves as [typeof ca, typeof ca];
+    const listener = await startFakeKongClusterListener(cpCert);
+    try {
+      const pki = {
+        host: listener.host,
+        port: listener.port,
+        mode: 'pki' as const,
+        caPem: ca.certPem,
+        serverName: 'cp.example.com',
+      };
+      const result = await probeClusterTls({...pki, ...dpCert});
+      assert.equal(result.outcome, 'rejected', result.title);
+      assert.match(result.fix ?? '', /same tls\.crt and tls\.key/);
+      assert.match(listener.log.join('\n'), /digest does not match/);
+      // The pki path itself works: server name and CA check out when the certificates are the same.
+      assert.equal((await probeClusterTls({...pki, ...cpCert})).outcome, 'accepted');
+      assert.equal(
+        (await probeClusterTls({...pki, ...cpCert, serverName: 'other.example.com'})).outcome,
+        'host-mismatch',
+      );
+    } finally {
+      await listener.close();
+    }
+  },
+);
 
 test('TLS probe: a certificate without kong_clustering fails the host check', T, async () => {
   const cert = await makeCert({cn: 'cp.example.com'});

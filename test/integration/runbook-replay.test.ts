@@ -48,57 +48,118 @@ const withoutAllocated = (spec: Record<string, unknown> | undefined) => {
   return rest;
 };
 
-const kinds = [['v1', 'Secret'], ['apps/v1', 'Deployment'], ['v1', 'Service'], ['v1', 'Pod']] as const;
+const kinds = [
+  ['v1', 'Secret'],
+  ['apps/v1', 'Deployment'],
+  ['v1', 'Service'],
+  ['v1', 'Pod'],
+] as const;
 
-test('runbook replay (fake clusters, helm stand-in, real kubectl): the data plane comes back on the new cluster, never on the CP\'s', {timeout: 120_000, skip: kubectl.status === 0 ? false : 'kubectl is not installed'}, async () => {
-  let session = newSession('replay', 'demo');
-  session = {
-    ...session,
-    answers: mergeAnswers(session.answers, {...part.answers, cluster: {name: 'demo'}, machines: [{hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}]}),
-    artifacts: {kubeconfig: world.kubeconfigs.workload},
-  };
-  const controller = new SessionController(session, s => s);
-  const base = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: SPEED});
-  const ports = {...base, runner: createExecaRunner({sessionDir: dir, baseEnv: base.env, onRecord: record => controller.dispatch({type: 'command-recorded', record})})};
-  const {ctx} = stepContext(controller, ports);
-  for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const) controller.dispatch({type: 'step-skipped', step: id});
-  await runStep(ctx, controller, 'control-plane', abort.signal, {goto: true});
-  await runStep(ctx, controller, 'data-plane', abort.signal, {goto: true});
+test(
+  "runbook replay (fake clusters, helm stand-in, real kubectl): the data plane comes back on the new cluster, never on the CP's",
+  {timeout: 120_000, skip: kubectl.status === 0 ? false : 'kubectl is not installed'},
+  async () => {
+    let session = newSession('replay', 'demo');
+    session = {
+      ...session,
+      answers: mergeAnswers(session.answers, {
+        ...part.answers,
+        cluster: {name: 'demo'},
+        machines: [
+          {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+        ],
+      }),
+      artifacts: {kubeconfig: world.kubeconfigs.workload},
+    };
+    const controller = new SessionController(session, s => s);
+    const base = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: SPEED});
+    const ports = {
+      ...base,
+      runner: createExecaRunner({
+        sessionDir: dir,
+        baseEnv: base.env,
+        onRecord: record => controller.dispatch({type: 'command-recorded', record}),
+      }),
+    };
+    const {ctx} = stepContext(controller, ports);
+    for (const id of ['welcome', 'preflight', 'discover', 'hardware', 'cluster-spec', 'create-cluster'] as const)
+      controller.dispatch({type: 'step-skipped', step: id});
+    await runStep(ctx, controller, 'control-plane', abort.signal, {goto: true});
+    await runStep(ctx, controller, 'data-plane', abort.signal, {goto: true});
 
-  const book = renderRunbook('replay', controller.get().commands);
-  assert.match(book, /kubectl --kubeconfig \S+workload\.kubeconfig apply -f kong-dp-secrets\.yaml/);
-  assert.match(book, /helm upgrade --install kong-dp kong\/kong --kubeconfig \S+workload\.kubeconfig -n kong/);
-  assert.ok(!book.includes(DEMO_ADMIN_TOKEN) && !book.includes('PRIVATE KEY'), 'secrets stay in the 0600 manifest');
-  assert.equal(statSync(join(dir, 'kong-dp-secrets.yaml')).mode & 0o777, 0o600);
-  const script = join(dir, 'runbook.sh');
-  writeFileSync(script, book);
-  assert.equal(spawnSync('bash', ['-n', script]).status, 0);
+    const book = renderRunbook('replay', controller.get().commands);
+    assert.match(book, /kubectl --kubeconfig \S+workload\.kubeconfig apply -f kong-dp-secrets\.yaml/);
+    assert.match(book, /helm upgrade --install kong-dp kong\/kong --kubeconfig \S+workload\.kubeconfig -n kong/);
+    assert.ok(!book.includes(DEMO_ADMIN_TOKEN) && !book.includes('PRIVATE KEY'), 'secrets stay in the 0600 manifest');
+    assert.equal(statSync(join(dir, 'kong-dp-secrets.yaml')).mode & 0o777, 0o600);
+    const script = join(dir, 'runbook.sh');
+    writeFileSync(script, book);
+    assert.equal(spawnSync('bash', ['-n', script]).status, 0);
 
-  const dpStore = world.apis.workload.store;
-  const snapshot = () => Object.fromEntries(kinds.flatMap(([apiVersion, kind]) => dpStore.list({apiVersion, kind, namespace: 'kong'}).filter(() => kind !== 'Pod')
-    .map(o => [`${kind}/${o.metadata.name}`, kind === 'Secret' ? (o as {data?: unknown}).data : withoutAllocated((o as {spec?: Record<string, unknown>}).spec)] as const)));
-  const before = snapshot();
-  assert.ok(before['Deployment/kong-dp-kong'] && before['Secret/kong-cluster-cert'] && before['Secret/sh.helm.release.v1.kong-dp.v1']);
-  // Wipe the data plane from the new cluster.
-  for (const [apiVersion, kind] of kinds) for (const o of dpStore.list({apiVersion, kind, namespace: 'kong'})) dpStore.delete({apiVersion, kind, namespace: 'kong', name: o.metadata.name!});
-  dpStore.delete({apiVersion: 'v1', kind: 'Namespace', name: 'kong'});
+    const dpStore = world.apis.workload.store;
+    const snapshot = () =>
+      Object.fromEntries(
+        kinds.flatMap(([apiVersion, kind]) =>
+          dpStore
+            .list({apiVersion, kind, namespace: 'kong'})
+            .filter(() => kind !== 'Pod')
+            .map(
+              o =>
+                [
+                  `${kind}/${o.metadata.name}`,
+                  kind === 'Secret'
+                    ? (o as {data?: unknown}).data
+                    : withoutAllocated((o as {spec?: Record<string, unknown>}).spec),
+                ] as const,
+            ),
+        ),
+      );
+    const before = snapshot();
+    assert.ok(
+      before['Deployment/kong-dp-kong'] &&
+        before['Secret/kong-cluster-cert'] &&
+        before['Secret/sh.helm.release.v1.kong-dp.v1'],
+    );
+    // Wipe the data plane from the new cluster.
+    for (const [apiVersion, kind] of kinds)
+      for (const o of dpStore.list({apiVersion, kind, namespace: 'kong'}))
+        dpStore.delete({apiVersion, kind, namespace: 'kong', name: o.metadata.name!});
+    dpStore.delete({apiVersion: 'v1', kind: 'Namespace', name: 'kong'});
 
-  const cpSecretsBefore = world.apis.controlPlane.store.list({apiVersion: 'v1', kind: 'Secret', namespace: 'kong'}).map(s => s.metadata.name).sort();
-  // Asynchronously: the fake clusters answer from this very process.
-  const replay = await execa('bash', [script], {
-    reject: false,
-    timeout: 60_000,
-    extendEnv: false,
-    env: {...world.env, PATH: base.env['PATH'], HOME: dir, KUBECONFIG: world.kubeconfigs.controlPlane},
-  });
-  assert.equal(replay.exitCode, 0, `${replay.stdout}\n${replay.stderr}`);
-  const after = snapshot();
-  const {['Secret/sh.helm.release.v1.kong-dp.v1']: releaseBefore, ...restBefore} = before;
-  const {['Secret/sh.helm.release.v1.kong-dp.v1']: releaseAfter, ...restAfter} = after;
-  assert.deepEqual(restAfter, restBefore, 'namespace secrets, Deployment and Service as the wizard left them');
-  assert.ok(releaseBefore && releaseAfter, 'the helm release is installed again');
-  assert.ok(dpStore.get({apiVersion: 'v1', kind: 'Namespace', name: 'kong'}), 'namespace recreated');
-  // The control plane's cluster, which KUBECONFIG named, got nothing.
-  assert.equal(world.apis.controlPlane.store.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'kong', name: 'kong-dp-kong'}), undefined);
-  assert.deepEqual(world.apis.controlPlane.store.list({apiVersion: 'v1', kind: 'Secret', namespace: 'kong'}).map(s => s.metadata.name).sort(), cpSecretsBefore);
-});
+    const cpSecretsBefore = world.apis.controlPlane.store
+      .list({apiVersion: 'v1', kind: 'Secret', namespace: 'kong'})
+      .map(s => s.metadata.name)
+      .sort();
+    // Asynchronously: the fake clusters answer from this very process.
+    const replay = await execa('bash', [script], {
+      reject: false,
+      timeout: 60_000,
+      extendEnv: false,
+      env: {...world.env, PATH: base.env['PATH'], HOME: dir, KUBECONFIG: world.kubeconfigs.controlPlane},
+    });
+    assert.equal(replay.exitCode, 0, `${replay.stdout}\n${replay.stderr}`);
+    const after = snapshot();
+    const {['Secret/sh.helm.release.v1.kong-dp.v1']: releaseBefore, ...restBefore} = before;
+    const {['Secret/sh.helm.release.v1.kong-dp.v1']: releaseAfter, ...restAfter} = after;
+    assert.deepEqual(restAfter, restBefore, 'namespace secrets, Deployment and Service as the wizard left them');
+    assert.ok(releaseBefore && releaseAfter, 'the helm release is installed again');
+    assert.ok(dpStore.get({apiVersion: 'v1', kind: 'Namespace', name: 'kong'}), 'namespace recreated');
+    // The control plane's cluster, which KUBECONFIG named, got nothing.
+    assert.equal(
+      world.apis.controlPlane.store.get({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'kong',
+        name: 'kong-dp-kong',
+      }),
+      undefined,
+    );
+    assert.deepEqual(
+      world.apis.controlPlane.store
+        .list({apiVersion: 'v1', kind: 'Secret', namespace: 'kong'})
+        .map(s => s.metadata.name)
+        .sort(),
+      cpSecretsBefore,
+    );
+  },
+);

@@ -35,7 +35,16 @@ test('the rail shows every step with its state mark and the current one', async 
   const screen = await app.waitFor('Step 2/10');
   assert.match(screen, /✔ +1 Welcome/);
   assert.match(screen, /✖ > 2 Preflight/);
-  for (const title of ['Discover machines', 'hardware.csv', 'Cluster spec', 'Create cluster', 'Kong control plane', 'Kong data plane', 'Verify', 'Done']) {
+  for (const title of [
+    'Discover machines',
+    'hardware.csv',
+    'Cluster spec',
+    'Create cluster',
+    'Kong control plane',
+    'Kong data plane',
+    'Verify',
+    'Done',
+  ]) {
     assert.ok(screen.includes(title), title);
   }
 });
@@ -133,7 +142,8 @@ test('an answer the session cannot hold is refused with its key on the status li
   const {sessionSchema} = await import('../../source/session/schema.js');
   const controller = new SessionController(newSession('lab1', 'real'), s => {
     const parsed = sessionSchema.safeParse(s);
-    if (!parsed.success) throw new InvalidSessionError('refusing', 'session.json', 'answers.discovery.pxe.port: Too big');
+    if (!parsed.success)
+      throw new InvalidSessionError('refusing', 'session.json', 'answers.discovery.pxe.port: Too big');
     return parsed.data;
   });
   const {tree} = appTree({controller});

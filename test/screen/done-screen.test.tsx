@@ -15,8 +15,15 @@ const PROXY = 'http://10.20.0.12:32080';
 function doneSession() {
   const s = sessionAt('done', specAnswers);
   s.artifacts = {...s.artifacts, kubeconfig: 'seed/seed-eks-a-cluster.kubeconfig'};
-  s.steps['control-plane'] = {...s.steps['control-plane'], data: {clusterEndpoint: CLUSTER, telemetryEndpoint: TELEMETRY, version: '3.9.1.2'}};
-  s.steps['data-plane'] = {...s.steps['data-plane'], summary: 'kong-dp in kong: 1/1 Ready', data: {proxyUrl: PROXY, namespace: 'kong'}};
+  s.steps['control-plane'] = {
+    ...s.steps['control-plane'],
+    data: {clusterEndpoint: CLUSTER, telemetryEndpoint: TELEMETRY, version: '3.9.1.2'},
+  };
+  s.steps['data-plane'] = {
+    ...s.steps['data-plane'],
+    summary: 'kong-dp in kong: 1/1 Ready',
+    data: {proxyUrl: PROXY, namespace: 'kong'},
+  };
   return s;
 }
 
@@ -32,19 +39,23 @@ for (const [columns, rows] of [
   [120, 30],
   [80, 24],
 ] as const) {
-  test(`done at ${columns}x${rows}: endpoints, proxy URL and Next commands are whole, nothing is cut with "…"`, {timeout: 15_000}, async () => {
-    const {tree} = appTree({session: doneSession()});
-    const app = renderInk(tree, {columns, rows});
-    const screen = await app.waitFor('What now exists');
-    const body = screen.split('\n').slice(2, -2).join('\n');
-    assert.doesNotMatch(body, /…/);
-    const text = unwrapped(body, 7);
-    assert.ok(text.includes(CLUSTER), `cluster endpoint whole in:\n${screen}`);
-    assert.ok(text.includes('curl -i http://10.20.0.12:32080/httpbin/anything'), 'the route command');
-    assert.ok(text.includes('eksa-kong runbook lab1'), 'the runbook command');
-    assert.ok(screen.split('\n').every(l => l.length <= columns));
-    // The rail keeps numbers and marks, not titles.
-    assert.match(screen, /✔ +9/);
-    assert.doesNotMatch(screen, /Discover machines/);
-  });
+  test(
+    `done at ${columns}x${rows}: endpoints, proxy URL and Next commands are whole, nothing is cut with "…"`,
+    {timeout: 15_000},
+    async () => {
+      const {tree} = appTree({session: doneSession()});
+      const app = renderInk(tree, {columns, rows});
+      const screen = await app.waitFor('What now exists');
+      const body = screen.split('\n').slice(2, -2).join('\n');
+      assert.doesNotMatch(body, /…/);
+      const text = unwrapped(body, 7);
+      assert.ok(text.includes(CLUSTER), `cluster endpoint whole in:\n${screen}`);
+      assert.ok(text.includes('curl -i http://10.20.0.12:32080/httpbin/anything'), 'the route command');
+      assert.ok(text.includes('eksa-kong runbook lab1'), 'the runbook command');
+      assert.ok(screen.split('\n').every(l => l.length <= columns));
+      // The rail keeps numbers and marks, not titles.
+      assert.match(screen, /✔ +9/);
+      assert.doesNotMatch(screen, /Discover machines/);
+    },
+  );
 }

@@ -23,8 +23,22 @@ const answers: Session['answers'] = {
   admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
   network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2', '1.1.1.1']},
   machines: [
-    {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', password: 'S3cret-cp'}},
-    {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/nvme0n1', bmc: {ip: '10.20.1.12', username: 'admin', password: 'S3cret-wk'}},
+    {
+      hostname: 'eksa-cp01',
+      mac: 'aa:bb:cc:00:00:01',
+      ip: '10.20.0.11',
+      role: 'cp',
+      disk: '/dev/sda',
+      bmc: {ip: '10.20.1.11', username: 'admin', password: 'S3cret-cp'},
+    },
+    {
+      hostname: 'eksa-wk01',
+      mac: 'aa:bb:cc:00:00:02',
+      ip: '10.20.0.12',
+      role: 'worker',
+      disk: '/dev/nvme0n1',
+      bmc: {ip: '10.20.1.12', username: 'admin', password: 'S3cret-wk'},
+    },
   ],
 };
 
@@ -44,46 +58,60 @@ test('hardware screen: shows the network and the first machine, and lists both',
   assert.doesNotMatch(screen, /S3cret/);
 });
 
-test('hardware screen: an invalid IP shows the field error and keeps every other value', {timeout: 15_000}, async () => {
-  const app = withInlinePasswords();
-  const r = renderInk(app.tree, {columns: 100, rows: 30});
-  await r.waitFor('Machine 1/2');
-  // Down to "ip address" (netmask, gateway, nameservers, hostname, ip).
-  await r.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-  for (let i = 0; i < 12; i++) await r.press(KEYS.backspace);
-  await r.type('10.20.0.300');
-  await r.press(KEYS.enter);
-  const screen = await r.waitFor(/machine 1 ip address: /);
-  assert.match(screen, /ip address +10\.20\.0\.300 +✖/);
-  assert.match(screen, /hostname +eksa-cp01/);
-  assert.match(screen, /gateway +10\.20\.0\.1/);
-  // Writing is refused and names the column; nothing was written.
-  await r.press('w');
-  const refused = await r.waitFor(/ip_address: /);
-  assert.match(refused, /machine 1 ip_address/);
-  assert.equal(app.controller.get().artifacts.hardwareCsv, undefined);
-});
+test(
+  'hardware screen: an invalid IP shows the field error and keeps every other value',
+  {timeout: 15_000},
+  async () => {
+    const app = withInlinePasswords();
+    const r = renderInk(app.tree, {columns: 100, rows: 30});
+    await r.waitFor('Machine 1/2');
+    // Down to "ip address" (netmask, gateway, nameservers, hostname, ip).
+    await r.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
+    for (let i = 0; i < 12; i++) await r.press(KEYS.backspace);
+    await r.type('10.20.0.300');
+    await r.press(KEYS.enter);
+    const screen = await r.waitFor(/machine 1 ip address: /);
+    assert.match(screen, /ip address +10\.20\.0\.300 +✖/);
+    assert.match(screen, /hostname +eksa-cp01/);
+    assert.match(screen, /gateway +10\.20\.0\.1/);
+    // Writing is refused and names the column; nothing was written.
+    await r.press('w');
+    const refused = await r.waitFor(/ip_address: /);
+    assert.match(refused, /machine 1 ip_address/);
+    assert.equal(app.controller.get().artifacts.hardwareCsv, undefined);
+  },
+);
 
-test('hardware screen: the preview masks passwords; w writes a 0600 hardware.csv and records it', {timeout: 15_000}, async () => {
-  const app = withInlinePasswords();
-  const r = renderInk(app.tree, {columns: 140, rows: 30});
-  await r.waitFor('Machine 1/2');
-  await r.press('v');
-  const screen = await r.waitFor('hardware.csv preview');
-  assert.match(screen, /eksa-cp01,10\.20\.1\.11,admin,\*\*\*,aa:bb:cc:00:00:01/);
-  assert.doesNotMatch(screen, /S3cret/);
-  await r.press('w');
-  await r.waitFor(() => app.controller.get().steps.hardware.state === 'done', {timeoutMs: 5000});
-  const s = app.controller.get();
-  assert.equal(s.artifacts.hardwareCsv, 'hardware.csv');
-  assert.match(s.steps.hardware.summary ?? '', /2 machines \(1 cp, 1 worker\)/);
-  assert.equal(s.currentStep, 'cluster-spec');
-  const file = join(app.ports.sessionDir, 'hardware.csv');
-  assert.equal(statSync(file).mode & 0o777, 0o600);
-  const text = readFileSync(file, 'utf8');
-  assert.match(text, /^hostname,bmc_ip,bmc_username,bmc_password,mac,ip_address,netmask,gateway,nameservers,labels,disk\n/);
-  assert.match(text, /eksa-cp01,10\.20\.1\.11,admin,S3cret-cp,aa:bb:cc:00:00:01,10\.20\.0\.11,255\.255\.255\.0,10\.20\.0\.1,10\.20\.0\.2\|1\.1\.1\.1,type=cp,\/dev\/sda/);
-});
+test(
+  'hardware screen: the preview masks passwords; w writes a 0600 hardware.csv and records it',
+  {timeout: 15_000},
+  async () => {
+    const app = withInlinePasswords();
+    const r = renderInk(app.tree, {columns: 140, rows: 30});
+    await r.waitFor('Machine 1/2');
+    await r.press('v');
+    const screen = await r.waitFor('hardware.csv preview');
+    assert.match(screen, /eksa-cp01,10\.20\.1\.11,admin,\*\*\*,aa:bb:cc:00:00:01/);
+    assert.doesNotMatch(screen, /S3cret/);
+    await r.press('w');
+    await r.waitFor(() => app.controller.get().steps.hardware.state === 'done', {timeoutMs: 5000});
+    const s = app.controller.get();
+    assert.equal(s.artifacts.hardwareCsv, 'hardware.csv');
+    assert.match(s.steps.hardware.summary ?? '', /2 machines \(1 cp, 1 worker\)/);
+    assert.equal(s.currentStep, 'cluster-spec');
+    const file = join(app.ports.sessionDir, 'hardware.csv');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const text = readFileSync(file, 'utf8');
+    assert.match(
+      text,
+      /^hostname,bmc_ip,bmc_username,bmc_password,mac,ip_address,netmask,gateway,nameservers,labels,disk\n/,
+    );
+    assert.match(
+      text,
+      /eksa-cp01,10\.20\.1\.11,admin,S3cret-cp,aa:bb:cc:00:00:01,10\.20\.0\.11,255\.255\.255\.0,10\.20\.0\.1,10\.20\.0\.2\|1\.1\.1\.1,type=cp,\/dev\/sda/,
+    );
+  },
+);
 
 test('hardware screen: fits 80x24', {timeout: 15_000}, async () => {
   const app = withInlinePasswords();
@@ -91,6 +119,9 @@ test('hardware screen: fits 80x24', {timeout: 15_000}, async () => {
   const screen = await r.waitFor('Machine 1/2');
   const lines = screen.split('\n');
   assert.ok(lines.length <= 24, `${lines.length} lines`);
-  assert.ok(lines.every(l => l.length <= 80), lines.find(l => l.length > 80));
+  assert.ok(
+    lines.every(l => l.length <= 80),
+    lines.find(l => l.length > 80),
+  );
   assert.match(screen, /bmc password +\*+/);
 });

@@ -50,7 +50,14 @@ test('guarded, every hostile paste is dropped and keys and text still arrive', a
   }
   await r.press(KEYS.up, KEYS.left, KEYS.delete, 'z');
   assert.equal(log.filter(k => k.startsWith('<') || k === 'z').join(''), '<up><left><del>z');
-  assert.ok(log.join('').replace(/<[a-z]+>|z/g, '').split('').every(c => c === 'a' || c === 'b'), JSON.stringify(log));
+  assert.ok(
+    log
+      .join('')
+      .replace(/<[a-z]+>|z/g, '')
+      .split('')
+      .every(c => c === 'a' || c === 'b'),
+    JSON.stringify(log),
+  );
   r.unmount();
 });
 
@@ -70,7 +77,10 @@ test('property: whatever is pasted, Ink does not throw', async () => {
   const r = renderInk(<Keys log={log} />);
   guardInput(r.stdin);
   await tick();
-  const piece = fc.oneof(fc.constantFrom(...HOSTILE, '\u001b', '\u001b[', ';', '5', '~', 'm', 'O', '['), fc.string({unit: 'binary', maxLength: 4}));
+  const piece = fc.oneof(
+    fc.constantFrom(...HOSTILE, '\u001b', '\u001b[', ';', '5', '~', 'm', 'O', '['),
+    fc.string({unit: 'binary', maxLength: 4}),
+  );
   fc.assert(
     fc.property(fc.array(piece, {maxLength: 8}), parts => {
       r.stdin.write(parts.join(''));

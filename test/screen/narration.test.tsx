@@ -16,7 +16,10 @@ import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
 
 after(cleanupInk);
 
-function tree(session: Session, opts: {autoplay?: boolean; openLog?: (p: string) => Promise<{ok: boolean}>; onExit?: (c: number) => void} = {}) {
+function tree(
+  session: Session,
+  opts: {autoplay?: boolean; openLog?: (p: string) => Promise<{ok: boolean}>; onExit?: (c: number) => void} = {},
+) {
   const {tree: element, controller} = appTree({session, ...opts});
   return {controller, element};
 }
@@ -24,7 +27,8 @@ function tree(session: Session, opts: {autoplay?: boolean; openLog?: (p: string)
 test('every step has a narration that names what the article explains', () => {
   for (const id of STEP_IDS) assert.ok(NARRATION[id].length > 80, id);
   const all = Object.values(NARRATION).join(' ');
-  for (const idea of [/hybrid/, /8005/, /8006/, /mTLS/, /database off/, /Tinkerbell/, /Cluster API/, /EKS Distro/]) assert.match(all, idea);
+  for (const idea of [/hybrid/, /8005/, /8006/, /mTLS/, /database off/, /Tinkerbell/, /Cluster API/, /EKS Distro/])
+    assert.match(all, idea);
 });
 
 test('wrapNarration keeps to the width and the line budget, ending a cut with …', () => {
@@ -79,9 +83,23 @@ test('--autoplay: a step already done moves on, and Done exits 0 after a pause',
 test("`o` on a finished command in any pane opens its log through the shell's handler", async () => {
   const output = new RingBuffer(10);
   output.push('done');
-  const result: CommandResult = {ok: true, exitCode: 0, signal: null, durationMs: 10, lineCount: 1, logPath: '/s/demo/logs/verify-1.log'};
-  const command: RunningCommand = {id: 1, spec: {command: 'helm', args: [], step: 'data-plane'}, display: 'helm version', startedAt: 0, output,
-    logPath: '/s/demo/logs/verify-1.log', done: Promise.resolve(result)};
+  const result: CommandResult = {
+    ok: true,
+    exitCode: 0,
+    signal: null,
+    durationMs: 10,
+    lineCount: 1,
+    logPath: '/s/demo/logs/verify-1.log',
+  };
+  const command: RunningCommand = {
+    id: 1,
+    spec: {command: 'helm', args: [], step: 'data-plane'},
+    display: 'helm version',
+    startedAt: 0,
+    output,
+    logPath: '/s/demo/logs/verify-1.log',
+    done: Promise.resolve(result),
+  };
   const opened: string[] = [];
   const app = renderInk(
     <OpenLogContext.Provider value={p => opened.push(p)}>

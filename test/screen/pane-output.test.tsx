@@ -25,16 +25,36 @@ function fakeCommand(lines: number, options: {capacity?: number; logPath?: strin
   return {command, output, finish};
 }
 
-const okResult = (lineCount: number): CommandResult => ({ok: true, exitCode: 0, signal: null, durationMs: 72_000, lineCount, logPath: '/s/lab1/logs/create-cluster-1.log'});
+const okResult = (lineCount: number): CommandResult => ({
+  ok: true,
+  exitCode: 0,
+  signal: null,
+  durationMs: 72_000,
+  lineCount,
+  logPath: '/s/lab1/logs/create-cluster-1.log',
+});
 
 /** The body lines (inside the border, under the two header lines). */
 function bodyOf(screen: string): string[] {
-  return screen.split('\n').slice(3, -1).map(l => l.replace(/^│ ?/, '').replace(/ *│$/, ''));
+  return screen
+    .split('\n')
+    .slice(3, -1)
+    .map(l => l.replace(/^│ ?/, '').replace(/ *│$/, ''));
 }
 
 test('header shows the command, elapsed time, line count, follow state and log path', async () => {
   const {command} = fakeCommand(3);
-  const app = renderInk(<OutputPane command={command} height={10} width={100} focused title="Create cluster" sessionDir="/s/lab1" now={() => 75_000} />);
+  const app = renderInk(
+    <OutputPane
+      command={command}
+      height={10}
+      width={100}
+      focused
+      title="Create cluster"
+      sessionDir="/s/lab1"
+      now={() => 75_000}
+    />,
+  );
   const screen = await app.waitFor('following');
   assert.match(screen, /Create cluster · \$ eksctl anywhere create cluster -f cluster\.yaml/);
   assert.match(screen, /… running · 1m 15s · 3 lines · following · log logs\/create-cluster-1\.log/);
@@ -45,7 +65,10 @@ test('header shows the command, elapsed time, line count, follow state and log p
 test('exactly height rows, no line wider than the box, long lines cut', async () => {
   const {command, output} = fakeCommand(50);
   output.push('x'.repeat(500));
-  const app = renderInk(<OutputPane command={command} height={12} width={40} focused={false} />, {columns: 40, rows: 20});
+  const app = renderInk(<OutputPane command={command} height={12} width={40} focused={false} />, {
+    columns: 40,
+    rows: 20,
+  });
   const screen = await app.waitFor('xxx');
   const rows = screen.split('\n');
   assert.equal(rows.length, 12);
@@ -148,13 +171,18 @@ test('a burst of lines is drawn in one coalesced redraw, not one per line', asyn
 test('a finished command shows its outcome; o opens the log', async () => {
   const {command, finish} = fakeCommand(5);
   const opened: string[] = [];
-  const app = renderInk(<OutputPane command={command} height={10} width={120} focused onOpenLog={p => opened.push(p)} />);
+  const app = renderInk(
+    <OutputPane command={command} height={10} width={120} focused onOpenLog={p => opened.push(p)} />,
+  );
   await app.waitFor('running');
   await app.press('o');
   assert.deepEqual(opened, [], 'o does nothing while running');
   finish(okResult(5));
   const screen = await app.waitFor('✔ done');
-  assert.match(screen, /✔ done · 1m 12s · 5 lines · following · log \/s\/lab1\/logs\/create-cluster-1\.log · o: open log/);
+  assert.match(
+    screen,
+    /✔ done · 1m 12s · 5 lines · following · log \/s\/lab1\/logs\/create-cluster-1\.log · o: open log/,
+  );
   await app.press('o');
   assert.deepEqual(opened, ['/s/lab1/logs/create-cluster-1.log']);
   app.unmount();
@@ -169,7 +197,9 @@ test('a failure shows its one-line error; a result prop wins over done', async (
 });
 
 test('no command: a placeholder, still exactly the height', async () => {
-  const app = renderInk(<OutputPane command={null} height={7} width={50} focused={false} title="Watch" placeholder="Nothing yet" />);
+  const app = renderInk(
+    <OutputPane command={null} height={7} width={50} focused={false} title="Watch" placeholder="Nothing yet" />,
+  );
   const screen = await app.waitFor('Nothing yet');
   assert.equal(screen.split('\n').length, 7);
   assert.match(screen, /Watch/);
@@ -178,8 +208,15 @@ test('no command: a placeholder, still exactly the height', async () => {
 
 test('tiny boxes degrade without overflowing', async () => {
   const {command} = fakeCommand(10);
-  for (const [height, width] of [[1, 30], [2, 30], [3, 8], [5, 20]] as const) {
-    const app = renderInk(<OutputPane command={command} height={height} width={width} focused={false} />, {columns: 40});
+  for (const [height, width] of [
+    [1, 30],
+    [2, 30],
+    [3, 8],
+    [5, 20],
+  ] as const) {
+    const app = renderInk(<OutputPane command={command} height={height} width={width} focused={false} />, {
+      columns: 40,
+    });
     await tick(10);
     const rows = app.screen().split('\n');
     assert.ok(rows.length <= height, `${height}x${width}: ${rows.length} rows`);

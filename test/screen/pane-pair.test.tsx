@@ -26,7 +26,12 @@ const now = () => 5000;
 
 test('stacked when narrow: two panes, each half the height, the whole pair exactly the height', async () => {
   const app = renderInk(
-    <PanePair panes={[{command: fakeCommand(1, 'eksctl', 30)}, {command: fakeCommand(2, 'kubectl', 30)}]} width={80} height={20} now={now} />,
+    <PanePair
+      panes={[{command: fakeCommand(1, 'eksctl', 30)}, {command: fakeCommand(2, 'kubectl', 30)}]}
+      width={80}
+      height={20}
+      now={now}
+    />,
     {columns: 80, rows: 24},
   );
   const screen = await app.waitFor('kubectl 30');
@@ -39,7 +44,12 @@ test('stacked when narrow: two panes, each half the height, the whole pair exact
 
 test('side by side when wide', async () => {
   const app = renderInk(
-    <PanePair panes={[{command: fakeCommand(1, 'eksctl', 5)}, {command: fakeCommand(2, 'kubectl', 5)}]} width={160} height={10} now={now} />,
+    <PanePair
+      panes={[{command: fakeCommand(1, 'eksctl', 5)}, {command: fakeCommand(2, 'kubectl', 5)}]}
+      width={160}
+      height={10}
+      now={now}
+    />,
     {columns: 160, rows: 24},
   );
   const screen = await app.waitFor('kubectl 5');
@@ -80,7 +90,13 @@ test('Tab moves the focus: only the focused pane scrolls', async () => {
 
 test('an unfocused pair ignores Tab and scroll keys', async () => {
   const app = renderInk(
-    <PanePair panes={[{command: fakeCommand(1, 'eksctl', 50)}, {command: null, placeholder: 'waiting'}]} width={100} height={20} focused={false} now={now} />,
+    <PanePair
+      panes={[{command: fakeCommand(1, 'eksctl', 50)}, {command: null, placeholder: 'waiting'}]}
+      width={100}
+      height={20}
+      focused={false}
+      now={now}
+    />,
   );
   await app.waitFor('waiting');
   await app.press(KEYS.home, KEYS.tab, KEYS.home);

@@ -14,7 +14,9 @@ afterEach(() => cleanupInk());
 const FORMS = new Set(['cluster-spec', 'control-plane', 'data-plane']);
 
 for (const id of STEP_IDS.slice(1, -1)) {
-  const burst = FORMS.has(id) ? '"z q Backspace" types z and q and erases q' : '"? Enter ?" opens, closes and opens help';
+  const burst = FORMS.has(id)
+    ? '"z q Backspace" types z and q and erases q'
+    : '"? Enter ?" opens, closes and opens help';
   test(`${id}: ${burst} (one read); Esc then goes back exactly one step`, {timeout: 20_000}, async () => {
     const {tree, controller} = appTree({session: sessionAt(id, specAnswers)});
     const app = renderInk(tree, {columns: 100, rows: 30});
@@ -24,7 +26,9 @@ for (const id of STEP_IDS.slice(1, -1)) {
     const before = app.frames.length;
     if (FORMS.has(id)) {
       app.stdin.write(`zq${KEYS.backspace}`);
-      await app.waitFor(s => s.includes('z') && !s.includes('zq') && app.frames.slice(before).some(f => stripAnsi(f).includes('zq')));
+      await app.waitFor(
+        s => s.includes('z') && !s.includes('zq') && app.frames.slice(before).some(f => stripAnsi(f).includes('zq')),
+      );
       assert.equal(controller.get().currentStep, id);
       await app.press(KEYS.escape);
       await app.waitFor(() => controller.get().currentStep !== id);
@@ -38,7 +42,12 @@ for (const id of STEP_IDS.slice(1, -1)) {
     await tick(50);
     const seen = app.frames.slice(before).map(f => stripAnsi(f).includes(`Help: ${title}`));
     // open, closed, open again: the three keys acted one after another
-    assert.ok(seen.indexOf(true) >= 0 && seen.indexOf(false, seen.indexOf(true)) > 0 && seen.lastIndexOf(true) > seen.indexOf(false, seen.indexOf(true)), `help frames: ${seen.join(',')}`);
+    assert.ok(
+      seen.indexOf(true) >= 0 &&
+        seen.indexOf(false, seen.indexOf(true)) > 0 &&
+        seen.lastIndexOf(true) > seen.indexOf(false, seen.indexOf(true)),
+      `help frames: ${seen.join(',')}`,
+    );
     await app.press(KEYS.escape);
     await app.waitFor(s => !s.includes(`Help: ${title}`));
     assert.equal(controller.get().currentStep, id, 'Esc closed the help and did nothing else');

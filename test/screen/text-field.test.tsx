@@ -32,7 +32,10 @@ test('control characters never reach the value', () => {
 });
 
 test('pasted escape sequences are dropped whole, C1 controls too, and a paste is capped as it arrives', () => {
-  assert.deepEqual(cleanTyped('a\u001b[31mred\u001b[0m\u009b1mb\u001b]0;title\u0007c'), {value: 'aredbc', submitted: false});
+  assert.deepEqual(cleanTyped('a\u001b[31mred\u001b[0m\u009b1mb\u001b]0;title\u0007c'), {
+    value: 'aredbc',
+    submitted: false,
+  });
   assert.deepEqual(cleanTyped('x'.repeat(10_000), 63), {value: 'x'.repeat(63), submitted: false});
   assert.equal(cleanTyped('y'.repeat(10_000)).value.length, 1024);
   assert.equal(appendTyped('ab', '\u001b[1;31mc\u0007', 3), 'abc');

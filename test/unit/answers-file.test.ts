@@ -6,7 +6,13 @@ import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import {AnswersFileError} from '../../source/session/errors.js';
-import {answersJsonSchema, loadAnswersFile, loadWithLines, mergeAnswers, parseAnswers} from '../../source/session/answers-file.js';
+import {
+  answersJsonSchema,
+  loadAnswersFile,
+  loadWithLines,
+  mergeAnswers,
+  parseAnswers,
+} from '../../source/session/answers-file.js';
 import {tempHome} from '../fixtures/session/tmp.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -32,10 +38,13 @@ test('example: templates/answers.example.yaml loads and points editors at the sc
   const file = join(TEMPLATES, 'answers.example.yaml');
   assert.equal(readFileSync(file, 'utf8').split('\n')[0], '# yaml-language-server: $schema=answers.schema.json');
   const answers = await loadAnswersFile(file);
-  assert.deepEqual(answers.machines?.map(m => [m.hostname, m.role, m.bmc?.passwordEnv]), [
-    ['eksa-cp01', 'cp', 'BMC_PASSWORD'],
-    ['eksa-wk01', 'worker', 'BMC_PASSWORD'],
-  ]);
+  assert.deepEqual(
+    answers.machines?.map(m => [m.hostname, m.role, m.bmc?.passwordEnv]),
+    [
+      ['eksa-cp01', 'cp', 'BMC_PASSWORD'],
+      ['eksa-wk01', 'worker', 'BMC_PASSWORD'],
+    ],
+  );
   assert.equal(answers.cluster?.kubernetesVersion, '1.35');
   assert.equal(answers.controlPlane?.adminTokenEnv, 'KONG_ADMIN_TOKEN');
 });
@@ -52,7 +61,10 @@ test('errors: a missing file names the file', async t => {
 test('errors: YAML syntax names the line and column', () => {
   const err = errorOf('session: lab1\nmachines:\n  - {hostname: a,\n');
   assert.match(err.message, /^answers\.yaml: YAML syntax error: .* \(line 4, column 1\)$/);
-  assert.match(errorOf('a: 1\n  b: 2\n').message, /YAML syntax error: bad indentation of a mapping entry \(line 2, column 4\)/);
+  assert.match(
+    errorOf('a: 1\n  b: 2\n').message,
+    /YAML syntax error: bad indentation of a mapping entry \(line 2, column 4\)/,
+  );
 });
 
 const BLOCK = `session: lab1
@@ -167,7 +179,9 @@ test('property: the line of a bad list item key is right in any YAML style', () 
 });
 
 test('locator: quoted keys, comments and blank lines', () => {
-  const {locator} = loadWithLines(`# head\n"session": x\n\ncluster:\n  # c\n  'name': y\n  existing:\n    kubeconfig: k\n`);
+  const {locator} = loadWithLines(
+    `# head\n"session": x\n\ncluster:\n  # c\n  'name': y\n  existing:\n    kubeconfig: k\n`,
+  );
   assert.equal(locator(['session']), 2);
   assert.equal(locator(['cluster', 'name']), 6);
   assert.equal(locator(['cluster', 'existing', 'kubeconfig']), 8);

@@ -16,7 +16,11 @@ test('cluster.yaml and kong-dp-values.yaml are written 0600 even with umask 000'
     await writeDpValues(
       dir,
       dpValuesInputFromAnswers({
-        controlPlane: {version: '3.9.1.2', clusterEndpoint: 'cp.example.com:8005', telemetryEndpoint: 'tel.example.com:8006'},
+        controlPlane: {
+          version: '3.9.1.2',
+          clusterEndpoint: 'cp.example.com:8005',
+          telemetryEndpoint: 'tel.example.com:8006',
+        },
       }),
     );
   } finally {

@@ -11,7 +11,12 @@ import {openInPager} from '../../source/run/pager.js';
 import {startPxeCapture} from '../../source/discovery/pxe-capture.js';
 
 const SOURCE = fileURLToPath(new URL('../../source/', import.meta.url));
-const SECRET_ENV = {KONG_ADMIN_TOKEN: 'kpat_hostile', AWS_SECRET_ACCESS_KEY: 'aws-hostile', BMC_PASSWORD: 'bmc-hostile', EKSA_KONG_LICENSE: 'lic-hostile'};
+const SECRET_ENV = {
+  KONG_ADMIN_TOKEN: 'kpat_hostile',
+  AWS_SECRET_ACCESS_KEY: 'aws-hostile',
+  BMC_PASSWORD: 'bmc-hostile',
+  EKSA_KONG_LICENSE: 'lic-hostile',
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap(e => {
@@ -28,10 +33,20 @@ function spawnSites(): {where: string; env: string | null; extendEnv: string | n
   const sites: {where: string; env: string | null; extendEnv: string | null}[] = [];
   for (const file of sourceFiles(SOURCE)) {
     const text = readFileSync(file, 'utf8');
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const sf = ts.createSourceFile(
+      file,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
     const spawners = new Set<string>();
     const visit = (node: ts.Node): void => {
-      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && SPAWNING_MODULES.has(node.moduleSpecifier.text)) {
+      if (
+        ts.isImportDeclaration(node) &&
+        ts.isStringLiteral(node.moduleSpecifier) &&
+        SPAWNING_MODULES.has(node.moduleSpecifier.text)
+      ) {
         const bindings = node.importClause?.namedBindings;
         if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) spawners.add(el.name.text);
         if (bindings && ts.isNamespaceImport(bindings)) spawners.add(bindings.name.text);
@@ -39,11 +54,16 @@ function spawnSites(): {where: string; env: string | null; extendEnv: string | n
       }
       if (ts.isCallExpression(node)) {
         const callee = node.expression;
-        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : '';
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+            ? callee.expression.text
+            : '';
         if (spawners.has(name)) {
           const options = node.arguments.find(ts.isObjectLiteralExpression);
           const prop = (key: string) => {
-            const p = options?.properties.find(p => ts.isPropertyAssignment(p) && p.name.getText(sf) === key) as ts.PropertyAssignment | undefined;
+            const p = options?.properties.find(p => ts.isPropertyAssignment(p) && p.name.getText(sf) === key) as
+              ts.PropertyAssignment | undefined;
             return p ? p.initializer.getText(sf) : null;
           };
           const {line} = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -61,10 +81,16 @@ test('every spawn site in source/ passes an allow-listed environment (and execa 
   const sites = spawnSites();
   const files = new Set(sites.map(s => s.where.replace(/:\d+$/, '')));
   // The scan must find the known sites, or it proves nothing.
-  for (const known of ['run/execa-runner.ts', 'run/pager.ts', 'discovery/pxe-capture.ts']) assert.ok(files.has(known), `scan missed ${known}: ${JSON.stringify(sites)}`);
+  for (const known of ['run/execa-runner.ts', 'run/pager.ts', 'discovery/pxe-capture.ts'])
+    assert.ok(files.has(known), `scan missed ${known}: ${JSON.stringify(sites)}`);
   for (const site of sites) {
-    assert.match(site.env ?? '', /\b(sanitisedEnv|terminalEnv)\(/, `${site.where}: env must come from run/env.ts's allow-lists, got ${site.env}`);
-    if (site.where.startsWith('run/execa-runner.ts')) assert.equal(site.extendEnv, 'false', `${site.where}: execa merges process.env unless extendEnv is false`);
+    assert.match(
+      site.env ?? '',
+      /\b(sanitisedEnv|terminalEnv)\(/,
+      `${site.where}: env must come from run/env.ts's allow-lists, got ${site.env}`,
+    );
+    if (site.where.startsWith('run/execa-runner.ts'))
+      assert.equal(site.extendEnv, 'false', `${site.where}: execa merges process.env unless extendEnv is false`);
   }
 });
 
@@ -80,7 +106,13 @@ test('the pager gets the terminal settings but no credential', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'eksa-kong-child-env-'));
   t.after(() => rmSync(dir, {recursive: true, force: true}));
   const {script, out} = envDumper(dir);
-  const result = await openInPager(join(dir, 'log'), {...SECRET_ENV, PATH: process.env['PATH'], TERM: 'xterm-256color', LESS: '-R', PAGER: script});
+  const result = await openInPager(join(dir, 'log'), {
+    ...SECRET_ENV,
+    PATH: process.env['PATH'],
+    TERM: 'xterm-256color',
+    LESS: '-R',
+    PAGER: script,
+  });
   assert.deepEqual(result, {ok: true});
   const seen = readFileSync(out, 'utf8');
   for (const value of Object.values(SECRET_ENV)) assert.ok(!seen.includes(value), `the pager saw ${value}`);

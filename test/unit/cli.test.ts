@@ -13,7 +13,16 @@ const answers = (home: string, text: string) => {
 test('--help lists the contract and exits 0; --version prints the version', async () => {
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
-  for (const word of ['--home', '--answers', '--yes', '--non-interactive', '--dry-run', '--no-color', 'resume', 'sessions']) {
+  for (const word of [
+    '--home',
+    '--answers',
+    '--yes',
+    '--non-interactive',
+    '--dry-run',
+    '--no-color',
+    'resume',
+    'sessions',
+  ]) {
     assert.ok(help.stdout.includes(word), `help mentions ${word}`);
   }
   const version = await runCli(['--version']);
@@ -40,7 +49,10 @@ test('global flags are accepted before or after the subcommand; --home beats EKS
   await runCli(['--non-interactive', '--answers', file, '--home', home]);
   const before = await runCli(['--home', home, 'sessions', '--json'], {EKSA_KONG_HOME: other});
   const after = await runCli(['sessions', '--json', '--home', home], {EKSA_KONG_HOME: other});
-  assert.deepEqual(JSON.parse(before.stdout).map((s: {name: string}) => s.name), ['lab1']);
+  assert.deepEqual(
+    JSON.parse(before.stdout).map((s: {name: string}) => s.name),
+    ['lab1'],
+  );
   assert.equal(before.stdout, after.stdout);
   const envOnly = await runCli(['sessions', '--json'], {EKSA_KONG_HOME: other});
   assert.equal(envOnly.stdout, '[]\n');
@@ -59,11 +71,17 @@ test('answers file problems exit 2 naming the file, the key and the line', async
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.yaml/);
 
-  const noName = await runCli(['--non-interactive', '--answers', answers(home, 'network: {netmask: 255.255.255.0}\n')], {EKSA_KONG_HOME: home});
+  const noName = await runCli(
+    ['--non-interactive', '--answers', answers(home, 'network: {netmask: 255.255.255.0}\n')],
+    {EKSA_KONG_HOME: home},
+  );
   assert.equal(noName.code, 2);
   assert.match(noName.stderr, /missing answer: session/);
 
-  const bad = answers(home, 'session: lab1\nmachines:\n  - hostname: a\n    mac: "aa:bb:cc:dd:ee:ff"\n    ip: 10.0.0.2\n    role: boss\n    disk: /dev/sda\n');
+  const bad = answers(
+    home,
+    'session: lab1\nmachines:\n  - hostname: a\n    mac: "aa:bb:cc:dd:ee:ff"\n    ip: 10.0.0.2\n    role: boss\n    disk: /dev/sda\n',
+  );
   const wrong = await runCli(['--non-interactive', '--answers', bad], {EKSA_KONG_HOME: home});
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /machines\[0\]\.role/);
@@ -104,7 +122,10 @@ test('a corrupt session is listed as broken in the table, left out of --json, an
   assert.match(table.stdout, /^bad +\? +broken/m);
   assert.match(table.stderr, /bad.*session\.json is corrupt/);
   const json = await runCli(['sessions', '--json'], {EKSA_KONG_HOME: home});
-  assert.deepEqual(JSON.parse(json.stdout).map((r: {name: string}) => r.name), ['good']);
+  assert.deepEqual(
+    JSON.parse(json.stdout).map((r: {name: string}) => r.name),
+    ['good'],
+  );
   const resume = await runCli(['resume', 'bad', '--non-interactive'], {EKSA_KONG_HOME: home});
   assert.equal(resume.code, 2);
   assert.match(resume.stderr, /sessions\/bad\/session\.json is corrupt/);

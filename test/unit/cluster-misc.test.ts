@@ -5,7 +5,12 @@ import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createClusterCommand, createClusterEnv} from '../../source/cluster/create.js';
-import {failureArtifactPatterns, findFailureArtifacts, genericFailure, recogniseFailure} from '../../source/cluster/failures.js';
+import {
+  failureArtifactPatterns,
+  findFailureArtifacts,
+  genericFailure,
+  recogniseFailure,
+} from '../../source/cluster/failures.js';
 import {checkKubeconfigText, validateExistingCluster} from '../../source/cluster/existing.js';
 import {createIpInUseProbe, neighbourHolds, parseIpNeigh, tcpAnswers} from '../../source/cluster/ip-in-use.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
@@ -13,14 +18,31 @@ import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cluster/${name}`, import.meta.url), 'utf8');
 
 test('create command: exact argv, session folder as cwd, -v option', () => {
-  const spec = createClusterCommand({sessionDir: '/s/lab1', bootstrapIp: '10.20.0.10', env: {PATH: '/usr/bin', HOME: '/home/admin'}});
+  const spec = createClusterCommand({
+    sessionDir: '/s/lab1',
+    bootstrapIp: '10.20.0.10',
+    env: {PATH: '/usr/bin', HOME: '/home/admin'},
+  });
   assert.equal(spec.command, 'eksctl');
-  assert.deepEqual(spec.args, ['anywhere', 'create', 'cluster', '-f', 'cluster.yaml', '--hardware-csv', 'hardware.csv', '--tinkerbell-bootstrap-ip', '10.20.0.10']);
+  assert.deepEqual(spec.args, [
+    'anywhere',
+    'create',
+    'cluster',
+    '-f',
+    'cluster.yaml',
+    '--hardware-csv',
+    'hardware.csv',
+    '--tinkerbell-bootstrap-ip',
+    '10.20.0.10',
+  ]);
   assert.equal(spec.cwd, '/s/lab1');
   assert.equal(spec.step, 'create-cluster');
   const verbose = createClusterCommand({sessionDir: '/s', bootstrapIp: '10.20.0.10', verbosity: 4, env: {}});
   assert.deepEqual(verbose.args.slice(-2), ['-v', '4']);
-  assert.throws(() => createClusterCommand({sessionDir: '/s', bootstrapIp: '1.2.3.4', verbosity: 10, env: {}}), /0\.\.9/);
+  assert.throws(
+    () => createClusterCommand({sessionDir: '/s', bootstrapIp: '1.2.3.4', verbosity: 10, env: {}}),
+    /0\.\.9/,
+  );
 });
 
 test('create env: flags-by-env, credentials and the pre-v0.22 EKSA_LICENSE are dropped; docker and proxy kept', () => {
@@ -43,7 +65,11 @@ test('create env: flags-by-env, credentials and the pre-v0.22 EKSA_LICENSE are d
     DOCKER_HOST: 'unix:///run/user/1000/docker.sock',
     HTTPS_PROXY: 'http://proxy:3128',
   });
-  const spec = createClusterCommand({sessionDir: '/s', bootstrapIp: '10.20.0.10', env: {PATH: '/bin', EKSA_LICENSE: 'lic-token'}});
+  const spec = createClusterCommand({
+    sessionDir: '/s',
+    bootstrapIp: '10.20.0.10',
+    env: {PATH: '/bin', EKSA_LICENSE: 'lic-token'},
+  });
   assert.equal(spec.env?.['EKSA_LICENSE'], undefined);
   assert.equal(spec.envRefs?.['EKSA_LICENSE'], undefined);
   assert.ok(createClusterEnv({}).PATH);
@@ -51,21 +77,65 @@ test('create env: flags-by-env, credentials and the pre-v0.22 EKSA_LICENSE are d
 
 test('failure mapping: the known errors of reference 3.2, 3.5 and 5', () => {
   const cases: [string, string, RegExp][] = [
-    ['Error: boots container already exists, delete the container manually', 'smee-container-exists', /docker rm -f smee/],
-    ['Error: creating bootstrap cluster: node(s) already exist for a cluster with the name "seed-eks-a-cluster"', 'kind-cluster-exists', /docker rm -f seed-eks-a-cluster-control-plane/],
-    ['Error: old cluster config file exists under seed, please use a different clusterName to proceed', 'old-cluster-folder', /mv seed seed\.old/],
-    ['Error: localhost ports [80, 42113, 7172] are already in use, please ensure these ports are available', 'ports-in-use', /ss -lntup/],
-    ['Error: failed to validate docker: minimum requirements for docker version have not been met. Install Docker version 20.x.x or above', 'docker-version', /Docker CE 20/],
+    [
+      'Error: boots container already exists, delete the container manually',
+      'smee-container-exists',
+      /docker rm -f smee/,
+    ],
+    [
+      'Error: creating bootstrap cluster: node(s) already exist for a cluster with the name "seed-eks-a-cluster"',
+      'kind-cluster-exists',
+      /docker rm -f seed-eks-a-cluster-control-plane/,
+    ],
+    [
+      'Error: old cluster config file exists under seed, please use a different clusterName to proceed',
+      'old-cluster-folder',
+      /mv seed seed\.old/,
+    ],
+    [
+      'Error: localhost ports [80, 42113, 7172] are already in use, please ensure these ports are available',
+      'ports-in-use',
+      /ss -lntup/,
+    ],
+    [
+      'Error: failed to validate docker: minimum requirements for docker version have not been met. Install Docker version 20.x.x or above',
+      'docker-version',
+      /Docker CE 20/,
+    ],
     ['Error: control plane endpoint ip in use: 10.20.0.50', 'endpoint-in-use', /cluster\.endpoint/],
-    ['Error: tinkerbellIP 10.20.0.51 is already in use, please provide a unique IP', 'tinkerbell-ip-in-use', /cluster\.tinkerbellIp/],
-    ['Error: tinkerbellIP <10.20.0.51> is already in use, please provide a unique IP', 'tinkerbell-ip-in-use', /cluster\.tinkerbellIp/],
-    ['Error: the cluster config file provided is invalid: controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (10.20.0.50), please provide two unique IPs', 'same-ips', /two distinct/],
+    [
+      'Error: tinkerbellIP 10.20.0.51 is already in use, please provide a unique IP',
+      'tinkerbell-ip-in-use',
+      /cluster\.tinkerbellIp/,
+    ],
+    [
+      'Error: tinkerbellIP <10.20.0.51> is already in use, please provide a unique IP',
+      'tinkerbell-ip-in-use',
+      /cluster\.tinkerbellIp/,
+    ],
+    [
+      'Error: the cluster config file provided is invalid: controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (10.20.0.50), please provide two unique IPs',
+      'same-ips',
+      /two distinct/,
+    ],
     [`minimum hardware count not met for selector '{"type":"cp"}': have 0, require 1`, 'hardware-count', /type=cp/],
-    [`hardware must only satisfy 1 selector: hardware name 'n1'; selectors '{"type":"cp"}, {"type":"etcd"}'`, 'hardware-two-selectors', /one type label/],
-    ['Error: validations failed: missing kube version from OSImageURL: url=http://h/u.gz, version=1.35', 'os-image-version', /cluster\.osImageUrl/],
-    ["stripping ssh key comment: TinkerbellMachineConfig name=seed-cp: ssh: no key found", 'ssh-key', /leave it empty/],
+    [
+      `hardware must only satisfy 1 selector: hardware name 'n1'; selectors '{"type":"cp"}, {"type":"etcd"}'`,
+      'hardware-two-selectors',
+      /one type label/,
+    ],
+    [
+      'Error: validations failed: missing kube version from OSImageURL: url=http://h/u.gz, version=1.35',
+      'os-image-version',
+      /cluster\.osImageUrl/,
+    ],
+    ['stripping ssh key comment: TinkerbellMachineConfig name=seed-cp: ssh: no key found', 'ssh-key', /leave it empty/],
     ['Error: waiting for baseboard management to be contactable', 'bmc-not-contactable', /BMC address/],
-    ['Failed to connect to BMC: provider: ipmitool: Error: Unable to establish IPMI v2 / RMCP+ session', 'bmc-not-contactable', /BMC/],
+    [
+      'Failed to connect to BMC: provider: ipmitool: Error: Unable to establish IPMI v2 / RMCP+ session',
+      'bmc-not-contactable',
+      /BMC/,
+    ],
     ["Error: waiting for cluster's control plane to be ready", 'control-plane-timeout', /docker logs smee/],
     ['Error: waiting for workers to be ready', 'workers-timeout', /provisioning view/],
     ['licenseToken is required for extended kubernetes support', 'license', /cluster\.licenseToken/],
@@ -73,9 +143,21 @@ test('failure mapping: the known errors of reference 3.2, 3.5 and 5', () => {
     ['please remove the --force-cleanup flag', 'force-cleanup', /Drop the flag/],
     ['Error: read: invalid hardware: record on line 2: wrong number of fields', 'hardware-csv', /hardware\.csv/],
     ['Error: hardware config file hw.csv does not exist', 'config-missing', /Generate/],
-    ['number of characters in aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa should be less than 36', 'cluster-name-length', /shorter/],
-    ['control plane node count cannot be an even number when using stacked etcd topology', 'even-control-plane', /1, 3 or 5/],
-    ['permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock', 'docker-permission', /usermod/],
+    [
+      'number of characters in aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa should be less than 36',
+      'cluster-name-length',
+      /shorter/,
+    ],
+    [
+      'control plane node count cannot be an even number when using stacked etcd topology',
+      'even-control-plane',
+      /1, 3 or 5/,
+    ],
+    [
+      'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+      'docker-permission',
+      /usermod/,
+    ],
   ];
   for (const [line, id, fix] of cases) {
     const f = recogniseFailure(['some unrelated line', line], 'seed');
@@ -114,40 +196,56 @@ test('failure artifacts: the reference’s paths, and the ones that exist', {tim
   }
 });
 
-test('existing cluster: the context must exist and resolve to a cluster with a server and a user', {timeout: 5000}, async () => {
-  const text = fixture('kubeconfig.yaml');
-  const current = checkKubeconfigText(text, 'kc');
-  assert.ok(current.ok);
-  assert.deepEqual(current.info, {path: 'kc', context: 'kong-cp', cluster: 'cp-cluster', server: 'https://cp.example.test:6443', user: 'cp-admin', contexts: ['kong-cp', 'dangling', 'no-server']});
-  const missing = checkKubeconfigText(text, 'kc', 'prod');
-  assert.ok(!missing.ok);
-  assert.deepEqual(missing.errors, [{key: 'cluster.existing.context', message: 'context "prod" is not in kc; it has: kong-cp, dangling, no-server'}]);
-  const dangling = checkKubeconfigText(text, 'kc', 'dangling');
-  assert.ok(!dangling.ok && /cluster "nowhere"/.test(dangling.errors[0]!.message));
-  const noServer = checkKubeconfigText(text, 'kc', 'no-server');
-  assert.ok(!noServer.ok && /no server address/.test(noServer.errors[0]!.message));
-  assert.ok(!checkKubeconfigText('a: [', 'kc').ok);
-  assert.ok(!checkKubeconfigText('kind: Pod', 'kc').ok);
-  const noCurrent = checkKubeconfigText(text.replace('current-context: kong-cp\n', ''), 'kc');
-  assert.ok(!noCurrent.ok && noCurrent.errors[0]!.key === 'cluster.existing.context');
+test(
+  'existing cluster: the context must exist and resolve to a cluster with a server and a user',
+  {timeout: 5000},
+  async () => {
+    const text = fixture('kubeconfig.yaml');
+    const current = checkKubeconfigText(text, 'kc');
+    assert.ok(current.ok);
+    assert.deepEqual(current.info, {
+      path: 'kc',
+      context: 'kong-cp',
+      cluster: 'cp-cluster',
+      server: 'https://cp.example.test:6443',
+      user: 'cp-admin',
+      contexts: ['kong-cp', 'dangling', 'no-server'],
+    });
+    const missing = checkKubeconfigText(text, 'kc', 'prod');
+    assert.ok(!missing.ok);
+    assert.deepEqual(missing.errors, [
+      {key: 'cluster.existing.context', message: 'context "prod" is not in kc; it has: kong-cp, dangling, no-server'},
+    ]);
+    const dangling = checkKubeconfigText(text, 'kc', 'dangling');
+    assert.ok(!dangling.ok && /cluster "nowhere"/.test(dangling.errors[0]!.message));
+    const noServer = checkKubeconfigText(text, 'kc', 'no-server');
+    assert.ok(!noServer.ok && /no server address/.test(noServer.errors[0]!.message));
+    assert.ok(!checkKubeconfigText('a: [', 'kc').ok);
+    assert.ok(!checkKubeconfigText('kind: Pod', 'kc').ok);
+    const noCurrent = checkKubeconfigText(text.replace('current-context: kong-cp\n', ''), 'kc');
+    assert.ok(!noCurrent.ok && noCurrent.errors[0]!.key === 'cluster.existing.context');
 
-  const viaFile = await validateExistingCluster('~/kc.yaml', 'kong-cp', async p => {
-    assert.ok(!p.startsWith('~'));
-    return text;
-  });
-  assert.ok(viaFile.ok);
-  const unreadable = await validateExistingCluster('/nope/kc', undefined, async () => {
-    throw Object.assign(new Error('no'), {code: 'ENOENT'});
-  });
-  assert.ok(!unreadable.ok && unreadable.errors[0]!.message === 'cannot read /nope/kc (ENOENT)');
-});
+    const viaFile = await validateExistingCluster('~/kc.yaml', 'kong-cp', async p => {
+      assert.ok(!p.startsWith('~'));
+      return text;
+    });
+    assert.ok(viaFile.ok);
+    const unreadable = await validateExistingCluster('/nope/kc', undefined, async () => {
+      throw Object.assign(new Error('no'), {code: 'ENOENT'});
+    });
+    assert.ok(!unreadable.ok && unreadable.errors[0]!.message === 'cannot read /nope/kc (ENOENT)');
+  },
+);
 
 test('IP in use: TCP :80 answer (accept or RST) counts, as in EKS Anywhere', {timeout: 10_000}, async () => {
   const server = createServer(socket => socket.destroy());
   await new Promise<void>(resolve => server.listen({host: '127.0.0.1', port: 0}, resolve));
   const port = (server.address() as {port: number}).port;
   try {
-    assert.deepEqual(await tcpAnswers('127.0.0.1', port, 2000), {inUse: true, reason: `accepts connections on TCP ${port}`});
+    assert.deepEqual(await tcpAnswers('127.0.0.1', port, 2000), {
+      inUse: true,
+      reason: `accepts connections on TCP ${port}`,
+    });
   } finally {
     await new Promise<void>(resolve => server.close(() => resolve()));
   }
@@ -167,7 +265,11 @@ test('IP in use: the neighbour table catches hosts that drop TCP', {timeout: 500
   assert.equal(neighbourHolds(table, '10.20.0.52'), undefined);
   assert.equal(neighbourHolds(table, '10.20.0.53'), undefined);
 
-  const runner = new FakeCommandRunner({'ip -j neigh': {lines: [JSON.stringify([{dst: '10.20.0.50', dev: 'eno1', lladdr: '52:54:00:12:34:56', state: ['STALE']}])]}});
+  const runner = new FakeCommandRunner({
+    'ip -j neigh': {
+      lines: [JSON.stringify([{dst: '10.20.0.50', dev: 'eno1', lladdr: '52:54:00:12:34:56', state: ['STALE']}])],
+    },
+  });
   const silent = async () => ({inUse: false, reason: 'no answer on TCP 80 within 500 ms'});
   const probe = createIpInUseProbe(runner, silent);
   assert.deepEqual(await probe('10.20.0.50'), {inUse: true, reason: 'answers ARP as 52:54:00:12:34:56 on eno1'});

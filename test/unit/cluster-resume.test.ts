@@ -36,7 +36,10 @@ test('docker ps -a JSON lines: names, state, labels', () => {
   );
   assert.equal(containers[1]!.labels['io.x-k8s.kind.cluster'], 'seed-eks-a-cluster');
   // stderr noise and a JSON array (podman) are tolerated
-  assert.deepEqual(parseDockerPs(['WARNING: something', '[{"Names":["/a"],"State":"exited"}]']).map(c => c.names), [['a']]);
+  assert.deepEqual(
+    parseDockerPs(['WARNING: something', '[{"Names":["/a"],"State":"exited"}]']).map(c => c.names),
+    [['a']],
+  );
 });
 
 test('leftovers of a failed create: smee and the KinD container, with one-key cleanup commands', async () => {
@@ -56,8 +59,16 @@ test('leftovers of a failed create: smee and the KinD container, with one-key cl
   assert.equal(report.folderToMoveAside, undefined);
   assert.equal(kindContainerName('seed'), 'seed-eks-a-cluster-control-plane');
   // another cluster's KinD container is not ours; the old "boots" name is recognised
-  const old = await detectLeftovers(parseDockerPs(fixture('docker-ps-old-boots.jsonl').split('\n')), SESSION, 'seed', noFolder);
-  assert.deepEqual(old.leftovers.map(l => l.name), ['boots']);
+  const old = await detectLeftovers(
+    parseDockerPs(fixture('docker-ps-old-boots.jsonl').split('\n')),
+    SESSION,
+    'seed',
+    noFolder,
+  );
+  assert.deepEqual(
+    old.leftovers.map(l => l.name),
+    ['boots'],
+  );
   assert.deepEqual((await detectLeftovers([], SESSION, 'seed', noFolder)).leftovers, []);
 });
 
@@ -66,13 +77,19 @@ test('cluster folder: blocks only with a non-empty kubeconfig; moved aside, neve
   try {
     mkdirSync(join(dir, 'seed', 'generated'), {recursive: true});
     const stale = await detectLeftovers([], dir, 'seed', realFolderProbe);
-    assert.deepEqual(stale.leftovers.map(l => [l.kind, l.blocksCreate]), [['cluster-folder', false]]);
+    assert.deepEqual(
+      stale.leftovers.map(l => [l.kind, l.blocksCreate]),
+      [['cluster-folder', false]],
+    );
     assert.equal(stale.folderToMoveAside, join(dir, 'seed'));
     writeFileSync(clusterKubeconfigPath(dir, 'seed'), 'apiVersion: v1\n');
     const blocking = await detectLeftovers([], dir, 'seed', realFolderProbe);
     assert.equal(blocking.leftovers[0]!.blocksCreate, true);
     assert.equal(blocking.cleanup.length, 0);
-    assert.equal(movedAsideName('/s/seed', new Date('2026-07-20T10:11:12.000Z')), '/s/seed.failed-2026-07-20T10-11-12-000Z');
+    assert.equal(
+      movedAsideName('/s/seed', new Date('2026-07-20T10:11:12.000Z')),
+      '/s/seed.failed-2026-07-20T10-11-12-000Z',
+    );
   } finally {
     rmSync(dir, {recursive: true, force: true});
   }
@@ -93,32 +110,53 @@ test('kubectl get nodes -o json: name, roles, ready, version, internal IP', () =
   assert.throws(() => parseNodes({}), /no items/);
 });
 
-test('real reachability check: kubectl through the runner, with the kubeconfig given explicitly', {timeout: 5000}, async () => {
-  const runner = new FakeCommandRunner({
-    'kubectl --kubeconfig /s/seed/seed-eks-a-cluster.kubeconfig get nodes': {lines: fixture('nodes.json').split('\n')},
-    'kubectl --kubeconfig /s/broken.kubeconfig get nodes': {lines: ['The connection to the server 10.20.0.50:6443 was refused - did you specify the right host or port?'], exitCode: 1},
-  });
-  const check = kubectlReachability(runner);
-  const ok = await check('/s/seed/seed-eks-a-cluster.kubeconfig');
-  assert.ok(ok.reachable && ok.nodes.length === 2);
-  const bad = await check('/s/broken.kubeconfig');
-  assert.ok(!bad.reachable);
-  assert.match(bad.reason, /connection to the server/);
-  assert.deepEqual(runner.started[0]!.args.slice(0, 2), ['--kubeconfig', '/s/seed/seed-eks-a-cluster.kubeconfig']);
-});
+test(
+  'real reachability check: kubectl through the runner, with the kubeconfig given explicitly',
+  {timeout: 5000},
+  async () => {
+    const runner = new FakeCommandRunner({
+      'kubectl --kubeconfig /s/seed/seed-eks-a-cluster.kubeconfig get nodes': {
+        lines: fixture('nodes.json').split('\n'),
+      },
+      'kubectl --kubeconfig /s/broken.kubeconfig get nodes': {
+        lines: ['The connection to the server 10.20.0.50:6443 was refused - did you specify the right host or port?'],
+        exitCode: 1,
+      },
+    });
+    const check = kubectlReachability(runner);
+    const ok = await check('/s/seed/seed-eks-a-cluster.kubeconfig');
+    assert.ok(ok.reachable && ok.nodes.length === 2);
+    const bad = await check('/s/broken.kubeconfig');
+    assert.ok(!bad.reachable);
+    assert.match(bad.reason, /connection to the server/);
+    assert.deepEqual(runner.started[0]!.args.slice(0, 2), ['--kubeconfig', '/s/seed/seed-eks-a-cluster.kubeconfig']);
+  },
+);
 
 test('orphaned eksctl: found by argv, preferring one started in this session folder', () => {
   const procs = [
     {pid: 10, argv: ['bash']},
-    {pid: 20, argv: ['/usr/local/bin/eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], cwd: '/other/session'},
-    {pid: 30, argv: ['eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml', '--hardware-csv', 'hardware.csv'], cwd: SESSION},
+    {
+      pid: 20,
+      argv: ['/usr/local/bin/eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'],
+      cwd: '/other/session',
+    },
+    {
+      pid: 30,
+      argv: ['eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml', '--hardware-csv', 'hardware.csv'],
+      cwd: SESSION,
+    },
     {pid: 40, argv: ['eksctl', 'anywhere', 'delete', 'cluster', 'seed'], cwd: SESSION},
   ];
   assert.equal(findCreateProcess(procs, SESSION)?.pid, 30);
   assert.equal(findCreateProcess(procs.slice(0, 2), SESSION), undefined);
   assert.equal(findCreateProcess([{pid: 50, argv: ['eksctl-anywhere', 'create', 'cluster']}], SESSION)?.pid, 50);
   // A script run by its interpreter (a wrapper, the demo's stand-in): `node …/eksctl anywhere create cluster`.
-  const script = {pid: 60, argv: ['node', '/s/demo-bin/eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], cwd: SESSION};
+  const script = {
+    pid: 60,
+    argv: ['node', '/s/demo-bin/eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'],
+    cwd: SESSION,
+  };
   assert.equal(findCreateProcess([script], SESSION)?.pid, 60);
   assert.equal(findCreateProcess([{pid: 70, argv: ['node', '/s/other.js', 'create', 'cluster']}], SESSION), undefined);
 });
@@ -131,44 +169,88 @@ test('the /proc lister reads argv of live processes, including this one', {timeo
   assert.deepEqual(await procProcessLister('/nonexistent-proc').list(), []);
 });
 
-test('resume: finished, running, failed, not started; the guard refuses all but a clean start', {timeout: 5000}, async () => {
-  const kubeconfig = clusterKubeconfigPath(SESSION, 'seed');
-  const withKubeconfig: FolderProbe = {exists: async () => true, fileSize: async p => (p === kubeconfig ? 5400 : undefined)};
-  const reachable = async () => ({reachable: true as const, nodes: parseNodes(JSON.parse(fixture('nodes.json')))});
-  const unreachable = async () => ({reachable: false as const, reason: 'connection refused'});
-  const noProcs = {list: async () => []};
-  const leftovers = await detectLeftovers(parseDockerPs(fixture('docker-ps-leftovers.jsonl').split('\n')), SESSION, 'seed', noFolder);
+test(
+  'resume: finished, running, failed, not started; the guard refuses all but a clean start',
+  {timeout: 5000},
+  async () => {
+    const kubeconfig = clusterKubeconfigPath(SESSION, 'seed');
+    const withKubeconfig: FolderProbe = {
+      exists: async () => true,
+      fileSize: async p => (p === kubeconfig ? 5400 : undefined),
+    };
+    const reachable = async () => ({reachable: true as const, nodes: parseNodes(JSON.parse(fixture('nodes.json')))});
+    const unreachable = async () => ({reachable: false as const, reason: 'connection refused'});
+    const noProcs = {list: async () => []};
+    const leftovers = await detectLeftovers(
+      parseDockerPs(fixture('docker-ps-leftovers.jsonl').split('\n')),
+      SESSION,
+      'seed',
+      noFolder,
+    );
 
-  const finished = await classifyCreate({sessionDir: SESSION, clusterName: 'seed', processes: noProcs, reachability: reachable, folders: withKubeconfig, leftovers: none});
-  assert.equal(finished.state, 'finished');
-  assert.ok(finished.state === 'finished' && finished.nodes.length === 2 && finished.kubeconfig === kubeconfig);
+    const finished = await classifyCreate({
+      sessionDir: SESSION,
+      clusterName: 'seed',
+      processes: noProcs,
+      reachability: reachable,
+      folders: withKubeconfig,
+      leftovers: none,
+    });
+    assert.equal(finished.state, 'finished');
+    assert.ok(finished.state === 'finished' && finished.nodes.length === 2 && finished.kubeconfig === kubeconfig);
 
-  const running = await classifyCreate({
-    sessionDir: SESSION,
-    clusterName: 'seed',
-    processes: {list: async () => [{pid: 4242, argv: ['eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], cwd: SESSION}]},
-    reachability: unreachable,
-    folders: noFolder,
-    leftovers,
-  });
-  assert.deepEqual(running, {state: 'running', pid: 4242, command: 'eksctl anywhere create cluster -f cluster.yaml'});
+    const running = await classifyCreate({
+      sessionDir: SESSION,
+      clusterName: 'seed',
+      processes: {
+        list: async () => [
+          {pid: 4242, argv: ['eksctl', 'anywhere', 'create', 'cluster', '-f', 'cluster.yaml'], cwd: SESSION},
+        ],
+      },
+      reachability: unreachable,
+      folders: noFolder,
+      leftovers,
+    });
+    assert.deepEqual(running, {state: 'running', pid: 4242, command: 'eksctl anywhere create cluster -f cluster.yaml'});
 
-  const failed = await classifyCreate({sessionDir: SESSION, clusterName: 'seed', processes: noProcs, reachability: unreachable, folders: noFolder, leftovers});
-  assert.equal(failed.state, 'failed');
-  assert.ok(failed.state === 'failed' && failed.leftovers.cleanup.length === 2);
+    const failed = await classifyCreate({
+      sessionDir: SESSION,
+      clusterName: 'seed',
+      processes: noProcs,
+      reachability: unreachable,
+      folders: noFolder,
+      leftovers,
+    });
+    assert.equal(failed.state, 'failed');
+    assert.ok(failed.state === 'failed' && failed.leftovers.cleanup.length === 2);
 
-  const deadApi = await classifyCreate({sessionDir: SESSION, clusterName: 'seed', processes: noProcs, reachability: unreachable, folders: withKubeconfig, leftovers: none});
-  assert.equal(deadApi.state, 'failed');
-  assert.ok(deadApi.state === 'failed' && /does not answer: connection refused/.test(deadApi.reason));
+    const deadApi = await classifyCreate({
+      sessionDir: SESSION,
+      clusterName: 'seed',
+      processes: noProcs,
+      reachability: unreachable,
+      folders: withKubeconfig,
+      leftovers: none,
+    });
+    assert.equal(deadApi.state, 'failed');
+    assert.ok(deadApi.state === 'failed' && /does not answer: connection refused/.test(deadApi.reason));
 
-  const clean = await classifyCreate({sessionDir: SESSION, clusterName: 'seed', processes: noProcs, reachability: unreachable, folders: noFolder, leftovers: none});
-  assert.deepEqual(clean, {state: 'not-started'});
+    const clean = await classifyCreate({
+      sessionDir: SESSION,
+      clusterName: 'seed',
+      processes: noProcs,
+      reachability: unreachable,
+      folders: noFolder,
+      leftovers: none,
+    });
+    assert.deepEqual(clean, {state: 'not-started'});
 
-  assert.deepEqual(startCreateGuard(clean), {ok: true});
-  for (const status of [finished, running, failed, deadApi]) {
-    const guard = startCreateGuard(status);
-    assert.equal(guard.ok, false, status.state);
-  }
-  const g = startCreateGuard(running);
-  assert.ok(!g.ok && /pid 4242/.test(g.reason));
-});
+    assert.deepEqual(startCreateGuard(clean), {ok: true});
+    for (const status of [finished, running, failed, deadApi]) {
+      const guard = startCreateGuard(status);
+      assert.equal(guard.ok, false, status.state);
+    }
+    const g = startCreateGuard(running);
+    assert.ok(!g.ok && /pid 4242/.test(g.reason));
+  },
+);

@@ -23,7 +23,8 @@ function closed(schema: any): any {
     if (k.startsWith('x-kubernetes-')) continue;
     out[k] = closed(v);
   }
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -54,8 +55,22 @@ const TOKEN = `${b64({alg: 'RS256'})}.${b64({endValidity: '2027-12-31T00:00:00Z'
 
 function answers(o: {version: string; cp: number; workers: number; alt: boolean; key: boolean; lbi: boolean}): Answers {
   const machines: NonNullable<Answers['machines']> = [];
-  for (let i = 1; i <= 5; i++) machines.push({hostname: `eksa-cp0${i}`, mac: `aa:bb:cc:00:00:0${i}`, ip: `10.20.0.${10 + i}`, role: 'cp', disk: '/dev/sda'});
-  for (let i = 1; i <= 3; i++) machines.push({hostname: `eksa-wk0${i}`, mac: `aa:bb:cc:00:01:0${i}`, ip: `10.20.0.${20 + i}`, role: 'worker', disk: '/dev/sda'});
+  for (let i = 1; i <= 5; i++)
+    machines.push({
+      hostname: `eksa-cp0${i}`,
+      mac: `aa:bb:cc:00:00:0${i}`,
+      ip: `10.20.0.${10 + i}`,
+      role: 'cp',
+      disk: '/dev/sda',
+    });
+  for (let i = 1; i <= 3; i++)
+    machines.push({
+      hostname: `eksa-wk0${i}`,
+      mac: `aa:bb:cc:00:01:0${i}`,
+      ip: `10.20.0.${20 + i}`,
+      role: 'worker',
+      disk: '/dev/sda',
+    });
   return {
     admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
     network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
@@ -75,37 +90,50 @@ function answers(o: {version: string; cp: number; workers: number; alt: boolean;
   };
 }
 
-test('every generated cluster.yaml validates against EKS Anywhere’s CRD schemas, unknown fields refused', {skip: skipUnlessShared(...DIR)}, () => {
-  const byKind = validators();
-  let checked = 0;
-  for (const version of KUBERNETES_VERSIONS)
-    for (const cp of [1, 3, 5])
-      for (const workers of [0, 1, 3])
-        for (const alt of [false, true])
-          for (const key of [false, true]) {
-            const a = answers({version, cp, workers, alt, key, lbi: alt});
-            const licenseToken = needsLicenseToken(version, NOW) ? TOKEN : undefined;
-            const r = renderClusterSpec(a, {now: NOW, ...(licenseToken ? {licenseToken} : {})});
-            assert.deepEqual(r.errors, [], JSON.stringify({version, cp, workers, alt, key}));
-            const docs = yaml.loadAll(r.yaml) as any[];
-            assert.equal(docs.length, workers > 0 ? 4 : 3);
-            for (const doc of docs) {
-              const validate = byKind.get(doc.kind);
-              assert.ok(validate, `no schema for ${doc.kind}`);
-              assert.ok(validate(doc), `${doc.kind} (${version}, ${cp} cp, ${workers} workers): ${JSON.stringify(validate.errors)}`);
-              checked++;
+test(
+  'every generated cluster.yaml validates against EKS Anywhere’s CRD schemas, unknown fields refused',
+  {skip: skipUnlessShared(...DIR)},
+  () => {
+    const byKind = validators();
+    let checked = 0;
+    for (const version of KUBERNETES_VERSIONS)
+      for (const cp of [1, 3, 5])
+        for (const workers of [0, 1, 3])
+          for (const alt of [false, true])
+            for (const key of [false, true]) {
+              const a = answers({version, cp, workers, alt, key, lbi: alt});
+              const licenseToken = needsLicenseToken(version, NOW) ? TOKEN : undefined;
+              const r = renderClusterSpec(a, {now: NOW, ...(licenseToken ? {licenseToken} : {})});
+              assert.deepEqual(r.errors, [], JSON.stringify({version, cp, workers, alt, key}));
+              const docs = yaml.loadAll(r.yaml) as any[];
+              assert.equal(docs.length, workers > 0 ? 4 : 3);
+              for (const doc of docs) {
+                const validate = byKind.get(doc.kind);
+                assert.ok(validate, `no schema for ${doc.kind}`);
+                assert.ok(
+                  validate(doc),
+                  `${doc.kind} (${version}, ${cp} cp, ${workers} workers): ${JSON.stringify(validate.errors)}`,
+                );
+                checked++;
+              }
+              if (licenseToken) assert.equal(docs[0].spec.licenseToken, licenseToken);
             }
-            if (licenseToken) assert.equal(docs[0].spec.licenseToken, licenseToken);
-          }
-  assert.ok(checked > 500);
-});
+    assert.ok(checked > 500);
+  },
+);
 
-test('the schemas refuse what eksctl’s strict parser refuses: the check itself can fail', {skip: skipUnlessShared(...DIR)}, () => {
-  const byKind = validators();
-  const r = renderClusterSpec(answers({version: '1.35', cp: 1, workers: 1, alt: false, key: false, lbi: false}), {now: NOW});
-  const [cluster, datacenter] = yaml.loadAll(r.yaml) as any[];
-  cluster.spec.kubernetesVersoin = '1.35';
-  assert.equal(byKind.get('Cluster')!(cluster), false);
-  datacenter.spec.tinkerbellIp = '10.20.0.51';
-  assert.equal(byKind.get('TinkerbellDatacenterConfig')!(datacenter), false);
-});
+test(
+  'the schemas refuse what eksctl’s strict parser refuses: the check itself can fail',
+  {skip: skipUnlessShared(...DIR)},
+  () => {
+    const byKind = validators();
+    const r = renderClusterSpec(answers({version: '1.35', cp: 1, workers: 1, alt: false, key: false, lbi: false}), {
+      now: NOW,
+    });
+    const [cluster, datacenter] = yaml.loadAll(r.yaml) as any[];
+    cluster.spec.kubernetesVersoin = '1.35';
+    assert.equal(byKind.get('Cluster')!(cluster), false);
+    datacenter.spec.tinkerbellIp = '10.20.0.51';
+    assert.equal(byKind.get('TinkerbellDatacenterConfig')!(datacenter), false);
+  },
+);

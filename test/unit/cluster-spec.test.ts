@@ -37,8 +37,22 @@ function seed(overrides: Partial<NonNullable<Answers['cluster']>> = {}, extra: P
     admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
     network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2', '1.1.1.1']},
     machines: [
-      {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'}},
-      {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/nvme0n1', bmc: {ip: '10.20.1.12', username: 'admin', passwordEnv: 'BMC_PASSWORD'}},
+      {
+        hostname: 'eksa-cp01',
+        mac: 'aa:bb:cc:00:00:01',
+        ip: '10.20.0.11',
+        role: 'cp',
+        disk: '/dev/sda',
+        bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'},
+      },
+      {
+        hostname: 'eksa-wk01',
+        mac: 'aa:bb:cc:00:00:02',
+        ip: '10.20.0.12',
+        role: 'worker',
+        disk: '/dev/nvme0n1',
+        bmc: {ip: '10.20.1.12', username: 'admin', passwordEnv: 'BMC_PASSWORD'},
+      },
     ],
     cluster: {
       name: 'seed',
@@ -74,7 +88,8 @@ function u32(n: number): Buffer {
   return b;
 }
 
-const errorsOf = (a: Answers, options: Partial<ValidationOptions> = {}) => validateClusterAnswers(a, {...AT, ...options}).errors;
+const errorsOf = (a: Answers, options: Partial<ValidationOptions> = {}) =>
+  validateClusterAnswers(a, {...AT, ...options}).errors;
 const messages = (issues: SpecIssue[], key: string) => issues.filter(i => i.key === key).map(i => i.message);
 
 test('the seed answers render the four documents of the reference seed spec', () => {
@@ -83,7 +98,12 @@ test('the seed answers render the four documents of the reference seed spec', ()
   const docs = yaml.loadAll(r.yaml) as Record<string, any>[];
   assert.deepEqual(
     docs.map(d => `${d.kind}/${d.metadata.name}`),
-    ['Cluster/seed', 'TinkerbellDatacenterConfig/seed', 'TinkerbellMachineConfig/seed-cp', 'TinkerbellMachineConfig/seed'],
+    [
+      'Cluster/seed',
+      'TinkerbellDatacenterConfig/seed',
+      'TinkerbellMachineConfig/seed-cp',
+      'TinkerbellMachineConfig/seed',
+    ],
   );
   const [cluster, dc, cp, worker] = docs as [any, any, any, any];
   assert.equal(cluster.apiVersion, 'anywhere.eks.amazonaws.com/v1alpha1');
@@ -91,12 +111,24 @@ test('the seed answers render the four documents of the reference seed spec', ()
   assert.match(r.yaml, /kubernetesVersion: "1\.35"/);
   assert.equal(cluster.spec.controlPlaneConfiguration.count, 1);
   assert.equal(cluster.spec.controlPlaneConfiguration.endpoint.host, '10.20.0.50');
-  assert.deepEqual(cluster.spec.controlPlaneConfiguration.machineGroupRef, {kind: 'TinkerbellMachineConfig', name: 'seed-cp'});
-  assert.deepEqual(cluster.spec.workerNodeGroupConfigurations, [{name: 'md-0', count: 1, machineGroupRef: {kind: 'TinkerbellMachineConfig', name: 'seed'}}]);
-  assert.deepEqual(cluster.spec.clusterNetwork, {cniConfig: {cilium: {}}, pods: {cidrBlocks: ['192.168.0.0/16']}, services: {cidrBlocks: ['10.96.0.0/12']}});
+  assert.deepEqual(cluster.spec.controlPlaneConfiguration.machineGroupRef, {
+    kind: 'TinkerbellMachineConfig',
+    name: 'seed-cp',
+  });
+  assert.deepEqual(cluster.spec.workerNodeGroupConfigurations, [
+    {name: 'md-0', count: 1, machineGroupRef: {kind: 'TinkerbellMachineConfig', name: 'seed'}},
+  ]);
+  assert.deepEqual(cluster.spec.clusterNetwork, {
+    cniConfig: {cilium: {}},
+    pods: {cidrBlocks: ['192.168.0.0/16']},
+    services: {cidrBlocks: ['10.96.0.0/12']},
+  });
   assert.deepEqual(cluster.spec.datacenterRef, {kind: 'TinkerbellDatacenterConfig', name: 'seed'});
   assert.deepEqual(cluster.spec.managementCluster, {name: 'seed'});
-  assert.deepEqual(dc.spec, {tinkerbellIP: '10.20.0.51', osImageURL: 'http://10.20.0.10:8080/ubuntu-2204-kube-1-35.gz'});
+  assert.deepEqual(dc.spec, {
+    tinkerbellIP: '10.20.0.51',
+    osImageURL: 'http://10.20.0.10:8080/ubuntu-2204-kube-1-35.gz',
+  });
   assert.deepEqual(cp.spec.hardwareSelector, {type: 'cp'});
   assert.deepEqual(worker.spec.hardwareSelector, {type: 'worker'});
   for (const mc of [cp, worker]) {
@@ -111,20 +143,28 @@ test('kubernetesVersion stays a quoted string for every supported version, inclu
   assert.equal(DEFAULT_KUBERNETES_VERSION, '1.36');
   assert.equal(KUBERNETES_VERSIONS[0], '1.36');
   for (const v of KUBERNETES_VERSIONS) {
-    const r = renderClusterSpec(seed({kubernetesVersion: v, osImageUrl: `http://10.20.0.10/ubuntu-kube-${v.replace('.', '-')}.gz`}), {...AT, licenseToken: licenceToken('2027-12-01T00:00:00Z')});
+    const r = renderClusterSpec(
+      seed({kubernetesVersion: v, osImageUrl: `http://10.20.0.10/ubuntu-kube-${v.replace('.', '-')}.gz`}),
+      {...AT, licenseToken: licenceToken('2027-12-01T00:00:00Z')},
+    );
     assert.deepEqual(r.errors, [], v);
     assert.match(r.yaml, new RegExp(`kubernetesVersion: "${v.replace('.', '\\.')}"`));
     assert.equal((yaml.loadAll(r.yaml)[0] as any).spec.kubernetesVersion, v);
   }
   // omitted: the newest
-  const r = renderClusterSpec(seed({kubernetesVersion: undefined, osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-36.gz'}), AT);
+  const r = renderClusterSpec(
+    seed({kubernetesVersion: undefined, osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-36.gz'}),
+    AT,
+  );
   assert.match(r.yaml, /kubernetesVersion: "1\.36"/);
 });
 
 test('cluster.name: required, pattern, at most 35 characters', () => {
   assert.deepEqual(messages(errorsOf(seed({name: undefined})), 'cluster.name'), ['the cluster name is required']);
   assert.deepEqual(messages(errorsOf(seed({name: 'a'.repeat(35)})), 'cluster.name'), []);
-  assert.deepEqual(messages(errorsOf(seed({name: 'a'.repeat(36)})), 'cluster.name'), [`number of characters in ${'a'.repeat(36)} should be less than 36`]);
+  assert.deepEqual(messages(errorsOf(seed({name: 'a'.repeat(36)})), 'cluster.name'), [
+    `number of characters in ${'a'.repeat(36)} should be less than 36`,
+  ]);
   for (const bad of ['1seed', 's', 'seed_1', 'seed.lab', '-seed']) {
     assert.match(messages(errorsOf(seed({name: bad})), 'cluster.name')[0] ?? '', /must match/, bad);
   }
@@ -133,60 +173,99 @@ test('cluster.name: required, pattern, at most 35 characters', () => {
 });
 
 test('cluster.kubernetesVersion: only the newest release’s versions', () => {
-  assert.match(messages(errorsOf(seed({kubernetesVersion: '1.29'})), 'cluster.kubernetesVersion')[0] ?? '', /1\.29 is not supported; choose one of 1\.36, 1\.35/);
+  assert.match(
+    messages(errorsOf(seed({kubernetesVersion: '1.29'})), 'cluster.kubernetesVersion')[0] ?? '',
+    /1\.29 is not supported; choose one of 1\.36, 1\.35/,
+  );
   assert.equal(messages(errorsOf(seed({kubernetesVersion: '1.20'})), 'cluster.kubernetesVersion').length, 1);
-  assert.deepEqual(messages(errorsOf(seed({kubernetesVersion: '1.3'})), 'cluster.kubernetesVersion'), ['1.3 looks like 1.30 read as a number; quote it: "1.30"']);
+  assert.deepEqual(messages(errorsOf(seed({kubernetesVersion: '1.3'})), 'cluster.kubernetesVersion'), [
+    '1.3 looks like 1.30 read as a number; quote it: "1.30"',
+  ]);
 });
 
 test('cluster.licenseToken: required past the end of standard support, by the pinned date', () => {
   const v = (version: string, now = NOW, licenseToken?: string) =>
-    validateClusterAnswers(seed({kubernetesVersion: version, osImageUrl: `http://h/kube-${version.replace('.', '-')}.gz`}), {now, ...(licenseToken ? {licenseToken} : {})});
+    validateClusterAnswers(
+      seed({kubernetesVersion: version, osImageUrl: `http://h/kube-${version.replace('.', '-')}.gz`}),
+      {now, ...(licenseToken ? {licenseToken} : {})},
+    );
   // December 2026: 1.30-1.33 are in extended support, 1.34 until 2026-12-31 is not.
   for (const version of ['1.30', '1.31', '1.32', '1.33']) {
     const r = v(version);
-    assert.match(messages(r.errors, 'cluster.licenseToken')[0] ?? '', /^licenseToken is required for extended kubernetes support/, version);
+    assert.match(
+      messages(r.errors, 'cluster.licenseToken')[0] ?? '',
+      /^licenseToken is required for extended kubernetes support/,
+      version,
+    );
     assert.equal(r.resolved, undefined);
   }
   assert.deepEqual(v('1.34').errors, []);
   assert.deepEqual(v('1.34', Date.parse('2026-12-31T23:59:00Z')).errors, [], 'the last day is still standard support');
-  assert.match(messages(v('1.34', Date.parse('2027-01-01T00:00:00Z')).errors, 'cluster.licenseToken')[0] ?? '', /required for extended/);
+  assert.match(
+    messages(v('1.34', Date.parse('2027-01-01T00:00:00Z')).errors, 'cluster.licenseToken')[0] ?? '',
+    /required for extended/,
+  );
   // A year earlier 1.33 needed none.
   assert.deepEqual(v('1.33', Date.parse('2025-12-06T00:00:00Z')).errors, []);
   // With a valid token: no error, and the token lands in spec.licenseToken; the preview hides it.
   const token = licenceToken('2027-06-30T00:00:00Z');
   const ok = v('1.31', NOW, token);
   assert.deepEqual(ok.errors, []);
-  const r = renderClusterSpec(seed({kubernetesVersion: '1.31', osImageUrl: 'http://h/kube-1-31.gz'}), {...AT, licenseToken: token});
+  const r = renderClusterSpec(seed({kubernetesVersion: '1.31', osImageUrl: 'http://h/kube-1-31.gz'}), {
+    ...AT,
+    licenseToken: token,
+  });
   assert.equal((yaml.loadAll(r.yaml)[0] as any).spec.licenseToken, token);
   assert.ok(!r.preview.includes(token));
   assert.match(r.preview, /licenseToken: <licence token, hidden>/);
   // 1.30 ended extended support on 2026-08-31: a warning, not a refusal (eksctl still creates it).
-  assert.match(messages(v('1.30', NOW, token).warnings, 'cluster.kubernetesVersion')[0] ?? '', /past its end of extended support \(2026-08-31\)/);
+  assert.match(
+    messages(v('1.30', NOW, token).warnings, 'cluster.kubernetesVersion')[0] ?? '',
+    /past its end of extended support \(2026-08-31\)/,
+  );
   // No advice about EKSA_LICENSE, which the bare-metal provider never reads.
   for (const i of [...v('1.31').errors, ...v('1.31').warnings]) assert.doesNotMatch(i.message, /EKSA_LICENSE/);
 });
 
 test('cluster.licenseToken: the JWT payload is read for endValidity; the token is never echoed', () => {
-  const v = (licenseToken: string) => validateClusterAnswers(seed({kubernetesVersion: '1.32', osImageUrl: 'http://h/kube-1-32.gz'}), {now: NOW, licenseToken});
+  const v = (licenseToken: string) =>
+    validateClusterAnswers(seed({kubernetesVersion: '1.32', osImageUrl: 'http://h/kube-1-32.gz'}), {
+      now: NOW,
+      licenseToken,
+    });
   const expired = licenceToken('2026-11-30T00:00:00Z');
-  assert.deepEqual(messages(v(expired).errors, 'cluster.licenseToken'), ['license is expired, please renew the license (endValidity 2026-11-30)']);
+  assert.deepEqual(messages(v(expired).errors, 'cluster.licenseToken'), [
+    'license is expired, please renew the license (endValidity 2026-11-30)',
+  ]);
   const soon = v(licenceToken('2026-12-20T00:00:00Z'));
   assert.deepEqual(soon.errors, []);
   assert.match(messages(soon.warnings, 'cluster.licenseToken')[0] ?? '', /ends on 2026-12-20, in 14 day\(s\)/);
-  for (const bad of ['not-a-token', 'a.b', 'e30.!!!.sig', `${b64({alg: 'RS256'})}.${b64({endValidity: 'someday'})}.sig`]) {
+  for (const bad of [
+    'not-a-token',
+    'a.b',
+    'e30.!!!.sig',
+    `${b64({alg: 'RS256'})}.${b64({endValidity: 'someday'})}.sig`,
+  ]) {
     const m = messages(v(bad).errors, 'cluster.licenseToken');
     assert.match(m[0] ?? '', /is not a licence token/, bad);
     assert.ok(!m[0]!.includes(bad), 'the message never contains the token');
   }
   // A token for a standard-support version is still checked and written.
-  assert.deepEqual(messages(validateClusterAnswers(seed(), {now: NOW, licenseToken: expired}).errors, 'cluster.licenseToken').length, 1);
+  assert.deepEqual(
+    messages(validateClusterAnswers(seed(), {now: NOW, licenseToken: expired}).errors, 'cluster.licenseToken').length,
+    1,
+  );
 });
 
 test('control-plane count must be odd; defaults from the machine roles keep a spare', () => {
   const even = errorsOf(seed({controlPlaneCount: 2}));
-  assert.deepEqual(messages(even, 'cluster.controlPlaneCount'), ['control plane node count cannot be an even number when using stacked etcd topology']);
+  assert.deepEqual(messages(even, 'cluster.controlPlaneCount'), [
+    'control plane node count cannot be an even number when using stacked etcd topology',
+  ]);
   const warn = validateClusterAnswers(seed(), AT).warnings;
-  assert.deepEqual(messages(warn, 'cluster.controlPlaneCount'), ['Warning: The recommended number of control plane nodes is 3 or 5']);
+  assert.deepEqual(messages(warn, 'cluster.controlPlaneCount'), [
+    'Warning: The recommended number of control plane nodes is 3 or 5',
+  ]);
 
   const two = seed();
   two.machines!.push({hostname: 'eksa-cp02', mac: 'aa:bb:cc:00:00:03', ip: '10.20.0.13', role: 'cp', disk: '/dev/sda'});
@@ -198,11 +277,17 @@ test('control-plane count must be odd; defaults from the machine roles keep a sp
 
 test('hardware counts per selector use EKS Anywhere’s wording (reference 1.5)', () => {
   const three = errorsOf(seed({controlPlaneCount: 3}));
-  assert.deepEqual(messages(three, 'machines'), [`minimum hardware count not met for selector '{"type":"cp"}': have 1, require 3`]);
+  assert.deepEqual(messages(three, 'machines'), [
+    `minimum hardware count not met for selector '{"type":"cp"}': have 1, require 3`,
+  ]);
   const noWorkers = errorsOf(seed({workerCount: 2}));
-  assert.deepEqual(messages(noWorkers, 'machines'), [`minimum hardware count not met for selector '{"type":"worker"}': have 1, require 2`]);
+  assert.deepEqual(messages(noWorkers, 'machines'), [
+    `minimum hardware count not met for selector '{"type":"worker"}': have 1, require 2`,
+  ]);
   const none = errorsOf(seed({}, {machines: []}));
-  assert.deepEqual(messages(none, 'machines'), [`minimum hardware count not met for selector '{"type":"cp"}': have 0, require 1`]);
+  assert.deepEqual(messages(none, 'machines'), [
+    `minimum hardware count not met for selector '{"type":"cp"}': have 0, require 1`,
+  ]);
 });
 
 test('checkHardwareSelectors: S1 empty catalogue, S2 two selectors, S3 unlabeled is a spare, one pair only', () => {
@@ -229,8 +314,12 @@ test('checkHardwareSelectors: S1 empty catalogue, S2 two selectors, S3 unlabeled
     ]),
     [],
   );
-  assert.deepEqual(checkHardwareSelectors([{name: 'x', selector: {}, count: 1}], []), ['missing hardware selector for x']);
-  assert.deepEqual(checkHardwareSelectors([{name: 'x', selector: {a: '1', b: '2'}, count: 0}], []), ['spec.hardwareSelector must contain only 1 key-value pair']);
+  assert.deepEqual(checkHardwareSelectors([{name: 'x', selector: {}, count: 1}], []), [
+    'missing hardware selector for x',
+  ]);
+  assert.deepEqual(checkHardwareSelectors([{name: 'x', selector: {a: '1', b: '2'}, count: 0}], []), [
+    'spec.hardwareSelector must contain only 1 key-value pair',
+  ]);
 });
 
 test('no workers: a single-server cluster without a worker group or worker machine config', () => {
@@ -244,8 +333,12 @@ test('no workers: a single-server cluster without a worker group or worker machi
 });
 
 test('endpoint and tinkerbellIP: required, distinct, IPv4, in the node subnet, not a node/BMC/gateway/admin address', () => {
-  assert.deepEqual(messages(errorsOf(seed({endpoint: undefined})), 'cluster.endpoint'), ['cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty']);
-  assert.deepEqual(messages(errorsOf(seed({tinkerbellIp: undefined})), 'cluster.tinkerbellIp'), ['TinkerbellDatacenterConfig: missing spec.tinkerbellIP field']);
+  assert.deepEqual(messages(errorsOf(seed({endpoint: undefined})), 'cluster.endpoint'), [
+    'cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty',
+  ]);
+  assert.deepEqual(messages(errorsOf(seed({tinkerbellIp: undefined})), 'cluster.tinkerbellIp'), [
+    'TinkerbellDatacenterConfig: missing spec.tinkerbellIP field',
+  ]);
   assert.deepEqual(messages(errorsOf(seed({tinkerbellIp: '10.20.0.50'})), 'cluster.tinkerbellIp'), [
     'controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (10.20.0.50), please provide two unique IPs',
   ]);
@@ -260,21 +353,31 @@ test('endpoint and tinkerbellIP: required, distinct, IPv4, in the node subnet, n
   ];
   for (const [override, key, pattern] of cases) {
     const found = messages(errorsOf(seed(override)), key);
-    assert.ok(found.some(m => pattern.test(m)), `${JSON.stringify(override)} -> ${JSON.stringify(found)}`);
+    assert.ok(
+      found.some(m => pattern.test(m)),
+      `${JSON.stringify(override)} -> ${JSON.stringify(found)}`,
+    );
   }
   // a BMC that sits in the node subnet
   const bmcInLan = seed({endpoint: '10.20.0.60'});
   bmcInLan.machines![0]!.bmc!.ip = '10.20.0.60';
   assert.match(messages(errorsOf(bmcInLan), 'cluster.endpoint')[0] ?? '', /BMC address of machine eksa-cp01/);
   // an address bound on the admin server
-  assert.match(messages(errorsOf(seed(), {localAddresses: ['10.20.0.51']}), 'cluster.tinkerbellIp')[0] ?? '', /bound to an interface/);
+  assert.match(
+    messages(errorsOf(seed(), {localAddresses: ['10.20.0.51']}), 'cluster.tinkerbellIp')[0] ?? '',
+    /bound to an interface/,
+  );
   // the subnet needs a netmask
   assert.match(messages(errorsOf(seed({}, {network: {gateway: '10.20.0.1'}})), 'network.netmask')[0] ?? '', /needed/);
-  assert.match(messages(errorsOf(seed({}, {network: {netmask: '255.0.255.0', gateway: '10.20.0.1'}})), 'network.netmask')[0] ?? '', /contiguous/);
+  assert.match(
+    messages(errorsOf(seed({}, {network: {netmask: '255.0.255.0', gateway: '10.20.0.1'}})), 'network.netmask')[0] ?? '',
+    /contiguous/,
+  );
 });
 
 test('addresses in use: the probe’s answer becomes eksctl’s error for the right key', {timeout: 5000}, async () => {
-  const probe = async (ip: string) => (ip === '10.20.0.50' ? {inUse: true, reason: 'accepts connections on TCP 80'} : {inUse: false, reason: 'no answer'});
+  const probe = async (ip: string) =>
+    ip === '10.20.0.50' ? {inUse: true, reason: 'accepts connections on TCP 80'} : {inUse: false, reason: 'no answer'};
   assert.deepEqual(await checkAddressesInUse({endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51'}, probe), [
     {key: 'cluster.endpoint', message: 'control plane endpoint ip in use: 10.20.0.50 (accepts connections on TCP 80)'},
   ]);
@@ -306,10 +409,14 @@ test('osImageURL HEAD check: ok, an HTTP error and no answer (injected fetch)', 
     undefined,
   );
   assert.deepEqual(seen, ['HEAD http://h/x-1-35.gz']);
-  assert.match((await checkOsImageReachable('http://h/x', async () => ({ok: false, status: 404})))!.message, /answered 404/);
+  assert.match(
+    (await checkOsImageReachable('http://h/x', async () => ({ok: false, status: 404})))!.message,
+    /answered 404/,
+  );
   const hung = await checkOsImageReachable(
     'http://h/x',
-    (_url, init) => new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    (_url, init) =>
+      new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted')))),
     50,
   );
   assert.match(hung!.message, /no answer within 50 ms/);
@@ -322,8 +429,14 @@ test('SSH key: empty lets eksctl generate one; a placeholder or private key is r
   assert.match(sshKeyProblem('-----BEGIN OPENSSH PRIVATE KEY-----')!, /private key/);
   assert.match(sshKeyProblem('ssh-foo AAAAB3Nza')!, /unknown key type/);
   assert.match(sshKeyProblem(ed25519Key().replace('ssh-ed25519', 'ssh-rsa'))!, /does not hold a ssh-rsa key/);
-  assert.match(messages(errorsOf(seed({sshAuthorizedKey: 'ssh-rsa AAAA...'})), 'cluster.sshAuthorizedKey')[0] ?? '', /ssh: no key found/);
-  assert.match(messages(validateClusterAnswers(seed(), AT).warnings, 'cluster.sshAuthorizedKey')[0] ?? '', /seed\/eks-a-id_rsa/);
+  assert.match(
+    messages(errorsOf(seed({sshAuthorizedKey: 'ssh-rsa AAAA...'})), 'cluster.sshAuthorizedKey')[0] ?? '',
+    /ssh: no key found/,
+  );
+  assert.match(
+    messages(validateClusterAnswers(seed(), AT).warnings, 'cluster.sshAuthorizedKey')[0] ?? '',
+    /seed\/eks-a-id_rsa/,
+  );
 
   const home = mkdtempSync(join(tmpdir(), 'eksa-kong-ssh-'));
   try {
@@ -343,12 +456,19 @@ test('SSH key: empty lets eksctl generate one; a placeholder or private key is r
 });
 
 test('ssh keys as eksctl reads them (ssh.ParseAuthorizedKey): certificates and an authorized_keys options prefix', t => {
-  const certBlob = (type: string) => Buffer.concat([u32(type.length), Buffer.from(type), u32(32), Buffer.alloc(32, 3)]).toString('base64');
+  const certBlob = (type: string) =>
+    Buffer.concat([u32(type.length), Buffer.from(type), u32(32), Buffer.alloc(32, 3)]).toString('base64');
   const cert = `ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519-cert-v01@openssh.com')} admin@ca`;
   assert.equal(sshKeyProblem(cert), undefined);
   assert.equal(sshKeyProblem(`ssh-rsa-cert-v01@openssh.com ${certBlob('ssh-rsa-cert-v01@openssh.com')}`), undefined);
-  assert.equal(sshKeyProblem(`sk-ssh-ed25519-cert-v01@openssh.com ${certBlob('sk-ssh-ed25519-cert-v01@openssh.com')}`), undefined);
-  assert.match(sshKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519')}`)!, /does not hold a ssh-ed25519-cert-v01@openssh.com key/);
+  assert.equal(
+    sshKeyProblem(`sk-ssh-ed25519-cert-v01@openssh.com ${certBlob('sk-ssh-ed25519-cert-v01@openssh.com')}`),
+    undefined,
+  );
+  assert.match(
+    sshKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519')}`)!,
+    /does not hold a ssh-ed25519-cert-v01@openssh.com key/,
+  );
   // options end at the first space outside quotes; quoted values may hold spaces and commas
   assert.equal(sshKeyProblem(`no-pty,from="10.0.0.0/8,192.168.0.0/16" ${ed25519Key()}`), undefined);
   assert.equal(sshKeyProblem(`command="echo \\"hi there\\"",no-agent-forwarding ${ed25519Key()}`), undefined);
@@ -360,8 +480,12 @@ test('ssh keys as eksctl reads them (ssh.ParseAuthorizedKey): certificates and a
   const dir = mkdtempSync(join(tmpdir(), 'ssh-cert-'));
   try {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ca', '-f', join(dir, 'ca')], {stdio: 'ignore'});
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'admin', '-f', join(dir, 'id')], {stdio: 'ignore'});
-    execFileSync('ssh-keygen', ['-q', '-s', join(dir, 'ca'), '-I', 'admin', '-n', 'ec2-user', join(dir, 'id.pub')], {stdio: 'ignore'});
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'admin', '-f', join(dir, 'id')], {
+      stdio: 'ignore',
+    });
+    execFileSync('ssh-keygen', ['-q', '-s', join(dir, 'ca'), '-I', 'admin', '-n', 'ec2-user', join(dir, 'id.pub')], {
+      stdio: 'ignore',
+    });
   } catch {
     rmSync(dir, {recursive: true, force: true});
     t.skip('ssh-keygen is not installed');
@@ -386,21 +510,41 @@ test('pods and services CIDRs: defaults, overlap with the node LAN or each other
       ],
     },
   );
-  assert.deepEqual(messages(errorsOf(lan192), 'cluster.podsCidr'), ['pods CIDR 192.168.0.0/16 overlaps the node network 192.168.1.0/24; use e.g. 10.244.0.0/16']);
+  assert.deepEqual(messages(errorsOf(lan192), 'cluster.podsCidr'), [
+    'pods CIDR 192.168.0.0/16 overlaps the node network 192.168.1.0/24; use e.g. 10.244.0.0/16',
+  ]);
   lan192.cluster!.podsCidr = '10.244.0.0/16';
   assert.deepEqual(errorsOf(lan192), []);
-  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.96.0.0/16'})), 'cluster.servicesCidr'), ['services CIDR 10.96.0.0/12 overlaps the pods CIDR 10.96.0.0/16']);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.96.0.0/16'})), 'cluster.servicesCidr'), [
+    'services CIDR 10.96.0.0/12 overlaps the pods CIDR 10.96.0.0/16',
+  ]);
   assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0'})), 'cluster.podsCidr')[0] ?? '', /not an IPv4 CIDR/);
-  assert.match(messages(errorsOf(seed({podsCidr: '10.244.1.0/16'})), 'cluster.podsCidr')[0] ?? '', /did you mean 10\.244\.0\.0\/16/);
+  assert.match(
+    messages(errorsOf(seed({podsCidr: '10.244.1.0/16'})), 'cluster.podsCidr')[0] ?? '',
+    /did you mean 10\.244\.0\.0\/16/,
+  );
   // EKS Anywhere's validateNetworking: more than one /24 node-mask, at most 16 bits shorter.
-  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/24'})), 'cluster.podsCidr'), ['the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
-  assert.match(messages(errorsOf(seed({podsCidr: '10.244.0.0/26'})), 'cluster.podsCidr')[0] ?? '', /^the size of pod subnet with mask 26 is smaller than or equal/);
-  assert.deepEqual(messages(errorsOf(seed({podsCidr: '160.0.0.0/7'})), 'cluster.podsCidr'), ['pod subnet mask (7) and node-mask (24) difference is greater than 16; use a mask from /8 to /23, e.g. 192.168.0.0/16']);
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/24'})), 'cluster.podsCidr'), [
+    'the size of pod subnet with mask 24 is smaller than or equal to the size of node subnet with mask 24; use a mask from /8 to /23, e.g. 192.168.0.0/16',
+  ]);
+  assert.match(
+    messages(errorsOf(seed({podsCidr: '10.244.0.0/26'})), 'cluster.podsCidr')[0] ?? '',
+    /^the size of pod subnet with mask 26 is smaller than or equal/,
+  );
+  assert.deepEqual(messages(errorsOf(seed({podsCidr: '160.0.0.0/7'})), 'cluster.podsCidr'), [
+    'pod subnet mask (7) and node-mask (24) difference is greater than 16; use a mask from /8 to /23, e.g. 192.168.0.0/16',
+  ]);
   assert.deepEqual(messages(errorsOf(seed({podsCidr: '100.0.0.0/8'})), 'cluster.podsCidr'), []);
   assert.deepEqual(messages(errorsOf(seed({podsCidr: '10.244.0.0/23'})), 'cluster.podsCidr'), []);
-  assert.match(messages(errorsOf(seed({servicesCidr: '10.20.0.0/16'})), 'cluster.servicesCidr')[0] ?? '', /overlaps the node network/);
+  assert.match(
+    messages(errorsOf(seed({servicesCidr: '10.20.0.0/16'})), 'cluster.servicesCidr')[0] ?? '',
+    /overlaps the node network/,
+  );
   // the BMC network is not the node LAN but pods must still reach it
-  assert.match(messages(errorsOf(seed({podsCidr: '1.1.0.0/16'})), 'cluster.podsCidr')[0] ?? '', /contains 1\.1\.1\.1 \(a nameserver\)/);
+  assert.match(
+    messages(errorsOf(seed({podsCidr: '1.1.0.0/16'})), 'cluster.podsCidr')[0] ?? '',
+    /contains 1\.1\.1\.1 \(a nameserver\)/,
+  );
   const r = renderClusterSpec(seed({podsCidr: '10.244.0.0/16', servicesCidr: '172.30.0.0/16'}), AT);
   assert.deepEqual((yaml.loadAll(r.yaml)[0] as any).spec.clusterNetwork.services.cidrBlocks, ['172.30.0.0/16']);
 });
@@ -408,7 +552,10 @@ test('pods and services CIDRs: defaults, overlap with the node LAN or each other
 test('loadBalancerInterface: optional, lands on the datacenter config, must be an interface name', () => {
   const r = renderClusterSpec(seed({loadBalancerInterface: 'eno1'}), AT);
   assert.equal((yaml.loadAll(r.yaml)[1] as any).spec.loadBalancerInterface, 'eno1');
-  assert.equal(messages(errorsOf(seed({loadBalancerInterface: 'eth0; rm -rf'})), 'cluster.loadBalancerInterface').length, 1);
+  assert.equal(
+    messages(errorsOf(seed({loadBalancerInterface: 'eth0; rm -rf'})), 'cluster.loadBalancerInterface').length,
+    1,
+  );
 });
 
 test('templates: placeholders are filled after parsing, so a value cannot add YAML structure', () => {
@@ -417,7 +564,15 @@ test('templates: placeholders are filled after parsing, so a value cannot add YA
   assert.deepEqual(yaml.load(yaml.dump(filled)), filled);
   assert.throws(() => fillTemplate({a: '${missing}'}, {}), /no value for missing/);
   assert.throws(() => fillTemplate({a: 'pre-${v}'}, {v: 'x'}), /whole value/);
-  assert.deepEqual(unknownFields({kind: 'TinkerbellMachineConfig', apiVersion: 'v', metadata: {name: 'x'}, spec: {hardwareSelectr: {}}}), ['spec.hardwareSelectr']);
+  assert.deepEqual(
+    unknownFields({
+      kind: 'TinkerbellMachineConfig',
+      apiVersion: 'v',
+      metadata: {name: 'x'},
+      spec: {hardwareSelectr: {}},
+    }),
+    ['spec.hardwareSelectr'],
+  );
   assert.deepEqual(unknownFields({kind: 'Nope'}), ['unknown kind Nope']);
 });
 
@@ -449,42 +604,53 @@ test('writeClusterSpec writes the file whole', async () => {
   }
 });
 
-test('generate cluster-spec --answers: stdout on success, exit 2 naming the key otherwise', {timeout: 5000}, async () => {
-  const files: Record<string, string> = {
-    'good.yaml': yaml.dump(seed()),
-    'bad.yaml': yaml.dump(seed({endpoint: '10.20.0.51'})),
-    'typo.yaml': yaml.dump({...seed(), clustr: {}}),
-    'float.yaml': yaml.dump(seed()).replace(`kubernetesVersion: '1.35'`, 'kubernetesVersion: 1.35'),
-  };
-  const readText = async (p: string) => {
-    const text = files[p];
-    if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), {code: 'ENOENT'});
-    return text;
-  };
-  const good = await generateClusterSpecCommand('good.yaml', {now: NOW, readText});
-  assert.equal(good.exitCode, 0);
-  assert.match(good.stdout, /^apiVersion: anywhere\.eks\.amazonaws\.com\/v1alpha1\nkind: Cluster/);
-  assert.match(good.stderr, /^warning: cluster\.controlPlaneCount: /m);
+test(
+  'generate cluster-spec --answers: stdout on success, exit 2 naming the key otherwise',
+  {timeout: 5000},
+  async () => {
+    const files: Record<string, string> = {
+      'good.yaml': yaml.dump(seed()),
+      'bad.yaml': yaml.dump(seed({endpoint: '10.20.0.51'})),
+      'typo.yaml': yaml.dump({...seed(), clustr: {}}),
+      'float.yaml': yaml.dump(seed()).replace(`kubernetesVersion: '1.35'`, 'kubernetesVersion: 1.35'),
+    };
+    const readText = async (p: string) => {
+      const text = files[p];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file, open '${p}'`), {code: 'ENOENT'});
+      return text;
+    };
+    const good = await generateClusterSpecCommand('good.yaml', {now: NOW, readText});
+    assert.equal(good.exitCode, 0);
+    assert.match(good.stdout, /^apiVersion: anywhere\.eks\.amazonaws\.com\/v1alpha1\nkind: Cluster/);
+    assert.match(good.stderr, /^warning: cluster\.controlPlaneCount: /m);
 
-  const bad = await generateClusterSpecCommand('bad.yaml', {now: NOW, readText});
-  assert.equal(bad.exitCode, 2);
-  assert.equal(bad.stdout, '');
-  assert.match(bad.stderr, /^cluster\.tinkerbellIp: controlPlaneConfiguration\.endpoint\.host and tinkerbellIP are the same/m);
+    const bad = await generateClusterSpecCommand('bad.yaml', {now: NOW, readText});
+    assert.equal(bad.exitCode, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(
+      bad.stderr,
+      /^cluster\.tinkerbellIp: controlPlaneConfiguration\.endpoint\.host and tinkerbellIP are the same/m,
+    );
 
-  const typo = await generateClusterSpecCommand('typo.yaml', {now: NOW, readText});
-  assert.equal(typo.exitCode, 2);
-  assert.match(typo.stderr, /clustr/);
+    const typo = await generateClusterSpecCommand('typo.yaml', {now: NOW, readText});
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.stderr, /clustr/);
 
-  const missing = await generateClusterSpecCommand('missing.yaml', {now: NOW, readText});
-  assert.equal(missing.exitCode, 2);
-  assert.match(missing.stderr, /cannot read the answers file missing\.yaml/);
+    const missing = await generateClusterSpecCommand('missing.yaml', {now: NOW, readText});
+    assert.equal(missing.exitCode, 2);
+    assert.match(missing.stderr, /cannot read the answers file missing\.yaml/);
 
-  // an unquoted 1.35 in the answers file still comes out as the string "1.35"
-  const float = await generateClusterSpecCommand('float.yaml', {now: NOW, readText});
-  assert.equal(float.exitCode, 0, float.stderr);
-  assert.match(float.stdout, /kubernetesVersion: "1\.35"/);
+    // an unquoted 1.35 in the answers file still comes out as the string "1.35"
+    const float = await generateClusterSpecCommand('float.yaml', {now: NOW, readText});
+    assert.equal(float.exitCode, 0, float.stderr);
+    assert.match(float.stdout, /kubernetesVersion: "1\.35"/);
 
-  const inUse = await generateClusterSpecCommand('good.yaml', {now: NOW, readText, probe: async () => ({inUse: true, reason: 'answers ARP'})});
-  assert.equal(inUse.exitCode, 2);
-  assert.match(inUse.stderr, /^cluster\.endpoint: control plane endpoint ip in use: 10\.20\.0\.50/m);
-});
+    const inUse = await generateClusterSpecCommand('good.yaml', {
+      now: NOW,
+      readText,
+      probe: async () => ({inUse: true, reason: 'answers ARP'}),
+    });
+    assert.equal(inUse.exitCode, 2);
+    assert.match(inUse.stderr, /^cluster\.endpoint: control plane endpoint ip in use: 10\.20\.0\.50/m);
+  },
+);

@@ -2,7 +2,13 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {runCli, tempHome} from '../helpers/cli.js';
-import {answersDigest, mergePartAnswers, nextDemoName, parseSpeed, pickDemoSession} from '../../source/demo/run-demo.js';
+import {
+  answersDigest,
+  mergePartAnswers,
+  nextDemoName,
+  parseSpeed,
+  pickDemoSession,
+} from '../../source/demo/run-demo.js';
 import {createDemoNet, isLoopback, noNet} from '../../source/demo/net.js';
 import {NetRouteError} from '../../source/ports.js';
 import {emptyPart} from '../../source/demo/parts/types.js';
@@ -57,7 +63,10 @@ test('demo Net: simulated addresses go to their loopback servers, loopback passe
   assert.deepEqual(await net.lookup('10.20.1.11'), ['10.20.1.11']);
   assert.deepEqual(await net.lookup('localhost'), ['127.0.0.1']);
   await assert.rejects(net.lookup('kong.com'), NetRouteError);
-  assert.throws(() => createDemoNet([{host: '10.0.0.1', port: 1, to: {host: '10.0.0.2', port: 1}}], {}), /must lead to loopback/);
+  assert.throws(
+    () => createDemoNet([{host: '10.0.0.1', port: 1, to: {host: '10.0.0.2', port: 1}}], {}),
+    /must lead to loopback/,
+  );
   assert.ok(isLoopback('127.3.4.5') && isLoopback('::1') && isLoopback('[::1]') && !isLoopback('10.0.0.1'));
   assert.throws(() => noNet.route('127.0.0.1', 1), NetRouteError);
 });
@@ -66,7 +75,14 @@ test("parts' answers merge in order: objects key by key, lists replaced; the dig
   const a = {...emptyPart(), answers: {network: {netmask: '255.255.255.0'}, machines: []}};
   const b = {...emptyPart(), answers: {network: {gateway: '10.20.0.1'}, cluster: {name: 'demo'}}};
   const merged = mergePartAnswers([a, b]);
-  assert.deepEqual(merged, {network: {netmask: '255.255.255.0', gateway: '10.20.0.1'}, machines: [], cluster: {name: 'demo'}});
+  assert.deepEqual(merged, {
+    network: {netmask: '255.255.255.0', gateway: '10.20.0.1'},
+    machines: [],
+    cluster: {name: 'demo'},
+  });
   assert.equal(answersDigest(merged), answersDigest(mergePartAnswers([a, b])));
-  assert.notEqual(answersDigest(merged), answersDigest(mergePartAnswers([b, a, {...emptyPart(), answers: {cluster: {name: 'x'}}}])));
+  assert.notEqual(
+    answersDigest(merged),
+    answersDigest(mergePartAnswers([b, a, {...emptyPart(), answers: {cluster: {name: 'x'}}}])),
+  );
 });

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import {parseDhcp, archName} from '../../source/discovery/dhcp-packet.js';
 import {buildDiscover, pxeVendorClass} from '../../source/discovery/dhcp-build.js';
 
-const fixture = (name: string) => Buffer.from(readFileSync(new URL(`../fixtures/dhcp/${name}`, import.meta.url), 'utf8').trim(), 'hex');
+const fixture = (name: string) =>
+  Buffer.from(readFileSync(new URL(`../fixtures/dhcp/${name}`, import.meta.url), 'utf8').trim(), 'hex');
 
 test('captured busybox udhcpc PXE DISCOVER', () => {
   const r = parseDhcp(fixture('udhcpc-pxe-discover.hex'));
@@ -23,7 +24,10 @@ test('captured busybox udhcpc PXE DISCOVER', () => {
   assert.equal(p.clientId, '01525400aabb01');
   assert.equal(p.isPxe, true);
   assert.equal(p.isNetboot, true);
-  assert.deepEqual([...p.optionCodes].sort((a, b) => a - b), [12, 53, 55, 57, 60, 61, 93, 94, 97]);
+  assert.deepEqual(
+    [...p.optionCodes].sort((a, b) => a - b),
+    [12, 53, 55, 57, 60, 61, 93, 94, 97],
+  );
 });
 
 test('captured ISC dhclient iPXE DISCOVER: user class, no option 94 so not a Smee netboot client', () => {
@@ -79,7 +83,21 @@ test('option 97 of the wrong shape makes it not a netboot client (Smee rule)', (
 test('RFC 3004 user class instances and split options (RFC 3396) are joined', () => {
   const base = buildDiscover({mac: 'aa:bb:cc:00:00:02'});
   const end = base.indexOf(255, 240);
-  const extra = Buffer.from([77, 11, 4, ...Buffer.from('iPXE'), 5, ...Buffer.from('Tink1'), 60, 3, ...Buffer.from('PXE'), 60, 6, ...Buffer.from('Client'), 255]);
+  const extra = Buffer.from([
+    77,
+    11,
+    4,
+    ...Buffer.from('iPXE'),
+    5,
+    ...Buffer.from('Tink1'),
+    60,
+    3,
+    ...Buffer.from('PXE'),
+    60,
+    6,
+    ...Buffer.from('Client'),
+    255,
+  ]);
   const r = parseDhcp(Buffer.concat([base.subarray(0, end), extra]));
   assert.ok(r.ok);
   assert.equal(r.packet.userClass, 'iPXE,Tink1');
@@ -107,7 +125,10 @@ test('garbage gives error results, not exceptions', () => {
   const badOp = Buffer.from(buildDiscover({mac: 'aa:bb:cc:00:00:04'}));
   badOp[0] = 7;
   assert.equal(parseDhcp(badOp).ok, false);
-  const overrun = Buffer.concat([buildDiscover({mac: 'aa:bb:cc:00:00:04'}).subarray(0, 240), Buffer.from([12, 200, 65])]);
+  const overrun = Buffer.concat([
+    buildDiscover({mac: 'aa:bb:cc:00:00:04'}).subarray(0, 240),
+    Buffer.from([12, 200, 65]),
+  ]);
   const r2 = parseDhcp(overrun);
   assert.ok(!r2.ok && /past the end/.test(r2.error));
   assert.equal(parseDhcp('nonsense' as unknown as Uint8Array).ok, false);
@@ -124,14 +145,24 @@ test('fuzz: random bytes never throw', () => {
 });
 
 test('fuzz: valid packets with mutated option areas never throw and keep chaddr when they parse', () => {
-  const base = buildDiscover({mac: 'aa:bb:cc:dd:ee:ff', vendorClass: 'PXEClient', arch: 7, nii: [1, 3, 16], uuid: '00112233445566778899aabbccddeeff'});
+  const base = buildDiscover({
+    mac: 'aa:bb:cc:dd:ee:ff',
+    vendorClass: 'PXEClient',
+    arch: 7,
+    nii: [1, 3, 16],
+    uuid: '00112233445566778899aabbccddeeff',
+  });
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(base.length - 241), fc.integer({min: 0, max: 255})), {maxLength: 12}), fc.nat(80), (edits, cut) => {
-      const b = Buffer.from(base);
-      for (const [at, v] of edits) b[240 + at] = v;
-      const r = parseDhcp(b.subarray(0, b.length - cut));
-      if (r.ok) assert.equal(r.packet.chaddr, 'aa:bb:cc:dd:ee:ff');
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.nat(base.length - 241), fc.integer({min: 0, max: 255})), {maxLength: 12}),
+      fc.nat(80),
+      (edits, cut) => {
+        const b = Buffer.from(base);
+        for (const [at, v] of edits) b[240 + at] = v;
+        const r = parseDhcp(b.subarray(0, b.length - cut));
+        if (r.ok) assert.equal(r.packet.chaddr, 'aa:bb:cc:dd:ee:ff');
+      },
+    ),
     {numRuns: 2000},
   );
 });

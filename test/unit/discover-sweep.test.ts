@@ -9,7 +9,10 @@ test('one key sweeps the neighbour-table candidates: added to the Redfish target
   const once = sweepCandidates(base, ['10.20.1.11', '10.20.1.12']);
   assert.equal(once.redfish.enabled, true);
   assert.equal(once.redfish.targets, '10.20.1.11, 10.20.1.12');
-  const again = sweepCandidates({...once, redfish: {...once.redfish, targets: '10.20.1.12, 10.20.1.40'}}, ['10.20.1.11', '10.20.1.12']);
+  const again = sweepCandidates({...once, redfish: {...once.redfish, targets: '10.20.1.12, 10.20.1.40'}}, [
+    '10.20.1.11',
+    '10.20.1.12',
+  ]);
   assert.equal(again.redfish.targets, '10.20.1.12, 10.20.1.40, 10.20.1.11');
   assert.equal(again.neighbours, true, 'the other sources are left as they were');
 });

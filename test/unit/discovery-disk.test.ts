@@ -11,7 +11,13 @@ test('NVMe drives in a RAID volume of a tri-mode controller are a SCSI disk (HPE
   const s: StorageInfo = {
     id: 'DE00A000',
     name: 'HPE MR416i-o Gen11',
-    controllers: [{model: 'HPE MR416i-o Gen11', protocols: ['NVMe', 'SAS', 'SATA'], raidTypes: ['None', 'RAID0', 'RAID1', 'RAID10']}],
+    controllers: [
+      {
+        model: 'HPE MR416i-o Gen11',
+        protocols: ['NVMe', 'SAS', 'SATA'],
+        raidTypes: ['None', 'RAID0', 'RAID1', 'RAID10'],
+      },
+    ],
     drives: [
       {path: '/d/0', name: 'NVMe 960GB', protocol: 'NVMe', capacityBytes: 960 * GB, state: 'Enabled'},
       {path: '/d/1', name: 'NVMe 960GB', protocol: 'NVMe', capacityBytes: 960 * GB, state: 'Enabled'},
@@ -25,7 +31,7 @@ test('NVMe drives in a RAID volume of a tri-mode controller are a SCSI disk (HPE
   assert.match(c.reason, /RAID controller HPE MR416i-o Gen11: Linux names it \/dev\/sdX/);
 });
 
-test("Dell BOSS-N1: M.2 drives reported as Protocol PCIe become an NVMe device, and win over data drives", () => {
+test('Dell BOSS-N1: M.2 drives reported as Protocol PCIe become an NVMe device, and win over data drives', () => {
   const boss: StorageInfo = {
     id: 'AHCI.SL.6-1',
     name: 'BOSS-N1 Monolithic',
@@ -34,13 +40,21 @@ test("Dell BOSS-N1: M.2 drives reported as Protocol PCIe become an NVMe device, 
       {path: '/b/0', name: 'SSD 0', protocol: 'PCIe', mediaType: 'SSD', capacityBytes: 480 * GB, state: 'Enabled'},
       {path: '/b/1', name: 'SSD 1', protocol: 'PCIe', mediaType: 'SSD', capacityBytes: 480 * GB, state: 'Enabled'},
     ],
-    volumes: [{id: 'Disk.Virtual.0', name: 'NVMe RAID1', raidType: 'RAID1', capacityBytes: 479 * GB, drives: ['/b/0', '/b/1']}],
+    volumes: [
+      {id: 'Disk.Virtual.0', name: 'NVMe RAID1', raidType: 'RAID1', capacityBytes: 479 * GB, drives: ['/b/0', '/b/1']},
+    ],
   };
   const data: StorageInfo = {
     id: 'CPU.1',
     name: 'CPU.1',
     controllers: [{name: 'CPU.1', protocols: ['NVMe'], raidTypes: []}],
-    drives: Array.from({length: 8}, (_, i) => ({path: `/n/${i}`, name: `NVMe ${i}`, protocol: 'NVMe', capacityBytes: 3.84 * TB, state: 'Enabled'})),
+    drives: Array.from({length: 8}, (_, i) => ({
+      path: `/n/${i}`,
+      name: `NVMe ${i}`,
+      protocol: 'NVMe',
+      capacityBytes: 3.84 * TB,
+      state: 'Enabled',
+    })),
     volumes: [],
   };
   const c = suggestDisk([data, boss]);
@@ -62,7 +76,10 @@ test('a controller past the eighth is still read: the boot controller of a ten-d
     id: 'DE010000',
     name: 'HPE NS204i-u Gen11 Boot Controller',
     controllers: [{model: 'HPE NS204i-u Gen11 Boot Controller', protocols: ['NVMe'], raidTypes: ['RAID1']}],
-    drives: [{path: '/y/1', protocol: 'NVMe', capacityBytes: 480 * GB, state: 'Enabled'}, {path: '/y/2', protocol: 'NVMe', capacityBytes: 480 * GB, state: 'Enabled'}],
+    drives: [
+      {path: '/y/1', protocol: 'NVMe', capacityBytes: 480 * GB, state: 'Enabled'},
+      {path: '/y/2', protocol: 'NVMe', capacityBytes: 480 * GB, state: 'Enabled'},
+    ],
     volumes: [{id: '1', name: 'NS Volume 1', raidType: 'RAID1', capacityBytes: 480 * GB, drives: ['/y/1', '/y/2']}],
   };
   const c = suggestDisk([...nvme, ns204]);
@@ -93,7 +110,9 @@ test('unconfigured, removable, USB, SD and small devices are never proposed, and
   assert.match(c.reason, /hot-swap is removable/);
   assert.match(c.reason, /enter the device by hand/);
   // With one good drive beside them, that one is chosen and the others are named as not used.
-  const ok = suggestDisk([{...s, drives: [...s.drives, {name: 'SATA SSD', protocol: 'SATA', capacityBytes: 240 * GB, state: 'Enabled'}]}]);
+  const ok = suggestDisk([
+    {...s, drives: [...s.drives, {name: 'SATA SSD', protocol: 'SATA', capacityBytes: 240 * GB, state: 'Enabled'}]},
+  ]);
   assert.equal(ok.disk?.device, '/dev/sda');
   assert.match(ok.reason, /not used: .*StandbyOffline/);
 });

@@ -19,10 +19,13 @@ test('neighbour table: REACHABLE/STALE/DELAY with lladdr on the interface', () =
   ]);
   const r = parseNeighbours(json, 'veth-srv');
   assert.ok(r.ok);
-  assert.deepEqual(r.neighbours.map(n => [n.ip, n.mac, n.state]), [
-    ['10.99.0.50', '52:54:00:aa:bb:04', 'DELAY'],
-    ['10.99.0.51', '52:54:00:aa:bb:05', 'STALE'],
-  ]);
+  assert.deepEqual(
+    r.neighbours.map(n => [n.ip, n.mac, n.state]),
+    [
+      ['10.99.0.50', '52:54:00:aa:bb:04', 'DELAY'],
+      ['10.99.0.51', '52:54:00:aa:bb:05', 'STALE'],
+    ],
+  );
   const all = parseNeighbours(json);
   assert.ok(all.ok && all.neighbours.length === 3);
   assert.equal(parseNeighbours('Error: garbage').ok, false);
@@ -30,9 +33,19 @@ test('neighbour table: REACHABLE/STALE/DELAY with lladdr on the interface', () =
 });
 
 test('targets: addresses, host:port, URLs, CIDR expansion and refusal of huge ranges', () => {
-  const r = expandTargets(['10.0.0.5', '10.0.0.6:8443', 'https://bmc1.lab:9443/redfish/v1', '10.0.1.0/30', '10.0.2.7/32', '10.0.0.5']);
+  const r = expandTargets([
+    '10.0.0.5',
+    '10.0.0.6:8443',
+    'https://bmc1.lab:9443/redfish/v1',
+    '10.0.1.0/30',
+    '10.0.2.7/32',
+    '10.0.0.5',
+  ]);
   assert.ok(r.ok);
-  assert.deepEqual(r.targets.map(t => t.key), ['10.0.0.5', '10.0.0.6:8443', 'bmc1.lab:9443', '10.0.1.1', '10.0.1.2', '10.0.2.7']);
+  assert.deepEqual(
+    r.targets.map(t => t.key),
+    ['10.0.0.5', '10.0.0.6:8443', 'bmc1.lab:9443', '10.0.1.1', '10.0.1.2', '10.0.2.7'],
+  );
   const huge = expandTargets(['10.0.0.0/8']);
   assert.ok(!huge.ok && /16777216 addresses/.test(huge.error));
   assert.ok(expandTargets(['10.0.0.0/22']).ok);
@@ -61,14 +74,24 @@ test('ipmitool output parsers and argv without the password', () => {
     gateway: '10.99.1.1',
     vlan: 'Disabled',
   });
-  assert.equal(parseMcGuid(['System GUID  : efcdab89-6745-23a1-efcd-ab89674523a1', 'GUID Encoding : IPMI']), 'efcdab89-6745-23a1-efcd-ab89674523a1');
+  assert.equal(
+    parseMcGuid(['System GUID  : efcdab89-6745-23a1-efcd-ab89674523a1', 'GUID Encoding : IPMI']),
+    'efcdab89-6745-23a1-efcd-ab89674523a1',
+  );
   assert.equal(parseMcGuid(['nothing']), null);
-  const args = ipmiArgs({host: '10.0.0.9', port: 9623, username: 'root', password: 's3cret!', cipherSuite: 3}, ['mc', 'guid']);
+  const args = ipmiArgs({host: '10.0.0.9', port: 9623, username: 'root', password: 's3cret!', cipherSuite: 3}, [
+    'mc',
+    'guid',
+  ]);
   assert.ok(!args.includes('s3cret!'));
   assert.ok(args.includes('-E'));
   assert.ok(!args.includes('-P'));
   assert.deepEqual(args.slice(-2), ['mc', 'guid']);
-  const msg = explainIpmiFailure(['Error: Unable to establish IPMI v2 / RMCP+ session'], {host: '10.0.0.9', username: 'root', password: 's3cret!'}, 'exit code 1');
+  const msg = explainIpmiFailure(
+    ['Error: Unable to establish IPMI v2 / RMCP+ session'],
+    {host: '10.0.0.9', username: 'root', password: 's3cret!'},
+    'exit code 1',
+  );
   assert.match(msg, /refused the IPMI session/);
 });
 
@@ -95,7 +118,10 @@ test('MAC normalisation and bind/capture error explanations', () => {
   assert.equal(normalizeMac('aa:bb:cc:dd:ee'), null);
   assert.match(explainBindError('EACCES', '0.0.0.0', 67), /root or CAP_NET_BIND_SERVICE/);
   assert.match(explainBindError('EADDRINUSE', '0.0.0.0', 67), /SO_REUSEADDR.*passive capture/);
-  assert.match(explainCaptureFailure("tcpdump: eth9: You don't have permission to capture on that device", 1), /CAP_NET_RAW/);
+  assert.match(
+    explainCaptureFailure("tcpdump: eth9: You don't have permission to capture on that device", 1),
+    /CAP_NET_RAW/,
+  );
   assert.match(explainCaptureFailure('', null, 'ENOENT'), /not installed/);
   assert.deepEqual(tcpdumpArgs('eno1').slice(0, 2), ['-i', 'eno1']);
 });

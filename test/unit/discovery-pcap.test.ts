@@ -16,7 +16,18 @@ function ethUdp(payload: Buffer, srcMac: number[], vlan = false): Buffer {
   ipH[8] = 64;
   ipH[9] = 17;
   Buffer.from([255, 255, 255, 255]).copy(ipH, 16);
-  const eth = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...srcMac, ...(vlan ? [0x81, 0x00, 0x00, 0x64] : []), 0x08, 0x00]);
+  const eth = Buffer.from([
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    ...srcMac,
+    ...(vlan ? [0x81, 0x00, 0x00, 0x64] : []),
+    0x08,
+    0x00,
+  ]);
   return Buffer.concat([eth, ipH, udp, payload]);
 }
 
@@ -38,9 +49,17 @@ function pcap(frames: Buffer[]): Buffer {
   return Buffer.concat([g, ...recs]);
 }
 
-const d1 = buildDiscover({mac: '52:54:00:aa:bb:04', vendorClass: 'PXEClient:Arch:00007:UNDI:003016', arch: 7, nii: [1, 3, 16]});
+const d1 = buildDiscover({
+  mac: '52:54:00:aa:bb:04',
+  vendorClass: 'PXEClient:Arch:00007:UNDI:003016',
+  arch: 7,
+  nii: [1, 3, 16],
+});
 const d2 = buildDiscover({mac: '52:54:00:aa:bb:05'});
-const stream = pcap([ethUdp(d1, [0x52, 0x54, 0, 0xaa, 0xbb, 0x04]), ethUdp(d2, [0x52, 0x54, 0, 0xaa, 0xbb, 0x05], true)]);
+const stream = pcap([
+  ethUdp(d1, [0x52, 0x54, 0, 0xaa, 0xbb, 0x04]),
+  ethUdp(d2, [0x52, 0x54, 0, 0xaa, 0xbb, 0x05], true),
+]);
 
 test('pcap stream: Ethernet (and 802.1Q) IPv4 UDP frames give the DHCP payloads', () => {
   const frames = new PcapStreamParser().push(stream);

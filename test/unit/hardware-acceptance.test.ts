@@ -67,7 +67,10 @@ test('V5: the provider testdata with four machines is valid', () => {
   const r = validateHardwareCsv(fixture('eksa-provider.csv'));
   assert.deepEqual(r.errors, []);
   assert.equal(r.machines, 4);
-  assert.deepEqual(r.rows.map(x => x.labels['type']), ['cp', 'worker', 'etcd', 'cp']);
+  assert.deepEqual(
+    r.rows.map(x => x.labels['type']),
+    ['cp', 'worker', 'etcd', 'cp'],
+  );
 });
 
 test('V6: an upper-case MAC is normalised to lower case', () => {
@@ -78,8 +81,16 @@ test('V6: an upper-case MAC is normalised to lower case', () => {
 
 test('M1-M8: a header missing one required column names it', () => {
   for (const missing of ['hostname', 'ip_address', 'netmask', 'gateway', 'nameservers', 'mac', 'disk', 'labels']) {
-    const r = eksa(csvOf([eksaMachine()], HEADER.filter(h => h !== missing)));
-    assert.ok(r.errors.some(e => e.column === missing && e.message.includes(`"${missing}" is missing`)), missing);
+    const r = eksa(
+      csvOf(
+        [eksaMachine()],
+        HEADER.filter(h => h !== missing),
+      ),
+    );
+    assert.ok(
+      r.errors.some(e => e.column === missing && e.message.includes(`"${missing}" is missing`)),
+      missing,
+    );
   }
 });
 

@@ -3,7 +3,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {answersSchema, type Answers, type Machine} from '../../source/session/answers.js';
-import {generateHardwareCsvFromAnswers, machinesFromRows, rowsFromAnswers, type SecretLookup} from '../../source/hardware/answers.js';
+import {
+  generateHardwareCsvFromAnswers,
+  machinesFromRows,
+  rowsFromAnswers,
+  type SecretLookup,
+} from '../../source/hardware/answers.js';
 import {validateHardwareCsv} from '../../source/hardware/validate.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -12,8 +17,15 @@ import {FIXTURES} from '../fixtures/hardware/build.js';
 const answers: Answers = answersSchema.parse({
   network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2', '1.1.1.1']},
   machines: [
-    {hostname: 'eksa-cp01', mac: 'AA-BB-CC-00-00-01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda',
-     bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'}, labels: {rack: 'r1'}},
+    {
+      hostname: 'eksa-cp01',
+      mac: 'AA-BB-CC-00-00-01',
+      ip: '10.20.0.11',
+      role: 'cp',
+      disk: '/dev/sda',
+      bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'},
+      labels: {rack: 'r1'},
+    },
     {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/nvme0n1'},
   ],
 });
@@ -41,13 +53,27 @@ test('machinesFromRows: machines without passwords, passwords by hostname, netwo
   assert.equal(read.valid, true);
   const imported = machinesFromRows(read.rows);
   assert.deepEqual(imported.machines[0], {
-    hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda',
+    hostname: 'eksa-cp01',
+    mac: 'aa:bb:cc:00:00:01',
+    ip: '10.20.0.11',
+    role: 'cp',
+    disk: '/dev/sda',
     bmc: {ip: '10.20.1.11', username: 'admin'},
   });
   assert.equal(imported.machines[1]!.role, 'worker');
-  assert.deepEqual([...imported.passwords], [['eksa-cp01', 's3,cr"et'], ['eksa-wk01', 'plain']]);
+  assert.deepEqual(
+    [...imported.passwords],
+    [
+      ['eksa-cp01', 's3,cr"et'],
+      ['eksa-wk01', 'plain'],
+    ],
+  );
   assert.ok(!JSON.stringify(imported.machines).includes('s3,cr'));
-  assert.deepEqual(imported.network, {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2', '1.1.1.1']});
+  assert.deepEqual(imported.network, {
+    netmask: '255.255.255.0',
+    gateway: '10.20.0.1',
+    nameservers: ['10.20.0.2', '1.1.1.1'],
+  });
   assert.deepEqual(imported.warnings, []);
   // The imported machines satisfy the answers schema.
   answersSchema.parse({machines: imported.machines, network: imported.network});
@@ -60,7 +86,14 @@ test('machinesFromRows warns about rows whose network differs, vlan_id, and a mi
   rows[1]!.labels = {rack: 'r2'};
   rows[1]!.line = 3;
   const imported = machinesFromRows(rows);
-  assert.deepEqual(imported.warnings.map(w => [w.line, w.column]), [[3, 'gateway'], [3, 'vlan_id'], [3, 'labels']]);
+  assert.deepEqual(
+    imported.warnings.map(w => [w.line, w.column]),
+    [
+      [3, 'gateway'],
+      [3, 'vlan_id'],
+      [3, 'labels'],
+    ],
+  );
   assert.equal(imported.machines[1]!.role, 'worker');
   assert.deepEqual(imported.machines[1]!.labels, {rack: 'r2'});
 });
@@ -69,10 +102,7 @@ test('answers -> rows -> csv -> rows -> answers keeps the machines', () => {
   const csv = generateHardwareCsvFromAnswers(answers, {bmcPassword: () => 'pw'}).csv;
   const back = machinesFromRows(validateHardwareCsv(csv).rows);
   const [cp, wk] = answers.machines!;
-  assert.deepEqual(back.machines, [
-    {...cp, mac: 'aa:bb:cc:00:00:01', bmc: {ip: '10.20.1.11', username: 'admin'}},
-    wk,
-  ]);
+  assert.deepEqual(back.machines, [{...cp, mac: 'aa:bb:cc:00:00:01', bmc: {ip: '10.20.1.11', username: 'admin'}}, wk]);
   assert.deepEqual([...back.passwords], [['eksa-cp01', 'pw']]);
 });
 
@@ -94,7 +124,9 @@ test('generateHardwareCsvFromAnswers: a missing password names the machine and n
 
 test('generateHardwareCsvFromAnswers: findings name machines[i]; missing network keys are named once', () => {
   const bad = answersSchema.parse({
-    machines: [{hostname: 'Bad_Name', mac: 'x', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', labels: {type: 'worker'}}],
+    machines: [
+      {hostname: 'Bad_Name', mac: 'x', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', labels: {type: 'worker'}},
+    ],
   });
   const out = generateHardwareCsvFromAnswers(bad, secrets);
   const messages = out.findings.errors.map(e => e.message);
@@ -109,5 +141,8 @@ test('generateHardwareCsvFromAnswers: findings name machines[i]; missing network
 
 test('generateHardwareCsvFromAnswers: no machines', () => {
   const out = generateHardwareCsvFromAnswers(answersSchema.parse({network: answers.network}), secrets);
-  assert.deepEqual(out.findings.errors.map(e => e.message), ['answers: machines is missing or empty']);
+  assert.deepEqual(
+    out.findings.errors.map(e => e.message),
+    ['answers: machines is missing or empty'],
+  );
 });

@@ -47,9 +47,11 @@ test('--json: one line with exactly valid, machines, errors, warnings', async ()
     line: 2,
     column: 'bmc_password',
     value: '(hidden)',
-    message: "bmc_password is empty but other BMC fields are set; give all three BMC fields or none (eksa-kong's rule, stricter than EKS Anywhere for create cluster, which would accept it and then fail to reach the BMC)",
+    message:
+      "bmc_password is empty but other BMC fields are set; give all three BMC fields or none (eksa-kong's rule, stricter than EKS Anywhere for create cluster, which would accept it and then fail to reach the BMC)",
   });
-  for (const f of [...parsed.errors, ...parsed.warnings]) assert.deepEqual(Object.keys(f), ['line', 'column', 'value', 'message']);
+  for (const f of [...parsed.errors, ...parsed.warnings])
+    assert.deepEqual(Object.keys(f), ['line', 'column', 'value', 'message']);
   assert.ok(!out.stdout.includes('hunter2'));
 });
 

@@ -20,7 +20,10 @@ function assertWellPlaced(text: string, r: ValidationResult) {
     if (f.line === null) {
       assert.equal(f.column, null, `a finding without a line must be file-level: ${JSON.stringify(f)}`);
     } else {
-      assert.ok(Number.isInteger(f.line) && f.line >= 1 && f.line <= lines, `line ${f.line} of ${lines}: ${JSON.stringify(f)}`);
+      assert.ok(
+        Number.isInteger(f.line) && f.line >= 1 && f.line <= lines,
+        `line ${f.line} of ${lines}: ${JSON.stringify(f)}`,
+      );
     }
     assert.equal(typeof f.message, 'string');
     assert.ok(f.message.length > 0);
@@ -50,10 +53,17 @@ test('reader: arbitrary text never throws; records and errors sit inside the fil
 
 test('validator: arbitrary text never throws and places every finding', () => {
   fc.assert(
-    fc.property(fc.oneof(csvish, csvish.map(s => `${header}\n${s}`), fc.string({unit: 'binary', maxLength: 200})), text => {
-      assertWellPlaced(text, validateHardwareCsv(text));
-      assertWellPlaced(text, validateHardwareCsv(text, {mode: 'eksa'}));
-    }),
+    fc.property(
+      fc.oneof(
+        csvish,
+        csvish.map(s => `${header}\n${s}`),
+        fc.string({unit: 'binary', maxLength: 200}),
+      ),
+      text => {
+        assertWellPlaced(text, validateHardwareCsv(text));
+        assertWellPlaced(text, validateHardwareCsv(text, {mode: 'eksa'}));
+      },
+    ),
     {numRuns: 1000},
   );
 });
@@ -91,7 +101,11 @@ function mutate(text: string, mutations: Mutation[]): string {
 }
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({unit: fc.constantFrom(...CSV_CHARS), minLength: 1, maxLength: 4})}),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({unit: fc.constantFrom(...CSV_CHARS), minLength: 1, maxLength: 4}),
+  }),
   fc.record({kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({min: 1, max: 20})}),
   fc.record({kind: fc.constant('duplicate-line' as const), line: fc.nat()}),
   fc.record({kind: fc.constant('swap-lines' as const), a: fc.nat(), b: fc.nat()}),

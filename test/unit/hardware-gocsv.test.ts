@@ -15,7 +15,9 @@ test('an optional column with spaces around its name is read, as gocsv reads it:
     const r = validateHardwareCsv(`${H},${name}\n${ROW},0\n`);
     assert.equal(r.valid, false, JSON.stringify(name));
     assert.ok(r.errors.some(e => e.column === 'vlan_id' && /outside 1-4094/.test(e.message)));
-    assert.ok(r.warnings.some(w => /has spaces around its name; EKS Anywhere still reads it as "vlan_id"/.test(w.message)));
+    assert.ok(
+      r.warnings.some(w => /has spaces around its name; EKS Anywhere still reads it as "vlan_id"/.test(w.message)),
+    );
     assert.equal(validateHardwareCsv(`${H},${name}\n${ROW},5\n`).rows[0]?.vlanId, '5');
   }
   // A required column must match exactly: " mac" alone is missing for EKS Anywhere.
@@ -40,11 +42,24 @@ test('duplicated nameservers columns are joined, not last-wins', () => {
 
 test('a BMC password holding a carriage return is refused as the wizard’s rule', () => {
   const file = validateHardwareCsv(`${H},bmc_ip,bmc_username,bmc_password\n${ROW},10.20.1.11,admin,"a\rb"\n`);
-  assert.ok(file.errors.some(e => e.column === 'bmc_password' && /carriage return/.test(e.message) && e.message.includes(WIZARD_RULE)));
+  assert.ok(
+    file.errors.some(
+      e => e.column === 'bmc_password' && /carriage return/.test(e.message) && e.message.includes(WIZARD_RULE),
+    ),
+  );
   const fromAnswers = generateHardwareCsvFromAnswers(
     {
       network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
-      machines: [{hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', password: 'x'}}],
+      machines: [
+        {
+          hostname: 'eksa-cp01',
+          mac: 'aa:bb:cc:00:00:01',
+          ip: '10.20.0.11',
+          role: 'cp',
+          disk: '/dev/sda',
+          bmc: {ip: '10.20.1.11', username: 'admin', password: 'x'},
+        },
+      ],
     },
     {bmcPassword: () => 'pa\r\nss'},
   );
@@ -56,5 +71,9 @@ test('a BMC password holding a carriage return is refused as the wizard’s rule
 
 test('a header-only file and partial BMC columns say they are the wizard’s rules', () => {
   assert.ok(validateHardwareCsv(`${H}\n`).errors.every(e => e.message.includes(WIZARD_RULE)));
-  assert.ok(validateHardwareCsv(`${H},bmc_ip\n${ROW},10.20.1.11\n`).errors.some(e => /give all three BMC columns or none/.test(e.message) && e.message.includes(WIZARD_RULE)));
+  assert.ok(
+    validateHardwareCsv(`${H},bmc_ip\n${ROW},10.20.1.11\n`).errors.some(
+      e => /give all three BMC columns or none/.test(e.message) && e.message.includes(WIZARD_RULE),
+    ),
+  );
 });

@@ -52,7 +52,12 @@ describe("EKS Anywhere's per-row rules (eksa mode, then the same in strict)", ()
     ['#11 disk not a device path', {disk: '*&!@#!%'}, 'disk', /"\*&!@#!%" is not a device path/],
     ['#11 disk just /dev/', {disk: '/dev/'}, 'disk', /"\/dev\/" is not a device path/],
     ['#12 label key invalid', {labels: '?$?$?=x'}, 'labels', /label key "\?\$\?\$\?" is not valid/],
-    ['#13 label value invalid', {labels: 'type=\\/dsa'}, 'labels', /label value "\\\\\/dsa" of key "type" is not valid/],
+    [
+      '#13 label value invalid',
+      {labels: 'type=\\/dsa'},
+      'labels',
+      /label value "\\\\\/dsa" of key "type" is not valid/,
+    ],
     ['#13 label value longer than 63', {labels: `type=${'a'.repeat(64)}`}, 'labels', /longer than 63/],
     ['labels pair without =', {labels: 'type'}, 'labels', /"type" is not a key=value pair/],
     ['labels pair with two =', {labels: 'a=b=c'}, 'labels', /"a=b=c" is not a key=value pair/],
@@ -275,7 +280,10 @@ describe('stricter rules', () => {
     assert.match(oneError(lab(labMachine(1, {netmask: '24'})), 'netmask', '24').message, /not a dotted netmask/);
   });
   test('netmask must be contiguous', () => {
-    assert.match(oneError(lab(labMachine(1, {netmask: '255.0.255.0'})), 'netmask', '255.0.255.0').message, /not a contiguous/);
+    assert.match(
+      oneError(lab(labMachine(1, {netmask: '255.0.255.0'})), 'netmask', '255.0.255.0').message,
+      /not a contiguous/,
+    );
   });
   test('netmask /0 is refused', () => {
     oneError(lab(labMachine(1, {netmask: '0.0.0.0'})), 'netmask', '0.0.0.0');
@@ -289,12 +297,21 @@ describe('stricter rules', () => {
   });
   test('ip_address and gateway must share the subnet', () => {
     const r = lab(labMachine(1, {ip_address: '10.20.9.11'}));
-    assert.match(oneError(r, 'ip_address', '10.20.9.11').message, /not in the same subnet under netmask 255.255.255.0 \(10.20.9.0\/24\)/);
+    assert.match(
+      oneError(r, 'ip_address', '10.20.9.11').message,
+      /not in the same subnet under netmask 255.255.255.0 \(10.20.9.0\/24\)/,
+    );
   });
   test('ip_address must not be the gateway, the network or the broadcast address', () => {
     assert.match(oneError(lab(labMachine(1, {ip_address: '10.20.0.1'})), 'ip_address', '10.20.0.1').message, /gateway/);
-    assert.match(oneError(lab(labMachine(1, {ip_address: '10.20.0.0'})), 'ip_address', '10.20.0.0').message, /network address/);
-    assert.match(oneError(lab(labMachine(1, {ip_address: '10.20.0.255'})), 'ip_address', '10.20.0.255').message, /broadcast/);
+    assert.match(
+      oneError(lab(labMachine(1, {ip_address: '10.20.0.0'})), 'ip_address', '10.20.0.0').message,
+      /network address/,
+    );
+    assert.match(
+      oneError(lab(labMachine(1, {ip_address: '10.20.0.255'})), 'ip_address', '10.20.0.255').message,
+      /broadcast/,
+    );
   });
   test('BMC fields all or nothing: none is fine', () => {
     const r = lab(labMachine(1, {bmc_ip: '', bmc_username: '', bmc_password: ''}));
@@ -307,7 +324,12 @@ describe('stricter rules', () => {
     oneError(r, 'bmc_username', '');
   });
   test('BMC columns all or nothing in the header', () => {
-    const r = validateHardwareCsv(csvOf([labMachine()], HEADER.filter(h => h !== 'bmc_password')));
+    const r = validateHardwareCsv(
+      csvOf(
+        [labMachine()],
+        HEADER.filter(h => h !== 'bmc_password'),
+      ),
+    );
     const f = r.errors.find(e => /give all three BMC columns/.test(e.message));
     assert.deepEqual(f && [f.line, f.column], [1, null]);
   });
@@ -331,7 +353,8 @@ describe('stricter rules', () => {
     });
   }
   test('whole disks do not warn', () => {
-    for (const disk of ['/dev/sda', '/dev/nvme0n1', '/dev/vdb', '/dev/mmcblk0']) assert.deepEqual(lab(labMachine(1, {disk})).warnings, [], disk);
+    for (const disk of ['/dev/sda', '/dev/nvme0n1', '/dev/vdb', '/dev/mmcblk0'])
+      assert.deepEqual(lab(labMachine(1, {disk})).warnings, [], disk);
   });
   test('disk naming two devices is an error', () => {
     oneError(lab(labMachine(1, {disk: '/dev/sda/dev/sdb'})), 'disk', '/dev/sda/dev/sdb');
@@ -363,7 +386,10 @@ describe('stricter rules', () => {
     assert.match(oneError(r2, 'ip_address', '10.20.0.12', 3).message, /also the bmc_ip on line 2/);
   });
   test('EKS Anywhere does not compare host and BMC addresses', () => {
-    const rows = [eksaMachine({hostname: 'a', bmc_ip: '10.10.10.20'}), eksaMachine({hostname: 'b', ip_address: '10.10.10.20', mac: '00:00:00:00:00:01', bmc_ip: '10.10.10.21'})];
+    const rows = [
+      eksaMachine({hostname: 'a', bmc_ip: '10.10.10.20'}),
+      eksaMachine({hostname: 'b', ip_address: '10.10.10.20', mac: '00:00:00:00:00:01', bmc_ip: '10.10.10.21'}),
+    ];
     assert.equal(validateHardwareCsv(csvOf(rows), {mode: 'eksa'}).valid, true);
   });
   test('a repeated label key is a warning', () => {

@@ -16,14 +16,38 @@ const base: Answers = {
   admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},
   network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2', '1.1.1.1']},
   machines: [
-    {hostname: 'eksa-cp01', mac: 'AA:BB:CC:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'}},
-    {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/nvme0n1', bmc: {ip: '10.20.1.12', username: 'admin', passwordEnv: 'BMC_PASSWORD_WK'}},
+    {
+      hostname: 'eksa-cp01',
+      mac: 'AA:BB:CC:00:00:01',
+      ip: '10.20.0.11',
+      role: 'cp',
+      disk: '/dev/sda',
+      bmc: {ip: '10.20.1.11', username: 'admin', passwordEnv: 'BMC_PASSWORD'},
+    },
+    {
+      hostname: 'eksa-wk01',
+      mac: 'aa:bb:cc:00:00:02',
+      ip: '10.20.0.12',
+      role: 'worker',
+      disk: '/dev/nvme0n1',
+      bmc: {ip: '10.20.1.12', username: 'admin', passwordEnv: 'BMC_PASSWORD_WK'},
+    },
   ],
 };
 
-async function open(answers: Answers, opts: {world?: World; env?: Record<string, string>} = {}): Promise<{opened: OpenedSession; ctx: StepContext; lines: string[]}> {
+async function open(
+  answers: Answers,
+  opts: {world?: World; env?: Record<string, string>} = {},
+): Promise<{opened: OpenedSession; ctx: StepContext; lines: string[]}> {
   const home = mkdtempSync(join(tmpdir(), 'eksa-kong-hw-'));
-  const opened = await openSession({home, name: 'lab1', create: opts.world ?? 'real', answers, env: opts.env ?? {}, command: 'test'});
+  const opened = await openSession({
+    home,
+    name: 'lab1',
+    create: opts.world ?? 'real',
+    answers,
+    env: opts.env ?? {},
+    command: 'test',
+  });
   const {ctx, said: lines} = stepContext(opened.controller, opened.ports, {secret: opened.secret});
   return {opened, ctx, lines};
 }
@@ -54,7 +78,10 @@ test('hardware headless: answers become a valid 0600 hardware.csv, recorded as a
     assert.equal(bad.ok, false);
     assert.match(bad.detail, /line 3: ip_address: /);
     rmSync(file);
-    assert.deepEqual(await hardware.check!(ctx, signal), {ok: false, detail: 'hardware.csv is missing; build it again'});
+    assert.deepEqual(await hardware.check!(ctx, signal), {
+      ok: false,
+      detail: 'hardware.csv is missing; build it again',
+    });
   } finally {
     opened.close();
   }
@@ -64,7 +91,10 @@ test('hardware headless: a missing answer is a MissingAnswerError naming its key
   const noGateway: Answers = {...base, network: {netmask: '255.255.255.0', nameservers: ['10.20.0.2']}};
   const a = await open(noGateway, {env: {BMC_PASSWORD: 'x', BMC_PASSWORD_WK: 'y'}});
   try {
-    await assert.rejects(hardware.runHeadless!(a.ctx, signal), (e: unknown) => e instanceof MissingAnswerError && e.key === 'network.gateway');
+    await assert.rejects(
+      hardware.runHeadless!(a.ctx, signal),
+      (e: unknown) => e instanceof MissingAnswerError && e.key === 'network.gateway',
+    );
   } finally {
     a.opened.close();
   }
@@ -82,7 +112,10 @@ test('hardware headless: a missing answer is a MissingAnswerError naming its key
   }
   const c = await open({network: base.network});
   try {
-    await assert.rejects(hardware.runHeadless!(c.ctx, signal), (e: unknown) => e instanceof MissingAnswerError && e.key === 'machines');
+    await assert.rejects(
+      hardware.runHeadless!(c.ctx, signal),
+      (e: unknown) => e instanceof MissingAnswerError && e.key === 'machines',
+    );
   } finally {
     c.opened.close();
   }
@@ -94,7 +127,10 @@ test('hardware headless: rule violations are answer errors (exit 2) naming machi
   try {
     await assert.rejects(hardware.runHeadless!(ctx, signal), (e: unknown) => {
       assert.ok(e instanceof AnswerError);
-      assert.match(e.message, /^ip_address: machines\[1\] \(eksa-wk01\): duplicate ip_address "10\.20\.0\.11": machines\[0\] has it too$/m);
+      assert.match(
+        e.message,
+        /^ip_address: machines\[1\] \(eksa-wk01\): duplicate ip_address "10\.20\.0\.11": machines\[0\] has it too$/m,
+      );
       assert.doesNotMatch(e.message, /line \d/);
       return true;
     });
@@ -115,7 +151,10 @@ test('discover headless: a dry run takes the machines from the answers and says 
   }
   const empty = await open({discovery: {pxe: {enabled: true}}}, {world: 'dry-run'});
   try {
-    await assert.rejects(discover.runHeadless!(empty.ctx, signal), (e: unknown) => e instanceof MissingAnswerError && e.key === 'machines');
+    await assert.rejects(
+      discover.runHeadless!(empty.ctx, signal),
+      (e: unknown) => e instanceof MissingAnswerError && e.key === 'machines',
+    );
   } finally {
     empty.opened.close();
   }
@@ -132,13 +171,19 @@ test('discover headless: machines in the answers and no source: nothing missing;
   }
   const b = await open({});
   try {
-    await assert.rejects(discover.runHeadless!(b.ctx, signal), (e: unknown) => e instanceof MissingAnswerError && e.key === 'discovery');
+    await assert.rejects(
+      discover.runHeadless!(b.ctx, signal),
+      (e: unknown) => e instanceof MissingAnswerError && e.key === 'discovery',
+    );
   } finally {
     b.opened.close();
   }
   const c = await open({machines: [{...base.machines![1]!}]});
   try {
-    await assert.rejects(discover.runHeadless!(c.ctx, signal), (e: unknown) => e instanceof StepFailure && /no machine has role cp/.test(e.message));
+    await assert.rejects(
+      discover.runHeadless!(c.ctx, signal),
+      (e: unknown) => e instanceof StepFailure && /no machine has role cp/.test(e.message),
+    );
   } finally {
     c.opened.close();
   }
@@ -156,11 +201,23 @@ test('discover headless: an imported hardware.csv becomes the table; its passwor
   const {opened, ctx} = await open({network: base.network, discovery: {importCsv: csvPath}});
   try {
     const out = await discover.runHeadless!(ctx, signal);
-    opened.controller.dispatch({type: 'step-finished', step: 'discover', at: new Date().toISOString(), summary: out.summary, data: out.data});
+    opened.controller.dispatch({
+      type: 'step-finished',
+      step: 'discover',
+      at: new Date().toISOString(),
+      summary: out.summary,
+      data: out.data,
+    });
     const data = discoverData(opened.controller.get())!;
     assert.equal(data.machines.length, 2);
-    assert.deepEqual(data.selected.map(s => s.role), ['cp', 'worker']);
-    assert.deepEqual(data.machines.map(m => m.sources), [['csv'], ['csv']]);
+    assert.deepEqual(
+      data.selected.map(s => s.role),
+      ['cp', 'worker'],
+    );
+    assert.deepEqual(
+      data.machines.map(m => m.sources),
+      [['csv'], ['csv']],
+    );
     const stored = readFileSync(join(opened.dir, 'secrets.json'), 'utf8');
     assert.match(stored, /Imp0rted!/);
     assert.equal(statSync(join(opened.dir, 'secrets.json')).mode & 0o777, 0o600);
@@ -170,7 +227,10 @@ test('discover headless: an imported hardware.csv becomes the table; its passwor
     assert.match(hw.summary, /2 machines \(1 cp, 1 worker\)/);
     const csv = readFileSync(join(opened.dir, 'hardware.csv'), 'utf8');
     assert.match(csv, /old-cp1,10\.20\.1\.21,root,Imp0rted!,aa:bb:cc:00:01:01,10\.20\.0\.21,.*type=cp,\/dev\/sda/);
-    assert.match(csv, /old-wk1,10\.20\.1\.22,root,Imp0rted2,aa:bb:cc:00:01:02,10\.20\.0\.22,.*type=worker\|rack=r1,\/dev\/sdb/);
+    assert.match(
+      csv,
+      /old-wk1,10\.20\.1\.22,root,Imp0rted2,aa:bb:cc:00:01:02,10\.20\.0\.22,.*type=worker\|rack=r1,\/dev\/sdb/,
+    );
     assert.doesNotMatch(readFileSync(join(opened.dir, 'session.json'), 'utf8'), /Imp0rted/);
   } finally {
     opened.close();

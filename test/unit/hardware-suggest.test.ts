@@ -7,16 +7,29 @@ import {validateHardwareCsv} from '../../source/hardware/validate.js';
 import {csvOf, HEADER, labMachine} from '../fixtures/hardware/build.js';
 
 test('suggestHostnames numbers each role from 01, skipping taken names', () => {
-  assert.deepEqual(suggestHostnames(undefined, undefined, ['cp', 'worker', 'cp', 'worker']), ['eksa-cp01', 'eksa-wk01', 'eksa-cp02', 'eksa-wk02']);
+  assert.deepEqual(suggestHostnames(undefined, undefined, ['cp', 'worker', 'cp', 'worker']), [
+    'eksa-cp01',
+    'eksa-wk01',
+    'eksa-cp02',
+    'eksa-wk02',
+  ]);
   assert.deepEqual(suggestHostnames('cp-', 'w-', ['cp', 'worker'], ['cp-01']), ['cp-02', 'w-01']);
   assert.equal(suggestHostnames(undefined, undefined, Array(100).fill('cp'))[99], 'eksa-cp100');
 });
 
 test('suggestIps: next free addresses in sequence, inside the subnet', () => {
   assert.deepEqual(suggestIps('10.20.0.11', 3, ['10.20.0.12']), ['10.20.0.11', '10.20.0.13', '10.20.0.14']);
-  assert.deepEqual(suggestIps('10.20.0.253', 5, []), ['10.20.0.253', '10.20.0.254'], 'stops before the broadcast address');
+  assert.deepEqual(
+    suggestIps('10.20.0.253', 5, []),
+    ['10.20.0.253', '10.20.0.254'],
+    'stops before the broadcast address',
+  );
   assert.deepEqual(suggestIps('10.20.0.0', 1, []), ['10.20.0.1'], 'skips the network address');
-  assert.deepEqual(suggestIps('10.20.0.255', 2, [], '255.255.254.0'), ['10.20.0.255', '10.20.1.0'], 'a /23 crosses the third octet');
+  assert.deepEqual(
+    suggestIps('10.20.0.255', 2, [], '255.255.254.0'),
+    ['10.20.0.255', '10.20.1.0'],
+    'a /23 crosses the third octet',
+  );
   assert.deepEqual(suggestIps('not-an-ip', 2, []), []);
   assert.deepEqual(suggestIps('10.20.0.1', 2, [], '255.0.255.0'), []);
 });
@@ -52,7 +65,12 @@ test('validateField: same verdicts as the file validator for every column', () =
 });
 
 test('validateField: values other machines use are refused, MACs in any form', () => {
-  const taken = {mac: ['aa:bb:cc:00:00:01'], ip_address: ['10.20.0.11'], bmc_ip: ['10.20.1.11'], hostname: ['eksa-cp01']};
+  const taken = {
+    mac: ['aa:bb:cc:00:00:01'],
+    ip_address: ['10.20.0.11'],
+    bmc_ip: ['10.20.1.11'],
+    hostname: ['eksa-cp01'],
+  };
   assert.match(validateField('mac', 'AA-BB-CC-00-00-01', {taken}) ?? '', /already used/);
   assert.match(validateField('hostname', 'eksa-cp01', {taken}) ?? '', /already used/);
   assert.match(validateField('ip_address', '10.20.1.11', {taken}) ?? '', /already used as a bmc_ip/);

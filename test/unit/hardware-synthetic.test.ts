@@ -10,7 +10,8 @@ test('5,000 synthetic rows validate with no errors or warnings, all distinct', (
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.warnings, []);
   assert.equal(r.machines, 5000);
-  for (const key of ['hostname', 'ipAddress', 'mac'] as const) assert.equal(new Set(r.rows.map(x => x[key])).size, 5000, key);
+  for (const key of ['hostname', 'ipAddress', 'mac'] as const)
+    assert.equal(new Set(r.rows.map(x => x[key])).size, 5000, key);
   assert.equal(new Set(r.rows.map(x => x.bmc?.ip)).size, 5000);
   assert.equal(r.rows.at(-1)!.line, 5001);
 });

@@ -27,7 +27,16 @@ function row(overrides: Partial<HardwareRow> = {}): HardwareRow {
 }
 
 test('exact output: documented header order, quoting, lowercase colon MAC, | joins, type label first', () => {
-  const text = formatHardwareCsv([row(), row({hostname: 'eksa-wk01', bmc: undefined, labels: {type: 'worker'}, mac: 'aabb.cc00.0002', ipAddress: '10.20.0.12'})]);
+  const text = formatHardwareCsv([
+    row(),
+    row({
+      hostname: 'eksa-wk01',
+      bmc: undefined,
+      labels: {type: 'worker'},
+      mac: 'aabb.cc00.0002',
+      ipAddress: '10.20.0.12',
+    }),
+  ]);
   assert.equal(
     text,
     `${HEADER}\n` +
@@ -52,27 +61,46 @@ test('vlan_id is added as a last column only when a row has one', () => {
 });
 
 test('round trip: write then read gives the same rows', () => {
-  const rows = [row(), row({hostname: 'eksa-wk01', ipAddress: '10.20.0.12', mac: 'aa:bb:cc:00:00:02', labels: {type: 'worker'}, bmc: {ip: '10.20.1.12', username: 'root', password: 'line1\nline2'}})];
+  const rows = [
+    row(),
+    row({
+      hostname: 'eksa-wk01',
+      ipAddress: '10.20.0.12',
+      mac: 'aa:bb:cc:00:00:02',
+      labels: {type: 'worker'},
+      bmc: {ip: '10.20.1.12', username: 'root', password: 'line1\nline2'},
+    }),
+  ];
   const r = validateHardwareCsv(formatHardwareCsv(rows));
   assert.deepEqual(r.errors, []);
   assert.deepEqual(
     r.rows.map(({line: _line, ...rest}) => rest),
     rows.map(x => ({...x, mac: x.mac === 'AA-BB-CC-00-00-01' ? 'aa:bb:cc:00:00:01' : x.mac})),
   );
-  assert.deepEqual(r.rows.map(x => x.line), [2, 3]);
+  assert.deepEqual(
+    r.rows.map(x => x.line),
+    [2, 3],
+  );
 });
 
 test('round trip property: any printable password and label set survive', () => {
   const labelPart = fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?$/);
   fc.assert(
-    fc.property(fc.string({minLength: 1, maxLength: 40}), fc.dictionary(labelPart, labelPart, {maxKeys: 4}), (password, extra) => {
-      fc.pre(!password.includes('\r'));
-      const input = row({bmc: {ip: '10.20.1.11', username: 'admin', password}, labels: {...extra, type: 'cp'}});
-      const r = validateHardwareCsv(formatHardwareCsv([input]));
-      assert.deepEqual(r.errors.filter(e => e.column !== 'labels'), []);
-      assert.equal(r.rows[0]!.bmc?.password, password);
-      assert.deepEqual(r.rows[0]!.labels, {...extra, type: 'cp'});
-    }),
+    fc.property(
+      fc.string({minLength: 1, maxLength: 40}),
+      fc.dictionary(labelPart, labelPart, {maxKeys: 4}),
+      (password, extra) => {
+        fc.pre(!password.includes('\r'));
+        const input = row({bmc: {ip: '10.20.1.11', username: 'admin', password}, labels: {...extra, type: 'cp'}});
+        const r = validateHardwareCsv(formatHardwareCsv([input]));
+        assert.deepEqual(
+          r.errors.filter(e => e.column !== 'labels'),
+          [],
+        );
+        assert.equal(r.rows[0]!.bmc?.password, password);
+        assert.deepEqual(r.rows[0]!.labels, {...extra, type: 'cp'});
+      },
+    ),
     {numRuns: 200},
   );
 });

@@ -75,8 +75,12 @@ function refusedKey(text: string): string | null {
 for (const field of FIELDS) {
   const key = field.path.join('.');
   test(`${key}: every hostile value is refused naming the key`, () => {
-    const corpus = [...EVERYWHERE, ...(field.kind === 'name' ? NOT_A_NAME : field.kind === 'identifier' ? NOT_AN_IDENTIFIER : [])];
-    for (const value of corpus) assert.equal(refusedKey(answersWith(field.path, value, field.base)), key, `accepted ${JSON.stringify(value)}`);
+    const corpus = [
+      ...EVERYWHERE,
+      ...(field.kind === 'name' ? NOT_A_NAME : field.kind === 'identifier' ? NOT_AN_IDENTIFIER : []),
+    ];
+    for (const value of corpus)
+      assert.equal(refusedKey(answersWith(field.path, value, field.base)), key, `accepted ${JSON.stringify(value)}`);
   });
 }
 
@@ -124,19 +128,35 @@ test('the secrets manifest is written through no symlink and carries no injected
   writeFileSync(target, 'untouched\n');
   const file = join(dir, 'kong-dp-secrets.yaml');
   symlinkSync(target, file);
-  return writeSecretManifests(file, [{apiVersion: 'v1', kind: 'Secret', metadata: {name: 's', namespace: 'kong'}, type: 'Opaque', data: {license: 'e30='}}], [
-    'copy it with kubectl --context ctx\n---\nkind: ClusterRoleBinding',
-  ]).then(() => {
+  return writeSecretManifests(
+    file,
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {name: 's', namespace: 'kong'},
+        type: 'Opaque',
+        data: {license: 'e30='},
+      },
+    ],
+    ['copy it with kubectl --context ctx\n---\nkind: ClusterRoleBinding'],
+  ).then(() => {
     assert.equal(readFileSync(target, 'utf8'), 'untouched\n');
     assert.equal(lstatSync(file).isSymbolicLink(), false);
     assert.equal(lstatSync(file).mode & 0o777, 0o600);
     const docs = yaml.loadAll(readFileSync(file, 'utf8'));
-    assert.deepEqual(docs.map(d => (d as {kind: string}).kind), ['Secret']);
+    assert.deepEqual(
+      docs.map(d => (d as {kind: string}).kind),
+      ['Secret'],
+    );
   });
 });
 
 test('keys and values with terminal controls never reach the terminal raw in messages', () => {
-  for (const text of ['controlPlane:\n  "co\\e[31mntext\\a": x\n', 'machines:\n- {hostname: a, mac: b, ip: c, role: cp, disk: d, labels: {"x\\e]0;t\\a": 1}}\n']) {
+  for (const text of [
+    'controlPlane:\n  "co\\e[31mntext\\a": x\n',
+    'machines:\n- {hostname: a, mac: b, ip: c, role: cp, disk: d, labels: {"x\\e]0;t\\a": 1}}\n',
+  ]) {
     try {
       parseAnswers(text, 'answers.yaml');
       assert.fail('accepted');

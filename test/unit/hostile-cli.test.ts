@@ -53,6 +53,9 @@ test('answers with an unusable secret reference or broken machines: exit 2, the 
   const dup = file('dup.yaml', answersYaml('dup1', 'password: pw', '10.20.0.11'));
   const bad = await runCli(['--dry-run', '--non-interactive', '--home', join(dir, 'h'), '--answers', dup]);
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /ip_address: machines\[1\] \(eksa-wk01\): duplicate ip_address "10\.20\.0\.11": machines\[0\] has it too/);
+  assert.match(
+    bad.stderr,
+    /ip_address: machines\[1\] \(eksa-wk01\): duplicate ip_address "10\.20\.0\.11": machines\[0\] has it too/,
+  );
   assert.doesNotMatch(bad.stderr, /line \d/);
 });

@@ -24,14 +24,23 @@ async function everyOutput(text: string): Promise<string> {
     const plain = await hardwareValidateCli(file, {json: false});
     const json = await hardwareValidateCli(file, {json: true});
     const imported = await importHardwareCsvFile(file);
-    return [plain.stdout, plain.stderr, json.stdout, json.stderr, JSON.stringify(imported.ok ? imported.value.problems : imported.error)].join('\n');
+    return [
+      plain.stdout,
+      plain.stderr,
+      json.stdout,
+      json.stderr,
+      JSON.stringify(imported.ok ? imported.value.problems : imported.error),
+    ].join('\n');
   } finally {
     await rm(dir, {recursive: true, force: true});
   }
 }
 
 test('a CR-only file (Excel "CSV (Macintosh)") is refused in one message that shows none of its cells', async () => {
-  const text = [HEADER.join(','), rowOf(labMachine(1, {bmc_password: SECRET})), rowOf(labMachine(2, {bmc_password: SECRET}))].join('\r') + '\r';
+  const text =
+    [HEADER.join(','), rowOf(labMachine(1, {bmc_password: SECRET})), rowOf(labMachine(2, {bmc_password: SECRET}))].join(
+      '\r',
+    ) + '\r';
   const r = validateHardwareCsv(text);
   assert.equal(r.valid, false);
   assert.equal(r.errors.length + r.warnings.length, 1);
@@ -54,7 +63,20 @@ test('an unquoted password with a comma never shows its tail as a MAC', async ()
   // The header has one more column (vlan_id) that this row leaves out, so the field count still matches.
   const header = [...HEADER, 'vlan_id'].join(',');
   const m = labMachine(1);
-  const shifted = ['eksa-wk01', '10.20.1.11', 'admin', 'hunter', 'tail-Of-S3cret', m['mac'], m['ip_address'], m['netmask'], m['gateway'], m['nameservers'], m['labels'], m['disk']];
+  const shifted = [
+    'eksa-wk01',
+    '10.20.1.11',
+    'admin',
+    'hunter',
+    'tail-Of-S3cret',
+    m['mac'],
+    m['ip_address'],
+    m['netmask'],
+    m['gateway'],
+    m['nameservers'],
+    m['labels'],
+    m['disk'],
+  ];
   const text = `${header}\n${shifted.join(',')}\n`;
   const r = validateHardwareCsv(text);
   assert.equal(r.valid, false);

@@ -24,18 +24,22 @@ test('readFileLimited: up to the limit is read whole; one byte more is refused n
   });
 });
 
-test('/dev/zero as answers file or hardware.csv: refused at the cap, exit 2', {skip: !existsSync('/dev/zero') && 'no /dev/zero on this system', timeout: 30_000}, async () => {
-  const answers = await runCli(['generate', 'hardware-csv', '--answers', '/dev/zero']);
-  assert.equal(answers.code, 2);
-  assert.equal(answers.stderr.trim().split('\n').length, 1);
-  assert.match(answers.stderr, /\/dev\/zero: the answers file is larger than 1 MiB/);
-  const csv = await hardwareValidateCli('/dev/zero', {json: false});
-  assert.equal(csv.exitCode, 2);
-  assert.match(csv.stderr, /\/dev\/zero: hardware\.csv is larger than 10 MiB/);
-  const imported = await importHardwareCsvFile('/dev/zero');
-  assert.equal(imported.ok, false);
-  assert.match(imported.ok ? '' : imported.error, /larger than 10 MiB/);
-});
+test(
+  '/dev/zero as answers file or hardware.csv: refused at the cap, exit 2',
+  {skip: !existsSync('/dev/zero') && 'no /dev/zero on this system', timeout: 30_000},
+  async () => {
+    const answers = await runCli(['generate', 'hardware-csv', '--answers', '/dev/zero']);
+    assert.equal(answers.code, 2);
+    assert.equal(answers.stderr.trim().split('\n').length, 1);
+    assert.match(answers.stderr, /\/dev\/zero: the answers file is larger than 1 MiB/);
+    const csv = await hardwareValidateCli('/dev/zero', {json: false});
+    assert.equal(csv.exitCode, 2);
+    assert.match(csv.stderr, /\/dev\/zero: hardware\.csv is larger than 10 MiB/);
+    const imported = await importHardwareCsvFile('/dev/zero');
+    assert.equal(imported.ok, false);
+    assert.match(imported.ok ? '' : imported.error, /larger than 10 MiB/);
+  },
+);
 
 test('a hardware.csv one byte over 10 MiB is refused; the answers file over 1 MiB too', async () => {
   const big = join(dir, 'big.csv');
@@ -43,7 +47,10 @@ test('a hardware.csv one byte over 10 MiB is refused; the answers file over 1 Mi
   const out = await hardwareValidateCli(big, {json: true});
   assert.equal(out.exitCode, 2);
   assert.equal(out.stdout, '');
-  assert.equal(out.stderr, `eksa-kong: ${big}: hardware.csv is larger than 10 MiB; eksa-kong reads at most that much\n`);
+  assert.equal(
+    out.stderr,
+    `eksa-kong: ${big}: hardware.csv is larger than 10 MiB; eksa-kong reads at most that much\n`,
+  );
   const answers = join(dir, 'big.yaml');
   writeFileSync(answers, `session: big\n#${'x'.repeat(MiB)}\n`);
   const r = await runCli(['generate', 'hardware-csv', '--answers', answers]);
@@ -52,7 +59,11 @@ test('a hardware.csv one byte over 10 MiB is refused; the answers file over 1 Mi
 });
 
 test('a report prints the first 100 findings and counts the rest; --json lists every one', async () => {
-  const rows = Array.from({length: 150}, (_, i) => `host${i},,,,not-a-mac-${i},10.0.${Math.floor(i / 250)}.${(i % 250) + 1},255.255.0.0,10.0.0.254,1.1.1.1,type=cp,/dev/sda`);
+  const rows = Array.from(
+    {length: 150},
+    (_, i) =>
+      `host${i},,,,not-a-mac-${i},10.0.${Math.floor(i / 250)}.${(i % 250) + 1},255.255.0.0,10.0.0.254,1.1.1.1,type=cp,/dev/sda`,
+  );
   const file = join(dir, 'many.csv');
   writeFileSync(file, HEADER + rows.join('\n') + '\n');
   const text = await hardwareValidateCli(file, {json: false});
@@ -62,7 +73,10 @@ test('a report prints the first 100 findings and counts the rest; --json lists e
   assert.equal(findings.length, 100);
   assert.match(lines.at(-2)!, /^… and \d+ more \(--json lists every finding\)$/);
   const more = Number(/and (\d+) more/.exec(lines.at(-2)!)![1]);
-  const json = JSON.parse((await hardwareValidateCli(file, {json: true})).stdout) as {errors: unknown[]; warnings: unknown[]};
+  const json = JSON.parse((await hardwareValidateCli(file, {json: true})).stdout) as {
+    errors: unknown[];
+    warnings: unknown[];
+  };
   assert.equal(json.errors.length + json.warnings.length, 100 + more);
   assert.match(lines.at(-1)!, new RegExp(`many\\.csv: 150 machines, ${json.errors.length} errors`));
 });

@@ -5,7 +5,8 @@ import {generateClusterCert, inspectClusterCert} from '../../source/kong/cluster
 import {makeCert, otherKeyPem} from '../helpers/kong-fakes.js';
 
 const DAY = 86_400_000;
-const status = (report: ReturnType<typeof inspectClusterCert>, id: string) => report.findings.find(f => f.id === id)?.status;
+const status = (report: ReturnType<typeof inspectClusterCert>, id: string) =>
+  report.findings.find(f => f.id === id)?.status;
 
 test('a kong_clustering EC P-384 pair passes and reports fingerprint and key type', async () => {
   const cert = await makeCert();
@@ -87,5 +88,8 @@ test('generateClusterCert mirrors kong hybrid gen_cert: EC P-384, CN kong_cluste
   assert.equal(cert.subjectAltName, undefined);
   assert.equal(createPrivateKey(generated.keyPem).asymmetricKeyDetails?.namedCurve, 'secp384r1');
   assert.match(generated.keyPem, /^-----BEGIN PRIVATE KEY-----\n/);
-  assert.equal(inspectClusterCert(generated.certPem, generated.keyPem, {now: new Date('2026-07-01T00:00:00Z')}).ok, true);
+  assert.equal(
+    inspectClusterCert(generated.certPem, generated.keyPem, {now: new Date('2026-07-01T00:00:00Z')}).ok,
+    true,
+  );
 });

@@ -1,7 +1,14 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {inspect} from 'node:util';
-import {discoverControlPlane, discoverCpEndpoints, evaluateListenerService, manualCpEndpoints, readCpDeployment, readLicenseSecret} from '../../source/kong/cp-discovery.js';
+import {
+  discoverControlPlane,
+  discoverCpEndpoints,
+  evaluateListenerService,
+  manualCpEndpoints,
+  readCpDeployment,
+  readLicenseSecret,
+} from '../../source/kong/cp-discovery.js';
 import {parseKubeContexts} from '../../source/kong/kubeconfig-contexts.js';
 import type {KubeDeployment, KubeService} from '../../source/kong/kube-api.js';
 import {FakeKubeApi, makeCert, tlsSecret} from '../helpers/kong-fakes.js';
@@ -14,7 +21,12 @@ const nlb = {
   'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
 };
 
-function service(name: string, portName: string, port: number, extra: Partial<KubeService> & {annotations?: Record<string, string>; type?: string} = {}): KubeService {
+function service(
+  name: string,
+  portName: string,
+  port: number,
+  extra: Partial<KubeService> & {annotations?: Record<string, string>; type?: string} = {},
+): KubeService {
   return {
     metadata: {name, labels, annotations: extra.annotations ?? nlb},
     spec: {type: extra.type ?? 'LoadBalancer', ports: [{name: portName, port, targetPort: port}]},
@@ -24,8 +36,20 @@ function service(name: string, portName: string, port: number, extra: Partial<Ku
 
 test('LoadBalancer with a hostname: host:port from the named port', async () => {
   const kube = new FakeKubeApi();
-  kube.add('Service', 'kong', service('kong-cp-kong-cluster', 'kong-cluster-tls', 8005, {status: {loadBalancer: {ingress: [{hostname: 'k8s-kong-cp-abc.elb.us-east-1.amazonaws.com'}]}}}));
-  kube.add('Service', 'kong', service('kong-cp-kong-clustertelemetry', 'kong-clustertelemetry-tls', 8006, {status: {loadBalancer: {ingress: [{ip: '203.0.113.7'}]}}}));
+  kube.add(
+    'Service',
+    'kong',
+    service('kong-cp-kong-cluster', 'kong-cluster-tls', 8005, {
+      status: {loadBalancer: {ingress: [{hostname: 'k8s-kong-cp-abc.elb.us-east-1.amazonaws.com'}]}},
+    }),
+  );
+  kube.add(
+    'Service',
+    'kong',
+    service('kong-cp-kong-clustertelemetry', 'kong-clustertelemetry-tls', 8006, {
+      status: {loadBalancer: {ingress: [{ip: '203.0.113.7'}]}},
+    }),
+  );
   kube.add('Service', 'kong', service('kong-cp-kong-admin', 'kong-admin', 8001, {type: 'NodePort'}));
   const found = await discoverCpEndpoints(kube, target);
   assert.equal(found.cluster.status, 'ok');
@@ -45,7 +69,10 @@ test('no address yet: pending, so the caller polls', () => {
 
 test('ClusterIP and NodePort are refused, naming the control-plane Helm values', () => {
   for (const type of ['ClusterIP', 'NodePort']) {
-    const result = evaluateListenerService(service('kong-cp-kong-clustertelemetry', 'kong-clustertelemetry-tls', 8006, {type}), 'telemetry');
+    const result = evaluateListenerService(
+      service('kong-cp-kong-clustertelemetry', 'kong-clustertelemetry-tls', 8006, {type}),
+      'telemetry',
+    );
     assert.equal(result.status, 'refused', type);
     assert.match(result.title, new RegExp(type));
     assert.match(result.fix ?? '', /clustertelemetry\.type=LoadBalancer/);
@@ -54,16 +81,24 @@ test('ClusterIP and NodePort are refused, naming the control-plane Helm values',
 });
 
 test('an internal load balancer is refused (scheme annotation or legacy internal annotation)', () => {
-  const internal = service('c', 'kong-cluster-tls', 8005, {annotations: {...nlb, 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal'}, status: {loadBalancer: {ingress: [{hostname: 'k8s-x.elb.amazonaws.com'}]}}});
+  const internal = service('c', 'kong-cluster-tls', 8005, {
+    annotations: {...nlb, 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal'},
+    status: {loadBalancer: {ingress: [{hostname: 'k8s-x.elb.amazonaws.com'}]}},
+  });
   const result = evaluateListenerService(internal, 'cluster');
   assert.equal(result.status, 'refused');
   assert.match(result.fix ?? '', /cluster\.type=LoadBalancer/);
-  const legacy = service('c', 'kong-cluster-tls', 8005, {annotations: {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'}});
+  const legacy = service('c', 'kong-cluster-tls', 8005, {
+    annotations: {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'},
+  });
   assert.equal(evaluateListenerService(legacy, 'cluster').status, 'refused');
 });
 
 test('no scheme annotation or a private address: accepted with a warning', () => {
-  const noScheme = evaluateListenerService(service('c', 'kong-cluster-tls', 8005, {annotations: {}, status: {loadBalancer: {ingress: [{ip: '10.0.3.4'}]}}}), 'cluster');
+  const noScheme = evaluateListenerService(
+    service('c', 'kong-cluster-tls', 8005, {annotations: {}, status: {loadBalancer: {ingress: [{ip: '10.0.3.4'}]}}}),
+    'cluster',
+  );
   assert.equal(noScheme.status, 'ok');
   assert.deepEqual(noScheme.warnings.map(w => w.id).sort(), ['cluster-private-ip', 'cluster-scheme']);
 });
@@ -77,7 +112,9 @@ test('services missing from the release: status missing with the values to enabl
 
 test('services with overridden labels are still found by port name', async () => {
   const kube = new FakeKubeApi();
-  const svc = service('custom-name', 'kong-cluster-tls', 443, {status: {loadBalancer: {ingress: [{hostname: 'a.elb.amazonaws.com'}]}}});
+  const svc = service('custom-name', 'kong-cluster-tls', 443, {
+    status: {loadBalancer: {ingress: [{hostname: 'a.elb.amazonaws.com'}]}},
+  });
   svc.metadata.labels = {};
   kube.add('Service', 'kong', svc);
   assert.equal((await discoverCpEndpoints(kube, target)).cluster.value, 'a.elb.amazonaws.com:443');
@@ -100,7 +137,9 @@ test('endpoints typed by hand are validated; default ports apply', () => {
   assert.equal(manualCpEndpoints('cp.example.com:70000', 'x:8006').cluster.status, 'error');
 });
 
-function cpDeployment(env: Array<{name: string; value?: string; valueFrom?: {secretKeyRef: {name: string; key: string}}}>): KubeDeployment {
+function cpDeployment(
+  env: Array<{name: string; value?: string; valueFrom?: {secretKeyRef: {name: string; key: string}}}>,
+): KubeDeployment {
   return {
     metadata: {name: 'kong-cp-kong', labels},
     spec: {
@@ -108,7 +147,12 @@ function cpDeployment(env: Array<{name: string; value?: string; valueFrom?: {sec
         spec: {
           containers: [
             {name: 'clear-stale-pid', image: 'kong/kong-gateway:3.9.1.2'},
-            {name: 'proxy', image: 'kong/kong-gateway:3.9.1.2', env, volumeMounts: [{name: 'kong-cluster-cert', mountPath: '/etc/secrets/kong-cluster-cert', readOnly: true}]},
+            {
+              name: 'proxy',
+              image: 'kong/kong-gateway:3.9.1.2',
+              env,
+              volumeMounts: [{name: 'kong-cluster-cert', mountPath: '/etc/secrets/kong-cluster-cert', readOnly: true}],
+            },
           ],
           volumes: [{name: 'kong-cluster-cert', secret: {secretName: 'kong-cluster-cert'}}],
         },
@@ -141,7 +185,14 @@ test('the CP Deployment env and volumes lead to the cluster certificate secret',
 
 test('a data_plane or pki Deployment is described as such', async () => {
   const kube = new FakeKubeApi();
-  kube.add('Deployment', 'kong', cpDeployment([{name: 'KONG_ROLE', value: 'data_plane'}, {name: 'KONG_CLUSTER_MTLS', value: 'pki'}]));
+  kube.add(
+    'Deployment',
+    'kong',
+    cpDeployment([
+      {name: 'KONG_ROLE', value: 'data_plane'},
+      {name: 'KONG_CLUSTER_MTLS', value: 'pki'},
+    ]),
+  );
   const info = await readCpDeployment(kube, target);
   assert.equal(info.clusterMtls, 'pki');
   assert.equal(info.findings.find(f => f.id === 'role')?.status, 'fail');
@@ -154,8 +205,18 @@ test('full discovery: certificate checked, license present, secrets hidden from 
   const cert = await makeCert();
   kube.add('Deployment', 'kong', cpDeployment(cpEnv));
   kube.add('Secret', 'kong', tlsSecret('kong-cluster-cert', cert));
-  kube.add('Secret', 'kong', {metadata: {name: 'kong-enterprise-license'}, type: 'Opaque', data: {license: Buffer.from('{"license":{"signature":"SECRET-LICENSE"}}').toString('base64')}});
-  kube.add('Service', 'kong', service('kong-cp-kong-cluster', 'kong-cluster-tls', 8005, {status: {loadBalancer: {ingress: [{hostname: 'a.elb.amazonaws.com'}]}}}));
+  kube.add('Secret', 'kong', {
+    metadata: {name: 'kong-enterprise-license'},
+    type: 'Opaque',
+    data: {license: Buffer.from('{"license":{"signature":"SECRET-LICENSE"}}').toString('base64')},
+  });
+  kube.add(
+    'Service',
+    'kong',
+    service('kong-cp-kong-cluster', 'kong-cluster-tls', 8005, {
+      status: {loadBalancer: {ingress: [{hostname: 'a.elb.amazonaws.com'}]}},
+    }),
+  );
   const found = await discoverControlPlane(kube, target);
   assert.equal(found.cert?.status, 'ok');
   assert.equal(found.cert?.report?.commonName, 'kong_clustering');
@@ -205,10 +266,13 @@ current-context: lab
 `);
   assert.equal(parsed.status, 'ok');
   if (parsed.status !== 'ok') return;
-  assert.deepEqual(parsed.contexts.map(c => [c.name, c.current, c.execAuth, c.server ?? null]), [
-    ['kong-cp', false, true, 'https://ABC.gr7.us-east-1.eks.amazonaws.com'],
-    ['lab', true, false, null],
-  ]);
+  assert.deepEqual(
+    parsed.contexts.map(c => [c.name, c.current, c.execAuth, c.server ?? null]),
+    [
+      ['kong-cp', false, true, 'https://ABC.gr7.us-east-1.eks.amazonaws.com'],
+      ['lab', true, false, null],
+    ],
+  );
   assert.equal(parseKubeContexts('contexts: []').status, 'error');
   assert.equal(parseKubeContexts(': : :').status, 'error');
 });

@@ -24,7 +24,11 @@ test('the data plane copy of the cluster secret is byte-identical and free of se
   const cp = new FakeKubeApi();
   const cert = await makeCert();
   // Data with a trailing newline and an extra key: bytes must survive exactly.
-  cp.add('Secret', 'kong', tlsSecret('kong-cluster-cert', cert, {'ca.crt': Buffer.from('\u0000\u00ffraw\n').toString('base64')}));
+  cp.add(
+    'Secret',
+    'kong',
+    tlsSecret('kong-cluster-cert', cert, {'ca.crt': Buffer.from('\u0000\u00ffraw\n').toString('base64')}),
+  );
   const read = await readClusterCertSecret(cp, 'kong', {name: 'kong-cluster-cert'});
   assert.ok(read.material);
   const source = read.material.unwrap();
@@ -53,7 +57,10 @@ test('a DP secret that differs is replaced (with its resourceVersion); a type cl
   dp.add('Secret', 'kong', {...tlsSecret('kong-cluster-cert', old), metadata: {name: 'kong-cluster-cert'}});
   const result = await applySecret(dp, dataPlaneSecretCopy(tlsSecret('kong-cluster-cert', fresh), 'kong'));
   assert.equal(result.status, 'replaced');
-  assert.equal(Buffer.from((await dp.get('Secret', 'kong', 'kong-cluster-cert'))!.data!['tls.crt']!, 'base64').toString(), fresh.certPem);
+  assert.equal(
+    Buffer.from((await dp.get('Secret', 'kong', 'kong-cluster-cert'))!.data!['tls.crt']!, 'base64').toString(),
+    fresh.certPem,
+  );
   const clash = await applySecret(dp, {...licenseSecretFromText('kong-cluster-cert', 'kong', 'x')});
   assert.equal(clash.status, 'failed');
   assert.match(clash.fix ?? '', /kubectl delete secret/);
@@ -72,14 +79,41 @@ test('dry-run manifests: valid Secret YAML in a 0600 file; the runbook command r
   const path = join(dir, 'kong-dp-secrets.yaml');
   writeFileSync(path, 'old', {mode: 0o644});
   const cert = await makeCert();
-  await writeSecretManifests(path, [dataPlaneSecretCopy(tlsSecret('kong-cluster-cert', cert), 'kong'), licenseSecretFromText('kong-enterprise-license', 'kong', 'LICENSE-TEXT')]);
+  await writeSecretManifests(path, [
+    dataPlaneSecretCopy(tlsSecret('kong-cluster-cert', cert), 'kong'),
+    licenseSecretFromText('kong-enterprise-license', 'kong', 'LICENSE-TEXT'),
+  ]);
   assert.equal(statSync(path).mode & 0o777, 0o600);
-  const docs = yaml.loadAll(readFileSync(path, 'utf8')) as Array<{kind: string; metadata: {name: string}; data: Record<string, string>}>;
-  assert.deepEqual(docs.map(d => [d.kind, d.metadata.name]), [['Secret', 'kong-cluster-cert'], ['Secret', 'kong-enterprise-license']]);
+  const docs = yaml.loadAll(readFileSync(path, 'utf8')) as Array<{
+    kind: string;
+    metadata: {name: string};
+    data: Record<string, string>;
+  }>;
+  assert.deepEqual(
+    docs.map(d => [d.kind, d.metadata.name]),
+    [
+      ['Secret', 'kong-cluster-cert'],
+      ['Secret', 'kong-enterprise-license'],
+    ],
+  );
   assert.equal(Buffer.from(docs[1]!.data.license!, 'base64').toString(), 'LICENSE-TEXT');
-  const spec = applySecretManifestsCommand({release: 'kong-dp', namespace: 'kong', kubeconfig: '/s/seed/seed-eks-a-cluster.kubeconfig', env: {PATH: '/usr/bin'}});
-  assert.deepEqual([spec.command, ...spec.args], ['kubectl', '--kubeconfig', '/s/seed/seed-eks-a-cluster.kubeconfig', 'apply', '-f', 'kong-dp-secrets.yaml']);
-  const withContext = applySecretManifestsCommand({release: 'kong-dp', namespace: 'kong', kubeconfig: '/k', context: 'seed-admin@seed', env: {}});
+  const spec = applySecretManifestsCommand({
+    release: 'kong-dp',
+    namespace: 'kong',
+    kubeconfig: '/s/seed/seed-eks-a-cluster.kubeconfig',
+    env: {PATH: '/usr/bin'},
+  });
+  assert.deepEqual(
+    [spec.command, ...spec.args],
+    ['kubectl', '--kubeconfig', '/s/seed/seed-eks-a-cluster.kubeconfig', 'apply', '-f', 'kong-dp-secrets.yaml'],
+  );
+  const withContext = applySecretManifestsCommand({
+    release: 'kong-dp',
+    namespace: 'kong',
+    kubeconfig: '/k',
+    context: 'seed-admin@seed',
+    env: {},
+  });
   assert.deepEqual(withContext.args.slice(0, 4), ['--kubeconfig', '/k', '--context', 'seed-admin@seed']);
   assert.doesNotMatch(JSON.stringify(spec), /LICENSE-TEXT|BEGIN/);
 });
@@ -89,14 +123,23 @@ test('helm commands: repo add, repo update, upgrade --install with values and ch
     release: 'kong-dp',
     namespace: 'kong',
     kubeconfig: '/home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig',
-    env: {PATH: '/usr/bin', HOME: '/home/a', AWS_SECRET_ACCESS_KEY: 'nope', KONG_ADMIN_TOKEN: 'nope', HTTPS_PROXY: 'http://proxy:3128'},
+    env: {
+      PATH: '/usr/bin',
+      HOME: '/home/a',
+      AWS_SECRET_ACCESS_KEY: 'nope',
+      KONG_ADMIN_TOKEN: 'nope',
+      HTTPS_PROXY: 'http://proxy:3128',
+    },
   });
-  assert.deepEqual(specs.map(s => [s.command, ...s.args].join(' ')), [
-    'helm repo add kong https://charts.konghq.com --force-update',
-    'helm repo update kong',
-    // The cluster is in the arguments, not only in KUBECONFIG: the runbook reruns it against the same cluster.
-    'helm upgrade --install kong-dp kong/kong --kubeconfig /home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig -n kong -f kong-dp-values.yaml --version 3.4.1',
-  ]);
+  assert.deepEqual(
+    specs.map(s => [s.command, ...s.args].join(' ')),
+    [
+      'helm repo add kong https://charts.konghq.com --force-update',
+      'helm repo update kong',
+      // The cluster is in the arguments, not only in KUBECONFIG: the runbook reruns it against the same cluster.
+      'helm upgrade --install kong-dp kong/kong --kubeconfig /home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig -n kong -f kong-dp-values.yaml --version 3.4.1',
+    ],
+  );
   for (const spec of specs) {
     assert.deepEqual(Object.keys(spec.env ?? {}).sort(), ['HOME', 'HTTPS_PROXY', 'KUBECONFIG', 'PATH']);
     assert.equal(spec.env?.KUBECONFIG, '/home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig');
@@ -116,7 +159,9 @@ function pod(name: string, ready: boolean, waiting?: string, restarts = 0): Kube
       phase: ready ? 'Running' : 'Pending',
       hostIP: '10.20.0.12',
       conditions: [{type: 'Ready', status: ready ? 'True' : 'False'}],
-      containerStatuses: [{name: 'proxy', ready, restartCount: restarts, state: waiting ? {waiting: {reason: waiting}} : {running: {}}}],
+      containerStatuses: [
+        {name: 'proxy', ready, restartCount: restarts, state: waiting ? {waiting: {reason: waiting}} : {running: {}}},
+      ],
     },
   };
 }
@@ -125,10 +170,16 @@ test('pod watch: Ready pods end the watch', async () => {
   const kube = new FakeKubeApi();
   kube.add('Pod', 'kong', pod('kong-dp-kong-1', true));
   kube.add('Pod', 'kong', pod('kong-dp-kong-2', true));
-  kube.add('Pod', 'kong', {...pod('other', false), metadata: {name: 'other', labels: {'app.kubernetes.io/instance': 'else'}}});
+  kube.add('Pod', 'kong', {
+    ...pod('other', false),
+    metadata: {name: 'other', labels: {'app.kubernetes.io/instance': 'else'}},
+  });
   const result = await watchDpPods(kube, {namespace: 'kong', release: 'kong-dp', clock: fakeClock(), replicas: 2});
   assert.equal(result.status, 'ready');
-  assert.deepEqual(result.pods.map(p => p.name), ['kong-dp-kong-1', 'kong-dp-kong-2']);
+  assert.deepEqual(
+    result.pods.map(p => p.name),
+    ['kong-dp-kong-1', 'kong-dp-kong-2'],
+  );
   assert.equal(result.pods[0]?.hostIP, '10.20.0.12');
 });
 
@@ -140,7 +191,12 @@ test('pod watch: a permanent log failure stops the watch with the diagnosis', as
     '2026/06/01 10:00:00 [warn] 1#0: *3 [lua] data_plane.lua:150: communicate(): [clustering] connection to control plane wss://cp.example.com:8005/v1/outlet?node_id=x broken: ssl handshake failed: 18: self-signed certificate (retrying after 7 seconds) [cp.example.com:8005]\n',
   );
   const updates: number[] = [];
-  const result = await watchDpPods(kube, {namespace: 'kong', release: 'kong-dp', clock: fakeClock(), onUpdate: pods => updates.push(pods.length)});
+  const result = await watchDpPods(kube, {
+    namespace: 'kong',
+    release: 'kong-dp',
+    clock: fakeClock(),
+    onUpdate: pods => updates.push(pods.length),
+  });
   assert.equal(result.status, 'failing');
   assert.equal(result.diagnoses[0]?.id, 'self-signed');
   assert.match(result.fix ?? '', /byte-identical/);
@@ -156,9 +212,18 @@ test('pod watch: a missing secret (CreateContainerConfigError) fails; a transien
 
   const slow = new FakeKubeApi();
   slow.add('Pod', 'kong', pod('kong-dp-kong-1', false));
-  slow.logs.set('kong/kong-dp-kong-1', '[clustering] connection to control plane wss://x:8005/v1/outlet broken: failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. (retrying after 5 seconds)');
+  slow.logs.set(
+    'kong/kong-dp-kong-1',
+    '[clustering] connection to control plane wss://x:8005/v1/outlet broken: failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. (retrying after 5 seconds)',
+  );
   const clock = fakeClock();
-  const timedOut = await watchDpPods(slow, {namespace: 'kong', release: 'kong-dp', clock, timeoutMs: 30_000, intervalMs: 5000});
+  const timedOut = await watchDpPods(slow, {
+    namespace: 'kong',
+    release: 'kong-dp',
+    clock,
+    timeoutMs: 30_000,
+    intervalMs: 5000,
+  });
   assert.equal(timedOut.status, 'timeout');
   assert.equal(timedOut.diagnoses[0]?.id, 'dns');
   assert.equal(clock.slept.length, 6);
@@ -169,20 +234,41 @@ test('pod watch stops when cancelled', async () => {
   kube.add('Pod', 'kong', pod('kong-dp-kong-1', false));
   const controller = new AbortController();
   const clock = fakeClock();
-  const result = await watchDpPods(kube, {namespace: 'kong', release: 'kong-dp', clock, signal: controller.signal, onUpdate: () => controller.abort()});
+  const result = await watchDpPods(kube, {
+    namespace: 'kong',
+    release: 'kong-dp',
+    clock,
+    signal: controller.signal,
+    onUpdate: () => controller.abort(),
+  });
   assert.equal(result.status, 'cancelled');
 });
 
 test('the failure table: each documented log line maps to its diagnosis', () => {
   const cases: Array<[string, string]> = [
-    ['[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. Tried: ["(short)a:(na) - cache-miss"] (retrying after 9 seconds) [a:8005]', 'dns'],
+    [
+      '[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: [cosocket] DNS resolution failed: dns server error: 3 name error. Tried: ["(short)a:(na) - cache-miss"] (retrying after 9 seconds) [a:8005]',
+      'dns',
+    ],
     ['broken: failed to connect: a could not be resolved (3: Host not found)', 'dns'],
-    ['[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: connection refused (retrying after 5 seconds)', 'refused'],
-    ['[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: timeout (retrying after 6 seconds)', 'timeout'],
+    [
+      '[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: connection refused (retrying after 5 seconds)',
+      'refused',
+    ],
+    [
+      '[clustering] connection to control plane wss://a:8005/v1/outlet broken: failed to connect: timeout (retrying after 6 seconds)',
+      'timeout',
+    ],
     ['broken: ssl handshake failed: 18: self-signed certificate (retrying after 7 seconds)', 'self-signed'],
     ['broken: ssl handshake failed: certificate host mismatch (retrying after 8 seconds)', 'host-mismatch'],
-    ['[clustering] data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)', 'digest-mismatch'],
-    ['[clustering] unable to connect data plane: data plane version 3.10.0.0 is incompatible with older control plane version 3.9.0.1', 'version'],
+    [
+      '[clustering] data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)',
+      'digest-mismatch',
+    ],
+    [
+      '[clustering] unable to connect data plane: data plane version 3.10.0.0 is incompatible with older control plane version 3.9.0.1',
+      'version',
+    ],
     ['[clustering] configured acme plugin 3.9.0 is missing from data plane', 'plugin-missing'],
     ['Error: cluster certificate and key must be provided to use Hybrid mode', 'cert-missing'],
     ['Error: cluster_cert: failed loading certificate from /etc/secrets/kong-cluster-cert/tls.crt', 'cert-missing'],

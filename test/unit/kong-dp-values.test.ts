@@ -4,7 +4,13 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import yaml from 'js-yaml';
-import {buildDpValues, generateDpValuesCli, renderDpValues, DpValuesError, type DpValuesInput} from '../../source/kong/dp-values.js';
+import {
+  buildDpValues,
+  generateDpValuesCli,
+  renderDpValues,
+  DpValuesError,
+  type DpValuesInput,
+} from '../../source/kong/dp-values.js';
 import {templatesDir} from '../../source/templates.js';
 
 const shared: DpValuesInput = {
@@ -72,7 +78,10 @@ test('shared mode values match the reference shape', () => {
 
 test('the rendered file names the helm command and keeps database "off" a string', () => {
   const text = renderDpValues(shared, '3.4.1');
-  assert.match(text, /^# .*\n# helm upgrade --install kong-dp kong\/kong -n kong -f kong-dp-values\.yaml --version 3\.4\.1\n/);
+  assert.match(
+    text,
+    /^# .*\n# helm upgrade --install kong-dp kong\/kong -n kong -f kong-dp-values\.yaml --version 3\.4\.1\n/,
+  );
   assert.match(text, /database: "off"/);
   assert.doesNotMatch(text, /CHANGEME/);
 });
@@ -83,7 +92,11 @@ test('a two-part version tag stays a string in YAML', () => {
 });
 
 test('LoadBalancer proxy has no nodePorts; no license secret leaves license_secret out', () => {
-  const v = buildDpValues({...shared, proxy: {type: 'LoadBalancer', httpNodePort: 32080}, licenseSecret: null}) as Values;
+  const v = buildDpValues({
+    ...shared,
+    proxy: {type: 'LoadBalancer', httpNodePort: 32080},
+    licenseSecret: null,
+  }) as Values;
   assert.equal(v.proxy.type, 'LoadBalancer');
   assert.equal(v.proxy.http.nodePort, undefined);
   assert.equal(v.enterprise.license_secret, undefined);
@@ -114,10 +127,16 @@ test('pki mode with a cert-manager style secret uses its ca.crt', () => {
 });
 
 test('bad endpoints and secret names are refused with the answers key', () => {
-  assert.throws(() => buildDpValues({...shared, clusterEndpoint: 'cp.example.com/path:8005'}), (e: unknown) => e instanceof DpValuesError && e.key === 'controlPlane.clusterEndpoint');
+  assert.throws(
+    () => buildDpValues({...shared, clusterEndpoint: 'cp.example.com/path:8005'}),
+    (e: unknown) => e instanceof DpValuesError && e.key === 'controlPlane.clusterEndpoint',
+  );
   assert.throws(() => buildDpValues({...shared, clusterCertSecret: 'kong.cluster.cert'}), /DNS label/);
   // A scheme is stripped: Kong wants host:port.
-  assert.equal((buildDpValues({...shared, clusterEndpoint: 'https://cp.example.com:8005'}) as Values).env.cluster_control_plane, 'cp.example.com:8005');
+  assert.equal(
+    (buildDpValues({...shared, clusterEndpoint: 'https://cp.example.com:8005'}) as Values).env.cluster_control_plane,
+    'cp.example.com:8005',
+  );
 });
 
 const answers = {
@@ -136,7 +155,9 @@ test('generate dp-values CLI: values on stdout, image tag from controlPlane.vers
   assert.equal(v.proxy.tls.nodePort, 32443);
   assert.equal(v.enterprise.license_secret, undefined);
   assert.match(out.stdout, /-n edge/);
-  const licensed = yaml.load(generateDpValuesCli({...answers, controlPlane: {...answers.controlPlane, licenseFile: '/x/license.json'}}).stdout) as Values;
+  const licensed = yaml.load(
+    generateDpValuesCli({...answers, controlPlane: {...answers.controlPlane, licenseFile: '/x/license.json'}}).stdout,
+  ) as Values;
   assert.equal(licensed.enterprise.license_secret, 'kong-enterprise-license');
 });
 
@@ -157,6 +178,8 @@ test('generate dp-values CLI: a DP image newer than the CP is refused', () => {
   assert.equal(out.exitCode, 2);
   assert.match(out.stderr, /dataPlane\.image/);
   assert.match(out.stderr, /newer minor/);
-  const ok = yaml.load(generateDpValuesCli({...answers, dataPlane: {image: 'registry.local/kong/kong-gateway:3.9.0.0'}}).stdout) as Values;
+  const ok = yaml.load(
+    generateDpValuesCli({...answers, dataPlane: {image: 'registry.local/kong/kong-gateway:3.9.0.0'}}).stdout,
+  ) as Values;
   assert.deepEqual(ok.image, {repository: 'registry.local/kong/kong-gateway', tag: '3.9.0.0'});
 });

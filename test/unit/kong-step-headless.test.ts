@@ -35,7 +35,14 @@ const answers: Answers = {
     version: '3.9.1.2',
     license: LICENSE,
   },
-  dataPlane: {namespace: 'kong', release: 'kong-dp', proxyType: 'NodePort', httpNodePort: 32080, httpsNodePort: 32443, replicas: 2},
+  dataPlane: {
+    namespace: 'kong',
+    release: 'kong-dp',
+    proxyType: 'NodePort',
+    httpNodePort: 32080,
+    httpsNodePort: 32443,
+    replicas: 2,
+  },
 };
 
 /** A network that fails the test on any use. */
@@ -49,8 +56,17 @@ function dryRun(extra: Answers = {}) {
   let session: Session = newSession('lab', 'dry-run');
   session = {...session, answers: mergeAnswers(mergeAnswers(session.answers, answers), extra)};
   const controller = new SessionController(session, s => s);
-  const runner = createDryRunRunner({onRecord: record => controller.dispatch({type: 'command-recorded', record}), secrets: () => [TOKEN, LICENSE]});
-  const ports = testPorts({world: 'dry-run', runner, net: noNet, env: {KONG_ADMIN_TOKEN: TOKEN, PATH: '/usr/bin'}, sessionDir: dir});
+  const runner = createDryRunRunner({
+    onRecord: record => controller.dispatch({type: 'command-recorded', record}),
+    secrets: () => [TOKEN, LICENSE],
+  });
+  const ports = testPorts({
+    world: 'dry-run',
+    runner,
+    net: noNet,
+    env: {KONG_ADMIN_TOKEN: TOKEN, PATH: '/usr/bin'},
+    sessionDir: dir,
+  });
   const {ctx, said} = stepContext(controller, ports, {
     // The license answer is inline here; the store would have moved it to secrets.json.
     secret: key => (key === 'license' ? LICENSE : key === 'kong.adminToken' ? TOKEN : undefined),
@@ -70,49 +86,69 @@ test('answers → DP values: endpoints, image = CP version, NodePorts, replicas,
   assert.throws(() => dpValuesFor({...answers, dataPlane: {image: 'kong/kong-gateway:3.10.0.0'}}, {}), /newer minor/);
 });
 
-test('dry run: control plane takes the answers, data plane writes values + 0600 manifests and records kubectl/helm, verify probes nothing', {timeout: 30_000}, async () => {
-  const {dir, controller, said, run} = dryRun();
-  const cp = await run('control-plane');
-  assert.match(cp.summary, /^dry run: Kong 3\.9\.1\.2 \(shared\) · cluster cp\.example\.com:8005/);
-  assert.ok(said.some(l => l === 'admin token: environment variable KONG_ADMIN_TOKEN'), said.join('\n'));
+test(
+  'dry run: control plane takes the answers, data plane writes values + 0600 manifests and records kubectl/helm, verify probes nothing',
+  {timeout: 30_000},
+  async () => {
+    const {dir, controller, said, run} = dryRun();
+    const cp = await run('control-plane');
+    assert.match(cp.summary, /^dry run: Kong 3\.9\.1\.2 \(shared\) · cluster cp\.example\.com:8005/);
+    assert.ok(
+      said.some(l => l === 'admin token: environment variable KONG_ADMIN_TOKEN'),
+      said.join('\n'),
+    );
 
-  const dp = await run('data-plane');
-  assert.match(dp.summary, /^dry run: kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2/);
-  const values = yaml.load(readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8')) as {env: Record<string, string>; replicaCount: number; proxy: {http: {nodePort: number}}};
-  assert.equal(values.env['cluster_telemetry_endpoint'], 'tp.example.com:8006');
-  assert.equal(values.replicaCount, 2);
-  assert.equal(values.proxy.http.nodePort, 32080);
-  const manifests = join(dir, 'kong-dp-secrets.yaml');
-  assert.equal(statSync(manifests).mode & 0o777, 0o600);
-  const text = readFileSync(manifests, 'utf8');
-  assert.match(text, /get secret kong-cluster-cert -o yaml/, 'says how to copy the CP certificate');
-  const docs = yaml.loadAll(text) as Array<{kind: string; metadata: {name: string}; data: Record<string, string>}>;
-  // The namespace first, so one kubectl apply creates everything the data plane needs.
-  assert.deepEqual(docs.map(d => [d.kind, d.metadata.name]), [['Namespace', 'kong'], ['Secret', 'kong-enterprise-license']]);
-  assert.equal(Buffer.from(docs[1]!.data['license']!, 'base64').toString(), LICENSE);
+    const dp = await run('data-plane');
+    assert.match(dp.summary, /^dry run: kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2/);
+    const values = yaml.load(readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8')) as {
+      env: Record<string, string>;
+      replicaCount: number;
+      proxy: {http: {nodePort: number}};
+    };
+    assert.equal(values.env['cluster_telemetry_endpoint'], 'tp.example.com:8006');
+    assert.equal(values.replicaCount, 2);
+    assert.equal(values.proxy.http.nodePort, 32080);
+    const manifests = join(dir, 'kong-dp-secrets.yaml');
+    assert.equal(statSync(manifests).mode & 0o777, 0o600);
+    const text = readFileSync(manifests, 'utf8');
+    assert.match(text, /get secret kong-cluster-cert -o yaml/, 'says how to copy the CP certificate');
+    const docs = yaml.loadAll(text) as Array<{kind: string; metadata: {name: string}; data: Record<string, string>}>;
+    // The namespace first, so one kubectl apply creates everything the data plane needs.
+    assert.deepEqual(
+      docs.map(d => [d.kind, d.metadata.name]),
+      [
+        ['Namespace', 'kong'],
+        ['Secret', 'kong-enterprise-license'],
+      ],
+    );
+    assert.equal(Buffer.from(docs[1]!.data['license']!, 'base64').toString(), LICENSE);
 
-  const commands = controller.get().commands.map(c => `${c.command} ${c.args.join(' ')}`);
-  // The new cluster's kubeconfig (where eksctl writes it) is in the arguments, not only in KUBECONFIG.
-  const kubeconfig = join(dir, 'lab', 'lab-eks-a-cluster.kubeconfig');
-  assert.deepEqual(commands, [
-    `kubectl --kubeconfig ${kubeconfig} apply -f kong-dp-secrets.yaml`,
-    'helm repo add kong https://charts.konghq.com --force-update',
-    'helm repo update kong',
-    `helm upgrade --install kong-dp kong/kong --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1`,
-  ]);
-  const runbook = renderRunbook('lab', controller.get().commands);
-  assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
+    const commands = controller.get().commands.map(c => `${c.command} ${c.args.join(' ')}`);
+    // The new cluster's kubeconfig (where eksctl writes it) is in the arguments, not only in KUBECONFIG.
+    const kubeconfig = join(dir, 'lab', 'lab-eks-a-cluster.kubeconfig');
+    assert.deepEqual(commands, [
+      `kubectl --kubeconfig ${kubeconfig} apply -f kong-dp-secrets.yaml`,
+      'helm repo add kong https://charts.konghq.com --force-update',
+      'helm repo update kong',
+      `helm upgrade --install kong-dp kong/kong --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1`,
+    ]);
+    const runbook = renderRunbook('lab', controller.get().commands);
+    assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
 
-  const verify = await run('verify');
-  assert.equal(verify.summary, 'dry run: verification not run');
-  assert.ok(said.some(l => /GET http:\/\/<node-ip>:<nodePort>\/httpbin\/anything/.test(l)));
-  const session = JSON.stringify(controller.get());
-  assert.ok(!session.includes(TOKEN), 'no token in the session');
-});
+    const verify = await run('verify');
+    assert.equal(verify.summary, 'dry run: verification not run');
+    assert.ok(said.some(l => /GET http:\/\/<node-ip>:<nodePort>\/httpbin\/anything/.test(l)));
+    const session = JSON.stringify(controller.get());
+    assert.ok(!session.includes(TOKEN), 'no token in the session');
+  },
+);
 
 test('dry run: missing control plane answers name the key (exit 2 in headless runs)', async () => {
   const {run} = dryRun({controlPlane: {clusterEndpoint: ''}});
-  await assert.rejects(run('control-plane'), (e: unknown) => e instanceof MissingAnswerError && e.key === 'controlPlane.clusterEndpoint');
+  await assert.rejects(
+    run('control-plane'),
+    (e: unknown) => e instanceof MissingAnswerError && e.key === 'controlPlane.clusterEndpoint',
+  );
 });
 
 test('dry run: a newer DP minor than the CP is refused before anything is written', async () => {

@@ -15,16 +15,25 @@ for (const kind of ['exception', 'rejection']) {
   test(`an uncaught ${kind}: one line, exit 1, session interrupted, lock released`, t => {
     const home = mkdtempSync(join(tmpdir(), 'eksa-kong-fatal-'));
     t.after(() => rmSync(home, {recursive: true, force: true}));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, home, kind], {encoding: 'utf8', timeout: 60_000});
+    const r = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE, home, kind], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.stdout, 'ready\n');
     assert.equal(r.status, 1, r.stderr);
     const lines = r.stderr.split('\n').filter(l => l.replace(/\u001b\[[0-9;?]*[a-zA-Z]/g, '').trim() !== '');
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, /^eksa-kong: unexpected error: .*; the session is saved as interrupted \(eksa-kong resume fatal\)$/);
+    assert.match(
+      lines[0]!,
+      /^eksa-kong: unexpected error: .*; the session is saved as interrupted \(eksa-kong resume fatal\)$/,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at |second line|\u001b\[31m/);
     const dir = join(home, 'sessions', 'fatal');
     assert.equal(existsSync(join(dir, 'lock')), false, 'the lock is released');
-    const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as {status: string; steps: {welcome: {state: string}}};
+    const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as {
+      status: string;
+      steps: {welcome: {state: string}};
+    };
     assert.equal(session.status, 'interrupted');
     assert.equal(session.steps.welcome.state, 'interrupted');
   });

@@ -5,21 +5,34 @@ import assert from 'node:assert/strict';
 import {newSession} from '../../source/session/schema.js';
 import {destroyPlan, sessionCreatedCluster} from '../../source/lifecycle/destroy.js';
 
-const done = {state: 'done' as const, attempts: [{n: 1, startedAt: '2026-12-06T10:00:00Z', endedAt: '2026-12-06T10:01:00Z', result: 'done' as const, logs: []}]};
+const done = {
+  state: 'done' as const,
+  attempts: [
+    {n: 1, startedAt: '2026-12-06T10:00:00Z', endedAt: '2026-12-06T10:01:00Z', result: 'done' as const, logs: []},
+  ],
+};
 
 test('destroy plan: a cluster the session was pointed at (cluster.existing) is kept, only the DP release, secrets and namespace go', () => {
   const s = newSession('dp2', 'real', new Date('2026-12-06T10:00:00Z'));
-  s.answers.cluster = {name: 'vsphere', existing: {kubeconfig: '/srv/kube/vsphere.kubeconfig', context: 'vsphere-admin'}};
+  s.answers.cluster = {
+    name: 'vsphere',
+    existing: {kubeconfig: '/srv/kube/vsphere.kubeconfig', context: 'vsphere-admin'},
+  };
   s.steps['data-plane'] = {...done, data: {namespace: 'kong', release: 'kong-dp2', pods: ['kong-dp2-kong-a']}};
   s.steps['create-cluster'] = {...done};
   assert.equal(sessionCreatedCluster(s), false);
   const plan = destroyPlan(s, '/tmp/sessions/dp2', {PATH: '/usr/bin', HOME: '/root'});
-  assert.deepEqual(plan.actions.map(a => a.id), ['helm-uninstall', 'secrets', 'namespace']);
+  assert.deepEqual(
+    plan.actions.map(a => a.id),
+    ['helm-uninstall', 'secrets', 'namespace'],
+  );
   assert.ok(plan.actions.every(a => a.spec.command !== 'eksctl'));
   assert.ok(plan.actions.every(a => a.spec.args.includes('/srv/kube/vsphere.kubeconfig')));
   assert.deepEqual(plan.actions[0]!.spec.args.slice(0, 4), ['uninstall', 'kong-dp2', '-n', 'kong']);
   assert.ok(plan.actions[0]!.spec.args.includes('vsphere-admin'));
-  assert.ok(plan.kept.some(k => /vsphere\.kubeconfig was given to this session, not created by it; it is not touched/.test(k)));
+  assert.ok(
+    plan.kept.some(k => /vsphere\.kubeconfig was given to this session, not created by it; it is not touched/.test(k)),
+  );
 });
 
 test('destroy plan: a session that created its cluster deletes it last; one that never deployed keeps everything', () => {
@@ -29,8 +42,19 @@ test('destroy plan: a session that created its cluster deletes it last; one that
   s.steps['create-cluster'] = {...done};
   s.steps['data-plane'] = {...done, data: {namespace: 'kong', release: 'kong-dp'}};
   const plan = destroyPlan(s, '/tmp/sessions/lab1', {PATH: '/usr/bin'});
-  assert.deepEqual(plan.actions.map(a => a.id), ['helm-uninstall', 'secrets', 'namespace', 'cluster']);
-  assert.deepEqual(plan.actions.at(-1)!.spec.args, ['anywhere', 'delete', 'cluster', '-f', 'cluster.yaml', '-w', 'seed/seed-eks-a-cluster.kubeconfig']);
+  assert.deepEqual(
+    plan.actions.map(a => a.id),
+    ['helm-uninstall', 'secrets', 'namespace', 'cluster'],
+  );
+  assert.deepEqual(plan.actions.at(-1)!.spec.args, [
+    'anywhere',
+    'delete',
+    'cluster',
+    '-f',
+    'cluster.yaml',
+    '-w',
+    'seed/seed-eks-a-cluster.kubeconfig',
+  ]);
   const fresh = newSession('empty', 'real');
   assert.deepEqual(destroyPlan(fresh, '/tmp/sessions/empty', {}).actions, []);
 });

@@ -6,13 +6,21 @@ import type {PreflightCheck} from '../../source/cluster/preflight.js';
 const check = (id: string, status: PreflightCheck['status'], fix = ''): PreflightCheck =>
   ({id, title: id, status, detail: 'detail', fix}) as PreflightCheck;
 
-const longFix = 'Install eksctl and the eksctl-anywhere plugin (both on PATH) as the EKS Anywhere install guide describes.';
+const longFix =
+  'Install eksctl and the eksctl-anywhere plugin (both on PATH) as the EKS Anywhere install guide describes.';
 
 test('a fix wraps onto further lines when there is room, so it can be read whole', () => {
   const rows = checklistRows([check('eksctl', 'fail', longFix), check('kubectl', 'pass')], 10, 50);
-  const fix = rows.filter(r => r.status === 'fix').map(r => r.text.trim()).join(' ').replace(/^→ /, '');
+  const fix = rows
+    .filter(r => r.status === 'fix')
+    .map(r => r.text.trim())
+    .join(' ')
+    .replace(/^→ /, '');
   assert.equal(fix, longFix);
-  assert.ok(rows.every(r => r.text.length <= 50), 'no line wider than the box');
+  assert.ok(
+    rows.every(r => r.text.length <= 50),
+    'no line wider than the box',
+  );
 });
 
 test('without spare lines a fix takes one line, and with too little room passing checks fold', () => {

@@ -60,7 +60,10 @@ test('ip -j addr: interfaces with IPv4 addresses; loopback, docker and libvirt b
 });
 
 test('eksctl: versions of both, plugin missing, eksctl missing, old plugin', () => {
-  const ok = evaluateEksctl(out(['0.210.0']), out(['Version: v0.26.1', 'Release Manifest URL: https://example.test/manifest.yaml']));
+  const ok = evaluateEksctl(
+    out(['0.210.0']),
+    out(['Version: v0.26.1', 'Release Manifest URL: https://example.test/manifest.yaml']),
+  );
   assert.equal(ok.status, 'pass');
   assert.match(ok.detail, /eksctl 0\.210\.0, eksctl-anywhere v0\.26\.1/);
 
@@ -102,12 +105,25 @@ test('docker: usable, too old, permission denied, daemon down, Docker Desktop', 
   assert.match(denied.fix, /usermod -aG docker/);
 
   const down = evaluateDocker(
-    out([JSON.stringify({Client: {Version: '28.2.2'}, Server: null}), 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?'], 1),
+    out(
+      [
+        JSON.stringify({Client: {Version: '28.2.2'}, Server: null}),
+        'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      ],
+      1,
+    ),
   );
   assert.equal(down.status, 'fail');
   assert.match(down.detail, /not running/);
 
-  const desktop = evaluateDocker(out([JSON.stringify({Client: {Version: '27.0.1'}, Server: {Platform: {Name: 'Docker Desktop 4.33.0 (160616)'}, Version: '27.0.1'}})]));
+  const desktop = evaluateDocker(
+    out([
+      JSON.stringify({
+        Client: {Version: '27.0.1'},
+        Server: {Platform: {Name: 'Docker Desktop 4.33.0 (160616)'}, Version: '27.0.1'},
+      }),
+    ]),
+  );
   assert.equal(desktop.status, 'fail');
   assert.match(desktop.fix, /Docker Desktop is not supported/);
 
@@ -129,7 +145,10 @@ test('kubectl and helm: versions read; missing is a failure', () => {
 test('resources against the admin-machine minimums (4 CPU, 16 GB, 30 GB free)', () => {
   const gib = 1024 ** 3;
   const ok = evaluateResources(8, 16 * gib * 0.97, 200e9);
-  assert.deepEqual(ok.map(c => c.status), ['pass', 'pass', 'pass']);
+  assert.deepEqual(
+    ok.map(c => c.status),
+    ['pass', 'pass', 'pass'],
+  );
   const low = evaluateResources(2, 8e9, 20e9);
   assert.deepEqual(
     low.map(c => [c.id, c.status]),
@@ -142,11 +161,15 @@ test('resources against the admin-machine minimums (4 CPU, 16 GB, 30 GB free)', 
   assert.ok(low.every(c => c.fix.length > 0));
 });
 
-test('real SystemInfo measures the nearest existing folder when the session folder is not made yet', {timeout: 5000}, async () => {
-  const free = await realSystemInfo.freeDiskBytes(join(tmpdir(), 'eksa-kong-not-made-yet', 'lab1'));
-  assert.ok(free > 0);
-  assert.ok(realSystemInfo.cpuCount() >= 1);
-});
+test(
+  'real SystemInfo measures the nearest existing folder when the session folder is not made yet',
+  {timeout: 5000},
+  async () => {
+    const free = await realSystemInfo.freeDiskBytes(join(tmpdir(), 'eksa-kong-not-made-yet', 'lab1'));
+    assert.ok(free > 0);
+    assert.ok(realSystemInfo.cpuCount() >= 1);
+  },
+);
 
 const noSs = {ran: false as const, why: '`ss` (iproute2) is not installed'};
 
@@ -157,7 +180,10 @@ test('ports: in use fails naming the port, its process and eksctl\'s own refusal
   assert.equal(evaluatePorts(all('free'), ssEmpty).status, 'pass');
 
   const udpBusy = [...all('free'), {port: 67, protocol: 'udp' as const, host: '0.0.0.0', state: 'in-use' as const}];
-  const named = evaluatePorts(udpBusy, {ran: true, listeners: [{protocol: 'udp', address: '0.0.0.0', port: 67, holders: [{name: 'dnsmasq', pid: 900}]}]});
+  const named = evaluatePorts(udpBusy, {
+    ran: true,
+    listeners: [{protocol: 'udp', address: '0.0.0.0', port: 67, holders: [{name: 'dnsmasq', pid: 900}]}],
+  });
   assert.equal(named.status, 'fail');
   assert.match(named.detail, /in use: UDP 67 \(dnsmasq pid 900\)/);
   assert.doesNotMatch(named.detail, /eksctl would stop/); // eksctl does not check UDP 67
@@ -167,8 +193,17 @@ test('ports: in use fails naming the port, its process and eksctl\'s own refusal
   assert.match(unnamed.detail, /UDP 67; `ss` \(iproute2\) is not installed, so the process is not named/);
 
   // a busy port eksctl dials: the admin sees the message eksctl would stop with
-  const tcpBusy = evaluatePorts([{port: 80, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'}, {port: 42113, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'}], ssEmpty);
-  assert.match(tcpBusy.detail, /"localhost ports \[80, 42113\] are already in use, please ensure these ports are available"/);
+  const tcpBusy = evaluatePorts(
+    [
+      {port: 80, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'},
+      {port: 42113, protocol: 'tcp', host: '0.0.0.0', state: 'in-use'},
+    ],
+    ssEmpty,
+  );
+  assert.match(
+    tcpBusy.detail,
+    /"localhost ports \[80, 42113\] are already in use, please ensure these ports are available"/,
+  );
   assert.match(tcpBusy.detail, /ss shows the process only to root or its owner/);
 
   // bind below 1024 without root cannot tell, and without ss nothing else can: say so
@@ -179,7 +214,10 @@ test('ports: in use fails naming the port, its process and eksctl\'s own refusal
   const settledFree = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], ssEmpty);
   assert.equal(settledFree.status, 'pass');
   assert.match(settledFree.detail, /ss settled/);
-  const settledBusy = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], {ran: true, listeners: [{protocol: 'udp', address: '*', port: 69, holders: []}]});
+  const settledBusy = evaluatePorts([{port: 69, protocol: 'udp', host: '0.0.0.0', state: 'no-permission'}], {
+    ran: true,
+    listeners: [{protocol: 'udp', address: '*', port: 69, holders: []}],
+  });
   assert.equal(settledBusy.status, 'fail');
   assert.match(settledBusy.detail, /in use: UDP 69/);
 });
@@ -187,17 +225,40 @@ test('ports: in use fails naming the port, its process and eksctl\'s own refusal
 test('ss -lntup output (captured on a Debian admin server) parses into listeners and their processes', () => {
   const listeners = parseSsListeners(fixture('ss-lntup.txt').split('\n'));
   assert.equal(listeners.length, 29); // every tcp/udp line, not the header
-  assert.deepEqual(listeners.find(l => l.port === 47069), {protocol: 'udp', address: '0.0.0.0', port: 47069, holders: [{name: 'python3', pid: 13974}]});
-  assert.deepEqual(listeners.find(l => l.port === 47172), {protocol: 'tcp', address: '127.0.0.1', port: 47172, holders: [{name: 'python3', pid: 13974}]});
-  assert.deepEqual(listeners.find(l => l.port === 47113), {protocol: 'tcp', address: '*', port: 47113, holders: [{name: 'python3', pid: 13974}]});
+  assert.deepEqual(
+    listeners.find(l => l.port === 47069),
+    {protocol: 'udp', address: '0.0.0.0', port: 47069, holders: [{name: 'python3', pid: 13974}]},
+  );
+  assert.deepEqual(
+    listeners.find(l => l.port === 47172),
+    {protocol: 'tcp', address: '127.0.0.1', port: 47172, holders: [{name: 'python3', pid: 13974}]},
+  );
+  assert.deepEqual(
+    listeners.find(l => l.port === 47113),
+    {protocol: 'tcp', address: '*', port: 47113, holders: [{name: 'python3', pid: 13974}]},
+  );
   // another user's (or namespace's) socket: listed, process unknown
   assert.deepEqual(listeners.find(l => l.port === 2024)?.holders, []);
   assert.equal(holderText(listeners, 'tcp', 47113), 'python3 pid 13974');
   assert.equal(holderText(listeners, 'udp', 47113), undefined);
-  assert.deepEqual(parseSsListeners(['tcp LISTEN 0 4096 [::ffff:10.0.0.1]:80 [::]:* users:(("nginx",pid=1,fd=6),("nginx",pid=2,fd=6),("nginx",pid=1,fd=7))', 'udp UNCONN 0 0 127.0.0.53%lo:53 0.0.0.0:*']), [
-    {protocol: 'tcp', address: '::ffff:10.0.0.1', port: 80, holders: [{name: 'nginx', pid: 1}, {name: 'nginx', pid: 2}]},
-    {protocol: 'udp', address: '127.0.0.53', port: 53, holders: []},
-  ]);
+  assert.deepEqual(
+    parseSsListeners([
+      'tcp LISTEN 0 4096 [::ffff:10.0.0.1]:80 [::]:* users:(("nginx",pid=1,fd=6),("nginx",pid=2,fd=6),("nginx",pid=1,fd=7))',
+      'udp UNCONN 0 0 127.0.0.53%lo:53 0.0.0.0:*',
+    ]),
+    [
+      {
+        protocol: 'tcp',
+        address: '::ffff:10.0.0.1',
+        port: 80,
+        holders: [
+          {name: 'nginx', pid: 1},
+          {name: 'nginx', pid: 2},
+        ],
+      },
+      {protocol: 'udp', address: '127.0.0.53', port: 53, holders: []},
+    ],
+  );
   assert.deepEqual(SS_COMMAND.args, ['-lntup']);
 });
 
@@ -208,64 +269,72 @@ function listenTcp(host: string): Promise<Server> {
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 const closeServer = (server: Server) => new Promise<void>(resolve => server.close(() => resolve()));
 
-test('real port prober: TCP is dialled as eksctl dials (accepted = in use, refused = free), UDP is bound', {timeout: 10_000}, async () => {
-  const server = await listenTcp('127.0.0.1');
-  const port = portOf(server);
-  assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'in-use');
-  // eksctl dials 0.0.0.0, which Linux routes to this host: a loopback-only listener is seen too
-  assert.equal(await dialTcp('0.0.0.0', port), 'in-use');
-  await closeServer(server);
-  assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'free');
-  // an address this host does not hold is never dialled on another machine: cannot tell
-  assert.equal(await dialTcp('192.0.2.123', port), 'error');
+test(
+  'real port prober: TCP is dialled as eksctl dials (accepted = in use, refused = free), UDP is bound',
+  {timeout: 10_000},
+  async () => {
+    const server = await listenTcp('127.0.0.1');
+    const port = portOf(server);
+    assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'in-use');
+    // eksctl dials 0.0.0.0, which Linux routes to this host: a loopback-only listener is seen too
+    assert.equal(await dialTcp('0.0.0.0', port), 'in-use');
+    await closeServer(server);
+    assert.equal(await realPortProber.probe('127.0.0.1', port, 'tcp'), 'free');
+    // an address this host does not hold is never dialled on another machine: cannot tell
+    assert.equal(await dialTcp('192.0.2.123', port), 'error');
 
-  const udp = createSocket('udp4');
-  await new Promise<void>(resolve => udp.bind({address: '127.0.0.1', port: 0}, resolve));
-  const udpPort = udp.address().port;
-  assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'in-use');
-  await new Promise<void>(resolve => udp.close(() => resolve()));
-  assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'free');
-});
+    const udp = createSocket('udp4');
+    await new Promise<void>(resolve => udp.bind({address: '127.0.0.1', port: 0}, resolve));
+    const udpPort = udp.address().port;
+    assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'in-use');
+    await new Promise<void>(resolve => udp.close(() => resolve()));
+    assert.equal(await realPortProber.probe('127.0.0.1', udpPort, 'udp'), 'free');
+  },
+);
 
-test('runPreflight on loopback: real listeners, the real ss names this process; without ss it says so', {timeout: 20_000}, async t => {
-  const held = await listenTcp('127.0.0.1');
-  const released = await listenTcp('127.0.0.1');
-  const freePort = portOf(released);
-  await closeServer(released);
-  const portList = [
-    {port: portOf(held), protocol: 'tcp' as const, use: 'test: occupied', eksctlChecks: true},
-    {port: freePort, protocol: 'tcp' as const, use: 'test: free'},
-  ];
-  const deps = (runner: import('../../source/run/types.js').CommandRunner) => ({
-    runner,
-    system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},
-    ports: realPortProber,
-    processes: {list: async () => []},
-    sessionDir: tmpdir(),
-    portList,
-    portHost: '127.0.0.1',
-  });
-  try {
-    const withoutSs = (await runPreflight(deps(new FakeCommandRunner({})))).checks.find(c => c.id === 'ports')!;
-    assert.equal(withoutSs.status, 'fail');
-    assert.match(withoutSs.detail, new RegExp(`in use: TCP ${portOf(held)}; \`ss\` \\(iproute2\\) is not installed`));
-    assert.doesNotMatch(withoutSs.detail, new RegExp(`TCP ${freePort}`));
-    assert.match(withoutSs.detail, new RegExp(`localhost ports \\[${portOf(held)}\\] are already in use`));
+test(
+  'runPreflight on loopback: real listeners, the real ss names this process; without ss it says so',
+  {timeout: 20_000},
+  async t => {
+    const held = await listenTcp('127.0.0.1');
+    const released = await listenTcp('127.0.0.1');
+    const freePort = portOf(released);
+    await closeServer(released);
+    const portList = [
+      {port: portOf(held), protocol: 'tcp' as const, use: 'test: occupied', eksctlChecks: true},
+      {port: freePort, protocol: 'tcp' as const, use: 'test: free'},
+    ];
+    const deps = (runner: import('../../source/run/types.js').CommandRunner) => ({
+      runner,
+      system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},
+      ports: realPortProber,
+      processes: {list: async () => []},
+      sessionDir: tmpdir(),
+      portList,
+      portHost: '127.0.0.1',
+    });
+    try {
+      const withoutSs = (await runPreflight(deps(new FakeCommandRunner({})))).checks.find(c => c.id === 'ports')!;
+      assert.equal(withoutSs.status, 'fail');
+      assert.match(withoutSs.detail, new RegExp(`in use: TCP ${portOf(held)}; \`ss\` \\(iproute2\\) is not installed`));
+      assert.doesNotMatch(withoutSs.detail, new RegExp(`TCP ${freePort}`));
+      assert.match(withoutSs.detail, new RegExp(`localhost ports \\[${portOf(held)}\\] are already in use`));
 
-    const real = createExecaRunner({sessionDir: null});
-    const probe = await real.start(SS_COMMAND).done;
-    if (!probe.ok) {
-      t.skip('ss (iproute2) is not installed here');
-      return;
+      const real = createExecaRunner({sessionDir: null});
+      const probe = await real.start(SS_COMMAND).done;
+      if (!probe.ok) {
+        t.skip('ss (iproute2) is not installed here');
+        return;
+      }
+      const withSs = (await runPreflight(deps(real))).checks.find(c => c.id === 'ports')!;
+      assert.equal(withSs.status, 'fail');
+      // ss shows a process to its owner: this test's own node process holds the port
+      assert.match(withSs.detail, new RegExp(`in use: TCP ${portOf(held)} \\([^)]*pid ${process.pid}\\b`));
+    } finally {
+      await closeServer(held);
     }
-    const withSs = (await runPreflight(deps(real))).checks.find(c => c.id === 'ports')!;
-    assert.equal(withSs.status, 'fail');
-    // ss shows a process to its owner: this test's own node process holds the port
-    assert.match(withSs.detail, new RegExp(`in use: TCP ${portOf(held)} \\([^)]*pid ${process.pid}\\b`));
-  } finally {
-    await closeServer(held);
-  }
-});
+  },
+);
 
 test('provisioning interface: chosen by answers, by bootstrap IP, or asked for', () => {
   const byIp = evaluateProvisioning(interfaces, undefined, '10.20.0.10');
@@ -362,7 +431,14 @@ test('runPreflight gathers everything through the runner and injected providers'
 
 test('dry run: recorded commands are reported as not checked rather than failed', {timeout: 10_000}, async () => {
   const recorded = {recorded: true, lines: []};
-  const runner = new FakeCommandRunner({eksctl: recorded, docker: recorded, kubectl: recorded, helm: recorded, ip: recorded, ss: recorded});
+  const runner = new FakeCommandRunner({
+    eksctl: recorded,
+    docker: recorded,
+    kubectl: recorded,
+    helm: recorded,
+    ip: recorded,
+    ss: recorded,
+  });
   const result = await runPreflight({
     runner,
     system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},

@@ -1,16 +1,27 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
-import {CreateProgressParser, PHASES, parseConsoleLine, parseTranscriptFile, type TranscriptLine} from '../../source/cluster/progress.js';
+import {
+  CreateProgressParser,
+  PHASES,
+  parseConsoleLine,
+  parseTranscriptFile,
+  type TranscriptLine,
+} from '../../source/cluster/progress.js';
 import {recogniseFailure} from '../../source/cluster/failures.js';
 import {templatesDir} from '../../source/templates.js';
 import {FakeClock} from '../helpers/cluster-fakes.js';
 
 const transcript = (name: string) => parseTranscriptFile(readFileSync(`${templatesDir()}/transcripts/${name}`, 'utf8'));
-const fixture = (name: string) => parseTranscriptFile(readFileSync(new URL(`../fixtures/cluster/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  parseTranscriptFile(readFileSync(new URL(`../fixtures/cluster/${name}`, import.meta.url), 'utf8'));
 
 /** Feed a transcript with the clock at each line's offset. */
-function replay(lines: readonly TranscriptLine[], exitCode: number | null, map: (l: TranscriptLine) => string = l => l.line) {
+function replay(
+  lines: readonly TranscriptLine[],
+  exitCode: number | null,
+  map: (l: TranscriptLine) => string = l => l.line,
+) {
   const clock = new FakeClock(0);
   const parser = new CreateProgressParser(clock);
   const phaseAt: number[] = [];
@@ -27,7 +38,8 @@ test('recorded transcripts use the <seconds>\\t<line> format with offsets that n
   for (const name of ['eksctl-create-cluster.txt', 'eksctl-create-cluster-failed.txt']) {
     const lines = transcript(name);
     assert.ok(lines.length > 5, name);
-    for (let i = 1; i < lines.length; i++) assert.ok(lines[i]!.offsetSeconds >= lines[i - 1]!.offsetSeconds, `${name} line ${i + 1}`);
+    for (let i = 1; i < lines.length; i++)
+      assert.ok(lines[i]!.offsetSeconds >= lines[i - 1]!.offsetSeconds, `${name} line ${i + 1}`);
   }
   assert.throws(() => parseTranscriptFile('no offset here\n'), /without an offset/);
   assert.throws(() => parseTranscriptFile('x\tline\n'), /not a number/);
@@ -69,7 +81,10 @@ test('⚠️ lines (logger.MarkWarning) are collected as warnings, with or witho
     'bare mark without the emoji selector',
     'Management cluster upgrade pending (cluster: seed, count: 2)',
   ]);
-  assert.deepEqual(state.validations.map(v => v.name), ['Tinkerbell Provider setup is valid']);
+  assert.deepEqual(
+    state.validations.map(v => v.name),
+    ['Tinkerbell Provider setup is valid'],
+  );
   assert.equal(state.outcome, 'running');
 });
 
@@ -98,19 +113,33 @@ test('failed validation: ❌ line parsed into name, error and remediation; final
   assert.equal(state.phases[1]!.state, 'pending');
   const failed = state.validations.filter(v => !v.ok);
   assert.deepEqual(failed, [
-    {name: 'tinkerbell Provider setup is valid', ok: false, error: `minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`},
+    {
+      name: 'tinkerbell Provider setup is valid',
+      ok: false,
+      error: `minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`,
+    },
   ]);
   assert.equal(state.validations.filter(v => v.ok).length, 5);
-  assert.equal(state.error, `validations failed: minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`);
+  assert.equal(
+    state.error,
+    `validations failed: minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`,
+  );
   assert.equal(recogniseFailure(state.errorLines, 'seed')?.id, 'hardware-count');
 });
 
 test('remediation is extracted from the JSON tail of a ❌ line', () => {
   const p = new CreateProgressParser(new FakeClock());
   p.push('Performing setup and validations');
-  p.push('❌ Validation failed\t{"validation": "validate certificate for registry mirror", "error": "x509: unknown authority", "remediation": "provide a valid certificate"}');
+  p.push(
+    '❌ Validation failed\t{"validation": "validate certificate for registry mirror", "error": "x509: unknown authority", "remediation": "provide a valid certificate"}',
+  );
   assert.deepEqual(p.state().validations, [
-    {name: 'validate certificate for registry mirror', ok: false, error: 'x509: unknown authority', remediation: 'provide a valid certificate'},
+    {
+      name: 'validate certificate for registry mirror',
+      ok: false,
+      error: 'x509: unknown authority',
+      remediation: 'provide a valid certificate',
+    },
   ]);
 });
 
@@ -118,7 +147,10 @@ test('older wording: workload cluster, moving management, preflight validations 
   const {state, phaseAt} = replay(fixture('transcript-old-wording.txt'), 0);
   assert.equal(state.outcome, 'succeeded');
   assert.deepEqual([...new Set(phaseAt)], [0, 1, 2, 3, 4, 5]);
-  assert.deepEqual(state.validations.map(v => v.name), ['Create preflight validations']);
+  assert.deepEqual(
+    state.validations.map(v => v.name),
+    ['Create preflight validations'],
+  );
 });
 
 test('-v 4 timestamped lines give the same phases as the plain ones', () => {
@@ -136,7 +168,10 @@ test('-v 4 timestamped lines give the same phases as the plain ones', () => {
   const p = new CreateProgressParser(new FakeClock());
   assert.equal(p.push('2026-07-20T10:00:01.123Z\tV4\tTask start\t{"task_name": "setup-validate"}'), false);
   // Error-level lines at -v >= 4 carry V-1.
-  assert.equal(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV-1\tError: validations failed').message, 'Error: validations failed');
+  assert.equal(
+    parseConsoleLine('2026-07-20T10:00:01.123+0200\tV-1\tError: validations failed').message,
+    'Error: validations failed',
+  );
   assert.equal(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV-1\tError: validations failed').level, -1);
   assert.deepEqual(parseConsoleLine('2026-07-20T10:00:01.123+0200\tV6\tExecuting command\t{"cmd": "docker"}'), {
     message: 'Executing command',
@@ -146,7 +181,11 @@ test('-v 4 timestamped lines give the same phases as the plain ones', () => {
 });
 
 test('endings without an Error line: non-zero exit, a signal, Ctrl-C warning, exit 0', () => {
-  const base = ['Performing setup and validations', 'Creating new bootstrap cluster', 'Creating new management cluster'];
+  const base = [
+    'Performing setup and validations',
+    'Creating new bootstrap cluster',
+    'Creating new management cluster',
+  ];
   const run = (extra: string[], exitCode: number | null, signal?: string) => {
     const p = new CreateProgressParser(new FakeClock());
     for (const l of [...base, ...extra]) p.push(l);
@@ -159,7 +198,10 @@ test('endings without an Error line: non-zero exit, a signal, Ctrl-C warning, ex
   assert.equal(run([], null, 'SIGKILL').outcome, 'interrupted');
   const ctrlC = run(['Warning: Terminating this operation may leave the cluster in an irrecoverable state'], 255);
   assert.equal(ctrlC.outcome, 'interrupted');
-  assert.equal(recogniseFailure(['Warning: Terminating this operation may leave the cluster in an irrecoverable state'])?.id, 'interrupted');
+  assert.equal(
+    recogniseFailure(['Warning: Terminating this operation may leave the cluster in an irrecoverable state'])?.id,
+    'interrupted',
+  );
   const quiet = run([], 0);
   assert.equal(quiet.outcome, 'succeeded');
   assert.ok(quiet.phases.every(ph => ph.state === 'done'));

@@ -28,15 +28,21 @@ test('replace changes a held line by absolute index and refuses an evicted one',
 
 test('behaves like an array tail for any pushes (model check)', () => {
   fc.assert(
-    fc.property(fc.integer({min: 1, max: 20}), fc.array(fc.string(), {maxLength: 80}), fc.nat(30), fc.nat(30), (cap, lines, from, to) => {
-      const ring = new RingBuffer(cap);
-      for (const l of lines) ring.push(l);
-      const model = lines.slice(-cap);
-      assert.equal(ring.total, lines.length);
-      assert.equal(ring.size, model.length);
-      assert.deepEqual(ring.slice(from, to), model.slice(from, Math.max(from, to)));
-      assert.deepEqual(ring.tail(from), from === 0 ? [] : model.slice(-from));
-    }),
+    fc.property(
+      fc.integer({min: 1, max: 20}),
+      fc.array(fc.string(), {maxLength: 80}),
+      fc.nat(30),
+      fc.nat(30),
+      (cap, lines, from, to) => {
+        const ring = new RingBuffer(cap);
+        for (const l of lines) ring.push(l);
+        const model = lines.slice(-cap);
+        assert.equal(ring.total, lines.length);
+        assert.equal(ring.size, model.length);
+        assert.deepEqual(ring.slice(from, to), model.slice(from, Math.max(from, to)));
+        assert.deepEqual(ring.tail(from), from === 0 ? [] : model.slice(-from));
+      },
+    ),
   );
 });
 

@@ -7,13 +7,30 @@ import {commandRecordSchema} from '../../source/session/schema.js';
 test('records the command, shows it, runs nothing', async () => {
   const records: CommandRecord[] = [];
   const runner = createDryRunRunner({onRecord: r => records.push(r), now: () => Date.parse('2026-03-04T05:06:07Z')});
-  const command = runner.start({command: 'definitely-not-installed-xyz', args: ['--flag', 'a b'], step: 'data-plane', title: 'Install the DP'});
+  const command = runner.start({
+    command: 'definitely-not-installed-xyz',
+    args: ['--flag', 'a b'],
+    step: 'data-plane',
+    title: 'Install the DP',
+  });
   const result = await command.done;
-  assert.deepEqual(result, {ok: true, recorded: true, exitCode: 0, signal: null, durationMs: 0, lineCount: 1, logPath: null});
+  assert.deepEqual(result, {
+    ok: true,
+    recorded: true,
+    exitCode: 0,
+    signal: null,
+    durationMs: 0,
+    lineCount: 1,
+    logPath: null,
+  });
   assert.deepEqual(command.output.tail(5), [`${DRY_RUN_PREFIX}definitely-not-installed-xyz --flag 'a b'`]);
   assert.equal(records.length, 1);
   assert.deepEqual(commandRecordSchema.parse(records[0]), {
-    step: 'data-plane', command: 'definitely-not-installed-xyz', args: ['--flag', 'a b'], title: 'Install the DP', at: '2026-03-04T05:06:07.000Z',
+    step: 'data-plane',
+    command: 'definitely-not-installed-xyz',
+    args: ['--flag', 'a b'],
+    title: 'Install the DP',
+    at: '2026-03-04T05:06:07.000Z',
   });
 });
 
@@ -32,7 +49,10 @@ test('an aborted signal records nothing', async () => {
   const records: CommandRecord[] = [];
   const controller = new AbortController();
   controller.abort();
-  const result = await createDryRunRunner({onRecord: r => records.push(r)}).start({command: 'x', args: [], step: 'verify'}, controller.signal).done;
+  const result = await createDryRunRunner({onRecord: r => records.push(r)}).start(
+    {command: 'x', args: [], step: 'verify'},
+    controller.signal,
+  ).done;
   assert.equal(result.cancelled, true);
   assert.equal(records.length, 0);
 });

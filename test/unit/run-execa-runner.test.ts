@@ -44,7 +44,10 @@ function alive(pid: number): boolean {
 }
 
 async function pidsOf(command: RunningCommand): Promise<[number, number]> {
-  await until(() => command.output.tail(5).some(l => l.startsWith('pids ')), 'the pids line', {timeoutMs: 10_000, intervalMs: 20});
+  await until(() => command.output.tail(5).some(l => l.startsWith('pids ')), 'the pids line', {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
   const line = command.output.tail(5).find(l => l.startsWith('pids '))!;
   const [, child, grandchild] = line.split(' ').map(Number);
   return [child!, grandchild!];
@@ -120,7 +123,8 @@ test('an already aborted signal runs nothing and records nothing', async () => {
   const records: CommandRecord[] = [];
   const controller = new AbortController();
   controller.abort();
-  const result = await runner({onRecord: r => records.push(r)}).start(spec('sh', ['-c', 'exit 0']), controller.signal).done;
+  const result = await runner({onRecord: r => records.push(r)}).start(spec('sh', ['-c', 'exit 0']), controller.signal)
+    .done;
   assert.equal(result.cancelled, true);
   assert.equal(records.length, 0);
 });
@@ -135,7 +139,9 @@ test('a timeout ends the tree and says how long it waited', async () => {
 });
 
 test('the process group is ended when our process exits', {timeout: 30_000}, async () => {
-  const parent = spawn(node, ['--import', 'tsx', join(fixtures, 'exit-parent.ts')], {stdio: ['ignore', 'pipe', 'inherit']});
+  const parent = spawn(node, ['--import', 'tsx', join(fixtures, 'exit-parent.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   parent.stdout.on('data', d => (out += d));
   await new Promise(resolve => parent.once('exit', resolve));
@@ -299,10 +305,25 @@ test('each started command is recorded with its step, cwd, title and env referen
   const dir = tempDir(t);
   const records: CommandRecord[] = [];
   const r = runner({onRecord: rec => records.push(rec), now: () => Date.parse('2026-01-02T03:04:05Z')});
-  const command = r.start(spec('sh', ['-c', 'true'], {step: 'create-cluster', cwd: dir, title: 'Create the cluster', envRefs: {KUBECONFIG: 'the kubeconfig'}}));
+  const command = r.start(
+    spec('sh', ['-c', 'true'], {
+      step: 'create-cluster',
+      cwd: dir,
+      title: 'Create the cluster',
+      envRefs: {KUBECONFIG: 'the kubeconfig'},
+    }),
+  );
   assert.equal(command.startedAt, Date.parse('2026-01-02T03:04:05Z'));
   await command.done;
   assert.deepEqual(records, [
-    {step: 'create-cluster', command: 'sh', args: ['-c', 'true'], cwd: dir, title: 'Create the cluster', envRefs: {KUBECONFIG: 'the kubeconfig'}, at: '2026-01-02T03:04:05.000Z'},
+    {
+      step: 'create-cluster',
+      command: 'sh',
+      args: ['-c', 'true'],
+      cwd: dir,
+      title: 'Create the cluster',
+      envRefs: {KUBECONFIG: 'the kubeconfig'},
+      at: '2026-01-02T03:04:05.000Z',
+    },
   ]);
 });

@@ -62,7 +62,12 @@ test('chunk boundaries never change the result (property)', () => {
 
 test('a multi-byte character split across chunks stays whole; invalid UTF-8 becomes U+FFFD', () => {
   const euro = Buffer.from('€');
-  const {ring} = split([Buffer.from('price '), euro.subarray(0, 1), Buffer.concat([euro.subarray(1), Buffer.from('\n')]), Buffer.from([0xff, 0xfe, 0x41, 0x0a])]);
+  const {ring} = split([
+    Buffer.from('price '),
+    euro.subarray(0, 1),
+    Buffer.concat([euro.subarray(1), Buffer.from('\n')]),
+    Buffer.from([0xff, 0xfe, 0x41, 0x0a]),
+  ]);
   assert.deepEqual(ring.tail(2), ['price €', '\uFFFD\uFFFDA']);
 });
 
@@ -130,10 +135,17 @@ test('a flood chunk keeps its lines undecoded; a sparse chunk is decoded at once
   const splitter = new LineSplitter(sink);
   // 1,000 short lines in one chunk: a flood, where most lines are never shown.
   splitter.write(Buffer.from(Array.from({length: 1000}, (_, i) => `line ${i}`).join('\n') + '\n'));
-  assert.ok(held.slice(0, 1000).every(l => typeof l !== 'string'), 'flood lines stay lazy');
+  assert.ok(
+    held.slice(0, 1000).every(l => typeof l !== 'string'),
+    'flood lines stay lazy',
+  );
   const last = held[999] as {lines: {text(nth: number): string}; nth: number};
   assert.equal(last.lines.text(last.nth), 'line 999');
-  assert.equal(new Set(held.slice(0, 1000).map(l => (l as {lines: unknown}).lines)).size, 1, 'one object for the whole chunk');
+  assert.equal(
+    new Set(held.slice(0, 1000).map(l => (l as {lines: unknown}).lines)).size,
+    1,
+    'one object for the whole chunk',
+  );
   // One short line riding on a large chunk (a long line cut for display): decoded now.
   const before = held.length;
   splitter.write(Buffer.from(`short\n${'x'.repeat(8000)}\n`));

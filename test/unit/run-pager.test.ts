@@ -21,6 +21,12 @@ test('runs the pager on the file and reports failures in one line', async t => {
   const result = await openInPager('/some/log file.log', {PATH: process.env['PATH'], PAGER: `${fake} ${seen}`});
   assert.deepEqual(result, {ok: true});
   assert.equal(readFileSync(seen, 'utf8'), `${seen}\n/some/log file.log\n`);
-  assert.deepEqual(await openInPager('x', {PATH: dir, PAGER: 'no-such-pager'}), {ok: false, error: 'no-such-pager was not found on PATH (set PAGER)'});
-  assert.deepEqual(await openInPager('x', {PATH: process.env['PATH'], PAGER: 'false'}), {ok: false, error: 'false exited with code 1'});
+  assert.deepEqual(await openInPager('x', {PATH: dir, PAGER: 'no-such-pager'}), {
+    ok: false,
+    error: 'no-such-pager was not found on PATH (set PAGER)',
+  });
+  assert.deepEqual(await openInPager('x', {PATH: process.env['PATH'], PAGER: 'false'}), {
+    ok: false,
+    error: 'false exited with code 1',
+  });
 });

@@ -16,7 +16,12 @@ test('values shorter than four characters are not collected as secrets: they wou
 
 test('a secret split across chunks is masked in the stream, and nothing is lost', () => {
   const r = new StreamRedactor(['s3cr3t-token']);
-  const out = Buffer.concat([r.push(Buffer.from('Authorization: s3cr')), r.push(Buffer.from('3t-tok')), r.push(Buffer.from('en\nok\n')), r.flush()]);
+  const out = Buffer.concat([
+    r.push(Buffer.from('Authorization: s3cr')),
+    r.push(Buffer.from('3t-tok')),
+    r.push(Buffer.from('en\nok\n')),
+    r.flush(),
+  ]);
   assert.equal(out.toString(), 'Authorization: ***\nok\n');
 });
 

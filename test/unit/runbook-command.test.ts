@@ -19,7 +19,16 @@ async function sessionWithSecrets(home: string) {
     env: {},
     command: 'test',
     answers: {
-      machines: [{hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda', bmc: {ip: '10.20.1.11', username: 'admin', password: BMC}}],
+      machines: [
+        {
+          hostname: 'eksa-cp01',
+          mac: 'aa:bb:cc:00:00:01',
+          ip: '10.20.0.11',
+          role: 'cp',
+          disk: '/dev/sda',
+          bmc: {ip: '10.20.1.11', username: 'admin', password: BMC},
+        },
+      ],
       controlPlane: {adminUrl: 'https://cp.example.com:8444', adminToken: TOKEN},
     },
   });
@@ -33,30 +42,41 @@ async function sessionWithSecrets(home: string) {
       title: 'Ask the control plane for its data planes',
     }).done;
     // A step that forgot to declare its secret: the session's known secrets still mask it.
-    await opened.ports.runner.start({command: 'ipmitool', args: ['-H', '10.20.1.11', '-U', 'admin', '-P', BMC, 'power', 'status'], step: 'discover'}).done;
+    await opened.ports.runner.start({
+      command: 'ipmitool',
+      args: ['-H', '10.20.1.11', '-U', 'admin', '-P', BMC, 'power', 'status'],
+      step: 'discover',
+    }).done;
     // And one written straight into the record by mistake.
-    opened.controller.dispatch({type: 'command-recorded', record: {step: 'verify', command: 'echo', args: [BMC], at: new Date().toISOString()}});
+    opened.controller.dispatch({
+      type: 'command-recorded',
+      record: {step: 'verify', command: 'echo', args: [BMC], at: new Date().toISOString()},
+    });
   } finally {
     opened.close();
   }
 }
 
-test('runbook prints the recorded commands as a bash script with ${NAME} references and no secret value', {timeout: 30_000}, async () => {
-  const home = tempHome();
-  await sessionWithSecrets(home);
-  const out = await runCli(['runbook', 'rb1'], {EKSA_KONG_HOME: home});
-  assert.equal(out.code, 0, out.stderr);
-  assert.match(out.stdout, /^#!\/usr\/bin\/env bash\n/);
-  assert.match(out.stdout, /curl -sS -H 'Kong-Admin-Token: '"\$\{KONG_ADMIN_TOKEN\}" /);
-  assert.match(out.stdout, /: "\$\{KONG_ADMIN_TOKEN:\?/);
-  assert.match(out.stdout, /ipmitool -H 10\.20\.1\.11 -U admin -P "\$\{REDACTED_SECRET_1\}" power status/);
-  assert.ok(!out.stdout.includes(BMC), 'no BMC password');
-  assert.ok(!out.stdout.includes(TOKEN), 'no admin token');
-  const file = join(home, 'rb1.sh');
-  writeFileSync(file, out.stdout);
-  const syntax = spawnSync('bash', ['-n', file], {encoding: 'utf8'});
-  assert.equal(syntax.status, 0, syntax.stderr);
-});
+test(
+  'runbook prints the recorded commands as a bash script with ${NAME} references and no secret value',
+  {timeout: 30_000},
+  async () => {
+    const home = tempHome();
+    await sessionWithSecrets(home);
+    const out = await runCli(['runbook', 'rb1'], {EKSA_KONG_HOME: home});
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^#!\/usr\/bin\/env bash\n/);
+    assert.match(out.stdout, /curl -sS -H 'Kong-Admin-Token: '"\$\{KONG_ADMIN_TOKEN\}" /);
+    assert.match(out.stdout, /: "\$\{KONG_ADMIN_TOKEN:\?/);
+    assert.match(out.stdout, /ipmitool -H 10\.20\.1\.11 -U admin -P "\$\{REDACTED_SECRET_1\}" power status/);
+    assert.ok(!out.stdout.includes(BMC), 'no BMC password');
+    assert.ok(!out.stdout.includes(TOKEN), 'no admin token');
+    const file = join(home, 'rb1.sh');
+    writeFileSync(file, out.stdout);
+    const syntax = spawnSync('bash', ['-n', file], {encoding: 'utf8'});
+    assert.equal(syntax.status, 0, syntax.stderr);
+  },
+);
 
 test('runbook of an unknown session exits 2 and names it', async () => {
   const out = await runCli(['runbook', 'nope'], {EKSA_KONG_HOME: tempHome()});

@@ -14,8 +14,21 @@ function bashSyntaxOk(script: string): void {
 
 const commands: CommandRecord[] = [
   {step: 'preflight', command: 'docker', args: ['info'], at},
-  {step: 'create-cluster', command: 'eksctl', args: ['anywhere', 'create', 'cluster', '-f', 'cluster.yaml', '--hardware-csv', 'hardware.csv'], cwd: '/home/admin/.eksa-kong/sessions/lab 1', title: 'Create the cluster', at},
-  {step: 'data-plane', command: 'helm', args: ['upgrade', '--install', 'kong-dp', 'kong/kong', '--set', 'token=${KONG_ADMIN_TOKEN}', "it's"], envRefs: {KONG_ADMIN_TOKEN: 'the admin token'}, at},
+  {
+    step: 'create-cluster',
+    command: 'eksctl',
+    args: ['anywhere', 'create', 'cluster', '-f', 'cluster.yaml', '--hardware-csv', 'hardware.csv'],
+    cwd: '/home/admin/.eksa-kong/sessions/lab 1',
+    title: 'Create the cluster',
+    at,
+  },
+  {
+    step: 'data-plane',
+    command: 'helm',
+    args: ['upgrade', '--install', 'kong-dp', 'kong/kong', '--set', 'token=${KONG_ADMIN_TOKEN}', "it's"],
+    envRefs: {KONG_ADMIN_TOKEN: 'the admin token'},
+    at,
+  },
   {step: 'data-plane', command: 'kubectl', args: ['get', 'pods', '${NOT_A_REF}'], at},
 ];
 
@@ -35,29 +48,50 @@ test('renders a reviewable, syntactically valid bash script', {skip: !hasBash &&
   assert.ok(lines.includes(': "${KONG_ADMIN_TOKEN:?set KONG_ADMIN_TOKEN to the admin token}"'));
   assert.ok(lines.includes(`helm upgrade --install kong-dp kong/kong --set token="\${KONG_ADMIN_TOKEN}" 'it'\\''s'`));
   assert.ok(lines.includes("kubectl get pods '${NOT_A_REF}'"), 'an undeclared ${…} stays literal');
-  assert.ok(lines.indexOf(': "${KONG_ADMIN_TOKEN:?set KONG_ADMIN_TOKEN to the admin token}"') < lines.indexOf('docker info'), 'checks come first');
+  assert.ok(
+    lines.indexOf(': "${KONG_ADMIN_TOKEN:?set KONG_ADMIN_TOKEN to the admin token}"') < lines.indexOf('docker info'),
+    'checks come first',
+  );
 });
 
-test('the script runs: env checks fail with the message, references expand, literals stay literal', {skip: !hasBash && 'bash not found'}, () => {
-  const records: CommandRecord[] = [
-    {step: 'verify', command: 'printf', args: ['%s|', 'a=${TOKEN}', '$HOME', "q'uote"], envRefs: {TOKEN: 'the token'}, at},
-  ];
-  const script = renderRunbook('s', records);
-  const missing = spawnSync('bash', ['-c', script], {encoding: 'utf8', env: {PATH: process.env['PATH']}});
-  assert.notEqual(missing.status, 0);
-  assert.match(missing.stderr, /TOKEN: set TOKEN to the token/);
-  const ok = spawnSync('bash', ['-c', script], {encoding: 'utf8', env: {PATH: process.env['PATH'], TOKEN: 't0k'}});
-  assert.equal(ok.status, 0, ok.stderr);
-  assert.equal(ok.stdout, "a=t0k|$HOME|q'uote|");
-});
+test(
+  'the script runs: env checks fail with the message, references expand, literals stay literal',
+  {skip: !hasBash && 'bash not found'},
+  () => {
+    const records: CommandRecord[] = [
+      {
+        step: 'verify',
+        command: 'printf',
+        args: ['%s|', 'a=${TOKEN}', '$HOME', "q'uote"],
+        envRefs: {TOKEN: 'the token'},
+        at,
+      },
+    ];
+    const script = renderRunbook('s', records);
+    const missing = spawnSync('bash', ['-c', script], {encoding: 'utf8', env: {PATH: process.env['PATH']}});
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /TOKEN: set TOKEN to the token/);
+    const ok = spawnSync('bash', ['-c', script], {encoding: 'utf8', env: {PATH: process.env['PATH'], TOKEN: 't0k'}});
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, "a=t0k|$HOME|q'uote|");
+  },
+);
 
 test('a hostile session name, title or description cannot inject code', {skip: !hasBash && 'bash not found'}, () => {
   const script = renderRunbook('x\ntouch /tmp/pwned', [
-    {step: 'verify', command: 'true', args: [], title: 'a\r\nrm -rf /', envRefs: {'X': 'desc"}$(touch /tmp/pwned)`id`', 'BAD NAME': 'x'}, at},
+    {
+      step: 'verify',
+      command: 'true',
+      args: [],
+      title: 'a\r\nrm -rf /',
+      envRefs: {X: 'desc"}$(touch /tmp/pwned)`id`', 'BAD NAME': 'x'},
+      at,
+    },
   ]);
   bashSyntaxOk(script);
   for (const line of script.split('\n')) {
-    if (line.includes('touch') || line.includes('rm -rf')) assert.ok(line.startsWith('#') || line.startsWith(': "${X:?'), line);
+    if (line.includes('touch') || line.includes('rm -rf'))
+      assert.ok(line.startsWith('#') || line.startsWith(': "${X:?'), line);
   }
   assert.doesNotMatch(script, /\$\(touch|`id`/);
   assert.doesNotMatch(script, /BAD NAME/);

@@ -38,7 +38,10 @@ test('atomicity: a saver killed at random moments always leaves a session that l
     assert.ok(s.commands.length >= last, `lost saves: ${s.commands.length} < ${last}`);
     last = s.commands.length;
     // The load removed the killed writer's temp files.
-    assert.deepEqual(readdirSync(dir).filter(n => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter(n => n.endsWith('.tmp')),
+      [],
+    );
   }
   assert.ok(last > 0, 'the saver never saved');
 });

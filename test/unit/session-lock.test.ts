@@ -24,7 +24,9 @@ test('lock: a second holder is refused with the holder named', t => {
       assert.ok(err instanceof LockError);
       assert.match(
         err.message,
-        new RegExp(`^session lab1 is in use by pid ${process.pid} on host ${hostname().replace(/\./g, '\\.')} since \\d\\d:\\d\\d \\(eksa-kong resume lab1\\)$`),
+        new RegExp(
+          `^session lab1 is in use by pid ${process.pid} on host ${hostname().replace(/\./g, '\\.')} since \\d\\d:\\d\\d \\(eksa-kong resume lab1\\)$`,
+        ),
       );
       assert.equal(err.holder?.pid, process.pid);
       return true;
@@ -32,27 +34,37 @@ test('lock: a second holder is refused with the holder named', t => {
   );
 });
 
-test('lock: another process holds it; once that process is killed, its stale lock is taken over', {timeout: 30_000}, async t => {
-  const dir = tempHome(t);
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir], {stdio: ['ignore', 'pipe', 'inherit']});
-  const exited = new Promise(resolve => child.once('exit', resolve));
-  t.after(() => child.kill('SIGKILL'));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', d => String(d).includes('locked') && resolve());
-    child.once('exit', code => reject(new Error(`holder exited early (${code})`)));
-  });
-  assert.throws(() => acquireLock(dir, {command: 'eksa-kong resume lab1'}), new RegExp(`in use by pid ${child.pid} `));
-  child.kill('SIGKILL');
-  await exited;
-  const lock = acquireLock(dir, {command: 'eksa-kong resume lab1'});
-  assert.equal(readLock(dir)?.pid, process.pid);
-  lock.release();
-});
+test(
+  'lock: another process holds it; once that process is killed, its stale lock is taken over',
+  {timeout: 30_000},
+  async t => {
+    const dir = tempHome(t);
+    const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir], {stdio: ['ignore', 'pipe', 'inherit']});
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', d => String(d).includes('locked') && resolve());
+      child.once('exit', code => reject(new Error(`holder exited early (${code})`)));
+    });
+    assert.throws(
+      () => acquireLock(dir, {command: 'eksa-kong resume lab1'}),
+      new RegExp(`in use by pid ${child.pid} `),
+    );
+    child.kill('SIGKILL');
+    await exited;
+    const lock = acquireLock(dir, {command: 'eksa-kong resume lab1'});
+    assert.equal(readLock(dir)?.pid, process.pid);
+    lock.release();
+  },
+);
 
 test('lock: a stale lock of a dead pid on this host is taken over', async t => {
   const dir = tempHome(t);
   const pid = await deadPid();
-  writeFileSync(join(dir, 'lock'), JSON.stringify({pid, host: hostname(), startedAt: new Date().toISOString(), command: 'x'}));
+  writeFileSync(
+    join(dir, 'lock'),
+    JSON.stringify({pid, host: hostname(), startedAt: new Date().toISOString(), command: 'x'}),
+  );
   const lock = acquireLock(dir, {command: 'y'});
   assert.equal(readLock(dir)?.pid, process.pid);
   assert.equal(readLock(dir)?.command, 'y');
@@ -62,15 +74,24 @@ test('lock: a stale lock of a dead pid on this host is taken over', async t => {
 test('lock: a lock from another host is never taken over (its pid cannot be checked)', async t => {
   const dir = tempHome(t);
   const pid = await deadPid();
-  writeFileSync(join(dir, 'lock'), JSON.stringify({pid, host: 'admin2.example', startedAt: '2026-01-01T10:02:00Z', command: 'eksa-kong'}));
-  assert.throws(() => acquireLock(dir, {name: 'lab1'}), new RegExp(`session lab1 is in use by pid ${pid} on host admin2\\.example since 2026-01-01 \\d\\d:\\d\\d`));
+  writeFileSync(
+    join(dir, 'lock'),
+    JSON.stringify({pid, host: 'admin2.example', startedAt: '2026-01-01T10:02:00Z', command: 'eksa-kong'}),
+  );
+  assert.throws(
+    () => acquireLock(dir, {name: 'lab1'}),
+    new RegExp(`session lab1 is in use by pid ${pid} on host admin2\\.example since 2026-01-01 \\d\\d:\\d\\d`),
+  );
 });
 
 test('lock: an unreadable lock is refused while fresh and taken over once old', t => {
   const dir = tempHome(t);
   const file = join(dir, 'lock');
   writeFileSync(file, '');
-  assert.throws(() => acquireLock(dir, {name: 'lab1'}), (err: Error) => err instanceof LockError && err.message.includes(file));
+  assert.throws(
+    () => acquireLock(dir, {name: 'lab1'}),
+    (err: Error) => err instanceof LockError && err.message.includes(file),
+  );
   const old = new Date(Date.now() - 3600_000);
   utimesSync(file, old, old);
   acquireLock(dir).release();

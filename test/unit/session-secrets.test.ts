@@ -69,10 +69,16 @@ test('resolveSecret reads inline values, env vars and files', t => {
 test('resolveSecret: a file error names the file, never the content', t => {
   const dir = tempHome(t);
   const missing = join(dir, 'missing');
-  assert.throws(() => resolveSecret({file: missing}, {}), (err: Error) => err.message === `cannot read secret file ${missing}: no such file or folder`);
+  assert.throws(
+    () => resolveSecret({file: missing}, {}),
+    (err: Error) => err.message === `cannot read secret file ${missing}: no such file or folder`,
+  );
   const folder = join(dir, 'folder');
   mkdirSync(folder);
-  assert.throws(() => resolveSecret({file: folder}, {}), (err: Error) => err.message.includes(folder));
+  assert.throws(
+    () => resolveSecret({file: folder}, {}),
+    (err: Error) => err.message.includes(folder),
+  );
 });
 
 test('lookups: a reference in the answers wins over secrets.json, then hostname, then BMC IP', () => {
@@ -92,7 +98,10 @@ test('allSecretValues: resolvable values from secrets and answers, longest first
   secrets.bmc.byIp['10.0.0.1'] = {env: 'BMC_IP_PW'};
   secrets.kongAdminToken = {file: join(dir, 'token')};
   secrets.license = {file: join(dir, 'missing')};
-  const answers: Answers = {machines: [machine('b', {passwordEnv: 'BMC_PASSWORD'})], controlPlane: {adminTokenEnv: 'UNSET'}};
+  const answers: Answers = {
+    machines: [machine('b', {passwordEnv: 'BMC_PASSWORD'})],
+    controlPlane: {adminTokenEnv: 'UNSET'},
+  };
   const env = {BMC_IP_PW: 'ip-secret', BMC_PASSWORD: 'env-pw', OTHER: 'not a secret'};
   assert.deepEqual(allSecretValues(secrets, env), ['token-from-file', 'ip-secret', 'pw']);
   assert.deepEqual(allSecretValues(secrets, env, answers), ['token-from-file', 'ip-secret', 'env-pw', 'pw']);
@@ -154,7 +163,11 @@ test('cluster.licenseToken is a secret: moved to secrets.json, references kept, 
   assert.deepEqual(eksaLicenseTokenRef(secrets, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}), {env: 'EKSA_TOKEN'});
   assert.equal(eksaLicenseTokenRef(secrets, {}), 'eyJ.tok.en');
   assert.deepEqual(mergeSecrets(secrets, emptySecrets()).eksaLicenseToken, 'eyJ.tok.en');
-  assert.ok(allSecretValues(emptySecrets(), {EKSA_TOKEN: 'from-env'}, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}).includes('from-env'));
+  assert.ok(
+    allSecretValues(emptySecrets(), {EKSA_TOKEN: 'from-env'}, {cluster: {licenseTokenEnv: 'EKSA_TOKEN'}}).includes(
+      'from-env',
+    ),
+  );
 });
 
 test('unusableSecretRef names the reference that is set and why it cannot be used, never a value', async () => {
@@ -166,6 +179,13 @@ test('unusableSecretRef names the reference that is set and why it cannot be use
   assert.equal(unusableSecretRef('controlPlane', 'adminToken', {adminTokenEnv: 'KONG_T'}, {KONG_T: 's3cret'}), null);
   const file = unusableSecretRef('cluster', 'licenseToken', {licenseTokenFile: '/nonexistent/token'}, {});
   assert.equal(file?.key, 'cluster.licenseTokenFile');
-  assert.match(file?.message ?? '', /^cluster\.licenseTokenFile: cannot read secret file \/nonexistent\/token: no such file/);
-  assert.equal(unusableSecretRef('machines[0].bmc', 'password', {password: 'inline'}, {}), null, 'no reference: nothing to report');
+  assert.match(
+    file?.message ?? '',
+    /^cluster\.licenseTokenFile: cannot read secret file \/nonexistent\/token: no such file/,
+  );
+  assert.equal(
+    unusableSecretRef('machines[0].bmc', 'password', {password: 'inline'}, {}),
+    null,
+    'no reference: nothing to report',
+  );
 });

@@ -113,7 +113,8 @@ test('save: saves started in order land in order', async t => {
   const s = await createSession(home, 'lab1', 'real');
   const dir = sessionDir(home, 'lab1');
   const saves = [];
-  for (let i = 0; i < 20; i++) saves.push(saveSession(dir, {...s, answers: {...s.answers, admin: {interface: `eth${i}`}}}));
+  for (let i = 0; i < 20; i++)
+    saves.push(saveSession(dir, {...s, answers: {...s.answers, admin: {interface: `eth${i}`}}}));
   await Promise.all(saves);
   assert.equal((await loadSession(home, 'lab1')).answers.admin?.interface, 'eth19');
 });
@@ -148,15 +149,28 @@ test('list: newest first; a broken session is listed, not fatal', async t => {
   assert.deepEqual(await listSessions(home), []);
   await createSession(home, 'old', 'real', new Date('2026-01-01T00:00:00Z'));
   const mid = await createSession(home, 'mid', 'demo', new Date('2026-01-02T00:00:00Z'));
-  await saveSession(sessionDir(home, 'mid'), {...mid, currentStep: 'hardware', status: 'interrupted'}, new Date('2026-01-03T00:00:00Z'));
+  await saveSession(
+    sessionDir(home, 'mid'),
+    {...mid, currentStep: 'hardware', status: 'interrupted'},
+    new Date('2026-01-03T00:00:00Z'),
+  );
   await createSession(home, 'bad', 'real');
   writeFileSync(join(sessionDir(home, 'bad'), 'session.json'), '{"version": 1, "na');
   mkdirSync(join(home, 'sessions', 'Not A Session'));
   writeFileSync(join(home, 'sessions', 'stray.txt'), 'x');
 
   const list = await listSessions(home);
-  assert.deepEqual(list.map(s => s.name), ['bad', 'mid', 'old']);
-  assert.deepEqual(list[1], {name: 'mid', step: 'hardware', status: 'interrupted', updatedAt: '2026-01-03T00:00:00.000Z', world: 'demo'});
+  assert.deepEqual(
+    list.map(s => s.name),
+    ['bad', 'mid', 'old'],
+  );
+  assert.deepEqual(list[1], {
+    name: 'mid',
+    step: 'hardware',
+    status: 'interrupted',
+    updatedAt: '2026-01-03T00:00:00.000Z',
+    world: 'demo',
+  });
   const bad = list[0]!;
   assert.equal(bad.status, 'broken');
   assert.equal(bad.step, null);
@@ -169,8 +183,18 @@ test('list: a session saved as done with a failed step (saved before status foll
   const s = await createSession(home, 'rerun', 'real', new Date('2026-01-01T00:00:00Z'));
   const steps = Object.fromEntries(Object.entries(s.steps).map(([id, r]) => [id, {...r, state: 'done' as const}]));
   const failed = {...steps, 'data-plane': {...steps['data-plane']!, state: 'failed' as const, error: 'helm failed'}};
-  await saveSession(sessionDir(home, 'rerun'), {...s, steps: failed as typeof s.steps, currentStep: 'data-plane', status: 'done'});
+  await saveSession(sessionDir(home, 'rerun'), {
+    ...s,
+    steps: failed as typeof s.steps,
+    currentStep: 'data-plane',
+    status: 'done',
+  });
   assert.equal((await listSessions(home))[0]!.status, 'failed');
-  await saveSession(sessionDir(home, 'rerun'), {...s, steps: steps as typeof s.steps, currentStep: 'done', status: 'done'});
+  await saveSession(sessionDir(home, 'rerun'), {
+    ...s,
+    steps: steps as typeof s.steps,
+    currentStep: 'done',
+    status: 'done',
+  });
   assert.equal((await listSessions(home))[0]!.status, 'done');
 });

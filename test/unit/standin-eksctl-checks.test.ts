@@ -15,11 +15,35 @@ const answers = (version: string): Answers => ({
     {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda'},
     {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
   ],
-  cluster: {name: 'seed', kubernetesVersion: version, endpoint: '10.20.0.50', tinkerbellIp: '10.20.0.51', osImageUrl: `http://h/kube-${version.replace('.', '-')}.gz`},
+  cluster: {
+    name: 'seed',
+    kubernetesVersion: version,
+    endpoint: '10.20.0.50',
+    tinkerbellIp: '10.20.0.51',
+    osImageUrl: `http://h/kube-${version.replace('.', '-')}.gz`,
+  },
 });
 const csv = formatHardwareCsv([
-  {hostname: 'eksa-cp01', ipAddress: '10.20.0.11', netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2'], mac: 'aa:bb:cc:00:00:01', disk: '/dev/sda', labels: {type: 'cp'}},
-  {hostname: 'eksa-wk01', ipAddress: '10.20.0.12', netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2'], mac: 'aa:bb:cc:00:00:02', disk: '/dev/sda', labels: {type: 'worker'}},
+  {
+    hostname: 'eksa-cp01',
+    ipAddress: '10.20.0.11',
+    netmask: '255.255.255.0',
+    gateway: '10.20.0.1',
+    nameservers: ['10.20.0.2'],
+    mac: 'aa:bb:cc:00:00:01',
+    disk: '/dev/sda',
+    labels: {type: 'cp'},
+  },
+  {
+    hostname: 'eksa-wk01',
+    ipAddress: '10.20.0.12',
+    netmask: '255.255.255.0',
+    gateway: '10.20.0.1',
+    nameservers: ['10.20.0.2'],
+    mac: 'aa:bb:cc:00:00:02',
+    disk: '/dev/sda',
+    labels: {type: 'worker'},
+  },
 ]);
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = (end: string) => `${b64({alg: 'RS256'})}.${b64({endValidity: end})}.c2ln`;
@@ -32,11 +56,20 @@ test('what the wizard writes passes; an extended version without a token is refu
   assert.equal(old.errors.length, 0);
   const refused = checkCreateInputs(old.yaml, csv, NOW);
   assert.equal(refused?.error, 'validations failed: licenseToken is required for extended kubernetes support');
-  assert.deepEqual(refused?.lines.slice(0, 2), ['Performing setup and validations', '✅ Tinkerbell Provider setup is valid']);
-  assert.match(refused?.lines[2] ?? '', /^❌ Validation failed\t\{"validation":"validate extended kubernetes version support is supported"/);
+  assert.deepEqual(refused?.lines.slice(0, 2), [
+    'Performing setup and validations',
+    '✅ Tinkerbell Provider setup is valid',
+  ]);
+  assert.match(
+    refused?.lines[2] ?? '',
+    /^❌ Validation failed\t\{"validation":"validate extended kubernetes version support is supported"/,
+  );
   const withToken = renderClusterSpec(answers('1.32'), {now: NOW, licenseToken: token('2027-06-30T00:00:00Z')});
   assert.equal(checkCreateInputs(withToken.yaml, csv, NOW), undefined);
-  assert.equal(checkCreateInputs(withToken.yaml, csv, Date.parse('2027-07-01T00:00:00Z'))?.error, 'validations failed: license is expired, please renew the license');
+  assert.equal(
+    checkCreateInputs(withToken.yaml, csv, Date.parse('2027-07-01T00:00:00Z'))?.error,
+    'validations failed: license is expired, please renew the license',
+  );
 });
 
 test('hardware.csv goes through the same reader: a refused file fails the provider validation', () => {
@@ -45,5 +78,8 @@ test('hardware.csv goes through the same reader: a refused file fails the provid
   assert.match(r?.error ?? '', /^validations failed: read: invalid hardware: line 3: ip_address: duplicate ip_address/);
   assert.match(r?.lines.at(-1) ?? '', /"validation":"tinkerbell Provider setup is valid"/);
   const noWorker = checkCreateInputs(spec, csv.split('\n').slice(0, 2).join('\n') + '\n', NOW);
-  assert.equal(noWorker?.error, `validations failed: minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`);
+  assert.equal(
+    noWorker?.error,
+    `validations failed: minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`,
+  );
 });

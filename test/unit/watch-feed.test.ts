@@ -6,8 +6,19 @@ import {join} from 'node:path';
 import {createWatchFeed} from '../../source/cluster/watch-feed.js';
 import type {MachineProgress, ProvisioningSnapshot} from '../../source/cluster/provisioning.js';
 
-const machine = (hostname: string, over: Partial<MachineProgress>): MachineProgress => ({hostname, role: 'worker', bmc: undefined, job: undefined, workflow: undefined, capi: undefined, verdict: 'waiting', problem: false, ...over});
-const snap = (at: number, machines: MachineProgress[]): ProvisioningSnapshot => ({at, machines, unavailable: {}}) as ProvisioningSnapshot;
+const machine = (hostname: string, over: Partial<MachineProgress>): MachineProgress => ({
+  hostname,
+  role: 'worker',
+  bmc: undefined,
+  job: undefined,
+  workflow: undefined,
+  capi: undefined,
+  verdict: 'waiting',
+  problem: false,
+  ...over,
+});
+const snap = (at: number, machines: MachineProgress[]): ProvisioningSnapshot =>
+  ({at, machines, unavailable: {}}) as ProvisioningSnapshot;
 
 test('the provisioning watch is one table redrawn in place, with how long each machine has been at its action; every snapshot is in the log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'watch-feed-'));
@@ -15,8 +26,18 @@ test('the provisioning watch is one table redrawn in place, with how long each m
     const log = join(dir, 'logs', 'create-cluster-watch.log');
     const feed = createWatchFeed(join(dir, 'k'), dir, () => 0, 2000, log);
     const wf = {name: 'w', state: 'STATE_RUNNING', action: 'stream-image', actionState: 'RUNNING'};
-    feed.show(snap(0, [machine('eksa-cp01', {role: 'control-plane', workflow: wf, verdict: 'HookOS running action "stream-image"'}), machine('eksa-wk01', {verdict: 'waiting'})]));
-    feed.show(snap(95_000, [machine('eksa-cp01', {role: 'control-plane', workflow: wf, verdict: 'HookOS running action "stream-image"'}), machine('eksa-wk01', {problem: true, verdict: 'BMC not contactable'})]));
+    feed.show(
+      snap(0, [
+        machine('eksa-cp01', {role: 'control-plane', workflow: wf, verdict: 'HookOS running action "stream-image"'}),
+        machine('eksa-wk01', {verdict: 'waiting'}),
+      ]),
+    );
+    feed.show(
+      snap(95_000, [
+        machine('eksa-cp01', {role: 'control-plane', workflow: wf, verdict: 'HookOS running action "stream-image"'}),
+        machine('eksa-wk01', {problem: true, verdict: 'BMC not contactable'}),
+      ]),
+    );
     const out = feed.command.output;
     const lines = out.slice(0, out.size);
     assert.equal(lines.length, 4, 'header, column names and one row per machine: not a growing history');

@@ -19,5 +19,8 @@ test('a refused transition keeps the session and tells the listeners why', () =>
 });
 
 test('without a listener (headless) the refusal reaches the step as an error', () => {
-  assert.throws(() => refusing().dispatch({type: 'set-answers', patch: {network: {gateway: 'x'}}}), InvalidSessionError);
+  assert.throws(
+    () => refusing().dispatch({type: 'set-answers', patch: {network: {gateway: 'x'}}}),
+    InvalidSessionError,
+  );
 });

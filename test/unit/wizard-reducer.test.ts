@@ -1,13 +1,24 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {newSession} from '../../source/session/schema.js';
-import {changedKeys, firstUnfinishedStep, mergeAnswers, wizardReducer, type WizardAction} from '../../source/wizard/reducer.js';
+import {
+  changedKeys,
+  firstUnfinishedStep,
+  mergeAnswers,
+  wizardReducer,
+  type WizardAction,
+} from '../../source/wizard/reducer.js';
 import type {Session} from '../../source/session/schema.js';
 
 const at = '2026-11-27T10:00:00.000Z';
 const run = (s: Session, ...actions: WizardAction[]) => actions.reduce(wizardReducer, s);
 const finish = (s: Session): Session =>
-  run(s, {type: 'step-started', step: s.currentStep, at}, {type: 'step-finished', step: s.currentStep, at, summary: 'ok'}, {type: 'next'});
+  run(
+    s,
+    {type: 'step-started', step: s.currentStep, at},
+    {type: 'step-finished', step: s.currentStep, at, summary: 'ok'},
+    {type: 'next'},
+  );
 
 test('next is refused until the current step is done', () => {
   const s = newSession('lab1', 'real');
@@ -35,7 +46,10 @@ test('a changed answer invalidates the finished steps that depend on it, not ear
   // Go back to hardware and change the machines.
   s = run(s, {type: 'back'}, {type: 'back'});
   assert.equal(s.currentStep, 'hardware');
-  s = run(s, {type: 'set-answers', patch: {machines: [{hostname: 'a', mac: 'aa:bb:cc:dd:ee:ff', ip: '10.0.0.2', role: 'cp', disk: '/dev/sda'}]}});
+  s = run(s, {
+    type: 'set-answers',
+    patch: {machines: [{hostname: 'a', mac: 'aa:bb:cc:dd:ee:ff', ip: '10.0.0.2', role: 'cp', disk: '/dev/sda'}]},
+  });
   assert.equal(s.steps['cluster-spec'].state, 'pending');
   assert.match(s.steps['cluster-spec'].error ?? '', /machines changed/);
   assert.equal(s.steps.hardware.state, 'done', 'the step being edited keeps its state');
@@ -63,10 +77,18 @@ test('goto refuses a step whose predecessors are unfinished', () => {
 
 test('attempts are counted and a failure keeps its error', () => {
   let s = finish(newSession('lab1', 'real'));
-  s = run(s, {type: 'step-started', step: 'preflight', at}, {type: 'step-failed', step: 'preflight', at, error: 'docker missing'});
+  s = run(
+    s,
+    {type: 'step-started', step: 'preflight', at},
+    {type: 'step-failed', step: 'preflight', at, error: 'docker missing'},
+  );
   assert.equal(s.steps.preflight.state, 'failed');
   assert.equal(s.status, 'failed');
-  s = run(s, {type: 'step-started', step: 'preflight', at}, {type: 'attempt-log', step: 'preflight', log: 'logs/preflight-2.log'});
+  s = run(
+    s,
+    {type: 'step-started', step: 'preflight', at},
+    {type: 'attempt-log', step: 'preflight', log: 'logs/preflight-2.log'},
+  );
   assert.equal(s.steps.preflight.attempts.length, 2);
   assert.deepEqual(s.steps.preflight.attempts[1]!.logs, ['logs/preflight-2.log']);
   assert.equal(s.steps.preflight.attempts[0]!.result, 'failed');
@@ -93,7 +115,11 @@ test('mergeAnswers: patch wins, arrays replaced whole; changedKeys is dotted', (
 test('answers from a file invalidate every finished step that reads them, earlier ones too', () => {
   let s = newSession('lab1', 'real');
   for (let i = 0; i < 7; i++) s = finish(s); // current: data-plane
-  s = run(s, {type: 'set-answers', patch: {machines: [{hostname: 'b', mac: 'aa:bb:cc:dd:ee:01', ip: '10.0.0.3', role: 'worker', disk: '/dev/sda'}]}, external: true});
+  s = run(s, {
+    type: 'set-answers',
+    patch: {machines: [{hostname: 'b', mac: 'aa:bb:cc:dd:ee:01', ip: '10.0.0.3', role: 'worker', disk: '/dev/sda'}]},
+    external: true,
+  });
   assert.equal(s.steps.hardware.state, 'pending');
   assert.equal(s.steps['cluster-spec'].state, 'pending');
   assert.equal(s.steps['create-cluster'].state, 'pending');
@@ -129,7 +155,11 @@ test('a finished session re-run with answers that break a step follows the last 
   assert.equal(s.steps.done.state, 'pending', 'the summary no longer holds once a step before it is unfinished');
   assert.notEqual(s.status, 'done');
   assert.equal(firstUnfinishedStep(s), 'control-plane');
-  s = run(s, {type: 'step-started', step: 'control-plane', at}, {type: 'step-failed', step: 'control-plane', at, error: 'no such namespace'});
+  s = run(
+    s,
+    {type: 'step-started', step: 'control-plane', at},
+    {type: 'step-failed', step: 'control-plane', at, error: 'no such namespace'},
+  );
   assert.equal(s.status, 'failed');
   assert.equal(s.steps['control-plane'].state, 'failed');
   // A step that fails on its own re-check (no answer changed) also reopens the session.

@@ -30,7 +30,10 @@ async function startImageServer(): Promise<{port: number; close(): Promise<void>
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {'content-type': 'application/gzip', 'content-length': req.method === 'HEAD' ? '2147483648' : '0'});
+    res.writeHead(200, {
+      'content-type': 'application/gzip',
+      'content-length': req.method === 'HEAD' ? '2147483648' : '0',
+    });
     res.end();
   });
   await new Promise<void>((resolve, reject) => {

@@ -127,13 +127,18 @@ export const startDiscoveryDemo: DemoPartStarter = async (_world, ctx) => {
     await Promise.all(bmcs.map(b => b.close()));
     throw error;
   }
-  await writeFile(join(ctx.sessionDir, STATE_FILE), JSON.stringify({pxePort, tls: bmcs.map(b => b.tls)}), {mode: 0o600}).catch(() => undefined);
+  await writeFile(join(ctx.sessionDir, STATE_FILE), JSON.stringify({pxePort, tls: bmcs.map(b => b.tls)}), {
+    mode: 0o600,
+  }).catch(() => undefined);
   // Both machines sit in network boot: their ROMs retry until someone answers (nobody does here).
   timers.push(
-    setTimeout(() => {
-      DEMO_SERVERS.forEach(send);
-      timers.push(setInterval(() => DEMO_SERVERS.forEach(send), Math.max(200, RETRY_MS / speed)));
-    }, Math.max(100, FIRST_MS / speed)),
+    setTimeout(
+      () => {
+        DEMO_SERVERS.forEach(send);
+        timers.push(setInterval(() => DEMO_SERVERS.forEach(send), Math.max(200, RETRY_MS / speed)));
+      },
+      Math.max(100, FIRST_MS / speed),
+    ),
   );
   let closed = false;
   const close = async () => {

@@ -31,29 +31,58 @@ export interface KongDemoOptions {
 const lbAddress = (i: number) => `203.0.113.${10 + i}`;
 
 const podReady = (pod: KubeObject) =>
-  ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
+  ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(
+    c => c.type === 'Ready' && c.status === 'True',
+  );
 
-export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, options: KongDemoOptions = {}): Promise<DemoPart> {
+export async function startKongDemo(
+  world: DemoWorld,
+  ctx: DemoPartContext,
+  options: KongDemoOptions = {},
+): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
   const cert = await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
   const adminCert = await generateClusterCert();
-  const admin = await startFakeKongAdmin({version: DEMO_KONG_VERSION, token: DEMO_ADMIN_TOKEN, routerFlavor: 'traditional', propagationDelayMs: 5000 / speed, tls: adminCert,
+  const admin = await startFakeKongAdmin({
+    version: DEMO_KONG_VERSION,
+    token: DEMO_ADMIN_TOKEN,
+    routerFlavor: 'traditional',
+    propagationDelayMs: 5000 / speed,
+    tls: adminCert,
     // The CP's database outlives a restart of the demo: the smoke test's Service and Route stay.
-    entities: world.kept('kong-admin') as FakeKongEntities | undefined, onEntities: entities => world.keep('kong-admin', entities)});
+    entities: world.kept('kong-admin') as FakeKongEntities | undefined,
+    onEntities: entities => world.keep('kong-admin', entities),
+  });
   const closers: Array<() => Promise<void> | void> = [() => admin.close()];
   try {
     const register = (node: {id: string; hostname?: string; version?: string}) => {
       // The row's ip is the address the CP sees: behind the site's NAT, not the pod IP.
-      admin.registerDataPlane({id: node.id, hostname: node.hostname ?? node.id, version: node.version, ip: '198.51.100.20'});
+      admin.registerDataPlane({
+        id: node.id,
+        hostname: node.hostname ?? node.id,
+        version: node.version,
+        ip: '198.51.100.20',
+      });
     };
-    const cluster = await startFakeKongClusterListener({...cert, onDataPlane: register, onDataPlaneGone: id => admin.disconnectDataPlane(id)});
+    const cluster = await startFakeKongClusterListener({
+      ...cert,
+      onDataPlane: register,
+      onDataPlaneGone: id => admin.disconnectDataPlane(id),
+    });
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
     const proxy = await startFakeKongProxy(admin.propagated, {
-      serving: () => world.apis.workload.store.list({apiVersion: 'v1', kind: 'Pod', labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app'}).some(podReady),
+      serving: () =>
+        world.apis.workload.store
+          .list({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app',
+          })
+          .some(podReady),
     });
     closers.push(() => proxy.close());
 
@@ -62,15 +91,24 @@ export async function startKongDemo(world: DemoWorld, ctx: DemoPartContext, opti
       {host: hostnames.cluster, port: 8005, to: {host: cluster.host, port: cluster.port}},
       {host: hostnames.clustertelemetry, port: 8006, to: {host: telemetry.host, port: telemetry.port}},
       {host: hostnames.admin, port: 8001, to: loopback(admin.port)},
-      ...(options.nodeIps ?? DEMO_NODE_IPS).map(ip => ({host: ip, port: DEMO_HTTP_NODE_PORT, to: loopback(proxy.port)})),
+      ...(options.nodeIps ?? DEMO_NODE_IPS).map(ip => ({
+        host: ip,
+        port: DEMO_HTTP_NODE_PORT,
+        to: loopback(proxy.port),
+      })),
     ];
     const dns: Record<string, string[]> = {};
-    (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach((key, i) => (dns[hostnames[key]] = [lbAddress(i)]));
+    (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach(
+      (key, i) => (dns[hostnames[key]] = [lbAddress(i)]),
+    );
     // kubectl port-forward to a CP pod reaches the listeners its KONG_ADMIN_LISTEN opens.
     const cpPods = world.apis.controlPlane;
     cpPods.setPortForwardTarget((namespace, pod, port) => {
       const found = cpPods.store.get({apiVersion: 'v1', kind: 'Pod', namespace, name: pod});
-      const env = ((found?.['spec'] as {containers?: Array<{env?: Array<{name: string; value?: string}>}>} | undefined)?.containers ?? []).flatMap(c => c.env ?? []);
+      const env = (
+        (found?.['spec'] as {containers?: Array<{env?: Array<{name: string; value?: string}>}>} | undefined)
+          ?.containers ?? []
+      ).flatMap(c => c.env ?? []);
       const listeners = parseAdminListen(env.find(e => e.name === 'KONG_ADMIN_LISTEN')?.value);
       const listener = listeners.find(l => l.port === port);
       if (!listener) return undefined;

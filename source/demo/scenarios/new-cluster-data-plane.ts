@@ -66,7 +66,17 @@ export type HelmInstallResult = {error: string} | {revision: number; firstInstal
  * Tags of kong/kong-gateway the simulated registry holds; any other tag fails to pull (ErrImagePull,
  * then ImagePullBackOff), as the kubelet reports a tag the registry does not have.
  */
-export const REGISTRY_TAGS: ReadonlySet<string> = new Set(['3.4.3.12', '3.8.1.0', '3.9.0.1', '3.9.1.0', '3.9.1.1', '3.9.1.2', '3.10.0.0', '3.10.0.1', '3.9']);
+export const REGISTRY_TAGS: ReadonlySet<string> = new Set([
+  '3.4.3.12',
+  '3.8.1.0',
+  '3.9.0.1',
+  '3.9.1.0',
+  '3.9.1.1',
+  '3.9.1.2',
+  '3.10.0.0',
+  '3.10.0.1',
+  '3.9',
+]);
 
 export interface DataPlaneHandle extends ScenarioHandle {
   install(req: HelmInstallRequest): HelmInstallResult;
@@ -89,7 +99,11 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   const release = opts.release ?? 'kong-dp';
   const clock = opts.clock ?? systemClock;
   const fullname = `${release}-kong`;
-  const selector = {'app.kubernetes.io/instance': release, 'app.kubernetes.io/name': 'kong', 'app.kubernetes.io/component': 'app'};
+  const selector = {
+    'app.kubernetes.io/instance': release,
+    'app.kubernetes.io/name': 'kong',
+    'app.kubernetes.io/component': 'app',
+  };
   let revision = 0;
   let podsReady = false;
   const queue: Array<() => Promise<void>> = [];
@@ -101,8 +115,14 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   // Every started pod of the release (old and new side by side during a rolling update), whose Kong
   // the agent beats; pods a previous run saved (a restarted demo world) are adopted and dial again.
   const running = new Map<string, {spec: Values}>();
-  for (const pod of store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`})) {
-    if ((pod['status'] as Values | undefined)?.['phase'] === 'Running' && pod['spec']) running.set(pod.metadata.name!, {spec: pod['spec'] as Values});
+  for (const pod of store.list({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace: ns,
+    labelSelector: `app.kubernetes.io/instance=${release}`,
+  })) {
+    if ((pod['status'] as Values | undefined)?.['phase'] === 'Running' && pod['spec'])
+      running.set(pod.metadata.name!, {spec: pod['spec'] as Values});
   }
   let settle: () => void = () => undefined;
   const settled = running.size === 0 ? Promise.resolve() : new Promise<void>(resolve => (settle = resolve));
@@ -128,35 +148,82 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     }
   });
 
-  const history = () => store.list({apiVersion: 'v1', kind: 'Secret', namespace: ns, labelSelector: `owner=helm,name=${release}`});
+  const history = () =>
+    store.list({apiVersion: 'v1', kind: 'Secret', namespace: ns, labelSelector: `owner=helm,name=${release}`});
 
   function install(req: HelmInstallRequest): HelmInstallResult {
     const nsExists = !!store.get({apiVersion: 'v1', kind: 'Namespace', name: ns});
     const previous = history();
     // helm upgrade (pkg/action/upgrade.go): no deployed revision is an error, before anything is touched.
-    if (req.upgradeOnly && !previous.some(s => s.metadata.labels?.['status'] === 'deployed')) return {error: `UPGRADE FAILED: "${release}" has no deployed releases`};
+    if (req.upgradeOnly && !previous.some(s => s.metadata.labels?.['status'] === 'deployed'))
+      return {error: `UPGRADE FAILED: "${release}" has no deployed releases`};
     if (!nsExists && !req.createNamespace) return {error: `create: failed to create: namespaces "${ns}" not found`};
     if (!nsExists) store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-    if (req.installOnly && previous.length > 0) return {error: 'INSTALLATION FAILED: cannot re-use a name that is still in use'};
+    if (req.installOnly && previous.length > 0)
+      return {error: 'INSTALLATION FAILED: cannot re-use a name that is still in use'};
     revision = previous.reduce((n, s) => Math.max(n, Number(s.metadata.labels?.['version'] ?? 0)), 0) + 1;
     const values: Values = req.values ?? {};
-    for (const s of previous) store.update({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: s.metadata.name!},
-      cur => cur && {...cur, metadata: {...cur.metadata, labels: {...cur.metadata.labels, status: 'superseded'}}});
-    const rel = {name: release, namespace: ns, version: revision, info: {status: 'deployed', last_deployed: stamp(clock)}, chart: {metadata: {name: 'kong', version: '3.4.1', appVersion: '3.9'}}, config: values};
-    store.put({apiVersion: 'v1', kind: 'Secret', metadata: {name: `sh.helm.release.v1.${release}.v${revision}`, namespace: ns,
-      labels: {name: release, owner: 'helm', status: 'deployed', version: String(revision)}},
-      type: 'helm.sh/release.v1', data: {release: Buffer.from(gzipSync(JSON.stringify(rel)).toString('base64')).toString('base64')}});
+    for (const s of previous)
+      store.update(
+        {apiVersion: 'v1', kind: 'Secret', namespace: ns, name: s.metadata.name!},
+        cur => cur && {...cur, metadata: {...cur.metadata, labels: {...cur.metadata.labels, status: 'superseded'}}},
+      );
+    const rel = {
+      name: release,
+      namespace: ns,
+      version: revision,
+      info: {status: 'deployed', last_deployed: stamp(clock)},
+      chart: {metadata: {name: 'kong', version: '3.4.1', appVersion: '3.9'}},
+      config: values,
+    };
+    store.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: `sh.helm.release.v1.${release}.v${revision}`,
+        namespace: ns,
+        labels: {name: release, owner: 'helm', status: 'deployed', version: String(revision)},
+      },
+      type: 'helm.sh/release.v1',
+      data: {release: Buffer.from(gzipSync(JSON.stringify(rel)).toString('base64')).toString('base64')},
+    });
     const replicas = Number(values['replicaCount'] ?? opts.replicas ?? 1);
     const spec = podSpec(values);
-    store.put({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: fullname, namespace: ns, labels: {...selector, 'app.kubernetes.io/managed-by': 'Helm'}},
+    store.put({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name: fullname, namespace: ns, labels: {...selector, 'app.kubernetes.io/managed-by': 'Helm'}},
       spec: {replicas, selector: {matchLabels: selector}, template: {metadata: {labels: selector}, spec}},
-      status: {replicas, readyReplicas: 0, updatedReplicas: replicas, availableReplicas: 0}});
+      status: {replicas, readyReplicas: 0, updatedReplicas: replicas, availableReplicas: 0},
+    });
     const proxy: Values = values['proxy'] ?? {};
     if (proxy['enabled'] !== false) {
-      const port = (p: Values | undefined, name: string, port: number, target: number) => p?.['enabled'] === false ? [] : [{
-        name, port: p?.['servicePort'] ?? port, targetPort: p?.['containerPort'] ?? target, protocol: 'TCP', ...(p?.['nodePort'] ? {nodePort: p['nodePort']} : {})}];
-      store.put({apiVersion: 'v1', kind: 'Service', metadata: {name: `${fullname}-proxy`, namespace: ns, labels: {...selector, 'app.kubernetes.io/managed-by': 'Helm'}},
-        spec: {type: proxy['type'] ?? 'LoadBalancer', selector, ports: [...port(proxy['http'], 'kong-proxy', 80, 8000), ...port(proxy['tls'], 'kong-proxy-tls', 443, 8443)]}});
+      const port = (p: Values | undefined, name: string, port: number, target: number) =>
+        p?.['enabled'] === false
+          ? []
+          : [
+              {
+                name,
+                port: p?.['servicePort'] ?? port,
+                targetPort: p?.['containerPort'] ?? target,
+                protocol: 'TCP',
+                ...(p?.['nodePort'] ? {nodePort: p['nodePort']} : {}),
+              },
+            ];
+      store.put({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: `${fullname}-proxy`,
+          namespace: ns,
+          labels: {...selector, 'app.kubernetes.io/managed-by': 'Helm'},
+        },
+        spec: {
+          type: proxy['type'] ?? 'LoadBalancer',
+          selector,
+          ports: [...port(proxy['http'], 'kong-proxy', 80, 8000), ...port(proxy['tls'], 'kong-proxy-tls', 443, 8443)],
+        },
+      });
     }
     podsReady = false;
     const rev = revision;
@@ -176,7 +243,12 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     };
     drop('apps/v1', 'Deployment', fullname);
     drop('v1', 'Service', `${fullname}-proxy`);
-    for (const pod of store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`})) {
+    for (const pod of store.list({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: ns,
+      labelSelector: `app.kubernetes.io/instance=${release}`,
+    })) {
       drop('v1', 'Pod', pod.metadata.name!);
       removePod(pod.metadata.name!);
     }
@@ -190,12 +262,23 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     const target = history().find(s => Number(s.metadata.labels?.['version']) === to);
     // helm rollback (pkg/action/rollback.go): "release has no <n> version".
     if (!target) return {error: `release has no ${to} version`};
-    const rel = JSON.parse(gunzipSync(Buffer.from(Buffer.from(String((target['data'] as Record<string, string>)['release']), 'base64').toString('utf8'), 'base64')).toString('utf8')) as {config?: Values};
+    const rel = JSON.parse(
+      gunzipSync(
+        Buffer.from(
+          Buffer.from(String((target['data'] as Record<string, string>)['release']), 'base64').toString('utf8'),
+          'base64',
+        ),
+      ).toString('utf8'),
+    ) as {config?: Values};
     return install({values: rel.config ?? {}, upgradeOnly: true});
   }
 
-  const podsOf = () => store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`});
-  const isReady = (pod: KubeObject) => ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True');
+  const podsOf = () =>
+    store.list({apiVersion: 'v1', kind: 'Pod', namespace: ns, labelSelector: `app.kubernetes.io/instance=${release}`});
+  const isReady = (pod: KubeObject) =>
+    ((pod['status'] as {conditions?: Array<{type: string; status: string}>} | undefined)?.conditions ?? []).some(
+      c => c.type === 'Ready' && c.status === 'True',
+    );
 
   /**
    * The Deployment controller's RollingUpdate (maxSurge 25% rounded up, maxUnavailable 25% rounded
@@ -207,7 +290,9 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     const nodes = store.list({apiVersion: 'v1', kind: 'Node'}).map(n => n.metadata.name!);
     const hash = suffix(`${release}-${JSON.stringify(spec)}`, 10);
     const current = podsOf();
-    const keep = current.filter(p => p.metadata.labels?.['pod-template-hash'] === hash && isReady(p)).slice(0, replicas);
+    const keep = current
+      .filter(p => p.metadata.labels?.['pod-template-hash'] === hash && isReady(p))
+      .slice(0, replicas);
     let old = current.filter(p => !keep.includes(p)).map(p => p.metadata.name!);
     // A first install (nothing Ready to keep serving) starts every pod at once.
     const rolling = current.some(isReady);
@@ -221,10 +306,11 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
       // old pod goes only then (maxUnavailable 0 of one replica), beat by beat like the kubelet's probe.
       const agent = opts.agent?.();
       if (rolling && agent) {
-        const batchReady = () => batch.every(name => {
-          const pod = store.get({apiVersion: 'v1', kind: 'Pod', namespace: ns, name});
-          return pod !== undefined && isReady(pod);
-        });
+        const batchReady = () =>
+          batch.every(name => {
+            const pod = store.get({apiVersion: 'v1', kind: 'Pod', namespace: ns, name});
+            return pod !== undefined && isReady(pod);
+          });
         while (rev === revision) {
           await beat(agent);
           if (rev !== revision || batchReady()) break;
@@ -241,29 +327,88 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     if (rev !== revision) return;
     // Readiness is the probe's call when an agent runs the pods' Kong: beat() counts them.
     if (opts.agent?.()) return;
-    store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
-      cur => cur && {...cur, status: {replicas, readyReplicas: replicas, updatedReplicas: replicas, availableReplicas: replicas, observedGeneration: cur.metadata.generation}});
+    store.update(
+      {apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
+      cur =>
+        cur && {
+          ...cur,
+          status: {
+            replicas,
+            readyReplicas: replicas,
+            updatedReplicas: replicas,
+            availableReplicas: replicas,
+            observedGeneration: cur.metadata.generation,
+          },
+        },
+    );
     podsReady = true;
   }
 
   /** Creates the pods and brings them to Ready; false when they cannot start before another revision comes. */
-  async function startPods(rev: number, pods: string[], spec: Values, values: Values, nodes: string[]): Promise<boolean> {
+  async function startPods(
+    rev: number,
+    pods: string[],
+    spec: Values,
+    values: Values,
+    nodes: string[],
+  ): Promise<boolean> {
     const image: string = spec['containers'][0].image;
-    pods.forEach((name, i) => store.put({apiVersion: 'v1', kind: 'Pod',
-      metadata: {name, namespace: ns, labels: {...selector, 'pod-template-hash': suffix(`${release}-${JSON.stringify(spec)}`, 10)}},
-      spec: {...spec, ...(nodes.length ? {nodeName: nodes[i % nodes.length]} : {})},
-      status: {phase: 'Pending', conditions: [{type: 'Ready', status: 'False'}],
-        containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image, state: {waiting: {reason: 'ContainerCreating'}}}]}}));
+    pods.forEach((name, i) =>
+      store.put({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: ns,
+          labels: {...selector, 'pod-template-hash': suffix(`${release}-${JSON.stringify(spec)}`, 10)},
+        },
+        spec: {...spec, ...(nodes.length ? {nodeName: nodes[i % nodes.length]} : {})},
+        status: {
+          phase: 'Pending',
+          conditions: [{type: 'Ready', status: 'False'}],
+          containerStatuses: [
+            {name: 'proxy', ready: false, restartCount: 0, image, state: {waiting: {reason: 'ContainerCreating'}}},
+          ],
+        },
+      }),
+    );
     await rolloutWait(2);
     // A tag the registry does not have: ErrImagePull, then ImagePullBackOff until another revision replaces the pod.
     const tag = image.slice(image.lastIndexOf(':') + 1);
     if (image.startsWith('kong/kong-gateway:') && !REGISTRY_TAGS.has(tag)) {
       for (const reason of ['ErrImagePull', 'ImagePullBackOff']) {
         for (const name of pods) {
-          store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object),
-            containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image, state: {waiting: {reason,
-              message: `rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${image}": docker.io/${image}: not found`}}}]}});
-          event(name, reason === 'ErrImagePull' ? 'Failed' : 'BackOff', reason === 'ErrImagePull' ? `Failed to pull image "${image}": not found` : `Back-off pulling image "${image}"`);
+          store.update(
+            {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+            cur =>
+              cur && {
+                ...cur,
+                status: {
+                  ...(cur['status'] as object),
+                  containerStatuses: [
+                    {
+                      name: 'proxy',
+                      ready: false,
+                      restartCount: 0,
+                      image,
+                      state: {
+                        waiting: {
+                          reason,
+                          message: `rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/${image}": docker.io/${image}: not found`,
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+          );
+          event(
+            name,
+            reason === 'ErrImagePull' ? 'Failed' : 'BackOff',
+            reason === 'ErrImagePull'
+              ? `Failed to pull image "${image}": not found`
+              : `Back-off pulling image "${image}"`,
+          );
         }
         await rolloutWait(2);
       }
@@ -273,16 +418,43 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     // Like the kubelet: a missing secret volume blocks the mount; a missing env secret blocks the start.
     for (;;) {
       if (rev !== revision) return false;
-      const missing = requiredSecrets(values).filter(s => !store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: s.name}));
+      const missing = requiredSecrets(values).filter(
+        s => !store.get({apiVersion: 'v1', kind: 'Secret', namespace: ns, name: s.name}),
+      );
       if (missing.length === 0) break;
       for (const name of pods) {
         const m = missing[0]!;
-        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object),
-          containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image: spec['containers'][0].image,
-            state: {waiting: {reason: m.volume ? 'ContainerCreating' : 'CreateContainerConfigError', ...(m.volume ? {} : {message: `secret "${m.name}" not found`})}}}]}});
-        event(name, m.volume ? 'FailedMount' : 'Failed', m.volume
-          ? `MountVolume.SetUp failed for volume "${m.name}" : secret "${m.name}" not found`
-          : `Error: secret "${m.name}" not found`);
+        store.update(
+          {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+          cur =>
+            cur && {
+              ...cur,
+              status: {
+                ...(cur['status'] as object),
+                containerStatuses: [
+                  {
+                    name: 'proxy',
+                    ready: false,
+                    restartCount: 0,
+                    image: spec['containers'][0].image,
+                    state: {
+                      waiting: {
+                        reason: m.volume ? 'ContainerCreating' : 'CreateContainerConfigError',
+                        ...(m.volume ? {} : {message: `secret "${m.name}" not found`}),
+                      },
+                    },
+                  },
+                ],
+              },
+            },
+        );
+        event(
+          name,
+          m.volume ? 'FailedMount' : 'Failed',
+          m.volume
+            ? `MountVolume.SetUp failed for volume "${m.name}" : secret "${m.name}" not found`
+            : `Error: secret "${m.name}" not found`,
+        );
       }
       await waitBeating(5);
     }
@@ -292,27 +464,77 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     if (opts.agent?.()) {
       // Kong is up; whether the pod is Ready is the readiness probe's call, beat by beat.
       pods.forEach((name, i) => {
-        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {phase: 'Running', podIP: `192.168.${10 + i}.${20 + rev}`,
-          startTime: stamp(clock), conditions: [{type: 'Ready', status: 'False'}],
-          containerStatuses: [{name: 'proxy', ready: false, restartCount: 0, image: spec['containers'][0].image, state: {running: {startedAt: stamp(clock)}}}]}});
+        store.update(
+          {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+          cur =>
+            cur && {
+              ...cur,
+              status: {
+                phase: 'Running',
+                podIP: `192.168.${10 + i}.${20 + rev}`,
+                startTime: stamp(clock),
+                conditions: [{type: 'Ready', status: 'False'}],
+                containerStatuses: [
+                  {
+                    name: 'proxy',
+                    ready: false,
+                    restartCount: 0,
+                    image: spec['containers'][0].image,
+                    state: {running: {startedAt: stamp(clock)}},
+                  },
+                ],
+              },
+            },
+        );
         const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
-        store.appendLog(ns, name, [`${ts} [notice] 1#0: using the "epoll" event method`, `${ts} [notice] 1#0: start worker processes`].join('\n'), 'proxy');
+        store.appendLog(
+          ns,
+          name,
+          [`${ts} [notice] 1#0: using the "epoll" event method`, `${ts} [notice] 1#0: start worker processes`].join(
+            '\n',
+          ),
+          'proxy',
+        );
       });
       for (const name of pods) running.set(name, {spec});
       return true;
     }
     pods.forEach((name, i) => {
-      store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {phase: 'Running', podIP: `192.168.${10 + i}.${20 + rev}`,
-        startTime: stamp(clock), conditions: [{type: 'Ready', status: 'True'}],
-        containerStatuses: [{name: 'proxy', ready: true, restartCount: 0, image: spec['containers'][0].image, state: {running: {startedAt: stamp(clock)}}}]}});
+      store.update(
+        {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+        cur =>
+          cur && {
+            ...cur,
+            status: {
+              phase: 'Running',
+              podIP: `192.168.${10 + i}.${20 + rev}`,
+              startTime: stamp(clock),
+              conditions: [{type: 'Ready', status: 'True'}],
+              containerStatuses: [
+                {
+                  name: 'proxy',
+                  ready: true,
+                  restartCount: 0,
+                  image: spec['containers'][0].image,
+                  state: {running: {startedAt: stamp(clock)}},
+                },
+              ],
+            },
+          },
+      );
       const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
-      store.appendLog(ns, name, [
-        `${ts} [notice] 1#0: using the "epoll" event method`,
-        `${ts} [notice] 1#0: start worker processes`,
-        `${ts} [info] data plane role, database off, cluster_mtls ${env['cluster_mtls'] ?? 'shared'}`,
-        `${ts} [info] [clustering] connecting to control plane at ${env['cluster_control_plane'] ?? '<unset>'} (node ${name})`,
-        `${ts} [info] [clustering] received initial configuration snapshot from control plane`,
-      ].join('\n'), 'proxy');
+      store.appendLog(
+        ns,
+        name,
+        [
+          `${ts} [notice] 1#0: using the "epoll" event method`,
+          `${ts} [notice] 1#0: start worker processes`,
+          `${ts} [info] data plane role, database off, cluster_mtls ${env['cluster_mtls'] ?? 'shared'}`,
+          `${ts} [info] [clustering] connecting to control plane at ${env['cluster_control_plane'] ?? '<unset>'} (node ${name})`,
+          `${ts} [info] [clustering] received initial configuration snapshot from control plane`,
+        ].join('\n'),
+        'proxy',
+      );
     });
     return true;
   }
@@ -340,22 +562,81 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
       if (lines.length) store.appendLog(ns, name, lines.map(l => `${ts} ${l}`).join('\n'), 'proxy');
       const restarts = Number((pod['status'] as Values | undefined)?.['containerStatuses']?.[0]?.['restartCount'] ?? 0);
       if (result.crash) {
-        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object), phase: 'Running', conditions: [{type: 'Ready', status: 'False'}],
-          containerStatuses: [{name: 'proxy', ready: false, restartCount: restarts + 1, image, state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off restarting failed container proxy'}}, lastState: {terminated: {exitCode: 1, reason: 'Error'}}}]}});
+        store.update(
+          {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+          cur =>
+            cur && {
+              ...cur,
+              status: {
+                ...(cur['status'] as object),
+                phase: 'Running',
+                conditions: [{type: 'Ready', status: 'False'}],
+                containerStatuses: [
+                  {
+                    name: 'proxy',
+                    ready: false,
+                    restartCount: restarts + 1,
+                    image,
+                    state: {
+                      waiting: {reason: 'CrashLoopBackOff', message: 'back-off restarting failed container proxy'},
+                    },
+                    lastState: {terminated: {exitCode: 1, reason: 'Error'}},
+                  },
+                ],
+              },
+            },
+        );
         continue;
       }
-      const was = ((pod['status'] as Values | undefined)?.['conditions'] ?? []).some((c: Values) => c['type'] === 'Ready' && c['status'] === 'True');
+      const was = ((pod['status'] as Values | undefined)?.['conditions'] ?? []).some(
+        (c: Values) => c['type'] === 'Ready' && c['status'] === 'True',
+      );
       if (result.ready) ready++;
       if (was !== result.ready) {
-        store.update({apiVersion: 'v1', kind: 'Pod', namespace: ns, name}, cur => cur && {...cur, status: {...(cur['status'] as object), conditions: [{type: 'Ready', status: result.ready ? 'True' : 'False'}],
-          containerStatuses: [{name: 'proxy', ready: result.ready, restartCount: restarts, image, state: {running: {startedAt: stamp(clock)}}}]}});
+        store.update(
+          {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
+          cur =>
+            cur && {
+              ...cur,
+              status: {
+                ...(cur['status'] as object),
+                conditions: [{type: 'Ready', status: result.ready ? 'True' : 'False'}],
+                containerStatuses: [
+                  {
+                    name: 'proxy',
+                    ready: result.ready,
+                    restartCount: restarts,
+                    image,
+                    state: {running: {startedAt: stamp(clock)}},
+                  },
+                ],
+              },
+            },
+        );
       }
       // What kubectl describe shows for the chart's probe while Kong has no configuration.
       if (!result.ready) event(name, 'Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 503');
     }
-    const wanted = Number((store.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname})?.['spec'] as Values | undefined)?.['replicas'] ?? running.size);
-    store.update({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
-      cur => cur && {...cur, status: {replicas: running.size, readyReplicas: ready, updatedReplicas: wanted, availableReplicas: ready, observedGeneration: cur.metadata.generation}});
+    const wanted = Number(
+      (
+        store.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname})?.['spec'] as
+          Values | undefined
+      )?.['replicas'] ?? running.size,
+    );
+    store.update(
+      {apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: fullname},
+      cur =>
+        cur && {
+          ...cur,
+          status: {
+            replicas: running.size,
+            readyReplicas: ready,
+            updatedReplicas: wanted,
+            availableReplicas: ready,
+            observedGeneration: cur.metadata.generation,
+          },
+        },
+    );
     podsReady = running.size > 0 && ready === running.size && running.size === wanted;
     adopted();
   }
@@ -382,7 +663,10 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     }
     const mounts = (spec['containers'][0].volumeMounts ?? []) as Array<{name: string; mountPath: string}>;
     return {
-      name, namespace: ns, image, env,
+      name,
+      namespace: ns,
+      image,
+      env,
       file(path) {
         const mount = mounts.find(m => path.startsWith(`${m.mountPath}/`));
         if (!mount) return undefined;
@@ -394,12 +678,30 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
   }
 
   function event(pod: string, reason: string, message: string) {
-    store.put({apiVersion: 'v1', kind: 'Event', metadata: {name: `${pod}.${suffix(reason + message, 8)}`, namespace: ns},
-      involvedObject: {kind: 'Pod', name: pod, namespace: ns, apiVersion: 'v1'}, reason, message, type: 'Warning', count: 1,
-      firstTimestamp: stamp(clock), lastTimestamp: stamp(clock), source: {component: 'kubelet'}});
+    store.put({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: {name: `${pod}.${suffix(reason + message, 8)}`, namespace: ns},
+      involvedObject: {kind: 'Pod', name: pod, namespace: ns, apiVersion: 'v1'},
+      reason,
+      message,
+      type: 'Warning',
+      count: 1,
+      firstTimestamp: stamp(clock),
+      lastTimestamp: stamp(clock),
+      source: {component: 'kubelet'},
+    });
   }
 
-  return {...handle, install, uninstall, rollback, ready: () => podsReady, poke: () => wake?.(), settled: () => settled};
+  return {
+    ...handle,
+    install,
+    uninstall,
+    rollback,
+    ready: () => podsReady,
+    poke: () => wake?.(),
+    settled: () => settled,
+  };
 }
 
 function requiredSecrets(values: Values): Array<{name: string; volume: boolean}> {
@@ -411,17 +713,32 @@ function requiredSecrets(values: Values): Array<{name: string; volume: boolean}>
 /** The chart's pod spec, reduced to what the wizard checks: image, env (every env.<k> -> KONG_<K>), secret volumes. */
 export function podSpec(values: Values): Values {
   const image = values['image'] ?? {};
-  const env = Object.entries((values['env'] ?? {}) as Record<string, unknown>).map(([k, v]) => ({name: `KONG_${k.toUpperCase()}`, value: String(v)}));
+  const env = Object.entries((values['env'] ?? {}) as Record<string, unknown>).map(([k, v]) => ({
+    name: `KONG_${k.toUpperCase()}`,
+    value: String(v),
+  }));
   if (!env.some(e => e.name === 'KONG_DATABASE')) env.push({name: 'KONG_DATABASE', value: 'off'});
   const license = values['enterprise']?.['enabled'] && values['enterprise']?.['license_secret'];
   const vols: string[] = Array.isArray(values['secretVolumes']) ? values['secretVolumes'] : [];
   return {
-    containers: [{
-      name: 'proxy', image: `${image['repository'] ?? 'kong/kong-gateway'}:${image['tag'] ?? '3.9'}`,
-      env: [...env, ...(license ? [{name: 'KONG_LICENSE_DATA', valueFrom: {secretKeyRef: {name: String(license), key: 'license'}}}] : [])],
-      ports: [{name: 'proxy', containerPort: 8000, protocol: 'TCP'}, {name: 'proxy-tls', containerPort: 8443, protocol: 'TCP'}, {name: 'status', containerPort: 8100, protocol: 'TCP'}],
-      volumeMounts: vols.map(name => ({name, mountPath: `/etc/secrets/${name}`})),
-    }],
+    containers: [
+      {
+        name: 'proxy',
+        image: `${image['repository'] ?? 'kong/kong-gateway'}:${image['tag'] ?? '3.9'}`,
+        env: [
+          ...env,
+          ...(license
+            ? [{name: 'KONG_LICENSE_DATA', valueFrom: {secretKeyRef: {name: String(license), key: 'license'}}}]
+            : []),
+        ],
+        ports: [
+          {name: 'proxy', containerPort: 8000, protocol: 'TCP'},
+          {name: 'proxy-tls', containerPort: 8443, protocol: 'TCP'},
+          {name: 'status', containerPort: 8100, protocol: 'TCP'},
+        ],
+        volumeMounts: vols.map(name => ({name, mountPath: `/etc/secrets/${name}`})),
+      },
+    ],
     volumes: vols.map(name => ({name, secret: {secretName: name}})),
   };
 }

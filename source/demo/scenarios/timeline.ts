@@ -18,7 +18,10 @@ export interface ScenarioHandle {
 export type Wait = (recordedSeconds: number) => Promise<void>;
 
 /** Runs body with a scaled wait; stop() or the outer signal aborts it quietly. */
-export function runScenario(opts: ScenarioOptions, body: (wait: Wait, signal: AbortSignal) => Promise<void>): ScenarioHandle {
+export function runScenario(
+  opts: ScenarioOptions,
+  body: (wait: Wait, signal: AbortSignal) => Promise<void>,
+): ScenarioHandle {
   const ctrl = new AbortController();
   const onAbort = () => ctrl.abort(new Error('scenario stopped'));
   if (opts.signal?.aborted) ctrl.abort(opts.signal.reason);

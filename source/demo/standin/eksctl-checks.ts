@@ -24,11 +24,18 @@ export interface CreateRefusal {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document, walked field by field like eksctl unmarshals it
 type Doc = Record<string, any>;
 
-const invalid = (message: string): CreateRefusal => ({lines: [], error: `the cluster config file provided is invalid: ${message}`});
+const invalid = (message: string): CreateRefusal => ({
+  lines: [],
+  error: `the cluster config file provided is invalid: ${message}`,
+});
 
 function failedValidation(name: string, error: string, passed: readonly string[] = []): CreateRefusal {
   return {
-    lines: ['Performing setup and validations', ...passed.map(p => `✅ ${p}`), `❌ Validation failed\t${JSON.stringify({validation: name, error, remediation: ''})}`],
+    lines: [
+      'Performing setup and validations',
+      ...passed.map(p => `✅ ${p}`),
+      `❌ Validation failed\t${JSON.stringify({validation: name, error, remediation: ''})}`,
+    ],
     error: `validations failed: ${error}`,
   };
 }
@@ -44,7 +51,8 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
   for (const doc of docs) {
     const unknown = unknownFields(doc)[0];
     if (unknown?.startsWith('unknown kind')) return invalid(`${unknown}: not a kind of the Tinkerbell provider`);
-    if (unknown) return invalid(`error unmarshaling JSON: while decoding JSON: json: unknown field "${unknown.split('.').pop()}"`);
+    if (unknown)
+      return invalid(`error unmarshaling JSON: while decoding JSON: json: unknown field "${unknown.split('.').pop()}"`);
   }
   const cluster = docs.find(d => d['kind'] === 'Cluster');
   const datacenter = docs.find(d => d['kind'] === 'TinkerbellDatacenterConfig');
@@ -54,7 +62,9 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
   const tinkerbellIp = datacenter?.['spec']?.tinkerbellIP;
   if (!endpoint) return invalid('cluster controlPlaneConfiguration.Endpoint.Host is not set or is empty');
   if (endpoint === tinkerbellIp) {
-    return invalid(`controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (${endpoint}), please provide two unique IPs`);
+    return invalid(
+      `controlPlaneConfiguration.endpoint.host and tinkerbellIP are the same (${endpoint}), please provide two unique IPs`,
+    );
   }
   const pods = parseCidr(String(spec.clusterNetwork?.pods?.cidrBlocks?.[0] ?? ''));
   if (pods) {
@@ -69,10 +79,16 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
   const hw = validateHardwareCsv(hardwareCsv, {mode: 'eksa'});
   if (!hw.valid) {
     const e = hw.errors[0]!;
-    return failedValidation(provider, `read: invalid hardware: ${e.line !== null ? `line ${e.line}: ` : ''}${e.column ? `${e.column}: ` : ''}${e.message}`);
+    return failedValidation(
+      provider,
+      `read: invalid hardware: ${e.line !== null ? `line ${e.line}: ` : ''}${e.column ? `${e.column}: ` : ''}${e.message}`,
+    );
   }
-  const machineConfigs = new Map(docs.filter(d => d['kind'] === 'TinkerbellMachineConfig').map(d => [String(d['metadata']?.name), d] as const));
-  const selectorOf = (name: string): Record<string, string> => (machineConfigs.get(name)?.['spec']?.hardwareSelector ?? {}) as Record<string, string>;
+  const machineConfigs = new Map(
+    docs.filter(d => d['kind'] === 'TinkerbellMachineConfig').map(d => [String(d['metadata']?.name), d] as const),
+  );
+  const selectorOf = (name: string): Record<string, string> =>
+    (machineConfigs.get(name)?.['spec']?.hardwareSelector ?? {}) as Record<string, string>;
   const groups: SelectorGroup[] = [];
   const cpName = String(spec.controlPlaneConfiguration?.machineGroupRef?.name ?? '');
   groups.push({name: cpName, selector: selectorOf(cpName), count: Number(spec.controlPlaneConfiguration?.count ?? 1)});
@@ -80,7 +96,10 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
     const name = String(w['machineGroupRef']?.name ?? '');
     groups.push({name, selector: selectorOf(name), count: Number(w['count'] ?? 1)});
   }
-  const selectorError = checkHardwareSelectors(groups, hw.rows.map(r => ({hostname: r.hostname, labels: r.labels})))[0];
+  const selectorError = checkHardwareSelectors(
+    groups,
+    hw.rows.map(r => ({hostname: r.hostname, labels: r.labels})),
+  )[0];
   if (selectorError) return failedValidation(provider, selectorError);
 
   return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
@@ -92,7 +111,8 @@ function checkLicense(spec: Doc, now: number, passed: string[]): CreateRefusal |
   const extendedName = 'validate extended kubernetes version support is supported';
   if (isSupportedKubernetesVersion(version) && supportPhase(version, now) !== 'standard') {
     const token = String(spec.licenseToken ?? '');
-    if (!token) return failedValidation(extendedName, 'licenseToken is required for extended kubernetes support', passed);
+    if (!token)
+      return failedValidation(extendedName, 'licenseToken is required for extended kubernetes support', passed);
     const read = readLicenseToken(token);
     if (!read.ok) return failedValidation(extendedName, 'parsing licenseToken: token is malformed', passed);
     if (read.info.endValidity !== undefined && read.info.endValidity <= now) {

@@ -39,10 +39,17 @@ require('./standin-runtime.cjs')
 `;
 }
 
-export function installStandins(dir: string, opts: StandinOptions, basePath = process.env['PATH'] ?? ''): InstalledStandins {
+export function installStandins(
+  dir: string,
+  opts: StandinOptions,
+  basePath = process.env['PATH'] ?? '',
+): InstalledStandins {
   mkdirSync(dir, {recursive: true, mode: 0o700});
   writeFileSync(join(dir, 'package.json'), '{"type": "commonjs"}\n');
-  writeFileSync(join(dir, 'demo.json'), JSON.stringify({transcriptsDir: opts.transcriptsDir, stateUrl: opts.demoStateUrl, speed: opts.speed}, null, 2));
+  writeFileSync(
+    join(dir, 'demo.json'),
+    JSON.stringify({transcriptsDir: opts.transcriptsDir, stateUrl: opts.demoStateUrl, speed: opts.speed}, null, 2),
+  );
   writeFileSync(join(dir, 'standin-runtime.cjs'), runtimeSource());
   for (const tool of STANDIN_TOOLS) {
     const file = join(dir, tool);

@@ -13,7 +13,12 @@ export interface StandinDeps {
   cwd: string;
 }
 
-export async function standinMain(tool: string, argv: string[], env: Record<string, string | undefined>, d: StandinDeps): Promise<number> {
+export async function standinMain(
+  tool: string,
+  argv: string[],
+  env: Record<string, string | undefined>,
+  d: StandinDeps,
+): Promise<number> {
   const {fs, path} = d;
   let config: {transcriptsDir?: string; stateUrl?: string; speed?: number} = {};
   try {
@@ -93,10 +98,11 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     if (!file) return undefined;
     const lines: Line[] = [];
     let exit = 0;
-    const fill = (s: string) => s.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
-      const v = vars[k];
-      return v === undefined ? m : Array.isArray(v) ? v.join(' ') : v;
-    });
+    const fill = (s: string) =>
+      s.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
+        const v = vars[k];
+        return v === undefined ? m : Array.isArray(v) ? v.join(' ') : v;
+      });
     for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
       const line = raw.replace(/\r$/, '');
       const ex = /^#exit\s+(-?\d+)/.exec(line);
@@ -114,12 +120,16 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       // A line naming a list variable is repeated once per element.
       const listVar = Object.keys(vars).find(k => Array.isArray(vars[k]) && text.includes(`{{${k}}}`));
       if (listVar) {
-        for (const v of vars[listVar] as string[]) lines.push({t, stream, text: fill(text.split(`{{${listVar}}}`).join(v))});
+        for (const v of vars[listVar] as string[])
+          lines.push({t, stream, text: fill(text.split(`{{${listVar}}}`).join(v))});
       } else lines.push({t, stream, text: fill(text)});
     }
     return {lines, exit};
   };
-  const replay = async (tr: {lines: Line[]; exit: number}, onLine?: (l: Line) => Promise<void> | void): Promise<number> => {
+  const replay = async (
+    tr: {lines: Line[]; exit: number},
+    onLine?: (l: Line) => Promise<void> | void,
+  ): Promise<number> => {
     const start = Date.now();
     for (const l of tr.lines) {
       await sleep(start + (l.t * 1000) / speed - Date.now());
@@ -137,9 +147,26 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     return replay(tr);
   };
   const kubeconfigYaml = (server: string, clusterName: string, user: string, context: string) =>
-    ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', `    server: ${server}`, ...(server.startsWith('http://') ? ['    insecure-skip-tls-verify: true'] : []), `  name: ${clusterName}`,
-      'contexts:', '- context:', `    cluster: ${clusterName}`, `    user: ${user}`, `  name: ${context}`,
-      `current-context: ${context}`, 'preferences: {}', 'users:', `- name: ${user}`, '  user: {}', ''].join('\n');
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- cluster:',
+      `    server: ${server}`,
+      ...(server.startsWith('http://') ? ['    insecure-skip-tls-verify: true'] : []),
+      `  name: ${clusterName}`,
+      'contexts:',
+      '- context:',
+      `    cluster: ${clusterName}`,
+      `    user: ${user}`,
+      `  name: ${context}`,
+      `current-context: ${context}`,
+      'preferences: {}',
+      'users:',
+      `- name: ${user}`,
+      '  user: {}',
+      '',
+    ].join('\n');
   const writePrivate = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(file), {recursive: true});
     fs.writeFileSync(file, text, {mode: 0o600});
@@ -161,8 +188,21 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     if (argv[1] === 'version' && argv.length === 2) return play('eksctl-version-anywhere');
     if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
-    const known = ['-f', '--filename', '-z', '--hardware-csv', '--tinkerbell-bootstrap-ip', '-v', '--verbosity', '--kubeconfig',
-      '--install-packages', '--bundles-override', '--control-plane-wait-timeout', '--external-etcd-wait-timeout', '--per-machine-wait-timeout'];
+    const known = [
+      '-f',
+      '--filename',
+      '-z',
+      '--hardware-csv',
+      '--tinkerbell-bootstrap-ip',
+      '-v',
+      '--verbosity',
+      '--kubeconfig',
+      '--install-packages',
+      '--bundles-override',
+      '--control-plane-wait-timeout',
+      '--external-etcd-wait-timeout',
+      '--per-machine-wait-timeout',
+    ];
     const bare = ['--skip-ip-check', '--no-timeouts'];
     for (let i = 3; i < argv.length; i++) {
       const a = argv[i]!;
@@ -203,13 +243,20 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       err(`Error: old cluster config file exists under ${name}, please use a different clusterName to proceed\n`);
       return 255;
     }
-    const tr = load('eksctl-create-cluster', {name, clusterName: name, bootstrapIp: flag(['--tinkerbell-bootstrap-ip']) ?? ''});
+    const tr = load('eksctl-create-cluster', {
+      name,
+      clusterName: name,
+      bootstrapIp: flag(['--tinkerbell-bootstrap-ip']) ?? '',
+    });
     if (!tr) {
       err('demo stand-in: no transcript eksctl-create-cluster.txt\n');
       return 2;
     }
     const info = await call('/event', {
-      tool: 'eksctl', event: 'start', clusterName: name, clusterSpec: specText,
+      tool: 'eksctl',
+      event: 'start',
+      clusterName: name,
+      clusterSpec: specText,
       hardwareCsv: csv ? fs.readFileSync(path.resolve(d.cwd, csv), 'utf8') : '',
       timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
     });
@@ -226,17 +273,24 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     const writeWorkloadKubeconfig = () => {
       if (wroteKubeconfig) return;
       wroteKubeconfig = true;
-      writePrivate(kubeconfigFile, kubeconfigYaml(urls.workload ?? 'https://127.0.0.1:6443', name, `${name}-admin`, `${name}-admin@${name}`));
+      writePrivate(
+        kubeconfigFile,
+        kubeconfigYaml(urls.workload ?? 'https://127.0.0.1:6443', name, `${name}-admin`, `${name}-admin@${name}`),
+      );
     };
     const code = await replay(tr, async l => {
       await call('/event', {tool: 'eksctl', event: 'line', clusterName: name, text: l.text});
       if (/Creating new bootstrap cluster/.test(l.text)) {
         const kind = `${name}-eks-a-cluster`;
-        writePrivate(path.join(generated, `${name}.kind.kubeconfig`), kubeconfigYaml(urls.bootstrap ?? 'https://127.0.0.1:6443', `kind-${kind}`, `kind-${kind}`, `kind-${kind}`));
+        writePrivate(
+          path.join(generated, `${name}.kind.kubeconfig`),
+          kubeconfigYaml(urls.bootstrap ?? 'https://127.0.0.1:6443', `kind-${kind}`, `kind-${kind}`, `kind-${kind}`),
+        );
       }
       // eksctl writes the kubeconfig once the new cluster is up, before it moves management to it.
       if (/Creating EKS-A namespace|Writing cluster config file/.test(l.text)) writeWorkloadKubeconfig();
-      if (/Writing cluster config file/.test(l.text)) writePrivate(path.join(dir, `${name}-eks-a-cluster.yaml`), specText);
+      if (/Writing cluster config file/.test(l.text))
+        writePrivate(path.join(dir, `${name}-eks-a-cluster.yaml`), specText);
     });
     if (code === 0) {
       writeWorkloadKubeconfig();
@@ -270,7 +324,9 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       }
       spec = `${name}/${name}-eks-a-cluster.yaml`;
       if (!fs.existsSync(path.resolve(d.cwd, spec))) {
-        err(`Error: clusterconfig file ${spec} for cluster: ${name} not found, please provide the clusterconfig path manually using -f <config-file>\n`);
+        err(
+          `Error: clusterconfig file ${spec} for cluster: ${name} not found, please provide the clusterconfig path manually using -f <config-file>\n`,
+        );
         return 255;
       }
     }
@@ -279,7 +335,11 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       err(`Error: the cluster config file ${spec} does not exist\n`);
       return 255;
     }
-    const clusterDoc = fs.readFileSync(specPath, 'utf8').split(/^---\s*$/m).find(doc => /^kind:\s*Cluster\s*$/m.test(doc)) ?? '';
+    const clusterDoc =
+      fs
+        .readFileSync(specPath, 'utf8')
+        .split(/^---\s*$/m)
+        .find(doc => /^kind:\s*Cluster\s*$/m.test(doc)) ?? '';
     const name = /^metadata:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*["']?([\w.-]+)/m.exec(clusterDoc)?.[1];
     if (!name) {
       err(`Error: the cluster config file provided is invalid: unable to find the Cluster object in ${spec}\n`);
@@ -312,7 +372,21 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       return [];
     }
   };
-  const helmValued = ['-n', '--namespace', '-f', '--values', '--set', '--set-string', '--version', '--timeout', '--kubeconfig', '--kube-context', '-o', '--output', '--template'];
+  const helmValued = [
+    '-n',
+    '--namespace',
+    '-f',
+    '--values',
+    '--set',
+    '--set-string',
+    '--version',
+    '--timeout',
+    '--kubeconfig',
+    '--kube-context',
+    '-o',
+    '--output',
+    '--template',
+  ];
   const helm = async (): Promise<number> => {
     const pos = positionals(helmValued);
     if (pos[0] === 'version' && pos.length === 1) {
@@ -342,7 +416,11 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
     }
     if (pos[0] === 'uninstall' && pos.length === 2) {
       const release = pos[1]!;
-      const r = await call('/helm-uninstall', {server: kubeServer(), release, namespace: flag(['-n', '--namespace']) ?? 'default'});
+      const r = await call('/helm-uninstall', {
+        server: kubeServer(),
+        release,
+        namespace: flag(['-n', '--namespace']) ?? 'default',
+      });
       if (!r) {
         err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');
         return 1;
@@ -392,7 +470,9 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       }
       // Like helm with no kubeconfig at all: client-go falls back to localhost:8080 and is refused.
       if (!kubeServer()) {
-        err('Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp 127.0.0.1:8080: connect: connection refused\n');
+        err(
+          'Error: Kubernetes cluster unreachable: Get "http://localhost:8080/version": dial tcp 127.0.0.1:8080: connect: connection refused\n',
+        );
         return 1;
       }
       const namespace = flag(['-n', '--namespace']) ?? 'default';
@@ -406,8 +486,16 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
         }
       }
       const r = await call('/helm-install', {
-        server: kubeServer(), release, chart, namespace, createNamespace: has('--create-namespace'),
-        install: !upgrade, upgradeOnly, valuesFiles, set: flags(['--set', '--set-string']), version: flag(['--version']) ?? '',
+        server: kubeServer(),
+        release,
+        chart,
+        namespace,
+        createNamespace: has('--create-namespace'),
+        install: !upgrade,
+        upgradeOnly,
+        valuesFiles,
+        set: flags(['--set', '--set-string']),
+        version: flag(['--version']) ?? '',
       });
       if (!r) {
         err('Error: Kubernetes cluster unreachable: the demo world does not answer\n');
@@ -430,9 +518,24 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
           await sleep(200);
         }
       }
-      const date = new Date().toString().replace(/^(\w+) (\w+) (\d+) (\d+) ([\d:]+).*$/, (_m, a, b, c, y, t) => `${a} ${b} ${String(c).padStart(2, ' ')} ${t} ${y}`);
-      const vars = {release, namespace, chart, revision: String(r['revision'] ?? 1), date, proxyService: `${release}-kong-proxy`};
-      return play(r['firstInstall'] ? (upgrade ? 'helm-upgrade-install' : 'helm-install') : 'helm-upgrade-upgraded', vars);
+      const date = new Date()
+        .toString()
+        .replace(
+          /^(\w+) (\w+) (\d+) (\d+) ([\d:]+).*$/,
+          (_m, a, b, c, y, t) => `${a} ${b} ${String(c).padStart(2, ' ')} ${t} ${y}`,
+        );
+      const vars = {
+        release,
+        namespace,
+        chart,
+        revision: String(r['revision'] ?? 1),
+        date,
+        proxyService: `${release}-kong-proxy`,
+      };
+      return play(
+        r['firstInstall'] ? (upgrade ? 'helm-upgrade-install' : 'helm-install') : 'helm-upgrade-upgraded',
+        vars,
+      );
     }
     return unsupported();
   };
@@ -451,9 +554,16 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       const format = flag(['--format']);
       const all = has('-a') || has('--all');
       const filters = flags(['--filter', '-f']);
-      for (const a of argv.slice(1)) if (a.startsWith('-') && !['-a', '--all', '--format', '--filter', '-f', '--no-trunc', '-q', '--quiet'].includes(a.split('=')[0]!)) return unsupported();
+      for (const a of argv.slice(1))
+        if (
+          a.startsWith('-') &&
+          !['-a', '--all', '--format', '--filter', '-f', '--no-trunc', '-q', '--quiet'].includes(a.split('=')[0]!)
+        )
+          return unsupported();
       const r = await call('/docker/containers');
-      let list = ((r?.['containers'] ?? []) as Array<Record<string, string>>).filter(c => all || c['State'] === 'running');
+      let list = ((r?.['containers'] ?? []) as Array<Record<string, string>>).filter(
+        c => all || c['State'] === 'running',
+      );
       for (const f of filters) {
         const [k, v = ''] = f.split('=');
         if (k === 'name') list = list.filter(c => c['Names']!.includes(v));
@@ -464,16 +574,28 @@ export async function standinMain(tool: string, argv: string[], env: Record<stri
       } else if (format === 'json' || format === '{{json .}}') {
         for (const c of list) out(JSON.stringify(c) + '\n');
       } else if (format === undefined || format === 'table') {
-        const rows = [['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
-          ...list.map(c => [c['ID']!.slice(0, 12), c['Image']!, c['Command']!, c['RunningFor']!, c['Status']!, c['Ports']!, c['Names']!])];
+        const rows = [
+          ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
+          ...list.map(c => [
+            c['ID']!.slice(0, 12),
+            c['Image']!,
+            c['Command']!,
+            c['RunningFor']!,
+            c['Status']!,
+            c['Ports']!,
+            c['Names']!,
+          ]),
+        ];
         const widths = rows[0]!.map((_, i) => Math.max(...rows.map(row => row[i]!.length)));
-        for (const row of rows) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('') + '\n');
+        for (const row of rows)
+          out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]! + 3))).join('') + '\n');
       } else return unsupported();
       return 0;
     }
     if (argv[0] === 'rm') {
       const names = argv.slice(1).filter(a => !a.startsWith('-'));
-      if (names.length === 0 || argv.slice(1).some(a => a.startsWith('-') && !['-f', '--force'].includes(a))) return unsupported();
+      if (names.length === 0 || argv.slice(1).some(a => a.startsWith('-') && !['-f', '--force'].includes(a)))
+        return unsupported();
       const r = await call('/docker/rm', {names, force: has('-f') || has('--force')});
       let code = 0;
       const removed = (r?.['removed'] ?? []) as string[];
