@@ -39,6 +39,8 @@ import {createKubeApi} from './kube-client.js';
 import type {CheckStatus} from './cp-step.js';
 import type {EmptyConfigView} from './verify.js';
 
+/** The DP step's words for pods connected to a CP that holds no entities yet (verify then gives it some). */
+export const AWAITING_CONFIG = 'connected, waiting for configuration';
 export type DpCheckId = 'values' | 'namespace' | 'cert-secret' | 'license-secret' | 'helm' | 'pods' | 'proxy';
 
 export interface DpCheck {
@@ -487,8 +489,6 @@ export function dpSummary(facts: DpFacts): string {
       ? ` · NodePort ${facts.httpNodePort}`
       : '';
   const n = facts.pods?.length ?? 0;
-  const pods = facts.pods
-    ? ` · ${n} pod${n === 1 ? '' : 's'} ${facts.awaitingConfig ? 'connected, waiting for configuration' : 'Ready'}`
-    : '';
+  const pods = facts.pods ? ` · ${n} pod${n === 1 ? '' : 's'} ${facts.awaitingConfig ? AWAITING_CONFIG : 'Ready'}` : '';
   return `${facts.dryRun ? 'dry run: ' : ''}${facts.release} in ${facts.namespace}, ${facts.image}${pods}${where}`;
 }

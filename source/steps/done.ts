@@ -3,6 +3,7 @@ import {implementStep} from '../wizard/registry.js';
 import type {Session} from '../session/schema.js';
 import {isAbsolute, join} from 'node:path';
 import {smokeUrl} from '../kong/verify-step.js';
+import {AWAITING_CONFIG} from '../kong/dp-step.js';
 
 export interface DoneReport {
   exists: string[];
@@ -30,7 +31,11 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
     exists.push(
       `Control plane: Kong ${str(cp['version']) ?? '?'} at ${String(cp['clusterEndpoint'])} / ${str(cp['telemetryEndpoint']) ?? '?'}`,
     );
-  const dpSummary = session.steps['data-plane'].summary;
+  // Pods that waited for a configuration got one when verify created its route: say so, not the wait.
+  const dpSummary =
+    dp['awaitingConfig'] === true && session.steps.verify.state === 'done'
+      ? session.steps['data-plane'].summary?.replace(AWAITING_CONFIG, 'connected, configured by verify')
+      : session.steps['data-plane'].summary;
   if (dpSummary) exists.push(`Data plane: ${dpSummary}`);
   const verify = session.steps.verify.summary;
   if (verify) exists.push(`Verified: ${verify}`);

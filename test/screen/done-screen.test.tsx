@@ -59,3 +59,21 @@ for (const [columns, rows] of [
     },
   );
 }
+
+test('pods that waited for a configuration read as configured once verify has given them one', async () => {
+  const {doneSections} = await import('../../source/steps/done.js');
+  const s = doneSession();
+  s.steps['data-plane'] = {
+    ...s.steps['data-plane'],
+    summary: 'kong-dp in kong · 1 pod connected, waiting for configuration',
+    data: {proxyUrl: PROXY, namespace: 'kong', awaitingConfig: true},
+  };
+  s.steps.verify = {...s.steps.verify, state: 'pending'};
+  assert.ok(
+    doneSections(s, '/s').exists.includes('Data plane: kong-dp in kong · 1 pod connected, waiting for configuration'),
+  );
+  s.steps.verify = {...s.steps.verify, state: 'done'};
+  assert.ok(
+    doneSections(s, '/s').exists.includes('Data plane: kong-dp in kong · 1 pod connected, configured by verify'),
+  );
+});
