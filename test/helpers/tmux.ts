@@ -129,8 +129,14 @@ export class TmuxSession {
   }
 }
 
-/** Builds dist/cli.js so the end-to-end tests run what users run. */
+/**
+ * Builds the CLI the way users get it, into a folder of this test process's own (.smoke/e2e-PID): the
+ * runner runs two files at once, and a rebuild of a shared dist/ would pull cli.js away from a terminal
+ * that is starting it. Removed when the process ends.
+ */
 export function buildCli(): string {
-  execFileSync(process.execPath, ['scripts/build.mjs'], {stdio: 'inherit'});
-  return 'dist/cli.js';
+  const outdir = join('.smoke', `e2e-${process.pid}`);
+  execFileSync(process.execPath, ['scripts/build.mjs', outdir], {stdio: 'inherit'});
+  process.once('exit', () => rmSync(outdir, {recursive: true, force: true}));
+  return join(outdir, 'cli.js');
 }
