@@ -629,12 +629,14 @@ export async function runPreflight(deps: PreflightDeps, signal?: AbortSignal): P
   const choice = chooseProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp);
   const portList = deps.portList ?? TINKERBELL_PORTS;
   const hosts = [deps.portHost ?? '0.0.0.0', ...(choice.bootstrapIp ? [choice.bootstrapIp] : [])];
+  const ss = await run(SS_COMMAND);
   const portResults: PortProbeResult[] = [];
-  for (const {port, protocol} of portList) {
+  // A dry run opens no connection: the dial is skipped like the commands are.
+  for (const {port, protocol} of ss.result.recorded ? [] : portList) {
     for (const host of hosts)
       portResults.push({port, protocol, host, state: await deps.ports.probe(host, port, protocol)});
   }
-  checks.push(evaluatePorts(portResults, ssReport(await run(SS_COMMAND)), portList));
+  checks.push(unlessRecorded(ss, evaluatePorts(portResults, ssReport(ss), portList)));
   checks.push(
     ipAddr.result.ok
       ? unlessRecorded(ipAddr, evaluateProvisioning(interfaces, deps.interfaceName, deps.bootstrapIp))

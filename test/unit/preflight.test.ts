@@ -442,7 +442,7 @@ test('dry run: recorded commands are reported as not checked rather than failed'
   const result = await runPreflight({
     runner,
     system: {cpuCount: () => 8, totalMemoryBytes: () => 32e9, freeDiskBytes: async () => 100e9},
-    ports: {probe: async () => 'free'},
+    ports: {probe: async () => assert.fail('a dry run dials no port')},
     processes: {list: async () => []},
     sessionDir: '/s',
     bootstrapIp: '10.20.0.10',
@@ -450,6 +450,6 @@ test('dry run: recorded commands are reported as not checked rather than failed'
     folders: {exists: async () => false, fileSize: async () => undefined},
   });
   const notRun = result.checks.filter(c => /recorded, not run/.test(c.detail)).map(c => c.id);
-  assert.deepEqual(notRun, ['eksctl', 'docker', 'kubectl', 'helm', 'provisioning-interface', 'leftovers']);
+  assert.deepEqual(notRun, ['eksctl', 'docker', 'kubectl', 'helm', 'ports', 'provisioning-interface', 'leftovers']);
   assert.ok(result.checks.every(c => c.status !== 'fail'));
 });
