@@ -130,7 +130,7 @@ test(
       `kubectl --kubeconfig ${kubeconfig} apply -f kong-dp-secrets.yaml`,
       'helm repo add kong https://charts.konghq.com --force-update',
       'helm repo update kong',
-      `helm upgrade --install kong-dp kong/kong --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1`,
+      `helm upgrade --install --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1 -- kong-dp kong/kong`,
     ]);
     const runbook = renderRunbook('lab', controller.get().commands);
     assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
