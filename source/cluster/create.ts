@@ -60,8 +60,8 @@ export function createClusterCommand(o: CreateClusterOptions): CommandSpec {
     o.clusterYaml ?? 'cluster.yaml',
     '--hardware-csv',
     o.hardwareCsv ?? 'hardware.csv',
-    '--tinkerbell-bootstrap-ip',
-    o.bootstrapIp,
+    // One word: eksctl takes no positionals here, and `--flag=value` can never be split into two flags.
+    `--tinkerbell-bootstrap-ip=${o.bootstrapIp}`,
   ];
   if (o.verbosity !== undefined) {
     if (!Number.isInteger(o.verbosity) || o.verbosity < 0 || o.verbosity > 9)

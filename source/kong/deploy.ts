@@ -233,8 +233,6 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
       args: [
         'upgrade',
         '--install',
-        plan.release,
-        HELM_CHART,
         ...kubeTargetArgs('helm', plan),
         '-n',
         plan.namespace,
@@ -242,6 +240,10 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
         plan.valuesFile ?? DP_VALUES_FILE,
         '--version',
         plan.chartVersion ?? DEFAULT_CHART_VERSION,
+        // helm parses with cobra/pflag: `--` ends the flags, so the release is a name even if it looks like one.
+        '--',
+        plan.release,
+        HELM_CHART,
       ],
       title: 'Install the Kong data plane',
       timeoutMs: 600_000,

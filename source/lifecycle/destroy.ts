@@ -71,7 +71,7 @@ export function destroyPlan(
         ...base,
         env: kenv,
         command: 'helm',
-        args: ['uninstall', release, '-n', namespace, '--kubeconfig', kubeconfig, ...ctx, '--wait'],
+        args: ['uninstall', '-n', namespace, '--kubeconfig', kubeconfig, ...ctx, '--wait', '--', release],
         timeoutMs: 600_000,
         title: `Uninstall the data plane release ${release}`,
       },

@@ -68,6 +68,8 @@ export function ensurePrivateDir(dir: string): void {
 
 // Temp files: .<base>.<host>.<pid>.<random>.tmp, in the target's folder so that rename is atomic.
 const TEMP_RE = /^\.(.+)\.([^/]+)\.(\d+)\.([0-9a-f]{12})\.tmp$/;
+// hardware.csv's temp files as earlier builds named them (no host): they hold BMC passwords too.
+const OLD_HARDWARE_TEMP_RE = /^\.hardware\.csv\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 function tempPath(target: string): string {
   const name = `.${basename(target)}.${hostname()}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
@@ -163,7 +165,9 @@ export function cleanStrayTemps(dir: string): string[] {
   const here = hostname();
   for (const name of names) {
     const m = TEMP_RE.exec(name);
-    if (!m || m[2] !== here || isPidAlive(Number(m[3]))) continue;
+    const old = OLD_HARDWARE_TEMP_RE.exec(name);
+    const pid = m && m[2] === here ? Number(m[3]) : old ? Number(old[1]) : undefined;
+    if (pid === undefined || isPidAlive(pid)) continue;
     try {
       fs.rmSync(join(dir, name), {force: true});
       removed.push(name);

@@ -4,12 +4,14 @@ import {access} from 'node:fs/promises';
 import {join} from 'node:path';
 import {
   implementStep,
+  AnswerError,
   MissingAnswerError,
   StepFailure,
   type StepContext,
   type StepOutcome,
 } from '../wizard/registry.js';
 import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../kong/dp-values.js';
+import {kongLicenseProblem} from '../kong/license.js';
 import {
   deployDataPlane,
   dpPlanFor,
@@ -95,6 +97,17 @@ export async function runDataPlaneStep(
   plan: DpPlan,
   callbacks: DataPlaneCallbacks = {},
 ): Promise<StepOutcome> {
+  const licenseText = ctx.secret('license');
+  if (licenseText !== undefined) {
+    const problem = kongLicenseProblem(licenseText);
+    const file = ctx.session.answers.controlPlane?.licenseFile;
+    if (problem)
+      throw new AnswerError(
+        file !== undefined ? 'controlPlane.licenseFile' : 'controlPlane.license',
+        `${file !== undefined ? `controlPlane.licenseFile: ${JSON.stringify(file)}` : 'controlPlane.license'} ${problem}: ` +
+          'a Kong licence is JSON with a "license" object holding "payload" and "signature"',
+      );
+  }
   await writeValuesArtifact(ctx, plan.values);
   callbacks.onCheck?.({id: 'values', status: 'ok', title: `${DP_VALUES_FILE} written`});
   const deps: DpDeps = {
@@ -104,7 +117,7 @@ export async function runDataPlaneStep(
     sessionDir: ctx.ports.sessionDir,
     speed: ctx.ports.speed,
     signal,
-    licenseText: ctx.secret('license'),
+    licenseText,
     cpView: cpViewFor(ctx),
     record: spec => {
       const record = toCommandRecord(spec, [], new Date(ctx.ports.clock.now()));

@@ -2,6 +2,7 @@
 // merged machine table as step data, with the machines the admin picked and their roles.
 import type {Machine} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
+import type {Clock} from '../ports.js';
 import type {DiscoveredMachine} from '../discovery/correlate.js';
 import {importHardwareCsvFile, storeBmcPasswords} from '../discovery/csv-file.js';
 import {normalizeReportedMac} from '../net/mac.js';
@@ -136,6 +137,35 @@ export function headlessListenMs(speed: number): number {
   return Math.max(2000, Math.round(60_000 / Math.max(speed, 0.01)));
 }
 
+/**
+ * Waits the listening window, but no longer than the PXE source runs: a tcpdump that fails at once
+ * (no such interface, no permission) ends the wait instead of leaving the admin 60 s for nothing.
+ */
+export async function listenForPxe(
+  session: DiscoverySession,
+  clock: Clock,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const window = new AbortController();
+  const end = () => window.abort();
+  signal.addEventListener('abort', end, {once: true});
+  const unsubscribe = session.subscribe(snap => {
+    if (snap.sources.pxe.state !== 'running') end();
+  });
+  try {
+    if (session.snapshot().sources.pxe.state !== 'running') return;
+    await clock.sleep(ms, window.signal);
+  } catch (error) {
+    if (!window.signal.aborted) throw error;
+    // The user's interrupt goes on as before; the source ending is the normal end of the window.
+    if (signal.aborted) throw signal.reason ?? error;
+  } finally {
+    unsubscribe();
+    signal.removeEventListener('abort', end);
+  }
+}
+
 function describeSources(snap: DiscoverySnapshot): string[] {
   return Object.entries(snap.sources)
     .filter(([, s]) => s.state !== 'off')
@@ -189,7 +219,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     if (settings.pxe.enabled && session.snapshot().sources.pxe.state === 'running') {
       const ms = headlessListenMs(ctx.ports.speed);
       ctx.say(`Listening for PXE requests for ${Math.round(ms / 1000)} s…`);
-      await ctx.ports.clock.sleep(ms, signal);
+      await listenForPxe(session, ctx.ports.clock, ms, signal);
     }
   } finally {
     await session.stop();

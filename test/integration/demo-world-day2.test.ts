@@ -80,6 +80,42 @@ test('fake helm: uninstall of an unknown release is refused like helm', {timeout
   assert.equal(r.stderr, 'Error: uninstall: Release not loaded: nope: release: not found\n');
 });
 
+// cobra/pflag: `--` ends the flags (spf13/pflag flag.go parseArgs); helm then checks the release name
+// (chartutil.ValidateReleaseName) with each action's own message (helm pkg/action uninstall.go, rollback.go, history.go).
+test(
+  'fake helm: `--` ends the flags; a release after it that looks like a flag is refused as a name',
+  {timeout: 30_000},
+  async () => {
+    const kc = world.kubeconfigs.workload;
+    const known = await run('helm', ['uninstall', '-n', 'kong', '--kubeconfig', kc, '--', 'nope']);
+    assert.equal(known.stderr, 'Error: uninstall: Release not loaded: nope: release: not found\n');
+    const hostile = '--kubeconfig=/x';
+    const un = await run('helm', ['uninstall', '-n', 'kong', '--kubeconfig', kc, '--', hostile]);
+    assert.equal(un.code, 1);
+    assert.equal(un.stderr, `Error: uninstall: Release name is invalid: ${hostile}\n`);
+    const back = await run('helm', ['rollback', '-n', 'kong', '--kubeconfig', kc, '--', hostile, '1']);
+    assert.equal(back.stderr, `Error: prepareRollback: Release name is invalid: ${hostile}\n`);
+    const up = await run('helm', [
+      'upgrade',
+      '--install',
+      '-n',
+      'kong',
+      '-f',
+      'values.yaml',
+      '--kubeconfig',
+      kc,
+      '--',
+      hostile,
+      'kong/kong',
+    ]);
+    assert.equal(up.code, 1);
+    assert.equal(up.stderr, `Error: release name is invalid: ${hostile}\n`);
+    // A flag after `--` is a word: three positionals where helm upgrade takes two.
+    const extra = await run('helm', ['upgrade', '--kubeconfig', kc, '--', 'kong-dp', 'kong/kong', '--install']);
+    assert.notEqual(extra.code, 0);
+  },
+);
+
 test(
   'fake world: helm upgrade rolls the pods one at a time, old and new side by side; rollback returns to the old values',
   {timeout: 60_000},

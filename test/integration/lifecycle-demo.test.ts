@@ -87,7 +87,7 @@ test(
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(
       run.stdout,
-      /\$ helm upgrade kong-dp kong\/kong -n kong -f kong-dp-values\.yaml --version 3\.4\.1 --set image\.repository=kong\/kong-gateway --set image\.tag=3\.9\.1\.1/,
+      /\$ helm upgrade -n kong -f kong-dp-values\.yaml --version 3\.4\.1 --set image\.repository=kong\/kong-gateway --set image\.tag=3\.9\.1\.1 --kubeconfig \S+ -- kong-dp kong\/kong\n/,
     );
     assert.match(run.stdout, /pods: .*3\.9\.1\.1 Ready \(new\)/);
     assert.match(
@@ -116,7 +116,7 @@ test(
     const runbook = await runCli(['runbook', 'demo'], env);
     assert.match(
       runbook.stdout,
-      /# --- Step: Upgrade the data plane ---\n# Upgrade the data plane kong-dp to 3\.9\.1\.1\n.*helm upgrade kong-dp/,
+      /# --- Step: Upgrade the data plane ---\n# Upgrade the data plane kong-dp to 3\.9\.1\.1\n.*helm upgrade .* -- kong-dp kong\/kong\n/,
     );
   },
 );
@@ -132,7 +132,10 @@ test(
       /pods: .*3\.9\.1\.1 Ready \(old\) \| .*3\.9\.0\.9 (ErrImagePull|ImagePullBackOff) \(new\)/,
     );
     assert.match(run.stderr, /upgrade to 3\.9\.0\.9 failed: rollout failing: .*ImagePullBackOff|ErrImagePull/);
-    assert.match(run.stderr, /Roll back to revision 2 \(3\.9\.1\.1\) with: helm rollback kong-dp 2 -n kong/);
+    assert.match(
+      run.stderr,
+      /Roll back to revision 2 \(3\.9\.1\.1\) with: helm rollback -n kong --kubeconfig \S+ --wait -- kong-dp 2\n/,
+    );
     assert.match(run.stdout, /✔ Rolled back to revision 2: back on 3\.9\.1\.1/);
     const events = sessionFile()
       .lifecycle.slice(-2)
@@ -155,7 +158,7 @@ test(
     const run = await runCli(['destroy', 'demo', '--dry-run'], env);
     assert.equal(run.code, 0, run.stderr);
     const order = [
-      'helm uninstall kong-dp',
+      'helm uninstall -n kong',
       'kubectl delete secret -n kong -l app.kubernetes.io/managed-by=eksa-kong',
       'kubectl delete namespace -l app.kubernetes.io/managed-by=eksa-kong --field-selector metadata.name=kong',
       'eksctl anywhere delete cluster -f cluster.yaml -w seed/seed-eks-a-cluster.kubeconfig',

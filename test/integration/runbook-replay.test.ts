@@ -89,7 +89,10 @@ test(
 
     const book = renderRunbook('replay', controller.get().commands);
     assert.match(book, /kubectl --kubeconfig \S+workload\.kubeconfig apply -f kong-dp-secrets\.yaml/);
-    assert.match(book, /helm upgrade --install kong-dp kong\/kong --kubeconfig \S+workload\.kubeconfig -n kong/);
+    assert.match(
+      book,
+      /helm upgrade --install --kubeconfig \S+workload\.kubeconfig -n kong -f kong-dp-values\.yaml --version \S+ -- kong-dp kong\/kong\n/,
+    );
     assert.ok(!book.includes(DEMO_ADMIN_TOKEN) && !book.includes('PRIVATE KEY'), 'secrets stay in the 0600 manifest');
     assert.equal(statSync(join(dir, 'kong-dp-secrets.yaml')).mode & 0o777, 0o600);
     const script = join(dir, 'runbook.sh');

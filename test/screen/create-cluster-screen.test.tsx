@@ -128,7 +128,7 @@ test(
     assert.match(screen, /Endpoint +10\.20\.0\.50 · tinkerbellIP 10\.20\.0\.51/);
     assert.match(
       screen.replace(/\s+/g, ' '),
-      /Command eksctl anywhere create cluster -f cluster\.yaml --hardware-csv hardware\.csv --tinkerbell-bootstrap-ip 10\.20\.0\.10 /,
+      /Command eksctl anywhere create cluster -f cluster\.yaml --hardware-csv hardware\.csv --tinkerbell-bootstrap-ip=10\.20\.0\.10 /,
     );
     await h.app.press(KEYS.enter);
     await until(() => runner.started.some(s => s.command === 'eksctl'), 'eksctl started', {timeoutMs: 8000});

@@ -32,8 +32,7 @@ test('create command: exact argv, session folder as cwd, -v option', () => {
     'cluster.yaml',
     '--hardware-csv',
     'hardware.csv',
-    '--tinkerbell-bootstrap-ip',
-    '10.20.0.10',
+    '--tinkerbell-bootstrap-ip=10.20.0.10',
   ]);
   assert.equal(spec.cwd, '/s/lab1');
   assert.equal(spec.step, 'create-cluster');

@@ -121,7 +121,7 @@ test(
     assert.deepEqual(
       records.map(r => (r as {command: string; args: string[]}).command + ' ' + (r as {args: string[]}).args.join(' ')),
       [
-        'eksctl anywhere create cluster -f cluster.yaml --hardware-csv hardware.csv --tinkerbell-bootstrap-ip 10.20.0.10',
+        'eksctl anywhere create cluster -f cluster.yaml --hardware-csv hardware.csv --tinkerbell-bootstrap-ip=10.20.0.10',
       ],
     );
     assert.equal((records[0] as {cwd: string}).cwd, dir);

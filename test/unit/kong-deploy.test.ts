@@ -137,7 +137,7 @@ test('helm commands: repo add, repo update, upgrade --install with values and ch
       'helm repo add kong https://charts.konghq.com --force-update',
       'helm repo update kong',
       // The cluster is in the arguments, not only in KUBECONFIG: the runbook reruns it against the same cluster.
-      'helm upgrade --install kong-dp kong/kong --kubeconfig /home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig -n kong -f kong-dp-values.yaml --version 3.4.1',
+      'helm upgrade --install --kubeconfig /home/a/.eksa-kong/sessions/lab1/seed/seed-eks-a-cluster.kubeconfig -n kong -f kong-dp-values.yaml --version 3.4.1 -- kong-dp kong/kong',
     ],
   );
   for (const spec of specs) {

@@ -9,7 +9,7 @@ import yaml from 'js-yaml';
 import type {Net} from '../../source/ports.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import {SessionController} from '../../source/wizard/controller.js';
-import {MissingAnswerError} from '../../source/wizard/registry.js';
+import {AnswerError, MissingAnswerError} from '../../source/wizard/registry.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {renderRunbook} from '../../source/run/runbook.js';
@@ -51,14 +51,14 @@ const noNet: Net = {
   lookup: async host => assert.fail(`dry run resolved ${host}`),
 };
 
-function dryRun(extra: Answers = {}) {
+function dryRun(extra: Answers = {}, license = LICENSE) {
   const dir = mkdtempSync(join(tmpdir(), 'kong-headless-'));
   let session: Session = newSession('lab', 'dry-run');
   session = {...session, answers: mergeAnswers(mergeAnswers(session.answers, answers), extra)};
   const controller = new SessionController(session, s => s);
   const runner = createDryRunRunner({
     onRecord: record => controller.dispatch({type: 'command-recorded', record}),
-    secrets: () => [TOKEN, LICENSE],
+    secrets: () => [TOKEN, license],
   });
   const ports = testPorts({
     world: 'dry-run',
@@ -69,7 +69,7 @@ function dryRun(extra: Answers = {}) {
   });
   const {ctx, said} = stepContext(controller, ports, {
     // The license answer is inline here; the store would have moved it to secrets.json.
-    secret: key => (key === 'license' ? LICENSE : key === 'kong.adminToken' ? TOKEN : undefined),
+    secret: key => (key === 'license' ? license : key === 'kong.adminToken' ? TOKEN : undefined),
   });
   const run = (id: StepId) => runStep(ctx, controller, id, AbortSignal.timeout(20_000));
   return {dir, controller, said, run};
@@ -130,7 +130,7 @@ test(
       `kubectl --kubeconfig ${kubeconfig} apply -f kong-dp-secrets.yaml`,
       'helm repo add kong https://charts.konghq.com --force-update',
       'helm repo update kong',
-      `helm upgrade --install kong-dp kong/kong --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1`,
+      `helm upgrade --install --kubeconfig ${kubeconfig} -n kong -f kong-dp-values.yaml --version 3.4.1 -- kong-dp kong/kong`,
     ]);
     const runbook = renderRunbook('lab', controller.get().commands);
     assert.ok(!runbook.includes(LICENSE) && !runbook.includes(TOKEN), 'no secret in the runbook');
@@ -155,4 +155,20 @@ test('dry run: a newer DP minor than the CP is refused before anything is writte
   const {dir, run} = dryRun({dataPlane: {image: 'kong/kong-gateway:3.10.0.0'}});
   await assert.rejects(run('data-plane'), /newer minor/);
   assert.throws(() => statSync(join(dir, 'kong-dp-values.yaml')), /ENOENT/);
+});
+
+test('a licenseFile that is not a Kong licence (/etc/shadow) is refused naming the key, without its content', async () => {
+  const shadow = 'root:$6$saltsalt$hashhashhash:19700:0:99999:7:::\n';
+  const {dir, run} = dryRun({controlPlane: {licenseFile: '/etc/shadow'}}, shadow);
+  await assert.rejects(run('data-plane'), (e: unknown) => {
+    assert.ok(e instanceof AnswerError);
+    assert.equal(e.key, 'controlPlane.licenseFile');
+    assert.match(e.message, /^controlPlane\.licenseFile: "\/etc\/shadow" is not JSON: a Kong licence is JSON/);
+    assert.ok(!e.message.includes('root:'), 'the content is never shown');
+    return true;
+  });
+  assert.throws(() => statSync(join(dir, 'kong-dp-values.yaml')), /ENOENT/);
+  // JSON, but not the licence's shape: each missing part is named.
+  const {run: run2} = dryRun({}, '{"license":{"payload":{"customer":"x"}}}');
+  await assert.rejects(run2('data-plane'), /controlPlane\.license has no "license\.signature" string/);
 });

@@ -144,6 +144,23 @@ test('stray temp files of dead writers are cleaned; live or foreign ones are lef
   assert.ok(names.includes(foreign));
 });
 
+test('a hardware.csv temp file a killed writer left (it holds BMC passwords) is removed when the session is opened', async t => {
+  const home = tempHome(t);
+  await createSession(home, 'lab1', 'real');
+  const dir = sessionDir(home, 'lab1');
+  const pid = await deadPid();
+  const current = `.hardware.csv.${hostname()}.${pid}.0123456789ab.tmp`;
+  // As builds before this one named it: no host, 8 hex digits.
+  const older = `.hardware.csv.${pid}.89abcdef.tmp`;
+  const live = `.hardware.csv.${process.pid}.89abcdef.tmp`;
+  for (const n of [current, older, live]) writeFileSync(join(dir, n), 'hostname,bmc_password\nn1,s3cret\n');
+  await loadSession(home, 'lab1');
+  const names = readdirSync(dir);
+  assert.ok(!names.includes(current));
+  assert.ok(!names.includes(older));
+  assert.ok(names.includes(live));
+});
+
 test('list: newest first; a broken session is listed, not fatal', async t => {
   const home = tempHome(t);
   assert.deepEqual(await listSessions(home), []);

@@ -55,9 +55,23 @@ export async function standinMain(
   };
 
   // --- argv helpers ---------------------------------------------------------------------------
-  const flag = (names: string[]): string | undefined => {
+  // As cobra's pflag parses (spf13/pflag flag.go, parseArgs): a bare `--` ends the flags and every
+  // word after it is positional, even one starting with `-`. A flag that takes a value takes the
+  // next word whatever it looks like, so a `--` right after such a flag is its value.
+  const dashAt = (valued: string[]): number => {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
+      if (a === '--') return i;
+      if (a.startsWith('-') && !a.includes('=') && valued.includes(a)) i++;
+    }
+    return argv.length;
+  };
+  // Until a tool names its valued flags (docker's `-f` is a switch, helm's takes a value), all is flags.
+  let flagArgv = argv;
+  const endFlags = (valued: string[]) => (flagArgv = argv.slice(0, dashAt(valued)));
+  const flag = (names: string[]): string | undefined => {
+    for (let i = 0; i < flagArgv.length; i++) {
+      const a = flagArgv[i]!;
       for (const n of names) {
         if (a === n) return argv[i + 1];
         if (a.startsWith(n + '=')) return a.slice(n.length + 1);
@@ -67,20 +81,21 @@ export async function standinMain(
   };
   const flags = (names: string[]): string[] => {
     const vals: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
+    for (let i = 0; i < flagArgv.length; i++) {
       for (const n of names) {
-        if (argv[i] === n && argv[i + 1] !== undefined) vals.push(argv[i + 1]!);
-        else if (argv[i]!.startsWith(n + '=')) vals.push(argv[i]!.slice(n.length + 1));
+        if (flagArgv[i] === n && argv[i + 1] !== undefined) vals.push(argv[i + 1]!);
+        else if (flagArgv[i]!.startsWith(n + '=')) vals.push(flagArgv[i]!.slice(n.length + 1));
       }
     }
     return vals;
   };
-  const has = (name: string) => argv.includes(name);
-  // Positional words, skipping flags and the values of flags that take one.
+  const has = (name: string) => flagArgv.includes(name);
+  // Positional words, skipping flags and the values of flags that take one; all words after `--`.
   const positionals = (valued: string[]): string[] => {
     const p: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
+      if (a === '--') return [...p, ...argv.slice(i + 1)];
       if (a.startsWith('-')) {
         if (!a.includes('=') && valued.includes(a)) i++;
         continue;
@@ -387,7 +402,16 @@ export async function standinMain(
     '--output',
     '--template',
   ];
+  // helm's chartutil.ValidateReleaseName: a DNS-1123 subdomain of at most 53 characters. Each action
+  // words the refusal its own way (helm v3 pkg/action: uninstall.go, rollback.go, upgrade.go, history.go).
+  const releaseRe = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+  const badRelease = (name: string, message: string): number | undefined => {
+    if (name.length <= 53 && new RegExp(releaseRe).test(name)) return undefined;
+    err(`Error: ${message}\n`);
+    return 1;
+  };
   const helm = async (): Promise<number> => {
+    endFlags(helmValued);
     const pos = positionals(helmValued);
     if (pos[0] === 'version' && pos.length === 1) {
       return play(has('--short') ? 'helm-version-short' : 'helm-version');
@@ -416,6 +440,8 @@ export async function standinMain(
     }
     if (pos[0] === 'uninstall' && pos.length === 2) {
       const release = pos[1]!;
+      const bad = badRelease(release, `uninstall: Release name is invalid: ${release}`);
+      if (bad !== undefined) return bad;
       const r = await call('/helm-uninstall', {
         server: kubeServer(),
         release,
@@ -433,6 +459,8 @@ export async function standinMain(
     }
     if (pos[0] === 'rollback' && pos.length === 3) {
       const [release, revision] = [pos[1]!, pos[2]!];
+      const bad = badRelease(release, `prepareRollback: Release name is invalid: ${release}`);
+      if (bad !== undefined) return bad;
       if (!/^\d+$/.test(revision)) {
         err(`Error: invalid revision "${revision}"\n`);
         return 1;
@@ -463,6 +491,16 @@ export async function standinMain(
     const upgrade = pos[0] === 'upgrade';
     if ((upgrade || pos[0] === 'install') && pos.length === 3) {
       const [release, chart] = [pos[1]!, pos[2]!];
+      // upgrade --install asks the release history first; install and plain upgrade check in their action.
+      const bad = badRelease(
+        release,
+        !upgrade
+          ? `release name "${release}": invalid release name, must match regex ${releaseRe} and the length must not be longer than 53`
+          : upgradeOnly
+            ? `upgradeRelease: Release name is invalid: ${release}`
+            : `release name is invalid: ${release}`,
+      );
+      if (bad !== undefined) return bad;
       const repo = chart.includes('/') && !chart.startsWith('.') && !chart.startsWith('/') ? chart.split('/')[0]! : '';
       if (repo && !readRepos().some(r => r.name === repo)) {
         err(`Error: ${upgrade ? 'UPGRADE FAILED' : 'INSTALLATION FAILED'}: repo ${repo} not found\n`);
