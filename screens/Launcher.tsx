@@ -1,10 +1,12 @@
-// The first screen of a bare `eksa-kong`: start a new session, resume a saved one, or the guided demo.
+// The first screen of a bare `eksa-kong`: start a new session, add a data plane to an existing cluster,
+// resume a saved one, or the guided demo.
 import React, {useState} from 'react';
 import {Box, Text} from 'ink';
 import {KeyProvider, useKeys} from '../source/ui/KeyDispatcher.js';
 import SelectInput from 'ink-select-input';
 import {TextField} from '../source/ui/TextField.js';
 import {SESSION_NAME} from '../source/session/names.js';
+import {contextName, pathText} from '../source/session/kube-names.js';
 import {useTheme} from '../source/ui/theme.js';
 
 export interface SavedSessionRow {
@@ -17,6 +19,8 @@ export interface SavedSessionRow {
 /** `interrupted`: left with Ctrl-C, which exits 130 like everywhere else; the Quit item exits 0. */
 export type LauncherChoice =
   | {kind: 'new'; name: string}
+  /** A data plane on a cluster made elsewhere: the session skips the bare-metal steps. */
+  | {kind: 'existing'; name: string; kubeconfig: string; context?: string}
   | {kind: 'resume'; name: string}
   | {kind: 'status'; name: string}
   | {kind: 'demo'}
@@ -42,8 +46,13 @@ export function Launcher(props: LauncherProps) {
 // through the dispatcher.
 function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const theme = useTheme();
-  const [naming, setNaming] = useState(false);
+  // What the form asks: a new session's name, or (existing cluster) the name, kubeconfig and context.
+  const [form, setForm] = useState<'new' | 'existing' | null>(null);
+  const naming = form !== null;
   const [name, setName] = useState('');
+  const [kubeconfig, setKubeconfig] = useState('~/.kube/config');
+  const [context, setContext] = useState('');
+  const [field, setField] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
   useKeys(
@@ -68,7 +77,8 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
         label: 'back',
         help: 'Back to the menu.',
         run: () => {
-          setNaming(false);
+          setForm(null);
+          setField(0);
           setError(null);
         },
       },
@@ -78,6 +88,7 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
 
   const items = [
     {key: 'new', label: 'New session', value: 'new'},
+    {key: 'existing', label: 'Add a data plane to an existing cluster', value: 'existing'},
     ...sessions
       .filter(s => s.status !== 'done' && s.status !== 'destroyed')
       .slice(0, 8)
@@ -92,17 +103,45 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   ];
 
   const taken = new Set(sessions.map(s => s.name));
-  const submit = (value: string) => {
+  const nameProblem = (value: string): string | null => {
     if (!NAME_RULE.test(value)) {
-      setError('Use lowercase letters, digits, ".", "_" or "-" (at most 63), starting with a letter or digit.');
-      return;
+      return 'Session name: use lowercase letters, digits, ".", "_" or "-" (at most 63), starting with a letter or digit.';
     }
-    if (taken.has(value)) {
-      setError(`A session named ${value} exists: resume it, or choose another name.`);
-      return;
-    }
-    onChoice({kind: 'new', name: value});
+    if (taken.has(value)) return `A session named ${value} exists: resume it, or choose another name.`;
+    return null;
   };
+  const submit = (value: string) => {
+    const problem = nameProblem(value);
+    if (problem) setError(problem);
+    else onChoice({kind: 'new', name: value});
+  };
+  // Enter moves from field to field; on the last one, every field is checked again and the session opens.
+  const submitExisting = () => {
+    const path = pathText.min(1, 'the kubeconfig path is empty').safeParse(kubeconfig.trim());
+    const ctx = context.trim() ? contextName.safeParse(context.trim()) : null;
+    const problems: [number, string | null][] = [
+      [0, nameProblem(name)],
+      [1, path.success ? null : `Kubeconfig: ${path.error.issues[0]?.message ?? 'not a usable path'}.`],
+      [2, ctx && !ctx.success ? `Context: ${ctx.error.issues[0]?.message ?? 'not a usable name'}.` : null],
+    ];
+    const upTo = problems.filter(([i]) => i <= field).find(([, p]) => p);
+    if (upTo) {
+      setField(upTo[0]);
+      setError(upTo[1]);
+      return;
+    }
+    if (field < 2) {
+      setField(field + 1);
+      return;
+    }
+    onChoice({
+      kind: 'existing',
+      name,
+      kubeconfig: kubeconfig.trim(),
+      ...(context.trim() ? {context: context.trim()} : {}),
+    });
+  };
+  const edit = (set: (v: string) => void) => (v: string) => (set(v), setError(null));
 
   return (
     <Box flexDirection="column">
@@ -111,7 +150,34 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
       </Text>
       <Text>Bare metal to EKS Anywhere to a connected Kong Gateway data plane.</Text>
       <Text> </Text>
-      {naming ? (
+      {form === 'existing' ? (
+        <Box flexDirection="column">
+          <Text>A data plane on a cluster made elsewhere (EKS Anywhere on vSphere, EKS, any Kubernetes):</Text>
+          <Text>the bare-metal steps are skipped; the session opens at the preflight.</Text>
+          <Text> </Text>
+          {(
+            [
+              ['Session name: ', name, setName, 'dp2'],
+              ['Kubeconfig:   ', kubeconfig, setKubeconfig, '~/.kube/config'],
+              ['Context:      ', context, setContext, '(the current context)'],
+            ] as const
+          ).map(([label, value, set, placeholder], i) => (
+            <Box key={label}>
+              <Text bold={i === field}>{(i === field ? '> ' : '  ') + label}</Text>
+              <TextField
+                value={value}
+                onChange={edit(set)}
+                onSubmit={submitExisting}
+                placeholder={placeholder}
+                focus={i === field}
+                maxLength={i === 0 ? 63 : undefined}
+              />
+            </Box>
+          ))}
+          {error ? <Text color={theme.color('error')}>{error}</Text> : null}
+          <Text color={theme.color('muted')}>Enter next field · Enter on the last opens the session · Esc back</Text>
+        </Box>
+      ) : naming ? (
         <Box flexDirection="column">
           <Box>
             <Text>Session name: </Text>
@@ -130,7 +196,7 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
         <SelectInput
           items={items}
           onSelect={item => {
-            if (item.value === 'new') setNaming(true);
+            if (item.value === 'new' || item.value === 'existing') setForm(item.value);
             else if (item.value === 'demo') onChoice({kind: 'demo'});
             else if (item.value === 'quit') onChoice({kind: 'quit'});
             else if (item.value.startsWith('s:')) onChoice({kind: 'status', name: item.value.slice(2)});

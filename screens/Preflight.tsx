@@ -20,6 +20,11 @@ import {
 } from '../source/cluster/preflight-step.js';
 import {provisioningCandidates} from '../source/cluster/interfaces.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
+import {
+  existingClusterChecks,
+  existingClusterOutcome,
+  isExistingClusterFlow,
+} from '../source/lifecycle/existing-cluster.js';
 import {Checklist} from './cluster/Checklist.js';
 import {cut, useAutoplay} from './cluster/autoplay.js';
 
@@ -45,7 +50,10 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
     setMode('checking');
     setError(null);
     try {
-      const r = await runWork(signal => runPreflightChecks(ctx, signal));
+      // A data plane on an existing cluster: only kubectl, helm and that cluster are checked.
+      const r: PreflightResult = isExistingClusterFlow(ctx.session.answers)
+        ? {checks: await runWork(signal => existingClusterChecks(ctx, signal)), interfaces: [], leftovers: undefined}
+        : await runWork(signal => runPreflightChecks(ctx, signal));
       setResult(r);
       setRuns(n => n + 1);
       const needsChoice = !ctx.session.answers.admin?.bootstrapIp && provisioningCandidates(r.interfaces).length > 0;
@@ -96,7 +104,11 @@ export function Preflight({ctx, session, width, height, isActive, runWork, compl
 
   const finish = () => {
     if (!result || blocked) return;
-    complete({summary: preflightSummary(result, ctx.session.answers), data: preflightData(result)});
+    complete(
+      isExistingClusterFlow(ctx.session.answers)
+        ? existingClusterOutcome(result.checks)
+        : {summary: preflightSummary(result, ctx.session.answers), data: preflightData(result)},
+    );
   };
 
   const keys: KeyBinding[] = [];

@@ -54,6 +54,14 @@ export async function launch(ctx: CommandContext): Promise<number> {
       return choice.interrupted ? 130 : 0;
     case 'new':
       return runSession(ctx, {name: choice.name, create: ctx.opts.dryRun ? 'dry-run' : 'real'});
+    case 'existing':
+      // The form stands for the welcome: the session opens at the preflight, with cluster.existing set.
+      return runSession(ctx, {
+        name: choice.name,
+        create: ctx.opts.dryRun ? 'dry-run' : 'real',
+        answers: {cluster: {existing: {kubeconfig: choice.kubeconfig, context: choice.context}}},
+        welcomed: 'a data plane on an existing cluster, from the launcher',
+      });
     case 'resume':
       return openByWorld(ctx, choice.name);
     case 'demo': {

@@ -87,12 +87,33 @@ export async function clusterChecks(kube: KubeApi, where: string): Promise<Prefl
   return checks;
 }
 
-/** The narrower preflight of the existing-cluster flow. */
+/** The narrower preflight of the existing-cluster flow (headless): every check said, the first failure stops it. */
 export async function runExistingClusterPreflight(
   ctx: StepContext,
   signal: AbortSignal,
   kubeFor = createKubeApi,
 ): Promise<StepOutcome> {
+  const checks = await existingClusterChecks(ctx, signal, kubeFor);
+  for (const c of checks) ctx.say(checkLine(c));
+  const failed = checks.find(c => c.status === 'fail');
+  if (failed) throw new StepFailure(`${failed.title}: ${failed.detail}${failed.fix ? ` — ${failed.fix}` : ''}`);
+  return existingClusterOutcome(checks);
+}
+
+/** The step's summary and data once the checks pass (the screen and headless say the same). */
+export function existingClusterOutcome(checks: PreflightCheck[]): StepOutcome {
+  return {
+    summary: `existing cluster: ${checks.map(c => c.detail).join(' · ')}`,
+    data: {existingCluster: true, checks: checks.map(c => ({id: c.id, status: c.status}))},
+  };
+}
+
+/** What the existing-cluster flow checks: kubectl, helm, the cluster answering and its nodes' architecture. */
+export async function existingClusterChecks(
+  ctx: StepContext,
+  signal: AbortSignal,
+  kubeFor = createKubeApi,
+): Promise<PreflightCheck[]> {
   const existing = ctx.session.answers.cluster!.existing!;
   const checks: PreflightCheck[] = [];
   // A dry run records the commands without running them: say so instead of judging empty output.
@@ -122,11 +143,5 @@ export async function runExistingClusterPreflight(
       )),
     );
   }
-  for (const c of checks) ctx.say(checkLine(c));
-  const failed = checks.find(c => c.status === 'fail');
-  if (failed) throw new StepFailure(`${failed.title}: ${failed.detail}${failed.fix ? ` — ${failed.fix}` : ''}`);
-  return {
-    summary: `existing cluster: ${checks.map(c => c.detail).join(' · ')}`,
-    data: {existingCluster: true, checks: checks.map(c => ({id: c.id, status: c.status}))},
-  };
+  return checks;
 }

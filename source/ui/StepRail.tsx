@@ -17,6 +17,10 @@ const MARKS: Record<StepState, {mark: string; role: Role}> = {
 export function StepRail({session, width, compact = false}: {session: Session; width: number; compact?: boolean}) {
   const theme = useTheme();
   const current = stepIndex(session.currentStep);
+  // Why steps were skipped, once per reason: the rail says what did not apply, not only that it did not run.
+  const skipReasons = compact
+    ? []
+    : [...new Set(STEP_IDS.flatMap(id => (session.steps[id].state === 'skipped' ? [session.steps[id].summary] : [])))];
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
       <Text bold>{compact ? `${current + 1}/${STEP_IDS.length}` : `Step ${current + 1}/${STEP_IDS.length}`}</Text>
@@ -38,6 +42,11 @@ export function StepRail({session, width, compact = false}: {session: Session; w
           </Box>
         );
       })}
+      {skipReasons.map(reason => (
+        <Text key={reason ?? ''} color={theme.color('muted')}>
+          - skipped{reason ? `: ${reason}` : ''}
+        </Text>
+      ))}
     </Box>
   );
 }

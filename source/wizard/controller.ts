@@ -3,6 +3,10 @@
 import type {Session} from '../session/schema.js';
 import {InvalidSessionError} from '../session/errors.js';
 import {wizardReducer, type WizardAction} from './reducer.js';
+import {getStep} from './registry.js';
+import {navigationDirection, passSkippedSteps, type SkipReason} from './skips.js';
+
+const registrySkipReason: SkipReason = (id, session) => getStep(id).skipWhen?.(session);
 
 export class SessionController {
   private listeners = new Set<() => void>();
@@ -12,12 +16,16 @@ export class SessionController {
     private session: Session,
     /** Saves the session and returns what was written (secrets moved out). */
     private readonly persist: (session: Session) => Session,
+    /** Steps that do not apply to the session; navigation passes over them. */
+    private readonly skipReason: SkipReason = registrySkipReason,
   ) {}
 
   get = (): Session => this.session;
 
   dispatch = (action: WizardAction): Session => {
-    const next = wizardReducer(this.session, action);
+    let next = wizardReducer(this.session, action);
+    const direction = navigationDirection(this.session, action);
+    if (direction) next = passSkippedSteps(next, direction, this.skipReason);
     if (next !== this.session) {
       try {
         this.session = this.persist({...next, updatedAt: new Date().toISOString()});

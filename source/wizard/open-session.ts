@@ -32,6 +32,8 @@ export interface OpenOptions {
   create?: World;
   /** Answers from --answers, merged over what the session has (the file wins). */
   answers?: Answers;
+  /** The welcome already happened elsewhere (the launcher's existing-cluster form): its summary; the session opens past it. */
+  welcomed?: string;
   /** The world the caller expects (demo runs refuse to open a real session and vice versa). */
   expectWorld?: World;
   env: Readonly<Record<string, string | undefined>>;
@@ -80,8 +82,13 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
       if (rec.state === 'running')
         notices.push(`Step ${id} was running when eksa-kong stopped: it is marked interrupted.`);
     }
-    if (opts.answers) {
-      controller.dispatch({type: 'set-answers', patch: opts.answers, external: true});
+    if (opts.welcomed && controller.get().steps.welcome.state === 'pending') {
+      const at = new Date().toISOString();
+      controller.dispatch({type: 'step-started', step: 'welcome', at});
+      controller.dispatch({type: 'step-finished', step: 'welcome', at, summary: opts.welcomed});
+    }
+    if (opts.answers || opts.welcomed) {
+      if (opts.answers) controller.dispatch({type: 'set-answers', patch: opts.answers, external: true});
       // A pre-filled session opens at its first unfinished step (answers may have invalidated later ones).
       controller.dispatch({type: 'goto', step: firstUnfinishedStep(controller.get())});
     }
