@@ -461,44 +461,9 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
     await rolloutWait(opts.startSeconds ?? 8);
     if (rev !== revision) return false;
     const env: Values = values['env'] ?? {};
-    if (opts.agent?.()) {
-      // Kong is up; whether the pod is Ready is the readiness probe's call, beat by beat.
-      pods.forEach((name, i) => {
-        store.update(
-          {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
-          cur =>
-            cur && {
-              ...cur,
-              status: {
-                phase: 'Running',
-                podIP: `192.168.${10 + i}.${20 + rev}`,
-                startTime: stamp(clock),
-                conditions: [{type: 'Ready', status: 'False'}],
-                containerStatuses: [
-                  {
-                    name: 'proxy',
-                    ready: false,
-                    restartCount: 0,
-                    image: spec['containers'][0].image,
-                    state: {running: {startedAt: stamp(clock)}},
-                  },
-                ],
-              },
-            },
-        );
-        const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
-        store.appendLog(
-          ns,
-          name,
-          [`${ts} [notice] 1#0: using the "epoll" event method`, `${ts} [notice] 1#0: start worker processes`].join(
-            '\n',
-          ),
-          'proxy',
-        );
-      });
-      for (const name of pods) running.set(name, {spec});
-      return true;
-    }
+    // With an agent, Kong is up but Ready is the readiness probe's call, beat by beat; without one the
+    // pod is Ready at once and logs the connection a real DP would.
+    const agent = Boolean(opts.agent?.());
     pods.forEach((name, i) => {
       store.update(
         {apiVersion: 'v1', kind: 'Pod', namespace: ns, name},
@@ -509,11 +474,11 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
               phase: 'Running',
               podIP: `192.168.${10 + i}.${20 + rev}`,
               startTime: stamp(clock),
-              conditions: [{type: 'Ready', status: 'True'}],
+              conditions: [{type: 'Ready', status: agent ? 'False' : 'True'}],
               containerStatuses: [
                 {
                   name: 'proxy',
-                  ready: true,
+                  ready: !agent,
                   restartCount: 0,
                   image: spec['containers'][0].image,
                   state: {running: {startedAt: stamp(clock)}},
@@ -522,21 +487,25 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
             },
           },
       );
-      const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
-      store.appendLog(
-        ns,
-        name,
-        [
-          `${ts} [notice] 1#0: using the "epoll" event method`,
-          `${ts} [notice] 1#0: start worker processes`,
-          `${ts} [info] data plane role, database off, cluster_mtls ${env['cluster_mtls'] ?? 'shared'}`,
-          `${ts} [info] [clustering] connecting to control plane at ${env['cluster_control_plane'] ?? '<unset>'} (node ${name})`,
-          `${ts} [info] [clustering] received initial configuration snapshot from control plane`,
-        ].join('\n'),
-        'proxy',
-      );
+      const ts = logStamp();
+      const started = [
+        `${ts} [notice] 1#0: using the "epoll" event method`,
+        `${ts} [notice] 1#0: start worker processes`,
+      ];
+      const connected = [
+        `${ts} [info] data plane role, database off, cluster_mtls ${env['cluster_mtls'] ?? 'shared'}`,
+        `${ts} [info] [clustering] connecting to control plane at ${env['cluster_control_plane'] ?? '<unset>'} (node ${name})`,
+        `${ts} [info] [clustering] received initial configuration snapshot from control plane`,
+      ];
+      store.appendLog(ns, name, [...started, ...(agent ? [] : connected)].join('\n'), 'proxy');
     });
+    if (agent) for (const name of pods) running.set(name, {spec});
     return true;
+  }
+
+  /** Kong's error.log time stamp (2026/12/06 10:00:00). */
+  function logStamp(): string {
+    return stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
   }
 
   /** One readiness round: each pod's Kong beats; Ready follows its answer, the Deployment counts them. */
@@ -557,7 +526,7 @@ export function newClusterDataPlane(store: FakeKubeStore, opts: DataPlaneOptions
         if (!running.has(name)) agent.forget(name);
         continue;
       }
-      const ts = stamp(clock).replace('T', ' ').replace('Z', '').replace(/-/g, '/');
+      const ts = logStamp();
       const lines = [...result.log, ...(result.crash ? [result.crash] : [])];
       if (lines.length) store.appendLog(ns, name, lines.map(l => `${ts} ${l}`).join('\n'), 'proxy');
       const restarts = Number((pod['status'] as Values | undefined)?.['containerStatuses']?.[0]?.['restartCount'] ?? 0);
