@@ -16,15 +16,18 @@ import {newSession} from '../../source/session/schema.js';
 import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import type {Answers} from '../../source/session/answers.js';
 import {demoPorts, stepContext} from '../helpers/step-context.js';
+import {pinnedClock} from '../helpers/clock.js';
 import '../../source/steps/index.js';
 
 let world: DemoWorld;
 let part: DemoPart;
 let dir: string;
+// The demo's Kubernetes 1.35 is in standard support on this date (the spec step and the stand-in read the clock).
+const clock = pinnedClock();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'demo-cluster-'));
-  world = await startDemoWorld({sessionDir: dir, speed: 200});
+  world = await startDemoWorld({sessionDir: dir, speed: 200, clock});
   part = await startClusterDemo(world, {sessionDir: dir, speed: 200, signal: new AbortController().signal});
 });
 after(async () => {
@@ -62,7 +65,7 @@ test(
     const answers: Answers = {...machines, ...part.answers};
     const session = {...newSession('demo0', 'demo'), answers: {session: 'demo0', ...answers}};
     const controller = new SessionController(session, s => s);
-    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200, clock});
     const {ctx, said} = stepContext(controller, ports);
     const signal = AbortSignal.timeout(80_000);
     await getStep('preflight').runHeadless!(ctx, signal);
@@ -122,7 +125,7 @@ test(
     const session = {...newSession('demo1', 'demo'), answers: {session: 'demo1', ...answers}};
     const controller = new SessionController(session, s => s);
     // The network the demo command wires: the part's routes and names, loopback as is, nothing else.
-    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200, clock});
     const {ctx, said} = stepContext(controller, ports);
     const signal = AbortSignal.timeout(80_000);
 

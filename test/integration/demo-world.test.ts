@@ -8,10 +8,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {renderClusterSpec} from '../../source/cluster/spec.js';
+import {pinnedClock} from '../helpers/clock.js';
 
 let world: DemoWorld;
 let dir: string;
 let transcripts: string;
+// Kubernetes 1.35 below is in standard support on this date (the wizard and the stand-in read the clock).
+const clock = pinnedClock();
 
 function run(
   cmd: string,
@@ -59,7 +62,7 @@ before(async () => {
       '',
     ].join('\n'),
   );
-  world = await startDemoWorld({sessionDir: dir, speed: 200, transcriptsDir: transcripts});
+  world = await startDemoWorld({sessionDir: dir, speed: 200, transcriptsDir: transcripts, clock});
 });
 after(async () => {
   await world.close();
@@ -106,7 +109,7 @@ test(
           osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-35.gz',
         },
       },
-      {now: Date.now()},
+      {now: clock.now()},
     );
     assert.deepEqual(spec.errors, []);
     writeFileSync(join(dir, 'cluster.yaml'), spec.yaml);
