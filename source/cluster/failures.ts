@@ -47,6 +47,8 @@ const HARDWARE_CSV_ERRORS = new RegExp(
     // Label keys and values (IsQualifiedName, IsValidLabelValue).
     '(name|prefix) part (must|a lowercase RFC 1123)',
     'a valid label (key )?must',
+    // A label value that is too long, alone (the text is generic, so only as the validation's error).
+    '(validations failed: |"error": ?")must be no more than 63 bytes',
   ].join('|'),
 );
 

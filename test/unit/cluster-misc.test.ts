@@ -183,6 +183,7 @@ test('failure mapping: hardware errors eksctl prints unwrapped map to hardware.c
     "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
     'prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters',
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'",
+    'must be no more than 63 bytes',
     'machine: BMCIPAddress is empty',
     'BMCIPAddress: is invalid: bmc',
     'VLANID: must be a string integer',

@@ -74,9 +74,30 @@ test('what the wizard writes passes; an extended version without a token is refu
 
 test('hardware.csv goes through the same reader: a refused file fails the provider validation', () => {
   const spec = renderClusterSpec(answers('1.35'), {now: NOW}).yaml;
+  // In eksctl's words (validator.go), not the wizard's.
   const r = checkCreateInputs(spec, csv.replace('10.20.0.12', '10.20.0.11'), NOW);
-  assert.match(r?.error ?? '', /^validations failed: read: invalid hardware: line 3: ip_address: duplicate ip_address/);
-  assert.match(r?.lines.at(-1) ?? '', /"validation":"tinkerbell Provider setup is valid"/);
+  assert.equal(r?.error, 'validations failed: duplicate IPAddress: 10.20.0.11');
+  assert.equal(
+    r?.lines.at(-1),
+    `❌ Validation failed\t{"validation":"tinkerbell Provider setup is valid","error":"duplicate IPAddress: 10.20.0.11","remediation":""}`,
+  );
+  for (const [edit, error] of [
+    [(t: string) => t.replace('10.20.0.12', '10.20.0.300'), 'IPAddress: is invalid: 10.20.0.300'],
+    [(t: string) => t.replace(',/dev/sda', ',sda'), 'disk must be a valid linux path ("^(/dev/[\\w-]+)+$")'],
+    [
+      (t: string) => t.replace('type=worker', 'type'),
+      'read: invalid hardware: cannot assign field at 9 to hardware.Machine through index chain [7]: badly formatted key-value pair: type',
+    ],
+    [
+      (t: string) => t.replace('eksa-wk01', 'Eksa-wk01'),
+      /^invalid hostname: Eksa-wk01: \[a lowercase RFC 1123 subdomain must consist of/,
+    ],
+    [(t: string) => t.replace('hostname,', 'Hostname,'), 'missing required columns in csv: hostname'],
+  ] as const) {
+    const refused = checkCreateInputs(spec, edit(csv), NOW)?.error.replace(/^validations failed: /, '');
+    if (typeof error === 'string') assert.equal(refused, error);
+    else assert.match(refused ?? '', error);
+  }
   const noWorker = checkCreateInputs(spec, csv.split('\n').slice(0, 2).join('\n') + '\n', NOW);
   assert.equal(
     noWorker?.error,

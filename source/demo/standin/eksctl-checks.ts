@@ -9,6 +9,7 @@
 // extended-support licence (pkg/validations/extendedversion.go).
 import yaml from 'js-yaml';
 import {validateHardwareCsv} from '../../hardware/validate.js';
+import {eksaHardwareError} from '../../hardware/eksa-errors.js';
 import {isSupportedKubernetesVersion, supportPhase} from '../../cluster/kube-versions.js';
 import {readLicenseToken} from '../../cluster/license-token.js';
 import {checkHardwareSelectors, podsMaskProblem, unknownFields, type SelectorGroup} from '../../cluster/spec.js';
@@ -76,14 +77,10 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
   const provider = 'tinkerbell Provider setup is valid';
   // No hardware.csv: a workload cluster made by a management cluster (--kubeconfig); nothing to read.
   if (hardwareCsv === '') return checkLicense(spec, now, []);
+  // Reported as eksctl words it (readCSVToCatalogue's error, unwrapped); create passes BMC options.
+  const hardwareError = eksaHardwareError(hardwareCsv, {createOptions: true});
+  if (hardwareError) return failedValidation(provider, hardwareError);
   const hw = validateHardwareCsv(hardwareCsv, {mode: 'eksa'});
-  if (!hw.valid) {
-    const e = hw.errors[0]!;
-    return failedValidation(
-      provider,
-      `read: invalid hardware: ${e.line !== null ? `line ${e.line}: ` : ''}${e.column ? `${e.column}: ` : ''}${e.message}`,
-    );
-  }
   const machineConfigs = new Map(
     docs.filter(d => d['kind'] === 'TinkerbellMachineConfig').map(d => [String(d['metadata']?.name), d] as const),
   );
