@@ -160,6 +160,7 @@ export async function openSimulatedDataCenter(dir: string): Promise<{
     parts.flatMap(p => p.routes),
     Object.assign({}, ...parts.map(p => p.dns)),
   );
+  world.setNet(net);
   // The simulated data center ran on while nobody looked: its data planes are connected again before a
   // day-two command reads the CP (bounded, so a DP that cannot dial shows as it is).
   let bound: NodeJS.Timeout | undefined;
@@ -209,6 +210,7 @@ export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<n
       parts.flatMap(p => p.routes),
       Object.assign({}, ...parts.map(p => p.dns)),
     );
+    world.setNet(net);
     return await runSession(
       ctx,
       {name, expectWorld: 'demo', ...(merge ? {answers} : {}), childEnv: world.env, net, speed},

@@ -29,6 +29,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'demo-cluster-'));
   world = await startDemoWorld({sessionDir: dir, speed: 200, clock});
   part = await startClusterDemo(world, {sessionDir: dir, speed: 200, signal: new AbortController().signal});
+  // As the demo command wires it: the stand-in's in-use probe sees the parts' network.
+  world.setNet(createDemoNet(part.routes, part.dns));
 });
 after(async () => {
   await part.close();

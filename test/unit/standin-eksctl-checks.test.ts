@@ -48,13 +48,13 @@ const csv = formatHardwareCsv([
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const token = (end: string) => `${b64({alg: 'RS256'})}.${b64({endValidity: end})}.c2ln`;
 
-test('what the wizard writes passes; an extended version without a token is refused by date, with eksctl’s validation lines', () => {
+test('what the wizard writes passes; an extended version without a token is refused by date, with eksctl’s validation lines', async () => {
   const ok = renderClusterSpec(answers('1.35'), {now: NOW});
-  assert.equal(checkCreateInputs(ok.yaml, csv, NOW), undefined);
+  assert.equal(await checkCreateInputs(ok.yaml, csv, NOW), undefined);
   // 1.32 written a year earlier, when it needed no token, and run now: eksctl refuses it today.
   const old = renderClusterSpec(answers('1.32'), {now: Date.parse('2025-12-01T00:00:00Z')});
   assert.equal(old.errors.length, 0);
-  const refused = checkCreateInputs(old.yaml, csv, NOW);
+  const refused = await checkCreateInputs(old.yaml, csv, NOW);
   assert.equal(refused?.error, 'validations failed: licenseToken is required for extended kubernetes support');
   assert.deepEqual(refused?.lines.slice(0, 2), [
     'Performing setup and validations',
@@ -65,17 +65,17 @@ test('what the wizard writes passes; an extended version without a token is refu
     /^❌ Validation failed\t\{"validation":"validate extended kubernetes version support is supported"/,
   );
   const withToken = renderClusterSpec(answers('1.32'), {now: NOW, licenseToken: token('2027-06-30T00:00:00Z')});
-  assert.equal(checkCreateInputs(withToken.yaml, csv, NOW), undefined);
+  assert.equal(await checkCreateInputs(withToken.yaml, csv, NOW), undefined);
   assert.equal(
-    checkCreateInputs(withToken.yaml, csv, Date.parse('2027-07-01T00:00:00Z'))?.error,
+    (await checkCreateInputs(withToken.yaml, csv, Date.parse('2027-07-01T00:00:00Z')))?.error,
     'validations failed: license is expired, please renew the license',
   );
 });
 
-test('hardware.csv goes through the same reader: a refused file fails the provider validation', () => {
+test('hardware.csv goes through the same reader: a refused file fails the provider validation', async () => {
   const spec = renderClusterSpec(answers('1.35'), {now: NOW}).yaml;
   // In eksctl's words (validator.go), not the wizard's.
-  const r = checkCreateInputs(spec, csv.replace('10.20.0.12', '10.20.0.11'), NOW);
+  const r = await checkCreateInputs(spec, csv.replace('10.20.0.12', '10.20.0.11'), NOW);
   assert.equal(r?.error, 'validations failed: duplicate IPAddress: 10.20.0.11');
   assert.equal(
     r?.lines.at(-1),
@@ -94,13 +94,37 @@ test('hardware.csv goes through the same reader: a refused file fails the provid
     ],
     [(t: string) => t.replace('hostname,', 'Hostname,'), 'missing required columns in csv: hostname'],
   ] as const) {
-    const refused = checkCreateInputs(spec, edit(csv), NOW)?.error.replace(/^validations failed: /, '');
+    const refused = (await checkCreateInputs(spec, edit(csv), NOW))?.error.replace(/^validations failed: /, '');
     if (typeof error === 'string') assert.equal(refused, error);
     else assert.match(refused ?? '', error);
   }
-  const noWorker = checkCreateInputs(spec, csv.split('\n').slice(0, 2).join('\n') + '\n', NOW);
+  const noWorker = await checkCreateInputs(spec, csv.split('\n').slice(0, 2).join('\n') + '\n', NOW);
   assert.equal(
     noWorker?.error,
     `validations failed: minimum hardware count not met for selector '{"type":"worker"}': have 0, require 1`,
+  );
+});
+
+test('IPs in use: eksctl refuses an endpoint or tinkerbellIP that answers, with its words; --skip-ip-check skips it', async () => {
+  const spec = renderClusterSpec(answers('1.35'), {now: NOW}).yaml;
+  const answering = (...ips: string[]) => ({answers: async (ip: string) => ips.includes(ip)});
+  assert.equal(await checkCreateInputs(spec, csv, NOW, answering()), undefined);
+  const endpoint = await checkCreateInputs(spec, csv, NOW, answering('10.20.0.50', '10.20.0.51'));
+  assert.equal(endpoint?.error, 'validations failed: control plane endpoint ip in use: 10.20.0.50');
+  assert.equal(
+    endpoint?.lines.at(-1),
+    `❌ Validation failed\t{"validation":"tinkerbell Provider setup is valid","error":"control plane endpoint ip in use: 10.20.0.50","remediation":""}`,
+  );
+  assert.equal(
+    (await checkCreateInputs(spec, csv, NOW, answering('10.20.0.51')))?.error,
+    'validations failed: tinkerbellIP <10.20.0.51> is already in use, please provide a unique IP',
+  );
+  // A workload cluster reuses the management cluster's tinkerbellIP: only the endpoint is probed.
+  assert.equal(await checkCreateInputs(spec, '', NOW, {...answering('10.20.0.51'), workload: true}), undefined);
+  assert.equal(await checkCreateInputs(spec, csv, NOW, {...answering('10.20.0.50'), skipIpCheck: true}), undefined);
+  // Hardware problems come first, as in SetupAndValidateCreateCluster.
+  assert.equal(
+    (await checkCreateInputs(spec, csv.replace('10.20.0.12', '10.20.0.11'), NOW, answering('10.20.0.50')))?.error,
+    'validations failed: duplicate IPAddress: 10.20.0.11',
   );
 });

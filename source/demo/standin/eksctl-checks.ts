@@ -41,8 +41,26 @@ function failedValidation(name: string, error: string, passed: readonly string[]
   };
 }
 
+export interface CreateCheckOptions {
+  /**
+   * Does a host answer at this address? eksctl dials TCP :80 for 500 ms and counts a connection or a
+   * refusal as "in use" (networkutils.IsIPInUse); in the demo, the world's Net decides what answers.
+   * Without it nothing answers.
+   */
+  answers?: (ip: string) => Promise<boolean>;
+  /** --skip-ip-check */
+  skipIpCheck?: boolean;
+  /** --kubeconfig: a workload cluster; its tinkerbellIP is the management cluster's and is not probed. */
+  workload?: boolean;
+}
+
 /** undefined when eksctl would go ahead. `now` is the demo world's clock. */
-export function checkCreateInputs(specText: string, hardwareCsv: string, now: number): CreateRefusal | undefined {
+export async function checkCreateInputs(
+  specText: string,
+  hardwareCsv: string,
+  now: number,
+  options: CreateCheckOptions = {},
+): Promise<CreateRefusal | undefined> {
   let docs: Doc[];
   try {
     docs = yaml.loadAll(specText).filter((d): d is Doc => d !== null && typeof d === 'object');
@@ -73,10 +91,25 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
     if (problem) return invalid(problem);
   }
 
-  // Tinkerbell provider: hardware.csv through the same reader and EKS Anywhere's rules, then the selectors.
+  // Tinkerbell provider: hardware.csv through the same reader and EKS Anywhere's rules, then the
+  // selectors, then the addresses (SetupAndValidateCreateCluster, create.go; first failure wins).
   const provider = 'tinkerbell Provider setup is valid';
   // No hardware.csv: a workload cluster made by a management cluster (--kubeconfig); nothing to read.
-  if (hardwareCsv === '') return checkLicense(spec, now, []);
+  if (hardwareCsv !== '') {
+    const refused = checkHardware(docs, spec, hardwareCsv, provider);
+    if (refused) return refused;
+  }
+  if (!options.skipIpCheck && options.answers) {
+    // assert.go NewIPNotInUseAssertion, AssertTinkerbellIPNotInUse (not for a workload cluster).
+    if (await options.answers(String(endpoint)))
+      return failedValidation(provider, `control plane endpoint ip in use: ${endpoint}`);
+    if (!options.workload && tinkerbellIp && (await options.answers(String(tinkerbellIp))))
+      return failedValidation(provider, `tinkerbellIP <${tinkerbellIp}> is already in use, please provide a unique IP`);
+  }
+  return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
+}
+
+function checkHardware(docs: Doc[], spec: Doc, hardwareCsv: string, provider: string): CreateRefusal | undefined {
   // Reported as eksctl words it (readCSVToCatalogue's error, unwrapped); create passes BMC options.
   const hardwareError = eksaHardwareError(hardwareCsv, {createOptions: true});
   if (hardwareError) return failedValidation(provider, hardwareError);
@@ -98,8 +131,7 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
     hw.rows.map(r => ({hostname: r.hostname, labels: r.labels})),
   )[0];
   if (selectorError) return failedValidation(provider, selectorError);
-
-  return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
+  return undefined;
 }
 
 /** Extended support, by today's date against the version's end of standard support. */

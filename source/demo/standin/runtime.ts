@@ -273,6 +273,8 @@ export async function standinMain(
       clusterName: name,
       clusterSpec: specText,
       hardwareCsv: csv ? fs.readFileSync(path.resolve(d.cwd, csv), 'utf8') : '',
+      skipIpCheck: argv.includes('--skip-ip-check'),
+      workload: flag(['--kubeconfig']) !== undefined,
       timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
     });
     if (info?.['error']) {
