@@ -6,6 +6,11 @@ import {checkCreateInputs} from '../../source/demo/standin/eksctl-checks.js';
 import {renderClusterSpec} from '../../source/cluster/spec.js';
 import {formatHardwareCsv} from '../../source/hardware/write.js';
 import type {Answers} from '../../source/session/answers.js';
+import {sshKeyProblem} from '../../source/cluster/ssh-keys.js';
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 
 const NOW = Date.parse('2026-12-06T10:00:00Z');
 const answers = (version: string): Answers => ({
@@ -127,4 +132,54 @@ test('IPs in use: eksctl refuses an endpoint or tinkerbellIP that answers, with 
     (await checkCreateInputs(spec, csv.replace('10.20.0.12', '10.20.0.11'), NOW, answering('10.20.0.50')))?.error,
     'validations failed: duplicate IPAddress: 10.20.0.11',
   );
+});
+
+test('SSH keys: the stand-in reads them as eksctl does (certificates, an options prefix) and refuses with eksctl’s message', async t => {
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const str = (b: Buffer | string) => Buffer.concat([u32(Buffer.from(b).length), Buffer.from(b)]);
+  const ed25519 = `ssh-ed25519 ${Buffer.concat([str('ssh-ed25519'), str(Buffer.alloc(32, 7))]).toString('base64')} me@admin`;
+  const keys = [ed25519, `restrict,from="10.0.0.0/8,192.168.0.0/16" ${ed25519}`];
+  const dir = mkdtempSync(join(tmpdir(), 'standin-ssh-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ca', '-f', join(dir, 'ca')], {stdio: 'ignore'});
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-C', 'me', '-f', join(dir, 'id')], {stdio: 'ignore'});
+    execFileSync('ssh-keygen', ['-q', '-s', join(dir, 'ca'), '-I', 'me', '-n', 'ec2-user', join(dir, 'id.pub')], {
+      stdio: 'ignore',
+    });
+    const cert = readFileSync(join(dir, 'id-cert.pub'), 'utf8').trim();
+    keys.push(cert, `no-pty ${cert}`);
+  } catch {
+    t.diagnostic('ssh-keygen is not installed: certificates built by hand only');
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
+  for (const key of keys) {
+    // What the wizard accepts and writes, the stand-in accepts.
+    assert.equal(sshKeyProblem(key), undefined, key);
+    const spec = renderClusterSpec(
+      {...answers('1.35'), cluster: {...answers('1.35').cluster, sshAuthorizedKey: key}},
+      {now: NOW},
+    );
+    assert.deepEqual(spec.errors, [], key);
+    assert.equal(await checkCreateInputs(spec.yaml, csv, NOW), undefined, key);
+  }
+  // Hand edits: a placeholder, and a key cut short; eksctl's words, naming the machine config.
+  const spec = renderClusterSpec(
+    {...answers('1.35'), cluster: {...answers('1.35').cluster, sshAuthorizedKey: ed25519}},
+    {now: NOW},
+  ).yaml;
+  const short = `ssh-ed25519 ${Buffer.concat([str('ssh-ed25519'), str(Buffer.alloc(31, 7))]).toString('base64')}`;
+  for (const bad of ['ssh-rsa AAAA...', short]) {
+    const refused = await checkCreateInputs(spec.split(ed25519).join(bad), csv, NOW);
+    assert.match(
+      refused?.error ?? '',
+      /^validations failed: stripping ssh key comment: TinkerbellMachineConfig name=seed(-cp)?: ssh: no key found$/,
+      bad,
+    );
+    assert.ok(sshKeyProblem(bad), bad);
+  }
 });

@@ -5,7 +5,7 @@
 // ParseClusterConfigFromContent) and checked by ValidateClusterConfigContent (endpoint vs tinkerbellIP,
 // validateNetworking), both reported as "the cluster config file provided is invalid: ..." before any
 // workflow; then the validations print "❌ Validation failed" and "validations failed: ..." for the
-// Tinkerbell provider (hardware.csv read and validated, selector counts in assert.go) and for the
+// Tinkerbell provider (SSH keys parsed, hardware.csv read and validated, selector counts in assert.go) and for the
 // extended-support licence (pkg/validations/extendedversion.go).
 import yaml from 'js-yaml';
 import {validateHardwareCsv} from '../../hardware/validate.js';
@@ -14,6 +14,7 @@ import {isSupportedKubernetesVersion, supportPhase} from '../../cluster/kube-ver
 import {readLicenseToken} from '../../cluster/license-token.js';
 import {checkHardwareSelectors, podsMaskProblem, unknownFields, type SelectorGroup} from '../../cluster/spec.js';
 import {parseCidr} from '../../net/ipv4.js';
+import {goParsesAuthorizedKey} from '../../cluster/ssh-authorized-key.js';
 
 export interface CreateRefusal {
   /** Lines eksctl prints before its error (validation results), on stdout. */
@@ -95,6 +96,17 @@ export async function checkCreateInputs(
   // selectors, then the addresses (SetupAndValidateCreateCluster, create.go; first failure wins).
   const provider = 'tinkerbell Provider setup is valid';
   // No hardware.csv: a workload cluster made by a management cluster (--kubeconfig); nothing to read.
+  // configureSshKeys: each machine config's key, parsed by ssh.ParseAuthorizedKey (empty: eksctl makes one).
+  for (const mc of docs.filter(d => d['kind'] === 'TinkerbellMachineConfig')) {
+    const key = mc['spec']?.users?.[0]?.sshAuthorizedKeys?.[0];
+    if (typeof key === 'string' && key !== '' && !goParsesAuthorizedKey(key)) {
+      const name = String(mc['metadata']?.name ?? '');
+      return failedValidation(
+        provider,
+        `stripping ssh key comment: TinkerbellMachineConfig name=${name}: ssh: no key found`,
+      );
+    }
+  }
   if (hardwareCsv !== '') {
     const refused = checkHardware(docs, spec, hardwareCsv, provider);
     if (refused) return refused;
