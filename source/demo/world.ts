@@ -314,7 +314,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         },
       );
       if (refused) return {error: refused.error, lines: refused.lines};
-      const timeline = (b['timeline'] ?? []) as Array<{t: number; text: string}>;
+      // The machines provision until the next V0 line; the -v 3 lines in between happen during it.
+      const timeline = ((b['timeline'] ?? []) as Array<{t: number; text: string; level?: number}>).filter(
+        l => (l.level ?? 0) === 0,
+      );
       const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
       let openGate!: () => void;
