@@ -93,6 +93,11 @@ test(
         /please provide two unique IPs/,
       ],
       [
+        'an SSH key that is a placeholder',
+        y => y.replace(/(sshAuthorizedKeys:\n\s+- )""/g, '$1"ssh-rsa AAAA..."'),
+        /validations failed: stripping ssh key comment: TinkerbellMachineConfig name=seed(-cp)?: ssh: no key found/,
+      ],
+      [
         'more control planes than machines',
         y => y.replace(/count: 1\n(\s+endpoint)/, 'count: 3\n$1'),
         /validations failed: minimum hardware count not met for selector '\{"type":"cp"\}': have 1, require 3/,
@@ -116,6 +121,33 @@ test(
       assert.ok(!existsSync(join(dir, 'seed', 'generated')), `${what}: nothing was started`);
     }
     writeFileSync(join(dir, 'cluster.yaml'), written);
+
+    // hardware.csv hand-edited between the steps: refused in EKS Anywhere's words, not the wizard's.
+    const csvEdits: [string, (t: string) => string, string][] = [
+      ['an address that is not one', t => t.replace('10.20.0.12', '10.20.0.300'), 'IPAddress: is invalid: 10.20.0.300'],
+      [
+        'a VLAN out of range',
+        t =>
+          t
+            .split('\n')
+            .map((l, i) => (l === '' ? l : `${l},${i === 0 ? 'vlan_id' : '0'}`))
+            .join('\n'),
+        'VLANID: must be between 1 and 4094',
+      ],
+    ];
+    for (const [what, edit, error] of csvEdits) {
+      writeFileSync(join(dir, 'hardware.csv'), edit(csv.csv));
+      let failure = '';
+      await assert.rejects(
+        getStep('create-cluster').runHeadless!(ctx, signal),
+        (e: unknown) => ((failure = String((e as Error).message)), true),
+      );
+      const printed = readFileSync(join(dir, /Evidence: (\S+\.log)/.exec(failure)![1]!), 'utf8');
+      assert.ok(printed.includes(`Error: validations failed: ${error}\n`), `${what}:\n${printed}`);
+      // The failure map names hardware.csv and its fix.
+      assert.match(failure, /hardware\.csv was refused/, what);
+    }
+    writeFileSync(join(dir, 'hardware.csv'), csv.csv);
   },
 );
 
