@@ -17,7 +17,7 @@ import {
   preflightData,
   preflightSummary,
   runPreflightChecks,
-} from '../source/cluster/preflight-step.js';
+} from '../source/steps/preflight/preflight-step.js';
 import {provisioningCandidates} from '../source/cluster/interfaces.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
 import {

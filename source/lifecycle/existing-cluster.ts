@@ -8,7 +8,7 @@ import type {StepContext, StepOutcome} from '../wizard/registry.js';
 import {StepFailure} from '../wizard/registry.js';
 import {capture} from '../cluster/capture.js';
 import {evaluateHelm, evaluateKubectl, PREFLIGHT_COMMANDS, type PreflightCheck} from '../cluster/preflight.js';
-import {checkLine} from '../cluster/preflight-step.js';
+import {checkLine} from '../steps/preflight/preflight-step.js';
 import {expandHome} from '../cluster/existing.js';
 import {createKubeApi} from '../kong/kube-client.js';
 import {describeKubeError, type KubeApi} from '../kong/kube-api.js';

@@ -3,13 +3,13 @@
 // classified first, and leftovers are cleaned up (only with --yes) before a new create starts.
 import {access} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
-import {implementStep, StepFailure} from '../wizard/registry.js';
-import {cleanupLeftovers} from '../cluster/cleanup.js';
-import {createCommandFor, currentCreateStatus, phaseLine, runCreate} from '../cluster/create-run.js';
-import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from '../cluster/create-step.js';
-import {expandHome} from '../cluster/existing.js';
-import {kubectlReachability} from '../cluster/nodes.js';
-import {startCreateGuard} from '../cluster/resume.js';
+import {implementStep, StepFailure} from '../../wizard/registry.js';
+import {cleanupLeftovers} from '../../cluster/cleanup.js';
+import {createCommandFor, currentCreateStatus, phaseLine, runCreate} from './create-run.js';
+import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from './create-step.js';
+import {expandHome} from '../../cluster/existing.js';
+import {kubectlReachability} from '../../cluster/nodes.js';
+import {startCreateGuard} from '../../cluster/resume.js';
 
 implementStep('create-cluster', {
   async check(ctx, signal) {

@@ -1,6 +1,6 @@
 // The verify step: the control plane sees every data plane pod, then a request goes through the proxy.
-import {implementStep, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
-import {cpInputFromAnswers, expandPath} from '../kong/cp-step.js';
+import {implementStep, StepFailure, type StepContext, type StepOutcome} from '../../wizard/registry.js';
+import {cpInputFromAnswers, expandPath} from '../control-plane/cp-step.js';
 import {
   runVerify,
   smokeUrl,
@@ -8,8 +8,8 @@ import {
   type VerifyDeps,
   type VerifyPlan,
   type VerifyResult,
-} from '../kong/verify-step.js';
-import {resolveCpToken} from './control-plane.js';
+} from './verify-step.js';
+import {resolveCpToken} from '../control-plane/step.js';
 
 export function verifyPlanFor(ctx: StepContext): VerifyPlan {
   const answers = ctx.session.answers;

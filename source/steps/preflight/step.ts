@@ -1,7 +1,7 @@
 // The preflight step: the admin-server checks of source/cluster/preflight.ts. A failed check stops
 // the step; warnings are allowed. The interface and bootstrap IP are stored once the checks settle them.
-import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
-import {isExistingClusterFlow, runExistingClusterPreflight} from '../lifecycle/existing-cluster.js';
+import {implementStep, MissingAnswerError, StepFailure} from '../../wizard/registry.js';
+import {isExistingClusterFlow, runExistingClusterPreflight} from '../../lifecycle/existing-cluster.js';
 import {
   blockingReason,
   checkLine,
@@ -9,7 +9,7 @@ import {
   preflightData,
   preflightSummary,
   runPreflightChecks,
-} from '../cluster/preflight-step.js';
+} from './preflight-step.js';
 
 implementStep('preflight', {
   async runHeadless(ctx, signal) {

@@ -6,10 +6,10 @@ import {
   StepFailure,
   type StepContext,
   type StepOutcome,
-} from '../wizard/registry.js';
-import {adminTokenSourceFromAnswers, resolveAdminToken} from '../kong/admin-api.js';
-import {parseEndpoint} from '../kong/endpoint.js';
-import {probeTcp} from '../kong/probes.js';
+} from '../../wizard/registry.js';
+import {adminTokenSourceFromAnswers, resolveAdminToken} from '../../kong/admin-api.js';
+import {parseEndpoint} from '../../kong/endpoint.js';
+import {probeTcp} from '../../kong/probes.js';
 import {
   cpAnswersPatch,
   cpInputFromAnswers,
@@ -19,7 +19,7 @@ import {
   type CpCheck,
   type CpFacts,
   type CpInput,
-} from '../kong/cp-step.js';
+} from './cp-step.js';
 
 /** The admin token from wherever the answers say (secrets.json, env, file, inline); never shown. */
 export async function resolveCpToken(ctx: StepContext): Promise<string | undefined> {

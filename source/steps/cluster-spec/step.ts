@@ -2,9 +2,9 @@
 // the endpoint and tinkerbellIP probed and the OS image URL tried from here (skipped in a dry run).
 import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
-import {AnswerError, implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
-import {unusableSecretRef} from '../session/secrets.js';
-import {formatIssue} from '../cluster/spec.js';
+import {AnswerError, implementStep, MissingAnswerError, StepFailure} from '../../wizard/registry.js';
+import {unusableSecretRef} from '../../session/secrets.js';
+import {formatIssue} from '../../cluster/spec.js';
 import {
   localAddresses,
   missingClusterAnswer,
@@ -13,7 +13,7 @@ import {
   specInputs,
   specSummary,
   writeSpecArtifact,
-} from '../cluster/spec-step.js';
+} from './spec-step.js';
 
 implementStep('cluster-spec', {
   async check(ctx) {

@@ -1,4 +1,4 @@
-import {implementStep} from '../wizard/registry.js';
+import {implementStep} from '../../wizard/registry.js';
 
 implementStep('welcome', {
   runHeadless: async () => ({summary: 'started'}),

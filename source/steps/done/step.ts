@@ -1,9 +1,9 @@
 // The last step: what now exists, where the artifacts and logs are, and what to do next.
-import {implementStep} from '../wizard/registry.js';
-import type {Session} from '../session/schema.js';
+import {implementStep} from '../../wizard/registry.js';
+import type {Session} from '../../session/schema.js';
 import {isAbsolute, join} from 'node:path';
-import {smokeUrl} from '../kong/verify-step.js';
-import {AWAITING_CONFIG} from '../kong/dp-step.js';
+import {smokeUrl} from '../verify/verify-step.js';
+import {AWAITING_CONFIG} from '../data-plane/dp-step.js';
 
 export interface DoneReport {
   exists: string[];

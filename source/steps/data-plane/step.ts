@@ -9,9 +9,9 @@ import {
   StepFailure,
   type StepContext,
   type StepOutcome,
-} from '../wizard/registry.js';
-import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../kong/dp-values.js';
-import {kongLicenseProblem} from '../kong/license.js';
+} from '../../wizard/registry.js';
+import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../../kong/dp-values.js';
+import {kongLicenseProblem} from '../../kong/license.js';
 import {
   deployDataPlane,
   dpPlanFor,
@@ -22,15 +22,15 @@ import {
   writeDpValues,
   type DpDeps,
   type DpPlan,
-} from '../kong/dp-step.js';
-import {factsData} from '../kong/cp-step.js';
-import {createKubeApi} from '../kong/kube-client.js';
-import {dpPodSelector} from '../kong/deploy.js';
-import {openAdmin} from '../kong/verify-step.js';
-import {emptyConfigConnection, type EmptyConfigView} from '../kong/verify.js';
-import {resolveCpToken} from './control-plane.js';
-import {verifyPlanFor} from './verify.js';
-import {toCommandRecord} from '../run/command-record.js';
+} from './dp-step.js';
+import {factsData} from '../control-plane/cp-step.js';
+import {createKubeApi} from '../../kong/kube-client.js';
+import {dpPodSelector} from '../../kong/deploy.js';
+import {openAdmin} from '../verify/verify-step.js';
+import {emptyConfigConnection, type EmptyConfigView} from '../../kong/verify.js';
+import {resolveCpToken} from '../control-plane/step.js';
+import {verifyPlanFor} from '../verify/step.js';
+import {toCommandRecord} from '../../run/command-record.js';
 
 /** The CP's view of the DP pods through its Admin API (the URL or a port-forward), opened per question. */
 function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
