@@ -13,7 +13,6 @@ import {openSession} from '../../source/wizard/open-session.js';
 import {getStep} from '../../source/wizard/registry.js';
 import {discoverData} from '../../source/steps/discover/step.js';
 import {stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 test(
   'demo discovery part: both BMCs found through routes, PXE attributed, hardware.csv built',

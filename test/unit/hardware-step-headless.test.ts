@@ -10,7 +10,6 @@ import {AnswerError, getStep, MissingAnswerError, StepFailure, type StepContext}
 import {stepContext} from '../helpers/step-context.js';
 import type {World} from '../../source/ports.js';
 import {discoverData} from '../../source/steps/discover/step.js';
-import '../../source/steps/index.js';
 
 const base: Answers = {
   admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},

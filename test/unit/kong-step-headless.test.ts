@@ -17,7 +17,6 @@ import type {Answers} from '../../source/session/answers.js';
 import type {StepId} from '../../source/wizard/step-ids.js';
 import {dpValuesFor} from '../../source/steps/data-plane/dp-step.js';
 import {runStep, stepContext, testPorts} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const LICENSE = '{"license":{"payload":{"customer":"Test"},"signature":"abc"}}';
 const TOKEN = 'headless-token-value-1234';

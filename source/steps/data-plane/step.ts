@@ -2,14 +2,8 @@
 import {relative} from 'node:path';
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
-import {
-  implementStep,
-  AnswerError,
-  MissingAnswerError,
-  StepFailure,
-  type StepContext,
-  type StepOutcome,
-} from '../../wizard/registry.js';
+import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../../kong/dp-values.js';
 import {kongLicenseProblem} from '../../kong/license.js';
 import {
@@ -141,7 +135,7 @@ export async function runDataPlaneStep(
   return {summary: dpSummary(result.facts), data: factsData(result.facts)};
 }
 
-implementStep('data-plane', {
+export const logic = {
   runHeadless: async (ctx, signal) => {
     const plan = dataPlanePlan(ctx, dataPlaneValues(ctx));
     let lastPods = '';
@@ -192,4 +186,4 @@ implementStep('data-plane', {
       return {ok: false, detail: `cannot list the data plane pods (${(error as Error).message.split('\n')[0]})`};
     }
   },
-});
+} satisfies StepLogic;

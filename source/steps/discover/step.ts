@@ -14,13 +14,8 @@ import {
   type DiscoverySettings,
 } from '../../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../../discovery/session.js';
-import {
-  implementStep,
-  MissingAnswerError,
-  StepFailure,
-  type StepContext,
-  type StepOutcome,
-} from '../../wizard/registry.js';
+import {MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 
 export type Role = Machine['role'];
 
@@ -271,4 +266,4 @@ async function check(ctx: StepContext): Promise<{ok: boolean; detail: string}> {
   return {ok: false, detail: 'no machines were picked'};
 }
 
-implementStep('discover', {runHeadless, check});
+export const logic = {runHeadless, check} satisfies StepLogic;

@@ -10,13 +10,8 @@ import {
   type MachineDraft,
 } from '../../hardware/drafts.js';
 import {checkHardwareFile, HARDWARE_CSV, missingHardwareAnswer, writeHardwareFromAnswers} from '../../hardware/step.js';
-import {
-  AnswerError,
-  implementStep,
-  MissingAnswerError,
-  type StepContext,
-  type StepOutcome,
-} from '../../wizard/registry.js';
+import {AnswerError, MissingAnswerError} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 import {unusableSecretRef} from '../../session/secrets.js';
 import {discoverData, pickedMachines} from '../discover/step.js';
 
@@ -105,4 +100,4 @@ async function check(ctx: StepContext): Promise<{ok: boolean; detail: string}> {
   return checkHardwareFile(ctx.ports.sessionDir, ctx.session.artifacts.hardwareCsv);
 }
 
-implementStep('hardware', {runHeadless, check});
+export const logic = {runHeadless, check} satisfies StepLogic;

@@ -1,5 +1,6 @@
 // The verify step: the control plane sees every data plane pod, then a request goes through the proxy.
-import {implementStep, StepFailure, type StepContext, type StepOutcome} from '../../wizard/registry.js';
+import {StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 import {cpInputFromAnswers, expandPath} from '../control-plane/cp-step.js';
 import {
   runVerify,
@@ -85,7 +86,7 @@ export function dryRunVerify(ctx: StepContext, plan: VerifyPlan): StepOutcome {
   return {summary: 'dry run: verification not run', data: {dryRun: true, smokeTest: plan.smokeTest}};
 }
 
-implementStep('verify', {
+export const logic = {
   runHeadless: async (ctx, signal) => {
     const plan = verifyPlanFor(ctx);
     if (ctx.ports.world === 'dry-run') return dryRunVerify(ctx, plan);
@@ -100,4 +101,4 @@ implementStep('verify', {
     });
     return outcome;
   },
-});
+} satisfies StepLogic;
