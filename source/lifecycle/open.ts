@@ -17,7 +17,7 @@ export interface SimulatedWorld {
 }
 
 async function openWorld(dir: string): Promise<SimulatedWorld> {
-  const {openSimulatedDataCenter} = await import('../demo/run-demo.js');
+  const {openSimulatedDataCenter} = await import('../commands/run-demo.js');
   const dc = await openSimulatedDataCenter(dir);
   return {net: dc.net, env: dc.world.env, speed: dc.speed, close: dc.close};
 }

@@ -8,7 +8,7 @@ import {
   nextDemoName,
   parseSpeed,
   pickDemoSession,
-} from '../../source/demo/run-demo.js';
+} from '../../source/commands/run-demo.js';
 import {createDemoNet, isLoopback, noNet} from '../../source/demo/net.js';
 import {NetRouteError} from '../../source/ports.js';
 import {emptyPart} from '../../source/demo/parts/types.js';

@@ -9,15 +9,15 @@ import {createSession, listSessions} from '../session/store.js';
 import {isPidAlive, sessionDir} from '../session/home.js';
 import {acquireLock, readLock} from '../session/lock.js';
 import type {Answers} from '../session/answers.js';
-import type {CommandContext} from '../commands/index.js';
-import {runSession} from '../commands/run-session.js';
-import {startDemoWorld, type DemoWorld} from './world.js';
-import {createDemoNet} from './net.js';
-import {readDemoState} from './persist.js';
-import type {DemoPart, DemoPartStarter} from './parts/types.js';
-import {startDiscoveryDemo} from './parts/discovery.js';
-import {startClusterDemo} from './parts/cluster.js';
-import {startKongDemo} from './parts/kong.js';
+import type {CommandContext} from './index.js';
+import {runSession} from './run-session.js';
+import {startDemoWorld, type DemoWorld} from '../demo/world.js';
+import {createDemoNet} from '../demo/net.js';
+import {readDemoState} from '../demo/persist.js';
+import type {DemoPart, DemoPartStarter} from '../demo/parts/types.js';
+import {startDiscoveryDemo} from '../demo/parts/discovery.js';
+import {startClusterDemo} from '../demo/parts/cluster.js';
+import {startKongDemo} from '../demo/parts/kong.js';
 
 export interface DemoOptions {
   /** Undefined: the speed a resumed demo ran at, else 1. */
