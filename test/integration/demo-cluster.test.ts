@@ -17,7 +17,6 @@ import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import type {Answers} from '../../source/session/answers.js';
 import {demoPorts, stepContext} from '../helpers/step-context.js';
 import {pinnedClock} from '../helpers/clock.js';
-import '../../source/steps/index.js';
 
 let world: DemoWorld;
 let part: DemoPart;

@@ -11,7 +11,7 @@ import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {renderClusterSpec} from '../../source/cluster/spec.js';
 import {CreateProgressParser, PHASES} from '../../source/cluster/progress.js';
-import {CREATE_VERBOSITY, createCommandFor} from '../../source/cluster/create-run.js';
+import {CREATE_VERBOSITY, createCommandFor} from '../../source/steps/create-cluster/create-run.js';
 import {pinnedClock} from '../helpers/clock.js';
 
 let world: DemoWorld;
