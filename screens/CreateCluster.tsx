@@ -300,8 +300,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       const {input, key} = inkKey(press);
       if (mode === 'existing') {
         const field = existing.focus === 0 ? 'kubeconfig' : 'context';
-        if (key.escape && !existingOnly)
-          setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
+        if (key.escape && !existingOnly) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
         else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
         else if (key.return) void adoptExisting();
         else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
@@ -527,7 +526,9 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
   } else if (mode === 'existing') {
     push(
       'h',
-      existingOnly ? 'The existing cluster the data plane goes onto' : 'Use an existing cluster instead of creating one',
+      existingOnly
+        ? 'The existing cluster the data plane goes onto'
+        : 'Use an existing cluster instead of creating one',
       undefined,
       true,
     );
