@@ -342,9 +342,12 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
         ? 'done'
         : mode === 'orphan'
           ? 'orphan'
-          : undefined,
+          : mode === 'existing' && existingOnly && !problem
+            ? 'existing'
+            : undefined,
     () => {
       if (mode === 'review') void start();
+      else if (mode === 'existing') void adoptExisting();
       else if (mode === 'orphan') void waitForOrphan();
       else if (finished) complete({summary: finished.summary, data: finished.data});
       else if (mode === 'recorded')

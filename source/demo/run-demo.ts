@@ -4,6 +4,7 @@
 // plain lines) with the stand-ins first on PATH; the world is closed (and saved) afterwards.
 import {createHash} from 'node:crypto';
 import {hostname} from 'node:os';
+import {basename} from 'node:path';
 import {UsageError} from '../cli-options.js';
 import {createSession, listSessions} from '../session/store.js';
 import {isPidAlive, sessionDir} from '../session/home.js';
@@ -18,6 +19,7 @@ import type {DemoPart, DemoPartStarter} from './parts/types.js';
 import {startDiscoveryDemo} from './parts/discovery.js';
 import {startClusterDemo} from './parts/cluster.js';
 import {startKongDemo} from './parts/kong.js';
+import {linkWorld, lockWorldHost, pickWorldHost, worldDirOf, worldHostOf} from './shared-world.js';
 
 export interface DemoOptions {
   /** Undefined: the speed a resumed demo ran at, else 1. */
@@ -27,6 +29,11 @@ export interface DemoOptions {
   name?: string;
   /** Start a new demo session even when an unfinished one exists. */
   fresh?: boolean;
+  /**
+   * A new session for a second data plane, on the simulated vSphere cluster of the newest demo
+   * session's data center (the existing-cluster flow): the same control plane lists both.
+   */
+  existingCluster?: boolean;
 }
 
 /** In the order their answers merge: later parts win on the same key. */
@@ -51,8 +58,11 @@ function heldByLiveProcess(dir: string): boolean {
   return holder !== undefined && (holder.host !== hostname() || isPidAlive(holder.pid));
 }
 
-/** demo, demo-2, demo-3, ...: the first name no session has. */
-export function nextDemoName(taken: ReadonlySet<string>): string {
+/** demo, demo-2, demo-3, ... (or demo-dp2, demo-dp3, ... for a second data plane): the first name no session has. */
+export function nextDemoName(taken: ReadonlySet<string>, existingCluster = false): string {
+  if (existingCluster) {
+    for (let i = 2; ; i++) if (!taken.has(`demo-dp${i}`)) return `demo-dp${i}`;
+  }
   if (!taken.has('demo')) return 'demo';
   for (let i = 2; ; i++) if (!taken.has(`demo-${i}`)) return `demo-${i}`;
 }
@@ -60,9 +70,17 @@ export function nextDemoName(taken: ReadonlySet<string>): string {
 /** Which session the demo opens: the one named, else the newest unfinished demo nobody has open, else a new one. */
 export async function pickDemoSession(
   home: string,
-  opts: Pick<DemoOptions, 'name' | 'fresh'>,
+  opts: Pick<DemoOptions, 'name' | 'fresh' | 'existingCluster'>,
 ): Promise<{name: string; create: boolean}> {
   const list = await listSessions(home);
+  if (opts.existingCluster) {
+    if (opts.name && list.some(r => r.name === opts.name)) {
+      throw new UsageError(
+        `session ${opts.name} exists; "eksa-kong demo --existing-cluster" starts a new session (resume that one with "eksa-kong demo ${opts.name}")`,
+      );
+    }
+    return {name: opts.name ?? nextDemoName(new Set(list.map(r => r.name)), true), create: true};
+  }
   if (opts.name) {
     const row = list.find(r => r.name === opts.name);
     if (!row) return {name: opts.name, create: true};
@@ -146,14 +164,24 @@ export async function openSimulatedDataCenter(dir: string): Promise<{
   notices: string[];
   close(): Promise<void>;
 }> {
-  const speed = readDemoState(dir).state?.speed ?? 1;
-  const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
+  // A second data plane's session runs in an earlier demo session's data center.
+  const hostLock = lockWorldHost(dir, `eksa-kong (the simulated data center of ${basename(dir)})`);
+  const worldDir = worldDirOf(dir);
+  const speed = readDemoState(worldDir).state?.speed ?? 1;
+  let world: DemoWorld;
+  try {
+    world = await startDemoWorld({sessionDir: worldDir, speed, persist: true});
+  } catch (err) {
+    hostLock?.release();
+    throw err;
+  }
   const abort = new AbortController();
   let parts: DemoPart[];
   try {
-    parts = await startParts(world, dir, speed, abort.signal);
+    parts = await startParts(world, worldDir, speed, abort.signal);
   } catch (err) {
     await world.close();
+    hostLock?.release();
     throw err;
   }
   const net = createDemoNet(
@@ -174,6 +202,7 @@ export async function openSimulatedDataCenter(dir: string): Promise<{
       abort.abort(new Error('demo closed'));
       await closeParts(parts);
       await world.close();
+      hostLock?.release();
     },
   };
 }
@@ -181,37 +210,91 @@ export async function openSimulatedDataCenter(dir: string): Promise<{
 export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<number> {
   const {name, create} = await pickDemoSession(ctx.home, opts);
   const dir = sessionDir(ctx.home, name);
-  if (create) await createSession(ctx.home, name, 'demo');
-  else {
-    // Refuse before the world touches the session folder of a demo someone has open.
-    acquireLock(dir, {name, command: 'eksa-kong demo'}).release();
+  const host = create && opts.existingCluster ? ((await pickWorldHost(ctx.home)) ?? name) : undefined;
+  // The data center of another session is held for as long as this one runs in it.
+  const hostLock =
+    host && host !== name
+      ? acquireLock(sessionDir(ctx.home, host), {
+          name: host,
+          command: `eksa-kong demo --existing-cluster ${name} (a second data plane in this simulated data center)`,
+        })
+      : undefined;
+  try {
+    if (create) await createSession(ctx.home, name, 'demo');
+    else {
+      // Refuse before the world touches the session folder of a demo someone has open.
+      acquireLock(dir, {name, command: 'eksa-kong demo'}).release();
+    }
+    if (host) linkWorld(dir, host);
+    const {host: worldHost, linked} = worldHostOf(dir);
+    const heldHost = hostLock ?? (create ? undefined : lockWorldHost(dir, `eksa-kong demo ${name}`));
+    try {
+      return await runInWorld(ctx, {...opts, name, create, dir, worldDir: worldDirOf(dir), worldHost, linked});
+    } finally {
+      if (heldHost !== hostLock) heldHost?.release();
+    }
+  } finally {
+    hostLock?.release();
   }
+}
+
+async function runInWorld(
+  ctx: CommandContext,
+  opts: DemoOptions & {
+    name: string;
+    create: boolean;
+    dir: string;
+    worldDir: string;
+    worldHost: string;
+    /** A second data plane's session (demo --existing-cluster): its answers are the vSphere cluster's. */
+    linked: boolean;
+  },
+): Promise<number> {
+  const {name, create, dir, worldDir, linked} = opts;
   const say = (line: string) => (ctx.interactive ? undefined : ctx.io.stderr.write(`${line}\n`));
   say(
-    create
-      ? `Demo session ${name}: a new simulated data center.`
-      : `Demo session ${name}: resuming it and its simulated data center.`,
+    linked
+      ? create
+        ? `Demo session ${name}: a second data plane, on the simulated vSphere cluster ${worldDir === dir ? 'of a new simulated data center' : `of demo session ${opts.worldHost}'s data center`}.`
+        : `Demo session ${name}: resuming it in ${worldDir === dir ? 'its' : `demo session ${opts.worldHost}'s`} simulated data center.`
+      : create
+        ? `Demo session ${name}: a new simulated data center.`
+        : `Demo session ${name}: resuming it and its simulated data center.`,
   );
 
-  const speed = opts.speed ?? (create ? undefined : readDemoState(dir).state?.speed) ?? 1;
-  const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
+  const speed = opts.speed ?? (create && worldDir === dir ? undefined : readDemoState(worldDir).state?.speed) ?? 1;
+  const world = await startDemoWorld({sessionDir: worldDir, speed, persist: true});
   const abort = new AbortController();
   let parts: DemoPart[] = [];
   try {
     for (const n of world.notices) say(n);
-    parts = await startParts(world, dir, speed, abort.signal);
-    const answers = mergePartAnswers(parts);
-    const digest = answersDigest(answers);
-    // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
-    const merge = Object.keys(answers).length > 0 && (create || digest !== world.answersDigest);
-    world.setAnswersDigest(digest);
+    parts = await startParts(world, worldDir, speed, abort.signal);
+    let answers: Answers | undefined;
+    if (linked) {
+      // Pre-filled once, when the session is made; the admin's edits stand on resume.
+      if (create) answers = parts.map(p => p.existingCluster).find(a => a !== undefined);
+    } else {
+      const merged = mergePartAnswers(parts);
+      const digest = answersDigest(merged);
+      // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
+      if (Object.keys(merged).length > 0 && (create || digest !== world.answersDigest)) answers = merged;
+      world.setAnswersDigest(digest);
+    }
     const net = createDemoNet(
       parts.flatMap(p => p.routes),
       Object.assign({}, ...parts.map(p => p.dns)),
     );
     return await runSession(
       ctx,
-      {name, expectWorld: 'demo', ...(merge ? {answers} : {}), childEnv: world.env, net, speed},
+      {
+        name,
+        expectWorld: 'demo',
+        ...(answers ? {answers} : {}),
+        ...(linked && create ? {welcomed: 'a second data plane, on the simulated vSphere cluster (demo)'} : {}),
+        childEnv: world.env,
+        net,
+        speed,
+      },
       {autoplay: opts.autoplay},
     );
   } finally {
