@@ -12,7 +12,7 @@ import {acquireLock, readLock} from '../session/lock.js';
 import type {Answers} from '../session/answers.js';
 import type {CommandContext} from '../commands/index.js';
 import {runSession} from '../commands/run-session.js';
-import {startDemoWorld, type DemoWorld} from './world.js';
+import {simulatedAdminServer, startDemoWorld, type DemoWorld} from './world.js';
 import {createDemoNet} from './net.js';
 import {readDemoState} from './persist.js';
 import type {DemoPart, DemoPartStarter} from './parts/types.js';
@@ -294,6 +294,7 @@ async function runInWorld(
         childEnv: world.env,
         net,
         speed,
+        system: simulatedAdminServer,
       },
       {autoplay: opts.autoplay},
     );

@@ -19,7 +19,7 @@ import {
 } from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
-import {systemClock, type Clock} from '../ports.js';
+import {systemClock, type Clock, type SystemInfo} from '../ports.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
@@ -57,6 +57,16 @@ export interface DemoWorldOptions {
 }
 
 export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload' | 'vsphere';
+
+/**
+ * The simulated admin server: what preflight reads in the demo instead of this machine's CPUs, memory
+ * and disk, so the demo reports one consistent admin server (sized as EKS Anywhere asks, with room).
+ */
+export const simulatedAdminServer: SystemInfo = {
+  cpuCount: () => 8,
+  totalMemoryBytes: () => 32 * 1024 ** 3,
+  freeDiskBytes: async () => 412e9,
+};
 
 /** Node addresses of the simulated vSphere cluster (its proxy NodePort reaches its own fake proxy). */
 export const VSPHERE_NODES = [

@@ -8,15 +8,36 @@ import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {runCli, tempHome} from '../helpers/cli.js';
 import {acquireLock} from '../../source/session/lock.js';
+import {simulatedAdminServer} from '../../source/demo/world.js';
+import {spawnSync} from 'node:child_process';
 
 const home = tempHome('eksa-kong-demo-dp2-');
 const env = {EKSA_KONG_HOME: home};
 const sessionFile = (name: string) => JSON.parse(readFileSync(join(home, 'sessions', name, 'session.json'), 'utf8'));
 
+let firstRun = '';
+
 test('a finished demo session (DP #1 on the bare-metal cluster)', {timeout: 120_000}, async () => {
   const run = await runCli(['demo', '--non-interactive', '--speed', '200'], env);
   assert.equal(run.code, 0, run.stderr.slice(-2000));
   assert.equal(sessionFile('demo').status, 'done');
+  firstRun = run.stdout;
+});
+
+test("the demo's preflight reports the simulated admin server only (issue 16, item 5)", () => {
+  const preflight = firstRun.slice(firstRun.indexOf('[2/10] Preflight …'), firstRun.indexOf('[2/10] Preflight:'));
+  const facts = Object.fromEntries(
+    [...preflight.matchAll(/^ {4}\S (kubectl|CPU|Memory|Free disk): (.*)$/gm)].map(m => [m[1], m[2]]),
+  );
+  assert.deepEqual(facts, {
+    kubectl: 'kubectl v1.33.5-eks-1-33-fake',
+    CPU: `${simulatedAdminServer.cpuCount()} CPUs`,
+    Memory: `${(simulatedAdminServer.totalMemoryBytes() / 1e9).toFixed(1)} GB`,
+    'Free disk': '412.0 GB free',
+  });
+  // Not this machine's: its kubectl says another version.
+  const local = spawnSync('kubectl', ['version', '--client', '-o', 'json'], {encoding: 'utf8'});
+  if (local.status === 0) assert.doesNotMatch(preflight, new RegExp(JSON.parse(local.stdout).clientVersion.gitVersion));
 });
 
 test(
