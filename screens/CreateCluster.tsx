@@ -17,20 +17,25 @@ import type {RunningCommand} from '../source/run/types.js';
 import type {StepOutcome} from '../source/wizard/registry.js';
 import type {CreateStatus} from '../source/cluster/resume.js';
 import type {ProgressState} from '../source/cluster/progress.js';
-import {createCommandFor, currentCreateStatus, runCreate, type CreateRunResult} from '../source/cluster/create-run.js';
+import {
+  createCommandFor,
+  currentCreateStatus,
+  runCreate,
+  type CreateRunResult,
+} from '../source/steps/create-cluster/create-run.js';
 import {
   createInputs,
   recordCreated,
   reviewLines,
   adoptExistingCluster,
   type CreateInputs,
-} from '../source/cluster/create-step.js';
+} from '../source/steps/create-cluster/create-step.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
 import {createWatchFeed, type WatchFeed} from '../source/cluster/watch-feed.js';
 import {findCreateProcess} from '../source/cluster/resume.js';
 import {procProcessLister} from '../source/cluster/processes.js';
 import {kindKubeconfigPath, watchProvisioning} from '../source/cluster/provisioning.js';
-import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster.js';
+import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
 import {PhaseProgress, phaseRows} from './cluster/PhaseProgress.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
 

@@ -28,7 +28,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
       cmd: Command,
     ) => {
       const ctx = context(cmd);
-      const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const {parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
       ctx.setExit(
         await runDemo(ctx, {

@@ -48,7 +48,7 @@ test(
     assert.equal(run.code, 0, run.stdout.slice(-3000) + run.stderr.slice(-2000));
     assert.match(
       run.stderr,
-      /Demo session demo-dp2: a second data plane, on the simulated vSphere cluster of demo session demo/,
+      /Demo session demo-dp2: a second data plane, on the simulated vSphere cluster of demo session demo's simulated data center\./,
     );
     assert.match(run.stdout, /✔ Existing cluster reachable: context vsphere-admin@vsphere: 3 nodes/);
     assert.match(run.stdout, /Create cluster: using the existing cluster vsphere/);

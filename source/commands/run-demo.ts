@@ -1,25 +1,18 @@
 // `eksa-kong demo`: the whole flow against the simulated data center. Picks (or creates) a demo
-// session, starts the demo world and its parts, pre-fills the answers the parts provide, routes the
-// simulated addresses to loopback, then runs the session like any other (screens, --autoplay, or
-// plain lines) with the stand-ins first on PATH; the world is closed (and saved) afterwards.
-import {createHash} from 'node:crypto';
+// session, opens the simulated data center for it (source/demo/open-world.ts), pre-fills the answers
+// its parts provide, then runs the session like any other (screens, --autoplay, or plain lines) with
+// its network and the stand-ins first on PATH; the world is closed (and saved) afterwards.
 import {hostname} from 'node:os';
-import {basename} from 'node:path';
-import {UsageError} from '../cli-options.js';
+import {UsageError} from '../errors.js';
 import {createSession, listSessions} from '../session/store.js';
 import {isPidAlive, sessionDir} from '../session/home.js';
 import {acquireLock, readLock} from '../session/lock.js';
+import type {CommandContext} from './index.js';
+import {runSession} from './run-session.js';
+import {readDemoState} from '../demo/persist.js';
+import {answersDigest, openDemoWorld} from '../demo/open-world.js';
+import {linkWorld, lockWorldHost, pickWorldHost, worldDirOf, worldHostOf} from '../demo/shared-world.js';
 import type {Answers} from '../session/answers.js';
-import type {CommandContext} from '../commands/index.js';
-import {runSession} from '../commands/run-session.js';
-import {simulatedAdminServer, startDemoWorld, type DemoWorld} from './world.js';
-import {createDemoNet} from './net.js';
-import {readDemoState} from './persist.js';
-import type {DemoPart, DemoPartStarter} from './parts/types.js';
-import {startDiscoveryDemo} from './parts/discovery.js';
-import {startClusterDemo} from './parts/cluster.js';
-import {startKongDemo} from './parts/kong.js';
-import {linkWorld, lockWorldHost, pickWorldHost, worldDirOf, worldHostOf} from './shared-world.js';
 
 export interface DemoOptions {
   /** Undefined: the speed a resumed demo ran at, else 1. */
@@ -35,13 +28,6 @@ export interface DemoOptions {
    */
   existingCluster?: boolean;
 }
-
-/** In the order their answers merge: later parts win on the same key. */
-const PARTS: ReadonlyArray<[string, DemoPartStarter]> = [
-  ['discovery', startDiscoveryDemo],
-  ['cluster', startClusterDemo],
-  ['kong', startKongDemo],
-];
 
 /** "--speed N": a positive, finite number. */
 export function parseSpeed(raw: string | undefined): number | undefined {
@@ -102,111 +88,6 @@ export async function pickDemoSession(
   return {name: nextDemoName(new Set(list.map(r => r.name))), create: true};
 }
 
-/** The parts' answers, merged in order (objects merge key by key, lists are replaced). */
-export function mergePartAnswers(parts: readonly DemoPart[]): Answers {
-  const out: Record<string, unknown> = {};
-  for (const part of parts) {
-    for (const [k, v] of Object.entries(part.answers)) {
-      const cur = out[k];
-      const plain = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
-      out[k] = plain(cur) && plain(v) ? {...(cur as object), ...(v as object)} : v;
-    }
-  }
-  return out as Answers;
-}
-
-export function answersDigest(answers: Answers): string {
-  return createHash('sha256').update(JSON.stringify(answers)).digest('hex');
-}
-
-async function startParts(
-  world: DemoWorld,
-  sessionDirPath: string,
-  speed: number,
-  signal: AbortSignal,
-): Promise<DemoPart[]> {
-  const started: DemoPart[] = [];
-  try {
-    for (const [name, start] of PARTS) {
-      try {
-        started.push(await start(world, {sessionDir: sessionDirPath, speed, signal}));
-      } catch (err) {
-        throw new Error(
-          `the ${name} part of the simulated data center did not start: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-    }
-    return started;
-  } catch (err) {
-    await closeParts(started);
-    throw err;
-  }
-}
-
-async function closeParts(parts: readonly DemoPart[]): Promise<void> {
-  for (const p of [...parts].reverse()) {
-    try {
-      await p.close();
-    } catch {
-      // Closing is best effort: the process ends soon and the servers are on loopback.
-    }
-  }
-}
-
-/**
- * A demo session's simulated data center, started from its saved state without running any step: what
- * the day-two commands (status, upgrade, destroy) act on. The caller holds the session's lock.
- */
-export async function openSimulatedDataCenter(dir: string): Promise<{
-  world: DemoWorld;
-  net: import('../ports.js').Net;
-  speed: number;
-  notices: string[];
-  close(): Promise<void>;
-}> {
-  // A second data plane's session runs in an earlier demo session's data center.
-  const hostLock = lockWorldHost(dir, `eksa-kong (the simulated data center of ${basename(dir)})`);
-  const worldDir = worldDirOf(dir);
-  const speed = readDemoState(worldDir).state?.speed ?? 1;
-  let world: DemoWorld;
-  try {
-    world = await startDemoWorld({sessionDir: worldDir, speed, persist: true});
-  } catch (err) {
-    hostLock?.release();
-    throw err;
-  }
-  const abort = new AbortController();
-  let parts: DemoPart[];
-  try {
-    parts = await startParts(world, worldDir, speed, abort.signal);
-  } catch (err) {
-    await world.close();
-    hostLock?.release();
-    throw err;
-  }
-  const net = createDemoNet(
-    parts.flatMap(p => p.routes),
-    Object.assign({}, ...parts.map(p => p.dns)),
-  );
-  // The simulated data center ran on while nobody looked: its data planes are connected again before a
-  // day-two command reads the CP (bounded, so a DP that cannot dial shows as it is).
-  let bound: NodeJS.Timeout | undefined;
-  await Promise.race([world.dataPlanesSettled(), new Promise<void>(resolve => (bound = setTimeout(resolve, 10_000)))]);
-  clearTimeout(bound);
-  return {
-    world,
-    net,
-    speed,
-    notices: world.notices,
-    close: async () => {
-      abort.abort(new Error('demo closed'));
-      await closeParts(parts);
-      await world.close();
-      hostLock?.release();
-    },
-  };
-}
-
 export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<number> {
   const {name, create} = await pickDemoSession(ctx.home, opts);
   const dir = sessionDir(ctx.home, name);
@@ -252,38 +133,32 @@ async function runInWorld(
 ): Promise<number> {
   const {name, create, dir, worldDir, linked} = opts;
   const say = (line: string) => (ctx.interactive ? undefined : ctx.io.stderr.write(`${line}\n`));
+  const where = worldDir === dir ? 'its own' : `demo session ${opts.worldHost}'s`;
   say(
     linked
       ? create
-        ? `Demo session ${name}: a second data plane, on the simulated vSphere cluster ${worldDir === dir ? 'of a new simulated data center' : `of demo session ${opts.worldHost}'s data center`}.`
-        : `Demo session ${name}: resuming it in ${worldDir === dir ? 'its' : `demo session ${opts.worldHost}'s`} simulated data center.`
+        ? `Demo session ${name}: a second data plane, on the simulated vSphere cluster of ${where} simulated data center.`
+        : `Demo session ${name}: resuming it in ${where} simulated data center.`
       : create
         ? `Demo session ${name}: a new simulated data center.`
         : `Demo session ${name}: resuming it and its simulated data center.`,
   );
 
   const speed = opts.speed ?? (create && worldDir === dir ? undefined : readDemoState(worldDir).state?.speed) ?? 1;
-  const world = await startDemoWorld({sessionDir: worldDir, speed, persist: true});
-  const abort = new AbortController();
-  let parts: DemoPart[] = [];
+  const demo = await openDemoWorld({sessionDir: worldDir, speed});
   try {
-    for (const n of world.notices) say(n);
-    parts = await startParts(world, worldDir, speed, abort.signal);
+    for (const n of demo.notices) say(n);
     let answers: Answers | undefined;
     if (linked) {
       // Pre-filled once, when the session is made; the admin's edits stand on resume.
-      if (create) answers = parts.map(p => p.existingCluster).find(a => a !== undefined);
+      if (create) answers = demo.existingClusterAnswers;
     } else {
-      const merged = mergePartAnswers(parts);
-      const digest = answersDigest(merged);
+      const digest = answersDigest(demo.answers);
       // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
-      if (Object.keys(merged).length > 0 && (create || digest !== world.answersDigest)) answers = merged;
-      world.setAnswersDigest(digest);
+      if (Object.keys(demo.answers).length > 0 && (create || digest !== demo.world.answersDigest))
+        answers = demo.answers;
+      demo.world.setAnswersDigest(digest);
     }
-    const net = createDemoNet(
-      parts.flatMap(p => p.routes),
-      Object.assign({}, ...parts.map(p => p.dns)),
-    );
     return await runSession(
       ctx,
       {
@@ -291,16 +166,14 @@ async function runInWorld(
         expectWorld: 'demo',
         ...(answers ? {answers} : {}),
         ...(linked && create ? {welcomed: 'a second data plane, on the simulated vSphere cluster (demo)'} : {}),
-        childEnv: world.env,
-        net,
+        childEnv: demo.env,
+        net: demo.net,
         speed,
-        system: simulatedAdminServer,
+        system: demo.system,
       },
       {autoplay: opts.autoplay},
     );
   } finally {
-    abort.abort(new Error('demo closed'));
-    await closeParts(parts);
-    await world.close();
+    await demo.close();
   }
 }
