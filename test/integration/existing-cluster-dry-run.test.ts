@@ -103,6 +103,8 @@ test(
     assert.deepEqual(trap.attempts, [], 'no connection, no datagram');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /Create cluster: dry run: the existing cluster vs \(context vs1\) would be used/);
+    // Done's next command names the context as well: the current one is another cluster.
+    assert.match(run.stdout, /Next: kubectl --kubeconfig \S+vsphere\.kubeconfig --context vs1 -n kong get pods/);
 
     const session = JSON.parse(readFileSync(join(sessionFolder, 'session.json'), 'utf8'));
     assert.equal(session.world, 'dry-run');
