@@ -1,5 +1,6 @@
-// The demo world: a simulated data center the real step code runs against. Three fake Kubernetes
-// APIs (the Kong CP cluster on "EKS", the KinD bootstrap cluster, the new EKS-A cluster), the
+// The demo world: a simulated data center the real step code runs against. Four fake Kubernetes
+// APIs (the Kong CP cluster on "EKS", the KinD bootstrap cluster, the new EKS-A cluster, and an EKS
+// Anywhere on vSphere cluster made elsewhere, for a second data plane), the
 // scenario drivers that move their objects, and stand-in eksctl/helm/docker first on PATH. The
 // stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
 // Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
@@ -18,7 +19,7 @@ import {
 } from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
-import {noNet, systemClock, type Clock, type Net} from '../ports.js';
+import {noNet, systemClock, type Clock, type Net, type SystemInfo} from '../ports.js';
 import {routedTcpAnswers} from '../cluster/ip-in-use.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
@@ -56,7 +57,24 @@ export interface DemoWorldOptions {
   persist?: boolean;
 }
 
-export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload';
+export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload' | 'vsphere';
+
+/**
+ * The simulated admin server: what preflight reads in the demo instead of this machine's CPUs, memory
+ * and disk, so the demo reports one consistent admin server (sized as EKS Anywhere asks, with room).
+ */
+export const simulatedAdminServer: SystemInfo = {
+  cpuCount: () => 8,
+  totalMemoryBytes: () => 32 * 1024 ** 3,
+  freeDiskBytes: async () => 412e9,
+};
+
+/** Node addresses of the simulated vSphere cluster (its proxy NodePort reaches its own fake proxy). */
+export const VSPHERE_NODES = [
+  {name: 'vs-cp01', ip: '10.30.0.11', role: 'control-plane'},
+  {name: 'vs-wk01', ip: '10.30.0.21', role: 'worker'},
+  {name: 'vs-wk02', ip: '10.30.0.22', role: 'worker'},
+] as const;
 
 export interface DemoWorld {
   /** Variables for every child's environment: PATH with the stand-ins first, demo settings. No KUBECONFIG. */
@@ -212,7 +230,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {status: 404, body: {error: `unknown demo control ${method} ${path}`}};
   };
 
-  const [cp, bootstrap, workload] = await Promise.all([
+  const [cp, bootstrap, workload, vsphere] = await Promise.all([
     startFakeKubeApi({control, port: savedPort('controlPlane')}),
     startFakeKubeApi({
       control,
@@ -224,17 +242,31 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'},
       port: savedPort('workload'),
     }),
+    startFakeKubeApi({
+      control,
+      serverVersion: {major: '1', minor: '32', gitVersion: 'v1.32.9-eks-d-1-32-fake'},
+      port: savedPort('vsphere'),
+    }),
   ]);
-  const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload};
-  const endpoints = {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, demoState: workload.url};
+  const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload, vsphere};
+  const endpoints = {
+    controlPlane: cp.url,
+    bootstrap: bootstrap.url,
+    workload: workload.url,
+    vsphere: vsphere.url,
+    demoState: workload.url,
+  };
   if (saved) {
-    for (const id of Object.keys(apis) as ClusterId[]) apis[id].store.restore(saved.stores[id]);
+    for (const id of Object.keys(apis) as ClusterId[]) {
+      const snapshot = saved.stores[id];
+      if (snapshot) apis[id].store.restore(snapshot);
+    }
     for (const [name, c] of Object.entries(saved.containers)) containers.set(name, c);
     const moved = (Object.keys(apis) as ClusterId[]).filter(id => saved.urls?.[id] && saved.urls[id] !== apis[id].url);
     if (moved.length > 0) {
       const rewritten = rewriteKubeconfigs(
         opts.sessionDir,
-        moved.map(id => [saved.urls[id], apis[id].url] as const),
+        moved.map(id => [saved.urls[id]!, apis[id].url] as const),
       );
       notices.push(`The simulated clusters listen on new ports; ${rewritten} saved kubeconfig file(s) were updated.`);
     }
@@ -253,7 +285,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     controlPlane: 'kong-cp',
     bootstrap: 'kind-demo-eks-a-cluster',
     workload: 'demo-admin@demo',
+    vsphere: 'vsphere-admin@vsphere',
   };
+  // The vSphere cluster was made elsewhere, long before the demo: its nodes are there from the start.
+  if (!saved?.stores.vsphere) seedVsphereNodes(vsphere.store, clock.now());
   const kubeconfigs: Record<ClusterId, string> = {
     controlPlane: writeKubeconfig(join(kubeDir, 'kong-cp.kubeconfig'), {
       server: cp.url,
@@ -269,6 +304,12 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       server: workload.url,
       context: contexts.workload,
       user: 'demo-admin',
+    }),
+    vsphere: writeKubeconfig(join(kubeDir, 'vsphere.kubeconfig'), {
+      server: vsphere.url,
+      context: contexts.vsphere,
+      cluster: 'vsphere',
+      user: 'vsphere-admin',
     }),
   };
   const standins = installStandins(
@@ -544,11 +585,12 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     ? createStateWriter(opts.sessionDir, () => ({
         version: 1,
         savedAt: new Date(clock.now()).toISOString(),
-        urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url},
+        urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, vsphere: vsphere.url},
         stores: {
           controlPlane: cp.store.snapshot(),
           bootstrap: bootstrap.store.snapshot(),
           workload: workload.store.snapshot(),
+          vsphere: vsphere.store.snapshot(),
         },
         speed,
         containers: Object.fromEntries(containers),
@@ -607,6 +649,34 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       await Promise.all(Object.values(apis).map(a => a.close()));
     },
   };
+}
+
+/** The vSphere cluster's nodes: Ready, amd64, with the addresses its NodePorts answer on. */
+function seedVsphereNodes(store: FakeKubeApi['store'], now: number): void {
+  const since = new Date(now - 40 * 86_400_000).toISOString();
+  for (const node of VSPHERE_NODES) {
+    store.put({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: node.name,
+        labels: {
+          'kubernetes.io/arch': 'amd64',
+          'kubernetes.io/os': 'linux',
+          ...(node.role === 'control-plane' ? {'node-role.kubernetes.io/control-plane': ''} : {}),
+        },
+        creationTimestamp: since,
+      },
+      status: {
+        nodeInfo: {architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'v1.32.9-eks-d-1-32-fake'},
+        conditions: [{type: 'Ready', status: 'True', lastTransitionTime: since}],
+        addresses: [
+          {type: 'InternalIP', address: node.ip},
+          {type: 'Hostname', address: node.name},
+        ],
+      },
+    });
+  }
 }
 
 /** The Kong CP as a saved demo left it: its Secrets and Services are in the restored store, so no new cert. */

@@ -1,4 +1,4 @@
-// The body of the demo's stand-in `eksctl`, `helm`, `docker` and `ip` commands. installStandins() writes
+// The body of the demo's stand-in `eksctl`, `helm`, `docker`, `ip` and `kubectl` commands. installStandins() writes
 // this function's source (Function.prototype.toString) into a CommonJS file next to tiny shims, so
 // it must be self-contained: no imports, no references to anything outside its own body. Node
 // modules come in through `d`; fetch and timers are globals. Demo sessions only.
@@ -11,6 +11,8 @@ export interface StandinDeps {
   stdout: {write(s: string): unknown};
   stderr: {write(s: string): unknown};
   cwd: string;
+  /** For kubectl, which hands every command but `version --client` to the real kubectl. */
+  childProcess?: typeof import('node:child_process');
 }
 
 export async function standinMain(
@@ -682,7 +684,48 @@ export async function standinMain(
     return unsupported();
   };
 
+  // --- kubectl: the simulated admin server's kubectl ---------------------------------------------
+  // `kubectl version --client` names the simulated admin server's kubectl (not this machine's); every
+  // other command goes to the real kubectl, the first one on PATH after the stand-ins, which talks to
+  // the simulated clusters' Kubernetes APIs.
+  const kubectl = async (): Promise<number> => {
+    if (argv[0] === 'version' && argv.includes('--client')) {
+      const o = argv.indexOf('-o');
+      const format = o >= 0 ? argv[o + 1] : (argv.find(a => a.startsWith('--output='))?.slice(9) ?? '');
+      if (format === 'json') return play('kubectl-version-client-json');
+      if (format === '') return play('kubectl-version-client');
+      return unsupported();
+    }
+    const self = path.resolve(d.binDir);
+    const real = (env['PATH'] ?? '')
+      .split(path.delimiter)
+      .filter(dir => dir && path.resolve(dir) !== self)
+      .map(dir => path.join(dir, 'kubectl'))
+      .find(file => {
+        try {
+          fs.accessSync(file, fs.constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    if (!real || !d.childProcess) {
+      err('demo stand-in: no kubectl on PATH after the stand-ins (the demo uses the real kubectl)\n');
+      return 127;
+    }
+    const spawn = d.childProcess.spawn;
+    return new Promise<number>(resolve => {
+      const child = spawn(real, argv, {stdio: 'inherit', env, cwd: d.cwd});
+      child.on('error', e => {
+        err(`kubectl: ${e.message}\n`);
+        resolve(127);
+      });
+      child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 143)));
+    });
+  };
+
   if (tool === 'eksctl') return eksctl();
+  if (tool === 'kubectl') return kubectl();
   if (tool === 'ip') return ip();
   if (tool === 'helm') return helm();
   if (tool === 'docker') return docker();
