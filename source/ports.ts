@@ -2,6 +2,7 @@
 // different implementations of the same ports; step logic never asks which world it is in except
 // to say so on screen (dry-run steps that would read the network take the answers and say so).
 import type {CommandRunner} from './run/types.js';
+import type {ProcessLister} from './cluster/processes.js';
 
 export type World = 'real' | 'demo' | 'dry-run';
 
@@ -57,6 +58,8 @@ export interface Ports {
   speed: number;
   /** --yes: confirmations are taken as given (cleanups, trust on first use). */
   assumeYes: boolean;
+  /** The process table (an orphaned eksctl, a DHCP server in the way). Absent: this machine's /proc. */
+  processes?: ProcessLister;
 }
 
 export const systemClock: Clock = {
