@@ -89,6 +89,22 @@ export const answersSchema = z
           })
           .strict()
           .optional(),
+        /**
+         * BMCs to boot from the network once and power on over IPMI (ipmitool), one at a time: the PXE
+         * request that follows names each machine's boot MAC. Needs discovery.pxe; the BMC account is
+         * discovery.redfish's username and password.
+         */
+        ipmi: z
+          .object({
+            /** HOST or HOST:PORT (IPMI's UDP port, default 623). */
+            powerOn: z.array(z.string().min(1)).optional(),
+            /** ipmitool -C: the cipher suite, when the BMC needs one (e.g. 3 or 17). */
+            cipherSuite: z.number().int().min(0).max(17).optional(),
+            /** How long to wait for each machine's PXE request after power-on (default 120 s). */
+            timeoutMs: z.number().int().min(1000).optional(),
+          })
+          .strict()
+          .optional(),
         importCsv: pathText.optional(),
         /** Read the admin server's neighbour table for BMCs already on the network. */
         neighbours: z.boolean().optional(),

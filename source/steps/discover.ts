@@ -14,6 +14,7 @@ import {
   type DiscoverySettings,
 } from '../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../discovery/session.js';
+import {powerOnFromPlan, powerOnPlan} from './discover/power-on.js';
 import {
   implementStep,
   MissingAnswerError,
@@ -205,10 +206,12 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     ctx.say(`No discovery source is set; the answers give ${count(given)} and nothing is missing.`);
     return {summary: `${count(given)} from the answers`, data: {machines: [], selected: [], sources: []}};
   }
+  const powerOn = powerOnPlan(ctx, settings);
   const prepared = await prepareDiscovery(ctx, settings);
   if (!prepared.ok) throw new MissingAnswerError(prepared.key, prepared.message);
   prepared.notes.forEach(n => ctx.say(n));
   const session = prepared.session;
+  let powered: {attributed: number; failed: number} | undefined;
   try {
     await session.start(signal);
     for (const t of session.snapshot().needsTrust) {
@@ -216,6 +219,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
       ctx.say(`Trusting ${t.key} (certificate SHA-256 ${t.fingerprint}) because of --yes.`);
       await trustBmc(ctx, session, t.key, t.fingerprint);
     }
+    if (powerOn) powered = await powerOnFromPlan(ctx, session, powerOn);
     if (settings.pxe.enabled && session.snapshot().sources.pxe.state === 'running') {
       const ms = headlessListenMs(ctx.ports.speed);
       ctx.say(`Listening for PXE requests for ${Math.round(ms / 1000)} s…`);
@@ -258,8 +262,9 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   }
   const selected = selectAll(snap.machines);
   const data = dataOf(snap, selected);
+  const ipmi = powered ? `; IPMI power-on: ${powered.attributed} of ${powered.attributed + powered.failed} attributed` : '';
   return {
-    summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked`,
+    summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked${ipmi}`,
     data: {...data},
   };
 }
