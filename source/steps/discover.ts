@@ -262,7 +262,9 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   }
   const selected = selectAll(snap.machines);
   const data = dataOf(snap, selected);
-  const ipmi = powered ? `; IPMI power-on: ${powered.attributed} of ${powered.attributed + powered.failed} attributed` : '';
+  const ipmi = powered
+    ? `; IPMI power-on: ${powered.attributed} of ${powered.attributed + powered.failed} attributed`
+    : '';
   return {
     summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked${ipmi}`,
     data: {...data},
