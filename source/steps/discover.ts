@@ -195,6 +195,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     };
   }
   const settings = settingsFromAnswers(answers);
+  const powerOn = powerOnPlan(ctx, settings);
   if (!anySource(settings)) {
     if (given.length === 0) {
       throw new MissingAnswerError(
@@ -206,7 +207,6 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     ctx.say(`No discovery source is set; the answers give ${count(given)} and nothing is missing.`);
     return {summary: `${count(given)} from the answers`, data: {machines: [], selected: [], sources: []}};
   }
-  const powerOn = powerOnPlan(ctx, settings);
   const prepared = await prepareDiscovery(ctx, settings);
   if (!prepared.ok) throw new MissingAnswerError(prepared.key, prepared.message);
   prepared.notes.forEach(n => ctx.say(n));
