@@ -42,6 +42,8 @@ export const machineSchema = z
     bmc: bmcSchema.optional(),
     /** Extra hardware labels (key=value) besides type=cp|worker. */
     labels: z.record(z.string(), z.string()).optional(),
+    /** hardware.csv's vlan_id: the VLAN of the node's network (1-4094), when it is tagged. */
+    vlanId: z.union([z.string(), z.number().int()]).optional(),
     /** What discovery learned, kept for the review screens. */
     vendor: z.string().optional(),
     model: z.string().optional(),
