@@ -12,8 +12,8 @@ import {useTheme} from '../source/ui/theme.js';
 import {appendTyped} from '../source/ui/TextField.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import {PanePair} from '../source/ui/PanePair.js';
-import {createCommandFor} from '../source/cluster/create-run.js';
-import {reviewLines, adoptExistingCluster} from '../source/cluster/create-step.js';
+import {createCommandFor} from '../source/steps/create-cluster/create-run.js';
+import {reviewLines, adoptExistingCluster} from '../source/steps/create-cluster/create-step.js';
 import {
   autoplayCue,
   canStart,

@@ -10,7 +10,7 @@ import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import type {DiscoverySettings} from '../source/discovery/plan.js';
 import type {DiscoverySession, DiscoverySnapshot} from '../source/discovery/session.js';
-import {sweepCandidates, trustBmc} from '../source/steps/discover.js';
+import {sweepCandidates, trustBmc} from '../source/steps/discover/step.js';
 import {
   autoplayNext,
   initialDiscoverState,

@@ -7,7 +7,6 @@ import {newSession, type Session} from '../../source/session/schema.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {AnswerError, getStep} from '../../source/wizard/registry.js';
 import type {Answers} from '../../source/session/answers.js';
-import '../../source/steps/index.js';
 import {createTestRunner} from '../helpers/discovery-runner.js';
 import {freePort, ipmiSimSkip, startIpmiSim, type IpmiSim} from '../helpers/ipmi-sim.js';
 import {runStep, stepContext, testPorts} from '../helpers/step-context.js';

@@ -16,7 +16,7 @@ import {
   type CreateState,
 } from '../../source/steps/create-cluster/state.js';
 import {examineEarlierCreate, runCreateStep, waitForOrphan} from '../../source/steps/create-cluster/flow.js';
-import type {CreateRunResult} from '../../source/cluster/create-run.js';
+import type {CreateRunResult} from '../../source/steps/create-cluster/create-run.js';
 import type {CreateStatus} from '../../source/cluster/resume.js';
 import type {ProcessInfo} from '../../source/cluster/processes.js';
 import type {WatchFeed} from '../../source/cluster/watch-feed.js';

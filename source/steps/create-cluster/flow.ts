@@ -3,9 +3,9 @@
 // through `emit` with the actions of ./state.ts and touches the world only through the StepContext's
 // ports (runner, clock, the process table), so it runs the same against the demo, a test or a data center.
 import {join} from 'node:path';
-import type {StepContext} from '../../wizard/registry.js';
-import {createInputs, recordCreated, type CreateInputs} from '../../cluster/create-step.js';
-import {currentCreateStatus, runCreate} from '../../cluster/create-run.js';
+import type {StepContext} from '../types.js';
+import {createInputs, recordCreated, type CreateInputs} from './create-step.js';
+import {currentCreateStatus, runCreate} from './create-run.js';
 import {cleanupLeftovers} from '../../cluster/cleanup.js';
 import {createWatchFeed, type WatchFeed} from '../../cluster/watch-feed.js';
 import {findCreateProcess, type CreateStatus} from '../../cluster/resume.js';

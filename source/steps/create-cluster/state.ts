@@ -2,9 +2,9 @@
 // review, the run, its failure and cleanup, an orphaned eksctl from a killed session, the "use an
 // existing cluster" form, and the end. The screen renders this state and dispatches; the work itself
 // is in ./flow.ts, which reports back through the same actions. No I/O here.
-import type {StepOutcome} from '../../wizard/registry.js';
-import type {CreateInputs} from '../../cluster/create-step.js';
-import type {CreateRunResult} from '../../cluster/create-run.js';
+import type {StepOutcome} from '../types.js';
+import type {CreateInputs} from './create-step.js';
+import type {CreateRunResult} from './create-run.js';
 import type {CreateStatus} from '../../cluster/resume.js';
 import type {ProgressState} from '../../cluster/progress.js';
 import type {WatchFeed} from '../../cluster/watch-feed.js';

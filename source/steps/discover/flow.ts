@@ -1,10 +1,10 @@
 // The discover step's work as the screen drives it: open a discovery for the settings (saved as
 // answers first), keep the picks when the admin goes on (invalidating hardware.csv when they changed),
 // and keep what was found when the admin leaves early. Plain functions over the StepContext.
-import type {StepContext, StepOutcome} from '../../wizard/registry.js';
+import type {StepContext, StepOutcome} from '../types.js';
 import {anySource, settingsToAnswers, type DiscoverySettings} from '../../discovery/plan.js';
 import type {DiscoverySession} from '../../discovery/session.js';
-import {prepareDiscovery} from '../discover.js';
+import {prepareDiscovery} from './step.js';
 import {dataToKeepOnLeave, finishProblem, keptData, picksChanged, selectedOf, type DiscoverState} from './state.js';
 
 export type OpenResult = {ok: true; session: DiscoverySession; note?: string} | {ok: false; message: string};

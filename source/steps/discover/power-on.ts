@@ -4,7 +4,8 @@
 import type {DiscoverySession} from '../../discovery/session.js';
 import type {DiscoverySettings} from '../../discovery/plan.js';
 import type {IpmiTarget} from '../../discovery/ipmi.js';
-import {MissingAnswerError, type StepContext} from '../../wizard/registry.js';
+import {MissingAnswerError} from '../../errors.js';
+import type {StepContext} from '../types.js';
 
 export type PowerOnResult = {ok: true; mac: string; text: string} | {ok: false; text: string};
 

@@ -7,7 +7,7 @@ import type {Session} from '../../session/schema.js';
 import {bootMacObserved, type DiscoveredMachine} from '../../discovery/correlate.js';
 import {settingsFromAnswers, type DiscoverySettings} from '../../discovery/plan.js';
 import type {DiscoverySnapshot} from '../../discovery/session.js';
-import {dataOf, discoverData, selectAll, suggestedRole, type DiscoverData, type Role} from '../discover.js';
+import {dataOf, discoverData, selectAll, suggestedRole, type DiscoverData, type Role} from './step.js';
 import {sourceRows, type SourceRow} from './sources.js';
 
 export interface DiscoverMessage {
