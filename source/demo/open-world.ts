@@ -67,6 +67,8 @@ export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemo
     parts.flatMap(p => p.routes),
     Object.assign({}, ...parts.map(p => p.dns)),
   );
+  // The stand-in eksctl's in-use probe sees the same simulated network as the steps.
+  world.setNet(net);
   if (options.settle) {
     let bound: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -18,7 +18,8 @@ import {
 } from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
-import {systemClock, type Clock} from '../ports.js';
+import {noNet, systemClock, type Clock, type Net} from '../ports.js';
+import {routedTcpAnswers} from '../cluster/ip-in-use.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
@@ -81,6 +82,8 @@ export interface DemoWorld {
   setAnswersDigest(digest: string): void;
   /** The simulated Kong inside every DP pod (the Kong part sets it): pods are Ready only when it says so. */
   setDataPlaneAgent(agent: DataPlaneAgent | undefined): void;
+  /** The simulated network (the parts' routes): what answers when the stand-in eksctl probes an address. */
+  setNet(net: Net): void;
   /** Resolves once the DP pods a restarted world adopted have dialed the CP again (one beat each). */
   dataPlanesSettled(): Promise<void>;
   close(): Promise<void>;
@@ -172,6 +175,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     }
   };
   const services: DemoService[] = [...(opts.services ?? [])];
+  let net: Net = noNet;
   const scenarios: ScenarioHandle[] = [];
   const dataPlanes = new Map<string, DataPlaneHandle>();
   const containers = new Map<string, DemoContainer>();
@@ -190,7 +194,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   const control: ControlHandler = async ({method, path, body}) => {
     const b = (body ?? {}) as Record<string, unknown>;
     if (path === '/info') return {body: {clusters: endpoints}};
-    if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
+    if (path === '/event' && method === 'POST') return {body: await onEksctl(b)};
     if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
     if (path === '/helm-uninstall' && method === 'POST') return {body: onHelmUninstall(b)};
     if (path === '/helm-rollback' && method === 'POST') return {body: onHelmRollback(b)};
@@ -293,13 +297,27 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         gate?: Promise<void>;
       }
     | undefined;
-  function onEksctl(b: Record<string, unknown>): Record<string, unknown> {
+  async function onEksctl(b: Record<string, unknown>): Promise<Record<string, unknown>> {
     const clusterName = String(b['clusterName'] ?? 'demo');
     if (b['event'] === 'start') {
       if (containers.has('smee')) return {error: 'boots container already exists, delete the container manually'};
-      const refused = checkCreateInputs(String(b['clusterSpec'] ?? ''), String(b['hardwareCsv'] ?? ''), clock.now());
+      // eksctl's in-use probe goes where the simulated network routes the address (nowhere: nobody answers).
+      const probe = routedTcpAnswers(net);
+      const refused = await checkCreateInputs(
+        String(b['clusterSpec'] ?? ''),
+        String(b['hardwareCsv'] ?? ''),
+        clock.now(),
+        {
+          answers: async ip => (await probe(ip)).inUse,
+          skipIpCheck: b['skipIpCheck'] === true,
+          workload: b['workload'] === true,
+        },
+      );
       if (refused) return {error: refused.error, lines: refused.lines};
-      const timeline = (b['timeline'] ?? []) as Array<{t: number; text: string}>;
+      // The machines provision until the next V0 line; the -v 3 lines in between happen during it.
+      const timeline = ((b['timeline'] ?? []) as Array<{t: number; text: string; level?: number}>).filter(
+        l => (l.level ?? 0) === 0,
+      );
       const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
       let openGate!: () => void;
@@ -565,6 +583,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     setAnswersDigest: digest => {
       answersDigest = digest;
       writer?.schedule();
+    },
+    setNet: n => {
+      net = n;
     },
     setDataPlaneAgent: agent => {
       dpAgent = agent;

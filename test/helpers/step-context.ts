@@ -3,7 +3,7 @@
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {realNet, systemClock, type Net, type Ports} from '../../source/ports.js';
+import {realNet, systemClock, type Clock, type Net, type Ports} from '../../source/ports.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import type {SessionController} from '../../source/wizard/controller.js';
@@ -35,13 +35,15 @@ export function demoPorts(opts: {
   worldEnv: Readonly<Record<string, string>>;
   net: Net;
   speed: number;
+  /** Date-dependent rules (Kubernetes support windows) read it; tests pin it. */
+  clock?: Clock;
 }): Ports {
   const env = {...process.env, ...opts.worldEnv, HOME: opts.dir};
   return {
     world: 'demo',
     runner: createExecaRunner({sessionDir: opts.dir, baseEnv: env}),
     net: opts.net,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     env,
     sessionDir: opts.dir,
     speed: opts.speed,

@@ -106,7 +106,8 @@ export async function standinMain(
   };
 
   // --- transcripts ----------------------------------------------------------------------------
-  type Line = {t: number; stream: 'out' | 'err'; text: string};
+  // level: the logger verbosity a line is printed at (a `V<n>` column in the transcript; 0 when absent).
+  type Line = {t: number; stream: 'out' | 'err'; text: string; level: number};
   const load = (base: string, vars: Record<string, string | string[]>): {lines: Line[]; exit: number} | undefined => {
     const candidates = variant ? [`${base}-${variant}.txt`, `${base}.txt`] : [`${base}.txt`];
     const file = candidates.map(c => path.join(transcriptsDir, c)).find(f => fs.existsSync(f));
@@ -129,6 +130,9 @@ export async function standinMain(
       const parts = line.split('\t');
       const t = Number(parts[0]);
       if (!Number.isFinite(t)) continue;
+      const leveled = /^V(\d)$/.exec(parts[1] ?? '');
+      if (leveled) parts.splice(1, 1);
+      const level = leveled ? Number(leveled[1]) : 0;
       const three = parts.length >= 3 && (parts[1] === 'out' || parts[1] === 'err');
       const stream = three ? (parts[1] as 'out' | 'err') : 'out';
       const text = (three ? parts.slice(2) : parts.slice(1)).join('\t');
@@ -136,19 +140,26 @@ export async function standinMain(
       const listVar = Object.keys(vars).find(k => Array.isArray(vars[k]) && text.includes(`{{${k}}}`));
       if (listVar) {
         for (const v of vars[listVar] as string[])
-          lines.push({t, stream, text: fill(text.split(`{{${listVar}}}`).join(v))});
-      } else lines.push({t, stream, text: fill(text)});
+          lines.push({t, stream, level, text: fill(text.split(`{{${listVar}}}`).join(v))});
+      } else lines.push({t, stream, level, text: fill(text)});
     }
     return {lines, exit};
   };
+  // eksctl's console logger (pkg/logger/init.go): a line prints when its level is at most -v; from -v 4
+  // on, every logger line starts with an ISO8601 time and its V<n> level, tab-separated.
+  let verbosity = 0;
+  const logged = (text: string, level = 0) =>
+    verbosity >= 4 ? `${new Date().toISOString()}\tV${level}\t${text}` : text;
   const replay = async (
     tr: {lines: Line[]; exit: number},
     onLine?: (l: Line) => Promise<void> | void,
   ): Promise<number> => {
     const start = Date.now();
     for (const l of tr.lines) {
+      if (l.level > verbosity) continue;
       await sleep(start + (l.t * 1000) / speed - Date.now());
-      (l.stream === 'err' ? err : out)(l.text + '\n');
+      if (l.stream === 'err') err(l.text + '\n');
+      else out((l.level > 0 || verbosity >= 4 ? logged(l.text, l.level) : l.text) + '\n');
       if (onLine) await onLine(l);
     }
     return tr.exit;
@@ -224,7 +235,18 @@ export async function standinMain(
       const n = a.split('=')[0]!;
       if (known.includes(n)) {
         if (!a.includes('=')) i++;
-      } else if (!bare.includes(a)) return unsupported();
+      } else if (!bare.includes(a) && !/^-v\d+$/.test(a)) return unsupported();
+    }
+    // -v/--verbosity is an int flag (cmd/eksctl-anywhere/cmd/root.go); cobra refuses anything else.
+    const v = flag(['-v', '--verbosity']) ?? /^-v(\d+)$/.exec(argv.find(a => /^-v\d+$/.test(a)) ?? '')?.[1];
+    if (v !== undefined) {
+      if (!/^[+-]?\d+$/.test(v)) {
+        err(
+          `Error: invalid argument "${v}" for "-v, --verbosity" flag: strconv.ParseInt: parsing "${v}": invalid syntax\n`,
+        );
+        return 255;
+      }
+      verbosity = Number(v);
     }
     const spec = flag(['-f', '--filename']);
     if (!spec) {
@@ -273,11 +295,13 @@ export async function standinMain(
       clusterName: name,
       clusterSpec: specText,
       hardwareCsv: csv ? fs.readFileSync(path.resolve(d.cwd, csv), 'utf8') : '',
-      timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
+      skipIpCheck: argv.includes('--skip-ip-check'),
+      workload: flag(['--kubeconfig']) !== undefined,
+      timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text, level: l.level})),
     });
     if (info?.['error']) {
       // What eksctl prints before it refuses (validation results), then its error.
-      for (const line of (info['lines'] ?? []) as string[]) out(`${line}\n`);
+      for (const line of (info['lines'] ?? []) as string[]) out(`${logged(line)}\n`);
       err(`Error: ${String(info['error'])}\n`);
       return 255;
     }
