@@ -2,9 +2,8 @@
 // leftovers) first; then a review of every answer and the exact command; the run with its phase bar,
 // validation checklist, raw output and the provisioning watch side by side or stacked; the failure
 // explained with its fix, evidence and a confirmed cleanup; the nodes on success. Or an existing cluster.
-import React, {useCallback, useEffect, useRef, useState} from 'react';
+import React, {useEffect, useReducer, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import {join} from 'node:path';
 import type {ScreenProps} from './types.js';
 import type {KeyBinding} from '../source/ui/keys.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
@@ -13,245 +12,84 @@ import {useTheme} from '../source/ui/theme.js';
 import {appendTyped} from '../source/ui/TextField.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
 import {PanePair} from '../source/ui/PanePair.js';
-import type {RunningCommand} from '../source/run/types.js';
-import type {StepOutcome} from '../source/wizard/registry.js';
-import type {CreateStatus} from '../source/cluster/resume.js';
-import type {ProgressState} from '../source/cluster/progress.js';
+import {createCommandFor} from '../source/steps/create-cluster/create-run.js';
+import {reviewLines, adoptExistingCluster} from '../source/steps/create-cluster/create-step.js';
 import {
-  createCommandFor,
-  currentCreateStatus,
-  runCreate,
-  type CreateRunResult,
-} from '../source/steps/create-cluster/create-run.js';
+  autoplayCue,
+  canStart,
+  completion,
+  existingValue,
+  initialCreateState,
+  reduceCreate,
+  ticking,
+  type CreateMode,
+} from '../source/steps/create-cluster/state.js';
 import {
-  createInputs,
-  recordCreated,
-  reviewLines,
-  adoptExistingCluster,
-  type CreateInputs,
-} from '../source/steps/create-cluster/create-step.js';
-import {cleanupLeftovers} from '../source/cluster/cleanup.js';
-import {createWatchFeed, type WatchFeed} from '../source/cluster/watch-feed.js';
-import {findCreateProcess} from '../source/cluster/resume.js';
-import {procProcessLister} from '../source/cluster/processes.js';
-import {kindKubeconfigPath, watchProvisioning} from '../source/cluster/provisioning.js';
-import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
+  cleanUpAndLookAgain,
+  examineEarlierCreate,
+  runCreateStep,
+  waitForOrphan,
+} from '../source/steps/create-cluster/flow.js';
 import {PhaseProgress, phaseRows} from './cluster/PhaseProgress.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
-
-type Mode =
-  | 'checking'
-  | 'review'
-  | 'running'
-  | 'failed'
-  | 'confirm-cleanup'
-  | 'cleaning'
-  | 'orphan'
-  | 'finished'
-  | 'existing'
-  | 'recorded';
-
-const WATCH_MS = 10_000;
+import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
 
 export function CreateCluster({ctx, session, width, height, isActive, runWork, complete, autoplay}: ScreenProps) {
   const theme = useTheme();
   const dryRun = ctx.ports.world === 'dry-run';
-  const [mode, setMode] = useState<Mode>('checking');
-  const [inputs, setInputs] = useState<CreateInputs | null>(null);
-  const [status, setStatus] = useState<CreateStatus | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [command, setCommand] = useState<RunningCommand | null>(null);
-  const [watch, setWatch] = useState<WatchFeed | null>(null);
-  const [progress, setProgress] = useState<ProgressState | null>(null);
-  const [run, setRun] = useState<CreateRunResult | null>(null);
-  const [finished, setFinished] = useState<(StepOutcome & {nodeLines: string[]}) | null>(null);
-  const [existing, setExisting] = useState({
-    kubeconfig: session.answers.cluster?.existing?.kubeconfig ?? '~/.kube/config',
-    context: session.answers.cluster?.existing?.context ?? '',
-    focus: 0,
-  });
+  const [state, dispatch] = useReducer(reduceCreate, session.answers.cluster?.existing, initialCreateState);
+  const {mode, inputs, status, problem, command, watch, progress, run, finished, existing} = state;
   const [, tick] = useState(0);
-  const watchStop = useRef<AbortController | null>(null);
-  const speed = Math.max(1, ctx.ports.speed);
+  // The orphan watch outlives a key press; leaving the screen stops it (the orphan itself runs on).
+  const orphanStop = useRef<AbortController | null>(null);
   // A data plane on an existing cluster: the form is the whole step; there is nothing to create.
   const existingOnly = isExistingClusterFlow(session.answers);
 
-  const classify = useCallback(async () => {
-    setMode('checking');
-    setProblem(null);
-    try {
-      const found = await createInputs(ctx.session, ctx.ports.sessionDir, dryRun);
-      setInputs(found);
-      if (dryRun) {
-        setStatus({state: 'not-started'});
-        setMode('review');
-        return;
-      }
-      const s = await runWork(signal =>
-        currentCreateStatus(
-          {runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: found.clusterName},
-          signal,
-        ),
-      );
-      setStatus(s);
-      if (s.state === 'finished') {
-        setFinished(await runWork(signal => recordCreated(ctx, s.kubeconfig, signal)));
-        setMode('finished');
-      } else setMode(s.state === 'running' ? 'orphan' : s.state === 'failed' ? 'failed' : 'review');
-    } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
-      setMode('review');
-    }
-  }, [ctx, dryRun, runWork]);
+  const lookAgain = () => void runWork(signal => examineEarlierCreate(ctx, dispatch, signal)).catch(() => undefined);
 
   useEffect(() => {
-    if (session.answers.cluster?.existing) setMode('existing');
-    else void classify();
-    return () => watchStop.current?.abort();
+    if (mode === 'checking') lookAgain();
+    return () => orphanStop.current?.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // Phase times tick while eksctl runs.
+  const isTicking = ticking(state);
   useEffect(() => {
-    if (mode !== 'running' && mode !== 'orphan') return undefined;
+    if (!isTicking) return undefined;
     const t = setInterval(() => tick(n => n + 1), 1000);
     return () => clearInterval(t);
-  }, [mode]);
+  }, [isTicking]);
 
-  const start = async () => {
-    if (!inputs || problem) return;
-    const at = () => new Date().toISOString();
-    ctx.dispatch({type: 'step-started', step: 'create-cluster', at: at()});
-    setMode('running');
-    setProgress(null);
-    setWatch(null);
-    const base = {
-      runner: ctx.ports.runner,
-      clock: ctx.ports.clock,
-      sessionDir: ctx.ports.sessionDir,
-      env: ctx.ports.env,
-      ...inputs,
-    };
-    const interval = Math.max(250, WATCH_MS / speed);
-    try {
-      const r = await runWork(signal =>
-        runCreate(
-          {
-            ...base,
-            watchIntervalMs: interval,
-            kubeconfigPollMs: Math.max(100, 2000 / speed),
-            onStart: setCommand,
-            onProgress: setProgress,
-            onWatchStart: kubeconfig => {
-              const feed = createWatchFeed(
-                kubeconfig,
-                ctx.ports.sessionDir,
-                ctx.ports.clock.now,
-                interval,
-                join(ctx.ports.sessionDir, 'logs', 'create-cluster-watch.log'),
-              );
-              setWatch(prev => (prev?.finish(), feed));
-            },
-            onWatch: snapshot => setWatch(feed => (feed?.show(snapshot), feed)),
-          },
-          signal,
-        ),
-      );
-      setWatch(feed => (feed?.finish(), feed));
-      setRun(r);
-      if (r.log) ctx.dispatch({type: 'attempt-log', step: 'create-cluster', log: r.log});
-      if (r.result.recorded) {
-        setMode('recorded');
-      } else if (r.kubeconfig) {
-        setFinished(await runWork(signal => recordCreated(ctx, r.kubeconfig!, signal)));
-        setMode('finished');
-      } else {
-        ctx.dispatch({
-          type: 'step-failed',
-          step: 'create-cluster',
-          at: at(),
-          error: r.failure?.title ?? 'create failed',
-        });
-        const s = await runWork(signal =>
-          currentCreateStatus(
-            {runner: ctx.ports.runner, sessionDir: ctx.ports.sessionDir, clusterName: inputs.clusterName},
-            signal,
-          ),
-        );
-        setStatus(s);
-        setMode('failed');
-      }
-    } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
-      setMode('failed');
-    }
+  const start = () => {
+    if (!canStart(state) || !inputs) return;
+    void runWork(signal => runCreateStep(ctx, inputs, dispatch, signal)).catch(() => undefined);
   };
 
-  const clean = async () => {
+  const clean = () => {
     if (status?.state !== 'failed') return;
-    setMode('cleaning');
-    await runWork(signal =>
-      cleanupLeftovers(
-        status.leftovers,
-        {runner: ctx.ports.runner, step: 'create-cluster', dryRun, onCommand: setCommand},
-        signal,
-      ),
-    ).catch(() => undefined);
-    setRun(null);
-    await classify();
+    void runWork(signal => cleanUpAndLookAgain(ctx, status, dispatch, signal)).catch(() => undefined);
   };
 
-  // An orphaned eksctl from a killed session: watch it and wait until it ends, then look again.
-  const waitForOrphan = async () => {
-    if (!inputs || watchStop.current) return;
+  const watchOrphan = () => {
+    if (!inputs || state.waiting || orphanStop.current) return;
     const stop = new AbortController();
-    watchStop.current = stop;
-    const kubeconfig = kindKubeconfigPath(ctx.ports.sessionDir, inputs.clusterName);
-    const interval = Math.max(250, WATCH_MS / speed);
-    const feed = createWatchFeed(
-      kubeconfig,
-      ctx.ports.sessionDir,
-      ctx.ports.clock.now,
-      interval,
-      join(ctx.ports.sessionDir, 'logs', 'create-cluster-watch.log'),
-    );
-    setWatch(feed);
-    void watchProvisioning(
-      {
-        runner: ctx.ports.runner,
-        clock: ctx.ports.clock,
-        kubeconfig,
-        expectedHostnames: inputs.expectedHostnames,
-        intervalMs: interval,
-        onSnapshot: s => feed.show(s),
-      },
-      stop.signal,
-    );
-    const lister = procProcessLister();
-    try {
-      while (findCreateProcess(await lister.list(), ctx.ports.sessionDir))
-        await ctx.ports.clock.sleep(Math.max(200, 3000 / speed), stop.signal);
-    } catch {
-      return;
-    }
-    stop.abort();
-    feed.finish();
-    watchStop.current = null;
-    await classify();
+    orphanStop.current = stop;
+    void waitForOrphan(ctx, inputs, dispatch, stop.signal).finally(() => (orphanStop.current = null));
   };
 
   const adoptExisting = async () => {
-    setProblem(null);
     try {
       const outcome = await runWork(signal =>
         adoptExistingCluster(ctx, existing.kubeconfig.trim(), existing.context.trim() || undefined, signal),
       );
       complete(outcome);
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      dispatch({type: 'problem', message: err instanceof Error ? err.message : String(err)});
     }
   };
 
+  const done = completion(state);
   const keys = (() => {
     const k = (id: string, keys: string[], label: string, help: string): KeyBinding & {footer?: boolean} => ({
       id,
@@ -259,7 +97,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       label,
       help,
     });
-    const byMode: Partial<Record<Mode, ReturnType<typeof k>[]>> = {
+    const byMode: Partial<Record<CreateMode, ReturnType<typeof k>[]>> = {
       review: [
         k(
           'confirm',
@@ -295,8 +133,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
   // The kubeconfig and context fields of "use an existing cluster" take every key that types.
   const typeExisting = (press: Keypress) => {
     if (mode !== 'existing' || !press.text) return false;
-    const field = existing.focus === 0 ? 'kubeconfig' : 'context';
-    setExisting(e => ({...e, [field]: appendTyped(e[field], press.text)}));
+    dispatch({type: 'existing-set', value: appendTyped(existingValue(state), press.text)});
     return true;
   };
   useKeys(
@@ -304,59 +141,45 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
     actionsFor(keys, press => {
       const {input, key} = inkKey(press);
       if (mode === 'existing') {
-        const field = existing.focus === 0 ? 'kubeconfig' : 'context';
-        if (key.escape && !existingOnly) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
-        else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
+        if (key.escape) {
+          if (!existingOnly) dispatch({type: 'existing-cancel'});
+        } else if (key.upArrow || key.downArrow || key.tab) dispatch({type: 'existing-move'});
         else if (key.return) void adoptExisting();
-        else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
+        else if (key.backspace || key.delete)
+          dispatch({type: 'existing-set', value: existingValue(state).slice(0, -1)});
         return;
       }
       if (mode === 'review') {
-        if (key.return) void start();
-        else if (input === 'x') setMode('existing');
+        if (key.return) start();
+        else if (input === 'x') dispatch({type: 'existing-open'});
       } else if (mode === 'failed') {
-        if (input === 'c' && status?.state === 'failed') setMode(ctx.ports.assumeYes ? 'cleaning' : 'confirm-cleanup');
-        else if (input === 'r') void classify();
-        else if (input === 'x') setMode('existing');
+        if (input === 'c') dispatch({type: 'ask-cleanup', assumeYes: ctx.ports.assumeYes});
+        else if (input === 'r') lookAgain();
+        else if (input === 'x') dispatch({type: 'existing-open'});
       } else if (mode === 'confirm-cleanup') {
-        if (input === 'y' || input === 'Y') void clean();
-        else if (input === 'n' || input === 'N' || key.escape) setMode('failed');
-      } else if (mode === 'orphan' && input === 'w') void waitForOrphan();
-      else if ((mode === 'finished' && finished) || mode === 'recorded') {
-        if (key.return)
-          complete(
-            finished
-              ? {summary: finished.summary, data: finished.data}
-              : {summary: 'dry run: eksctl anywhere create cluster recorded, not run', data: {dryRun: true}},
-          );
-      }
+        if (input === 'y' || input === 'Y') clean();
+        else if (input === 'n' || input === 'N' || key.escape) dispatch({type: 'decline-cleanup'});
+      } else if (mode === 'orphan' && input === 'w') watchOrphan();
+      else if (done && key.return) complete(done);
     }),
     {isActive, rest: typeExisting},
   );
 
+  // --yes: "clean up" needs no confirmation.
   useEffect(() => {
-    if (mode === 'cleaning' && ctx.ports.assumeYes && !command) void clean();
+    if (mode === 'cleaning' && ctx.ports.assumeYes && !command) clean();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode]);
 
   useAutoplay(
     autoplay,
-    mode === 'review' && !problem
-      ? 'review'
-      : mode === 'finished' || mode === 'recorded'
-        ? 'done'
-        : mode === 'orphan'
-          ? 'orphan'
-          : mode === 'existing' && existingOnly && !problem
-            ? 'existing'
-            : undefined,
+    existingOnly && mode === 'existing' && !problem ? 'existing' : autoplayCue(state),
     () => {
-      if (mode === 'review') void start();
-      else if (mode === 'existing') void adoptExisting();
-      else if (mode === 'orphan') void waitForOrphan();
-      else if (finished) complete({summary: finished.summary, data: finished.data});
-      else if (mode === 'recorded')
-        complete({summary: 'dry run: eksctl anywhere create cluster recorded, not run', data: {dryRun: true}});
+      const cue = autoplayCue(state);
+      if (existingOnly && mode === 'existing') void adoptExisting();
+      else if (cue === 'review') start();
+      else if (cue === 'orphan') watchOrphan();
+      else if (cue === 'done' && done) complete(done);
     },
     ctx.ports,
   );

@@ -281,6 +281,13 @@ export function Hardware({ctx, session, width, height, isActive, runWork, comple
                   error={shownError}
                   {...(f.field === 'role' ? {hint: 'Enter switches cp/worker'} : {})}
                   {...(f.field === 'nameservers' ? {placeholder: 'e.g. 10.20.0.2, 1.1.1.1'} : {})}
+                  {...(f.field === 'labels'
+                    ? {
+                        placeholder: 'e.g. rack=r1|zone=a',
+                        hint: `type=${machine?.role ?? 'cp|worker'} comes from the role`,
+                      }
+                    : {})}
+                  {...(f.field === 'vlanId' ? {placeholder: 'none (untagged); 1-4094'} : {})}
                   onChange={setEditing}
                   onSubmit={commit}
                 />

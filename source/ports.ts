@@ -5,6 +5,7 @@ import {statfs} from 'node:fs/promises';
 import {cpus, totalmem} from 'node:os';
 import {dirname} from 'node:path';
 import type {CommandRunner} from './run/types.js';
+import type {ProcessLister} from './cluster/processes.js';
 
 export type World = 'real' | 'demo' | 'dry-run';
 
@@ -86,6 +87,8 @@ export interface Ports {
   speed: number;
   /** --yes: confirmations are taken as given (cleanups, trust on first use). */
   assumeYes: boolean;
+  /** The process table (an orphaned eksctl, a DHCP server in the way). Absent: this machine's /proc. */
+  processes?: ProcessLister;
 }
 
 export const systemClock: Clock = {

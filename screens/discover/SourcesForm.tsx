@@ -4,7 +4,7 @@ import {Box, Text} from 'ink';
 import {TextField} from '../../source/ui/TextField.js';
 import type {DiscoverySettings} from '../../source/discovery/plan.js';
 import {useTheme} from '../../source/ui/theme.js';
-import type {SourceRow} from './sources.js';
+import type {SourceRow} from '../../source/steps/discover/sources.js';
 
 export function SourcesForm(props: {
   rows: SourceRow[];

@@ -17,6 +17,8 @@ export const FORM_FIELDS: FormField[] = [
   {kind: 'machine', field: 'bmcIp', label: 'bmc ip'},
   {kind: 'machine', field: 'bmcUsername', label: 'bmc username'},
   {kind: 'machine', field: 'bmcPassword', label: 'bmc password'},
+  {kind: 'machine', field: 'labels', label: 'labels'},
+  {kind: 'machine', field: 'vlanId', label: 'vlan id'},
 ];
 
 export function valueOf(f: FormField, network: NetworkDraft, machine: MachineDraft | undefined): string {

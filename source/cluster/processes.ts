@@ -46,6 +46,11 @@ export function procProcessLister(procRoot = '/proc'): ProcessLister {
   };
 }
 
+/** The ports' process table, or this machine's when none is wired. */
+export function processesOf(ports: {processes?: ProcessLister}): ProcessLister {
+  return ports.processes ?? procProcessLister();
+}
+
 export function programName(p: ProcessInfo): string {
   return basename(p.argv[0] ?? '');
 }

@@ -31,6 +31,7 @@ function rowFromMachine(
     // The role decides type, whatever the extra labels say: the cluster's selectors match on it.
     labels: {...machine.labels, type: machine.role},
   };
+  if (machine.vlanId !== undefined && String(machine.vlanId) !== '') row.vlanId = String(machine.vlanId);
   if (machine.bmc) {
     row.bmc = {ip: machine.bmc.ip, username: machine.bmc.username, password: secrets.bmcPassword(machine) ?? ''};
   }
@@ -81,8 +82,6 @@ export function machinesFromRows(rows: readonly HardwareRow[]): ImportedHardware
     const ns = row.nameservers.join('|');
     if (ns !== (network.nameservers ?? []).join('|'))
       warn(row, 'nameservers', ns, `differ from the first row's; the answers keep one network for all machines`);
-    if (row.vlanId !== undefined)
-      warn(row, 'vlan_id', row.vlanId, 'vlan_id is not kept in the answers and will not be written back');
 
     const {type, ...extra} = row.labels;
     let role: Role = 'worker';
@@ -97,6 +96,7 @@ export function machinesFromRows(rows: readonly HardwareRow[]): ImportedHardware
 
     const machine: Machine = {hostname: row.hostname, mac: row.mac, ip: row.ipAddress, role, disk: row.disk};
     if (Object.keys(extra).length > 0) machine.labels = extra;
+    if (row.vlanId !== undefined) machine.vlanId = row.vlanId;
     if (row.bmc) {
       if (row.bmc.ip !== '' && row.bmc.username !== '') {
         machine.bmc = {ip: row.bmc.ip, username: row.bmc.username};

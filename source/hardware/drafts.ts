@@ -8,6 +8,7 @@ import {validateField} from './field.js';
 import {formatIpv4, parseIpv4} from '../net/ipv4.js';
 import {normalizeMac} from '../net/mac.js';
 import {NAMESERVER_SEPARATOR} from './rules.js';
+import {formatLabels, LABEL_SEPARATOR, parseLabels} from './labels.js';
 import {suggestHostnames, suggestIps} from './suggest.js';
 
 type Role = Machine['role'];
@@ -24,7 +25,10 @@ export interface MachineDraft {
   bmcPassword: string;
   /** The answers' reference the password came from; kept (instead of the value) while it is not edited. */
   bmcRef?: {passwordEnv?: string; passwordFile?: string};
-  labels?: Record<string, string>;
+  /** The labels besides type (the role sets type=cp|worker), as typed: "rack=r1|zone=a". */
+  labels: string;
+  /** hardware.csv's vlan_id as typed; empty for none. */
+  vlanId: string;
   vendor?: string;
   model?: string;
   uuid?: string;
@@ -37,7 +41,8 @@ export interface NetworkDraft {
   nameservers: string;
 }
 
-export type MachineField = 'hostname' | 'ip' | 'disk' | 'mac' | 'bmcIp' | 'bmcUsername' | 'bmcPassword';
+export type MachineField =
+  'hostname' | 'ip' | 'disk' | 'mac' | 'bmcIp' | 'bmcUsername' | 'bmcPassword' | 'labels' | 'vlanId';
 export type NetworkField = keyof NetworkDraft;
 
 /** The hardware.csv column each field becomes (errors name it as the file validator would). */
@@ -49,6 +54,8 @@ export const MACHINE_COLUMNS: Record<MachineField, Column> = {
   bmcIp: 'bmc_ip',
   bmcUsername: 'bmc_username',
   bmcPassword: 'bmc_password',
+  labels: 'labels',
+  vlanId: 'vlan_id',
 };
 export const NETWORK_COLUMNS: Record<NetworkField, Column> = {
   netmask: 'netmask',
@@ -92,6 +99,8 @@ export function draftFromMachine(m: Machine, password = m.bmc?.password ?? ''): 
     bmcIp: m.bmc?.ip ?? '',
     bmcUsername: m.bmc?.username ?? '',
     bmcPassword: password,
+    labels: extraLabels(m.labels),
+    vlanId: m.vlanId === undefined ? '' : String(m.vlanId),
   };
   if (m.bmc?.passwordEnv !== undefined || m.bmc?.passwordFile !== undefined) {
     d.bmcRef = {
@@ -99,11 +108,22 @@ export function draftFromMachine(m: Machine, password = m.bmc?.password ?? ''): 
       ...(m.bmc.passwordFile !== undefined ? {passwordFile: m.bmc.passwordFile} : {}),
     };
   }
-  if (m.labels) d.labels = {...m.labels};
   if (m.vendor) d.vendor = m.vendor;
   if (m.model) d.model = m.model;
   if (m.uuid) d.uuid = m.uuid;
   return d;
+}
+
+/** The labels besides type, as the labels cell writes them. */
+function extraLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  const {type: _type, ...extra} = labels ?? {};
+  return formatLabels(extra);
+}
+
+/** The whole labels cell of a draft: type from the role, then the extra labels as typed. */
+export function labelsCell(d: Pick<MachineDraft, 'role' | 'labels'>): string {
+  const extra = d.labels.trim();
+  return extra === '' ? `type=${d.role}` : `type=${d.role}${LABEL_SEPARATOR}${extra}`;
 }
 
 /** host or host:port (a Redfish target key) -> the address hardware.csv wants. */
@@ -137,11 +157,9 @@ export function draftsFromDiscovery(
       bmcIp: bmcHost(machine.bmc?.address),
       bmcUsername: machine.bmc ? (machine.bmc.username ?? defaults.bmcUsername ?? '') : '',
       bmcPassword: '',
+      labels: extraLabels(machine.labels),
+      vlanId: '',
     };
-    if (machine.labels) {
-      const {type: _type, ...extra} = machine.labels;
-      if (Object.keys(extra).length > 0) d.labels = extra;
-    }
     if (machine.vendor) d.vendor = machine.vendor;
     if (machine.model) d.model = machine.model;
     if (machine.uuid) d.uuid = machine.uuid;
@@ -204,6 +222,8 @@ function rowOf(d: MachineDraft, n: NetworkDraft): Partial<Record<Column, string>
     bmc_ip: d.bmcIp,
     bmc_username: d.bmcUsername,
     bmc_password: d.bmcPassword,
+    labels: labelsCell(d),
+    vlan_id: d.vlanId,
   };
 }
 
@@ -217,8 +237,10 @@ export function machineFieldError(
   const d = drafts[i]!;
   const others = drafts.filter((_, j) => j !== i);
   const column = MACHINE_COLUMNS[field];
+  if (field === 'labels' && 'type' in parseLabels(d.labels).labels)
+    return 'type is set by the role (cp or worker): leave it out here and switch the role instead';
   const value = column === 'mac' ? d.mac : (rowOf(d, network)[column] ?? '');
-  return validateField(column, value, {
+  const error = validateField(column, value, {
     row: rowOf(d, network),
     taken: {
       hostname: others.map(o => o.hostname),
@@ -227,6 +249,8 @@ export function machineFieldError(
       bmc_ip: others.map(o => o.bmcIp).filter(Boolean),
     },
   });
+  // The screen names the field already; the labels rules name their column too.
+  return error?.replace(/^labels: /, '') ?? null;
 }
 
 /** The error of a shared network field, checked with each machine's address (subnet rules). */
@@ -254,7 +278,17 @@ export interface DraftError {
   message: string;
 }
 
-const FIELDS: MachineField[] = ['hostname', 'ip', 'mac', 'disk', 'bmcIp', 'bmcUsername', 'bmcPassword'];
+const FIELDS: MachineField[] = [
+  'hostname',
+  'ip',
+  'mac',
+  'disk',
+  'bmcIp',
+  'bmcUsername',
+  'bmcPassword',
+  'labels',
+  'vlanId',
+];
 
 export function draftErrors(drafts: readonly MachineDraft[], network: NetworkDraft): DraftError[] {
   const out: DraftError[] = [];
@@ -282,7 +316,9 @@ export function answersFromDrafts(
       const secret = d.bmcRef ? {...d.bmcRef} : d.bmcPassword ? {password: d.bmcPassword} : {};
       m.bmc = {ip: d.bmcIp, username: d.bmcUsername, ...secret};
     }
-    if (d.labels) m.labels = {...d.labels};
+    const {type: _type, ...labels} = parseLabels(d.labels).labels;
+    if (Object.keys(labels).length > 0) m.labels = labels;
+    if (d.vlanId.trim() !== '') m.vlanId = d.vlanId.trim();
     if (d.vendor) m.vendor = d.vendor;
     if (d.model) m.model = d.model;
     if (d.uuid) m.uuid = d.uuid;

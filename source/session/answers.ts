@@ -42,6 +42,8 @@ export const machineSchema = z
     bmc: bmcSchema.optional(),
     /** Extra hardware labels (key=value) besides type=cp|worker. */
     labels: z.record(z.string(), z.string()).optional(),
+    /** hardware.csv's vlan_id: the VLAN of the node's network (1-4094), when it is tagged. */
+    vlanId: z.union([z.string(), z.number().int()]).optional(),
     /** What discovery learned, kept for the review screens. */
     vendor: z.string().optional(),
     model: z.string().optional(),
@@ -86,6 +88,22 @@ export const answersSchema = z
             insecure: z.boolean().optional(),
             concurrency: z.number().int().min(1).max(64).optional(),
             timeoutMs: z.number().int().min(100).optional(),
+          })
+          .strict()
+          .optional(),
+        /**
+         * BMCs to boot from the network once and power on over IPMI (ipmitool), one at a time: the PXE
+         * request that follows names each machine's boot MAC. Needs discovery.pxe; the BMC account is
+         * discovery.redfish's username and password.
+         */
+        ipmi: z
+          .object({
+            /** HOST or HOST:PORT (IPMI's UDP port, default 623). */
+            powerOn: z.array(z.string().min(1)).optional(),
+            /** ipmitool -C: the cipher suite, when the BMC needs one (e.g. 3 or 17). */
+            cipherSuite: z.number().int().min(0).max(17).optional(),
+            /** How long to wait for each machine's PXE request after power-on (default 120 s). */
+            timeoutMs: z.number().int().min(1000).optional(),
           })
           .strict()
           .optional(),

@@ -125,3 +125,77 @@ test('hardware screen: fits 80x24', {timeout: 15_000}, async () => {
   );
   assert.match(screen, /bmc password +\*+/);
 });
+
+// Fields from the top: netmask, gateway, nameservers, hostname, ip, role, disk, mac, bmc ip, bmc username,
+// bmc password, labels, vlan id. Up from the first wraps to the last.
+const toLabels = [KEYS.up, KEYS.up];
+
+test(
+  'hardware screen: labels and vlan id are edited with the CSV’s rules; a bad value is kept and named with its machine; Esc cancels the edit first',
+  {timeout: 20_000},
+  async () => {
+    const app = withInlinePasswords();
+    const r = renderInk(app.tree, {columns: 140, rows: 32});
+    let screen = await r.waitFor('Machine 1/2');
+    assert.match(screen, /labels +e\.g\. rack=r1\|zone=a +type=cp comes from the role/);
+    await r.press(...toLabels, KEYS.enter);
+    await r.type('rack=r1|type=worker');
+    await r.press(KEYS.enter);
+    screen = await r.waitFor(/machine 1 labels: type is set by the role/);
+    assert.match(screen, /labels +rack=r1\|type=worker +✖/, 'the value typed stays');
+    await r.press(KEYS.enter);
+    for (let i = 0; i < '|type=worker'.length; i++) await r.press(KEYS.backspace);
+    await r.type('|Rack 2=x');
+    await r.press(KEYS.enter);
+    screen = await r.waitFor(/machine 1 labels: label key "Rack 2" is not valid/);
+    assert.match(screen, /labels +rack=r1\|Rack 2=x +✖/);
+    await r.press(KEYS.enter);
+    for (let i = 0; i < '|Rack 2=x'.length; i++) await r.press(KEYS.backspace);
+    await r.press(KEYS.enter);
+    await r.waitFor(s => !s.includes('✖'));
+
+    await r.press(KEYS.down, KEYS.enter);
+    await r.type('5000');
+    await r.press(KEYS.enter);
+    screen = await r.waitFor(/machine 1 vlan id: 5000 is outside 1-4094/);
+    assert.match(screen, /vlan id +5000 +✖/);
+    // Esc cancels the edit, not the step: the value is as it was and the step stays.
+    await r.press(KEYS.enter, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await r.type('12');
+    await r.press(KEYS.escape);
+    screen = await r.waitFor(/vlan id +5000 +✖/);
+    assert.equal(app.controller.get().currentStep, 'hardware');
+    await r.press('w');
+    await r.waitFor(/machine 1 vlan_id: 5000 is outside 1-4094/);
+    assert.equal(app.controller.get().artifacts.hardwareCsv, undefined, 'nothing written with a bad vlan_id');
+    await r.press(KEYS.enter, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await r.type('120');
+    await r.press(KEYS.enter);
+    await r.waitFor(/vlan id +120/);
+
+    await r.press('w');
+    await r.waitFor(() => app.controller.get().steps.hardware.state === 'done', {timeoutMs: 5000});
+    const m = app.controller.get().answers.machines![0]!;
+    assert.deepEqual(m.labels, {rack: 'r1'});
+    assert.equal(m.vlanId, '120');
+    const text = readFileSync(join(app.ports.sessionDir, 'hardware.csv'), 'utf8');
+    assert.match(text.split('\n')[0]!, /,labels,disk,vlan_id$/);
+    assert.match(text, /type=cp\|rack=r1,\/dev\/sda,120\n/);
+    assert.match(text, /type=worker,\/dev\/nvme0n1,\n/);
+  },
+);
+
+test(
+  'hardware screen: a burst of keys in one read edits the labels (Up Up Enter zone=b Enter), then Esc leaves the step',
+  {timeout: 20_000},
+  async () => {
+    const app = withInlinePasswords();
+    const r = renderInk(app.tree, {columns: 140, rows: 32});
+    await r.waitFor('Machine 1/2');
+    r.stdin.write(`${KEYS.up}${KEYS.up}${KEYS.enter}zone=b${KEYS.enter}${KEYS.down}${KEYS.enter}7${KEYS.enter}`);
+    const screen = await r.waitFor(/vlan id +7\b/);
+    assert.match(screen, /labels +zone=b/);
+    await r.press(KEYS.escape);
+    await r.waitFor(() => app.controller.get().currentStep === 'discover', {timeoutMs: 5000});
+  },
+);

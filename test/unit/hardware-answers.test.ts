@@ -79,7 +79,7 @@ test('machinesFromRows: machines without passwords, passwords by hostname, netwo
   answersSchema.parse({machines: imported.machines, network: imported.network});
 });
 
-test('machinesFromRows warns about rows whose network differs, vlan_id, and a missing type label', () => {
+test('machinesFromRows warns about rows whose network differs and a missing type label; vlan_id is kept', () => {
   const rows = rowsFromAnswers(answers, secrets);
   rows[1]!.gateway = '10.20.0.254';
   rows[1]!.vlanId = '12';
@@ -90,12 +90,13 @@ test('machinesFromRows warns about rows whose network differs, vlan_id, and a mi
     imported.warnings.map(w => [w.line, w.column]),
     [
       [3, 'gateway'],
-      [3, 'vlan_id'],
       [3, 'labels'],
     ],
   );
   assert.equal(imported.machines[1]!.role, 'worker');
   assert.deepEqual(imported.machines[1]!.labels, {rack: 'r2'});
+  assert.equal(imported.machines[1]!.vlanId, '12');
+  assert.equal(rowsFromAnswers({...answers, machines: imported.machines}, secrets)[1]!.vlanId, '12', 'written back');
 });
 
 test('answers -> rows -> csv -> rows -> answers keeps the machines', () => {

@@ -14,6 +14,7 @@ import {
   type DiscoverySettings,
 } from '../../discovery/plan.js';
 import {DiscoverySession, type DiscoverySnapshot} from '../../discovery/session.js';
+import {powerOnFromPlan, powerOnPlan} from './power-on.js';
 import {MissingAnswerError, StepFailure} from '../../errors.js';
 import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 
@@ -189,6 +190,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
     };
   }
   const settings = settingsFromAnswers(answers);
+  const powerOn = powerOnPlan(ctx, settings);
   if (!anySource(settings)) {
     if (given.length === 0) {
       throw new MissingAnswerError(
@@ -204,6 +206,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   if (!prepared.ok) throw new MissingAnswerError(prepared.key, prepared.message);
   prepared.notes.forEach(n => ctx.say(n));
   const session = prepared.session;
+  let powered: {attributed: number; failed: number} | undefined;
   try {
     await session.start(signal);
     for (const t of session.snapshot().needsTrust) {
@@ -211,6 +214,7 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
       ctx.say(`Trusting ${t.key} (certificate SHA-256 ${t.fingerprint}) because of --yes.`);
       await trustBmc(ctx, session, t.key, t.fingerprint);
     }
+    if (powerOn) powered = await powerOnFromPlan(ctx, session, powerOn);
     if (settings.pxe.enabled && session.snapshot().sources.pxe.state === 'running') {
       const ms = headlessListenMs(ctx.ports.speed);
       ctx.say(`Listening for PXE requests for ${Math.round(ms / 1000)} s…`);
@@ -253,8 +257,11 @@ async function runHeadless(ctx: StepContext, signal: AbortSignal): Promise<StepO
   }
   const selected = selectAll(snap.machines);
   const data = dataOf(snap, selected);
+  const ipmi = powered
+    ? `; IPMI power-on: ${powered.attributed} of ${powered.attributed + powered.failed} attributed`
+    : '';
   return {
-    summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked`,
+    summary: `${snap.machines.length} machine${snap.machines.length === 1 ? '' : 's'} found (${data.sources.join(', ')}); ${selected.length} picked${ipmi}`,
     data: {...data},
   };
 }

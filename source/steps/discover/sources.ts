@@ -1,5 +1,5 @@
 // The rows of the Discover screen's source settings: each is a switch, a text value, or both.
-import type {DiscoverySettings} from '../../source/discovery/plan.js';
+import type {DiscoverySettings} from '../../discovery/plan.js';
 
 export interface SourceRow {
   id: string;
