@@ -107,6 +107,9 @@ export interface CpFacts {
   vitals?: boolean;
   deployment?: string;
   clusterCertSecret?: string;
+  /** Keys of the certificate and key in that secret, when not tls.crt / tls.key. */
+  clusterCertKey?: string;
+  clusterCertKeyKey?: string;
   fingerprint?: string;
   certValidTo?: string;
   licenseSecret?: string;
@@ -352,6 +355,8 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
       ...((cert.fix ?? warn?.fix) ? {fix: cert.fix ?? warn?.fix} : {}),
     });
     facts.clusterCertSecret = cert.secretName;
+    if (cert.certKey && cert.certKey !== 'tls.crt') facts.clusterCertKey = cert.certKey;
+    if (cert.keyKey && cert.keyKey !== 'tls.key') facts.clusterCertKeyKey = cert.keyKey;
     facts.fingerprint = cert.report?.fingerprint256;
     facts.certValidTo = cert.report?.validTo;
   }
@@ -437,8 +442,8 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
     report(fromProbe('tcp-cluster', await probeTcp(cep.host, cep.port, probeOptions)));
   }
   if (tep) report(fromProbe('dns-telemetry', await probeDns(tep.host, {lookup, timeoutMs: 5000})));
-  const certPem = cert?.material?.value('tls.crt')?.toString('utf8');
-  const keyPem = cert?.material?.value('tls.key')?.toString('utf8');
+  const certPem = cert?.material?.value(cert.certKey ?? 'tls.crt')?.toString('utf8');
+  const keyPem = cert?.material?.value(cert.keyKey ?? 'tls.key')?.toString('utf8');
   if (facts.mode === 'pki') {
     const note = {
       status: 'warn' as const,

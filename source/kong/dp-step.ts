@@ -131,6 +131,11 @@ export function dpValuesFor(
   const flavor = cpData?.['routerFlavor'];
   if (typeof flavor === 'string') input.routerFlavor = flavor;
   if (typeof cpData?.['vitals'] === 'boolean') input.vitals = cpData['vitals'];
+  // A copied secret keeps its key names (cluster.crt, cert, …): the values point at the keys it has.
+  if (cpData?.['clusterCertSecret'] === input.clusterCertSecret && input.mode === 'shared') {
+    if (typeof cpData['clusterCertKey'] === 'string') input.certKey = cpData['clusterCertKey'];
+    if (typeof cpData['clusterCertKeyKey'] === 'string') input.keyKey = cpData['clusterCertKeyKey'];
+  }
   // A license given by the admin is copied under the default name unless one is named.
   if (input.licenseSecret === null && typeof cpData?.['licenseSecret'] === 'string')
     input.licenseSecret = cpData['licenseSecret'];
@@ -229,9 +234,23 @@ async function dataPlaneSecrets(
     out.generated = generated;
     out.cert = tlsSecretFromPem(name, ns, generated.certPem, generated.keyPem);
   } else {
-    const read = await readClusterCertSecret(cpKube(), plan.cp.namespace, {name}, {mode: plan.values.mode});
+    const read = await readClusterCertSecret(
+      cpKube(),
+      plan.cp.namespace,
+      {name, certKey: plan.values.certKey, keyKey: plan.values.keyKey},
+      {mode: plan.values.mode},
+    );
     if (read.status !== 'ok' || !read.material) {
       report({id: 'cert-secret', status: 'fail', title: read.title, ...(read.fix ? {fix: read.fix} : {})});
+      return out;
+    }
+    if (read.certKey !== (plan.values.certKey ?? 'tls.crt') || read.keyKey !== (plan.values.keyKey ?? 'tls.key')) {
+      report({
+        id: 'cert-secret',
+        status: 'fail',
+        title: `Secret ${name} holds its certificate under ${read.certKey} and ${read.keyKey}, but the values point at ${plan.values.certKey ?? 'tls.crt'} and ${plan.values.keyKey ?? 'tls.key'}`,
+        fix: 'Run the control-plane step again so it records the secret as it is.',
+      });
       return out;
     }
     out.cert = dataPlaneSecretCopy(read.material, ns);
