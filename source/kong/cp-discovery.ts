@@ -219,6 +219,8 @@ export interface CpDeploymentInfo {
   certPath?: string;
   keyPath?: string;
   caCertPath?: string;
+  /** KONG_CLUSTER_SERVER_NAME (the chart's cert-manager integration sets it on both planes). */
+  serverName?: string;
   /** Where the cluster certificate and key live. */
   certSecret?: SecretRef;
   keySecret?: SecretRef;
@@ -352,6 +354,7 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
     certPath: cert.path,
     keyPath: key.path,
     caCertPath: ca.path,
+    serverName: envValue(container, 'KONG_CLUSTER_SERVER_NAME') || undefined,
     certSecret: cert.secret,
     keySecret: key.secret,
     caSecret: ca.secret,

@@ -38,7 +38,7 @@ export interface DpValuesInput {
   proxy: {type: 'NodePort' | 'LoadBalancer'; httpNodePort?: number; httpsNodePort?: number};
   replicas?: number;
   pki?: {
-    /** Secret holding the CA certificate; defaults to clusterCertSecret (cert-manager secrets carry ca.crt). */
+    /** Secret holding the CA certificate; defaults to clusterCertSecret (the wizard's DP secret carries ca.crt). */
     caSecret?: string;
     caKey?: string;
     serverName?: string;
@@ -119,7 +119,13 @@ export function buildDpValues(input: DpValuesInput): Record<string, unknown> {
     const caPath = `/etc/secrets/${caSecret}/${checkKeyName(input.pki?.caKey ?? 'ca.crt')}`;
     env.cluster_ca_cert = caPath;
     env.lua_ssl_trusted_certificate = `${caPath},system`;
-    if (input.pki?.serverName) env.cluster_server_name = input.pki.serverName;
+    // Without it the DP checks the load balancer's hostname on the CP certificate: "certificate host mismatch".
+    if (!input.pki?.serverName)
+      throw new DpValuesError(
+        "missing controlPlane.clusterServerName: pki mode needs a name on the control plane's cluster certificate (cluster_server_name), e.g. kong-cp.example.com",
+        'controlPlane.clusterServerName',
+      );
+    env.cluster_server_name = input.pki.serverName;
     if (input.pki?.telemetryServerName) env.cluster_telemetry_server_name = input.pki.telemetryServerName;
     if (caSecret !== input.clusterCertSecret) volumes.push(caSecret);
   }
@@ -186,8 +192,16 @@ export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
     throw new DpValuesError(`dataPlane.image ${image.repository}:${image.tag}: ${skew.explanation}`, 'dataPlane.image');
 
   const hasLicense = Boolean(cp.licenseSecret || cp.license || cp.licenseFile);
+  const mode = cp.mode ?? 'shared';
+  if (mode === 'pki' && !cp.clusterServerName)
+    throw new DpValuesError(
+      "missing controlPlane.clusterServerName: pki mode needs a name on the control plane's cluster certificate (cluster_server_name), e.g. kong-cp.example.com",
+      'controlPlane.clusterServerName',
+    );
   return {
-    mode: cp.mode ?? 'shared',
+    mode,
+    // pki: the DP's own secret holds its client pair and the CA (ca.crt) the wizard puts next to it.
+    ...(mode === 'pki' ? {pki: {serverName: cp.clusterServerName, caKey: 'ca.crt'}} : {}),
     namespace: dp.namespace ?? DEFAULT_DP_NAMESPACE,
     release: dp.release ?? DEFAULT_DP_RELEASE,
     image,

@@ -12,6 +12,7 @@ import {
 } from '../wizard/registry.js';
 import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../kong/dp-values.js';
 import {kongLicenseProblem} from '../kong/license.js';
+import {PkiError} from '../kong/pki.js';
 import {
   deployDataPlane,
   dpPlanFor,
@@ -130,10 +131,17 @@ export async function runDataPlaneStep(
       callbacks.onCommand?.(command);
     },
   };
-  const result = ctx.ports.world === 'dry-run' ? await dryRunDataPlane(plan, deps) : await deployDataPlane(plan, deps);
+  const result = await (
+    ctx.ports.world === 'dry-run' ? dryRunDataPlane(plan, deps) : deployDataPlane(plan, deps)
+  ).catch((error: unknown) => {
+    if (error instanceof PkiError) throw new AnswerError(error.key, error.message);
+    throw error;
+  });
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
   if (!result.ok) {
     const failed = result.checks.find(c => c.status === 'fail');
+    // Something only the answers can supply (pki: the CA key, the DP certificate…): exit 2 naming the key.
+    if (failed?.key) throw new AnswerError(failed.key, failed.title);
     throw new StepFailure(
       failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the data plane deployment did not finish',
     );
