@@ -56,7 +56,7 @@ const OPENSSL_VERIFY: Record<string, string> = {
   SELF_SIGNED_CERT_IN_CHAIN: '19:self-signed certificate in certificate chain',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '20:unable to get local issuer certificate',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: '21:unable to verify the first certificate',
-  INVALID_PURPOSE: '26:unsupported certificate purpose',
+  INVALID_PURPOSE: '26:unsuitable certificate purpose',
 };
 
 export async function startFakeKongClusterListener(options: FakeClusterListenerOptions): Promise<FakeClusterListener> {

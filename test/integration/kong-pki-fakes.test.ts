@@ -65,7 +65,7 @@ test(
       // The CP's own server certificate (EKU serverAuth only) is no client certificate.
       const cpOwn = await probeClusterTls({...probe, ...w.cp});
       assert.equal(cpOwn.outcome, 'client-cert-rejected', cpOwn.title);
-      assert.match(w.listener.log.join('\n'), /\(26:unsupported certificate purpose\)/);
+      assert.match(w.listener.log.join('\n'), /\(26:unsuitable certificate purpose\)/);
 
       const wrongName = await probeClusterTls({...probe, ...w.dpCert, serverName: CP});
       assert.equal(wrongName.outcome, 'host-mismatch', wrongName.title);
