@@ -15,18 +15,28 @@ export function registerDemo(program: Command, context: ContextFor): void {
         'time scale of the simulation: 10 plays ten times faster (default 1, or what a resumed demo used)',
       )
       .option('--autoplay', 'the demo moves on by itself and exits 0 a few seconds after Done')
-      .option('--new', 'start a new demo session even when an unfinished one exists'),
+      .option('--new', 'start a new demo session even when an unfinished one exists')
+      .option(
+        '--cp-mtls <mode>',
+        'cluster_mtls of the simulated Kong control plane of a new demo: shared (default) or pki (a CA, the DP gets its own certificate)',
+      ),
   ).action(
-    async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
+    async (
+      name: string | undefined,
+      options: {speed?: string; autoplay?: boolean; new?: boolean; cpMtls?: string},
+      cmd: Command,
+    ) => {
       const ctx = context(cmd);
-      const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const {parseCpMtls, parseSpeed, runDemo} = await import('../demo/run-demo.js');
       const speed = parseSpeed(options.speed);
+      const cpMtls = parseCpMtls(options.cpMtls);
       ctx.setExit(
         await runDemo(ctx, {
           ...(speed === undefined ? {} : {speed}),
           autoplay: Boolean(options.autoplay),
           name,
           fresh: Boolean(options.new),
+          ...(cpMtls ? {cpMtls} : {}),
         }),
       );
     },

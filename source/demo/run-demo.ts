@@ -27,6 +27,15 @@ export interface DemoOptions {
   name?: string;
   /** Start a new demo session even when an unfinished one exists. */
   fresh?: boolean;
+  /** cluster_mtls of a new demo's Kong control plane (a resumed one keeps what its secret holds). */
+  cpMtls?: 'shared' | 'pki';
+}
+
+/** "--cp-mtls shared|pki". */
+export function parseCpMtls(raw: string | undefined): 'shared' | 'pki' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'shared' || raw === 'pki') return raw;
+  throw new UsageError(`--cp-mtls must be shared or pki (got "${raw}")`);
 }
 
 /** In the order their answers merge: later parts win on the same key. */
@@ -194,7 +203,12 @@ export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<n
   );
 
   const speed = opts.speed ?? (create ? undefined : readDemoState(dir).state?.speed) ?? 1;
-  const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
+  const world = await startDemoWorld({
+    sessionDir: dir,
+    speed,
+    persist: true,
+    ...(opts.cpMtls ? {controlPlane: {mtls: opts.cpMtls}} : {}),
+  });
   const abort = new AbortController();
   let parts: DemoPart[] = [];
   try {
