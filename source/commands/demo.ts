@@ -27,7 +27,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
       cmd: Command,
     ) => {
       const ctx = context(cmd);
-      const {parseCpMtls, parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const {parseCpMtls, parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
       const cpMtls = parseCpMtls(options.cpMtls);
       ctx.setExit(

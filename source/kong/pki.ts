@@ -10,7 +10,6 @@ import {loadX509} from './cluster-cert.js';
 import {readCpDeployment, type CpDeploymentInfo, type CpTarget, type SecretRef} from './cp-discovery.js';
 import type {KubeApi, KubeSecret} from './kube-api.js';
 import {MANAGED_BY_LABEL} from './deploy.js';
-import type {DpCheck} from './dp-step.js';
 
 /** The answers keys of pki mode (controlPlane.*). */
 export interface PkiAnswers {
@@ -444,14 +443,4 @@ export async function dataPlanePkiSecret(options: {
     commonName: options.commonName,
   });
   return {secret: pkiSecret(options.name, options.namespace, material), material};
-}
-
-/** A pki failure as a data-plane check: a PkiError names the controlPlane.* key to give (exit 2). */
-export function pkiFailure(error: unknown): DpCheck {
-  if (error instanceof PkiError) return {id: 'cert-secret', status: 'fail', title: error.message, key: error.key};
-  return {
-    id: 'cert-secret',
-    status: 'fail',
-    title: `pki: the data plane certificate could not be made (${(error as Error).message.split('\n')[0]})`,
-  };
 }

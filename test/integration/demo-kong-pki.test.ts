@@ -18,9 +18,8 @@ import {createDemoNet} from '../../source/demo/net.js';
 import {newSession} from '../../source/session/schema.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
-import {AnswerError} from '../../source/wizard/registry.js';
+import {AnswerError} from '../../source/errors.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const SPEED = 100;
 let world: DemoWorld;

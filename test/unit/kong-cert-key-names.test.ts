@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {readClusterCertSecret, discoverControlPlane} from '../../source/kong/cp-discovery.js';
 import {buildDpValues} from '../../source/kong/dp-values.js';
-import {deployDataPlane, dpValuesFor, type DpPlan} from '../../source/kong/dp-step.js';
+import {deployDataPlane, dpValuesFor, type DpPlan} from '../../source/steps/data-plane/dp-step.js';
 import {FakeCommandRunner, FakeKubeApi, fakeClock, makeCert} from '../helpers/kong-fakes.js';
 
 const opaque = (name: string, cert: {certPem: string; keyPem: string}, certKey: string, keyKey: string) => ({
