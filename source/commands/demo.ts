@@ -20,16 +20,21 @@ export function registerDemo(program: Command, context: ContextFor): void {
       .option(
         '--existing-cluster',
         "a new session: a second data plane on the simulated vSphere cluster, connected to the newest demo session's control plane",
+      )
+      .option(
+        '--cp-mtls <mode>',
+        'cluster_mtls of the simulated Kong control plane of a new demo: shared (default) or pki (a CA, the DP gets its own certificate)',
       ),
   ).action(
     async (
       name: string | undefined,
-      options: {speed?: string; autoplay?: boolean; new?: boolean; existingCluster?: boolean},
+      options: {speed?: string; autoplay?: boolean; new?: boolean; existingCluster?: boolean; cpMtls?: string},
       cmd: Command,
     ) => {
       const ctx = context(cmd);
-      const {parseSpeed, runDemo} = await import('./run-demo.js');
+      const {parseCpMtls, parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
+      const cpMtls = parseCpMtls(options.cpMtls);
       ctx.setExit(
         await runDemo(ctx, {
           ...(speed === undefined ? {} : {speed}),
@@ -37,6 +42,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
           name,
           fresh: Boolean(options.new),
           existingCluster: Boolean(options.existingCluster),
+          ...(cpMtls ? {cpMtls} : {}),
         }),
       );
     },

@@ -27,6 +27,15 @@ export interface DemoOptions {
    * session's data center (the existing-cluster flow): the same control plane lists both.
    */
   existingCluster?: boolean;
+  /** cluster_mtls of a new demo's Kong control plane (a resumed one keeps what its secret holds). */
+  cpMtls?: 'shared' | 'pki';
+}
+
+/** "--cp-mtls shared|pki". */
+export function parseCpMtls(raw: string | undefined): 'shared' | 'pki' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'shared' || raw === 'pki') return raw;
+  throw new UsageError(`--cp-mtls must be shared or pki (got "${raw}")`);
 }
 
 /** "--speed N": a positive, finite number. */
@@ -145,7 +154,7 @@ async function runInWorld(
   );
 
   const speed = opts.speed ?? (create && worldDir === dir ? undefined : readDemoState(worldDir).state?.speed) ?? 1;
-  const demo = await openDemoWorld({sessionDir: worldDir, speed});
+  const demo = await openDemoWorld({sessionDir: worldDir, speed, ...(opts.cpMtls ? {cpMtls: opts.cpMtls} : {})});
   try {
     for (const n of demo.notices) say(n);
     let answers: Answers | undefined;

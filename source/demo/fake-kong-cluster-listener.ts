@@ -1,7 +1,13 @@
-// FAKE of Kong's control plane cluster listener (8005, and the telemetry listener 8006) in shared mode,
-// for tests and the demo world. Like Kong: it asks for a client certificate without verifying a chain,
-// compares the SHA-256 digest of the client certificate with its own, and closes without an answer
-// (nginx 444) on a mismatch; `GET /v1/outlet` without node_id gets 400.
+// FAKE of Kong's control plane cluster listener (8005, and the telemetry listener 8006), for tests and the
+// demo world. Like Kong (kong/templates/nginx_kong.lua, kong/clustering/tls.lua):
+//   shared: `ssl_verify_client optional_no_ca`: it asks for a client certificate without verifying a
+//           chain, compares its SHA-256 digest with its own certificate's and closes without an answer
+//           (nginx 444) on a mismatch;
+//   pki:    `ssl_verify_client on` + `ssl_client_certificate <cluster_ca_cert>`: the handshake completes
+//           whatever the client sends (nginx's verify callback accepts), then nginx answers the request
+//           with its own 400 page, "No required SSL certificate was sent" or "The SSL certificate error"
+//           (ngx_http_request.c, ngx_http_special_response.c), logging the OpenSSL verify error.
+// `GET /v1/outlet` without node_id gets Kong's plain 400.
 import {createHash, X509Certificate} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import {createServer, type TLSSocket} from 'node:tls';
@@ -9,6 +15,10 @@ import {createServer, type TLSSocket} from 'node:tls';
 export interface FakeClusterListenerOptions {
   certPem: string;
   keyPem: string;
+  /** cluster_mtls (default shared). */
+  mode?: 'shared' | 'pki';
+  /** pki: cluster_ca_cert, the CA client certificates must chain to. */
+  caPem?: string;
   host?: string;
   port?: number;
   /** Called when a data plane opens /v1/outlet with its node id (simulated connection). */
@@ -27,18 +37,59 @@ export interface FakeClusterListener {
 
 const digest = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
+/** nginx's special response for 495/496, sent as 400 (ngx_http_special_response.c; Kong's nginx is openresty). */
+function nginxCertPage(reason: string): string {
+  const body =
+    `<html>\r\n<head><title>400 ${reason}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n` +
+    `<center>${reason}</center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n`;
+  return (
+    `HTTP/1.1 400 Bad Request\r\nServer: openresty\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Connection: close\r\n\r\n${body}`
+  );
+}
+
+/** OpenSSL's number and text for a verify error, as nginx logs them. */
+const OPENSSL_VERIFY: Record<string, string> = {
+  CERT_SIGNATURE_FAILURE: '7:certificate signature failure',
+  CERT_HAS_EXPIRED: '10:certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: '18:self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: '19:self-signed certificate in certificate chain',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '20:unable to get local issuer certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: '21:unable to verify the first certificate',
+  INVALID_PURPOSE: '26:unsuitable certificate purpose',
+};
+
 export async function startFakeKongClusterListener(options: FakeClusterListenerOptions): Promise<FakeClusterListener> {
   const ownDigest = digest(new X509Certificate(options.certPem).raw);
+  const pki = options.mode === 'pki';
+  if (pki && !options.caPem) throw new Error('cluster_ca_cert must be specified when cluster_mtls = "pki"');
   const log: string[] = [];
   const sockets = new Set<TLSSocket>();
   const server = createServer(
-    {cert: options.certPem, key: options.keyPem, requestCert: true, rejectUnauthorized: false},
+    {
+      cert: options.certPem,
+      key: options.keyPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ...(pki ? {ca: [options.caPem!]} : {}),
+    },
     socket => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
       const peer = socket.getPeerCertificate();
-      if (!peer?.raw || digest(peer.raw) !== ownDigest) {
+      // pki: nginx judges the client certificate once the request head is read.
+      let refusal: string | undefined;
+      if (pki && !peer?.raw) {
+        refusal = 'No required SSL certificate was sent';
+        log.push('[info] client sent no required SSL certificate while reading client request headers');
+      } else if (pki && !socket.authorized) {
+        const code = String(socket.authorizationError ?? '');
+        refusal = 'The SSL certificate error';
+        log.push(
+          `[info] client SSL certificate verify error: (${OPENSSL_VERIFY[code] ?? code}) while reading client request headers`,
+        );
+      } else if (!pki && (!peer?.raw || digest(peer.raw) !== ownDigest)) {
         log.push(
           '[clustering] data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)',
         );
@@ -53,6 +104,10 @@ export async function startFakeKongClusterListener(options: FakeClusterListenerO
           return;
         }
         socket.off('data', onData);
+        if (refusal) {
+          socket.end(nginxCertPage(refusal));
+          return;
+        }
         const [method = '', target = ''] = head.split('\r\n')[0]?.split(' ') ?? [];
         const url = new URL(target, 'https://kong_clustering');
         if (method !== 'GET' || (url.pathname !== '/v1/outlet' && url.pathname !== '/v2/outlet')) {

@@ -46,6 +46,9 @@ function tlsError(error: NodeJS.ErrnoException): string {
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return 'ssl handshake failed: 20: unable to get local issuer certificate';
+    case 'CERT_SIGNATURE_FAILURE':
+      // Another CA of the same name: OpenSSL finds it as the issuer, then the signature does not verify.
+      return 'ssl handshake failed: 7: certificate signature failure';
     case 'CERT_HAS_EXPIRED':
       return 'ssl handshake failed: 10: certificate has expired';
     case 'ECONNREFUSED':

@@ -30,6 +30,8 @@ export interface DemoWorldOptions {
    * as soon as it opens, while the simulated data center "ran on" while nobody looked.
    */
   settle?: boolean;
+  /** cluster_mtls of a new world's Kong control plane (a restored one keeps what its secret holds). */
+  cpMtls?: 'shared' | 'pki';
 }
 
 /** The ports the demo session runs with, the answers the parts provide, and how to close it all. */
@@ -53,7 +55,12 @@ export interface OpenDemoWorld {
 export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemoWorld> {
   const {sessionDir} = options;
   const speed = options.speed ?? readDemoState(sessionDir).state?.speed ?? 1;
-  const world = await startDemoWorld({sessionDir, speed, persist: true});
+  const world = await startDemoWorld({
+    sessionDir,
+    speed,
+    persist: true,
+    ...(options.cpMtls ? {controlPlane: {mtls: options.cpMtls}} : {}),
+  });
   const abort = new AbortController();
   let parts: DemoPart[];
   try {

@@ -709,7 +709,12 @@ function restoredControlPlane(
   return {
     done: Promise.resolve(),
     stop: () => undefined,
-    ready: Promise.resolve({certPem: decode(data['tls.crt']), keyPem: decode(data['tls.key'])}),
+    ready: Promise.resolve({
+      certPem: decode(data['tls.crt']),
+      keyPem: decode(data['tls.key']),
+      // A pki CP's secret carries the CA it verifies data planes against.
+      ...(data['ca.crt'] ? {caPem: decode(data['ca.crt'])} : {}),
+    }),
     hostnames,
   };
 }

@@ -219,6 +219,8 @@ export interface CpDeploymentInfo {
   certPath?: string;
   keyPath?: string;
   caCertPath?: string;
+  /** KONG_CLUSTER_SERVER_NAME (the chart's cert-manager integration sets it on both planes). */
+  serverName?: string;
   /** Where the cluster certificate and key live. */
   certSecret?: SecretRef;
   keySecret?: SecretRef;
@@ -352,6 +354,7 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
     certPath: cert.path,
     keyPath: key.path,
     caCertPath: ca.path,
+    serverName: envValue(container, 'KONG_CLUSTER_SERVER_NAME') || undefined,
     certSecret: cert.secret,
     keySecret: key.secret,
     caSecret: ca.secret,
@@ -364,11 +367,23 @@ export async function readCpDeployment(kube: KubeApi, target: CpTarget): Promise
 export interface ClusterCertSecretResult {
   status: 'ok' | 'missing' | 'invalid' | 'error';
   secretName: string;
+  /** The keys of the certificate and key in the secret (tls.crt / tls.key unless it names them otherwise). */
+  certKey?: string;
+  keyKey?: string;
   report?: ClusterCertReport;
   /** The secret itself, for the deploy step only (hidden from JSON and logs). */
   material?: SecretMaterial;
   title: string;
   fix?: string;
+}
+
+// Key names seen for cluster certificates: kubectl create secret tls, `kong hybrid gen_cert` files
+// stored as they are (cluster.crt/.key), and hand-made Opaque secrets.
+const CERT_KEYS = ['tls.crt', 'cluster.crt', 'cert', 'cert.pem', 'tls.pem', 'cluster.pem'];
+const KEY_KEYS = ['tls.key', 'cluster.key', 'key', 'key.pem', 'cluster-key.pem'];
+
+function pickKey(keys: readonly string[], known: readonly string[]): string {
+  return known.find(k => keys.includes(k)) ?? known[0]!;
 }
 
 /** Reads the cluster certificate secret and checks it (CN, expiry, key match, fingerprint). */
@@ -378,8 +393,6 @@ export async function readClusterCertSecret(
   ref: {name: string; certKey?: string; keyKey?: string},
   options: {mode?: 'shared' | 'pki'; now?: Date} = {},
 ): Promise<ClusterCertSecretResult> {
-  const certKey = ref.certKey ?? 'tls.crt';
-  const keyKey = ref.keyKey ?? 'tls.key';
   let secret;
   try {
     secret = await kube.get('Secret', namespace, ref.name);
@@ -400,13 +413,15 @@ export async function readClusterCertSecret(
     };
   }
   const material = new SecretMaterial(secret);
+  const certKey = ref.certKey ?? pickKey(material.keys, CERT_KEYS);
+  const keyKey = ref.keyKey ?? pickKey(material.keys, KEY_KEYS);
   const certPem = material.value(certKey)?.toString('utf8');
   if (!certPem) {
     return {
       status: 'invalid',
       secretName: ref.name,
-      title: `Secret ${ref.name} has no key ${certKey}`,
-      fix: 'The cluster secret must be a kubernetes.io/tls secret with tls.crt and tls.key.',
+      title: `Secret ${ref.name} has no key ${certKey} (its keys: ${material.keys.join(', ') || 'none'})`,
+      fix: `The cluster secret needs the certificate under one of ${CERT_KEYS.join(', ')} and the key under one of ${KEY_KEYS.join(', ')}, or the control plane Deployment must mount it (KONG_CLUSTER_CERT names the key).`,
     };
   }
   const report = inspectClusterCert(certPem, material.value(keyKey)?.toString('utf8'), {
@@ -416,6 +431,8 @@ export async function readClusterCertSecret(
   return {
     status: report.ok ? 'ok' : 'invalid',
     secretName: ref.name,
+    certKey,
+    keyKey,
     report,
     material,
     title: report.ok
@@ -497,7 +514,7 @@ export async function discoverControlPlane(
         target.namespace,
         {
           name: certName,
-          certKey: options.certSecret ? undefined : deployment.certSecret?.key,
+          certKey: deployment.certSecret?.name === certName ? deployment.certSecret.key : undefined,
           keyKey: deployment.keySecret?.name === certName ? deployment.keySecret.key : undefined,
         },
         {mode, now: options.now},

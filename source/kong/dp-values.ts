@@ -26,6 +26,9 @@ export interface DpValuesInput {
   telemetryEndpoint: string;
   /** Secret (kubernetes.io/tls) mounted at /etc/secrets/<name>/: the CP's copy in shared mode, the DP's own in pki. */
   clusterCertSecret: string;
+  /** Keys of the certificate and key in that secret (default tls.crt / tls.key): a copied secret keeps its own. */
+  certKey?: string;
+  keyKey?: string;
   /** Secret with key "license"; null runs the DP without a license secret (free mode or a license posted to /licenses). */
   licenseSecret: string | null;
   /** The CP's router_flavor (GET / configuration.router_flavor). */
@@ -35,7 +38,7 @@ export interface DpValuesInput {
   proxy: {type: 'NodePort' | 'LoadBalancer'; httpNodePort?: number; httpsNodePort?: number};
   replicas?: number;
   pki?: {
-    /** Secret holding the CA certificate; defaults to clusterCertSecret (cert-manager secrets carry ca.crt). */
+    /** Secret holding the CA certificate; defaults to clusterCertSecret (the wizard's DP secret carries ca.crt). */
     caSecret?: string;
     caKey?: string;
     serverName?: string;
@@ -78,6 +81,15 @@ function checkSecretName(name: string, key: string): void {
   }
 }
 
+// A key of a Secret becomes a file name under the mount (kubernetes: [-._a-zA-Z0-9]+, not "." or "..").
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function checkKeyName(key: string): string {
+  if (!SECRET_KEY.test(key) || key === '.' || key === '..')
+    throw new DpValuesError(`Secret key "${key}" cannot be a file name under the secret's mount`);
+  return key;
+}
+
 /** The values as an object (the shape of sections 1.6 / 1.7 of the Kong reference). */
 export function buildDpValues(input: DpValuesInput): Record<string, unknown> {
   const cluster = parseEndpoint(input.clusterEndpoint);
@@ -94,19 +106,26 @@ export function buildDpValues(input: DpValuesInput): Record<string, unknown> {
   env.cluster_control_plane = cluster.value;
   env.cluster_telemetry_endpoint = telemetry.value;
   const certDir = `/etc/secrets/${input.clusterCertSecret}`;
-  env.cluster_cert = `${certDir}/tls.crt`;
-  env.cluster_cert_key = `${certDir}/tls.key`;
+  const certPath = `${certDir}/${checkKeyName(input.certKey ?? 'tls.crt')}`;
+  env.cluster_cert = certPath;
+  env.cluster_cert_key = `${certDir}/${checkKeyName(input.keyKey ?? 'tls.key')}`;
   const volumes = [input.clusterCertSecret];
   if (input.mode === 'shared') {
     // "system" keeps the public CA bundle for upstreams and plugins that verify TLS.
-    env.lua_ssl_trusted_certificate = `${certDir}/tls.crt,system`;
+    env.lua_ssl_trusted_certificate = `${certPath},system`;
   } else {
     const caSecret = input.pki?.caSecret ?? input.clusterCertSecret;
     checkSecretName(caSecret, 'controlPlane.clusterCertSecret');
-    const caPath = `/etc/secrets/${caSecret}/${input.pki?.caKey ?? 'ca.crt'}`;
+    const caPath = `/etc/secrets/${caSecret}/${checkKeyName(input.pki?.caKey ?? 'ca.crt')}`;
     env.cluster_ca_cert = caPath;
     env.lua_ssl_trusted_certificate = `${caPath},system`;
-    if (input.pki?.serverName) env.cluster_server_name = input.pki.serverName;
+    // Without it the DP checks the load balancer's hostname on the CP certificate: "certificate host mismatch".
+    if (!input.pki?.serverName)
+      throw new DpValuesError(
+        "missing controlPlane.clusterServerName: pki mode needs a name on the control plane's cluster certificate (cluster_server_name), e.g. kong-cp.example.com",
+        'controlPlane.clusterServerName',
+      );
+    env.cluster_server_name = input.pki.serverName;
     if (input.pki?.telemetryServerName) env.cluster_telemetry_server_name = input.pki.telemetryServerName;
     if (caSecret !== input.clusterCertSecret) volumes.push(caSecret);
   }
@@ -173,8 +192,16 @@ export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
     throw new DpValuesError(`dataPlane.image ${image.repository}:${image.tag}: ${skew.explanation}`, 'dataPlane.image');
 
   const hasLicense = Boolean(cp.licenseSecret || cp.license || cp.licenseFile);
+  const mode = cp.mode ?? 'shared';
+  if (mode === 'pki' && !cp.clusterServerName)
+    throw new DpValuesError(
+      "missing controlPlane.clusterServerName: pki mode needs a name on the control plane's cluster certificate (cluster_server_name), e.g. kong-cp.example.com",
+      'controlPlane.clusterServerName',
+    );
   return {
-    mode: cp.mode ?? 'shared',
+    mode,
+    // pki: the DP's own secret holds its client pair and the CA (ca.crt) the wizard puts next to it.
+    ...(mode === 'pki' ? {pki: {serverName: cp.clusterServerName, caKey: 'ca.crt'}} : {}),
     namespace: dp.namespace ?? DEFAULT_DP_NAMESPACE,
     release: dp.release ?? DEFAULT_DP_RELEASE,
     image,

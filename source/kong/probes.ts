@@ -333,12 +333,17 @@ function tlsFailure(
 }
 
 /**
- * TLS to the cluster listener (8005) presenting the cluster certificate, then `GET /v1/outlet` without
- * the node id. A Kong CP that accepts the certificate answers 400 (the id is missing); in shared mode a
- * refused certificate gets the connection closed without an answer.
+ * TLS to the cluster listener (8005) presenting the data plane's certificate, then `GET /v1/outlet`
+ * without the node id. A Kong CP that accepts the certificate answers its own plain 400 (the id is
+ * missing). A refused certificate: shared mode closes without an answer (nginx 444 after the digest
+ * check); pki mode (ssl_verify_client on) completes the handshake and nginx answers 400 with the body
+ * "The SSL certificate error" or "No required SSL certificate was sent".
  */
 export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> {
   const target = `${options.host}:${options.port}`;
+  const pki = options.mode === 'pki';
+  // The DP's request carries the name it dialed: kong_clustering (shared) or cluster_server_name (pki).
+  const hostHeader = pki ? (options.serverName ?? options.host) : CLUSTER_CN;
   return openTls(options, 'tls-cluster', (socket, finish) => {
     let received = '';
     socket.setEncoding('utf8');
@@ -381,7 +386,9 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
           target,
           status: 'ok',
           outcome: 'accepted',
-          title: `${target} accepted the cluster certificate (GET /v1/outlet answered 400 as expected)`,
+          title: pki
+            ? `${target} accepted the data plane's client certificate (pki: it chains to the CA; GET /v1/outlet answered Kong's 400 as expected)`
+            : `${target} accepted the cluster certificate (GET /v1/outlet answered 400 as expected)`,
         });
       } else {
         finish({
@@ -397,18 +404,31 @@ export function probeClusterTls(options: TlsProbeOptions): Promise<ProbeResult> 
       }
     });
     socket.once('end', () =>
-      finish({
-        probe: 'tls-cluster',
-        target,
-        status: 'fail',
-        outcome: 'rejected',
-        title: `${target} closed the connection without answering: the control plane did not accept the cluster certificate`,
-        detail:
-          'The control plane logs "data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)".',
-        fix: "Copy the control plane's cluster certificate secret again: both sides must hold the same tls.crt and tls.key.",
-      }),
+      finish(
+        pki
+          ? {
+              probe: 'tls-cluster',
+              target,
+              status: 'fail',
+              outcome: 'rejected',
+              title: `${target} closed the connection without answering`,
+              detail:
+                'A pki control plane answers a refused client certificate with 400; a silent close means the listener runs in another cluster_mtls mode (shared closes with nginx 444).',
+              fix: 'Check cluster_mtls on the control plane (KONG_CLUSTER_MTLS): both sides must use pki.',
+            }
+          : {
+              probe: 'tls-cluster',
+              target,
+              status: 'fail',
+              outcome: 'rejected',
+              title: `${target} closed the connection without answering: the control plane did not accept the cluster certificate`,
+              detail:
+                'The control plane logs "data plane presented incorrect client certificate during handshake (digest does not match the control plane certificate)".',
+              fix: "Copy the control plane's cluster certificate secret again: both sides must hold the same tls.crt and tls.key.",
+            },
+      ),
     );
-    socket.write(`GET /v1/outlet HTTP/1.1\r\nHost: ${CLUSTER_CN}\r\nConnection: close\r\n\r\n`);
+    socket.write(`GET /v1/outlet HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`);
   });
 }
 

@@ -161,6 +161,19 @@ export const answersSchema = z
         licenseFile: pathText.optional(),
         mode: z.enum(['shared', 'pki']).optional(),
         generateCert: z.boolean().optional(),
+        /** pki: the name on the CP's cluster certificate the DP checks (cluster_server_name). */
+        clusterServerName: z
+          .string()
+          .regex(/^[A-Za-z0-9_]([-A-Za-z0-9_.]{0,251}[A-Za-z0-9])?$/, 'a DNS name, e.g. kong-cp.example.com')
+          .optional(),
+        /** pki: a secret in the CP namespace holding the CA certificate and key (tls.crt, tls.key). */
+        clusterCaSecret: secretName.optional(),
+        /** pki: the CA certificate and key as PEM files on this host. */
+        clusterCaCertFile: pathText.optional(),
+        clusterCaKeyFile: pathText.optional(),
+        /** pki: a client certificate and key the admin issued for the data plane, instead of the CA key. */
+        dataPlaneCertFile: pathText.optional(),
+        dataPlaneKeyFile: pathText.optional(),
       })
       .strict()
       .optional(),

@@ -9,7 +9,9 @@ import {spawnSync} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import yaml from 'js-yaml';
-import {renderDpValues, type DpValuesInput} from '../../source/kong/dp-values.js';
+import {dpValuesInputFromAnswers, renderDpValues, type DpValuesInput} from '../../source/kong/dp-values.js';
+import {pkiSecret, resolvePki} from '../../source/kong/pki.js';
+import {generatePkiControlPlane} from '../../source/demo/scenarios/kong-pki.js';
 
 const CHART = resolve('..', 'shared', 'fixtures', 'kong-chart', 'kong');
 const TOOL = resolve('..', 'shared', 'tools', 'real-helm.sh');
@@ -149,5 +151,72 @@ test(
     assert.equal(secretOf(String(env['KONG_CLUSTER_CERT'])), 'kong-dp-client-cert');
     assert.equal(secretOf(String(env['KONG_CLUSTER_CA_CERT'])), 'kong-cluster-ca');
     assert.match(String(env['KONG_CLUSTER_CA_CERT']), /\/ca\.crt$/);
+  },
+);
+
+/** The secret key a container path names: <mountPath>/<key> of a mounted secret volume. */
+function keyOf(docs: K8s[], path: string): {secret?: string; key: string} {
+  const {secretOf, proxy} = dpContainer(docs);
+  const mount = (proxy.volumeMounts as Array<{mountPath: string}>).find(m =>
+    path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`),
+  );
+  return {secret: secretOf(path), key: mount ? path.slice(mount.mountPath.replace(/\/$/, '').length + 1) : path};
+}
+
+test(
+  'REAL helm template + lint, pki as the wizard writes it: every KONG_CLUSTER_* path is a key of the DP secret the wizard creates',
+  {skip, timeout: 120_000},
+  async () => {
+    const {ca, cp} = await generatePkiControlPlane('kong-cp.example.internal');
+    const dir = mkdtempSync(join(tmpdir(), 'pki-helm-'));
+    writeFileSync(join(dir, 'ca.crt'), ca.certPem);
+    writeFileSync(join(dir, 'ca.key'), ca.keyPem, {mode: 0o600});
+    const answers = {
+      controlPlane: {
+        version: '3.9.1.2',
+        clusterEndpoint: base.clusterEndpoint,
+        telemetryEndpoint: base.telemetryEndpoint,
+        mode: 'pki' as const,
+        clusterServerName: 'kong-cp.example.internal',
+        licenseSecret: 'kong-enterprise-license',
+      },
+    };
+    const input = dpValuesInputFromAnswers(answers);
+    const material = await resolvePki({
+      target: {namespace: 'kong', release: 'kong-cp'},
+      answers: {clusterCaCertFile: join(dir, 'ca.crt'), clusterCaKeyFile: join(dir, 'ca.key')},
+      env: {},
+      cpCertPem: cp.certPem,
+    });
+    const secret = pkiSecret(input.clusterCertSecret, input.namespace, material);
+    const {docs} = render(input);
+    const {env} = dpContainer(docs);
+    assert.equal(env['KONG_CLUSTER_MTLS'], 'pki');
+    assert.equal(env['KONG_CLUSTER_SERVER_NAME'], 'kong-cp.example.internal');
+    for (const name of ['KONG_CLUSTER_CERT', 'KONG_CLUSTER_CERT_KEY', 'KONG_CLUSTER_CA_CERT']) {
+      const where = keyOf(docs, String(env[name]));
+      assert.equal(where.secret, secret.metadata.name, `${name} lies in a mounted volume of the DP secret`);
+      assert.ok(secret.data?.[where.key], `${name}: key ${where.key} exists in the secret the wizard creates`);
+    }
+    assert.equal(keyOf(docs, String(env['KONG_CLUSTER_CA_CERT'])).key, 'ca.crt');
+    assert.equal(
+      Buffer.from(secret.data!['ca.crt']!, 'base64').toString(),
+      ca.certPem,
+      'ca.crt is the CA the CP trusts',
+    );
+  },
+);
+
+test(
+  'REAL helm template + lint: a copied secret with cluster.crt / cluster.key keys is mounted and pointed at',
+  {skip, timeout: 120_000},
+  () => {
+    const {docs} = render({...base, certKey: 'cluster.crt', keyKey: 'cluster.key'});
+    const {env} = dpContainer(docs);
+    assert.deepEqual(keyOf(docs, String(env['KONG_CLUSTER_CERT'])), {secret: 'kong-cluster-cert', key: 'cluster.crt'});
+    assert.deepEqual(keyOf(docs, String(env['KONG_CLUSTER_CERT_KEY'])), {
+      secret: 'kong-cluster-cert',
+      key: 'cluster.key',
+    });
   },
 );

@@ -7,11 +7,14 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {X509Certificate} from 'node:crypto';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {probeClusterTls} from '../../source/kong/probes.js';
+import {issueDataPlaneCert} from '../../source/kong/pki.js';
+import {generatePkiControlPlane} from '../../source/demo/scenarios/kong-pki.js';
+import {startFakeKongClusterListener} from '../../source/demo/fake-kong-cluster-listener.js';
 import {makeCaWithLeaves, makeCert, type TestCert} from '../helpers/kong-fakes.js';
 
 const T = {timeout: 30_000};
@@ -29,7 +32,7 @@ async function freePort(): Promise<number> {
 async function startNginx(
   server: TestCert,
   opts: {mode: 'shared' | 'pki'; caPem?: string},
-): Promise<{port: number; stop(): Promise<void>}> {
+): Promise<{port: number; log(): string; stop(): Promise<void>}> {
   const dir = mkdtempSync(join(tmpdir(), 'nginx-kong-'));
   writeFileSync(join(dir, 'cp.crt'), server.certPem);
   writeFileSync(join(dir, 'cp.key'), server.keyPem, {mode: 0o600});
@@ -76,6 +79,7 @@ http {
   }
   return {
     port,
+    log: () => readFileSync(join(dir, 'error.log'), 'utf8'),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise(r => child.once('exit', r));
@@ -130,6 +134,55 @@ test(
       assert.match(refused.title, /HTTP 400 "The SSL certificate error"/);
       assert.equal(refused.status, 'fail');
     } finally {
+      await nginx.stop();
+    }
+  },
+);
+
+test(
+  "REAL nginx vs the FAKE pki listener: the wizard's issued DP certificate is accepted by both; the CP's own (serverAuth) and another CA's are refused with the same 400 and the same OpenSSL verify error",
+  {...T, skip},
+  async () => {
+    const name = 'kong-cp.cluster.example.internal';
+    const {ca, cp} = await generatePkiControlPlane(name);
+    const other = await generatePkiControlPlane(name);
+    const dp = await issueDataPlaneCert({caCertPem: ca.certPem, caKeyPem: ca.keyPem, commonName: 'kong-dp'});
+    const stranger = await issueDataPlaneCert({
+      caCertPem: other.ca.certPem,
+      caKeyPem: other.ca.keyPem,
+      commonName: 'x',
+    });
+    const nginx = await startNginx({...cp, keys: undefined as never}, {mode: 'pki', caPem: ca.certPem});
+    const fake = await startFakeKongClusterListener({...cp, mode: 'pki', caPem: ca.certPem});
+    try {
+      for (const [port, log] of [
+        [nginx.port, () => nginx.log()],
+        [fake.port, () => fake.log.join('\n')],
+      ] as const) {
+        const base = {
+          host: '127.0.0.1',
+          port,
+          mode: 'pki' as const,
+          caPem: ca.certPem,
+          serverName: name,
+          timeoutMs: 5000,
+        };
+        assert.equal((await probeClusterTls({...base, ...dp})).outcome, 'accepted');
+        const own = await probeClusterTls({...base, ...cp});
+        assert.equal(own.outcome, 'client-cert-rejected', own.title);
+        assert.match(
+          log(),
+          /client SSL certificate verify error: \(26:unsuitable certificate purpose\) while reading client request headers/,
+        );
+        const foreign = await probeClusterTls({...base, ...stranger});
+        assert.equal(foreign.outcome, 'client-cert-rejected', foreign.title);
+        assert.match(
+          log(),
+          /client SSL certificate verify error: \(21:unable to verify the first certificate\) while reading client request headers/,
+        );
+      }
+    } finally {
+      await fake.close();
       await nginx.stop();
     }
   },

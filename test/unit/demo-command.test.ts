@@ -2,7 +2,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {runCli, tempHome} from '../helpers/cli.js';
-import {nextDemoName, parseSpeed, pickDemoSession} from '../../source/commands/run-demo.js';
+import {nextDemoName, parseCpMtls, parseSpeed, pickDemoSession} from '../../source/commands/run-demo.js';
 import {answersDigest, mergePartAnswers} from '../../source/demo/open-world.js';
 import {createDemoNet, isLoopback, noNet} from '../../source/demo/net.js';
 import {NetRouteError} from '../../source/ports.js';
@@ -20,6 +20,15 @@ test('--speed takes a positive number; anything else is a usage error naming --s
     assert.equal(out.code, 2);
     assert.match(out.stderr, /--speed must be a positive number/);
   }
+});
+
+test('--cp-mtls takes shared or pki; anything else is a usage error naming --cp-mtls (exit 2)', async () => {
+  assert.equal(parseCpMtls(undefined), undefined);
+  assert.equal(parseCpMtls('pki'), 'pki');
+  assert.throws(() => parseCpMtls('pki_check_cn'), UsageError);
+  const out = await runCli(['demo', '--cp-mtls', 'mtls', '--non-interactive'], {EKSA_KONG_HOME: tempHome()});
+  assert.equal(out.code, 2);
+  assert.match(out.stderr, /--cp-mtls must be shared or pki \(got "mtls"\)/);
 });
 
 test('demo session names: demo, then demo-2, demo-3 when taken', () => {

@@ -119,11 +119,16 @@ test('pki mode: cluster_mtls pki, CA path, server names, separate CA secret moun
   assert.deepEqual(v.secretVolumes, ['kong-dp-cert', 'kong-cluster-ca']);
 });
 
-test('pki mode with a cert-manager style secret uses its ca.crt', () => {
-  const v = buildDpValues({...shared, mode: 'pki'}) as Values;
+test('pki mode: the DP secret carries ca.crt; cluster_server_name is required, never left to the LB hostname', () => {
+  const v = buildDpValues({...shared, mode: 'pki', pki: {serverName: 'kong-cp.example.com'}}) as Values;
   assert.equal(v.env.cluster_ca_cert, '/etc/secrets/kong-cluster-cert/ca.crt');
   assert.deepEqual(v.secretVolumes, ['kong-cluster-cert']);
-  assert.equal(v.env.cluster_server_name, undefined);
+  assert.equal(v.env.cluster_server_name, 'kong-cp.example.com');
+  // Without it the DP checks the load balancer's hostname on the CP certificate: "certificate host mismatch".
+  assert.throws(
+    () => buildDpValues({...shared, mode: 'pki'}),
+    (e: unknown) => e instanceof DpValuesError && e.key === 'controlPlane.clusterServerName',
+  );
 });
 
 test('bad endpoints and secret names are refused with the answers key', () => {

@@ -11,6 +11,7 @@ import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
 import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
+import {DEMO_PKI_CA_SECRET} from '../scenarios/kong-control-plane.js';
 import type {KubeObject} from '../fake-kube-api.js';
 import {VSPHERE_NODES, type ClusterId, type DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
@@ -49,6 +50,7 @@ export async function startKongDemo(
     version: DEMO_KONG_VERSION,
     token: DEMO_ADMIN_TOKEN,
     routerFlavor: 'traditional',
+    clusterMtls: cert.caPem ? 'pki' : 'shared',
     propagationDelayMs: 5000 / speed,
     tls: adminCert,
     // The CP's database outlives a restart of the demo: the smoke test's Service and Route stay.
@@ -66,13 +68,16 @@ export async function startKongDemo(
         ip: '198.51.100.20',
       });
     };
+    // A CP whose secret carries a CA runs cluster_mtls pki: the listeners verify client certificates against it.
+    const mtls = cert.caPem ? {mode: 'pki' as const, caPem: cert.caPem} : {mode: 'shared' as const};
     const cluster = await startFakeKongClusterListener({
       ...cert,
+      ...mtls,
       onDataPlane: register,
       onDataPlaneGone: id => admin.disconnectDataPlane(id),
     });
     closers.push(() => cluster.close());
-    const telemetry = await startFakeKongClusterListener(cert);
+    const telemetry = await startFakeKongClusterListener({...cert, ...mtls});
     closers.push(() => telemetry.close());
     // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
     const proxyOn = async (cluster: ClusterId) => {
@@ -139,6 +144,8 @@ export async function startKongDemo(
       release: 'kong-cp',
       adminUrl: `http://${hostnames.admin}:8001`,
       adminToken: DEMO_ADMIN_TOKEN,
+      // pki: the CA's secret on the CP cluster, so the wizard issues the DP its own client certificate.
+      ...(cert.caPem ? {clusterCaSecret: DEMO_PKI_CA_SECRET} : {}),
     };
     const dpAnswers = {
       namespace: 'kong',

@@ -8,6 +8,7 @@ import * as x509 from '@peculiar/x509';
 import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
 import {systemClock} from '../../ports.js';
+import {generatePkiControlPlane} from './kong-pki.js';
 
 export interface KongControlPlaneOptions extends ScenarioOptions {
   release?: string;
@@ -22,12 +23,23 @@ export interface KongControlPlaneOptions extends ScenarioOptions {
   pendingSeconds?: number;
   certSecret?: string;
   licenseSecret?: string;
+  /** cluster_mtls of the CP (default shared). pki: a CA, the CP's certificate issued for serverName. */
+  mtls?: 'shared' | 'pki';
+  /** pki: KONG_CLUSTER_SERVER_NAME, the name on the CP's certificate. */
+  serverName?: string;
+  /** pki: the secret of the CA (tls.crt, tls.key), as a cert-manager CA issuer keeps it. */
+  caSecret?: string;
 }
 
 export interface ClusterCert {
   certPem: string;
   keyPem: string;
+  /** pki: the CA the listener verifies client certificates against (cluster_ca_cert). */
+  caPem?: string;
 }
+
+export const DEMO_PKI_SERVER_NAME = 'kong-cp.cluster.demo.internal';
+export const DEMO_PKI_CA_SECRET = 'kong-cluster-ca';
 
 export interface KongControlPlaneHandle extends ScenarioHandle {
   /** Resolves once the Secrets, Deployment and Services exist (hostnames may still be pending). */
@@ -71,6 +83,9 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
   const certSecret = opts.certSecret ?? 'kong-cluster-cert';
   const licenseSecret = opts.licenseSecret ?? 'kong-enterprise-license';
   const clock = opts.clock ?? systemClock;
+  const pki = opts.mtls === 'pki';
+  const serverName = opts.serverName ?? DEMO_PKI_SERVER_NAME;
+  const caSecret = opts.caSecret ?? DEMO_PKI_CA_SECRET;
   const fullname = `${release}-kong`;
   const hostnames = {
     cluster: opts.lbHostnames?.cluster ?? nlbName(release, 'cluster'),
@@ -121,13 +136,30 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
     try {
       if (!store.get({apiVersion: 'v1', kind: 'Namespace', name: ns}))
         store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
-      const cert = await generateClusterCert();
+      let cert: ClusterCert;
+      if (pki) {
+        // cert-manager's shape: the CP's secret carries ca.crt next to its own pair; the CA's pair sits in
+        // the issuer's secret.
+        const made = await generatePkiControlPlane(serverName);
+        cert = {...made.cp, caPem: made.ca.certPem};
+        store.put({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {name: caSecret, namespace: ns},
+          type: 'kubernetes.io/tls',
+          stringData: {'tls.crt': made.ca.certPem, 'tls.key': made.ca.keyPem},
+        });
+      } else cert = await generateClusterCert();
       store.put({
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: {name: certSecret, namespace: ns},
         type: 'kubernetes.io/tls',
-        stringData: {'tls.crt': cert.certPem, 'tls.key': cert.keyPem},
+        stringData: {
+          'tls.crt': cert.certPem,
+          'tls.key': cert.keyPem,
+          ...(cert.caPem ? {'ca.crt': cert.caPem} : {}),
+        },
       });
       const license = {
         license: {
@@ -182,7 +214,7 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
         [
           `${stamp(clock).replace('T', ' ').replace('Z', '')} [notice] 1#0: using the "epoll" event method`,
           `${stamp(clock).replace('T', ' ').replace('Z', '')} [notice] 1#0: start worker processes`,
-          `${stamp(clock).replace('T', ' ').replace('Z', '')} [info] control plane listening for data planes on 0.0.0.0:8005 (cluster_mtls: shared)`,
+          `${stamp(clock).replace('T', ' ').replace('Z', '')} [info] control plane listening for data planes on 0.0.0.0:8005 (cluster_mtls: ${pki ? 'pki' : 'shared'})`,
         ].join('\n'),
         'proxy',
       );
@@ -232,6 +264,13 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
             {name: 'KONG_DATABASE', value: 'postgres'},
             {name: 'KONG_CLUSTER_CERT', value: `${mount}/tls.crt`},
             {name: 'KONG_CLUSTER_CERT_KEY', value: `${mount}/tls.key`},
+            ...(pki
+              ? [
+                  {name: 'KONG_CLUSTER_MTLS', value: 'pki'},
+                  {name: 'KONG_CLUSTER_CA_CERT', value: `${mount}/ca.crt`},
+                  {name: 'KONG_CLUSTER_SERVER_NAME', value: serverName},
+                ]
+              : []),
             {name: 'KONG_CLUSTER_LISTEN', value: '0.0.0.0:8005'},
             {name: 'KONG_CLUSTER_TELEMETRY_LISTEN', value: '0.0.0.0:8006'},
             {name: 'KONG_ADMIN_LISTEN', value: opts.adminListen ?? '0.0.0.0:8001, 0.0.0.0:8444 http2 ssl'},

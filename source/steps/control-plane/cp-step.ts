@@ -27,6 +27,8 @@ import type {KubeApi} from '../../kong/kube-api.js';
 import {listKubeContexts} from '../../kong/kubeconfig-contexts.js';
 import {probeClusterTls, probeDns, probeTcp, probeTelemetryTls, type ProbeResult} from '../../kong/probes.js';
 import {DEFAULT_CLUSTER_CERT_SECRET} from '../../kong/dp-values.js';
+import {pkiCheck} from './cp-pki.js';
+import type {PkiAnswers} from '../../kong/pki.js';
 
 export const DEFAULT_KUBECONFIG = '~/.kube/config';
 export const DEFAULT_CP_NAMESPACE = 'kong';
@@ -55,6 +57,8 @@ export interface CpCheck {
   fix?: string;
   /** When a pending check started waiting (clock ms), for a visible timer. */
   since?: number;
+  /** The answers-file key that would fix a failure (a headless run exits 2 naming it). */
+  key?: string;
 }
 
 export const CP_CHECK_ORDER: readonly CpCheckId[] = [
@@ -86,6 +90,8 @@ export interface CpInput {
   licenseSecret?: string;
   /** The license is given by the admin (file or inline), not read from the CP. */
   licenseGiven?: boolean;
+  /** pki mode: what the answers say about the CA, the server name and the DP certificate. */
+  pki?: PkiAnswers;
 }
 
 /** What the step records: no token, no key, no license. */
@@ -107,8 +113,15 @@ export interface CpFacts {
   vitals?: boolean;
   deployment?: string;
   clusterCertSecret?: string;
+  /** Keys of the certificate and key in that secret, when not tls.crt / tls.key. */
+  clusterCertKey?: string;
+  clusterCertKeyKey?: string;
   fingerprint?: string;
   certValidTo?: string;
+  /** pki: cluster_server_name, where the CA comes from, and whether the DP certificate is issued or given. */
+  clusterServerName?: string;
+  pkiCa?: string;
+  dpCert?: 'issued' | 'given';
   licenseSecret?: string;
   /** The key of licenseSecret that holds the license (KONG_LICENSE_DATA's secretKeyRef.key). */
   licenseKey?: string;
@@ -153,6 +166,14 @@ export function cpInputFromAnswers(answers: Answers): CpInput {
     certSecret: cp.clusterCertSecret || undefined,
     licenseSecret: cp.licenseSecret || undefined,
     licenseGiven: Boolean(cp.license || cp.licenseFile),
+    pki: {
+      clusterServerName: cp.clusterServerName,
+      clusterCaSecret: cp.clusterCaSecret,
+      clusterCaCertFile: cp.clusterCaCertFile,
+      clusterCaKeyFile: cp.clusterCaKeyFile,
+      dataPlaneCertFile: cp.dataPlaneCertFile,
+      dataPlaneKeyFile: cp.dataPlaneKeyFile,
+    },
   };
 }
 
@@ -352,6 +373,8 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
       ...((cert.fix ?? warn?.fix) ? {fix: cert.fix ?? warn?.fix} : {}),
     });
     facts.clusterCertSecret = cert.secretName;
+    if (cert.certKey && cert.certKey !== 'tls.crt') facts.clusterCertKey = cert.certKey;
+    if (cert.keyKey && cert.keyKey !== 'tls.key') facts.clusterCertKeyKey = cert.keyKey;
     facts.fingerprint = cert.report?.fingerprint256;
     facts.certValidTo = cert.report?.validTo;
   }
@@ -437,15 +460,25 @@ export async function runControlPlaneChecks(input: CpInput, deps: CpDeps): Promi
     report(fromProbe('tcp-cluster', await probeTcp(cep.host, cep.port, probeOptions)));
   }
   if (tep) report(fromProbe('dns-telemetry', await probeDns(tep.host, {lookup, timeoutMs: 5000})));
-  const certPem = cert?.material?.value('tls.crt')?.toString('utf8');
-  const keyPem = cert?.material?.value('tls.key')?.toString('utf8');
+  const certPem = cert?.material?.value(cert.certKey ?? 'tls.crt')?.toString('utf8');
+  const keyPem = cert?.material?.value(cert.keyKey ?? 'tls.key')?.toString('utf8');
   if (facts.mode === 'pki') {
-    const note = {
-      status: 'warn' as const,
-      title: 'pki mode: the data plane has its own certificate; the TLS probe is left to the data plane log',
-    };
-    if (cep) report({id: 'tls-cluster', ...note});
-    if (tep) report({id: 'tls-telemetry', ...note});
+    // The DP's own client certificate (issued or given), the CA and the server name, probed as the DP dials.
+    const pki = await pkiCheck({
+      kube,
+      target,
+      answers: input.pki ?? {},
+      env: deps.env,
+      deployment: dep,
+      cpCertPem: certPem,
+      cluster: cep,
+      telemetry: tep,
+      probe: probeOptions,
+    });
+    for (const check of pki.checks) report(check);
+    facts.clusterServerName = pki.serverName;
+    facts.pkiCa = pki.caSource;
+    facts.dpCert = pki.dpCertSource as CpFacts['dpCert'];
   } else if (certPem && keyPem) {
     if (cep)
       report(
@@ -482,6 +515,7 @@ export function cpAnswersPatch(facts: CpFacts): Answers {
   if (facts.mode) cp.mode = facts.mode;
   if (facts.clusterCertSecret) cp.clusterCertSecret = facts.clusterCertSecret;
   if (facts.licenseSecret) cp.licenseSecret = facts.licenseSecret;
+  if (facts.clusterServerName) cp.clusterServerName = facts.clusterServerName;
   return {controlPlane: cp};
 }
 

@@ -67,6 +67,8 @@ export async function runControlPlaneStep(
   if (!result.ok) {
     const failed =
       result.checks.find(c => c.status === 'fail') ?? result.checks.find(c => c.status !== 'ok' && c.status !== 'warn');
+    // Something only the answers can supply (pki: the CA key, the server name…): exit 2 naming the key.
+    if (failed?.key) throw new AnswerError(failed.key, failed.title);
     throw new StepFailure(
       failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the control plane checks did not finish',
     );

@@ -10,7 +10,9 @@ import type {Session} from '../../session/schema.js';
 import type {CommandRunner, CommandSpec, RunningCommand} from '../../run/types.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {readClusterCertSecret, readLicenseSecret} from '../../kong/cp-discovery.js';
-import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_KUBECONFIG} from '../control-plane/cp-step.js';
+import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_CP_RELEASE, DEFAULT_KUBECONFIG} from '../control-plane/cp-step.js';
+import {dataPlanePkiSecret, type PkiAnswers} from '../../kong/pki.js';
+import {pkiFailure} from './pki-failure.js';
 import {
   applySecret,
   applySecretManifestsCommand,
@@ -48,6 +50,8 @@ export interface DpCheck {
   status: CheckStatus;
   title: string;
   fix?: string;
+  /** The answers-file key that would fix a failure (a headless run exits 2 naming it). */
+  key?: string;
 }
 
 export interface DpPlan {
@@ -55,7 +59,14 @@ export interface DpPlan {
   /** The new cluster. */
   workload: {kubeconfig: string; context?: string};
   /** The control plane cluster, where the cluster certificate and license are read. */
-  cp: {kubeconfig: string; context?: string; namespace: string; licenseKey?: string};
+  cp: {
+    kubeconfig: string;
+    context?: string;
+    namespace: string;
+    release?: string;
+    licenseKey?: string;
+    pki?: PkiAnswers;
+  };
   /** Make a new cluster certificate instead of copying the CP's (explicit choice only). */
   generateCert: boolean;
   /** Node IPs from the answers, used when the cluster does not report them. */
@@ -131,6 +142,11 @@ export function dpValuesFor(
   const flavor = cpData?.['routerFlavor'];
   if (typeof flavor === 'string') input.routerFlavor = flavor;
   if (typeof cpData?.['vitals'] === 'boolean') input.vitals = cpData['vitals'];
+  // A copied secret keeps its key names (cluster.crt, cert, …): the values point at the keys it has.
+  if (cpData?.['clusterCertSecret'] === input.clusterCertSecret && input.mode === 'shared') {
+    if (typeof cpData['clusterCertKey'] === 'string') input.certKey = cpData['clusterCertKey'];
+    if (typeof cpData['clusterCertKeyKey'] === 'string') input.keyKey = cpData['clusterCertKeyKey'];
+  }
   // A license given by the admin is copied under the default name unless one is named.
   if (input.licenseSecret === null && typeof cpData?.['licenseSecret'] === 'string')
     input.licenseSecret = cpData['licenseSecret'];
@@ -177,6 +193,15 @@ export function dpPlanFor(
       kubeconfig: expandPath(cp.kubeconfig || DEFAULT_KUBECONFIG, env),
       context: cp.context || (typeof cpData['context'] === 'string' ? cpData['context'] : undefined),
       namespace: cp.namespace || DEFAULT_CP_NAMESPACE,
+      release: cp.release || DEFAULT_CP_RELEASE,
+      pki: {
+        clusterServerName: cp.clusterServerName,
+        clusterCaSecret: cp.clusterCaSecret,
+        clusterCaCertFile: cp.clusterCaCertFile,
+        clusterCaKeyFile: cp.clusterCaKeyFile,
+        dataPlaneCertFile: cp.dataPlaneCertFile,
+        dataPlaneKeyFile: cp.dataPlaneKeyFile,
+      },
       ...(typeof cpData['licenseKey'] === 'string' ? {licenseKey: cpData['licenseKey']} : {}),
     },
     generateCert: cp.generateCert === true,
@@ -219,6 +244,18 @@ function baseFacts(plan: DpPlan, valuesFile: string): DpFacts {
   };
 }
 
+function pkiSecretInput(plan: DpPlan, deps: DpDeps, kube?: KubeApi) {
+  return {
+    kube,
+    target: {namespace: plan.cp.namespace, release: plan.cp.release ?? DEFAULT_CP_RELEASE},
+    answers: plan.cp.pki ?? {},
+    env: deps.env,
+    name: plan.values.clusterCertSecret,
+    namespace: plan.values.namespace,
+    commonName: `${plan.values.release}.${plan.values.namespace}`,
+  };
+}
+
 /** The secrets the data plane needs, built from the control plane (or generated). Values stay inside. */
 async function dataPlaneSecrets(
   plan: DpPlan,
@@ -229,14 +266,36 @@ async function dataPlaneSecrets(
   const name = plan.values.clusterCertSecret;
   const out: {cert?: KubeSecret; license?: KubeSecret; generated?: {certPem: string; keyPem: string}} = {};
   const cpKube = () => deps.cpKube ?? createKubeApi(plan.cp.kubeconfig, plan.cp.context);
-  if (plan.generateCert) {
+  if (plan.values.mode === 'pki') {
+    // pki: a client certificate of its own (issued from the CA key or the admin's) and the CA, never the CP's pair.
+    try {
+      out.cert = (await dataPlanePkiSecret(pkiSecretInput(plan, deps, cpKube()))).secret;
+    } catch (error) {
+      report(pkiFailure(error));
+      return out;
+    }
+  } else if (plan.generateCert) {
     const generated = await generateClusterCert();
     out.generated = generated;
     out.cert = tlsSecretFromPem(name, ns, generated.certPem, generated.keyPem);
   } else {
-    const read = await readClusterCertSecret(cpKube(), plan.cp.namespace, {name}, {mode: plan.values.mode});
+    const read = await readClusterCertSecret(
+      cpKube(),
+      plan.cp.namespace,
+      {name, certKey: plan.values.certKey, keyKey: plan.values.keyKey},
+      {mode: plan.values.mode},
+    );
     if (read.status !== 'ok' || !read.material) {
       report({id: 'cert-secret', status: 'fail', title: read.title, ...(read.fix ? {fix: read.fix} : {})});
+      return out;
+    }
+    if (read.certKey !== (plan.values.certKey ?? 'tls.crt') || read.keyKey !== (plan.values.keyKey ?? 'tls.key')) {
+      report({
+        id: 'cert-secret',
+        status: 'fail',
+        title: `Secret ${name} holds its certificate under ${read.certKey} and ${read.keyKey}, but the values point at ${plan.values.certKey ?? 'tls.crt'} and ${plan.values.keyKey ?? 'tls.key'}`,
+        fix: 'Run the control-plane step again so it records the secret as it is.',
+      });
       return out;
     }
     out.cert = dataPlaneSecretCopy(read.material, ns);
@@ -355,7 +414,12 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   ] as const) {
     if (!secret) continue;
     const applied = await applySecret(kube, secret);
-    const copied = id === 'cert-secret' && !plan.generateCert ? " (byte-identical copy of the control plane's)" : '';
+    const copied =
+      id !== 'cert-secret' || plan.generateCert
+        ? ''
+        : plan.values.mode === 'pki'
+          ? " (the data plane's own client certificate, issued by the CA, and ca.crt)"
+          : " (byte-identical copy of the control plane's)";
     report({
       id,
       status: applied.status === 'failed' ? 'fail' : 'ok',
@@ -446,7 +510,10 @@ export async function dryRunDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   const notes: string[] = [
     'Secrets of the Kong data plane, generated by eksa-kong (dry run). Holds secret data: keep it 0600.',
   ];
-  if (plan.generateCert) {
+  if (plan.values.mode === 'pki') {
+    // A dry run contacts nothing: the CA (and its key, or the DP's own pair) must come from files.
+    secrets.push((await dataPlanePkiSecret(pkiSecretInput(plan, deps))).secret);
+  } else if (plan.generateCert) {
     const generated = await generateClusterCert();
     secrets.push(tlsSecretFromPem(plan.values.clusterCertSecret, ns, generated.certPem, generated.keyPem));
     facts.certGenerated = true;

@@ -6,6 +6,7 @@ import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
 import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../../kong/dp-values.js';
 import {kongLicenseProblem} from '../../kong/license.js';
+import {PkiError} from '../../kong/pki.js';
 import {
   deployDataPlane,
   dpPlanFor,
@@ -124,10 +125,17 @@ export async function runDataPlaneStep(
       callbacks.onCommand?.(command);
     },
   };
-  const result = ctx.ports.world === 'dry-run' ? await dryRunDataPlane(plan, deps) : await deployDataPlane(plan, deps);
+  const result = await (
+    ctx.ports.world === 'dry-run' ? dryRunDataPlane(plan, deps) : deployDataPlane(plan, deps)
+  ).catch((error: unknown) => {
+    if (error instanceof PkiError) throw new AnswerError(error.key, error.message);
+    throw error;
+  });
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
   if (!result.ok) {
     const failed = result.checks.find(c => c.status === 'fail');
+    // Something only the answers can supply (pki: the CA key, the DP certificate…): exit 2 naming the key.
+    if (failed?.key) throw new AnswerError(failed.key, failed.title);
     throw new StepFailure(
       failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the data plane deployment did not finish',
     );
