@@ -182,9 +182,13 @@ export async function standinMain(
       '  user: {}',
       '',
     ].join('\n');
+  // As the wizard writes (session/home.ts; this body cannot import it): a private folder, a 0600 temp
+  // file renamed over the name, never written through a link.
   const writePrivate = (file: string, text: string) => {
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, text, {mode: 0o600});
+    fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+    fs.writeFileSync(tmp, text, {mode: 0o600, flag: 'wx'});
+    fs.renameSync(tmp, file);
   };
   const kubeServer = (): string | undefined => {
     const file = flag(['--kubeconfig']) ?? (env['KUBECONFIG'] ?? '').split(':')[0];
@@ -283,7 +287,7 @@ export async function standinMain(
     }
     const urls = (info?.['clusters'] ?? {}) as {bootstrap?: string; workload?: string};
     const generated = path.join(dir, 'generated');
-    fs.mkdirSync(generated, {recursive: true});
+    fs.mkdirSync(generated, {recursive: true, mode: 0o700});
     let wroteKubeconfig = false;
     const writeWorkloadKubeconfig = () => {
       if (wroteKubeconfig) return;
@@ -425,8 +429,7 @@ export async function standinMain(
       }
       if (!found) {
         repos.push({name: pos[2]!, url: pos[3]!});
-        fs.mkdirSync(stateDir, {recursive: true});
-        fs.writeFileSync(reposFile, JSON.stringify(repos));
+        writePrivate(reposFile, JSON.stringify(repos));
       }
       return play(found ? 'helm-repo-add-exists' : 'helm-repo-add', {repoName: pos[2]!, repoUrl: pos[3]!});
     }
