@@ -34,7 +34,7 @@ function shim(tool: string): string {
 require('./standin-runtime.cjs')
   .main(${JSON.stringify(tool)}, process.argv.slice(2), process.env, {
     fs: require('node:fs'), path: require('node:path'), binDir: __dirname,
-    stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(),
+    stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), exit: code => process.exit(code),
   })
   .then(code => { process.exitCode = code; }, e => { process.stderr.write('demo stand-in: ' + (e && e.message) + '\\n'); process.exitCode = 1; });
 `;
