@@ -70,8 +70,8 @@ async function generate(
     case 'dp-values': {
       const {generateDpValuesCli} = await import('../kong/dp-values.js');
       const {helmInstallCommandLine} = await import('../kong/deploy.js');
-      const {expectedKubeconfig} = await import('../kong/dp-step.js');
-      const {expandPath} = await import('../kong/cp-step.js');
+      const {expectedKubeconfig} = await import('../steps/data-plane/dp-step.js');
+      const {expandPath} = await import('../steps/control-plane/cp-step.js');
       // The command the data-plane step would run: against the existing cluster's kubeconfig, or the
       // one create-cluster writes (relative to the session folder, where helm runs).
       const existing = answers.cluster?.existing;

@@ -1,24 +1,19 @@
 // The hardware step: from the answers (or the machines picked in Discover), build hardware.csv, validate
 // it with the file validator's rules, write it 0600 into the session folder and record it.
-import type {Answers, Machine} from '../session/answers.js';
-import type {SecretLookup} from '../hardware/answers.js';
+import type {Answers, Machine} from '../../session/answers.js';
+import type {SecretLookup} from '../../hardware/answers.js';
 import {
   answersFromDrafts,
   draftErrors,
   draftsFromDiscovery,
   networkDraft,
   type MachineDraft,
-} from '../hardware/drafts.js';
-import {checkHardwareFile, HARDWARE_CSV, missingHardwareAnswer, writeHardwareFromAnswers} from '../hardware/step.js';
-import {
-  AnswerError,
-  implementStep,
-  MissingAnswerError,
-  type StepContext,
-  type StepOutcome,
-} from '../wizard/registry.js';
-import {unusableSecretRef} from '../session/secrets.js';
-import {discoverData, pickedMachines} from './discover.js';
+} from '../../hardware/drafts.js';
+import {checkHardwareFile, HARDWARE_CSV, missingHardwareAnswer, writeHardwareFromAnswers} from '../../hardware/step.js';
+import {AnswerError, MissingAnswerError} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
+import {unusableSecretRef} from '../../session/secrets.js';
+import {discoverData, pickedMachines} from '../discover/step.js';
 
 /** Drafts for the machines picked in Discover, with passwords from the session's secrets where known. */
 export function draftsForPicked(ctx: StepContext): MachineDraft[] {
@@ -105,4 +100,4 @@ async function check(ctx: StepContext): Promise<{ok: boolean; detail: string}> {
   return checkHardwareFile(ctx.ports.sessionDir, ctx.session.artifacts.hardwareCsv);
 }
 
-implementStep('hardware', {runHeadless, check});
+export const logic = {runHeadless, check} satisfies StepLogic;

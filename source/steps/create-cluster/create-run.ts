@@ -3,28 +3,28 @@
 // cluster once eksctl wrote its kubeconfig, and explain the end (nodes on success, the recognised
 // failure with its fix and evidence otherwise). Also: where an earlier create stands (resume).
 import {relative} from 'node:path';
-import type {Clock} from '../ports.js';
-import type {CommandResult, CommandRunner, RunningCommand} from '../run/types.js';
-import {createClusterCommand} from './create.js';
+import type {Clock} from '../../ports.js';
+import type {CommandResult, CommandRunner, RunningCommand} from '../../run/types.js';
+import {createClusterCommand} from '../../cluster/create.js';
 import {
   findFailureArtifacts,
   genericFailure,
   recogniseFailure,
   type FailureArtifact,
   type KnownFailure,
-} from './failures.js';
+} from '../../cluster/failures.js';
 import {
   clusterKubeconfigPath,
   detectLeftovers,
   listContainers,
   realFolderProbe,
   type FolderProbe,
-} from './leftovers.js';
-import {kubectlReachability, type NodeSummary} from './nodes.js';
-import {procProcessLister, type ProcessLister} from './processes.js';
-import {CreateProgressParser, PHASES, type ProgressState} from './progress.js';
-import {kindKubeconfigPath, watchProvisioning, type ProvisioningSnapshot} from './provisioning.js';
-import {classifyCreate, type CreateStatus} from './resume.js';
+} from '../../cluster/leftovers.js';
+import {kubectlReachability, type NodeSummary} from '../../cluster/nodes.js';
+import {procProcessLister, type ProcessLister} from '../../cluster/processes.js';
+import {CreateProgressParser, PHASES, type ProgressState} from '../../cluster/progress.js';
+import {kindKubeconfigPath, watchProvisioning, type ProvisioningSnapshot} from '../../cluster/provisioning.js';
+import {classifyCreate, type CreateStatus} from '../../cluster/resume.js';
 
 /** The watch stops once eksctl moves management off the bootstrap cluster (its objects leave it). */
 const LAST_WATCHED_PHASE = PHASES.findIndex(p => p.title.startsWith('Moving'));

@@ -2,9 +2,10 @@
 // the endpoint and tinkerbellIP probed and the OS image URL tried from here (skipped in a dry run).
 import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
-import {AnswerError, implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
-import {unusableSecretRef} from '../session/secrets.js';
-import {formatIssue} from '../cluster/spec.js';
+import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepLogic} from '../types.js';
+import {unusableSecretRef} from '../../session/secrets.js';
+import {formatIssue} from '../../cluster/spec.js';
 import {
   localAddresses,
   missingClusterAnswer,
@@ -13,9 +14,9 @@ import {
   specInputs,
   specSummary,
   writeSpecArtifact,
-} from '../cluster/spec-step.js';
+} from './spec-step.js';
 
-implementStep('cluster-spec', {
+export const logic = {
   async check(ctx) {
     const path = ctx.session.artifacts.clusterYaml;
     if (!path) return {ok: false, detail: 'cluster.yaml was never written'};
@@ -62,4 +63,4 @@ implementStep('cluster-spec', {
       data: {name: rendered.resolved.name, warnings: warnings.map(formatIssue)},
     };
   },
-});
+} satisfies StepLogic;

@@ -3,15 +3,15 @@
 // text a headless run prints.
 import {access} from 'node:fs/promises';
 import {isAbsolute, join, relative} from 'node:path';
-import type {Session} from '../session/schema.js';
-import type {StepContext, StepOutcome} from '../wizard/registry.js';
-import {MissingAnswerError, StepFailure} from '../wizard/registry.js';
-import {formatCommandLine} from '../run/command-line.js';
-import type {CommandSpec} from '../run/types.js';
+import type {Session} from '../../session/schema.js';
+import type {StepContext, StepOutcome} from '../../wizard/registry.js';
+import {MissingAnswerError, StepFailure} from '../../wizard/registry.js';
+import {formatCommandLine} from '../../run/command-line.js';
+import type {CommandSpec} from '../../run/types.js';
 import {listNodes, nodeLine, type CreateRunResult} from './create-run.js';
-import {expandHome, validateExistingCluster} from './existing.js';
-import {kubectlReachability} from './nodes.js';
-import {formatIssue} from './spec.js';
+import {expandHome, validateExistingCluster} from '../../cluster/existing.js';
+import {kubectlReachability} from '../../cluster/nodes.js';
+import {formatIssue} from '../../cluster/spec.js';
 
 export interface CreateInputs {
   clusterName: string;

@@ -1,9 +1,9 @@
 // The last step: what now exists, where the artifacts and logs are, and what to do next.
-import {implementStep} from '../wizard/registry.js';
-import type {Session} from '../session/schema.js';
+import type {StepLogic} from '../types.js';
+import type {Session} from '../../session/schema.js';
 import {isAbsolute, join} from 'node:path';
-import {smokeUrl} from '../kong/verify-step.js';
-import {AWAITING_CONFIG} from '../kong/dp-step.js';
+import {smokeUrl} from '../verify/verify-step.js';
+import {AWAITING_CONFIG} from '../data-plane/dp-step.js';
 
 export interface DoneReport {
   exists: string[];
@@ -76,9 +76,9 @@ export function doneReport(session: Session, sessionDir: string): string[] {
   return [...s.exists, ...s.files, ...s.next.map(l => `Next: ${l}`)];
 }
 
-implementStep('done', {
+export const logic = {
   runHeadless: async ctx => {
     for (const line of doneReport(ctx.session, ctx.ports.sessionDir)) ctx.say(line);
     return {summary: 'finished'};
   },
-});
+} satisfies StepLogic;

@@ -3,15 +3,16 @@
 // classified first, and leftovers are cleaned up (only with --yes) before a new create starts.
 import {access} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
-import {implementStep, StepFailure} from '../wizard/registry.js';
-import {cleanupLeftovers} from '../cluster/cleanup.js';
-import {createCommandFor, currentCreateStatus, phaseLine, runCreate} from '../cluster/create-run.js';
-import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from '../cluster/create-step.js';
-import {expandHome} from '../cluster/existing.js';
-import {kubectlReachability} from '../cluster/nodes.js';
-import {startCreateGuard} from '../cluster/resume.js';
+import {StepFailure} from '../../errors.js';
+import type {StepLogic} from '../types.js';
+import {cleanupLeftovers} from '../../cluster/cleanup.js';
+import {createCommandFor, currentCreateStatus, phaseLine, runCreate} from './create-run.js';
+import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from './create-step.js';
+import {expandHome} from '../../cluster/existing.js';
+import {kubectlReachability} from '../../cluster/nodes.js';
+import {startCreateGuard} from '../../cluster/resume.js';
 
-implementStep('create-cluster', {
+export const logic = {
   async check(ctx, signal) {
     const existing = ctx.session.answers.cluster?.existing;
     const recorded = ctx.session.artifacts.kubeconfig;
@@ -98,4 +99,4 @@ implementStep('create-cluster', {
     for (const line of outcome.nodeLines) ctx.say(line);
     return {summary: outcome.summary, data: outcome.data};
   },
-});
+} satisfies StepLogic;

@@ -1,7 +1,9 @@
 // The preflight step: the admin-server checks of source/cluster/preflight.ts. A failed check stops
 // the step; warnings are allowed. The interface and bootstrap IP are stored once the checks settle them.
-import {implementStep, MissingAnswerError, StepFailure} from '../wizard/registry.js';
-import {isExistingClusterFlow, runExistingClusterPreflight} from '../lifecycle/existing-cluster.js';
+import {MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepLogic} from '../types.js';
+import {isExistingClusterFlow} from '../../lifecycle/existing-cluster-flow.js';
+import {runExistingClusterPreflight} from '../../lifecycle/existing-cluster.js';
 import {
   blockingReason,
   checkLine,
@@ -9,9 +11,9 @@ import {
   preflightData,
   preflightSummary,
   runPreflightChecks,
-} from '../cluster/preflight-step.js';
+} from './preflight-step.js';
 
-implementStep('preflight', {
+export const logic = {
   async runHeadless(ctx, signal) {
     // A data plane on an existing cluster needs none of the bare-metal checks.
     if (isExistingClusterFlow(ctx.session.answers)) return runExistingClusterPreflight(ctx, signal);
@@ -32,4 +34,4 @@ implementStep('preflight', {
     }
     return {summary: preflightSummary(result, answers), data: preflightData(result)};
   },
-});
+} satisfies StepLogic;

@@ -2,16 +2,10 @@
 import {relative} from 'node:path';
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
-import {
-  implementStep,
-  AnswerError,
-  MissingAnswerError,
-  StepFailure,
-  type StepContext,
-  type StepOutcome,
-} from '../wizard/registry.js';
-import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../kong/dp-values.js';
-import {kongLicenseProblem} from '../kong/license.js';
+import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
+import {DpValuesError, DP_VALUES_FILE, type DpValuesInput} from '../../kong/dp-values.js';
+import {kongLicenseProblem} from '../../kong/license.js';
 import {
   deployDataPlane,
   dpPlanFor,
@@ -22,15 +16,15 @@ import {
   writeDpValues,
   type DpDeps,
   type DpPlan,
-} from '../kong/dp-step.js';
-import {factsData} from '../kong/cp-step.js';
-import {createKubeApi} from '../kong/kube-client.js';
-import {dpPodSelector} from '../kong/deploy.js';
-import {openAdmin} from '../kong/verify-step.js';
-import {emptyConfigConnection, type EmptyConfigView} from '../kong/verify.js';
-import {resolveCpToken} from './control-plane.js';
-import {verifyPlanFor} from './verify.js';
-import {toCommandRecord} from '../run/command-record.js';
+} from './dp-step.js';
+import {factsData} from '../control-plane/cp-step.js';
+import {createKubeApi} from '../../kong/kube-client.js';
+import {dpPodSelector} from '../../kong/deploy.js';
+import {openAdmin} from '../verify/verify-step.js';
+import {emptyConfigConnection, type EmptyConfigView} from '../../kong/verify.js';
+import {resolveCpToken} from '../control-plane/step.js';
+import {verifyPlanFor} from '../verify/step.js';
+import {toCommandRecord} from '../../run/command-record.js';
 
 /** The CP's view of the DP pods through its Admin API (the URL or a port-forward), opened per question. */
 function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
@@ -141,7 +135,7 @@ export async function runDataPlaneStep(
   return {summary: dpSummary(result.facts), data: factsData(result.facts)};
 }
 
-implementStep('data-plane', {
+export const logic = {
   runHeadless: async (ctx, signal) => {
     const plan = dataPlanePlan(ctx, dataPlaneValues(ctx));
     let lastPods = '';
@@ -192,4 +186,4 @@ implementStep('data-plane', {
       return {ok: false, detail: `cannot list the data plane pods (${(error as Error).message.split('\n')[0]})`};
     }
   },
-});
+} satisfies StepLogic;

@@ -1,10 +1,15 @@
 // The verify step's work, shared by the headless run and the screen: the control plane's view of the
 // data plane pods (/clustering/data-planes, polled until every pod is connected), then the article's
 // smoke test through the DP proxy. Results carry no token.
-import type {Clock, Net} from '../ports.js';
-import {createAdminClient, openAdminViaPortForward, type AdminClient, type AdminEndpoint} from './admin-api.js';
-import {createKubeApi} from './kube-client.js';
-import type {KubeApi} from './kube-api.js';
+import type {Clock, Net} from '../../ports.js';
+import {
+  createAdminClient,
+  openAdminViaPortForward,
+  type AdminClient,
+  type AdminEndpoint,
+} from '../../kong/admin-api.js';
+import {createKubeApi} from '../../kong/kube-client.js';
+import type {KubeApi} from '../../kong/kube-api.js';
 import {
   runSmokeTest,
   SMOKE_PATH,
@@ -12,7 +17,7 @@ import {
   type DataPlaneVerification,
   type SmokeResult,
   type SmokeStep,
-} from './verify.js';
+} from '../../kong/verify.js';
 
 export interface VerifyPlan {
   /** Absent: port-forward to the CP through the Kubernetes API (cp must be given). */

@@ -3,9 +3,9 @@
 // hand, the CP Deployment, cluster certificate and license, the Admin API (GET /), and the probes from
 // this host. Progress is reported as checks; the result holds secret-free facts only.
 import {homedir} from 'node:os';
-import type {Clock, Net} from '../ports.js';
-import type {Answers} from '../session/answers.js';
-import {expandTilde} from '../session/home.js';
+import type {Clock, Net} from '../../ports.js';
+import type {Answers} from '../../session/answers.js';
+import {expandTilde} from '../../session/home.js';
 import {
   AdminApiError,
   createAdminClient,
@@ -13,7 +13,7 @@ import {
   openAdminViaPortForward,
   type AdminEndpoint,
   type KongInfo,
-} from './admin-api.js';
+} from '../../kong/admin-api.js';
 import {
   discoverControlPlane,
   discoverCpEndpoints,
@@ -21,12 +21,12 @@ import {
   type CpDiscovery,
   type CpEndpointResult,
   type CpEndpoints,
-} from './cp-discovery.js';
-import {createKubeApi} from './kube-client.js';
-import type {KubeApi} from './kube-api.js';
-import {listKubeContexts} from './kubeconfig-contexts.js';
-import {probeClusterTls, probeDns, probeTcp, probeTelemetryTls, type ProbeResult} from './probes.js';
-import {DEFAULT_CLUSTER_CERT_SECRET} from './dp-values.js';
+} from '../../kong/cp-discovery.js';
+import {createKubeApi} from '../../kong/kube-client.js';
+import type {KubeApi} from '../../kong/kube-api.js';
+import {listKubeContexts} from '../../kong/kubeconfig-contexts.js';
+import {probeClusterTls, probeDns, probeTcp, probeTelemetryTls, type ProbeResult} from '../../kong/probes.js';
+import {DEFAULT_CLUSTER_CERT_SECRET} from '../../kong/dp-values.js';
 
 export const DEFAULT_KUBECONFIG = '~/.kube/config';
 export const DEFAULT_CP_NAMESPACE = 'kong';

@@ -1,6 +1,7 @@
 // The verify step: the control plane sees every data plane pod, then a request goes through the proxy.
-import {implementStep, StepFailure, type StepContext, type StepOutcome} from '../wizard/registry.js';
-import {cpInputFromAnswers, expandPath} from '../kong/cp-step.js';
+import {StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
+import {cpInputFromAnswers, expandPath} from '../control-plane/cp-step.js';
 import {
   runVerify,
   smokeUrl,
@@ -8,8 +9,8 @@ import {
   type VerifyDeps,
   type VerifyPlan,
   type VerifyResult,
-} from '../kong/verify-step.js';
-import {resolveCpToken} from './control-plane.js';
+} from './verify-step.js';
+import {resolveCpToken} from '../control-plane/step.js';
 
 export function verifyPlanFor(ctx: StepContext): VerifyPlan {
   const answers = ctx.session.answers;
@@ -85,7 +86,7 @@ export function dryRunVerify(ctx: StepContext, plan: VerifyPlan): StepOutcome {
   return {summary: 'dry run: verification not run', data: {dryRun: true, smokeTest: plan.smokeTest}};
 }
 
-implementStep('verify', {
+export const logic = {
   runHeadless: async (ctx, signal) => {
     const plan = verifyPlanFor(ctx);
     if (ctx.ports.world === 'dry-run') return dryRunVerify(ctx, plan);
@@ -100,4 +101,4 @@ implementStep('verify', {
     });
     return outcome;
   },
-});
+} satisfies StepLogic;

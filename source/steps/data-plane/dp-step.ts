@@ -3,14 +3,14 @@
 // certificate secret, the license secret, helm, and the pods until Ready. Dry-run writes the values and
 // the secrets' manifests and records the commands. Results are secret-free.
 import {join, isAbsolute} from 'node:path';
-import {writeFileAtomic} from '../session/home.js';
-import type {Clock} from '../ports.js';
-import type {Answers} from '../session/answers.js';
-import type {Session} from '../session/schema.js';
-import type {CommandRunner, CommandSpec, RunningCommand} from '../run/types.js';
-import {generateClusterCert} from './cluster-cert.js';
-import {readClusterCertSecret, readLicenseSecret} from './cp-discovery.js';
-import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_KUBECONFIG} from './cp-step.js';
+import {writeFileAtomic} from '../../session/home.js';
+import type {Clock} from '../../ports.js';
+import type {Answers} from '../../session/answers.js';
+import type {Session} from '../../session/schema.js';
+import type {CommandRunner, CommandSpec, RunningCommand} from '../../run/types.js';
+import {generateClusterCert} from '../../kong/cluster-cert.js';
+import {readClusterCertSecret, readLicenseSecret} from '../../kong/cp-discovery.js';
+import {expandPath, DEFAULT_CP_NAMESPACE, DEFAULT_KUBECONFIG} from '../control-plane/cp-step.js';
 import {
   applySecret,
   applySecretManifestsCommand,
@@ -26,18 +26,18 @@ import {
   type DpPodState,
   type HelmPlan,
   type PodWatchResult,
-} from './deploy.js';
+} from '../../kong/deploy.js';
 import {
   DEFAULT_LICENSE_SECRET,
   DP_VALUES_FILE,
   dpValuesInputFromAnswers,
   renderDpValues,
   type DpValuesInput,
-} from './dp-values.js';
-import type {KubeApi, KubeSecret} from './kube-api.js';
-import {createKubeApi} from './kube-client.js';
-import type {CheckStatus} from './cp-step.js';
-import type {EmptyConfigView} from './verify.js';
+} from '../../kong/dp-values.js';
+import type {KubeApi, KubeSecret} from '../../kong/kube-api.js';
+import {createKubeApi} from '../../kong/kube-client.js';
+import type {CheckStatus} from '../control-plane/cp-step.js';
+import type {EmptyConfigView} from '../../kong/verify.js';
 
 /** The DP step's words for pods connected to a CP that holds no entities yet (verify then gives it some). */
 export const AWAITING_CONFIG = 'connected, waiting for configuration';

@@ -1,15 +1,9 @@
 // The control-plane step: connect to the Kong CP on EKS and record what the data plane needs.
-import {
-  AnswerError,
-  implementStep,
-  MissingAnswerError,
-  StepFailure,
-  type StepContext,
-  type StepOutcome,
-} from '../wizard/registry.js';
-import {adminTokenSourceFromAnswers, resolveAdminToken} from '../kong/admin-api.js';
-import {parseEndpoint} from '../kong/endpoint.js';
-import {probeTcp} from '../kong/probes.js';
+import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
+import {adminTokenSourceFromAnswers, resolveAdminToken} from '../../kong/admin-api.js';
+import {parseEndpoint} from '../../kong/endpoint.js';
+import {probeTcp} from '../../kong/probes.js';
 import {
   cpAnswersPatch,
   cpInputFromAnswers,
@@ -19,7 +13,7 @@ import {
   type CpCheck,
   type CpFacts,
   type CpInput,
-} from '../kong/cp-step.js';
+} from './cp-step.js';
 
 /** The admin token from wherever the answers say (secrets.json, env, file, inline); never shown. */
 export async function resolveCpToken(ctx: StepContext): Promise<string | undefined> {
@@ -128,7 +122,7 @@ export function dryRunControlPlane(ctx: StepContext): StepOutcome {
   return {summary: `dry run: ${cpSummary(facts)} (not probed)`, data: factsData(facts)};
 }
 
-implementStep('control-plane', {
+export const logic = {
   runHeadless: async (ctx, signal) => {
     if (ctx.ports.world === 'dry-run') return dryRunControlPlane(ctx);
     let last = '';
@@ -152,4 +146,4 @@ implementStep('control-plane', {
     });
     return probe.status === 'ok' ? {ok: true, detail: probe.title} : {ok: false, detail: probe.title};
   },
-});
+} satisfies StepLogic;

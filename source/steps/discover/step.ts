@@ -1,26 +1,21 @@
 // The discover step: runs the discovery sources the answers (or the screen) switch on and keeps the
 // merged machine table as step data, with the machines the admin picked and their roles.
-import type {Machine} from '../session/answers.js';
-import type {Session} from '../session/schema.js';
-import type {Clock} from '../ports.js';
-import type {DiscoveredMachine} from '../discovery/correlate.js';
-import {importHardwareCsvFile, storeBmcPasswords} from '../discovery/csv-file.js';
-import {normalizeReportedMac} from '../net/mac.js';
+import type {Machine} from '../../session/answers.js';
+import type {Session} from '../../session/schema.js';
+import type {Clock} from '../../ports.js';
+import type {DiscoveredMachine} from '../../discovery/correlate.js';
+import {importHardwareCsvFile, storeBmcPasswords} from '../../discovery/csv-file.js';
+import {normalizeReportedMac} from '../../net/mac.js';
 import {
   anySource,
   planDiscovery,
   settingsFromAnswers,
   splitTargets,
   type DiscoverySettings,
-} from '../discovery/plan.js';
-import {DiscoverySession, type DiscoverySnapshot} from '../discovery/session.js';
-import {
-  implementStep,
-  MissingAnswerError,
-  StepFailure,
-  type StepContext,
-  type StepOutcome,
-} from '../wizard/registry.js';
+} from '../../discovery/plan.js';
+import {DiscoverySession, type DiscoverySnapshot} from '../../discovery/session.js';
+import {MissingAnswerError, StepFailure} from '../../errors.js';
+import type {StepContext, StepOutcome, StepLogic} from '../types.js';
 
 export type Role = Machine['role'];
 
@@ -271,4 +266,4 @@ async function check(ctx: StepContext): Promise<{ok: boolean; detail: string}> {
   return {ok: false, detail: 'no machines were picked'};
 }
 
-implementStep('discover', {runHeadless, check});
+export const logic = {runHeadless, check} satisfies StepLogic;

@@ -1,11 +1,11 @@
 // The cluster-spec step as the screen and the headless run share it: validate the answers, probe the
 // two addresses and the OS image URL from here (through the network port), render and write cluster.yaml.
 import {join} from 'node:path';
-import type {Net} from '../ports.js';
-import type {CommandRunner} from '../run/types.js';
-import type {Answers} from '../session/answers.js';
-import {listInterfaces} from './interfaces.js';
-import {netIpInUseProbe} from './ip-in-use.js';
+import type {Net} from '../../ports.js';
+import type {CommandRunner} from '../../run/types.js';
+import type {Answers} from '../../session/answers.js';
+import {listInterfaces} from '../../cluster/interfaces.js';
+import {netIpInUseProbe} from '../../cluster/ip-in-use.js';
 import {
   checkAddressesInUse,
   checkOsImageReachable,
@@ -15,7 +15,7 @@ import {
   type RenderResult,
   type ResolvedSpec,
   type SpecIssue,
-} from './spec.js';
+} from '../../cluster/spec.js';
 
 export const CLUSTER_YAML = 'cluster.yaml';
 

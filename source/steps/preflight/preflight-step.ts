@@ -1,11 +1,11 @@
 // The preflight step as the screen and the headless run share it: gather the checks from the ports,
 // pick the provisioning interface, and turn the result into lines, a verdict and answers.
-import type {Ports} from '../ports.js';
-import type {StepContext} from '../wizard/registry.js';
-import type {Answers} from '../session/answers.js';
-import type {NetInterface} from './interfaces.js';
-import {realFolderProbe, type FolderProbe} from './leftovers.js';
-import {realPortProber, type PortProber} from './port-probe.js';
+import type {Ports} from '../../ports.js';
+import type {StepContext} from '../../wizard/registry.js';
+import type {Answers} from '../../session/answers.js';
+import type {NetInterface} from '../../cluster/interfaces.js';
+import {realFolderProbe, type FolderProbe} from '../../cluster/leftovers.js';
+import {realPortProber, type PortProber} from '../../cluster/port-probe.js';
 import {
   chooseProvisioning,
   overallStatus,
@@ -15,8 +15,8 @@ import {
   type PreflightDeps,
   type PreflightResult,
   type SystemInfo,
-} from './preflight.js';
-import {procProcessLister, type ProcessLister} from './processes.js';
+} from '../../cluster/preflight.js';
+import {procProcessLister, type ProcessLister} from '../../cluster/processes.js';
 
 /** What the real world provides besides the ports; tests replace them. */
 export interface PreflightProviders {
