@@ -4,6 +4,7 @@ import {render, type Instance} from 'ink';
 import {App} from './app.js';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
 import {guardInput} from './ui/input-guard.js';
+import {RedrawOnResize} from './ui/RedrawOnResize.js';
 import type {SessionController} from './wizard/controller.js';
 import type {Ports} from './ports.js';
 
@@ -67,18 +68,20 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   const unguard = guardInput(process.stdin);
   const instance: Instance = render(
     <ThemeProvider theme={makeTheme(opts.monochrome)}>
-      <App
-        controller={opts.controller}
-        ports={opts.ports}
-        secret={opts.secret}
-        autoplay={opts.autoplay}
-        notices={opts.notices}
-        openLog={openLog}
-        onExit={c => {
-          code = c;
-          instance.unmount();
-        }}
-      />
+      <RedrawOnResize>
+        <App
+          controller={opts.controller}
+          ports={opts.ports}
+          secret={opts.secret}
+          autoplay={opts.autoplay}
+          notices={opts.notices}
+          openLog={openLog}
+          onExit={c => {
+            code = c;
+            instance.unmount();
+          }}
+        />
+      </RedrawOnResize>
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false, maxFps: 15},
   );

@@ -4,6 +4,7 @@ import React from 'react';
 import {render} from 'ink';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
 import {guardInput} from './ui/input-guard.js';
+import {RedrawOnResize} from './ui/RedrawOnResize.js';
 
 /** Shows the launcher and resolves with the admin's choice. */
 export async function runLauncher(
@@ -16,14 +17,16 @@ export async function runLauncher(
   const unguard = guardInput(process.stdin);
   const instance = render(
     <ThemeProvider theme={makeTheme(monochrome)}>
-      <Launcher
-        sessions={sessions}
-        demoAvailable={demoAvailable}
-        onChoice={c => {
-          choice = c;
-          instance.unmount();
-        }}
-      />
+      <RedrawOnResize>
+        <Launcher
+          sessions={sessions}
+          demoAvailable={demoAvailable}
+          onChoice={c => {
+            choice = c;
+            instance.unmount();
+          }}
+        />
+      </RedrawOnResize>
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false},
   );

@@ -3,8 +3,8 @@
 // Every rule failure names the answers-file key, so a screen can point at the field and a headless
 // run can say which key to fix.
 import {readFileSync} from 'node:fs';
-import {mkdir, readFile} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
+import {readFile} from 'node:fs/promises';
+import {join} from 'node:path';
 import yaml from 'js-yaml';
 import {parseAnswers} from '../session/answers-file.js';
 import {writeFileAtomic} from '../session/home.js';
@@ -775,7 +775,7 @@ export function renderClusterSpec(answers: Answers, options: RenderOptions): Ren
 
 /** Written like every session file: atomically (never half a spec) and 0600. */
 export async function writeClusterSpec(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), {recursive: true});
+  // writeFileAtomic makes the cluster's folder too (0700, never through a link).
   await writeFileAtomic(path, text);
 }
 

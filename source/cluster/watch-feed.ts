@@ -1,8 +1,8 @@
 // The provisioning watch shown like a command in an output pane: a live table, one row per machine
 // (role, state, current action and for how long), redrawn in place on each snapshot of the bootstrap
 // cluster; every snapshot also goes, in full, to the watch's log file (o opens it once the watch ends).
-import {appendFile, mkdir} from 'node:fs/promises';
-import {dirname, relative} from 'node:path';
+import {appendPrivateFile} from '../session/home.js';
+import {relative} from 'node:path';
 import {RingBuffer} from '../run/ring-buffer.js';
 import type {CommandResult, RunningCommand} from '../run/types.js';
 import {PROVISIONING_RESOURCES, type ProvisioningSnapshot} from './provisioning.js';
@@ -95,9 +95,7 @@ export function createWatchFeed(
 ): WatchFeed {
   const output = new RingBuffer(2000);
   const since = new Map<string, {what: string; at: number}>();
-  let log: Promise<void> = logPath
-    ? mkdir(dirname(logPath), {recursive: true}).then(() => undefined)
-    : Promise.resolve();
+  let log: Promise<void> = Promise.resolve();
   // The table is redrawn over the same lines; rows past the end are pushed, rows no longer needed blanked.
   const redraw = (lines: string[]) =>
     output.batch(() => {
@@ -125,7 +123,7 @@ export function createWatchFeed(
       redraw(tableLines(s, since));
       if (logPath) {
         const text = snapshotLines(s).join('\n') + '\n';
-        log = log.then(() => appendFile(logPath, text, {mode: 0o600})).catch(() => undefined);
+        log = log.then(() => appendPrivateFile(logPath, text)).catch(() => undefined);
       }
     },
     finish: () => {

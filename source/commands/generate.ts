@@ -69,7 +69,26 @@ async function generate(
     }
     case 'dp-values': {
       const {generateDpValuesCli} = await import('../kong/dp-values.js');
-      return generateDpValuesCli(answers);
+      const {helmInstallCommandLine} = await import('../kong/deploy.js');
+      const {expectedKubeconfig} = await import('../steps/data-plane/dp-step.js');
+      const {expandPath} = await import('../steps/control-plane/cp-step.js');
+      // The command the data-plane step would run: against the existing cluster's kubeconfig, or the
+      // one create-cluster writes (relative to the session folder, where helm runs).
+      const existing = answers.cluster?.existing;
+      const name = answers.cluster?.name;
+      const kubeconfig =
+        (existing ? expandPath(existing.kubeconfig, env) : undefined) ?? (name ? expectedKubeconfig(name) : undefined);
+      return generateDpValuesCli(answers, input =>
+        kubeconfig === undefined
+          ? undefined
+          : helmInstallCommandLine({
+              release: input.release,
+              namespace: input.namespace,
+              kubeconfig,
+              ...(existing?.context ? {context: existing.context} : {}),
+              env: {},
+            }),
+      );
     }
   }
 }

@@ -14,20 +14,22 @@ export function registerRunbook(program: Command, context: ContextFor): void {
     const ctx = context(cmd);
     const {loadSession} = await import('../session/store.js');
     const {renderRunbook} = await import('../run/runbook.js');
-    const {redactText} = await import('../run/redact.js');
     const {sessionDir} = await import('../session/home.js');
     const {allSecretValues, loadSecretsSync} = await import('../session/secrets.js');
+    const {maskRecordFields} = await import('../run/command-record.js');
     const session = await loadSession(ctx.home, name);
-    let text = renderRunbook(session.name, session.commands);
-    // Belt and braces: a value that is a known secret of this session never leaves, even if a step
-    // recorded it by mistake.
+    // Belt and braces: a known secret of this session in a secret-bearing slot of a record (one an
+    // older version stored, or a step wrote by hand) becomes a quoted ${NAME} reference too. Nothing
+    // else is rewritten: masking the text would mangle it (a token "kong" inside charts.konghq.com)
+    // and print an unquoted *** that the shell expands.
     let secrets: string[] = [];
     try {
       secrets = allSecretValues(loadSecretsSync(sessionDir(ctx.home, name)), ctx.io.env, session.answers);
     } catch {
       // No readable secrets.json: nothing more to mask.
     }
-    if (secrets.length > 0) text = redactText(text, secrets);
+    const commands = secrets.length > 0 ? session.commands.map(c => maskRecordFields(c, secrets)) : session.commands;
+    const text = renderRunbook(session.name, commands);
     ctx.io.stdout.write(text);
   });
 }

@@ -1,7 +1,6 @@
 // Kubeconfig files for the demo world's fake clusters (and for tests). Written 0600 like the ones
 // eksctl writes, because a kubeconfig may hold a token.
-import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
-import {dirname} from 'node:path';
+import {writeFileAtomicSync} from '../session/home.js';
 import yaml from 'js-yaml';
 
 export interface KubeconfigSpec {
@@ -33,8 +32,6 @@ export function kubeconfigYaml(spec: KubeconfigSpec): string {
 }
 
 export function writeKubeconfig(path: string, spec: KubeconfigSpec): string {
-  mkdirSync(dirname(path), {recursive: true, mode: 0o700});
-  writeFileSync(path, kubeconfigYaml(spec), {mode: 0o600});
-  chmodSync(path, 0o600);
+  writeFileAtomicSync(path, kubeconfigYaml(spec));
   return path;
 }

@@ -5,7 +5,8 @@
 // stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
 // Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
 // plug in through `services`, `onEvent` and the options object.
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
+import {writeFileAtomicSync} from '../session/home.js';
 import {join} from 'node:path';
 import yaml from 'js-yaml';
 import {startFakeKubeApi, type ControlHandler, type FakeKubeApi, type KubeObject} from './fake-kube-api.js';
@@ -735,7 +736,7 @@ function rewriteKubeconfigs(root: string, moves: ReadonlyArray<readonly [string,
       const text = readFileSync(p, 'utf8');
       const next = moves.reduce((t, [from, to]) => t.split(`server: ${from}`).join(`server: ${to}`), text);
       if (next !== text) {
-        writeFileSync(p, next, {mode: 0o600});
+        writeFileAtomicSync(p, next);
         count++;
       }
     }

@@ -128,7 +128,6 @@ async function loadTrust(home: string): Promise<Record<string, string>> {
 
 async function saveTrust(home: string, trust: Readonly<Record<string, string>>): Promise<void> {
   const {writeFileAtomic} = await import('../session/home.js');
-  await fsp.mkdir(home, {recursive: true, mode: 0o700});
   await writeFileAtomic(join(home, TRUST_FILE), JSON.stringify(trust, null, 2) + '\n');
 }
 

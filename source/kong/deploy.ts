@@ -6,6 +6,7 @@ import {writeFileAtomic} from '../session/home.js';
 import {yamlComment} from '../run/yaml-comment.js';
 import type {Clock} from '../ports.js';
 import type {CommandResult, CommandRunner, CommandSpec} from '../run/types.js';
+import {formatCommandLine} from '../run/command-line.js';
 import {describeKubeError, type KubeApi, type KubePod, type KubeSecret} from './kube-api.js';
 import {diagnoseDpLog, type LogDiagnosis} from './dp-log-failures.js';
 import {SecretMaterial} from './secret-material.js';
@@ -249,6 +250,12 @@ export function helmCommands(plan: HelmPlan): CommandSpec[] {
       timeoutMs: 600_000,
     },
   ];
+}
+
+/** The install command as it runs (the last of helmCommands), as a shell line: the values file's header. */
+export function helmInstallCommandLine(plan: HelmPlan): string {
+  const install = helmCommands(plan).at(-1)!;
+  return formatCommandLine(install.command, install.args);
 }
 
 /** Runs the helm commands one after the other; stops at the first failure. */

@@ -6,6 +6,7 @@ import {stat} from 'node:fs/promises';
 import {basename} from 'node:path';
 import {execa} from 'execa';
 import type {CommandRecord} from '../session/schema.js';
+import {fsReason} from '../session/errors.js';
 import {formatCommandLine} from './command-line.js';
 import {toCommandRecord} from './command-record.js';
 import {sanitisedEnv} from './env.js';
@@ -123,7 +124,7 @@ export class ExecaRunner extends SecretAwareRunner {
       } catch (error) {
         return result({
           ok: false,
-          error: `cannot write the log file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+          error: `cannot write the log file: ${fsReason(error)}`,
         });
       }
       log.write(`$ ${display}\n`);

@@ -1,8 +1,9 @@
 // Per-command log files: <sessionDir>/logs/<step>-<attempt>.log, folder 0700, file 0600, appended
 // when a step runs several commands in one attempt.
 import {constants as fsConstants, createWriteStream, type WriteStream} from 'node:fs';
-import {chmod, lstat, mkdir} from 'node:fs/promises';
+import {chmod} from 'node:fs/promises';
 import {join} from 'node:path';
+import {ensurePrivateDir} from '../session/home.js';
 
 export const LOGS_DIR = 'logs';
 
@@ -30,14 +31,8 @@ export interface LogWriter {
 
 export async function openLog(path: string): Promise<LogWriter> {
   const dir = join(path, '..');
-  await mkdir(dir, {recursive: true, mode: 0o700});
-  // Never through a link: a symlinked logs/ would have its target chmod'ed and written to.
-  if ((await lstat(dir)).isSymbolicLink()) {
-    throw Object.assign(new Error(`${dir} is a symbolic link; remove it and the session makes a real folder`), {
-      code: 'ELOOP',
-    });
-  }
-  await chmod(dir, 0o700);
+  // Never through a link: a symlinked logs/ would have its target chmod'ed and written to (ELOOP).
+  ensurePrivateDir(dir);
   // A larger buffer than the 16 KiB default: output chunks are up to 64 KiB, so fewer pauses of the child.
   // O_NOFOLLOW: a log file that is a link fails with ELOOP instead of writing to its target.
   const flags = fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW;

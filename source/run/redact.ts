@@ -2,8 +2,10 @@
 export const MASK = '***';
 
 /**
- * Values shorter than this are not masked: a one-to-three-character "secret" hides nothing, and masking
- * it would mangle every line it occurs in (every "y" of a log for the token "y").
+ * Output and logs: values shorter than this are not masked, since masking every "ab" of a tool's output
+ * hides nothing and mangles every line. They are never put in a command line or output by the wizard
+ * (secrets travel in environments and files); in a recorded command, any secret however short is
+ * replaced where it stands in a secret-bearing slot (command-record.ts, secret-slots.ts).
  */
 export const MIN_SECRET_LENGTH = 4;
 

@@ -91,6 +91,14 @@ export function fsReason(err: unknown): string {
       return 'is a folder';
     case 'ENOTDIR':
       return 'a part of the path is not a folder';
+    case 'ELOOP':
+      return 'it is a symbolic link (eksa-kong keeps its files only in real folders: remove the link or give the real path)';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
     case undefined:
       return err instanceof Error ? err.message : String(err);
     default:

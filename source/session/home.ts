@@ -56,13 +56,63 @@ export function assertSessionName(name: string): void {
   }
 }
 
-/** mkdir -p, then 0700 on every folder this call created (mkdir's mode is filtered by the umask). */
+/** A folder the wizard keeps is a symbolic link: refused (code ELOOP), its target left untouched. */
+export function linkedFolderError(dir: string): NodeJS.ErrnoException {
+  return Object.assign(
+    new Error(
+      `${dir} is a symbolic link; eksa-kong keeps its files only in real folders: remove the link (or give the real path)`,
+    ),
+    {code: 'ELOOP', path: dir},
+  );
+}
+
+/**
+ * mkdir -p, 0700 on every folder this call created (mkdir's mode is filtered by the umask), and the
+ * folder itself made 0700 if it already existed with another mode (one an older version made 0755).
+ * A folder that is a symbolic link is refused: chmod and writes would go to the link's target.
+ */
 export function ensurePrivateDir(dir: string): void {
-  const first = fs.mkdirSync(dir, {recursive: true, mode: DIR_MODE});
+  let first: string | undefined;
+  try {
+    first = fs.mkdirSync(dir, {recursive: true, mode: DIR_MODE});
+  } catch (err) {
+    // A dangling link makes mkdir fail (EEXIST or ENOENT): name the link instead.
+    if (isLink(dir)) throw linkedFolderError(dir);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const st = fs.lstatSync(dir);
+  if (st.isSymbolicLink()) throw linkedFolderError(dir);
+  if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), {code: 'ENOTDIR', path: dir});
+  if ((st.mode & 0o777) !== DIR_MODE) fs.chmodSync(dir, DIR_MODE);
   if (first === undefined) return;
-  for (let d = dir; ; d = dirname(d)) {
+  for (let d = dirname(dir); d !== dirname(first); d = dirname(d)) {
     fs.chmodSync(d, DIR_MODE);
-    if (d === first || d === dirname(d)) break;
+    if (d === dirname(d)) break;
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return fs.lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Appends to a private file: its folder as ensurePrivateDir leaves it, the file 0600, never opened
+ * through a link (O_NOFOLLOW: ELOOP). For logs that grow; everything else is written whole with
+ * writeFileAtomic.
+ */
+export async function appendPrivateFile(path: string, data: string): Promise<void> {
+  ensurePrivateDir(dirname(path));
+  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+  const fh = await fsp.open(path, flags, FILE_MODE);
+  try {
+    await fh.chmod(FILE_MODE);
+    await fh.writeFile(data, 'utf8');
+  } finally {
+    await fh.close();
   }
 }
 
@@ -76,8 +126,13 @@ function tempPath(target: string): string {
   return join(dirname(target), name);
 }
 
-/** Write, fsync, rename over target, fsync the folder. The file is 0600 before it holds anything. */
+/**
+ * Write, fsync, rename over target, fsync the folder. The file is 0600 before it holds anything; the
+ * rename replaces a link at the target instead of writing through it, and the folder is made private
+ * (a linked folder is refused). Every file the wizard writes goes through here (or the sync twin).
+ */
 export async function writeFileAtomic(target: string, data: string): Promise<void> {
+  ensurePrivateDir(dirname(target));
   const tmp = tempPath(target);
   try {
     const fh = await fsp.open(tmp, 'wx', FILE_MODE);
@@ -109,6 +164,7 @@ export function writeNewFileSync(fd: number, data: string): void {
 
 /** Same as writeFileAtomic, for exit handlers that cannot await. */
 export function writeFileAtomicSync(target: string, data: string): void {
+  ensurePrivateDir(dirname(target));
   const tmp = tempPath(target);
   try {
     writeNewFileSync(fs.openSync(tmp, 'wx', FILE_MODE), data);

@@ -42,8 +42,8 @@ export async function createSession(
   assertSessionName(name);
   const parent = sessionsDir(home);
   try {
+    ensurePrivateDir(home);
     ensurePrivateDir(parent);
-    fs.chmodSync(parent, DIR_MODE);
   } catch (err) {
     throw new SessionError(`cannot create the sessions folder ${parent}: ${fsReason(err)}`, parent);
   }
@@ -51,6 +51,9 @@ export async function createSession(
   try {
     fs.mkdirSync(dir, {mode: DIR_MODE});
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && fs.lstatSync(dir).isSymbolicLink()) {
+      throw new SessionError(`cannot create the session folder ${dir}: ${fsReason({code: 'ELOOP'})}`, dir);
+    }
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new SessionError(
         `a session named ${name} already exists (${dir}): resume it with "eksa-kong resume ${name}" or choose another name`,
@@ -62,6 +65,22 @@ export async function createSession(
   fs.chmodSync(dir, DIR_MODE);
   ensurePrivateDir(join(dir, LOGS_DIR));
   return saveSession(dir, newSession(name, world, now), now);
+}
+
+/**
+ * Before a session is opened for writing: the home, sessions/, the session folder and logs/ are real
+ * folders, 0700, whatever an older version or a chmod left (files are fixed by their next atomic
+ * write; folders are not rewritten, so they are fixed here). A symbolic link at any of them is refused.
+ */
+export function securePrivateFolders(home: string, name: string): void {
+  const dir = sessionDir(home, name);
+  for (const d of [home, sessionsDir(home), dir, join(dir, LOGS_DIR)]) {
+    try {
+      ensurePrivateDir(d);
+    } catch (err) {
+      throw new SessionError(`cannot use the folder ${d}: ${fsReason(err)}`, d);
+    }
+  }
 }
 
 /** The session, validated; stray temp files of dead writers are removed on the way. */

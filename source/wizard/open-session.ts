@@ -1,7 +1,7 @@
 // Opens (or creates) a session for a run: loads or creates it, merges an answers file, takes the lock,
 // recovers from a crash, and wires the ports of its world. Used by the interactive and headless paths.
 import {join} from 'node:path';
-import {createSession, loadSession, saveSessionSync} from '../session/store.js';
+import {createSession, loadSession, saveSessionSync, securePrivateFolders} from '../session/store.js';
 import {sessionDir} from '../session/home.js';
 import {acquireLock, type SessionLock} from '../session/lock.js';
 import {
@@ -84,6 +84,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
       join(dir, 'session.json'),
     );
   }
+  securePrivateFolders(opts.home, opts.name);
   const lock = acquireLock(dir, {name: opts.name, command: opts.command});
   try {
     const controller = new SessionController(session, s => saveSessionSync(dir, s));

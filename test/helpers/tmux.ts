@@ -110,6 +110,11 @@ export class TmuxSession {
     while (Date.now() < gone && this.exitStatus() === null) await new Promise(r => setTimeout(r, 50));
   }
 
+  /** Resizes the window, as a terminal window being dragged smaller or larger. */
+  resize(width: number, height: number): void {
+    execFileSync('tmux', [...SOCKET, 'resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+  }
+
   panePid(): number {
     const r = spawnSync('tmux', [...SOCKET, 'list-panes', '-t', this.name, '-F', '#{pane_pid}'], {encoding: 'utf8'});
     return Number(r.stdout.trim().split('\n')[0]);

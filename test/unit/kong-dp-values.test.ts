@@ -77,11 +77,11 @@ test('shared mode values match the reference shape', () => {
 });
 
 test('the rendered file names the helm command and keeps database "off" a string', () => {
-  const text = renderDpValues(shared, '3.4.1');
-  assert.match(
-    text,
-    /^# .*\n# helm upgrade --install kong-dp kong\/kong -n kong -f kong-dp-values\.yaml --version 3\.4\.1\n/,
-  );
+  const command =
+    'helm upgrade --install --kubeconfig k -n kong -f kong-dp-values.yaml --version 3.4.1 -- kong-dp kong/kong';
+  const text = renderDpValues(shared, command);
+  assert.ok(text.split('\n').slice(0, 4).includes(`# ${command}`), text);
+  assert.doesNotMatch(renderDpValues(shared), /helm/, 'no command it was not given');
   assert.match(text, /database: "off"/);
   assert.doesNotMatch(text, /CHANGEME/);
 });
@@ -150,7 +150,7 @@ const answers = {
 };
 
 test('generate dp-values CLI: values on stdout, image tag from controlPlane.version', () => {
-  const out = generateDpValuesCli(answers);
+  const out = generateDpValuesCli(answers, input => `helm -n ${input.namespace}`);
   assert.equal(out.exitCode, 0);
   assert.equal(out.stderr, '');
   const v = yaml.load(out.stdout) as Values;

@@ -16,6 +16,9 @@ import {renderRunbook} from '../../source/run/runbook.js';
 import type {Answers} from '../../source/session/answers.js';
 import type {StepId} from '../../source/wizard/step-ids.js';
 import {dpValuesFor} from '../../source/steps/data-plane/dp-step.js';
+import {helmInstallCommandLine} from '../../source/kong/deploy.js';
+import {generateDpValuesCli} from '../../source/kong/dp-values.js';
+import {formatCommandLine} from '../../source/run/command-line.js';
 import {runStep, stepContext, testPorts} from '../helpers/step-context.js';
 
 const LICENSE = '{"license":{"payload":{"customer":"Test"},"signature":"abc"}}';
@@ -171,3 +174,35 @@ test('a licenseFile that is not a Kong licence (/etc/shadow) is refused naming t
   const {run: run2} = dryRun({}, '{"license":{"payload":{"customer":"x"}}}');
   await assert.rejects(run2('data-plane'), /controlPlane\.license has no "license\.signature" string/);
 });
+
+test(
+  "kong-dp-values.yaml's header shows exactly the helm install command the step recorded (--version, --kubeconfig, --), and generate shows the same form",
+  {timeout: 30_000},
+  async () => {
+    const {dir, controller, run} = dryRun({dataPlane: {release: 'kong-dp'}});
+    await run('control-plane');
+    await run('data-plane');
+    const install = controller.get().commands.find(c => c.command === 'helm' && c.args[0] === 'upgrade');
+    assert.ok(install, 'helm upgrade recorded');
+    const line = formatCommandLine(install.command, install.args);
+    assert.match(line, / --kubeconfig \S+ .*--version \S+ -- kong-dp kong\/kong$/);
+    const header = readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8')
+      .split('\n')
+      .filter(l => l.startsWith('#'));
+    assert.ok(header.includes(`# ${line}`), `${header.join('\n')}\nwant: # ${line}`);
+
+    const generated = generateDpValuesCli(answers, input =>
+      helmInstallCommandLine({
+        release: input.release,
+        namespace: input.namespace,
+        kubeconfig: 'k.kubeconfig',
+        context: 'c1',
+        env: {},
+      }),
+    );
+    assert.match(
+      generated.stdout,
+      /\n# helm upgrade --install --kubeconfig k\.kubeconfig --kube-context c1 -n kong -f kong-dp-values\.yaml --version \S+ -- kong-dp kong\/kong\n/,
+    );
+  },
+);

@@ -3,7 +3,8 @@
 // reached at a simulated address (10.20.1.11/12:443) through the part's routes, and a PXE ROM that
 // keeps sending DHCP DISCOVERs to the demo's listener port, as a machine stuck in network boot does.
 import dgram from 'node:dgram';
-import {readFile, writeFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
+import {writeFileAtomic} from '../../session/home.js';
 import {join} from 'node:path';
 import {formatUuid, smbiosSwap, uuidBytes} from '../../discovery/uuid.js';
 import {pxeRomDiscover, sendDiscover} from '../pxe-sender.js';
@@ -127,9 +128,9 @@ export const startDiscoveryDemo: DemoPartStarter = async (_world, ctx) => {
     await Promise.all(bmcs.map(b => b.close()));
     throw error;
   }
-  await writeFile(join(ctx.sessionDir, STATE_FILE), JSON.stringify({pxePort, tls: bmcs.map(b => b.tls)}), {
-    mode: 0o600,
-  }).catch(() => undefined);
+  await writeFileAtomic(join(ctx.sessionDir, STATE_FILE), JSON.stringify({pxePort, tls: bmcs.map(b => b.tls)})).catch(
+    () => undefined,
+  );
   // Both machines sit in network boot: their ROMs retry until someone answers (nobody does here).
   timers.push(
     setTimeout(

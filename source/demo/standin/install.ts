@@ -2,7 +2,8 @@
 // demo world puts first on PATH. The shims are CommonJS (a package.json pins the type, so a parent
 // "type": "module" cannot change how they load) and need only node, so the real step code runs them
 // exactly like the real tools.
-import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
+import {chmodSync} from 'node:fs';
+import {writeFileAtomicSync} from '../../session/home.js';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
@@ -33,7 +34,7 @@ function shim(tool: string): string {
 require('./standin-runtime.cjs')
   .main(${JSON.stringify(tool)}, process.argv.slice(2), process.env, {
     fs: require('node:fs'), path: require('node:path'), binDir: __dirname,
-    stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(),
+    stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), exit: code => process.exit(code),
     childProcess: require('node:child_process'),
   })
   .then(code => { process.exitCode = code; }, e => { process.stderr.write('demo stand-in: ' + (e && e.message) + '\\n'); process.exitCode = 1; });
@@ -45,17 +46,16 @@ export function installStandins(
   opts: StandinOptions,
   basePath = process.env['PATH'] ?? '',
 ): InstalledStandins {
-  mkdirSync(dir, {recursive: true, mode: 0o700});
-  writeFileSync(join(dir, 'package.json'), '{"type": "commonjs"}\n');
-  writeFileSync(
+  writeFileAtomicSync(join(dir, 'package.json'), '{"type": "commonjs"}\n');
+  writeFileAtomicSync(
     join(dir, 'demo.json'),
     JSON.stringify({transcriptsDir: opts.transcriptsDir, stateUrl: opts.demoStateUrl, speed: opts.speed}, null, 2),
   );
-  writeFileSync(join(dir, 'standin-runtime.cjs'), runtimeSource());
+  writeFileAtomicSync(join(dir, 'standin-runtime.cjs'), runtimeSource());
   for (const tool of STANDIN_TOOLS) {
     const file = join(dir, tool);
-    writeFileSync(file, shim(tool));
-    chmodSync(file, 0o755);
+    writeFileAtomicSync(file, shim(tool));
+    chmodSync(file, 0o700);
   }
   return {
     binDir: dir,

@@ -13,6 +13,8 @@ export interface StandinDeps {
   cwd: string;
   /** For kubectl, which hands every command but `version --client` to the real kubectl. */
   childProcess?: typeof import('node:child_process');
+  /** Ends the process (the shim passes process.exit): used when the simulated world is gone. */
+  exit?: (code: number) => void;
 }
 
 export async function standinMain(
@@ -22,14 +24,14 @@ export async function standinMain(
   d: StandinDeps,
 ): Promise<number> {
   const {fs, path} = d;
-  let config: {transcriptsDir?: string; stateUrl?: string; speed?: number} = {};
+  let config: {transcriptsDir?: string; stateUrl?: string; speed?: number; worldGraceMs?: number} = {};
   try {
     config = JSON.parse(fs.readFileSync(path.join(d.binDir, 'demo.json'), 'utf8'));
   } catch {
     // No config file: everything comes from the environment.
   }
   const transcriptsDir = env['EKSA_KONG_DEMO_TRANSCRIPTS'] ?? config.transcriptsDir ?? '';
-  const stateUrl = env['EKSA_KONG_DEMO_STATE_URL'] ?? config.stateUrl ?? '';
+  let stateUrl = env['EKSA_KONG_DEMO_STATE_URL'] ?? config.stateUrl ?? '';
   const stateDir = env['EKSA_KONG_DEMO_DIR'] ?? d.binDir;
   const speed = Number(env['EKSA_KONG_DEMO_SPEED'] ?? config.speed ?? 1) || 1;
   const variant = env['EKSA_KONG_DEMO_VARIANT'] ?? '';
@@ -41,6 +43,52 @@ export async function standinMain(
     return 2;
   };
   const sleep = (ms: number) => new Promise(r => setTimeout(r, Math.max(0, ms)));
+
+  // A real eksctl outlives a killed wizard, and so does this one: `resume` finds it running. But it
+  // lives in the simulated data center, and when that is gone for good (no demo world answers, the
+  // demo session over) there is nothing left for it to create: it stops, leaving what a real eksctl
+  // stopped mid-create leaves (the generated/ folder, a KinD kubeconfig), which resume reports as
+  // leftovers. A resume restarts the world on new ports and rewrites demo.json: follow it there.
+  if (stateUrl && d.exit) {
+    const exit = d.exit;
+    // How long the world may be unreachable (a resume restarting it) before this stops.
+    const graceMs = Number(config.worldGraceMs ?? 15_000);
+    let lastSeen = Date.now();
+    const answers = async (url: string) => {
+      try {
+        await fetch(`${url}/healthz`, {signal: AbortSignal.timeout(2000)});
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const currentUrl = (): string => {
+      try {
+        const saved = JSON.parse(fs.readFileSync(path.join(d.binDir, 'demo.json'), 'utf8')) as {stateUrl?: string};
+        return saved.stateUrl || stateUrl;
+      } catch {
+        return stateUrl;
+      }
+    };
+    let checking = false;
+    const watch = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      const url = currentUrl();
+      void answers(url).then(up => {
+        checking = false;
+        if (up) {
+          lastSeen = Date.now();
+          stateUrl = url;
+        } else if (Date.now() - lastSeen > graceMs) {
+          clearInterval(watch);
+          d.stderr.write(`demo stand-in ${tool}: the simulated data center is gone (demo session ended); stopping\n`);
+          exit(137);
+        }
+      });
+    }, 1000);
+    watch.unref();
+  }
   const call = async (route: string, body?: unknown): Promise<Record<string, unknown> | undefined> => {
     if (!stateUrl) return undefined;
     try {
@@ -195,9 +243,13 @@ export async function standinMain(
       '  user: {}',
       '',
     ].join('\n');
+  // As the wizard writes (session/home.ts; this body cannot import it): a private folder, a 0600 temp
+  // file renamed over the name, never written through a link.
   const writePrivate = (file: string, text: string) => {
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, text, {mode: 0o600});
+    fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+    fs.writeFileSync(tmp, text, {mode: 0o600, flag: 'wx'});
+    fs.renameSync(tmp, file);
   };
   const kubeServer = (): string | undefined => {
     const file = flag(['--kubeconfig']) ?? (env['KUBECONFIG'] ?? '').split(':')[0];
@@ -309,7 +361,7 @@ export async function standinMain(
     }
     const urls = (info?.['clusters'] ?? {}) as {bootstrap?: string; workload?: string};
     const generated = path.join(dir, 'generated');
-    fs.mkdirSync(generated, {recursive: true});
+    fs.mkdirSync(generated, {recursive: true, mode: 0o700});
     let wroteKubeconfig = false;
     const writeWorkloadKubeconfig = () => {
       if (wroteKubeconfig) return;
@@ -451,8 +503,7 @@ export async function standinMain(
       }
       if (!found) {
         repos.push({name: pos[2]!, url: pos[3]!});
-        fs.mkdirSync(stateDir, {recursive: true});
-        fs.writeFileSync(reposFile, JSON.stringify(repos));
+        writePrivate(reposFile, JSON.stringify(repos));
       }
       return play(found ? 'helm-repo-add-exists' : 'helm-repo-add', {repoName: pos[2]!, repoUrl: pos[3]!});
     }

@@ -16,7 +16,7 @@ import {pkiFailure} from './pki-failure.js';
 import {
   applySecret,
   applySecretManifestsCommand,
-  DEFAULT_CHART_VERSION,
+  helmInstallCommandLine,
   dataPlaneSecretCopy,
   ensureNamespace,
   helmCommands,
@@ -209,16 +209,23 @@ export function dpPlanFor(
   };
 }
 
-/** Writes kong-dp-values.yaml into the session folder; returns its name there and the text. */
-export async function writeDpValues(sessionDir: string, values: DpValuesInput): Promise<{file: string; text: string}> {
-  // The header's helm command names the chart version the values were written for.
-  const text = renderDpValues(values, DEFAULT_CHART_VERSION);
+/**
+ * Writes kong-dp-values.yaml into the session folder; returns its name there and the text. With a
+ * plan, the header shows the helm install command exactly as the step runs it.
+ */
+export async function writeDpValues(
+  sessionDir: string,
+  values: DpValuesInput,
+  plan?: DpPlan,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<{file: string; text: string}> {
+  const text = renderDpValues(values, plan ? helmInstallCommandLine(helmPlan(plan, {env, sessionDir})) : undefined);
   // Like every session file: atomic and 0600.
   await writeFileAtomic(join(sessionDir, DP_VALUES_FILE), text);
   return {file: DP_VALUES_FILE, text};
 }
 
-function helmPlan(plan: DpPlan, deps: DpDeps): HelmPlan {
+function helmPlan(plan: DpPlan, deps: Pick<DpDeps, 'env' | 'sessionDir'>): HelmPlan {
   return {
     release: plan.values.release,
     namespace: plan.values.namespace,

@@ -77,8 +77,8 @@ export function dataPlanePlan(ctx: StepContext, values: DpValuesInput): DpPlan {
 }
 
 /** Writes kong-dp-values.yaml and records it as the dpValues artifact. */
-export async function writeValuesArtifact(ctx: StepContext, values: DpValuesInput): Promise<string> {
-  const {file, text} = await writeDpValues(ctx.ports.sessionDir, values);
+export async function writeValuesArtifact(ctx: StepContext, values: DpValuesInput, plan?: DpPlan): Promise<string> {
+  const {file, text} = await writeDpValues(ctx.ports.sessionDir, values, plan, ctx.ports.env);
   ctx.dispatch({type: 'record-artifact', key: 'dpValues', path: file});
   return text;
 }
@@ -103,7 +103,7 @@ export async function runDataPlaneStep(
           'a Kong licence is JSON with a "license" object holding "payload" and "signature"',
       );
   }
-  await writeValuesArtifact(ctx, plan.values);
+  await writeValuesArtifact(ctx, plan.values, plan);
   callbacks.onCheck?.({id: 'values', status: 'ok', title: `${DP_VALUES_FILE} written`});
   const deps: DpDeps = {
     runner: ctx.ports.runner,
