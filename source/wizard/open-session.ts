@@ -10,6 +10,7 @@ import {
   bmcSecretRef,
   licenseRef,
   eksaLicenseTokenRef,
+  cpDatabasePasswordRef,
   loadSecretsSync,
   redfishSecretRef,
   resolveSecret,
@@ -139,7 +140,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
 
 /**
  * Secret keys: `bmc:<hostname>`, `redfish`, `kong.adminToken`, `license`,
- * `eksa.licenseToken`. Answers' references win over
+ * `eksa.licenseToken`, `kong.cpDatabasePassword`. Answers' references win over
  * secrets.json. An unresolvable reference gives undefined; the step names what is missing.
  */
 export function lookupSecret(
@@ -160,6 +161,7 @@ export function lookupSecret(
   else if (key === 'kong.adminToken') ref = adminTokenRef(secrets, answers);
   else if (key === 'license') ref = licenseRef(secrets, answers);
   else if (key === 'eksa.licenseToken') ref = eksaLicenseTokenRef(secrets, answers);
+  else if (key === 'kong.cpDatabasePassword') ref = cpDatabasePasswordRef(secrets, answers);
   if (ref === undefined) return undefined;
   try {
     return resolveSecret(ref, env);
