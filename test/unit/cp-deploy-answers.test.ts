@@ -97,3 +97,24 @@ test('the database password goes to secrets.json, references stay, and it is red
   assert.deepEqual(cpDatabasePasswordRef(secrets, byEnv), {env: 'PG_PASS'});
   assert.deepEqual(allSecretValues(emptySecrets(), {PG_PASS: 'from-env-pw'}, byEnv), ['from-env-pw']);
 });
+
+test('eksa-kong generate cp-values: values on stdout; exit 2 naming the key of a bad answer, with its line', async () => {
+  const {runCli, tempHome} = await import('../helpers/cli.js');
+  const {writeFileSync} = await import('node:fs');
+  const {join} = await import('node:path');
+  const dir = tempHome();
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, ISSUE_YAML);
+  const ok = await runCli(['generate', 'cp-values', '--answers', good]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /role: control_plane/);
+  assert.match(ok.stdout, /helm upgrade --install kong-cp kong\/kong -n kong -f kong-cp-values\.yaml/);
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, ISSUE_YAML.replace('expose: ClusterIP', 'expose: Ingress'));
+  const refused = await runCli(['generate', 'cp-values', '--answers', bad]);
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /controlPlane\.deploy\.admin\.expose/);
+  assert.match(refused.stderr, /line 7/);
+  assert.ok(!refused.stderr.includes('    at '), 'no stack trace');
+});
