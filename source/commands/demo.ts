@@ -1,7 +1,7 @@
-// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new]`: the whole flow against the simulated data
+// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--control-plane existing|deploy]`: the whole flow against the simulated data
 // center. Without a terminal (or with --non-interactive) it runs to the end with plain lines.
 import type {Command} from 'commander';
-import {addGlobalOptions} from '../cli-options.js';
+import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
 
 export function registerDemo(program: Command, context: ContextFor): void {
@@ -15,18 +15,30 @@ export function registerDemo(program: Command, context: ContextFor): void {
         'time scale of the simulation: 10 plays ten times faster (default 1, or what a resumed demo used)',
       )
       .option('--autoplay', 'the demo moves on by itself and exits 0 a few seconds after Done')
-      .option('--new', 'start a new demo session even when an unfinished one exists'),
+      .option('--new', 'start a new demo session even when an unfinished one exists')
+      .option(
+        '--control-plane <mode>',
+        'existing: a Kong control plane is there (default); deploy: the wizard creates EKS and deploys it',
+      ),
   ).action(
-    async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
+    async (
+      name: string | undefined,
+      options: {speed?: string; autoplay?: boolean; new?: boolean; controlPlane?: string},
+      cmd: Command,
+    ) => {
       const ctx = context(cmd);
       const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
       const speed = parseSpeed(options.speed);
+      const mode = options.controlPlane;
+      if (mode !== undefined && mode !== 'existing' && mode !== 'deploy')
+        throw new UsageError(`--control-plane must be existing or deploy (got "${mode}")`);
       ctx.setExit(
         await runDemo(ctx, {
           ...(speed === undefined ? {} : {speed}),
           autoplay: Boolean(options.autoplay),
           name,
           fresh: Boolean(options.new),
+          ...(mode ? {controlPlane: mode} : {}),
         }),
       );
     },

@@ -22,13 +22,15 @@ export interface FakeClusterListener {
   port: number;
   /** What the fake would have logged, like the CP's error log. */
   readonly log: string[];
+  /** Serve another certificate from now on (a CP whose secret was created after the listener started). */
+  setCert(cert: {certPem: string; keyPem: string}): void;
   close(): Promise<void>;
 }
 
 const digest = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
 export async function startFakeKongClusterListener(options: FakeClusterListenerOptions): Promise<FakeClusterListener> {
-  const ownDigest = digest(new X509Certificate(options.certPem).raw);
+  let ownDigest = digest(new X509Certificate(options.certPem).raw);
   const log: string[] = [];
   const sockets = new Set<TLSSocket>();
   const server = createServer(
@@ -90,6 +92,10 @@ export async function startFakeKongClusterListener(options: FakeClusterListenerO
     host: address.address,
     port: address.port,
     log,
+    setCert: cert => {
+      server.setSecureContext({cert: cert.certPem, key: cert.keyPem});
+      ownDigest = digest(new X509Certificate(cert.certPem).raw);
+    },
     close: () =>
       new Promise<void>(resolve => {
         for (const socket of sockets) socket.destroy();

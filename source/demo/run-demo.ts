@@ -11,6 +11,7 @@ import {acquireLock, readLock} from '../session/lock.js';
 import type {Answers} from '../session/answers.js';
 import type {CommandContext} from '../commands/index.js';
 import {runSession} from '../commands/run-session.js';
+import {loadAnswersFile, mergeAnswers} from '../session/answers-file.js';
 import {startDemoWorld, type DemoWorld} from './world.js';
 import {createDemoNet} from './net.js';
 import {readDemoState} from './persist.js';
@@ -27,6 +28,8 @@ export interface DemoOptions {
   name?: string;
   /** Start a new demo session even when an unfinished one exists. */
   fresh?: boolean;
+  /** 'deploy': no Kong control plane yet, the wizard deploys it on the simulated EKS (issue 10). */
+  controlPlane?: 'existing' | 'deploy';
 }
 
 /** In the order their answers merge: later parts win on the same key. */
@@ -194,13 +197,21 @@ export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<n
   );
 
   const speed = opts.speed ?? (create ? undefined : readDemoState(dir).state?.speed) ?? 1;
-  const world = await startDemoWorld({sessionDir: dir, speed, persist: true});
+  // --answers FILE: the admin's answers win over the demo's; controlPlane.deploy in them means deploy mode.
+  const fileAnswers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
+  const controlPlaneMode = opts.controlPlane ?? (fileAnswers?.controlPlane?.deploy ? 'deploy' : undefined);
+  const world = await startDemoWorld({
+    sessionDir: dir,
+    speed,
+    persist: true,
+    ...(controlPlaneMode ? {controlPlaneMode} : {}),
+  });
   const abort = new AbortController();
   let parts: DemoPart[] = [];
   try {
     for (const n of world.notices) say(n);
     parts = await startParts(world, dir, speed, abort.signal);
-    const answers = mergePartAnswers(parts);
+    const answers = fileAnswers ? mergeAnswers(mergePartAnswers(parts), fileAnswers) : mergePartAnswers(parts);
     const digest = answersDigest(answers);
     // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
     const merge = Object.keys(answers).length > 0 && (create || digest !== world.answersDigest);

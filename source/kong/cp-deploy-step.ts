@@ -13,13 +13,17 @@ import {
   type CpDeployResult,
 } from './cp-deploy.js';
 import {expandPath, type CpInput} from './cp-step.js';
-import {DpValuesError} from './dp-values.js';
+import {DEFAULT_LICENSE_SECRET, DpValuesError} from './dp-values.js';
 import {elapsedText} from './eks-cluster.js';
 import {createKubeApi} from './kube-client.js';
 
 export function deployPlan(ctx: StepContext): CpDeployPlan {
   try {
-    return cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
+    const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
+    // An inline licence moved to secrets.json when the session was saved: it is still the admin's licence.
+    if (plan.values.licenseSecret === null && ctx.secret('license') !== undefined)
+      plan.values.licenseSecret = ctx.session.answers.controlPlane?.licenseSecret ?? DEFAULT_LICENSE_SECRET;
+    return plan;
   } catch (error) {
     if (error instanceof DpValuesError && error.key) throw new AnswerError(error.key, error.message);
     throw error;
@@ -47,12 +51,9 @@ function deploySecrets(ctx: StepContext, plan: CpDeployPlan) {
       patch: {controlPlane: {deploy: {database: {type: 'bundled', password: dbPassword}}}},
     });
   }
-  let license: string | undefined;
-  if (cp.license !== undefined || cp.licenseFile !== undefined) {
-    license = ctx.secret('license');
-    if (license === undefined)
-      throw new AnswerError('controlPlane.licenseFile', `controlPlane.licenseFile: cannot read ${cp.licenseFile}`);
-  }
+  const license = plan.values.licenseSecret ? ctx.secret('license') : undefined;
+  if (license === undefined && cp.licenseFile !== undefined)
+    throw new AnswerError('controlPlane.licenseFile', `controlPlane.licenseFile: cannot read ${cp.licenseFile}`);
   let adminPassword: string | undefined;
   if (plan.values.rbac) {
     const tokenRef = unusableSecretRef('controlPlane', 'adminToken', cp, env);

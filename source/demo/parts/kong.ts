@@ -14,6 +14,9 @@ import {parseAdminListen} from '../../kong/admin-api.js';
 import type {KubeObject} from '../fake-kube-api.js';
 import type {DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
+import {demoLicense} from '../scenarios/kong-control-plane.js';
+
+const demoLicenseText = () => JSON.stringify(demoLicense());
 
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
@@ -41,13 +44,17 @@ export async function startKongDemo(
   options: KongDemoOptions = {},
 ): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
-  const cert = await world.controlPlane.ready;
+  const deploy = world.controlPlaneMode === 'deploy';
+  // Deploy mode: the CP's certificate exists once the wizard created its secret and installed the CP;
+  // until then the listeners serve a placeholder that no data plane holds.
+  const cert = deploy ? await generateClusterCert() : await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
   const adminCert = await generateClusterCert();
   const admin = await startFakeKongAdmin({
     version: DEMO_KONG_VERSION,
-    token: DEMO_ADMIN_TOKEN,
+    // A CP the wizard deployed without RBAC answers without a token.
+    ...(deploy ? {} : {token: DEMO_ADMIN_TOKEN}),
     routerFlavor: 'traditional',
     propagationDelayMs: 5000 / speed,
     tls: adminCert,
@@ -74,6 +81,14 @@ export async function startKongDemo(
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
+    if (deploy)
+      void world.controlPlane.ready.then(
+        deployed => {
+          cluster.setCert(deployed);
+          telemetry.setCert(deployed);
+        },
+        () => undefined,
+      );
     const proxy = await startFakeKongProxy(admin.propagated, {
       serving: () =>
         world.apis.workload.store
@@ -127,14 +142,33 @@ export async function startKongDemo(
 
     return {
       answers: {
-        controlPlane: {
-          kubeconfig: world.kubeconfigs.controlPlane,
-          context: world.contexts.controlPlane,
-          namespace: 'kong',
-          release: 'kong-cp',
-          adminUrl: `http://${hostnames.admin}:8001`,
-          adminToken: DEMO_ADMIN_TOKEN,
-        },
+        controlPlane: deploy
+          ? {
+              version: DEMO_KONG_VERSION,
+              license: demoLicenseText(),
+              deploy: {
+                eks: {
+                  create: true,
+                  name: 'kong-cp',
+                  region: 'eu-west-3',
+                  kubernetesVersion: '1.33',
+                  nodeType: 'm6i.large',
+                  nodes: 2,
+                },
+                database: {type: 'bundled'},
+                admin: {expose: 'ClusterIP'},
+                rbac: false,
+                manager: false,
+              },
+            }
+          : {
+              kubeconfig: world.kubeconfigs.controlPlane,
+              context: world.contexts.controlPlane,
+              namespace: 'kong',
+              release: 'kong-cp',
+              adminUrl: `http://${hostnames.admin}:8001`,
+              adminToken: DEMO_ADMIN_TOKEN,
+            },
         dataPlane: {
           namespace: 'kong',
           release: 'kong-dp',

@@ -6,7 +6,7 @@ import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
-export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip'] as const;
+export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'aws'] as const;
 
 export interface StandinOptions {
   transcriptsDir: string;
