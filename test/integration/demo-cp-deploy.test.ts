@@ -79,9 +79,9 @@ test(
       assert.equal(made.code, 0, made.stderr);
       assert.match(
         made.stderr,
-        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[ℹ\]  building cluster stack "eksctl-kong-cp-cluster"$/m,
+        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[ℹ\] {2}building cluster stack "eksctl-kong-cp-cluster"$/m,
       );
-      assert.match(made.stderr, /\[✔\]  EKS cluster "kong-cp" in "eu-west-3" region is ready/);
+      assert.match(made.stderr, /\[✔\] {2}EKS cluster "kong-cp" in "eu-west-3" region is ready/);
       assert.match(
         readFileSync(join(dir, 'eks.kubeconfig'), 'utf8'),
         new RegExp(`server: ${world.apis.controlPlane.url}`),

@@ -250,4 +250,3 @@ export function deployedControlPlane(store: FakeKubeStore, opts: DeployedCpOptio
   handle.done.then(() => rejectReady(new Error('control plane scenario stopped')));
   return {...handle, ready};
 }
-
