@@ -444,6 +444,12 @@ export async function runCpDeploy(
   const {namespace, release} = plan.values;
   set('secrets', {status: 'running'});
   const kube = deps.dryRun ? undefined : deps.kube(plan.kubeconfig, plan.context);
+  // An existing cluster: the NLB annotations must suit what runs there (the controller's or the cloud provider's).
+  if (kube && !plan.eks) {
+    const lbc = await kube.get('Deployment', 'kube-system', 'aws-load-balancer-controller').catch(() => null);
+    plan.values.lbController = lbc ? 'aws-load-balancer-controller' : 'cloud-provider';
+    facts.lbController = plan.values.lbController;
+  }
   let cert: {certPem: string; keyPem: string} | undefined;
   let certNote = 'generated (EC P-384, CN kong_clustering, 1095 days, like kong hybrid gen_cert)';
   if (kube) {
@@ -618,7 +624,7 @@ export async function runCpDeploy(
         stuck?.id ?? 'pods',
         `${stuck?.title ?? 'The control plane'}: not done in time (${stuck?.detail ?? ''})`,
         stuck?.id === 'load-balancers'
-          ? `The AWS Load Balancer Controller provisions NLBs for these annotations; install it on the cluster (eksctl/helm, see its docs) and look at kubectl -n ${namespace} describe svc ${release}-kong-cluster.`
+          ? `Look at the Service's events (kubectl -n ${namespace} describe svc ${release}-kong-cluster): ${plan.values.lbController === 'aws-load-balancer-controller' ? 'the AWS Load Balancer Controller provisions these NLBs' : "EKS's cloud provider provisions these NLBs"}; subnets need the kubernetes.io/role/elb tag and the account its NLB quota.`
           : `Look at kubectl -n ${namespace} get pods,jobs and their logs.`,
       );
     }

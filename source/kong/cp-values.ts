@@ -27,9 +27,24 @@ export const adminPasswordSecretName = (release: string) => `${release}-admin-pa
 /** Key "admin_gui_session_conf": Kong Manager's session cookie settings when RBAC is on. */
 export const sessionConfSecretName = (release: string) => `${release}-session-config`;
 
-// AWS Load Balancer Controller annotations: an NLB with IP targets. Its default scheme is internal
-// (kubernetes-sigs.github.io/aws-load-balancer-controller guide/service/nlb, "Since v2.2.0 ... internal").
-export function nlbAnnotations(scheme: 'internet-facing' | 'internal'): Record<string, string> {
+/**
+ * Who turns a LoadBalancer Service into an NLB. A cluster eksctl just created has only EKS's cloud
+ * provider (cloud-provider-aws), which reads `aws-load-balancer-type: nlb` (instance targets) and
+ * `aws-load-balancer-internal`; with the AWS Load Balancer Controller installed, `external` + IP targets +
+ * an explicit scheme (its default is internal: kubernetes-sigs.github.io/aws-load-balancer-controller
+ * guide/service/nlb, "Since v2.2.0 ... internal"). kong.md 1.5.
+ */
+export type LbController = 'cloud-provider' | 'aws-load-balancer-controller';
+
+export function nlbAnnotations(
+  scheme: 'internet-facing' | 'internal',
+  controller: LbController = 'aws-load-balancer-controller',
+): Record<string, string> {
+  if (controller === 'cloud-provider')
+    return {
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+      ...(scheme === 'internal' ? {'service.beta.kubernetes.io/aws-load-balancer-internal': 'true'} : {}),
+    };
   return {
     'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
     'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -51,6 +66,8 @@ export interface CpValuesInput {
   adminExpose: AdminExpose;
   rbac: boolean;
   manager: boolean;
+  /** Default: the AWS Load Balancer Controller (kong.md 1.5); a cluster the wizard creates has only the cloud provider. */
+  lbController?: LbController;
   replicas?: number;
 }
 
@@ -113,27 +130,27 @@ export function buildCpValues(input: CpValuesInput): Record<string, unknown> {
     admin: {
       enabled: true,
       type: lb ? 'LoadBalancer' : 'ClusterIP',
-      annotations: lb ? nlbAnnotations(adminScheme) : {},
+      annotations: lb ? nlbAnnotations(adminScheme, input.lbController) : {},
       http: {enabled: false},
       tls: {...listener(8444), parameters: ['http2']},
     },
     cluster: {
       enabled: true,
       type: 'LoadBalancer',
-      annotations: nlbAnnotations('internet-facing'),
+      annotations: nlbAnnotations('internet-facing', input.lbController),
       tls: listener(8005),
     },
     clustertelemetry: {
       enabled: true,
       type: 'LoadBalancer',
-      annotations: nlbAnnotations('internet-facing'),
+      annotations: nlbAnnotations('internet-facing', input.lbController),
       tls: listener(8006),
     },
     manager: input.manager
       ? {
           enabled: true,
           type: lb ? 'LoadBalancer' : 'ClusterIP',
-          annotations: lb ? nlbAnnotations(adminScheme) : {},
+          annotations: lb ? nlbAnnotations(adminScheme, input.lbController) : {},
           http: {enabled: false},
           tls: {...listener(8445), parameters: ['http2']},
         }
@@ -212,6 +229,8 @@ export function cpValuesInputFromAnswers(answers: Answers): CpValuesInput {
     licenseSecret: hasLicense ? (cp.licenseSecret ?? DEFAULT_LICENSE_SECRET) : null,
     database,
     adminExpose: deploy.admin?.expose ?? 'ClusterIP',
+    // A cluster eksctl creates has no AWS Load Balancer Controller: EKS's cloud provider makes the NLBs.
+    lbController: deploy.eks && deploy.eks.create !== false ? 'cloud-provider' : 'aws-load-balancer-controller',
     rbac: deploy.rbac ?? false,
     manager: deploy.manager ?? false,
   };

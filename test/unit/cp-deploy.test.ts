@@ -363,7 +363,8 @@ test('load balancers that never get a hostname: the wait ends with the controlle
   assert.equal(result.ok, false);
   assert.equal(result.phases[0]!.status, 'skipped', 'an existing EKS cluster needs no eksctl');
   assert.equal(result.phases.find(p => p.id === 'load-balancers')!.status, 'fail');
-  assert.match(result.failure!.fix!, /AWS Load Balancer Controller/);
+  assert.match(result.failure!.fix!, /EKS's cloud provider provisions these NLBs/);
+  assert.equal(result.facts['lbController'], 'cloud-provider', 'no controller Deployment in kube-system');
 });
 
 test('dry run: eksctl create cluster, kubectl create secret by file reference (0600), helm upgrade --install kong-cp are recorded; no value in them', async () => {
