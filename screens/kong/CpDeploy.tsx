@@ -7,8 +7,8 @@ import {useTheme} from '../../source/ui/theme.js';
 import {OutputPane} from '../../source/ui/OutputPane.js';
 import {FieldRow} from '../hardware/FieldRow.js';
 import {cut} from '../cluster/autoplay.js';
-import type {CpDeployPhase} from '../../source/kong/cp-deploy.js';
-import {EKS_DEFAULTS, elapsedText, type EksProgress} from '../../source/kong/eks-cluster.js';
+import type {CpDeployPhase} from '../../source/steps/control-plane/cp-deploy.js';
+import {EKS_DEFAULTS, elapsedText, type EksProgress} from '../../source/steps/control-plane/eks-cluster.js';
 import type {Answers} from '../../source/session/answers.js';
 import type {RunningCommand} from '../../source/run/types.js';
 

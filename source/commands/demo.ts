@@ -27,7 +27,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
       cmd: Command,
     ) => {
       const ctx = context(cmd);
-      const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const {parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
       const mode = options.controlPlane;
       if (mode !== undefined && mode !== 'existing' && mode !== 'deploy')

@@ -10,8 +10,13 @@ import {X509Certificate} from 'node:crypto';
 import {FakeClock, FakeCommandRunner, type FakeReply} from '../helpers/cluster-fakes.js';
 import {FakeKubeApi} from '../helpers/kong-fakes.js';
 import {parseAnswers} from '../../source/session/answers-file.js';
-import {cpDeployPlanFromAnswers, runCpDeploy, type CpDeployPhase} from '../../source/kong/cp-deploy.js';
-import {diagnoseEksLine, EksProgressParser, parseGetCluster, regionProblem} from '../../source/kong/eks-cluster.js';
+import {cpDeployPlanFromAnswers, runCpDeploy, type CpDeployPhase} from '../../source/steps/control-plane/cp-deploy.js';
+import {
+  diagnoseEksLine,
+  EksProgressParser,
+  parseGetCluster,
+  regionProblem,
+} from '../../source/steps/control-plane/eks-cluster.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import type {CommandRecord} from '../../source/session/schema.js';
 

@@ -6,7 +6,7 @@
 // - the version: "invalid version, supported values: ..." (eksctl-io/eksctl#5275);
 // - a cluster of that name already there: CloudFormation's AlreadyExistsException for eksctl-<name>-cluster
 //   (eksctl-io/eksctl#4662), printed after "building cluster stack".
-import {regionProblem} from '../../kong/eks-cluster.js';
+import {regionProblem} from '../../steps/control-plane/eks-cluster.js';
 
 export interface EksRecord {
   region: string;
