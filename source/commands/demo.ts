@@ -1,5 +1,7 @@
-// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--control-plane existing|deploy]`: the whole flow against the simulated data
-// center. Without a terminal (or with --non-interactive) it runs to the end with plain lines.
+// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--existing-cluster] [--control-plane existing|deploy]`:
+// the whole flow against the simulated data center. Without a terminal (or with --non-interactive) it runs to
+// the end with plain lines. --existing-cluster: a second data plane on the simulated vSphere cluster of the same
+// data center. --control-plane deploy: no Kong control plane yet, the wizard deploys it on a simulated EKS.
 import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
@@ -17,13 +19,23 @@ export function registerDemo(program: Command, context: ContextFor): void {
       .option('--autoplay', 'the demo moves on by itself and exits 0 a few seconds after Done')
       .option('--new', 'start a new demo session even when an unfinished one exists')
       .option(
+        '--existing-cluster',
+        "a new session: a second data plane on the simulated vSphere cluster, connected to the newest demo session's control plane",
+      )
+      .option(
         '--control-plane <mode>',
         'existing: a Kong control plane is there (default); deploy: the wizard creates EKS and deploys it',
       ),
   ).action(
     async (
       name: string | undefined,
-      options: {speed?: string; autoplay?: boolean; new?: boolean; controlPlane?: string},
+      options: {
+        speed?: string;
+        autoplay?: boolean;
+        new?: boolean;
+        existingCluster?: boolean;
+        controlPlane?: string;
+      },
       cmd: Command,
     ) => {
       const ctx = context(cmd);
@@ -38,6 +50,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
           autoplay: Boolean(options.autoplay),
           name,
           fresh: Boolean(options.new),
+          existingCluster: Boolean(options.existingCluster),
           ...(mode ? {controlPlane: mode} : {}),
         }),
       );

@@ -12,8 +12,9 @@ import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
 import type {KubeObject} from '../fake-kube-api.js';
-import type {DemoWorld} from '../world.js';
+import {VSPHERE_NODES, type ClusterId, type DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
+import type {Answers} from '../../session/answers.js';
 import {demoLicense} from '../scenarios/kong-control-plane.js';
 
 const demoLicenseText = () => JSON.stringify(demoLicense());
@@ -89,17 +90,23 @@ export async function startKongDemo(
         },
         () => undefined,
       );
-    const proxy = await startFakeKongProxy(admin.propagated, {
-      serving: () =>
-        world.apis.workload.store
-          .list({
-            apiVersion: 'v1',
-            kind: 'Pod',
-            labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app',
-          })
-          .some(podReady),
-    });
-    closers.push(() => proxy.close());
+    // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
+    const proxyOn = async (cluster: ClusterId) => {
+      const proxy = await startFakeKongProxy(admin.propagated, {
+        serving: () =>
+          world.apis[cluster].store
+            .list({
+              apiVersion: 'v1',
+              kind: 'Pod',
+              labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app',
+            })
+            .some(podReady),
+      });
+      closers.push(() => proxy.close());
+      return proxy;
+    };
+    const proxy = await proxyOn('workload');
+    const vsphereProxy = await proxyOn('vsphere');
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});
     const routes: DemoRoute[] = [
@@ -111,6 +118,7 @@ export async function startKongDemo(
         port: DEMO_HTTP_NODE_PORT,
         to: loopback(proxy.port),
       })),
+      ...VSPHERE_NODES.map(node => ({host: node.ip, port: DEMO_HTTP_NODE_PORT, to: loopback(vsphereProxy.port)})),
     ];
     const dns: Record<string, string[]> = {};
     (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach(
@@ -140,44 +148,50 @@ export async function startKongDemo(
       dataPlane.close();
     });
 
-    return {
-      answers: {
-        controlPlane: deploy
-          ? {
-              version: DEMO_KONG_VERSION,
-              license: demoLicenseText(),
-              deploy: {
-                eks: {
-                  create: true,
-                  name: 'kong-cp',
-                  region: 'eu-west-3',
-                  kubernetesVersion: '1.33',
-                  nodeType: 'm6i.large',
-                  nodes: 2,
-                },
-                database: {type: 'bundled'},
-                admin: {expose: 'ClusterIP'},
-                rbac: false,
-                manager: false,
-              },
-            }
-          : {
-              kubeconfig: world.kubeconfigs.controlPlane,
-              context: world.contexts.controlPlane,
-              namespace: 'kong',
-              release: 'kong-cp',
-              adminUrl: `http://${hostnames.admin}:8001`,
-              adminToken: DEMO_ADMIN_TOKEN,
+    // Deploy mode (issue 10): no CP yet; the answers ask the wizard to deploy one on the simulated EKS.
+    const controlPlane: NonNullable<Answers['controlPlane']> = deploy
+      ? {
+          version: DEMO_KONG_VERSION,
+          license: demoLicenseText(),
+          deploy: {
+            eks: {
+              create: true,
+              name: 'kong-cp',
+              region: 'eu-west-3',
+              kubernetesVersion: '1.33',
+              nodeType: 'm6i.large',
+              nodes: 2,
             },
-        dataPlane: {
+            database: {type: 'bundled'},
+            admin: {expose: 'ClusterIP'},
+            rbac: false,
+            manager: false,
+          },
+        }
+      : {
+          kubeconfig: world.kubeconfigs.controlPlane,
+          context: world.contexts.controlPlane,
           namespace: 'kong',
-          release: 'kong-dp',
-          proxyType: 'NodePort',
-          httpNodePort: DEMO_HTTP_NODE_PORT,
-          httpsNodePort: DEMO_HTTPS_NODE_PORT,
-          replicas: 1,
-          smokeTest: true,
-        },
+          release: 'kong-cp',
+          adminUrl: `http://${hostnames.admin}:8001`,
+          adminToken: DEMO_ADMIN_TOKEN,
+        };
+    const dpAnswers = {
+      namespace: 'kong',
+      release: 'kong-dp',
+      proxyType: 'NodePort' as const,
+      httpNodePort: DEMO_HTTP_NODE_PORT,
+      httpsNodePort: DEMO_HTTPS_NODE_PORT,
+      replicas: 1,
+      smokeTest: true,
+    };
+    return {
+      answers: {controlPlane, dataPlane: dpAnswers},
+      // DP #2 of the same control plane, on the vSphere cluster: its own release, so its pods have names of their own.
+      existingCluster: {
+        cluster: {existing: {kubeconfig: world.kubeconfigs.vsphere, context: world.contexts.vsphere}},
+        controlPlane,
+        dataPlane: {...dpAnswers, release: 'kong-dp2'},
       },
       routes,
       dns,
