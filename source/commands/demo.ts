@@ -1,8 +1,9 @@
-// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--existing-cluster]`: the whole flow against
-// the simulated data center. Without a terminal (or with --non-interactive) it runs to the end with plain
-// lines. --existing-cluster: a second data plane on the simulated vSphere cluster of the same data center.
+// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--existing-cluster] [--control-plane existing|deploy]`:
+// the whole flow against the simulated data center. Without a terminal (or with --non-interactive) it runs to
+// the end with plain lines. --existing-cluster: a second data plane on the simulated vSphere cluster of the same
+// data center. --control-plane deploy: no Kong control plane yet, the wizard deploys it on a simulated EKS.
 import type {Command} from 'commander';
-import {addGlobalOptions} from '../cli-options.js';
+import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
 
 export function registerDemo(program: Command, context: ContextFor): void {
@@ -24,17 +25,31 @@ export function registerDemo(program: Command, context: ContextFor): void {
       .option(
         '--cp-mtls <mode>',
         'cluster_mtls of the simulated Kong control plane of a new demo: shared (default) or pki (a CA, the DP gets its own certificate)',
+      )
+      .option(
+        '--control-plane <mode>',
+        'existing: a Kong control plane is there (default); deploy: the wizard creates EKS and deploys it',
       ),
   ).action(
     async (
       name: string | undefined,
-      options: {speed?: string; autoplay?: boolean; new?: boolean; existingCluster?: boolean; cpMtls?: string},
+      options: {
+        speed?: string;
+        autoplay?: boolean;
+        new?: boolean;
+        existingCluster?: boolean;
+        cpMtls?: string;
+        controlPlane?: string;
+      },
       cmd: Command,
     ) => {
       const ctx = context(cmd);
       const {parseCpMtls, parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
       const cpMtls = parseCpMtls(options.cpMtls);
+      const mode = options.controlPlane;
+      if (mode !== undefined && mode !== 'existing' && mode !== 'deploy')
+        throw new UsageError(`--control-plane must be existing or deploy (got "${mode}")`);
       ctx.setExit(
         await runDemo(ctx, {
           ...(speed === undefined ? {} : {speed}),
@@ -43,6 +58,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
           fresh: Boolean(options.new),
           existingCluster: Boolean(options.existingCluster),
           ...(cpMtls ? {cpMtls} : {}),
+          ...(mode ? {controlPlane: mode} : {}),
         }),
       );
     },

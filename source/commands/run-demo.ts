@@ -13,6 +13,7 @@ import {readDemoState} from '../demo/persist.js';
 import {answersDigest, openDemoWorld} from '../demo/open-world.js';
 import {linkWorld, lockWorldHost, pickWorldHost, worldDirOf, worldHostOf} from '../demo/shared-world.js';
 import type {Answers} from '../session/answers.js';
+import {loadAnswersFile, mergeAnswers} from '../session/answers-file.js';
 
 export interface DemoOptions {
   /** Undefined: the speed a resumed demo ran at, else 1. */
@@ -29,6 +30,8 @@ export interface DemoOptions {
   existingCluster?: boolean;
   /** cluster_mtls of a new demo's Kong control plane (a resumed one keeps what its secret holds). */
   cpMtls?: 'shared' | 'pki';
+  /** 'deploy': no Kong control plane yet, the wizard deploys it on the simulated EKS (issue 10). */
+  controlPlane?: 'existing' | 'deploy';
 }
 
 /** "--cp-mtls shared|pki". */
@@ -154,7 +157,11 @@ async function runInWorld(
   );
 
   const speed = opts.speed ?? (create && worldDir === dir ? undefined : readDemoState(worldDir).state?.speed) ?? 1;
-  const demo = await openDemoWorld({sessionDir: worldDir, speed, ...(opts.cpMtls ? {cpMtls: opts.cpMtls} : {})});
+  // --answers FILE: the admin's answers win over the demo's; controlPlane.deploy in them means deploy mode.
+  const fileAnswers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
+  const controlPlaneMode = opts.controlPlane ?? (fileAnswers?.controlPlane?.deploy ? 'deploy' : undefined);
+  const demo = await openDemoWorld({sessionDir: worldDir, speed, ...(controlPlaneMode ? {controlPlaneMode} : {}),
+    ...(opts.cpMtls ? {cpMtls: opts.cpMtls} : {}),});
   try {
     for (const n of demo.notices) say(n);
     let answers: Answers | undefined;
@@ -162,10 +169,10 @@ async function runInWorld(
       // Pre-filled once, when the session is made; the admin's edits stand on resume.
       if (create) answers = demo.existingClusterAnswers;
     } else {
-      const digest = answersDigest(demo.answers);
+      const offered = fileAnswers ? mergeAnswers(demo.answers, fileAnswers) : demo.answers;
+      const digest = answersDigest(offered);
       // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
-      if (Object.keys(demo.answers).length > 0 && (create || digest !== demo.world.answersDigest))
-        answers = demo.answers;
+      if (Object.keys(offered).length > 0 && (create || digest !== demo.world.answersDigest)) answers = offered;
       demo.world.setAnswersDigest(digest);
     }
     return await runSession(

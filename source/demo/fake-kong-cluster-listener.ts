@@ -32,6 +32,8 @@ export interface FakeClusterListener {
   port: number;
   /** What the fake would have logged, like the CP's error log. */
   readonly log: string[];
+  /** Serve another certificate from now on (a CP whose secret was created after the listener started). */
+  setCert(cert: {certPem: string; keyPem: string}): void;
   close(): Promise<void>;
 }
 
@@ -60,7 +62,7 @@ const OPENSSL_VERIFY: Record<string, string> = {
 };
 
 export async function startFakeKongClusterListener(options: FakeClusterListenerOptions): Promise<FakeClusterListener> {
-  const ownDigest = digest(new X509Certificate(options.certPem).raw);
+  let ownDigest = digest(new X509Certificate(options.certPem).raw);
   const pki = options.mode === 'pki';
   if (pki && !options.caPem) throw new Error('cluster_ca_cert must be specified when cluster_mtls = "pki"');
   const log: string[] = [];
@@ -145,6 +147,10 @@ export async function startFakeKongClusterListener(options: FakeClusterListenerO
     host: address.address,
     port: address.port,
     log,
+    setCert: cert => {
+      server.setSecureContext({cert: cert.certPem, key: cert.keyPem, ...(pki ? {ca: [options.caPem!]} : {})});
+      ownDigest = digest(new X509Certificate(cert.certPem).raw);
+    },
     close: () =>
       new Promise<void>(resolve => {
         for (const socket of sockets) socket.destroy();

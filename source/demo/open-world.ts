@@ -32,6 +32,8 @@ export interface DemoWorldOptions {
   settle?: boolean;
   /** cluster_mtls of a new world's Kong control plane (a restored one keeps what its secret holds). */
   cpMtls?: 'shared' | 'pki';
+  /** 'deploy': no Kong control plane yet, the wizard deploys it (issue 10); a resumed world keeps its mode. */
+  controlPlaneMode?: 'existing' | 'deploy';
 }
 
 /** The ports the demo session runs with, the answers the parts provide, and how to close it all. */
@@ -60,6 +62,7 @@ export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemo
     speed,
     persist: true,
     ...(options.cpMtls ? {controlPlane: {mtls: options.cpMtls}} : {}),
+    ...(options.controlPlaneMode ? {controlPlaneMode: options.controlPlaneMode} : {}),
   });
   const abort = new AbortController();
   let parts: DemoPart[];

@@ -15,10 +15,14 @@ import {installStandins} from './standin/install.js';
 import {bootstrapProvisioning, type DemoMachine} from './scenarios/bootstrap-provisioning.js';
 import {
   kongControlPlaneCluster,
+  nlbName,
+  type ClusterCert,
   type KongControlPlaneHandle,
   type KongControlPlaneOptions,
 } from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
+import {deployedControlPlane} from './scenarios/kong-cp-deployed.js';
+import {checkEksCreate, type EksRecord} from './standin/eks-checks.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
 import {noNet, systemClock, type Clock, type Net, type SystemInfo} from '../ports.js';
 import {routedTcpAnswers} from '../cluster/ip-in-use.js';
@@ -56,6 +60,11 @@ export interface DemoWorldOptions {
    * demo session) and write it on every change. Off by default (tests of the world start fresh).
    */
   persist?: boolean;
+  /**
+   * 'deploy': there is no Kong control plane yet; the wizard creates the EKS cluster and installs the CP
+   * (issue 10). Default 'existing': the CP is there from the start. A resumed world keeps its mode.
+   */
+  controlPlaneMode?: 'existing' | 'deploy';
 }
 
 export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload' | 'vsphere';
@@ -91,6 +100,8 @@ export interface DemoWorld {
   onEvent(listener: (e: DemoEvent) => void): () => void;
   /** True when the world was reloaded from a saved demo-state.json. */
   restored: boolean;
+  /** Whether the Kong CP exists from the start or the wizard deploys it. */
+  controlPlaneMode: 'existing' | 'deploy';
   /** What starting the world found (a damaged state file, a port that had to change). */
   notices: string[];
   /** Saved state of a demo part (survives resume when `persist` is on). */
@@ -218,6 +229,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/helm-uninstall' && method === 'POST') return {body: onHelmUninstall(b)};
     if (path === '/helm-rollback' && method === 'POST') return {body: onHelmRollback(b)};
     if (path === '/eksctl-delete' && method === 'POST') return {body: onClusterDelete(b)};
+    if (path === '/eks-create' && method === 'POST') return {body: onEksCreate(b)};
+    if (path === '/eks-exit' && method === 'POST') return {body: onEksExit(b)};
+    if (path === '/eks-get' && method === 'POST') return {body: onEksGet(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -323,10 +337,51 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     opts.basePath,
   );
 
+  const controlPlaneMode =
+    (partState.get('controlPlaneMode') as 'existing' | 'deploy' | undefined) ?? opts.controlPlaneMode ?? 'existing';
+  partState.set('controlPlaneMode', controlPlaneMode);
+  // In deploy mode the CP appears when the wizard's helm install reaches the simulated EKS cluster.
+  let cpDeployed: ((cert: Promise<ClusterCert>) => void) | undefined;
   const controlPlane =
     (saved && restoredControlPlane(cp.store, opts.controlPlane, saved.controlPlane?.hostnames)) ||
-    kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario});
+    (controlPlaneMode === 'deploy'
+      ? awaitedControlPlane(opts.controlPlane, fn => (cpDeployed = fn))
+      : kongControlPlaneCluster(cp.store, {...opts.controlPlane, ...scenario}));
   scenarios.push(controlPlane);
+
+  // --- eksctl create cluster (EKS): the cluster record AWS keeps, even when eksctl is killed ------------
+  const eksClusters = (): Record<string, EksRecord> => ({...((partState.get('eks-clusters') as object) ?? {})});
+  const keepEks = (records: Record<string, EksRecord>) => {
+    partState.set('eks-clusters', records);
+    writer?.schedule();
+  };
+  function onEksCreate(b: Record<string, unknown>): Record<string, unknown> {
+    const records = eksClusters();
+    const refused = checkEksCreate(b, records);
+    if (refused) return refused;
+    const name = String(b['name']);
+    records[name] = {
+      region: String(b['region']),
+      version: String(b['version']),
+      readyAt: clock.now() + (Number(b['seconds'] ?? 0) * 1000) / speed,
+    };
+    keepEks(records);
+    return {server: cp.url};
+  }
+  function onEksExit(b: Record<string, unknown>): Record<string, unknown> {
+    const records = eksClusters();
+    const name = String(b['name']);
+    // A failed create rolls its stacks back; a finished one is ACTIVE from now on.
+    if (Number(b['code']) !== 0) delete records[name];
+    else if (records[name]) records[name] = {...records[name]!, readyAt: Math.min(records[name]!.readyAt, clock.now())};
+    keepEks(records);
+    return {};
+  }
+  function onEksGet(b: Record<string, unknown>): Record<string, unknown> {
+    const record = eksClusters()[String(b['name'])];
+    if (!record || record.region !== String(b['region'])) return {absent: true};
+    return {status: clock.now() >= record.readyAt ? 'ACTIVE' : 'CREATING', version: record.version, server: cp.url};
+  }
 
   // --- eksctl anywhere create cluster ---------------------------------------------------------
   let run:
@@ -548,13 +603,18 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   }
 
   function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
-    const {dp, namespace, release} = dataPlaneFor(b);
     let values: Record<string, unknown>;
     try {
       values = helmValues((b['valuesFiles'] ?? []) as string[], (b['set'] ?? []) as string[]);
     } catch (e) {
       return {error: `failed to parse values: ${(e as Error).message}`};
     }
+    if (
+      clusterFor(b['server']) === 'controlPlane' &&
+      (values['env'] as {role?: string} | undefined)?.role === 'control_plane'
+    )
+      return onCpInstall(b, values);
+    const {dp, namespace, release} = dataPlaneFor(b);
     const r = dp.install({
       values,
       chart: String(b['chart'] ?? ''),
@@ -564,6 +624,29 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     });
     if ('revision' in r) emit({type: 'helm-install', release, namespace, revision: r.revision});
     return {...r};
+  }
+
+  // helm upgrade --install kong-cp on the simulated EKS cluster: the chart's objects, then the CP is up.
+  let cpRevision = 0;
+  function onCpInstall(b: Record<string, unknown>, values: Record<string, unknown>): Record<string, unknown> {
+    const namespace = String(b['namespace'] ?? 'default');
+    const release = String(b['release'] ?? '');
+    if (!cp.store.get({apiVersion: 'v1', kind: 'Namespace', name: namespace}) && b['createNamespace'] !== true)
+      return {
+        error: `${cpRevision ? 'UPGRADE' : 'INSTALLATION'} FAILED: create: failed to create: namespaces "${namespace}" not found`,
+      };
+    cpRevision++;
+    const deployed = deployedControlPlane(cp.store, {
+      ...scenario,
+      release,
+      namespace,
+      values,
+      hostnames: controlPlane.hostnames,
+    });
+    scenarios.push(deployed);
+    cpDeployed?.(deployed.ready);
+    emit({type: 'helm-install', release, namespace, revision: cpRevision});
+    return {revision: cpRevision, firstInstall: cpRevision === 1};
   }
 
   let dpAgent: DataPlaneAgent | undefined;
@@ -614,6 +697,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     services,
     addService: s => void services.push(s),
     restored: saved !== undefined,
+    controlPlaneMode,
     notices,
     kept: key => partState.get(key),
     keep: (key, value) => {
@@ -678,6 +762,28 @@ function seedVsphereNodes(store: FakeKubeApi['store'], now: number): void {
       },
     });
   }
+}
+
+/** Deploy mode: no CP yet; `ready` settles with the certificate once the wizard's helm install brought it up. */
+function awaitedControlPlane(
+  opts: DemoWorldOptions['controlPlane'],
+  onDeploy: (hook: (cert: Promise<ClusterCert>) => void) => void,
+): KongControlPlaneHandle {
+  const release = opts?.release ?? 'kong-cp';
+  let resolve!: (c: ClusterCert) => void;
+  const ready = new Promise<ClusterCert>(r => (resolve = r));
+  onDeploy(cert => void cert.then(resolve, () => undefined));
+  return {
+    done: Promise.resolve(),
+    stop: () => undefined,
+    ready,
+    hostnames: {
+      cluster: nlbName(release, 'cluster', 'eu-west-3'),
+      clustertelemetry: nlbName(release, 'telemetry', 'eu-west-3'),
+      admin: nlbName(release, 'admin', 'eu-west-3'),
+      proxy: nlbName(release, 'proxy', 'eu-west-3'),
+    },
+  };
 }
 
 /** The Kong CP as a saved demo left it: its Secrets and Services are in the restored store, so no new cert. */

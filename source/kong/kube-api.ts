@@ -99,6 +99,16 @@ export interface KubeNode {
   status?: {addresses?: Array<{type: string; address: string}>; conditions?: Array<{type: string; status: string}>};
 }
 
+export interface KubeJob {
+  metadata: KubeMeta;
+  status?: {
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    conditions?: Array<{type: string; status: string; reason?: string; message?: string}>;
+  };
+}
+
 export interface KubeKinds {
   Node: KubeNode;
   Service: KubeService;
@@ -106,6 +116,7 @@ export interface KubeKinds {
   Secret: KubeSecret;
   Namespace: KubeNamespace;
   Pod: KubePod;
+  Job: KubeJob;
 }
 export type KubeKind = keyof KubeKinds;
 

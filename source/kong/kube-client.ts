@@ -31,6 +31,7 @@ interface KindCalls {
 function kindCalls(
   core: import('@kubernetes/client-node').CoreV1Api,
   apps: import('@kubernetes/client-node').AppsV1Api,
+  batch: import('@kubernetes/client-node').BatchV1Api,
 ): Record<KubeKind, KindCalls> {
   return {
     Service: {
@@ -63,6 +64,12 @@ function kindCalls(
       create: (namespace, body) => core.createNamespacedPod({namespace, body}),
       replace: (name, namespace, body) => core.replaceNamespacedPod({name, namespace, body}),
     },
+    Job: {
+      read: (name, namespace) => batch.readNamespacedJob({name, namespace}),
+      list: (namespace, labelSelector) => batch.listNamespacedJob({namespace, labelSelector}),
+      create: (namespace, body) => batch.createNamespacedJob({namespace, body}),
+      replace: (name, namespace, body) => batch.replaceNamespacedJob({name, namespace, body}),
+    },
     Node: {
       read: name => core.readNode({name}),
       list: (_namespace, labelSelector) => core.listNode({labelSelector}),
@@ -88,7 +95,12 @@ export function createKubeApi(kubeconfigPath: string, context?: string): KubeApi
       config.loadFromFile(kubeconfigPath);
       if (context) config.setCurrentContext(context);
       const core = config.makeApiClient(k8s.CoreV1Api);
-      return {k8s, config, core, kinds: kindCalls(core, config.makeApiClient(k8s.AppsV1Api))};
+      return {
+        k8s,
+        config,
+        core,
+        kinds: kindCalls(core, config.makeApiClient(k8s.AppsV1Api), config.makeApiClient(k8s.BatchV1Api)),
+      };
     })());
 
   // client-node throws ApiException whose message includes the response body; keep only code and reason.

@@ -48,13 +48,16 @@ export function parseAnswers(text: string, file: string): Answers {
 const VERSION_PATHS = [
   ['cluster', 'kubernetesVersion'],
   ['controlPlane', 'version'],
+  ['controlPlane', 'deploy', 'eks', 'kubernetesVersion'],
 ] as const;
 
 function keepVersionText(doc: unknown, locator: Locator): void {
-  for (const [section, key] of VERSION_PATHS) {
-    const parent = isPlainObject(doc) ? doc[section] : undefined;
+  for (const path of VERSION_PATHS) {
+    let parent: unknown = doc;
+    for (const seg of path.slice(0, -1)) parent = isPlainObject(parent) ? parent[seg] : undefined;
+    const key = path[path.length - 1]!;
     if (!isPlainObject(parent) || typeof parent[key] !== 'number') continue;
-    const raw = locator.raw([section, key]);
+    const raw = locator.raw([...path]);
     if (raw !== undefined && /^[0-9.]+$/.test(raw)) parent[key] = raw;
   }
 }

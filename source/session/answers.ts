@@ -51,6 +51,77 @@ export const machineSchema = z
   })
   .strict();
 
+// eksctl (pkg/apis/eksctl.io/v1alpha5/validation.go ErrInvalidName) and CloudFormation stack names
+// (eksctl-<name>-cluster): a letter, then letters, digits and "-". EKS allows 100 characters.
+const eksClusterName = z
+  .string()
+  .max(100, 'an EKS cluster name has at most 100 characters')
+  .regex(
+    /^[a-zA-Z][-a-zA-Z0-9]*$/,
+    'an EKS cluster name is a letter, then letters, digits and "-" (eksctl refuses others)',
+  );
+
+/** An AWS region code such as eu-west-3 or us-gov-west-1 (the preflight checks it is one eksctl knows). */
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'an AWS region code such as eu-west-3 or us-east-1');
+
+/** An EC2 instance type such as m6i.large (family.size). */
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as m6i.large');
+
+/** Deploying the Kong control plane on EKS (controlPlane.deploy): its presence chooses this path. */
+export const cpDeploySchema = z
+  .object({
+    /** Create the EKS cluster with eksctl; leave out to use controlPlane.kubeconfig/context of an existing one. */
+    eks: z
+      .object({
+        create: z.boolean().optional(),
+        name: eksClusterName.optional(),
+        region: awsRegion.optional(),
+        kubernetesVersion: z
+          .union([z.string(), z.number()])
+          .transform(String)
+          .pipe(z.string().regex(/^1\.\d{1,2}$/, 'a Kubernetes minor version such as "1.33"'))
+          .optional(),
+        nodeType: instanceType.optional(),
+        nodes: z.number().int().min(1).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    database: z
+      .object({
+        /** bundled: the chart's Postgres subchart; external: an endpoint such as RDS. */
+        type: z.enum(['bundled', 'external']),
+        host: lineText.min(1).optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        user: lineText.min(1).optional(),
+        /** The database name (default kong). */
+        database: lineText.min(1).optional(),
+        /** Inline secret: moved to secrets.json, never kept in session.json. */
+        password: z.string().optional(),
+        ...secretRef,
+      })
+      .strict()
+      .superRefine((db, ctx) => {
+        if (db.type !== 'external') return;
+        for (const key of ['host', 'user'] as const)
+          if (!db[key]) ctx.addIssue({code: 'custom', path: [key], message: `an external database needs ${key}`});
+      })
+      .optional(),
+    admin: z
+      .object({
+        /** How the Admin API is reached: an internet-facing NLB, an internal NLB, or port-forward. */
+        expose: z.enum(['LoadBalancer', 'InternalLoadBalancer', 'ClusterIP']).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Kong RBAC: the super admin's password is controlPlane.adminToken (or adminTokenEnv/File), generated when absent. */
+    rbac: z.boolean().optional(),
+    /** Kong Manager (the GUI). */
+    manager: z.boolean().optional(),
+  })
+  .strict();
+
 export const answersSchema = z
   .object({
     session: z.string().regex(SESSION_NAME, SESSION_NAME_RULE).optional(),
@@ -174,6 +245,7 @@ export const answersSchema = z
         /** pki: a client certificate and key the admin issued for the data plane, instead of the CA key. */
         dataPlaneCertFile: pathText.optional(),
         dataPlaneKeyFile: pathText.optional(),
+        deploy: cpDeploySchema.optional(),
       })
       .strict()
       .optional(),

@@ -1,5 +1,6 @@
 // secrets.json (0600): BMC passwords, the Redfish sweep password, the Kong admin token, the Kong license
 // and the EKS Anywhere licence token,
+// the Kong control plane's database password (when the wizard deploys it),
 // each inline or as a reference to an environment variable or a file. session.json never holds them:
 // saveSession() passes the answers through extractSecrets() before writing.
 import * as fs from 'node:fs';
@@ -39,6 +40,8 @@ export const secretsSchema = z
     license: secretRefSchema.optional(),
     /** EKS Anywhere licence token (cluster.licenseToken), for extended-support Kubernetes versions. */
     eksaLicenseToken: secretRefSchema.optional(),
+    /** Password of the Kong control plane's Postgres (controlPlane.deploy.database), given or generated. */
+    cpDatabasePassword: secretRefSchema.optional(),
   })
   .strict();
 export type Secrets = z.infer<typeof secretsSchema>;
@@ -54,7 +57,8 @@ export function hasSecrets(s: Secrets): boolean {
     s.redfishPassword !== undefined ||
     s.kongAdminToken !== undefined ||
     s.license !== undefined ||
-    s.eksaLicenseToken !== undefined
+    s.eksaLicenseToken !== undefined ||
+    s.cpDatabasePassword !== undefined
   );
 }
 
@@ -86,6 +90,11 @@ export function extractSecrets(answers: Answers): {answers: Answers; secrets: Se
     secrets.license = cp.license;
     delete cp.license;
   }
+  const db = cp?.deploy?.database;
+  if (db?.password !== undefined) {
+    secrets.cpDatabasePassword = db.password;
+    delete db.password;
+  }
   const cluster = out.cluster;
   if (cluster?.licenseToken !== undefined) {
     secrets.eksaLicenseToken = cluster.licenseToken;
@@ -111,6 +120,8 @@ export function mergeSecrets(base: Secrets, update: Secrets): Secrets {
   if (license !== undefined) merged.license = license;
   const eksaLicenseToken = update.eksaLicenseToken ?? base.eksaLicenseToken;
   if (eksaLicenseToken !== undefined) merged.eksaLicenseToken = eksaLicenseToken;
+  const cpDatabasePassword = update.cpDatabasePassword ?? base.cpDatabasePassword;
+  if (cpDatabasePassword !== undefined) merged.cpDatabasePassword = cpDatabasePassword;
   return merged;
 }
 
@@ -248,6 +259,11 @@ export function licenseRef(secrets: Secrets, answers: Answers): SecretRef | unde
   return answerRef(undefined, cp?.licenseFile) ?? cp?.license ?? secrets.license;
 }
 
+export function cpDatabasePasswordRef(secrets: Secrets, answers: Answers): SecretRef | undefined {
+  const db = answers.controlPlane?.deploy?.database;
+  return answerRef(db?.passwordEnv, db?.passwordFile) ?? db?.password ?? secrets.cpDatabasePassword;
+}
+
 export function eksaLicenseTokenRef(secrets: Secrets, answers: Answers): SecretRef | undefined {
   const c = answers.cluster;
   return answerRef(c?.licenseTokenEnv, c?.licenseTokenFile) ?? c?.licenseToken ?? secrets.eksaLicenseToken;
@@ -266,9 +282,13 @@ export function allSecretValues(
   const refs: SecretRef[] = [
     ...Object.values(secrets.bmc.byHostname),
     ...Object.values(secrets.bmc.byIp),
-    ...[secrets.redfishPassword, secrets.kongAdminToken, secrets.license, secrets.eksaLicenseToken].filter(
-      r => r !== undefined,
-    ),
+    ...[
+      secrets.redfishPassword,
+      secrets.kongAdminToken,
+      secrets.license,
+      secrets.eksaLicenseToken,
+      secrets.cpDatabasePassword,
+    ].filter(r => r !== undefined),
   ];
   if (answers) {
     const r = answers.discovery?.redfish;
@@ -291,6 +311,9 @@ export function allSecretValues(
       answers.cluster?.licenseToken,
       answerRef(answers.cluster?.licenseTokenEnv, undefined),
       answerRef(undefined, answers.cluster?.licenseTokenFile),
+      cp?.deploy?.database?.password,
+      answerRef(cp?.deploy?.database?.passwordEnv, undefined),
+      answerRef(undefined, cp?.deploy?.database?.passwordFile),
     ];
     refs.push(...more.filter(x => x !== undefined));
   }

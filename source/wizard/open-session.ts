@@ -10,6 +10,7 @@ import {
   bmcSecretRef,
   licenseRef,
   eksaLicenseTokenRef,
+  cpDatabasePasswordRef,
   loadSecretsSync,
   redfishSecretRef,
   resolveSecret,
@@ -152,7 +153,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
 
 /**
  * Secret keys: `bmc:<hostname>`, `redfish`, `kong.adminToken`, `license`,
- * `eksa.licenseToken`. Answers' references win over
+ * `eksa.licenseToken`, `kong.cpDatabasePassword`. Answers' references win over
  * secrets.json. An unresolvable reference gives undefined; the step names what is missing.
  */
 export function lookupSecret(
@@ -173,6 +174,7 @@ export function lookupSecret(
   else if (key === 'kong.adminToken') ref = adminTokenRef(secrets, answers);
   else if (key === 'license') ref = licenseRef(secrets, answers);
   else if (key === 'eksa.licenseToken') ref = eksaLicenseTokenRef(secrets, answers);
+  else if (key === 'kong.cpDatabasePassword') ref = cpDatabasePasswordRef(secrets, answers);
   if (ref === undefined) return undefined;
   try {
     return resolveSecret(ref, env);

@@ -44,6 +44,17 @@ export function answersWithGeneratedCert(work: string): string {
   return file;
 }
 
+/** templates/answers.example.yaml with controlPlane.deploy: the wizard deploys the control plane on EKS. */
+export function answersWithDeploy(work: string): string {
+  const file = join(work, 'answers-deploy.yaml');
+  const text = readFileSync('templates/answers.example.yaml', 'utf8').replace(
+    /^controlPlane:\n/m,
+    'controlPlane:\n  deploy:\n    eks: {create: true, name: kong-cp, region: eu-west-3}\n    database: {type: bundled}\n',
+  );
+  writeFileSync(file, text);
+  return file;
+}
+
 /** The dry run of every step (certificate generated), then runbook, sessions and resume; returns the session folder. */
 export function dryRunEverything(cli: string, work: string, chunkLog: string): string {
   const home = join(work, 'dry');
@@ -84,6 +95,20 @@ export function generateEverything(cli: string, work: string, chunkLog: string):
       assert.equal(v.status, 0, v.stdout + v.stderr);
     }
   }
+  // The control plane deploy path (issue 10): its values, and a dry run of it (the deploy chunk).
+  const deploy = answersWithDeploy(work);
+  const values = runBundle(cli, work, chunkLog, ['generate', 'cp-values', '--answers', deploy], SMOKE_SECRETS);
+  assert.equal(values.status, 0, values.stderr);
+  assert.match(values.stdout, /role: control_plane/);
+  const dry = runBundle(
+    cli,
+    work,
+    chunkLog,
+    ['--dry-run', '--non-interactive', '--answers', deploy, '--home', join(work, 'deploy')],
+    SMOKE_SECRETS,
+  );
+  assert.equal(dry.status, 0, dry.stdout + dry.stderr);
+  assert.match(dry.stdout, /Kong control plane: dry run: Kong .* control plane on EKS kong-cp/);
   // discover loads the inventory and the real command runner: a BMC address where nothing listens
   // (the discard port on loopback) is reported as unreachable, exit 1, in the documented JSON shape.
   const d = runBundle(

@@ -11,10 +11,14 @@ import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
 import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
-import {DEMO_PKI_CA_SECRET} from '../scenarios/kong-control-plane.js';
+import {DEMO_PKI_CA_SECRET, type ClusterCert} from '../scenarios/kong-control-plane.js';
 import type {KubeObject} from '../fake-kube-api.js';
 import {VSPHERE_NODES, type ClusterId, type DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
+import type {Answers} from '../../session/answers.js';
+import {demoLicense} from '../scenarios/kong-control-plane.js';
+
+const demoLicenseText = () => JSON.stringify(demoLicense());
 
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
@@ -42,13 +46,18 @@ export async function startKongDemo(
   options: KongDemoOptions = {},
 ): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
-  const cert = await world.controlPlane.ready;
+  const deploy = world.controlPlaneMode === 'deploy';
+  // Deploy mode: the CP's certificate exists once the wizard created its secret and installed the CP;
+  // until then the listeners serve a placeholder that no data plane holds.
+  // (A deployed CP runs cluster_mtls shared: the wizard deploys it so.)
+  const cert: ClusterCert = deploy ? await generateClusterCert() : await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
   const adminCert = await generateClusterCert();
   const admin = await startFakeKongAdmin({
     version: DEMO_KONG_VERSION,
-    token: DEMO_ADMIN_TOKEN,
+    // A CP the wizard deployed without RBAC answers without a token.
+    ...(deploy ? {} : {token: DEMO_ADMIN_TOKEN}),
     routerFlavor: 'traditional',
     clusterMtls: cert.caPem ? 'pki' : 'shared',
     propagationDelayMs: 5000 / speed,
@@ -79,6 +88,14 @@ export async function startKongDemo(
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener({...cert, ...mtls});
     closers.push(() => telemetry.close());
+    if (deploy)
+      void world.controlPlane.ready.then(
+        deployed => {
+          cluster.setCert(deployed);
+          telemetry.setCert(deployed);
+        },
+        () => undefined,
+      );
     // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
     const proxyOn = async (cluster: ClusterId) => {
       const proxy = await startFakeKongProxy(admin.propagated, {
@@ -137,16 +154,36 @@ export async function startKongDemo(
       dataPlane.close();
     });
 
-    const controlPlane = {
-      kubeconfig: world.kubeconfigs.controlPlane,
-      context: world.contexts.controlPlane,
-      namespace: 'kong',
-      release: 'kong-cp',
-      adminUrl: `http://${hostnames.admin}:8001`,
-      adminToken: DEMO_ADMIN_TOKEN,
-      // pki: the CA's secret on the CP cluster, so the wizard issues the DP its own client certificate.
-      ...(cert.caPem ? {clusterCaSecret: DEMO_PKI_CA_SECRET} : {}),
-    };
+    // Deploy mode (issue 10): no CP yet; the answers ask the wizard to deploy one on the simulated EKS.
+    const controlPlane: NonNullable<Answers['controlPlane']> = deploy
+      ? {
+          version: DEMO_KONG_VERSION,
+          license: demoLicenseText(),
+          deploy: {
+            eks: {
+              create: true,
+              name: 'kong-cp',
+              region: 'eu-west-3',
+              kubernetesVersion: '1.33',
+              nodeType: 'm6i.large',
+              nodes: 2,
+            },
+            database: {type: 'bundled'},
+            admin: {expose: 'ClusterIP'},
+            rbac: false,
+            manager: false,
+          },
+        }
+      : {
+          kubeconfig: world.kubeconfigs.controlPlane,
+          context: world.contexts.controlPlane,
+          namespace: 'kong',
+          release: 'kong-cp',
+          adminUrl: `http://${hostnames.admin}:8001`,
+          adminToken: DEMO_ADMIN_TOKEN,
+          // pki: the CA's secret on the CP cluster, so the wizard issues the DP its own client certificate.
+          ...(cert.caPem ? {clusterCaSecret: DEMO_PKI_CA_SECRET} : {}),
+        };
     const dpAnswers = {
       namespace: 'kong',
       release: 'kong-dp',

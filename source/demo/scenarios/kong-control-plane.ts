@@ -7,7 +7,7 @@ import {webcrypto, randomBytes, createHash} from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
-import {systemClock} from '../../ports.js';
+import {systemClock, type Clock} from '../../ports.js';
 import {generatePkiControlPlane} from './kong-pki.js';
 
 export interface KongControlPlaneOptions extends ScenarioOptions {
@@ -71,10 +71,30 @@ export async function generateClusterCert(days = 1095, now = new Date()): Promis
   return {certPem: cert.toString('pem') + '\n', keyPem};
 }
 
-const nlbName = (release: string, svc: string) => {
+export const nlbName = (release: string, svc: string, region = 'us-east-1') => {
   const h = createHash('sha256').update(`${release}/${svc}`).digest('hex');
-  return `k8s-kong-${(release + svc).replace(/[^a-z0-9]/g, '').slice(0, 9)}-${h.slice(0, 10)}.elb.us-east-1.amazonaws.com`;
+  return `k8s-kong-${(release + svc).replace(/[^a-z0-9]/g, '').slice(0, 9)}-${h.slice(0, 10)}.elb.${region}.amazonaws.com`;
 };
+
+/** A licence shaped like Kong's (payload + signature), marked as a demo one. */
+export function demoLicense(clock: Clock = systemClock) {
+  return {
+    license: {
+      payload: {
+        admin_seats: '5',
+        customer: 'Demo Data Center',
+        dataplanes: '10',
+        license_creation_date: stamp(clock).slice(0, 10),
+        license_expiration_date: new Date(clock.now() + 365 * 86_400_000).toISOString().slice(0, 10),
+        license_key: 'DEMO-ONLY-NOT-A-LICENSE',
+        product_subscription: 'Kong Enterprise Edition',
+        support_plan: 'None',
+      },
+      signature: randomBytes(32).toString('hex'),
+      version: '1',
+    },
+  };
+}
 
 export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlPlaneOptions): KongControlPlaneHandle {
   const release = opts.release ?? 'kong-cp';
@@ -161,22 +181,7 @@ export function kongControlPlaneCluster(store: FakeKubeStore, opts: KongControlP
           ...(cert.caPem ? {'ca.crt': cert.caPem} : {}),
         },
       });
-      const license = {
-        license: {
-          payload: {
-            admin_seats: '5',
-            customer: 'Demo Data Center',
-            dataplanes: '10',
-            license_creation_date: stamp(clock).slice(0, 10),
-            license_expiration_date: new Date(clock.now() + 365 * 86_400_000).toISOString().slice(0, 10),
-            license_key: 'DEMO-ONLY-NOT-A-LICENSE',
-            product_subscription: 'Kong Enterprise Edition',
-            support_plan: 'None',
-          },
-          signature: randomBytes(32).toString('hex'),
-          version: '1',
-        },
-      };
+      const license = demoLicense(clock);
       store.put({
         apiVersion: 'v1',
         kind: 'Secret',

@@ -7,7 +7,7 @@ import {writeFileAtomicSync} from '../../session/home.js';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
-export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'kubectl'] as const;
+export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'kubectl', 'aws'] as const;
 
 export interface StandinOptions {
   transcriptsDir: string;

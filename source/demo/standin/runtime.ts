@@ -264,7 +264,7 @@ export async function standinMain(
   // --- eksctl -----------------------------------------------------------------------------------
   const eksctl = async (): Promise<number> => {
     if (argv[0] === 'version' && argv.length === 1) return play('eksctl-version');
-    if (argv[0] !== 'anywhere') return unsupported();
+    if (argv[0] !== 'anywhere') return eksctlEks();
     if (argv[1] === 'version' && argv.length === 2) return play('eksctl-version-anywhere');
     if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
@@ -391,6 +391,179 @@ export async function standinMain(
     }
     await call('/event', {tool: 'eksctl', event: 'exit', clusterName: name, code});
     return code;
+  };
+
+  // --- eksctl for EKS (the Kong control plane's cluster in AWS, issue 10) --------------------------
+  // Flags as cobra parses them (an unknown one: "Error: unknown flag: --x"); the name, region and version
+  // rules are eksctl's (pkg/apis/eksctl.io/v1alpha5 validation.go ErrInvalidName, pkg/ctl/cmdutils
+  // ErrUnsupportedRegion, "invalid version, supported values: ..."), checked by the world so that its
+  // lists are the product's. Logs carry eksctl's timestamp prefix.
+  const eksStamp = () =>
+    new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, '');
+  const eksFlags = (from: number, valued: string[], bare: string[]): string | undefined => {
+    for (let i = from; i < argv.length; i++) {
+      const a = argv[i]!;
+      const n = a.split('=')[0]!;
+      if (valued.includes(n)) {
+        if (!a.includes('=')) i++;
+      } else if (!bare.includes(a)) return n;
+    }
+    return undefined;
+  };
+  const eksctlEks = async (): Promise<number> => {
+    if (argv[0] === 'get' && argv[1] === 'cluster') {
+      const unknown = eksFlags(2, ['--name', '-n', '--region', '-r', '--output', '-o'], []);
+      if (unknown) {
+        err(`Error: unknown flag: ${unknown}\n`);
+        return 1;
+      }
+      const name = flag(['--name', '-n']) ?? '';
+      const region = flag(['--region', '-r']) ?? env['AWS_REGION'] ?? '';
+      const r = await call('/eks-get', {name, region});
+      if (!r) {
+        err(
+          'Error: checking AWS STS access – cannot get role ARN for current session: the demo world does not answer\n',
+        );
+        return 1;
+      }
+      if (r['error']) {
+        err(`Error: ${String(r['error'])}\n`);
+        return 1;
+      }
+      if (r['absent']) {
+        err(
+          `Error: unable to describe cluster control plane: operation error EKS: DescribeCluster, https response error StatusCode: 404, RequestID: 5f1e9c3a-0d2b-4c8e-9a71-2b6d0e4f7a10, ResourceNotFoundException: No cluster found for name: ${name}.\n`,
+        );
+        return 1;
+      }
+      out(
+        JSON.stringify(
+          [
+            {
+              Name: name,
+              Arn: `arn:aws:eks:${region}:111122223333:cluster/${name}`,
+              Version: r['version'],
+              Status: r['status'],
+              Endpoint: 'https://0123456789ABCDEF.gr7.' + region + '.eks.amazonaws.com',
+            },
+          ],
+          null,
+          4,
+        ) + '\n',
+      );
+      return 0;
+    }
+    const writeEksKubeconfig = (file: string, name: string, region: string, server: string) =>
+      writePrivate(
+        path.resolve(d.cwd, file),
+        kubeconfigYaml(
+          server,
+          `${name}.${region}.eksctl.io`,
+          `eksa-kong-demo@${name}.${region}.eksctl.io`,
+          `eksa-kong-demo@${name}.${region}.eksctl.io`,
+        ),
+      );
+    if (argv[0] === 'utils' && argv[1] === 'write-kubeconfig') {
+      const unknown = eksFlags(2, ['--cluster', '-c', '--region', '-r', '--kubeconfig'], []);
+      if (unknown) {
+        err(`Error: unknown flag: ${unknown}\n`);
+        return 1;
+      }
+      const name = flag(['--cluster', '-c']) ?? '';
+      const region = flag(['--region', '-r']) ?? '';
+      const r = await call('/eks-get', {name, region});
+      if (!r || r['absent'] || r['status'] !== 'ACTIVE') {
+        err(
+          `Error: unable to describe cluster control plane: ResourceNotFoundException: No cluster found for name: ${name}.\n`,
+        );
+        return 1;
+      }
+      const file = flag(['--kubeconfig']) ?? path.join(env['HOME'] ?? d.cwd, '.kube', 'config');
+      writeEksKubeconfig(file, name, region, String(r['server']));
+      err(`${eksStamp()} [✔]  saved kubeconfig as "${file}"\n`);
+      return 0;
+    }
+    if (argv[0] !== 'create' || argv[1] !== 'cluster') return unsupported();
+    const unknown = eksFlags(
+      2,
+      [
+        '--name',
+        '-n',
+        '--region',
+        '-r',
+        '--version',
+        '--nodegroup-name',
+        '--node-type',
+        '-t',
+        '--nodes',
+        '-N',
+        '--kubeconfig',
+      ],
+      ['--managed'],
+    );
+    if (unknown) {
+      err(`Error: unknown flag: ${unknown}\n`);
+      return 1;
+    }
+    const name = flag(['--name', '-n']) ?? '';
+    const region = flag(['--region', '-r']) ?? '';
+    const version = flag(['--version']) ?? '1.33';
+    const nodes = flag(['--nodes', '-N']) ?? '2';
+    const nodegroup = flag(['--nodegroup-name']) ?? `ng-${name}`;
+    const kubeconfig = flag(['--kubeconfig']) ?? path.join(env['HOME'] ?? d.cwd, '.kube', 'config');
+    const tr = load('eksctl-create-eks-cluster', {name, region, version, nodes, nodegroup, kubeconfig});
+    if (!tr) {
+      err('demo stand-in: no transcript eksctl-create-eks-cluster.txt\n');
+      return 2;
+    }
+    const seconds = tr.lines.length ? tr.lines[tr.lines.length - 1]!.t : 0;
+    const r = await call('/eks-create', {name, region, version, nodes: Number(nodes), seconds});
+    if (!r) {
+      err('Error: checking AWS STS access – cannot get role ARN for current session: the demo world does not answer\n');
+      return 1;
+    }
+    if (r['error']) {
+      for (const line of (r['lines'] ?? []) as string[]) err(`${eksStamp()} ${line}\n`);
+      err(`Error: ${String(r['error'])}\n`);
+      return 1;
+    }
+    const start = Date.now();
+    for (const l of tr.lines) {
+      await sleep(start + (l.t * 1000) / speed - Date.now());
+      (l.stream === 'err' ? err : out)(`${eksStamp()} ${l.text}\n`);
+      if (/saved kubeconfig as/.test(l.text)) writeEksKubeconfig(kubeconfig, name, region, String(r['server']));
+    }
+    await call('/eks-exit', {name, code: tr.exit});
+    return tr.exit;
+  };
+
+  // --- aws (the AWS CLI): the credentials check the wizard makes before eksctl ----------------------
+  const aws = async (): Promise<number> => {
+    if (argv.length === 1 && argv[0] === '--version') {
+      out('aws-cli/2.22.35 Python/3.12.6 Linux/6.8.0-49-generic exe/x86_64.ubuntu.24\n');
+      return 0;
+    }
+    if (argv[0] === 'sts' && argv[1] === 'get-caller-identity') {
+      out(
+        JSON.stringify(
+          {
+            UserId: 'AIDAEXAMPLEDEMOUSER01',
+            Account: '111122223333',
+            Arn: 'arn:aws:iam::111122223333:user/eksa-kong-demo',
+          },
+          null,
+          4,
+        ) + '\n',
+      );
+      return 0;
+    }
+    err(
+      `usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\naws: error: argument command: Invalid choice\n`,
+    );
+    return 252;
   };
 
   // eksctl anywhere delete cluster (<name> | -f <file>) [-w <kubeconfig>]: cmd/eksctl-anywhere/cmd/deletecluster.go
@@ -777,6 +950,7 @@ export async function standinMain(
 
   if (tool === 'eksctl') return eksctl();
   if (tool === 'kubectl') return kubectl();
+  if (tool === 'aws') return aws();
   if (tool === 'ip') return ip();
   if (tool === 'helm') return helm();
   if (tool === 'docker') return docker();

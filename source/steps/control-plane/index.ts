@@ -10,7 +10,7 @@ export const controlPlaneStep: StepDefinition<'control-plane'> = {
   title: 'Kong control plane',
   purpose: [
     'Connects to the Kong control plane on EKS: cluster (8005) and telemetry (8006) load balancers,',
-    'the cluster certificate, the license and the Admin API.',
+    'the cluster certificate, the license and the Admin API; or, with none yet, deploys one (eksctl, helm).',
   ],
   reads: [
     'controlPlane.kubeconfig',
@@ -34,6 +34,7 @@ export const controlPlaneStep: StepDefinition<'control-plane'> = {
     'controlPlane.clusterCaKeyFile',
     'controlPlane.dataPlaneCertFile',
     'controlPlane.dataPlaneKeyFile',
+    'controlPlane.deploy',
   ],
   check: async (ctx, signal) => (await load()).logic.check(ctx, signal),
   runHeadless: async (ctx, signal) => (await load()).logic.runHeadless(ctx, signal),

@@ -77,6 +77,23 @@ export async function runControlPlaneStep(
   return {summary: cpSummary(result.facts), data: factsData(result.facts)};
 }
 
+/** The checks with one line per settled check, for headless runs. */
+async function runControlPlaneHeadless(
+  ctx: StepContext,
+  signal: AbortSignal,
+  input: CpInput,
+  summaryPrefix = '',
+): Promise<StepOutcome> {
+  let last = '';
+  const outcome = await runControlPlaneStep(ctx, signal, input, check => {
+    if (check.status === 'running') return;
+    const line = `${check.status === 'ok' ? '✔' : check.status === 'warn' ? '!' : check.status === 'pending' ? '…' : '✖'} ${check.title}`;
+    if (line !== last) ctx.say(line);
+    last = line;
+  });
+  return {...outcome, summary: `${summaryPrefix}${outcome.summary}`};
+}
+
 /** Dry run: endpoints, version and the token reference from the answers; nothing is probed. */
 export function dryRunControlPlane(ctx: StepContext): StepOutcome {
   const cp = ctx.session.answers.controlPlane ?? {};
@@ -126,14 +143,15 @@ export function dryRunControlPlane(ctx: StepContext): StepOutcome {
 
 export const logic = {
   runHeadless: async (ctx, signal) => {
+    // controlPlane.deploy: deploy the CP on EKS first (issue 10), then connect to it like to any CP.
+    if (ctx.session.answers.controlPlane?.deploy) {
+      const {deployHeadless} = await import('./cp-deploy-step.js');
+      const deployed = await deployHeadless(ctx, signal);
+      if (ctx.ports.world === 'dry-run') return deployed.outcome;
+      return runControlPlaneHeadless(ctx, signal, deployed.input, deployed.prefix);
+    }
     if (ctx.ports.world === 'dry-run') return dryRunControlPlane(ctx);
-    let last = '';
-    return runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), check => {
-      if (check.status === 'running') return;
-      const line = `${check.status === 'ok' ? '✔' : check.status === 'warn' ? '!' : check.status === 'pending' ? '…' : '✖'} ${check.title}`;
-      if (line !== last) ctx.say(line);
-      last = line;
-    });
+    return runControlPlaneHeadless(ctx, signal, cpInputFromAnswers(ctx.session.answers));
   },
   // On resume: the cluster listener still answers TCP from here.
   check: async (ctx, signal) => {
