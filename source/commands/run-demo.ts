@@ -160,8 +160,12 @@ async function runInWorld(
   // --answers FILE: the admin's answers win over the demo's; controlPlane.deploy in them means deploy mode.
   const fileAnswers = ctx.opts.answers ? await loadAnswersFile(ctx.opts.answers) : undefined;
   const controlPlaneMode = opts.controlPlane ?? (fileAnswers?.controlPlane?.deploy ? 'deploy' : undefined);
-  const demo = await openDemoWorld({sessionDir: worldDir, speed, ...(controlPlaneMode ? {controlPlaneMode} : {}),
-    ...(opts.cpMtls ? {cpMtls: opts.cpMtls} : {}),});
+  const demo = await openDemoWorld({
+    sessionDir: worldDir,
+    speed,
+    ...(controlPlaneMode ? {controlPlaneMode} : {}),
+    ...(opts.cpMtls ? {cpMtls: opts.cpMtls} : {}),
+  });
   try {
     for (const n of demo.notices) say(n);
     let answers: Answers | undefined;
