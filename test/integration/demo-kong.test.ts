@@ -96,7 +96,7 @@ test(
     const dp = await run('data-plane');
     assert.match(
       dp.summary,
-      /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.12:32080/,
+      /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.200/,
     );
     assert.ok(
       said.some(l =>
@@ -104,6 +104,15 @@ test(
           l,
         ),
       ),
+      said.join('\n'),
+    );
+    // The proxy is behind MetalLB, installed as the curated package through the stand-in eksctl.
+    assert.ok(
+      said.some(l => /Installed MetalLB with pool 10\.20\.0\.200-10\.20\.0\.209/.test(l)),
+      said.join('\n'),
+    );
+    assert.ok(
+      said.some(l => /\$ eksctl anywhere create packages -f metallb-package\.yaml/.test(l)),
       said.join('\n'),
     );
     const podName = (controller.get().steps['data-plane'].data?.['pods'] as string[])[0]!;
@@ -140,7 +149,7 @@ test(
     const verify = await run('verify');
     assert.match(
       verify.summary,
-      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.200\/httpbin\/anything → 200/,
     );
     // With the smoke-test entities the DP holds a configuration: the readiness probe passes.
     await until(podReady, 'the DP pod Ready once it holds the smoke-test configuration', {timeoutMs: 20_000});

@@ -20,6 +20,8 @@ export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
 export const DEMO_KONG_VERSION = '3.9.1.2';
 export const DEMO_HTTP_NODE_PORT = 32080;
 export const DEMO_HTTPS_NODE_PORT = 32443;
+/** The proxy's load-balancer pool on the nodes' LAN (MetalLB, the curated package, hands these out). */
+export const DEMO_LB_POOL = '10.20.0.200-10.20.0.209';
 /** Node addresses of the simulated rack whose proxy NodePort reaches the fake proxy. */
 export const DEMO_NODE_IPS = Array.from({length: 30}, (_, i) => `10.20.0.${11 + i}`);
 
@@ -87,6 +89,14 @@ export async function startKongDemo(
     closers.push(() => proxy.close());
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});
+    const assignedIps = () =>
+      world.apis.workload.store
+        .list({apiVersion: 'v1', kind: 'Service'})
+        .flatMap(
+          s =>
+            (s['status'] as {loadBalancer?: {ingress?: Array<{ip?: string}>}} | undefined)?.loadBalancer?.ingress ?? [],
+        )
+        .map(i => i.ip);
     const routes: DemoRoute[] = [
       {host: hostnames.cluster, port: 8005, to: {host: cluster.host, port: cluster.port}},
       {host: hostnames.clustertelemetry, port: 8006, to: {host: telemetry.host, port: telemetry.port}},
@@ -95,6 +105,13 @@ export async function startKongDemo(
         host: ip,
         port: DEMO_HTTP_NODE_PORT,
         to: loopback(proxy.port),
+      })),
+      // A pool address answers only once MetalLB has given it to a Service (it announces it over ARP then).
+      ...Array.from({length: 10}, (_, i) => `10.20.0.${200 + i}`).map(ip => ({
+        host: ip,
+        port: 80,
+        to: loopback(proxy.port),
+        when: () => [...assignedIps()].includes(ip),
       })),
     ];
     const dns: Record<string, string[]> = {};
@@ -138,7 +155,8 @@ export async function startKongDemo(
         dataPlane: {
           namespace: 'kong',
           release: 'kong-dp',
-          proxyType: 'NodePort',
+          // The production way: the proxy behind a MetalLB address (the NodePorts stay for a switch back).
+          loadBalancer: {provider: 'metallb', addresses: DEMO_LB_POOL},
           httpNodePort: DEMO_HTTP_NODE_PORT,
           httpsNodePort: DEMO_HTTPS_NODE_PORT,
           replicas: 1,
