@@ -14,6 +14,7 @@ import {
   pathText,
   secretName,
 } from './kube-names.js';
+import {apiAnswersSchema} from './api-answers.js';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */
@@ -168,6 +169,8 @@ export const answersSchema = z
       })
       .strict()
       .optional(),
+    /** A first API on the data plane: Service, Route and policy presets (applied through the CP's Admin API). */
+    api: apiAnswersSchema.optional(),
   })
   .strict();
 

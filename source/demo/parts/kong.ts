@@ -4,6 +4,9 @@
 // node addresses. The Kong inside each DP pod is the fake data plane: it dials the cluster listener
 // through the demo's network with the secret copied to the new cluster, and only a handshake the
 // listener accepts registers it with the Admin API.
+import {randomBytes} from 'node:crypto';
+import {existsSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {startFakeKongAdmin, type FakeKongEntities} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
@@ -18,6 +21,7 @@ import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
 export const DEMO_KONG_VERSION = '3.9.1.2';
+export const DEMO_API_KEY_FILE = 'demo-api-key';
 export const DEMO_HTTP_NODE_PORT = 32080;
 export const DEMO_HTTPS_NODE_PORT = 32443;
 /** The proxy's load-balancer pool on the nodes' LAN (MetalLB, the curated package, hands these out). */
@@ -43,6 +47,9 @@ export async function startKongDemo(
   options: KongDemoOptions = {},
 ): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
+  // The consumer's API key, by reference like a real one: a 0600 file in the demo session's folder.
+  const demoKeyFile = join(ctx.sessionDir, DEMO_API_KEY_FILE);
+  if (!existsSync(demoKeyFile)) writeFileSync(demoKeyFile, `${randomBytes(16).toString('hex')}\n`, {mode: 0o600});
   const cert = await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
@@ -161,6 +168,16 @@ export async function startKongDemo(
           httpsNodePort: DEMO_HTTPS_NODE_PORT,
           replicas: 1,
           smokeTest: true,
+        },
+        // The demo's first API: a shop's orders behind an API key and 5 calls a minute, answers cached.
+        api: {
+          service: {name: 'orders', url: 'https://httpbin.konghq.com/anything'},
+          route: {name: 'orders', paths: ['/orders'], methods: ['GET', 'POST']},
+          plugins: [
+            {preset: 'key-auth', consumer: 'shop-frontend', keyFile: demoKeyFile},
+            {preset: 'rate-limiting', minute: 5},
+            {preset: 'proxy-cache', ttl: 30},
+          ],
         },
       },
       routes,
