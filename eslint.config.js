@@ -41,6 +41,13 @@ const noDemo = {
     'Steps and domain modules must not import source/demo/; the demo world is wired in from outside through the ports.',
 };
 
+// The demo world is a lower layer: the commands open it (openDemoWorld) and own the session and flags.
+const noCommands = {
+  regex: '(^|/)(commands/|cli-options(\\.js)?$)',
+  message:
+    'source/demo/ is wired in by the commands (openDemoWorld); it must not import source/commands/ or source/cli-options.ts.',
+};
+
 export default tseslint.config(
   {ignores: ['dist/', 'node_modules/', 'templates/', '.bench/']},
   js.configs.recommended,
@@ -78,5 +85,9 @@ export default tseslint.config(
     // A later config's no-restricted-imports replaces an earlier one, so these files get both patterns.
     files: worldAgnostic,
     rules: {'no-restricted-imports': ['error', {patterns: [noInk, noDemo]}]},
+  },
+  {
+    files: ['source/demo/**'],
+    rules: {'no-restricted-imports': ['error', {patterns: [noInk, noCommands]}]},
   },
 );

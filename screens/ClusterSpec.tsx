@@ -18,7 +18,7 @@ import {
   specInputs,
   specSummary,
   writeSpecArtifact,
-} from '../source/cluster/spec-step.js';
+} from '../source/steps/cluster-spec/spec-step.js';
 import type {SpecIssue} from '../source/cluster/spec.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
 

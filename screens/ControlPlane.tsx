@@ -21,8 +21,8 @@ import {
   DEFAULT_KUBECONFIG,
   type CpCheck,
   type CpCheckId,
-} from '../source/kong/cp-step.js';
-import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane.js';
+} from '../source/steps/control-plane/cp-step.js';
+import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane/step.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';

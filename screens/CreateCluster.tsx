@@ -17,14 +17,19 @@ import type {RunningCommand} from '../source/run/types.js';
 import type {StepOutcome} from '../source/wizard/registry.js';
 import type {CreateStatus} from '../source/cluster/resume.js';
 import type {ProgressState} from '../source/cluster/progress.js';
-import {createCommandFor, currentCreateStatus, runCreate, type CreateRunResult} from '../source/cluster/create-run.js';
+import {
+  createCommandFor,
+  currentCreateStatus,
+  runCreate,
+  type CreateRunResult,
+} from '../source/steps/create-cluster/create-run.js';
 import {
   createInputs,
   recordCreated,
   reviewLines,
   adoptExistingCluster,
   type CreateInputs,
-} from '../source/cluster/create-step.js';
+} from '../source/steps/create-cluster/create-step.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
 import {createWatchFeed, type WatchFeed} from '../source/cluster/watch-feed.js';
 import {findCreateProcess} from '../source/cluster/resume.js';

@@ -20,7 +20,7 @@ import {
   sweepCandidates,
   trustBmc,
   type Role,
-} from '../source/steps/discover.js';
+} from '../source/steps/discover/step.js';
 import type {Machine} from '../source/session/answers.js';
 import {DETAIL_LINES, MachineTable} from './discover/MachineTable.js';
 import {SourcesForm} from './discover/SourcesForm.js';

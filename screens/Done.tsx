@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import {cut, wrapWhole} from './cluster/autoplay.js';
-import {doneSections} from '../source/steps/done.js';
+import {doneSections} from '../source/steps/done/step.js';
 
 export function Done({ctx, session, width, height}: ScreenProps) {
   const theme = useTheme();

@@ -19,8 +19,8 @@ import {
   type NetworkDraft,
 } from '../source/hardware/drafts.js';
 import {previewHardwareCsv} from '../source/hardware/step.js';
-import {buildHardwareCsv, defaultPassword, draftsForPicked} from '../source/steps/hardware.js';
-import {discoverData, pickedMachines} from '../source/steps/discover.js';
+import {buildHardwareCsv, defaultPassword, draftsForPicked} from '../source/steps/hardware/step.js';
+import {discoverData, pickedMachines} from '../source/steps/discover/step.js';
 import {FieldRow} from './hardware/FieldRow.js';
 import {FORM_FIELDS, setMachineField, valueOf, type FormField} from './hardware/form.js';
 import {MachineList} from './hardware/MachineList.js';

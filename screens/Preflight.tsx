@@ -17,14 +17,11 @@ import {
   preflightData,
   preflightSummary,
   runPreflightChecks,
-} from '../source/cluster/preflight-step.js';
+} from '../source/steps/preflight/preflight-step.js';
 import {provisioningCandidates} from '../source/cluster/interfaces.js';
 import {cleanupLeftovers} from '../source/cluster/cleanup.js';
-import {
-  existingClusterChecks,
-  existingClusterOutcome,
-  isExistingClusterFlow,
-} from '../source/lifecycle/existing-cluster.js';
+import {existingClusterChecks, existingClusterOutcome} from '../source/lifecycle/existing-cluster.js';
+import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
 import {Checklist} from './cluster/Checklist.js';
 import {cut, useAutoplay} from './cluster/autoplay.js';
 

@@ -3,7 +3,8 @@
 import React, {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import {Box, Text} from 'ink';
 import type {SessionController} from './wizard/controller.js';
-import {getStep, type StepContext, type StepOutcome} from './wizard/registry.js';
+import {getStep, type StepOutcome} from './wizard/registry.js';
+import {stepContext} from './steps/context.js';
 import type {Ports} from './ports.js';
 import {GLOBAL_KEYS, type KeyBinding} from './ui/keys.js';
 import {KeyProvider, useKeyBindings, useKeys} from './ui/KeyDispatcher.js';
@@ -75,16 +76,8 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
 
   const step = getStep(session.currentStep);
 
-  const ctx: StepContext = useMemo(
-    () => ({
-      get session() {
-        return controller.get();
-      },
-      ports,
-      dispatch: controller.dispatch,
-      secret,
-      say: (line: string) => setStatus(line),
-    }),
+  const ctx = useMemo(
+    () => stepContext(controller, ports, secret, line => setStatus(line)),
     [controller, ports, secret],
   );
 

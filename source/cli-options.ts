@@ -20,8 +20,7 @@ export function addGlobalOptions(cmd: Command): Command {
     .option('--no-color', 'no colours (also NO_COLOR)');
 }
 
-/** Usage errors: exit 2 with one line. */
-export class UsageError extends Error {}
+export {UsageError} from './errors.js';
 
 export function isInteractive(opts: GlobalOptions, stdin: {isTTY?: boolean}, stdout: {isTTY?: boolean}): boolean {
   return !opts.nonInteractive && Boolean(stdin.isTTY) && Boolean(stdout.isTTY);

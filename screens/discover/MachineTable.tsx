@@ -3,7 +3,7 @@
 import React from 'react';
 import {Text} from 'ink';
 import type {DiscoveredMachine} from '../../source/discovery/correlate.js';
-import type {Role} from '../../source/steps/discover.js';
+import type {Role} from '../../source/steps/discover/step.js';
 import {useTheme} from '../../source/ui/theme.js';
 
 const SOURCE_LETTER: Record<string, string> = {csv: 'C', redfish: 'R', ipmi: 'I', power: 'W', pxe: 'P'};

@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import {useTheme} from '../../source/ui/theme.js';
 import {formatDuration} from '../../source/run/format.js';
 import {cut} from '../cluster/autoplay.js';
-import type {CheckStatus} from '../../source/kong/cp-step.js';
+import type {CheckStatus} from '../../source/steps/control-plane/cp-step.js';
 
 export interface CheckRow {
   id: string;

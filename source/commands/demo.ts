@@ -19,7 +19,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
   ).action(
     async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
       const ctx = context(cmd);
-      const {parseSpeed, runDemo} = await import('../demo/run-demo.js');
+      const {parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
       ctx.setExit(
         await runDemo(ctx, {

@@ -19,8 +19,8 @@ export function registerExport(program: Command, context: ContextFor): void {
 export async function runExport(ctx: CommandContext, name: string, options: {deck?: boolean}): Promise<number> {
   if (!options.deck) throw new UsageError('export needs a format: --deck');
   const {openForStatus} = await import('../lifecycle/open.js');
-  const {openAdmin} = await import('../kong/verify-step.js');
-  const {cpInputFromAnswers, expandPath} = await import('../kong/cp-step.js');
+  const {openAdmin} = await import('../steps/verify/verify-step.js');
+  const {cpInputFromAnswers, expandPath} = await import('../steps/control-plane/cp-step.js');
   const {adminTokenSourceFromAnswers, resolveAdminToken} = await import('../kong/admin-api.js');
   const {readWizardEntities, renderDeck} = await import('../kong/deck-export.js');
   const source = await openForStatus(ctx, name);

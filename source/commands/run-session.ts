@@ -5,7 +5,6 @@ import {allSteps} from '../wizard/registry.js';
 import type {CommandContext} from './index.js';
 import {allowLiveScreens} from '../cli-options.js';
 import {installLastResort} from '../run/last-resort.js';
-import '../steps/index.js';
 
 /**
  * On resume, a step marked done is re-verified; one that no longer holds goes back to pending. The

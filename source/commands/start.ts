@@ -35,7 +35,7 @@ async function openByWorld(ctx: CommandContext, name: string): Promise<number> {
   const {listSessions} = await import('../session/list.js');
   const world = (await listSessions(ctx.home)).find(s => s.name === name)?.world;
   if (world === 'demo') {
-    const {runDemo} = await import('../demo/run-demo.js');
+    const {runDemo} = await import('./run-demo.js');
     return runDemo(ctx, {autoplay: false, name});
   }
   const {loadAnswersFile} = await import('../session/answers-file.js');
@@ -65,7 +65,7 @@ export async function launch(ctx: CommandContext): Promise<number> {
     case 'resume':
       return openByWorld(ctx, choice.name);
     case 'demo': {
-      const {runDemo} = await import('../demo/run-demo.js');
+      const {runDemo} = await import('./run-demo.js');
       return runDemo(ctx, {autoplay: false});
     }
     case 'status': {

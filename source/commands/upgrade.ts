@@ -47,10 +47,10 @@ export async function runUpgradeCommand(ctx: CommandContext, name: string, to: s
 
   const {openForChange} = await import('../lifecycle/open.js');
   const up = await import('../lifecycle/upgrade.js');
-  const {workloadKubeconfig} = await import('../kong/dp-step.js');
+  const {workloadKubeconfig} = await import('../steps/data-plane/dp-step.js');
   const {createKubeApi} = await import('../kong/kube-client.js');
-  const {openAdmin} = await import('../kong/verify-step.js');
-  const {cpInputFromAnswers, expandPath} = await import('../kong/cp-step.js');
+  const {openAdmin} = await import('../steps/verify/verify-step.js');
+  const {cpInputFromAnswers, expandPath} = await import('../steps/control-plane/cp-step.js');
   const {adminUrlOf} = await import('../lifecycle/status.js');
   const {formatCommandLine} = await import('../run/command-line.js');
   const {opened, close} = await openForChange(ctx, name, `eksa-kong upgrade ${name}`);

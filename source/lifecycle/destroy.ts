@@ -9,7 +9,7 @@ import type {CommandRunner, CommandSpec} from '../run/types.js';
 import {runWithOutput} from './run-output.js';
 import {formatCommandLine} from '../run/command-line.js';
 import {helmEnv, MANAGED_BY_LABEL} from '../kong/deploy.js';
-import {workloadKubeconfig} from '../kong/dp-step.js';
+import {workloadKubeconfig} from '../steps/data-plane/dp-step.js';
 import {createClusterEnv} from '../cluster/create.js';
 
 export const MANAGED_BY_SELECTOR = Object.entries(MANAGED_BY_LABEL)

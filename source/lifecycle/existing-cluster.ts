@@ -2,28 +2,14 @@
 // Kubernetes): answers with `cluster.existing` and no `machines` skip the bare-metal steps, and the
 // preflight checks only what that flow needs: kubectl, helm, the cluster answering, and its nodes'
 // CPU architecture against the data plane image.
-import type {Answers} from '../session/answers.js';
-import type {Session} from '../session/schema.js';
-import type {StepContext, StepOutcome} from '../wizard/registry.js';
-import {StepFailure} from '../wizard/registry.js';
+import type {StepContext, StepOutcome} from '../steps/types.js';
+import {StepFailure} from '../errors.js';
 import {capture} from '../cluster/capture.js';
 import {evaluateHelm, evaluateKubectl, PREFLIGHT_COMMANDS, type PreflightCheck} from '../cluster/preflight.js';
-import {checkLine} from '../cluster/preflight-step.js';
+import {checkLine} from '../steps/preflight/preflight-step.js';
 import {expandHome} from '../cluster/existing.js';
 import {createKubeApi} from '../kong/kube-client.js';
 import {describeKubeError, type KubeApi} from '../kong/kube-api.js';
-
-/** cluster.existing and no machines: the data plane goes onto that cluster, nothing is provisioned. */
-export function isExistingClusterFlow(answers: Answers): boolean {
-  return Boolean(answers.cluster?.existing) && (answers.machines?.length ?? 0) === 0;
-}
-
-/** Why a bare-metal step is skipped in that flow, or undefined when it runs. */
-export function bareMetalSkipReason(session: Session): string | undefined {
-  return isExistingClusterFlow(session.answers)
-    ? 'not needed: the data plane goes onto the existing cluster (cluster.existing)'
-    : undefined;
-}
 
 /** The platforms kong/kong-gateway images are published for (Docker Hub manifest list). */
 export const DP_IMAGE_ARCHITECTURES: ReadonlySet<string> = new Set(['amd64', 'arm64']);

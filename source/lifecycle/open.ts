@@ -17,9 +17,9 @@ export interface SimulatedWorld {
 }
 
 async function openWorld(dir: string): Promise<SimulatedWorld> {
-  const {openSimulatedDataCenter} = await import('../demo/run-demo.js');
-  const dc = await openSimulatedDataCenter(dir);
-  return {net: dc.net, env: dc.world.env, speed: dc.speed, close: dc.close};
+  const {openDemoWorld} = await import('../demo/open-world.js');
+  const demo = await openDemoWorld({sessionDir: dir, settle: true});
+  return {net: demo.net, env: demo.env, speed: demo.speed, close: demo.close};
 }
 
 /** What `status` reads: the session, its secrets and network; no runner, no lock for a real session. */

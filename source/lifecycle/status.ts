@@ -6,12 +6,12 @@ import {listSessions} from '../session/list.js';
 import {loadSession} from '../session/store.js';
 import type {Session} from '../session/schema.js';
 import {adminTokenSourceFromAnswers, resolveAdminToken} from '../kong/admin-api.js';
-import {cpInputFromAnswers, expandPath} from '../kong/cp-step.js';
-import {workloadKubeconfig} from '../kong/dp-step.js';
+import {cpInputFromAnswers, expandPath} from '../steps/control-plane/cp-step.js';
+import {workloadKubeconfig} from '../steps/data-plane/dp-step.js';
 import {createKubeApi} from '../kong/kube-client.js';
 import type {KubeApi} from '../kong/kube-api.js';
 import {FRESH_SECONDS, fetchDataPlaneRows, httpGet} from '../kong/verify.js';
-import {openAdmin, smokeUrl} from '../kong/verify-step.js';
+import {openAdmin, smokeUrl} from '../steps/verify/verify-step.js';
 import type {StatusSource} from './open.js';
 
 /** The `--json` document: these keys and nothing else; absent parts are null. */

@@ -10,7 +10,7 @@ import {DEFAULT_CHART_VERSION, dpPodSelector, HELM_CHART, helmEnv, podState} fro
 import {DP_VALUES_FILE} from '../kong/dp-values.js';
 import {checkVersionSkew, splitImage, type SkewCheck} from '../kong/version.js';
 import {httpGet, verifyDataPlanes, type DataPlaneVerification} from '../kong/verify.js';
-import {smokeUrl} from '../kong/verify-step.js';
+import {smokeUrl} from '../steps/verify/verify-step.js';
 import type {AdminClient} from '../kong/admin-api.js';
 export {runWithOutput} from './run-output.js';
 

@@ -12,7 +12,7 @@ export function HelpOverlay({
   height,
 }: {
   title: string;
-  purpose: string[];
+  purpose: readonly string[];
   bindings: readonly KeyBinding[];
   width: number;
   height: number;

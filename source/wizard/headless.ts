@@ -1,6 +1,7 @@
 // The non-interactive path: no Ink, plain progress lines, the same step logic as the screens.
 import {STEP_IDS, stepIndex} from './step-ids.js';
-import {AnswerError, getStep, type StepContext} from './registry.js';
+import {AnswerError, getStep} from './registry.js';
+import {stepContext} from '../steps/context.js';
 import {firstUnfinishedStep} from './reducer.js';
 import type {SessionController} from './controller.js';
 import type {Ports} from '../ports.js';
@@ -43,15 +44,7 @@ export async function runHeadless({controller, ports, secret, io, signal}: Headl
     }
     io.out(`${tag} …`);
     controller.dispatch({type: 'step-started', step: id, at: at()});
-    const ctx: StepContext = {
-      get session() {
-        return controller.get();
-      },
-      ports,
-      dispatch: controller.dispatch,
-      secret,
-      say: line => io.out(`    ${line}`),
-    };
+    const ctx = stepContext(controller, ports, secret, line => io.out(`    ${line}`));
     try {
       const outcome = await step.runHeadless(ctx, signal);
       controller.dispatch({type: 'step-finished', step: id, at: at(), summary: outcome.summary, data: outcome.data});

@@ -3,7 +3,7 @@
 import type {Answers} from '../session/answers.js';
 import type {CommandRecord, LifecycleEvent, Session, StepRecord, StepState} from '../session/schema.js';
 import {STEP_IDS, stepIndex, type StepId} from './step-ids.js';
-import {STEP_DEPENDENCIES} from './dependencies.js';
+import {STEP_DEPENDENCIES} from '../steps/registry.js';
 
 export type WizardAction =
   | {type: 'next'}

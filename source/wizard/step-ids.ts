@@ -1,18 +1,6 @@
-// The ten steps, in order. Ids are part of the command-line contract (sessions --json) and the session file.
-export const STEP_IDS = [
-  'welcome',
-  'preflight',
-  'discover',
-  'hardware',
-  'cluster-spec',
-  'create-cluster',
-  'control-plane',
-  'data-plane',
-  'verify',
-  'done',
-] as const;
-
-export type StepId = (typeof STEP_IDS)[number];
+// The wizard's step ids, titles and order come from the step registry (source/steps/registry.ts);
+// re-exported here for the many modules that only need ids. Day-two command ids live here.
+export {STEP_IDS, STEP_TITLES, isStepId, stepIndex, type StepId} from '../steps/registry.js';
 
 /** Day-two commands that run commands on a finished session; their commands join the runbook. */
 export const LIFECYCLE_IDS = ['upgrade', 'destroy'] as const;
@@ -21,24 +9,3 @@ export const LIFECYCLE_TITLES: Record<LifecycleId, string> = {
   upgrade: 'Upgrade the data plane',
   destroy: 'Destroy what the session created',
 };
-
-export const STEP_TITLES: Record<StepId, string> = {
-  welcome: 'Welcome',
-  preflight: 'Preflight',
-  discover: 'Discover machines',
-  hardware: 'hardware.csv',
-  'cluster-spec': 'Cluster spec',
-  'create-cluster': 'Create cluster',
-  'control-plane': 'Kong control plane',
-  'data-plane': 'Kong data plane',
-  verify: 'Verify',
-  done: 'Done',
-};
-
-export function isStepId(value: string): value is StepId {
-  return (STEP_IDS as readonly string[]).includes(value);
-}
-
-export function stepIndex(id: StepId): number {
-  return STEP_IDS.indexOf(id);
-}

@@ -6,7 +6,6 @@ import {SessionController} from '../../source/wizard/controller.js';
 import {newSession, type Session} from '../../source/session/schema.js';
 import type {Ports} from '../../source/ports.js';
 import {testPorts} from './step-context.js';
-import '../../source/steps/index.js';
 
 export {testPorts};
 

@@ -13,7 +13,6 @@ import {screenFor} from '../../screens/index.js';
 import {STEP_IDS, type StepId} from '../../source/wizard/step-ids.js';
 import {renderInk, type Rendered} from './ink.js';
 import {stepContext} from './step-context.js';
-import '../../source/steps/index.js';
 
 /** Answers of a small lab (1 CP, 1 worker on 10.20.0.0/24) the cluster screens start from. */
 export const specAnswers: Answers = {

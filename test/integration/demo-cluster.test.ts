@@ -16,7 +16,6 @@ import {newSession} from '../../source/session/schema.js';
 import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import type {Answers} from '../../source/session/answers.js';
 import {demoPorts, stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 let world: DemoWorld;
 let part: DemoPart;

@@ -11,9 +11,8 @@ import type {DemoWorld} from '../../source/demo/world.js';
 import {createDemoNet} from '../../source/demo/net.js';
 import {openSession} from '../../source/wizard/open-session.js';
 import {getStep} from '../../source/wizard/registry.js';
-import {discoverData} from '../../source/steps/discover.js';
+import {discoverData} from '../../source/steps/discover/step.js';
 import {stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 test(
   'demo discovery part: both BMCs found through routes, PXE attributed, hardware.csv built',

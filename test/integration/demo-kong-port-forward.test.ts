@@ -17,7 +17,6 @@ import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {createKubeApi} from '../../source/kong/kube-client.js';
 import {createAdminClient, openAdminViaPortForward, parseAdminListen} from '../../source/kong/admin-api.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const SPEED = 100;
 let world: DemoWorld;

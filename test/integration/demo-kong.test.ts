@@ -16,7 +16,6 @@ import {SessionController} from '../../source/wizard/controller.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
 import {until} from '../helpers/wait.js';
-import '../../source/steps/index.js';
 import yaml from 'js-yaml';
 import {createAdminClient} from '../../source/kong/admin-api.js';
 import {readWizardEntities, renderDeck} from '../../source/kong/deck-export.js';

@@ -8,7 +8,8 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {startDemoWorld} from '../../source/demo/world.js';
 import {FakeKubeApi} from '../helpers/kong-fakes.js';
-import {clusterChecks, isExistingClusterFlow} from '../../source/lifecycle/existing-cluster.js';
+import {clusterChecks} from '../../source/lifecycle/existing-cluster.js';
+import {isExistingClusterFlow} from '../../source/lifecycle/existing-cluster-flow.js';
 import {runCli, tempHome} from '../helpers/cli.js';
 
 test(

@@ -20,7 +20,6 @@ import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import {renderRunbook} from '../../source/run/runbook.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const SPEED = 100;
 let world: DemoWorld;

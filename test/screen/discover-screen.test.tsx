@@ -8,7 +8,7 @@ import {NetRouteError, type Net} from '../../source/ports.js';
 import {startRedfishBmc, type RunningRedfishBmc} from '../../source/demo/redfish-bmc.js';
 import {pxeRomDiscover, sendDiscover} from '../../source/demo/pxe-sender.js';
 import {DEMO_SERVERS, freeUdpPort} from '../../source/demo/parts/discovery.js';
-import {discoverData} from '../../source/steps/discover.js';
+import {discoverData} from '../../source/steps/discover/step.js';
 import {appTree} from '../helpers/app.js';
 import {cleanupInk, KEYS, renderInk} from '../helpers/ink.js';
 

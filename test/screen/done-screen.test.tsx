@@ -61,7 +61,7 @@ for (const [columns, rows] of [
 }
 
 test('pods that waited for a configuration read as configured once verify has given them one', async () => {
-  const {doneSections} = await import('../../source/steps/done.js');
+  const {doneSections} = await import('../../source/steps/done/step.js');
   const s = doneSession();
   s.steps['data-plane'] = {
     ...s.steps['data-plane'],

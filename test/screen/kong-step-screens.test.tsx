@@ -19,7 +19,6 @@ import {startKongDemo} from '../../source/demo/parts/kong.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
 import {cleanupInk, KEYS, renderInk, stripAnsi, type Rendered} from '../helpers/ink.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 afterEach(() => cleanupInk());
 

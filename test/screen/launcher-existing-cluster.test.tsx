@@ -7,7 +7,6 @@ import {cleanupInk, renderInk, KEYS, tick} from '../helpers/ink.js';
 import {tempHome} from '../helpers/cli.js';
 import {Launcher, type LauncherChoice} from '../../screens/Launcher.js';
 import {openSession} from '../../source/wizard/open-session.js';
-import '../../source/steps/index.js';
 
 afterEach(() => cleanupInk());
 

@@ -9,7 +9,6 @@ import {renderStep, sessionAt} from '../helpers/step-screen.js';
 import {testPorts} from '../helpers/step-context.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 import {tempHome} from '../helpers/cli.js';
-import '../../source/steps/index.js';
 
 afterEach(() => cleanupInk());
 

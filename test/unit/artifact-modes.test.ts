@@ -5,7 +5,7 @@ import {mkdtempSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {writeClusterSpec} from '../../source/cluster/spec.js';
-import {writeDpValues} from '../../source/kong/dp-step.js';
+import {writeDpValues} from '../../source/steps/data-plane/dp-step.js';
 import {dpValuesInputFromAnswers} from '../../source/kong/dp-values.js';
 
 test('cluster.yaml and kong-dp-values.yaml are written 0600 even with umask 000', async () => {

@@ -13,7 +13,6 @@ import type {Answers} from '../../source/session/answers.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
 import type {CommandRunner} from '../../source/run/types.js';
 import {stepContext, testPorts} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const answers: Answers = {
   admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},

@@ -2,13 +2,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {runCli, tempHome} from '../helpers/cli.js';
-import {
-  answersDigest,
-  mergePartAnswers,
-  nextDemoName,
-  parseSpeed,
-  pickDemoSession,
-} from '../../source/demo/run-demo.js';
+import {nextDemoName, parseSpeed, pickDemoSession} from '../../source/commands/run-demo.js';
+import {answersDigest, mergePartAnswers} from '../../source/demo/open-world.js';
 import {createDemoNet, isLoopback, noNet} from '../../source/demo/net.js';
 import {NetRouteError} from '../../source/ports.js';
 import {emptyPart} from '../../source/demo/parts/types.js';

@@ -6,7 +6,7 @@ import {EventEmitter} from 'node:events';
 import {PassThrough} from 'node:stream';
 import {DiscoverySession} from '../../source/discovery/session.js';
 import type {SpawnedProcess} from '../../source/discovery/pxe-capture.js';
-import {listenForPxe} from '../../source/steps/discover.js';
+import {listenForPxe} from '../../source/steps/discover/step.js';
 import type {Clock} from '../../source/ports.js';
 
 /** A clock whose sleep ends only by abort, as a 60 s window would look to a bounded test. */

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {sweepCandidates} from '../../source/steps/discover.js';
+import {sweepCandidates} from '../../source/steps/discover/step.js';
 import {settingsFromAnswers} from '../../source/discovery/plan.js';
 
 test('one key sweeps the neighbour-table candidates: added to the Redfish targets once each, Redfish switched on', () => {

@@ -9,8 +9,7 @@ import {openSession, type OpenedSession} from '../../source/wizard/open-session.
 import {AnswerError, getStep, MissingAnswerError, StepFailure, type StepContext} from '../../source/wizard/registry.js';
 import {stepContext} from '../helpers/step-context.js';
 import type {World} from '../../source/ports.js';
-import {discoverData} from '../../source/steps/discover.js';
-import '../../source/steps/index.js';
+import {discoverData} from '../../source/steps/discover/step.js';
 
 const base: Answers = {
   admin: {interface: 'eno1', bootstrapIp: '10.20.0.10'},

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {deployDataPlane, type DpPlan} from '../../source/kong/dp-step.js';
+import {deployDataPlane, type DpPlan} from '../../source/steps/data-plane/dp-step.js';
 import type {CommandSpec} from '../../source/run/types.js';
 import {FakeCommandRunner, FakeKubeApi, fakeClock, makeCert, tlsSecret} from '../helpers/kong-fakes.js';
 

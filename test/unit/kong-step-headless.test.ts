@@ -15,9 +15,8 @@ import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {renderRunbook} from '../../source/run/runbook.js';
 import type {Answers} from '../../source/session/answers.js';
 import type {StepId} from '../../source/wizard/step-ids.js';
-import {dpValuesFor} from '../../source/kong/dp-step.js';
+import {dpValuesFor} from '../../source/steps/data-plane/dp-step.js';
 import {runStep, stepContext, testPorts} from '../helpers/step-context.js';
-import '../../source/steps/index.js';
 
 const LICENSE = '{"license":{"payload":{"customer":"Test"},"signature":"abc"}}';
 const TOKEN = 'headless-token-value-1234';

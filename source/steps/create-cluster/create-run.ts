@@ -1,0 +1,201 @@
+// One `eksctl anywhere create cluster` run as the screen and the headless step share it: start it in
+// the session folder through the runner, feed its output to the phase parser, watch the bootstrap
+// cluster once eksctl wrote its kubeconfig, and explain the end (nodes on success, the recognised
+// failure with its fix and evidence otherwise). Also: where an earlier create stands (resume).
+import {relative} from 'node:path';
+import type {Clock} from '../../ports.js';
+import type {CommandResult, CommandRunner, RunningCommand} from '../../run/types.js';
+import {createClusterCommand} from '../../cluster/create.js';
+import {
+  findFailureArtifacts,
+  genericFailure,
+  recogniseFailure,
+  type FailureArtifact,
+  type KnownFailure,
+} from '../../cluster/failures.js';
+import {
+  clusterKubeconfigPath,
+  detectLeftovers,
+  listContainers,
+  realFolderProbe,
+  type FolderProbe,
+} from '../../cluster/leftovers.js';
+import {kubectlReachability, type NodeSummary} from '../../cluster/nodes.js';
+import {procProcessLister, type ProcessLister} from '../../cluster/processes.js';
+import {CreateProgressParser, PHASES, type ProgressState} from '../../cluster/progress.js';
+import {kindKubeconfigPath, watchProvisioning, type ProvisioningSnapshot} from '../../cluster/provisioning.js';
+import {classifyCreate, type CreateStatus} from '../../cluster/resume.js';
+
+/** The watch stops once eksctl moves management off the bootstrap cluster (its objects leave it). */
+const LAST_WATCHED_PHASE = PHASES.findIndex(p => p.title.startsWith('Moving'));
+
+export interface CreateRunOptions {
+  runner: CommandRunner;
+  clock: Clock;
+  sessionDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  clusterName: string;
+  bootstrapIp: string;
+  expectedHostnames?: readonly string[];
+  /** How often the bootstrap cluster is read. Default 10 s. */
+  watchIntervalMs?: number;
+  /** How often to look for the bootstrap kubeconfig before the watch starts. Default 2 s. */
+  kubeconfigPollMs?: number;
+  folders?: FolderProbe;
+  onStart?(command: RunningCommand): void;
+  onProgress?(state: ProgressState): void;
+  onWatchStart?(kubeconfig: string): void;
+  onWatch?(snapshot: ProvisioningSnapshot): void;
+}
+
+export interface CreateRunResult {
+  result: CommandResult;
+  progress: ProgressState;
+  /** Set when the create failed: what went wrong and what to do. */
+  failure: KnownFailure | undefined;
+  /** Evidence left for a failed create (logs, support bundle), relative to the session folder. */
+  artifacts: FailureArtifact[];
+  /** The new cluster's kubeconfig (absolute) when it succeeded. */
+  kubeconfig: string | undefined;
+  /** The command's log, relative to the session folder. */
+  log: string | undefined;
+}
+
+export function createCommandFor(o: Pick<CreateRunOptions, 'sessionDir' | 'bootstrapIp' | 'env'>) {
+  return createClusterCommand({sessionDir: o.sessionDir, bootstrapIp: o.bootstrapIp, env: o.env});
+}
+
+export async function runCreate(o: CreateRunOptions, signal?: AbortSignal): Promise<CreateRunResult> {
+  const running = o.runner.start(createCommandFor(o), signal);
+  o.onStart?.(running);
+  const parser = new CreateProgressParser(o.clock);
+  const watchAbort = new AbortController();
+  let seen = 0;
+  // Read what arrived since last time; lines the ring buffer already dropped are skipped, not misread.
+  const drain = () => {
+    const out = running.output;
+    const first = out.total - out.size;
+    const from = Math.max(seen, first);
+    if (from >= out.total) return;
+    const lines = out.slice(from - first, out.size);
+    seen = out.total;
+    let changed = false;
+    for (const line of lines) changed = parser.push(line) || changed;
+    if (!changed) return;
+    const state = parser.state();
+    if (state.phaseIndex > LAST_WATCHED_PHASE) watchAbort.abort();
+    o.onProgress?.(state);
+  };
+  const unsubscribe = running.output.subscribe(drain);
+  drain();
+  const watching = watchBootstrap(o, watchAbort.signal);
+  let result: CommandResult;
+  try {
+    result = await running.done;
+  } finally {
+    unsubscribe();
+    watchAbort.abort();
+  }
+  drain();
+  await watching;
+  const progress = result.recorded ? parser.state() : parser.finish(result.exitCode, result.signal);
+  if (!result.recorded) o.onProgress?.(progress);
+  const log = result.logPath ? relative(o.sessionDir, result.logPath) : undefined;
+  if (result.recorded) return {result, progress, failure: undefined, artifacts: [], kubeconfig: undefined, log};
+  if (progress.outcome === 'succeeded') {
+    return {
+      result,
+      progress,
+      failure: undefined,
+      artifacts: [],
+      kubeconfig: clusterKubeconfigPath(o.sessionDir, o.clusterName),
+      log,
+    };
+  }
+  const tail = running.output.tail(200);
+  const failure =
+    recogniseFailure([...progress.errorLines, ...tail], o.clusterName) ??
+    genericFailure(progress.error ?? result.error);
+  const artifacts = await findFailureArtifacts(o.sessionDir, o.clusterName);
+  if (log) artifacts.push({path: log, what: 'the wizard’s copy of the console output'});
+  return {result, progress, failure, artifacts, kubeconfig: undefined, log};
+}
+
+async function watchBootstrap(o: CreateRunOptions, signal: AbortSignal): Promise<void> {
+  const kubeconfig = kindKubeconfigPath(o.sessionDir, o.clusterName);
+  const folders = o.folders ?? realFolderProbe;
+  while (!signal.aborted) {
+    if (await folders.exists(kubeconfig)) {
+      o.onWatchStart?.(kubeconfig);
+      await watchProvisioning(
+        {
+          runner: o.runner,
+          clock: o.clock,
+          kubeconfig,
+          expectedHostnames: o.expectedHostnames,
+          intervalMs: o.watchIntervalMs,
+          onSnapshot: s => o.onWatch?.(s),
+        },
+        signal,
+      );
+      return;
+    }
+    try {
+      await o.clock.sleep(o.kubeconfigPollMs ?? 2000, signal);
+    } catch {
+      return;
+    }
+  }
+}
+
+export interface StatusOptions {
+  runner: CommandRunner;
+  sessionDir: string;
+  clusterName: string;
+  processes?: ProcessLister;
+  folders?: FolderProbe;
+}
+
+/** Where an earlier create of this cluster stands: finished, still running, failed with leftovers, or not started. */
+export async function currentCreateStatus(o: StatusOptions, signal?: AbortSignal): Promise<CreateStatus> {
+  const folders = o.folders ?? realFolderProbe;
+  let containers: Awaited<ReturnType<typeof listContainers>> = [];
+  try {
+    containers = await listContainers(o.runner, signal);
+  } catch {
+    // docker not answering: the folder still tells us something; preflight reports docker itself
+  }
+  const leftovers = await detectLeftovers(containers, o.sessionDir, o.clusterName, folders);
+  return classifyCreate(
+    {
+      sessionDir: o.sessionDir,
+      clusterName: o.clusterName,
+      processes: o.processes ?? procProcessLister(),
+      reachability: kubectlReachability(o.runner),
+      folders,
+      leftovers,
+    },
+    signal,
+  );
+}
+
+/** The nodes through the new kubeconfig, or why they could not be listed. */
+export async function listNodes(
+  runner: CommandRunner,
+  kubeconfig: string,
+  signal?: AbortSignal,
+): Promise<{nodes: NodeSummary[]} | {error: string}> {
+  const r = await kubectlReachability(runner)(kubeconfig, signal);
+  return r.reachable ? {nodes: r.nodes} : {error: r.reason};
+}
+
+export function nodeLine(n: NodeSummary): string {
+  return `${n.ready ? '✔' : '…'} ${n.name}  ${n.roles.join(',') || 'worker'}  ${n.ready ? 'Ready' : 'NotReady'}  ${n.version ?? ''}  ${n.internalIp ?? ''}`.trimEnd();
+}
+
+/** "Setup and validations 7 s" lines for headless output. */
+export function phaseLine(state: ProgressState): string | undefined {
+  const phase = state.phases[state.phaseIndex];
+  if (!phase) return undefined;
+  return `[${state.phaseIndex + 1}/${state.total}] ${phase.title}`;
+}

@@ -1,5 +1,0 @@
-import {implementStep} from '../wizard/registry.js';
-
-implementStep('welcome', {
-  runHeadless: async () => ({summary: 'started'}),
-});
