@@ -63,7 +63,7 @@ export function apiInputs(
 function recordCall(ctx: StepContext, adminUrl: string, call: AdminCall, secrets: ApiSecrets): void {
   const {args, envRefs} = curlArgs(adminUrl, call);
   const record = toCommandRecord(
-    {command: 'curl', args, step: 'verify', envRefs, title: `Admin API: ${call.what}`},
+    {command: 'curl', args, step: 'verify', cwd: ctx.ports.sessionDir, envRefs, title: `Admin API: ${call.what}`},
     [secrets.apiKey, secrets.clientSecret].filter((s): s is string => Boolean(s)),
     new Date(ctx.ports.clock.now()),
   );
