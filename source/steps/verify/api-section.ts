@@ -80,7 +80,7 @@ export function dryRunApiSection(ctx: StepContext, plan: VerifyPlan, api: ApiAns
   for (const call of apiCalls(api, secrets)) recordCall(ctx, adminUrl, call, secrets);
   return {
     ok: true,
-    summary: `dry run: ${describe(api)} recorded`,
+    summary: `dry run: ${describe(api)}`,
     data: {dryRun: true, service: api.service.name, route: api.route.name},
   };
 }

@@ -103,7 +103,10 @@ export function dryRunVerify(ctx: StepContext, plan: VerifyPlan): StepOutcome {
     );
   const api = ctx.session.answers.api;
   const section = api ? dryRunApiSection(ctx, plan, api) : undefined;
-  if (section) ctx.say(`would apply ${section.summary.replace(/^dry run: /, '')} through the Admin API (recorded)`);
+  if (section)
+    ctx.say(
+      `would apply ${section.summary.replace(/^dry run: /, '')} through the Admin API (the calls are in the runbook)`,
+    );
   return {
     summary: 'dry run: verification not run',
     data: {dryRun: true, smokeTest: plan.smokeTest, ...(section ? {api: section.data} : {})},
