@@ -35,6 +35,7 @@ import {createWatchFeed, type WatchFeed} from '../source/cluster/watch-feed.js';
 import {findCreateProcess} from '../source/cluster/resume.js';
 import {procProcessLister} from '../source/cluster/processes.js';
 import {kindKubeconfigPath, watchProvisioning} from '../source/cluster/provisioning.js';
+import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
 import {PhaseProgress, phaseRows} from './cluster/PhaseProgress.js';
 import {cut, useAutoplay, wrapText} from './cluster/autoplay.js';
 
@@ -72,6 +73,8 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
   const [, tick] = useState(0);
   const watchStop = useRef<AbortController | null>(null);
   const speed = Math.max(1, ctx.ports.speed);
+  // A data plane on an existing cluster: the form is the whole step; there is nothing to create.
+  const existingOnly = isExistingClusterFlow(session.answers);
 
   const classify = useCallback(async () => {
     setMode('checking');
@@ -282,7 +285,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       existing: [
         k('move', ['Up', 'Down', 'Tab'], 'field', 'Move between kubeconfig and context.'),
         k('confirm', ['Enter'], 'use it', 'Check the kubeconfig and that the API answers.'),
-        k('cancel', ['Esc'], 'cancel', 'Back to the review; nothing is used.'),
+        ...(existingOnly ? [] : [k('cancel', ['Esc'], 'cancel', 'Back to the review; nothing is used.')]),
         {...k('erase', ['Backspace'], 'erase', 'Erase the last character.'), footer: false},
       ],
     };
@@ -302,7 +305,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       const {input, key} = inkKey(press);
       if (mode === 'existing') {
         const field = existing.focus === 0 ? 'kubeconfig' : 'context';
-        if (key.escape) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
+        if (key.escape && !existingOnly) setMode(status ? (status.state === 'failed' ? 'failed' : 'review') : 'review');
         else if (key.upArrow || key.downArrow || key.tab) setExisting(e => ({...e, focus: e.focus === 0 ? 1 : 0}));
         else if (key.return) void adoptExisting();
         else if (key.backspace || key.delete) setExisting(e => ({...e, [field]: e[field].slice(0, -1)}));
@@ -344,9 +347,12 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
         ? 'done'
         : mode === 'orphan'
           ? 'orphan'
-          : undefined,
+          : mode === 'existing' && existingOnly && !problem
+            ? 'existing'
+            : undefined,
     () => {
       if (mode === 'review') void start();
+      else if (mode === 'existing') void adoptExisting();
       else if (mode === 'orphan') void waitForOrphan();
       else if (finished) complete({summary: finished.summary, data: finished.data});
       else if (mode === 'recorded')
@@ -526,7 +532,14 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
     push('r', `○ recorded: ${command?.display ?? 'eksctl anywhere create cluster'}`, theme.color('muted'));
     push('n', 'Dry run: the command is in the runbook; nothing ran and nothing else was written. Enter: continue.');
   } else if (mode === 'existing') {
-    push('h', 'Use an existing cluster instead of creating one', undefined, true);
+    push(
+      'h',
+      existingOnly
+        ? 'The existing cluster the data plane goes onto'
+        : 'Use an existing cluster instead of creating one',
+      undefined,
+      true,
+    );
     push(
       'k',
       `${existing.focus === 0 ? '▸' : ' '} kubeconfig  ${existing.kubeconfig}${existing.focus === 0 ? '█' : ''}`,
@@ -538,7 +551,13 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       existing.focus === 1 ? theme.color('accent') : undefined,
     );
     if (problem) pushWrapped('p', `✘ ${problem}`, theme.color('error'), 4);
-    push('n', 'Enter: check it and use it · Esc: back to creating one', theme.color('muted'));
+    push(
+      'n',
+      existingOnly
+        ? 'Enter: check it and use it (nothing is created in this flow)'
+        : 'Enter: check it and use it · Esc: back to creating one',
+      theme.color('muted'),
+    );
   }
 
   return (

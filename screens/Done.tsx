@@ -6,6 +6,7 @@ import type {ScreenProps} from './types.js';
 import {useTheme} from '../source/ui/theme.js';
 import {cut, wrapWhole} from './cluster/autoplay.js';
 import {doneSections} from '../source/steps/done/step.js';
+import {isExistingClusterFlow} from '../source/lifecycle/existing-cluster-flow.js';
 
 export function Done({ctx, session, width, height}: ScreenProps) {
   const theme = useTheme();
@@ -56,7 +57,14 @@ export function Done({ctx, session, width, height}: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Text bold color={theme.color('ok')}>
-        {cut(record.state === 'done' ? '✔ Done: bare metal to a connected Kong data plane' : 'Done', width)}
+        {cut(
+          record.state !== 'done'
+            ? 'Done'
+            : isExistingClusterFlow(session.answers)
+              ? '✔ Done: a connected Kong data plane on the existing cluster'
+              : '✔ Done: bare metal to a connected Kong data plane',
+          width,
+        )}
       </Text>
       {shown.map(section => (
         <Box key={section.title} flexDirection="column">

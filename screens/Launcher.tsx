@@ -1,10 +1,12 @@
 // The first screen of a bare `eksa-kong`: start a new session, add a data plane to an existing cluster,
 // resume a saved one, or the guided demo.
 import React, {useState} from 'react';
-import {Box, Text} from 'ink';
-import {KeyProvider, useKeys} from '../source/ui/KeyDispatcher.js';
-import SelectInput from 'ink-select-input';
+import {Box, Text, useStdout} from 'ink';
+import {KeyProvider, useKeyBindings, useKeys} from '../source/ui/KeyDispatcher.js';
 import {TextField} from '../source/ui/TextField.js';
+import {Footer} from '../source/ui/Footer.js';
+import {HelpOverlay} from '../source/ui/HelpOverlay.js';
+import type {KeyBinding} from '../source/ui/keys.js';
 import {SESSION_NAME} from '../source/session/names.js';
 import {contextName, pathText} from '../source/session/kube-names.js';
 import {useTheme} from '../source/ui/theme.js';
@@ -42,10 +44,11 @@ export function Launcher(props: LauncherProps) {
   );
 }
 
-// The menu itself is ink-select-input (its own arrow and Enter handling); Ctrl-C and the name field go
-// through the dispatcher.
+// Every key goes through the one dispatcher (the menu's arrows and Enter too), so a burst such as Down
+// Enter in one read moves and then chooses; the footer and the ? help are drawn from the same keys.
 function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const theme = useTheme();
+  const columns = useStdout().stdout.columns || 80;
   // What the form asks: a new session's name, or (existing cluster) the name, kubeconfig and context.
   const [form, setForm] = useState<'new' | 'existing' | null>(null);
   const naming = form !== null;
@@ -54,6 +57,33 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
   const [context, setContext] = useState('');
   const [field, setField] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [cursor, setCursor] = useState(0);
+  // The help lists what acted when it was opened (while it is up it takes every key).
+  const [help, setHelp] = useState<KeyBinding[] | null>(null);
+
+  const items = [
+    {key: 'new', label: 'New session', value: 'new'},
+    {key: 'existing', label: 'Add a data plane to an existing cluster', value: 'existing'},
+    ...sessions
+      .filter(s => s.status !== 'done' && s.status !== 'destroyed')
+      .slice(0, 8)
+      .map(s => ({key: `r:${s.name}`, label: `Resume ${s.name} (${s.step}, ${s.status})`, value: `r:${s.name}`})),
+    // A finished session's day two: its live status.
+    ...sessions
+      .filter(s => s.status === 'done')
+      .slice(0, 4)
+      .map(s => ({key: `s:${s.name}`, label: `Status of ${s.name} (finished)`, value: `s:${s.name}`})),
+    ...(demoAvailable ? [{key: 'demo', label: 'Guided demo (simulated data center)', value: 'demo'}] : []),
+    {key: 'quit', label: 'Quit', value: 'quit'},
+  ];
+  const at = Math.min(cursor, items.length - 1);
+  const choose = (value: string) => {
+    if (value === 'new' || value === 'existing') setForm(value);
+    else if (value === 'demo') onChoice({kind: 'demo'});
+    else if (value === 'quit') onChoice({kind: 'quit'});
+    else if (value.startsWith('s:')) onChoice({kind: 'status', name: value.slice(2)});
+    else onChoice({kind: 'resume', name: value.slice(2)});
+  };
 
   useKeys(
     'dialog',
@@ -85,22 +115,43 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
     ],
     {isActive: naming},
   );
-
-  const items = [
-    {key: 'new', label: 'New session', value: 'new'},
-    {key: 'existing', label: 'Add a data plane to an existing cluster', value: 'existing'},
-    ...sessions
-      .filter(s => s.status !== 'done' && s.status !== 'destroyed')
-      .slice(0, 8)
-      .map(s => ({key: `r:${s.name}`, label: `Resume ${s.name} (${s.step}, ${s.status})`, value: `r:${s.name}`})),
-    // A finished session's day two: its live status.
-    ...sessions
-      .filter(s => s.status === 'done')
-      .slice(0, 4)
-      .map(s => ({key: `s:${s.name}`, label: `Status of ${s.name} (finished)`, value: `s:${s.name}`})),
-    ...(demoAvailable ? [{key: 'demo', label: 'Guided demo (simulated data center)', value: 'demo'}] : []),
-    {key: 'quit', label: 'Quit', value: 'quit'},
-  ];
+  const reachable = useKeyBindings(false);
+  useKeys(
+    'screen',
+    [
+      {
+        id: 'move',
+        keys: ['Up', 'Down'],
+        label: 'move',
+        help: 'Move through the menu (it wraps around).',
+        run: press =>
+          setCursor(c => (Math.min(c, items.length - 1) + (press.name === 'Up' ? items.length - 1 : 1)) % items.length),
+      },
+      {
+        id: 'choose',
+        keys: ['Enter'],
+        label: 'choose',
+        help: 'Open what is selected.',
+        run: () => choose(items[at]!.value),
+      },
+      {id: 'help', keys: ['?'], label: 'help', help: 'Show or hide this help.', run: () => setHelp(reachable)},
+    ],
+    {isActive: !naming && help === null},
+  );
+  useKeys(
+    'dialog',
+    [
+      {
+        id: 'close-help',
+        keys: ['Esc', '?', 'Enter'],
+        label: 'close',
+        help: 'Close the help.',
+        run: () => setHelp(null),
+      },
+    ],
+    {isActive: help !== null, modal: true},
+  );
+  const footer = useKeyBindings(true);
 
   const taken = new Set(sessions.map(s => s.name));
   const nameProblem = (value: string): string | null => {
@@ -193,17 +244,25 @@ function LauncherMenu({sessions, demoAvailable, onChoice}: LauncherProps) {
           <Text color={theme.color('muted')}>Enter create · Esc back</Text>
         </Box>
       ) : (
-        <SelectInput
-          items={items}
-          onSelect={item => {
-            if (item.value === 'new' || item.value === 'existing') setForm(item.value);
-            else if (item.value === 'demo') onChoice({kind: 'demo'});
-            else if (item.value === 'quit') onChoice({kind: 'quit'});
-            else if (item.value.startsWith('s:')) onChoice({kind: 'status', name: item.value.slice(2)});
-            else onChoice({kind: 'resume', name: item.value.slice(2)});
-          }}
-        />
+        <Box flexDirection="column">
+          {items.map((item, i) => (
+            <Text key={item.key} color={i === at ? theme.color('accent') : undefined}>
+              {(i === at ? '❯ ' : '  ') + item.label}
+            </Text>
+          ))}
+        </Box>
       )}
+      {help ? (
+        <HelpOverlay
+          title="eksa-kong"
+          purpose={['Start a session, add a data plane to an existing cluster, resume one, or play the demo.']}
+          bindings={help}
+          width={Math.min(80, columns)}
+          height={Math.min(14, help.length + 5)}
+        />
+      ) : null}
+      <Text> </Text>
+      <Footer bindings={footer} width={columns - 1} />
     </Box>
   );
 }

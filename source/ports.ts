@@ -1,6 +1,9 @@
 // What a step may touch in the outside world. The real world, the demo world and dry-run wire
 // different implementations of the same ports; step logic never asks which world it is in except
 // to say so on screen (dry-run steps that would read the network take the answers and say so).
+import {statfs} from 'node:fs/promises';
+import {cpus, totalmem} from 'node:os';
+import {dirname} from 'node:path';
 import type {CommandRunner} from './run/types.js';
 
 export type World = 'real' | 'demo' | 'dry-run';
@@ -44,8 +47,34 @@ export const noNet: Net = {
   },
 };
 
+/** Facts about the admin server: the real world reads this machine, the demo answers for its simulated one. */
+export interface SystemInfo {
+  cpuCount(): number;
+  totalMemoryBytes(): number;
+  /** Free bytes available to this user on the file system holding path. */
+  freeDiskBytes(path: string): Promise<number>;
+}
+
+export const realSystemInfo: SystemInfo = {
+  cpuCount: () => cpus().length,
+  totalMemoryBytes: () => totalmem(),
+  freeDiskBytes: async path => {
+    // The session folder may not exist yet: measure the nearest existing parent.
+    for (let dir = path; ; dir = dirname(dir)) {
+      try {
+        const s = await statfs(dir);
+        return s.bavail * s.bsize;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
+      }
+    }
+  },
+};
+
 export interface Ports {
   world: World;
+  /** The admin server's CPUs, memory and disk. */
+  system: SystemInfo;
   runner: CommandRunner;
   net: Net;
   clock: Clock;

@@ -21,6 +21,51 @@ interface Rule {
 const HANG_CAUSES =
   'Usual causes: a wrong MAC in hardware.csv, no L2 path between the admin server and the nodes, PXE/network boot disabled on that NIC, or a partition given as disk.';
 
+/**
+ * What EKS Anywhere's hardware.csv reader and validator return, which create prints unwrapped after
+ * "validations failed: " (aws/eks-anywhere v0.26 pkg/providers/tinkerbell/hardware: csv.go,
+ * machine.go, translate.go, validator.go; Go's encoding/csv; apimachinery's label and DNS rules).
+ */
+const HARDWARE_CSV_ERRORS = new RegExp(
+  [
+    'missing required columns in csv',
+    'read: invalid hardware',
+    'wrong number of fields',
+    // The ❌ line's JSON escapes the quote.
+    'bare \\\\?" in non-quoted-field',
+    'extraneous or missing \\\\?" in quoted-field',
+    'machine: (IPAddress|Gateway|Nameservers|Netmask|MACAddress|Hostname|BMCIPAddress|BMCUsername|BMCPassword) is empty',
+    'machine: Nameservers contains an empty entry',
+    '(IPAddress|Gateway|BMCIPAddress): is (invalid|required)',
+    'MACAddress: address .*: invalid MAC address',
+    'invalid hostname: ',
+    'disk must be a valid linux path',
+    'VLANID: must be',
+    'duplicate (IPAddress|MACAddress|Hostname): ',
+    'missing BMCIPAddress \\(mac=',
+    'badly formatted key-value pair',
+    // Label keys and values (IsQualifiedName, IsValidLabelValue).
+    '(name|prefix) part (must|a lowercase RFC 1123)',
+    'a valid label (key )?must',
+    // A label value that is too long, alone (the text is generic, so only as the validation's error).
+    '(validations failed: |"error": ?")must be no more than 63 bytes',
+  ].join('|'),
+);
+
+/** The error itself, without the ❌ line's JSON or the "Error: validations failed: " wrapping. */
+function hardwareErrorText(line: string): string {
+  const tab = line.indexOf('\t{');
+  if (tab !== -1) {
+    try {
+      const error = (JSON.parse(line.slice(tab + 1)) as {error?: unknown}).error;
+      if (typeof error === 'string') return error;
+    } catch {
+      // Not the validation line's JSON: show the line.
+    }
+  }
+  return line.trim().replace(/^Error: (validations failed: )?/, '');
+}
+
 const RULES: readonly Rule[] = [
   {
     id: 'smee-container-exists',
@@ -125,11 +170,10 @@ const RULES: readonly Rule[] = [
   },
   {
     id: 'hardware-csv',
-    pattern:
-      /missing required columns in csv|invalid hardware|duplicate (IPAddress|MACAddress|Hostname)|wrong number of fields/,
+    pattern: HARDWARE_CSV_ERRORS,
     make: m => ({
       title: 'hardware.csv was refused',
-      explanation: `eksctl read the CSV and found: ${m.input.trim()}`,
+      explanation: `eksctl read the CSV and found: ${hardwareErrorText(m.input)}`,
       fix: 'Fix hardware.csv (the wizard’s hardware step validates it the same way) and create again.',
     }),
   },

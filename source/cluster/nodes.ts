@@ -57,7 +57,9 @@ export function getNodesCommand(kubeconfig: string, step = 'create-cluster', con
   };
 }
 
-export type ApiReachability = {reachable: true; nodes: NodeSummary[]} | {reachable: false; reason: string};
+export type ApiReachability =
+  /** `recorded`: a dry run wrote the command to the runbook instead of asking the API. */
+  {reachable: true; nodes: NodeSummary[]; recorded?: boolean} | {reachable: false; reason: string};
 
 export type ApiReachabilityCheck = (kubeconfig: string, signal?: AbortSignal) => Promise<ApiReachability>;
 
@@ -69,6 +71,7 @@ export function kubectlReachability(runner: CommandRunner, context?: string): Ap
       getNodesCommand(kubeconfig, 'create-cluster', context),
       signal,
     );
+    if (result.recorded) return {reachable: true, nodes: [], recorded: true};
     if (!result.ok) return {reachable: false, reason: firstLine(lines.join('\n')) || result.error || 'kubectl failed'};
     if (truncated) return {reachable: true, nodes: []};
     try {

@@ -1,10 +1,8 @@
 // Preflight checks on the admin server before a bare-metal create. Each check is a small pure
 // evaluator over what a command or provider reported, plus a runner that gathers the input, so the
 // screen can show results one by one and tests can feed recorded outputs.
-import {statfs} from 'node:fs/promises';
-import {cpus, totalmem} from 'node:os';
-import {dirname} from 'node:path';
 import type {CommandRunner, CommandSpec} from '../run/types.js';
+import type {SystemInfo} from '../ports.js';
 import {capture, dig, firstLine, parseJsonOutput, str, type Captured} from './capture.js';
 import {interfaceHoldingIp, parseIpAddr, provisioningCandidates, type NetInterface} from './interfaces.js';
 import {
@@ -53,29 +51,6 @@ export const TINKERBELL_PORTS: readonly TinkerbellPort[] = [
   {port: 69, protocol: 'udp', use: 'TFTP (Smee)'},
   {port: 514, protocol: 'udp', use: 'syslog (Smee)'},
 ];
-
-export interface SystemInfo {
-  cpuCount(): number;
-  totalMemoryBytes(): number;
-  /** Free bytes available to this user on the file system holding path. */
-  freeDiskBytes(path: string): Promise<number>;
-}
-
-export const realSystemInfo: SystemInfo = {
-  cpuCount: () => cpus().length,
-  totalMemoryBytes: () => totalmem(),
-  freeDiskBytes: async path => {
-    // The session folder may not exist yet: measure the nearest existing parent.
-    for (let dir = path; ; dir = dirname(dir)) {
-      try {
-        const s = await statfs(dir);
-        return s.bavail * s.bsize;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw error;
-      }
-    }
-  },
-};
 
 const pass = (id: string, title: string, detail: string): PreflightCheck => ({
   id,

@@ -308,6 +308,8 @@ export class CreateProgressParser {
 export interface TranscriptLine {
   offsetSeconds: number;
   line: string;
+  /** The logger level eksctl prints it at (`<seconds>\tV<n>\t<line>`): shown only at -v n or more. */
+  level: number;
 }
 
 export function parseTranscriptFile(text: string): TranscriptLine[] {
@@ -318,7 +320,12 @@ export function parseTranscriptFile(text: string): TranscriptLine[] {
     if (tab < 0) throw new Error(`transcript line without an offset: ${raw}`);
     const offsetSeconds = Number(raw.slice(0, tab));
     if (!Number.isFinite(offsetSeconds)) throw new Error(`transcript offset is not a number: ${raw}`);
-    out.push({offsetSeconds, line: raw.slice(tab + 1)});
+    const leveled = /^V(\d)\t/.exec(raw.slice(tab + 1));
+    out.push({
+      offsetSeconds,
+      line: raw.slice(tab + 1 + (leveled ? leveled[0].length : 0)),
+      level: leveled ? Number(leveled[1]) : 0,
+    });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // into <name>/eks-a-id_rsa. A non-empty one must parse as an authorized_keys line, or create fails.
 import {readdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import {goParsesAuthorizedKey} from './ssh-authorized-key.js';
 
 const KEY_TYPES = [
   'ssh-rsa',
@@ -67,6 +68,8 @@ export function sshKeyProblem(key: string): string | undefined {
   const length = raw.readUInt32BE(0);
   const embedded = raw.subarray(4, 4 + length).toString('latin1');
   if (embedded !== type) return `the key data does not hold a ${type} key`;
+  // What eksctl itself runs on the key: the fields of that key type must all be there and well formed.
+  if (!goParsesAuthorizedKey(trimmed)) return `the key data is not a complete ${type} key`;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
-// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new]`: the whole flow against the simulated data
-// center. Without a terminal (or with --non-interactive) it runs to the end with plain lines.
+// `eksa-kong demo [NAME] [--speed N] [--autoplay] [--new] [--existing-cluster]`: the whole flow against
+// the simulated data center. Without a terminal (or with --non-interactive) it runs to the end with plain
+// lines. --existing-cluster: a second data plane on the simulated vSphere cluster of the same data center.
 import type {Command} from 'commander';
 import {addGlobalOptions} from '../cli-options.js';
 import type {ContextFor} from './index.js';
@@ -15,9 +16,17 @@ export function registerDemo(program: Command, context: ContextFor): void {
         'time scale of the simulation: 10 plays ten times faster (default 1, or what a resumed demo used)',
       )
       .option('--autoplay', 'the demo moves on by itself and exits 0 a few seconds after Done')
-      .option('--new', 'start a new demo session even when an unfinished one exists'),
+      .option('--new', 'start a new demo session even when an unfinished one exists')
+      .option(
+        '--existing-cluster',
+        "a new session: a second data plane on the simulated vSphere cluster, connected to the newest demo session's control plane",
+      ),
   ).action(
-    async (name: string | undefined, options: {speed?: string; autoplay?: boolean; new?: boolean}, cmd: Command) => {
+    async (
+      name: string | undefined,
+      options: {speed?: string; autoplay?: boolean; new?: boolean; existingCluster?: boolean},
+      cmd: Command,
+    ) => {
       const ctx = context(cmd);
       const {parseSpeed, runDemo} = await import('./run-demo.js');
       const speed = parseSpeed(options.speed);
@@ -27,6 +36,7 @@ export function registerDemo(program: Command, context: ContextFor): void {
           autoplay: Boolean(options.autoplay),
           name,
           fresh: Boolean(options.new),
+          existingCluster: Boolean(options.existingCluster),
         }),
       );
     },

@@ -11,6 +11,8 @@ import type {CommandContext} from './index.js';
 import {runSession} from './run-session.js';
 import {readDemoState} from '../demo/persist.js';
 import {answersDigest, openDemoWorld} from '../demo/open-world.js';
+import {linkWorld, lockWorldHost, pickWorldHost, worldDirOf, worldHostOf} from '../demo/shared-world.js';
+import type {Answers} from '../session/answers.js';
 
 export interface DemoOptions {
   /** Undefined: the speed a resumed demo ran at, else 1. */
@@ -20,6 +22,11 @@ export interface DemoOptions {
   name?: string;
   /** Start a new demo session even when an unfinished one exists. */
   fresh?: boolean;
+  /**
+   * A new session for a second data plane, on the simulated vSphere cluster of the newest demo
+   * session's data center (the existing-cluster flow): the same control plane lists both.
+   */
+  existingCluster?: boolean;
 }
 
 /** "--speed N": a positive, finite number. */
@@ -37,8 +44,11 @@ function heldByLiveProcess(dir: string): boolean {
   return holder !== undefined && (holder.host !== hostname() || isPidAlive(holder.pid));
 }
 
-/** demo, demo-2, demo-3, ...: the first name no session has. */
-export function nextDemoName(taken: ReadonlySet<string>): string {
+/** demo, demo-2, demo-3, ... (or demo-dp2, demo-dp3, ... for a second data plane): the first name no session has. */
+export function nextDemoName(taken: ReadonlySet<string>, existingCluster = false): string {
+  if (existingCluster) {
+    for (let i = 2; ; i++) if (!taken.has(`demo-dp${i}`)) return `demo-dp${i}`;
+  }
   if (!taken.has('demo')) return 'demo';
   for (let i = 2; ; i++) if (!taken.has(`demo-${i}`)) return `demo-${i}`;
 }
@@ -46,9 +56,17 @@ export function nextDemoName(taken: ReadonlySet<string>): string {
 /** Which session the demo opens: the one named, else the newest unfinished demo nobody has open, else a new one. */
 export async function pickDemoSession(
   home: string,
-  opts: Pick<DemoOptions, 'name' | 'fresh'>,
+  opts: Pick<DemoOptions, 'name' | 'fresh' | 'existingCluster'>,
 ): Promise<{name: string; create: boolean}> {
   const list = await listSessions(home);
+  if (opts.existingCluster) {
+    if (opts.name && list.some(r => r.name === opts.name)) {
+      throw new UsageError(
+        `session ${opts.name} exists; "eksa-kong demo --existing-cluster" starts a new session (resume that one with "eksa-kong demo ${opts.name}")`,
+      );
+    }
+    return {name: opts.name ?? nextDemoName(new Set(list.map(r => r.name)), true), create: true};
+  }
   if (opts.name) {
     const row = list.find(r => r.name === opts.name);
     if (!row) return {name: opts.name, create: true};
@@ -73,29 +91,86 @@ export async function pickDemoSession(
 export async function runDemo(ctx: CommandContext, opts: DemoOptions): Promise<number> {
   const {name, create} = await pickDemoSession(ctx.home, opts);
   const dir = sessionDir(ctx.home, name);
-  if (create) await createSession(ctx.home, name, 'demo');
-  else {
-    // Refuse before the world touches the session folder of a demo someone has open.
-    acquireLock(dir, {name, command: 'eksa-kong demo'}).release();
+  const host = create && opts.existingCluster ? ((await pickWorldHost(ctx.home)) ?? name) : undefined;
+  // The data center of another session is held for as long as this one runs in it.
+  const hostLock =
+    host && host !== name
+      ? acquireLock(sessionDir(ctx.home, host), {
+          name: host,
+          command: `eksa-kong demo --existing-cluster ${name} (a second data plane in this simulated data center)`,
+        })
+      : undefined;
+  try {
+    if (create) await createSession(ctx.home, name, 'demo');
+    else {
+      // Refuse before the world touches the session folder of a demo someone has open.
+      acquireLock(dir, {name, command: 'eksa-kong demo'}).release();
+    }
+    if (host) linkWorld(dir, host);
+    const {host: worldHost, linked} = worldHostOf(dir);
+    const heldHost = hostLock ?? (create ? undefined : lockWorldHost(dir, `eksa-kong demo ${name}`));
+    try {
+      return await runInWorld(ctx, {...opts, name, create, dir, worldDir: worldDirOf(dir), worldHost, linked});
+    } finally {
+      if (heldHost !== hostLock) heldHost?.release();
+    }
+  } finally {
+    hostLock?.release();
   }
+}
+
+async function runInWorld(
+  ctx: CommandContext,
+  opts: DemoOptions & {
+    name: string;
+    create: boolean;
+    dir: string;
+    worldDir: string;
+    worldHost: string;
+    /** A second data plane's session (demo --existing-cluster): its answers are the vSphere cluster's. */
+    linked: boolean;
+  },
+): Promise<number> {
+  const {name, create, dir, worldDir, linked} = opts;
   const say = (line: string) => (ctx.interactive ? undefined : ctx.io.stderr.write(`${line}\n`));
+  const where = worldDir === dir ? 'its own' : `demo session ${opts.worldHost}'s`;
   say(
-    create
-      ? `Demo session ${name}: a new simulated data center.`
-      : `Demo session ${name}: resuming it and its simulated data center.`,
+    linked
+      ? create
+        ? `Demo session ${name}: a second data plane, on the simulated vSphere cluster of ${where} simulated data center.`
+        : `Demo session ${name}: resuming it in ${where} simulated data center.`
+      : create
+        ? `Demo session ${name}: a new simulated data center.`
+        : `Demo session ${name}: resuming it and its simulated data center.`,
   );
 
-  const speed = opts.speed ?? (create ? undefined : readDemoState(dir).state?.speed) ?? 1;
-  const demo = await openDemoWorld({sessionDir: dir, speed});
+  const speed = opts.speed ?? (create && worldDir === dir ? undefined : readDemoState(worldDir).state?.speed) ?? 1;
+  const demo = await openDemoWorld({sessionDir: worldDir, speed});
   try {
     for (const n of demo.notices) say(n);
-    const digest = answersDigest(demo.answers);
-    // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
-    const merge = Object.keys(demo.answers).length > 0 && (create || digest !== demo.world.answersDigest);
-    demo.world.setAnswersDigest(digest);
+    let answers: Answers | undefined;
+    if (linked) {
+      // Pre-filled once, when the session is made; the admin's edits stand on resume.
+      if (create) answers = demo.existingClusterAnswers;
+    } else {
+      const digest = answersDigest(demo.answers);
+      // Pre-filled answers go in once; merging them again on every resume would undo the admin's edits.
+      if (Object.keys(demo.answers).length > 0 && (create || digest !== demo.world.answersDigest))
+        answers = demo.answers;
+      demo.world.setAnswersDigest(digest);
+    }
     return await runSession(
       ctx,
-      {name, expectWorld: 'demo', ...(merge ? {answers: demo.answers} : {}), childEnv: demo.env, net: demo.net, speed},
+      {
+        name,
+        expectWorld: 'demo',
+        ...(answers ? {answers} : {}),
+        ...(linked && create ? {welcomed: 'a second data plane, on the simulated vSphere cluster (demo)'} : {}),
+        childEnv: demo.env,
+        net: demo.net,
+        speed,
+        system: demo.system,
+      },
       {autoplay: opts.autoplay},
     );
   } finally {

@@ -3,9 +3,9 @@
 // Callers (the demo command, the day-two commands on a demo session, tests) own the session; this
 // module knows nothing of commands or sessions beyond the folder the world saves its state in.
 import {createHash} from 'node:crypto';
-import type {Net} from '../ports.js';
+import type {Net, SystemInfo} from '../ports.js';
 import type {Answers} from '../session/answers.js';
-import {startDemoWorld, type DemoWorld} from './world.js';
+import {simulatedAdminServer, startDemoWorld, type DemoWorld} from './world.js';
 import {createDemoNet} from './net.js';
 import {readDemoState} from './persist.js';
 import type {DemoPart, DemoPartStarter} from './parts/types.js';
@@ -39,10 +39,14 @@ export interface OpenDemoWorld {
   /** The environment for children: the stand-in eksctl/helm first on PATH. */
   env: Record<string, string>;
   speed: number;
+  /** The simulated admin server's CPUs, memory and disk (what preflight reads in the demo). */
+  system: SystemInfo;
   /** What the world has to say on opening (e.g. what it restored). */
   notices: string[];
   /** The parts' answers, merged in order. */
   answers: Answers;
+  /** A second data plane's answers (`demo --existing-cluster`): the simulated vSphere cluster as cluster.existing. */
+  existingClusterAnswers: Answers | undefined;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,8 @@ export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemo
     parts.flatMap(p => p.routes),
     Object.assign({}, ...parts.map(p => p.dns)),
   );
+  // The stand-in eksctl's in-use probe sees the same simulated network as the steps.
+  world.setNet(net);
   if (options.settle) {
     let bound: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -75,7 +81,17 @@ export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemo
     ]);
     clearTimeout(bound);
   }
-  return {world, net, env: world.env, speed, notices: world.notices, answers: mergePartAnswers(parts), close};
+  return {
+    world,
+    net,
+    env: world.env,
+    speed,
+    system: simulatedAdminServer,
+    notices: world.notices,
+    answers: mergePartAnswers(parts),
+    existingClusterAnswers: parts.map(p => p.existingCluster).find(a => a !== undefined),
+    close,
+  };
 }
 
 /** The parts' answers, merged in order (objects merge key by key, lists are replaced). */

@@ -10,7 +10,9 @@ import type {StoreSnapshot} from './fake-kube-api.js';
 export const DEMO_STATE_FILE = 'demo-state.json';
 export const DEMO_STATE_VERSION = 1;
 
-export type DemoClusterId = 'controlPlane' | 'bootstrap' | 'workload';
+export type DemoClusterId = 'controlPlane' | 'bootstrap' | 'workload' | 'vsphere';
+/** Clusters every saved state has; the vSphere cluster came later (an older state starts it fresh). */
+type SavedCluster = Exclude<DemoClusterId, 'vsphere'>;
 
 export interface DemoContainer {
   created: number;
@@ -24,8 +26,8 @@ export interface DemoState {
   version: typeof DEMO_STATE_VERSION;
   savedAt: string;
   /** Where each fake API listened: a resumed world asks for the same ports so saved kubeconfigs still work. */
-  urls: Record<DemoClusterId, string>;
-  stores: Record<DemoClusterId, StoreSnapshot>;
+  urls: Record<SavedCluster, string> & Partial<Record<DemoClusterId, string>>;
+  stores: Record<SavedCluster, StoreSnapshot> & Partial<Record<DemoClusterId, StoreSnapshot>>;
   containers: Record<string, DemoContainer>;
   controlPlane?: {hostnames: Record<string, string>};
   /** The --speed the demo ran at: a resume without --speed keeps it. */
@@ -51,7 +53,7 @@ export function readDemoState(sessionDir: string): {state?: DemoState; problem?:
   }
   try {
     const state = JSON.parse(text) as DemoState;
-    const ids: DemoClusterId[] = ['controlPlane', 'bootstrap', 'workload'];
+    const ids: SavedCluster[] = ['controlPlane', 'bootstrap', 'workload'];
     if (state?.version !== DEMO_STATE_VERSION || !ids.every(id => Array.isArray(state.stores?.[id]?.objects))) {
       return {problem: `${DEMO_STATE_FILE} has an unknown format; the simulated data center starts fresh`};
     }

@@ -1,5 +1,6 @@
-// The demo world: a simulated data center the real step code runs against. Three fake Kubernetes
-// APIs (the Kong CP cluster on "EKS", the KinD bootstrap cluster, the new EKS-A cluster), the
+// The demo world: a simulated data center the real step code runs against. Four fake Kubernetes
+// APIs (the Kong CP cluster on "EKS", the KinD bootstrap cluster, the new EKS-A cluster, and an EKS
+// Anywhere on vSphere cluster made elsewhere, for a second data plane), the
 // scenario drivers that move their objects, and stand-in eksctl/helm/docker first on PATH. The
 // stand-ins report what they replay to /__demo/* on the fake API, which drives the scenarios.
 // Other parts of the simulation (Kong Admin API, cluster TLS listener, Redfish BMCs, PXE sender)
@@ -18,7 +19,8 @@ import {
 } from './scenarios/kong-control-plane.js';
 import {newClusterDataPlane, type DataPlaneAgent, type DataPlaneHandle} from './scenarios/new-cluster-data-plane.js';
 import type {ScenarioHandle} from './scenarios/timeline.js';
-import {systemClock, type Clock} from '../ports.js';
+import {noNet, systemClock, type Clock, type Net, type SystemInfo} from '../ports.js';
+import {routedTcpAnswers} from '../cluster/ip-in-use.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
@@ -56,7 +58,24 @@ export interface DemoWorldOptions {
   persist?: boolean;
 }
 
-export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload';
+export type ClusterId = 'controlPlane' | 'bootstrap' | 'workload' | 'vsphere';
+
+/**
+ * The simulated admin server: what preflight reads in the demo instead of this machine's CPUs, memory
+ * and disk, so the demo reports one consistent admin server (sized as EKS Anywhere asks, with room).
+ */
+export const simulatedAdminServer: SystemInfo = {
+  cpuCount: () => 8,
+  totalMemoryBytes: () => 32 * 1024 ** 3,
+  freeDiskBytes: async () => 412e9,
+};
+
+/** Node addresses of the simulated vSphere cluster (its proxy NodePort reaches its own fake proxy). */
+export const VSPHERE_NODES = [
+  {name: 'vs-cp01', ip: '10.30.0.11', role: 'control-plane'},
+  {name: 'vs-wk01', ip: '10.30.0.21', role: 'worker'},
+  {name: 'vs-wk02', ip: '10.30.0.22', role: 'worker'},
+] as const;
 
 export interface DemoWorld {
   /** Variables for every child's environment: PATH with the stand-ins first, demo settings. No KUBECONFIG. */
@@ -82,6 +101,8 @@ export interface DemoWorld {
   setAnswersDigest(digest: string): void;
   /** The simulated Kong inside every DP pod (the Kong part sets it): pods are Ready only when it says so. */
   setDataPlaneAgent(agent: DataPlaneAgent | undefined): void;
+  /** The simulated network (the parts' routes): what answers when the stand-in eksctl probes an address. */
+  setNet(net: Net): void;
   /** Resolves once the DP pods a restarted world adopted have dialed the CP again (one beat each). */
   dataPlanesSettled(): Promise<void>;
   close(): Promise<void>;
@@ -173,6 +194,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     }
   };
   const services: DemoService[] = [...(opts.services ?? [])];
+  let net: Net = noNet;
   const scenarios: ScenarioHandle[] = [];
   const dataPlanes = new Map<string, DataPlaneHandle>();
   const containers = new Map<string, DemoContainer>();
@@ -191,7 +213,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   const control: ControlHandler = async ({method, path, body}) => {
     const b = (body ?? {}) as Record<string, unknown>;
     if (path === '/info') return {body: {clusters: endpoints}};
-    if (path === '/event' && method === 'POST') return {body: onEksctl(b)};
+    if (path === '/event' && method === 'POST') return {body: await onEksctl(b)};
     if (path === '/helm-install' && method === 'POST') return {body: onHelmInstall(b)};
     if (path === '/helm-uninstall' && method === 'POST') return {body: onHelmUninstall(b)};
     if (path === '/helm-rollback' && method === 'POST') return {body: onHelmRollback(b)};
@@ -210,7 +232,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {status: 404, body: {error: `unknown demo control ${method} ${path}`}};
   };
 
-  const [cp, bootstrap, workload] = await Promise.all([
+  const [cp, bootstrap, workload, vsphere] = await Promise.all([
     startFakeKubeApi({control, port: savedPort('controlPlane')}),
     startFakeKubeApi({
       control,
@@ -222,19 +244,33 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       serverVersion: {major: '1', minor: '33', gitVersion: 'v1.33.5-eks-d-1-33-fake'},
       port: savedPort('workload'),
     }),
+    startFakeKubeApi({
+      control,
+      serverVersion: {major: '1', minor: '32', gitVersion: 'v1.32.9-eks-d-1-32-fake'},
+      port: savedPort('vsphere'),
+    }),
   ]);
-  const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload};
+  const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload, vsphere};
   // The new cluster's MetalLB, once the curated package is created (eksctl anywhere create packages).
   const metallb = attachFakeMetallb(workload.store, {speed});
-  const endpoints = {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, demoState: workload.url};
+  const endpoints = {
+    controlPlane: cp.url,
+    bootstrap: bootstrap.url,
+    workload: workload.url,
+    vsphere: vsphere.url,
+    demoState: workload.url,
+  };
   if (saved) {
-    for (const id of Object.keys(apis) as ClusterId[]) apis[id].store.restore(saved.stores[id]);
+    for (const id of Object.keys(apis) as ClusterId[]) {
+      const snapshot = saved.stores[id];
+      if (snapshot) apis[id].store.restore(snapshot);
+    }
     for (const [name, c] of Object.entries(saved.containers)) containers.set(name, c);
     const moved = (Object.keys(apis) as ClusterId[]).filter(id => saved.urls?.[id] && saved.urls[id] !== apis[id].url);
     if (moved.length > 0) {
       const rewritten = rewriteKubeconfigs(
         opts.sessionDir,
-        moved.map(id => [saved.urls[id], apis[id].url] as const),
+        moved.map(id => [saved.urls[id]!, apis[id].url] as const),
       );
       notices.push(`The simulated clusters listen on new ports; ${rewritten} saved kubeconfig file(s) were updated.`);
     }
@@ -253,7 +289,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     controlPlane: 'kong-cp',
     bootstrap: 'kind-demo-eks-a-cluster',
     workload: 'demo-admin@demo',
+    vsphere: 'vsphere-admin@vsphere',
   };
+  // The vSphere cluster was made elsewhere, long before the demo: its nodes are there from the start.
+  if (!saved?.stores.vsphere) seedVsphereNodes(vsphere.store, clock.now());
   const kubeconfigs: Record<ClusterId, string> = {
     controlPlane: writeKubeconfig(join(kubeDir, 'kong-cp.kubeconfig'), {
       server: cp.url,
@@ -269,6 +308,12 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       server: workload.url,
       context: contexts.workload,
       user: 'demo-admin',
+    }),
+    vsphere: writeKubeconfig(join(kubeDir, 'vsphere.kubeconfig'), {
+      server: vsphere.url,
+      context: contexts.vsphere,
+      cluster: 'vsphere',
+      user: 'vsphere-admin',
     }),
   };
   const standins = installStandins(
@@ -297,13 +342,27 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         gate?: Promise<void>;
       }
     | undefined;
-  function onEksctl(b: Record<string, unknown>): Record<string, unknown> {
+  async function onEksctl(b: Record<string, unknown>): Promise<Record<string, unknown>> {
     const clusterName = String(b['clusterName'] ?? 'demo');
     if (b['event'] === 'start') {
       if (containers.has('smee')) return {error: 'boots container already exists, delete the container manually'};
-      const refused = checkCreateInputs(String(b['clusterSpec'] ?? ''), String(b['hardwareCsv'] ?? ''), clock.now());
+      // eksctl's in-use probe goes where the simulated network routes the address (nowhere: nobody answers).
+      const probe = routedTcpAnswers(net);
+      const refused = await checkCreateInputs(
+        String(b['clusterSpec'] ?? ''),
+        String(b['hardwareCsv'] ?? ''),
+        clock.now(),
+        {
+          answers: async ip => (await probe(ip)).inUse,
+          skipIpCheck: b['skipIpCheck'] === true,
+          workload: b['workload'] === true,
+        },
+      );
       if (refused) return {error: refused.error, lines: refused.lines};
-      const timeline = (b['timeline'] ?? []) as Array<{t: number; text: string}>;
+      // The machines provision until the next V0 line; the -v 3 lines in between happen during it.
+      const timeline = ((b['timeline'] ?? []) as Array<{t: number; text: string; level?: number}>).filter(
+        l => (l.level ?? 0) === 0,
+      );
       const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
       let openGate!: () => void;
@@ -551,11 +610,12 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     ? createStateWriter(opts.sessionDir, () => ({
         version: 1,
         savedAt: new Date(clock.now()).toISOString(),
-        urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url},
+        urls: {controlPlane: cp.url, bootstrap: bootstrap.url, workload: workload.url, vsphere: vsphere.url},
         stores: {
           controlPlane: cp.store.snapshot(),
           bootstrap: bootstrap.store.snapshot(),
           workload: workload.store.snapshot(),
+          vsphere: vsphere.store.snapshot(),
         },
         speed,
         containers: Object.fromEntries(containers),
@@ -591,6 +651,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       answersDigest = digest;
       writer?.schedule();
     },
+    setNet: n => {
+      net = n;
+    },
     setDataPlaneAgent: agent => {
       dpAgent = agent;
       for (const dp of dataPlanes.values()) dp.poke();
@@ -612,6 +675,34 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       await Promise.all(Object.values(apis).map(a => a.close()));
     },
   };
+}
+
+/** The vSphere cluster's nodes: Ready, amd64, with the addresses its NodePorts answer on. */
+function seedVsphereNodes(store: FakeKubeApi['store'], now: number): void {
+  const since = new Date(now - 40 * 86_400_000).toISOString();
+  for (const node of VSPHERE_NODES) {
+    store.put({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: node.name,
+        labels: {
+          'kubernetes.io/arch': 'amd64',
+          'kubernetes.io/os': 'linux',
+          ...(node.role === 'control-plane' ? {'node-role.kubernetes.io/control-plane': ''} : {}),
+        },
+        creationTimestamp: since,
+      },
+      status: {
+        nodeInfo: {architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'v1.32.9-eks-d-1-32-fake'},
+        conditions: [{type: 'Ready', status: 'True', lastTransitionTime: since}],
+        addresses: [
+          {type: 'InternalIP', address: node.ip},
+          {type: 'Hostname', address: node.name},
+        ],
+      },
+    });
+  }
 }
 
 /** The Kong CP as a saved demo left it: its Secrets and Services are in the restored store, so no new cert. */

@@ -16,6 +16,10 @@ export interface CsvSyntaxError {
   /** Index of the field the error is in (0-based). */
   field: number;
   kind: 'bare-quote' | 'quote';
+  /** Where Go's csv.ParseError puts it: 1-based byte column on `line` (after CR LF became LF). */
+  column: number;
+  /** Line where the record holding the error starts (differs from `line` inside a multi-line quoted field). */
+  recordLine: number;
 }
 
 export interface CsvReadResult {
@@ -32,6 +36,9 @@ export function countLines(text: string): number {
   if (text.length > 0 && !text.endsWith('\n')) n++;
   return n;
 }
+
+/** Go counts columns in bytes of UTF-8. */
+const goColumn = (line: string, index: number) => Buffer.byteLength(line.slice(0, index)) + 1;
 
 export function readCsvRecords(text: string): CsvReadResult {
   let pos = 0;
@@ -75,7 +82,13 @@ export function readCsvRecords(text: string): CsvReadResult {
         if (field.includes('"')) {
           return {
             records,
-            error: {line: lineNo, field: fields.length, kind: 'bare-quote'},
+            error: {
+              line: lineNo,
+              field: fields.length,
+              kind: 'bare-quote',
+              column: goColumn(line, p + field.indexOf('"')),
+              recordLine,
+            },
             lineCount: countLines(text),
           };
         }
@@ -107,18 +120,41 @@ export function readCsvRecords(text: string): CsvReadResult {
             closed = true;
             next = 'record';
           } else {
-            return {records, error: {line: lineNo, field: fields.length, kind: 'quote'}, lineCount: countLines(text)};
+            // Go points at the closing quote that text follows.
+            const error = {
+              line: lineNo,
+              field: fields.length,
+              kind: 'quote' as const,
+              column: goColumn(line, q),
+              recordLine,
+            };
+            return {records, error, lineCount: countLines(text)};
           }
         } else if (p < line.length) {
           value += line.slice(p);
           const more = readLine();
           if (more === null) {
-            return {records, error: {line: lineNo, field: fields.length, kind: 'quote'}, lineCount: countLines(text)};
+            // Go points just past the end of the last line read.
+            const error = {
+              line: lineNo,
+              field: fields.length,
+              kind: 'quote' as const,
+              column: goColumn(line, line.length),
+              recordLine,
+            };
+            return {records, error, lineCount: countLines(text)};
           }
           line = more;
           p = 0;
         } else {
-          return {records, error: {line: lineNo, field: fields.length, kind: 'quote'}, lineCount: countLines(text)};
+          const error = {
+            line: lineNo,
+            field: fields.length,
+            kind: 'quote' as const,
+            column: goColumn(line, line.length),
+            recordLine,
+          };
+          return {records, error, lineCount: countLines(text)};
         }
       }
       fields.push(value);

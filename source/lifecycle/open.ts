@@ -1,6 +1,7 @@
 // Opening a finished session for a day-two command (status, upgrade, destroy). A demo session's
 // commands only make sense inside its simulated data center, so the world is started from its saved
 // state around the command, exactly as a resumed demo would; a real session needs nothing of the kind.
+import {basename} from 'node:path';
 import type {CommandContext} from '../commands/index.js';
 import {loadSession} from '../session/store.js';
 import {sessionDir} from '../session/home.js';
@@ -18,8 +19,24 @@ export interface SimulatedWorld {
 
 async function openWorld(dir: string): Promise<SimulatedWorld> {
   const {openDemoWorld} = await import('../demo/open-world.js');
-  const demo = await openDemoWorld({sessionDir: dir, settle: true});
-  return {net: demo.net, env: demo.env, speed: demo.speed, close: demo.close};
+  const {lockWorldHost, worldDirOf} = await import('../demo/shared-world.js');
+  // A second data plane's session lives in an earlier demo session's data center: held while open.
+  const hostLock = lockWorldHost(dir, `eksa-kong (the simulated data center of ${basename(dir)})`);
+  try {
+    const demo = await openDemoWorld({sessionDir: worldDirOf(dir), settle: true});
+    return {
+      net: demo.net,
+      env: demo.env,
+      speed: demo.speed,
+      close: async () => {
+        await demo.close();
+        hostLock?.release();
+      },
+    };
+  } catch (err) {
+    hostLock?.release();
+    throw err;
+  }
 }
 
 /** What `status` reads: the session, its secrets and network; no runner, no lock for a real session. */

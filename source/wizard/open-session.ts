@@ -19,7 +19,16 @@ import type {Answers} from '../session/answers.js';
 import type {Session} from '../session/schema.js';
 import {SessionController} from './controller.js';
 import {firstUnfinishedStep} from './reducer.js';
-import {noNet, realNet, systemClock, type Net, type Ports, type World} from '../ports.js';
+import {
+  noNet,
+  realNet,
+  realSystemInfo,
+  systemClock,
+  type Net,
+  type Ports,
+  type SystemInfo,
+  type World,
+} from '../ports.js';
 import {createExecaRunner} from '../run/execa-runner.js';
 import {createDryRunRunner} from '../run/dry-run-runner.js';
 import type {CommandRunner} from '../run/types.js';
@@ -40,6 +49,8 @@ export interface OpenOptions {
   command: string;
   speed?: number;
   assumeYes?: boolean;
+  /** The admin server's facts (the demo's simulated one); default: this machine. */
+  system?: SystemInfo;
   /** Extra environment for the children of this world (the demo puts its stand-ins first on PATH). */
   childEnv?: Record<string, string>;
   /** The network port of this world (the demo routes its simulated addresses to loopback). */
@@ -113,6 +124,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
         : createExecaRunner({sessionDir: dir, attemptFor, onRecord, secrets: secretValues, baseEnv});
     const ports: Ports = {
       world: session.world,
+      system: opts.system ?? realSystemInfo,
       runner,
       // A dry run reads nothing from the network: its steps take the answers instead.
       net: opts.net ?? (session.world === 'dry-run' ? noNet : realNet),

@@ -3,7 +3,8 @@
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {realNet, systemClock, type Net, type Ports} from '../../source/ports.js';
+import {realNet, realSystemInfo, systemClock, type Clock, type Net, type Ports} from '../../source/ports.js';
+import {simulatedAdminServer} from '../../source/demo/world.js';
 import {createDryRunRunner} from '../../source/run/dry-run-runner.js';
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import type {SessionController} from '../../source/wizard/controller.js';
@@ -14,6 +15,7 @@ import type {StepId} from '../../source/wizard/step-ids.js';
 export function testPorts(over: Partial<Ports> = {}): Ports {
   return {
     world: 'real',
+    system: realSystemInfo,
     runner: createDryRunRunner(),
     net: realNet,
     clock: systemClock,
@@ -35,13 +37,16 @@ export function demoPorts(opts: {
   worldEnv: Readonly<Record<string, string>>;
   net: Net;
   speed: number;
+  /** Date-dependent rules (Kubernetes support windows) read it; tests pin it. */
+  clock?: Clock;
 }): Ports {
   const env = {...process.env, ...opts.worldEnv, HOME: opts.dir};
   return {
     world: 'demo',
+    system: simulatedAdminServer,
     runner: createExecaRunner({sessionDir: opts.dir, baseEnv: env}),
     net: opts.net,
-    clock: systemClock,
+    clock: opts.clock ?? systemClock,
     env,
     sessionDir: opts.dir,
     speed: opts.speed,

@@ -16,15 +16,20 @@ import {newSession} from '../../source/session/schema.js';
 import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
 import type {Answers} from '../../source/session/answers.js';
 import {demoPorts, stepContext} from '../helpers/step-context.js';
+import {pinnedClock} from '../helpers/clock.js';
 
 let world: DemoWorld;
 let part: DemoPart;
 let dir: string;
+// The demo's Kubernetes 1.35 is in standard support on this date (the spec step and the stand-in read the clock).
+const clock = pinnedClock();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'demo-cluster-'));
-  world = await startDemoWorld({sessionDir: dir, speed: 200});
+  world = await startDemoWorld({sessionDir: dir, speed: 200, clock});
   part = await startClusterDemo(world, {sessionDir: dir, speed: 200, signal: new AbortController().signal});
+  // As the demo command wires it: the stand-in's in-use probe sees the parts' network.
+  world.setNet(createDemoNet(part.routes, part.dns));
 });
 after(async () => {
   await part.close();
@@ -61,7 +66,7 @@ test(
     const answers: Answers = {...machines, ...part.answers};
     const session = {...newSession('demo0', 'demo'), answers: {session: 'demo0', ...answers}};
     const controller = new SessionController(session, s => s);
-    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200, clock});
     const {ctx, said} = stepContext(controller, ports);
     const signal = AbortSignal.timeout(80_000);
     await getStep('preflight').runHeadless!(ctx, signal);
@@ -87,6 +92,11 @@ test(
         /please provide two unique IPs/,
       ],
       [
+        'an SSH key that is a placeholder',
+        y => y.replace(/(sshAuthorizedKeys:\n\s+- )""/g, '$1"ssh-rsa AAAA..."'),
+        /validations failed: stripping ssh key comment: TinkerbellMachineConfig name=seed(-cp)?: ssh: no key found/,
+      ],
+      [
         'more control planes than machines',
         y => y.replace(/count: 1\n(\s+endpoint)/, 'count: 3\n$1'),
         /validations failed: minimum hardware count not met for selector '\{"type":"cp"\}': have 1, require 3/,
@@ -110,6 +120,33 @@ test(
       assert.ok(!existsSync(join(dir, 'seed', 'generated')), `${what}: nothing was started`);
     }
     writeFileSync(join(dir, 'cluster.yaml'), written);
+
+    // hardware.csv hand-edited between the steps: refused in EKS Anywhere's words, not the wizard's.
+    const csvEdits: [string, (t: string) => string, string][] = [
+      ['an address that is not one', t => t.replace('10.20.0.12', '10.20.0.300'), 'IPAddress: is invalid: 10.20.0.300'],
+      [
+        'a VLAN out of range',
+        t =>
+          t
+            .split('\n')
+            .map((l, i) => (l === '' ? l : `${l},${i === 0 ? 'vlan_id' : '0'}`))
+            .join('\n'),
+        'VLANID: must be between 1 and 4094',
+      ],
+    ];
+    for (const [what, edit, error] of csvEdits) {
+      writeFileSync(join(dir, 'hardware.csv'), edit(csv.csv));
+      let failure = '';
+      await assert.rejects(
+        getStep('create-cluster').runHeadless!(ctx, signal),
+        (e: unknown) => ((failure = String((e as Error).message)), true),
+      );
+      const printed = readFileSync(join(dir, /Evidence: (\S+\.log)/.exec(failure)![1]!), 'utf8');
+      assert.ok(printed.includes(`Error: validations failed: ${error}\n`), `${what}:\n${printed}`);
+      // The failure map names hardware.csv and its fix.
+      assert.match(failure, /hardware\.csv was refused/, what);
+    }
+    writeFileSync(join(dir, 'hardware.csv'), csv.csv);
   },
 );
 
@@ -121,7 +158,7 @@ test(
     const session = {...newSession('demo1', 'demo'), answers: {session: 'demo1', ...answers}};
     const controller = new SessionController(session, s => s);
     // The network the demo command wires: the part's routes and names, loopback as is, nothing else.
-    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200});
+    const ports = demoPorts({dir, worldEnv: world.env, net: createDemoNet(part.routes, part.dns), speed: 200, clock});
     const {ctx, said} = stepContext(controller, ports);
     const signal = AbortSignal.timeout(80_000);
 

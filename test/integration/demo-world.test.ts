@@ -8,10 +8,15 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {renderClusterSpec} from '../../source/cluster/spec.js';
+import {pinnedClock} from '../helpers/clock.js';
+import {createDemoNet} from '../../source/demo/net.js';
+import {createServer} from 'node:net';
 
 let world: DemoWorld;
 let dir: string;
 let transcripts: string;
+// Kubernetes 1.35 below is in standard support on this date (the wizard and the stand-in read the clock).
+const clock = pinnedClock();
 
 function run(
   cmd: string,
@@ -59,7 +64,7 @@ before(async () => {
       '',
     ].join('\n'),
   );
-  world = await startDemoWorld({sessionDir: dir, speed: 200, transcriptsDir: transcripts});
+  world = await startDemoWorld({sessionDir: dir, speed: 200, transcriptsDir: transcripts, clock});
 });
 after(async () => {
   await world.close();
@@ -106,7 +111,7 @@ test(
           osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-35.gz',
         },
       },
-      {now: Date.now()},
+      {now: clock.now()},
     );
     assert.deepEqual(spec.errors, []);
     writeFileSync(join(dir, 'cluster.yaml'), spec.yaml);
@@ -315,5 +320,63 @@ test(
     const rm = await run('docker', ['rm', '-f', 'smee']);
     assert.equal(rm.code, 1);
     assert.match(rm.stderr, /No such container: smee/);
+  },
+);
+
+test(
+  'fake world: the stand-in eksctl refuses an endpoint that answers on the simulated network, in eksctl’s words',
+  {timeout: 60_000},
+  async () => {
+    const spec = renderClusterSpec(
+      {
+        network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
+        machines: [
+          {hostname: 'eksa-cp01', mac: 'aa:bb:cc:00:00:01', ip: '10.20.0.11', role: 'cp', disk: '/dev/sda'},
+          {hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'},
+        ],
+        cluster: {
+          name: 'busy',
+          kubernetesVersion: '1.35',
+          endpoint: '10.20.0.60',
+          tinkerbellIp: '10.20.0.61',
+          osImageUrl: 'http://10.20.0.10/ubuntu-kube-1-35.gz',
+        },
+      },
+      {now: clock.now()},
+    );
+    writeFileSync(join(dir, 'busy.yaml'), spec.yaml);
+    writeFileSync(
+      join(dir, 'busy.csv'),
+      'hostname,mac,ip_address,netmask,gateway,nameservers,labels,disk\n' +
+        'eksa-cp01,aa:bb:cc:00:00:01,10.20.0.11,255.255.255.0,10.20.0.1,10.20.0.2,type=cp,/dev/sda\n' +
+        'eksa-wk01,aa:bb:cc:00:00:02,10.20.0.12,255.255.255.0,10.20.0.1,10.20.0.2,type=worker,/dev/sda\n',
+    );
+    // Something listens where the simulated network puts 10.20.0.60:80.
+    const server = createServer(socket => socket.destroy());
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as {port: number}).port;
+    const create = (...extra: string[]) =>
+      run('eksctl', ['anywhere', 'create', 'cluster', '-f', 'busy.yaml', '--hardware-csv', 'busy.csv', ...extra]);
+    try {
+      world.setNet(createDemoNet([{host: '10.20.0.60', port: 80, to: {host: '127.0.0.1', port}}], {}));
+      const r = await create();
+      assert.equal(r.code, 255);
+      assert.equal(r.stderr, 'Error: validations failed: control plane endpoint ip in use: 10.20.0.60\n');
+      assert.match(r.stdout, /❌ Validation failed\t\{"validation":"tinkerbell Provider setup is valid"/);
+      assert.ok(!existsSync(join(dir, 'busy', 'generated')), 'nothing was started');
+      // A port nobody listens on: the host still answers (RST), which eksctl also counts as in use.
+      const closed = createServer();
+      await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+      const closedPort = (closed.address() as {port: number}).port;
+      await new Promise(resolve => closed.close(resolve));
+      world.setNet(createDemoNet([{host: '10.20.0.61', port: 80, to: {host: '127.0.0.1', port: closedPort}}], {}));
+      assert.equal(
+        (await create()).stderr,
+        'Error: validations failed: tinkerbellIP <10.20.0.61> is already in use, please provide a unique IP\n',
+      );
+    } finally {
+      world.setNet(createDemoNet([], {}));
+      await new Promise(resolve => server.close(resolve));
+    }
   },
 );

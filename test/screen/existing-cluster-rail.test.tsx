@@ -46,17 +46,28 @@ test('next from preflight passes discover, hardware.csv and the cluster spec; th
 test('Esc from the cluster step goes back to preflight, not onto a skipped step', async () => {
   const {tree, controller} = existingClusterApp();
   const app = renderInk(tree, {columns: 140, rows: 40});
-  // The cluster step opens on its existing-cluster form; its own Esc leaves the form first.
-  await app.waitFor('Esc: back to creating one');
+  await app.waitFor('Enter: check it and use it');
   await tick(50);
-  await app.press(KEYS.escape);
-  await app.waitFor('Enter create');
   await app.press(KEYS.escape);
   await app.waitFor('Step 2/10');
   assert.equal(controller.get().currentStep, 'preflight');
   for (const step of ['discover', 'hardware', 'cluster-spec'] as const) {
     assert.equal(controller.get().steps[step].state, 'skipped', step);
   }
+});
+
+test('the cluster step of the existing-cluster flow never offers to create one', async () => {
+  const {tree} = existingClusterApp();
+  const app = renderInk(tree, {columns: 140, rows: 40});
+  const screen = await app.waitFor('Enter: check it and use it');
+  assert.match(screen, /The existing cluster the data plane goes onto/);
+  assert.doesNotMatch(screen, /creat(e|ing) one|instead of creating/i);
+  // The footer and help come from the declared keys: no "cancel" back to a create review.
+  assert.doesNotMatch(screen, /Esc cancel/);
+  await tick(50);
+  await app.press(KEYS.escape);
+  const after = await app.waitFor('Step 2/10');
+  assert.doesNotMatch(after, /Enter create|eksctl anywhere create cluster/);
 });
 
 test('without cluster.existing nothing is skipped: next from preflight opens discover', () => {

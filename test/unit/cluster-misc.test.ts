@@ -168,6 +168,45 @@ test('failure mapping: the known errors of reference 3.2, 3.5 and 5', () => {
   assert.equal(genericFailure('boom').explanation, 'boom');
 });
 
+test('failure mapping: hardware errors eksctl prints unwrapped map to hardware.csv and its fix', () => {
+  // As create prints them: EKS Anywhere's validator texts (pkg/providers/tinkerbell/hardware/validator.go,
+  // machine.go, Go's encoding/csv, apimachinery's label rules) after "validations failed: ".
+  const errors = [
+    'machine: IPAddress is empty',
+    'IPAddress: is invalid: 10.20.0.300',
+    'Gateway: is invalid: gw',
+    'machine: Nameservers contains an empty entry',
+    'machine: Netmask is empty',
+    'MACAddress: address zz:bb:cc:00:00:05: invalid MAC address',
+    'invalid hostname: Node1: [a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters]',
+    'disk must be a valid linux path ("^(/dev/[\\w-]+)+$")',
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    'prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters',
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'",
+    'must be no more than 63 bytes',
+    'machine: BMCIPAddress is empty',
+    'BMCIPAddress: is invalid: bmc',
+    'VLANID: must be a string integer',
+    'VLANID: must be between 1 and 4094',
+    'duplicate Hostname: eksa-cp01',
+    'missing BMCIPAddress (mac="aa:bb:cc:00:00:01")',
+    'parse error on line 2, column 40: bare " in non-quoted-field',
+    'read: invalid hardware: cannot assign field at 6 to hardware.Machine through index chain [7]: badly formatted key-value pair: type',
+  ];
+  for (const error of errors) {
+    for (const line of [
+      `❌ Validation failed\t${JSON.stringify({validation: 'tinkerbell Provider setup is valid', error, remediation: ''})}`,
+      `Error: validations failed: ${error}`,
+    ]) {
+      const f = recogniseFailure(['Performing setup and validations', line], 'seed');
+      assert.equal(f?.id, 'hardware-csv', line);
+      assert.match(f!.fix, /Fix hardware\.csv/);
+      // The explanation quotes eksctl's error itself, not the JSON around it.
+      assert.equal(f!.explanation, `eksctl read the CSV and found: ${error}`, line);
+    }
+  }
+});
+
 test('failure artifacts: the reference’s paths, and the ones that exist', {timeout: 5000}, async () => {
   const patterns = failureArtifactPatterns('seed').map(a => a.path);
   assert.ok(patterns.includes('eksa-cli-logs/<timestamp>.log'));

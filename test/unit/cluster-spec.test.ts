@@ -456,8 +456,34 @@ test('SSH key: empty lets eksctl generate one; a placeholder or private key is r
 });
 
 test('ssh keys as eksctl reads them (ssh.ParseAuthorizedKey): certificates and an authorized_keys options prefix', t => {
+  // A complete certificate as ssh.ParsePublicKey reads it (PROTOCOL.certkeys): nonce, the key's own
+  // fields, serial, type, key id, principals, options, extensions, reserved, signature key, signature.
+  const str = (b: Buffer | string) => {
+    const buf = Buffer.from(b);
+    return Buffer.concat([u32(buf.length), buf]);
+  };
+  const ed25519Blob = str(Buffer.alloc(32, 3));
+  const keyFields: Record<string, Buffer> = {
+    ssh: ed25519Blob,
+    rsa: Buffer.concat([str(Buffer.from([1, 0, 1])), str(Buffer.concat([Buffer.from([0]), Buffer.alloc(256, 0xab)]))]),
+    sk: Buffer.concat([ed25519Blob, str('ssh:')]),
+  };
   const certBlob = (type: string) =>
-    Buffer.concat([u32(type.length), Buffer.from(type), u32(32), Buffer.alloc(32, 3)]).toString('base64');
+    Buffer.concat([
+      str(type),
+      str(Buffer.alloc(32, 1)),
+      keyFields[type.startsWith('ssh-rsa') ? 'rsa' : type.startsWith('sk-') ? 'sk' : 'ssh'] ?? Buffer.alloc(0),
+      Buffer.alloc(8),
+      u32(1),
+      str('admin'),
+      str(str('ec2-user')),
+      Buffer.alloc(16), // valid after, valid before
+      str(''),
+      str(''),
+      str(''),
+      str(Buffer.concat([str('ssh-ed25519'), ed25519Blob])),
+      str(Buffer.concat([str('ssh-ed25519'), str(Buffer.alloc(64, 9))])),
+    ]).toString('base64');
   const cert = `ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519-cert-v01@openssh.com')} admin@ca`;
   assert.equal(sshKeyProblem(cert), undefined);
   assert.equal(sshKeyProblem(`ssh-rsa-cert-v01@openssh.com ${certBlob('ssh-rsa-cert-v01@openssh.com')}`), undefined);
@@ -468,6 +494,13 @@ test('ssh keys as eksctl reads them (ssh.ParseAuthorizedKey): certificates and a
   assert.match(
     sshKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${certBlob('ssh-ed25519')}`)!,
     /does not hold a ssh-ed25519-cert-v01@openssh.com key/,
+  );
+  // eksctl parses the whole certificate: one cut short (the type and a key only) is refused.
+  const truncated = Buffer.concat([str('ssh-ed25519-cert-v01@openssh.com'), ed25519Blob]).toString('base64');
+  assert.match(sshKeyProblem(`ssh-ed25519-cert-v01@openssh.com ${truncated}`)!, /not a complete/);
+  assert.match(
+    sshKeyProblem(ed25519Key().replace(/ \S+ /, ` ${str('ssh-ed25519').toString('base64')} `))!,
+    /not base64|not a complete/,
   );
   // options end at the first space outside quotes; quoted values may hold spaces and commas
   assert.equal(sshKeyProblem(`no-pty,from="10.0.0.0/8,192.168.0.0/16" ${ed25519Key()}`), undefined);

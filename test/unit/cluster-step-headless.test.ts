@@ -120,7 +120,8 @@ test(
     assert.deepEqual(
       records.map(r => (r as {command: string; args: string[]}).command + ' ' + (r as {args: string[]}).args.join(' ')),
       [
-        'eksctl anywhere create cluster -f cluster.yaml --hardware-csv hardware.csv --tinkerbell-bootstrap-ip=10.20.0.10',
+        // -v 3: the control-plane / CNI / workers waits are V(3) lines (applier.go).
+        'eksctl anywhere create cluster -f cluster.yaml --hardware-csv hardware.csv --tinkerbell-bootstrap-ip=10.20.0.10 -v 3',
       ],
     );
     assert.equal((records[0] as {cwd: string}).cwd, dir);

@@ -60,7 +60,8 @@ test('field lines follow multi-line quoted fields', () => {
 
 test('a quote inside an unquoted field is a bare-quote error at its line and field', () => {
   const r = readCsvRecords('a,b\nc,d"e\n');
-  assert.deepEqual(r.error, {line: 2, field: 1, kind: 'bare-quote'});
+  // column: Go's csv.ParseError column, 1-based in bytes.
+  assert.deepEqual(r.error, {line: 2, field: 1, kind: 'bare-quote', column: 4, recordLine: 2});
   assert.deepEqual(
     r.records.map(x => x.fields),
     [['a', 'b']],
@@ -69,9 +70,10 @@ test('a quote inside an unquoted field is a bare-quote error at its line and fie
 });
 
 test('text after a closing quote, and an unclosed quote, are quote errors', () => {
-  assert.deepEqual(readCsvRecords('"a"b,c\n').error, {line: 1, field: 0, kind: 'quote'});
-  assert.deepEqual(readCsvRecords('x,"a\nb\n').error, {line: 2, field: 1, kind: 'quote'});
-  assert.deepEqual(readCsvRecords('x,"').error, {line: 1, field: 1, kind: 'quote'});
+  assert.deepEqual(readCsvRecords('"a"b,c\n').error, {line: 1, field: 0, kind: 'quote', column: 3, recordLine: 1});
+  assert.deepEqual(readCsvRecords('x,"a\nb\n').error, {line: 2, field: 1, kind: 'quote', column: 3, recordLine: 1});
+  assert.deepEqual(readCsvRecords('x,"').error, {line: 1, field: 1, kind: 'quote', column: 4, recordLine: 1});
+  assert.deepEqual(readCsvRecords('é,"é"x\n').error, {line: 1, field: 1, kind: 'quote', column: 7, recordLine: 1});
 });
 
 test('countLines counts a last line without newline, not an empty one after it', () => {

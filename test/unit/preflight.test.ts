@@ -16,7 +16,6 @@ import {
   evaluateResources,
   overallStatus,
   runPreflight,
-  realSystemInfo,
   chooseProvisioning,
   type PreflightCheck,
 } from '../../source/cluster/preflight.js';
@@ -27,6 +26,7 @@ import {holderText, parseSsListeners, SS_COMMAND} from '../../source/cluster/por
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import type {FolderProbe} from '../../source/cluster/leftovers.js';
 import {FakeCommandRunner} from '../helpers/cluster-fakes.js';
+import {realSystemInfo} from '../../source/ports.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cluster/${name}`, import.meta.url), 'utf8');
 const interfaces = parseIpAddr(JSON.parse(fixture('ip-addr.json')));

@@ -15,7 +15,7 @@ import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
 import type {KubeObject} from '../fake-kube-api.js';
-import type {DemoWorld} from '../world.js';
+import {VSPHERE_NODES, type ClusterId, type DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
@@ -83,17 +83,23 @@ export async function startKongDemo(
     closers.push(() => cluster.close());
     const telemetry = await startFakeKongClusterListener(cert);
     closers.push(() => telemetry.close());
-    const proxy = await startFakeKongProxy(admin.propagated, {
-      serving: () =>
-        world.apis.workload.store
-          .list({
-            apiVersion: 'v1',
-            kind: 'Pod',
-            labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app',
-          })
-          .some(podReady),
-    });
-    closers.push(() => proxy.close());
+    // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
+    const proxyOn = async (cluster: ClusterId) => {
+      const proxy = await startFakeKongProxy(admin.propagated, {
+        serving: () =>
+          world.apis[cluster].store
+            .list({
+              apiVersion: 'v1',
+              kind: 'Pod',
+              labelSelector: 'app.kubernetes.io/name=kong,app.kubernetes.io/component=app',
+            })
+            .some(podReady),
+      });
+      closers.push(() => proxy.close());
+      return proxy;
+    };
+    const proxy = await proxyOn('workload');
+    const vsphereProxy = await proxyOn('vsphere');
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});
     const assignedIps = () =>
@@ -120,6 +126,7 @@ export async function startKongDemo(
         to: loopback(proxy.port),
         when: () => [...assignedIps()].includes(ip),
       })),
+      ...VSPHERE_NODES.map(node => ({host: node.ip, port: DEMO_HTTP_NODE_PORT, to: loopback(vsphereProxy.port)})),
     ];
     const dns: Record<string, string[]> = {};
     (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach(
@@ -149,26 +156,30 @@ export async function startKongDemo(
       dataPlane.close();
     });
 
+    const controlPlane = {
+      kubeconfig: world.kubeconfigs.controlPlane,
+      context: world.contexts.controlPlane,
+      namespace: 'kong',
+      release: 'kong-cp',
+      adminUrl: `http://${hostnames.admin}:8001`,
+      adminToken: DEMO_ADMIN_TOKEN,
+    };
+    const dpAnswers = {
+      namespace: 'kong',
+      release: 'kong-dp',
+      proxyType: 'NodePort' as const,
+      httpNodePort: DEMO_HTTP_NODE_PORT,
+      httpsNodePort: DEMO_HTTPS_NODE_PORT,
+      replicas: 1,
+      smokeTest: true,
+    };
+    // The new cluster's DP (MetalLB runs there); the vSphere cluster's keeps its NodePort.
+    const {proxyType: _nodePort, ...behindPool} = dpAnswers;
     return {
       answers: {
-        controlPlane: {
-          kubeconfig: world.kubeconfigs.controlPlane,
-          context: world.contexts.controlPlane,
-          namespace: 'kong',
-          release: 'kong-cp',
-          adminUrl: `http://${hostnames.admin}:8001`,
-          adminToken: DEMO_ADMIN_TOKEN,
-        },
-        dataPlane: {
-          namespace: 'kong',
-          release: 'kong-dp',
-          // The production way: the proxy behind a MetalLB address (the NodePorts stay for a switch back).
-          loadBalancer: {provider: 'metallb', addresses: DEMO_LB_POOL},
-          httpNodePort: DEMO_HTTP_NODE_PORT,
-          httpsNodePort: DEMO_HTTPS_NODE_PORT,
-          replicas: 1,
-          smokeTest: true,
-        },
+        controlPlane,
+        // The production way: the proxy behind a MetalLB address (the NodePorts stay for a switch back).
+        dataPlane: {...behindPool, loadBalancer: {provider: 'metallb', addresses: DEMO_LB_POOL}},
         // The demo's first API: a shop's orders behind an API key and 5 calls a minute, answers cached.
         api: {
           service: {name: 'orders', url: 'https://httpbin.konghq.com/anything'},
@@ -179,6 +190,12 @@ export async function startKongDemo(
             {preset: 'proxy-cache', ttl: 30},
           ],
         },
+      },
+      // DP #2 of the same control plane, on the vSphere cluster: its own release, so its pods have names of their own.
+      existingCluster: {
+        cluster: {existing: {kubeconfig: world.kubeconfigs.vsphere, context: world.contexts.vsphere}},
+        controlPlane,
+        dataPlane: {...dpAnswers, release: 'kong-dp2'},
       },
       routes,
       dns,

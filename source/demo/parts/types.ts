@@ -17,6 +17,8 @@ export interface DemoRoute {
 export interface DemoPart {
   /** Answers the guided demo pre-fills (merged in the order discovery, cluster, kong). */
   answers: Answers;
+  /** Answers of the second data plane's session (`demo --existing-cluster`): the vSphere cluster as cluster.existing. */
+  existingCluster?: Answers;
   /** Simulated addresses and where they really are. Anything else is unreachable in the demo. */
   routes: DemoRoute[];
   /** Simulated DNS names and their addresses. */

@@ -5,14 +5,16 @@
 // ParseClusterConfigFromContent) and checked by ValidateClusterConfigContent (endpoint vs tinkerbellIP,
 // validateNetworking), both reported as "the cluster config file provided is invalid: ..." before any
 // workflow; then the validations print "❌ Validation failed" and "validations failed: ..." for the
-// Tinkerbell provider (hardware.csv read and validated, selector counts in assert.go) and for the
+// Tinkerbell provider (SSH keys parsed, hardware.csv read and validated, selector counts in assert.go) and for the
 // extended-support licence (pkg/validations/extendedversion.go).
 import yaml from 'js-yaml';
 import {validateHardwareCsv} from '../../hardware/validate.js';
+import {eksaHardwareError} from '../../hardware/eksa-errors.js';
 import {isSupportedKubernetesVersion, supportPhase} from '../../cluster/kube-versions.js';
 import {readLicenseToken} from '../../cluster/license-token.js';
 import {checkHardwareSelectors, podsMaskProblem, unknownFields, type SelectorGroup} from '../../cluster/spec.js';
 import {parseCidr} from '../../net/ipv4.js';
+import {goParsesAuthorizedKey} from '../../cluster/ssh-authorized-key.js';
 
 export interface CreateRefusal {
   /** Lines eksctl prints before its error (validation results), on stdout. */
@@ -40,8 +42,26 @@ function failedValidation(name: string, error: string, passed: readonly string[]
   };
 }
 
+export interface CreateCheckOptions {
+  /**
+   * Does a host answer at this address? eksctl dials TCP :80 for 500 ms and counts a connection or a
+   * refusal as "in use" (networkutils.IsIPInUse); in the demo, the world's Net decides what answers.
+   * Without it nothing answers.
+   */
+  answers?: (ip: string) => Promise<boolean>;
+  /** --skip-ip-check */
+  skipIpCheck?: boolean;
+  /** --kubeconfig: a workload cluster; its tinkerbellIP is the management cluster's and is not probed. */
+  workload?: boolean;
+}
+
 /** undefined when eksctl would go ahead. `now` is the demo world's clock. */
-export function checkCreateInputs(specText: string, hardwareCsv: string, now: number): CreateRefusal | undefined {
+export async function checkCreateInputs(
+  specText: string,
+  hardwareCsv: string,
+  now: number,
+  options: CreateCheckOptions = {},
+): Promise<CreateRefusal | undefined> {
   let docs: Doc[];
   try {
     docs = yaml.loadAll(specText).filter((d): d is Doc => d !== null && typeof d === 'object');
@@ -72,18 +92,40 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
     if (problem) return invalid(problem);
   }
 
-  // Tinkerbell provider: hardware.csv through the same reader and EKS Anywhere's rules, then the selectors.
+  // Tinkerbell provider: hardware.csv through the same reader and EKS Anywhere's rules, then the
+  // selectors, then the addresses (SetupAndValidateCreateCluster, create.go; first failure wins).
   const provider = 'tinkerbell Provider setup is valid';
   // No hardware.csv: a workload cluster made by a management cluster (--kubeconfig); nothing to read.
-  if (hardwareCsv === '') return checkLicense(spec, now, []);
-  const hw = validateHardwareCsv(hardwareCsv, {mode: 'eksa'});
-  if (!hw.valid) {
-    const e = hw.errors[0]!;
-    return failedValidation(
-      provider,
-      `read: invalid hardware: ${e.line !== null ? `line ${e.line}: ` : ''}${e.column ? `${e.column}: ` : ''}${e.message}`,
-    );
+  // configureSshKeys: each machine config's key, parsed by ssh.ParseAuthorizedKey (empty: eksctl makes one).
+  for (const mc of docs.filter(d => d['kind'] === 'TinkerbellMachineConfig')) {
+    const key = mc['spec']?.users?.[0]?.sshAuthorizedKeys?.[0];
+    if (typeof key === 'string' && key !== '' && !goParsesAuthorizedKey(key)) {
+      const name = String(mc['metadata']?.name ?? '');
+      return failedValidation(
+        provider,
+        `stripping ssh key comment: TinkerbellMachineConfig name=${name}: ssh: no key found`,
+      );
+    }
   }
+  if (hardwareCsv !== '') {
+    const refused = checkHardware(docs, spec, hardwareCsv, provider);
+    if (refused) return refused;
+  }
+  if (!options.skipIpCheck && options.answers) {
+    // assert.go NewIPNotInUseAssertion, AssertTinkerbellIPNotInUse (not for a workload cluster).
+    if (await options.answers(String(endpoint)))
+      return failedValidation(provider, `control plane endpoint ip in use: ${endpoint}`);
+    if (!options.workload && tinkerbellIp && (await options.answers(String(tinkerbellIp))))
+      return failedValidation(provider, `tinkerbellIP <${tinkerbellIp}> is already in use, please provide a unique IP`);
+  }
+  return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
+}
+
+function checkHardware(docs: Doc[], spec: Doc, hardwareCsv: string, provider: string): CreateRefusal | undefined {
+  // Reported as eksctl words it (readCSVToCatalogue's error, unwrapped); create passes BMC options.
+  const hardwareError = eksaHardwareError(hardwareCsv, {createOptions: true});
+  if (hardwareError) return failedValidation(provider, hardwareError);
+  const hw = validateHardwareCsv(hardwareCsv, {mode: 'eksa'});
   const machineConfigs = new Map(
     docs.filter(d => d['kind'] === 'TinkerbellMachineConfig').map(d => [String(d['metadata']?.name), d] as const),
   );
@@ -101,8 +143,7 @@ export function checkCreateInputs(specText: string, hardwareCsv: string, now: nu
     hw.rows.map(r => ({hostname: r.hostname, labels: r.labels})),
   )[0];
   if (selectorError) return failedValidation(provider, selectorError);
-
-  return checkLicense(spec, now, [provider.charAt(0).toUpperCase() + provider.slice(1)]);
+  return undefined;
 }
 
 /** Extended support, by today's date against the version's end of standard support. */

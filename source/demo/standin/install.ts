@@ -1,4 +1,4 @@
-// Writes the demo's stand-in executables: a folder with `eksctl`, `helm`, `docker` and `ip` shims that the
+// Writes the demo's stand-in executables: a folder with `eksctl`, `helm`, `docker`, `ip` and `kubectl` shims that the
 // demo world puts first on PATH. The shims are CommonJS (a package.json pins the type, so a parent
 // "type": "module" cannot change how they load) and need only node, so the real step code runs them
 // exactly like the real tools.
@@ -6,7 +6,7 @@ import {mkdirSync, writeFileSync, chmodSync} from 'node:fs';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
-export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip'] as const;
+export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'kubectl'] as const;
 
 export interface StandinOptions {
   transcriptsDir: string;
@@ -34,6 +34,7 @@ require('./standin-runtime.cjs')
   .main(${JSON.stringify(tool)}, process.argv.slice(2), process.env, {
     fs: require('node:fs'), path: require('node:path'), binDir: __dirname,
     stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(),
+    childProcess: require('node:child_process'),
   })
   .then(code => { process.exitCode = code; }, e => { process.stderr.write('demo stand-in: ' + (e && e.message) + '\\n'); process.exitCode = 1; });
 `;

@@ -1,4 +1,4 @@
-// The body of the demo's stand-in `eksctl`, `helm`, `docker` and `ip` commands. installStandins() writes
+// The body of the demo's stand-in `eksctl`, `helm`, `docker`, `ip` and `kubectl` commands. installStandins() writes
 // this function's source (Function.prototype.toString) into a CommonJS file next to tiny shims, so
 // it must be self-contained: no imports, no references to anything outside its own body. Node
 // modules come in through `d`; fetch and timers are globals. Demo sessions only.
@@ -11,6 +11,8 @@ export interface StandinDeps {
   stdout: {write(s: string): unknown};
   stderr: {write(s: string): unknown};
   cwd: string;
+  /** For kubectl, which hands every command but `version --client` to the real kubectl. */
+  childProcess?: typeof import('node:child_process');
 }
 
 export async function standinMain(
@@ -106,7 +108,8 @@ export async function standinMain(
   };
 
   // --- transcripts ----------------------------------------------------------------------------
-  type Line = {t: number; stream: 'out' | 'err'; text: string};
+  // level: the logger verbosity a line is printed at (a `V<n>` column in the transcript; 0 when absent).
+  type Line = {t: number; stream: 'out' | 'err'; text: string; level: number};
   const load = (base: string, vars: Record<string, string | string[]>): {lines: Line[]; exit: number} | undefined => {
     const candidates = variant ? [`${base}-${variant}.txt`, `${base}.txt`] : [`${base}.txt`];
     const file = candidates.map(c => path.join(transcriptsDir, c)).find(f => fs.existsSync(f));
@@ -129,6 +132,9 @@ export async function standinMain(
       const parts = line.split('\t');
       const t = Number(parts[0]);
       if (!Number.isFinite(t)) continue;
+      const leveled = /^V(\d)$/.exec(parts[1] ?? '');
+      if (leveled) parts.splice(1, 1);
+      const level = leveled ? Number(leveled[1]) : 0;
       const three = parts.length >= 3 && (parts[1] === 'out' || parts[1] === 'err');
       const stream = three ? (parts[1] as 'out' | 'err') : 'out';
       const text = (three ? parts.slice(2) : parts.slice(1)).join('\t');
@@ -136,19 +142,26 @@ export async function standinMain(
       const listVar = Object.keys(vars).find(k => Array.isArray(vars[k]) && text.includes(`{{${k}}}`));
       if (listVar) {
         for (const v of vars[listVar] as string[])
-          lines.push({t, stream, text: fill(text.split(`{{${listVar}}}`).join(v))});
-      } else lines.push({t, stream, text: fill(text)});
+          lines.push({t, stream, level, text: fill(text.split(`{{${listVar}}}`).join(v))});
+      } else lines.push({t, stream, level, text: fill(text)});
     }
     return {lines, exit};
   };
+  // eksctl's console logger (pkg/logger/init.go): a line prints when its level is at most -v; from -v 4
+  // on, every logger line starts with an ISO8601 time and its V<n> level, tab-separated.
+  let verbosity = 0;
+  const logged = (text: string, level = 0) =>
+    verbosity >= 4 ? `${new Date().toISOString()}\tV${level}\t${text}` : text;
   const replay = async (
     tr: {lines: Line[]; exit: number},
     onLine?: (l: Line) => Promise<void> | void,
   ): Promise<number> => {
     const start = Date.now();
     for (const l of tr.lines) {
+      if (l.level > verbosity) continue;
       await sleep(start + (l.t * 1000) / speed - Date.now());
-      (l.stream === 'err' ? err : out)(l.text + '\n');
+      if (l.stream === 'err') err(l.text + '\n');
+      else out((l.level > 0 || verbosity >= 4 ? logged(l.text, l.level) : l.text) + '\n');
       if (onLine) await onLine(l);
     }
     return tr.exit;
@@ -226,7 +239,18 @@ export async function standinMain(
       const n = a.split('=')[0]!;
       if (known.includes(n)) {
         if (!a.includes('=')) i++;
-      } else if (!bare.includes(a)) return unsupported();
+      } else if (!bare.includes(a) && !/^-v\d+$/.test(a)) return unsupported();
+    }
+    // -v/--verbosity is an int flag (cmd/eksctl-anywhere/cmd/root.go); cobra refuses anything else.
+    const v = flag(['-v', '--verbosity']) ?? /^-v(\d+)$/.exec(argv.find(a => /^-v\d+$/.test(a)) ?? '')?.[1];
+    if (v !== undefined) {
+      if (!/^[+-]?\d+$/.test(v)) {
+        err(
+          `Error: invalid argument "${v}" for "-v, --verbosity" flag: strconv.ParseInt: parsing "${v}": invalid syntax\n`,
+        );
+        return 255;
+      }
+      verbosity = Number(v);
     }
     const spec = flag(['-f', '--filename']);
     if (!spec) {
@@ -275,11 +299,13 @@ export async function standinMain(
       clusterName: name,
       clusterSpec: specText,
       hardwareCsv: csv ? fs.readFileSync(path.resolve(d.cwd, csv), 'utf8') : '',
-      timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text})),
+      skipIpCheck: argv.includes('--skip-ip-check'),
+      workload: flag(['--kubeconfig']) !== undefined,
+      timeline: tr.lines.map(l => ({t: l.t / speed, text: l.text, level: l.level})),
     });
     if (info?.['error']) {
       // What eksctl prints before it refuses (validation results), then its error.
-      for (const line of (info['lines'] ?? []) as string[]) out(`${line}\n`);
+      for (const line of (info['lines'] ?? []) as string[]) out(`${logged(line)}\n`);
       err(`Error: ${String(info['error'])}\n`);
       return 255;
     }
@@ -758,7 +784,48 @@ export async function standinMain(
     return unsupported();
   };
 
+  // --- kubectl: the simulated admin server's kubectl ---------------------------------------------
+  // `kubectl version --client` names the simulated admin server's kubectl (not this machine's); every
+  // other command goes to the real kubectl, the first one on PATH after the stand-ins, which talks to
+  // the simulated clusters' Kubernetes APIs.
+  const kubectl = async (): Promise<number> => {
+    if (argv[0] === 'version' && argv.includes('--client')) {
+      const o = argv.indexOf('-o');
+      const format = o >= 0 ? argv[o + 1] : (argv.find(a => a.startsWith('--output='))?.slice(9) ?? '');
+      if (format === 'json') return play('kubectl-version-client-json');
+      if (format === '') return play('kubectl-version-client');
+      return unsupported();
+    }
+    const self = path.resolve(d.binDir);
+    const real = (env['PATH'] ?? '')
+      .split(path.delimiter)
+      .filter(dir => dir && path.resolve(dir) !== self)
+      .map(dir => path.join(dir, 'kubectl'))
+      .find(file => {
+        try {
+          fs.accessSync(file, fs.constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    if (!real || !d.childProcess) {
+      err('demo stand-in: no kubectl on PATH after the stand-ins (the demo uses the real kubectl)\n');
+      return 127;
+    }
+    const spawn = d.childProcess.spawn;
+    return new Promise<number>(resolve => {
+      const child = spawn(real, argv, {stdio: 'inherit', env, cwd: d.cwd});
+      child.on('error', e => {
+        err(`kubectl: ${e.message}\n`);
+        resolve(127);
+      });
+      child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGKILL' ? 137 : 143)));
+    });
+  };
+
   if (tool === 'eksctl') return eksctl();
+  if (tool === 'kubectl') return kubectl();
   if (tool === 'ip') return ip();
   if (tool === 'helm') return helm();
   if (tool === 'docker') return docker();

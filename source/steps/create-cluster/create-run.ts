@@ -61,8 +61,20 @@ export interface CreateRunResult {
   log: string | undefined;
 }
 
+/**
+ * -v 3: the "Waiting for control plane to be ready" … "Waiting for cluster changes to be completed"
+ * activities inside "Creating new management cluster" are logged at V(3) (aws/eks-anywhere
+ * pkg/clustermanager/applier.go), and the console stays in its plain "message<TAB>{fields}" form below 4.
+ */
+export const CREATE_VERBOSITY = 3;
+
 export function createCommandFor(o: Pick<CreateRunOptions, 'sessionDir' | 'bootstrapIp' | 'env'>) {
-  return createClusterCommand({sessionDir: o.sessionDir, bootstrapIp: o.bootstrapIp, env: o.env});
+  return createClusterCommand({
+    sessionDir: o.sessionDir,
+    bootstrapIp: o.bootstrapIp,
+    env: o.env,
+    verbosity: CREATE_VERBOSITY,
+  });
 }
 
 export async function runCreate(o: CreateRunOptions, signal?: AbortSignal): Promise<CreateRunResult> {

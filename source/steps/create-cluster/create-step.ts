@@ -113,6 +113,11 @@ export async function adoptExistingCluster(
     );
   ctx.dispatch({type: 'set-answers', patch: {cluster: {existing: {kubeconfig, context: checked.info.context}}}});
   ctx.dispatch({type: 'record-artifact', key: 'kubeconfig', path});
+  if (api.recorded)
+    return {
+      summary: `dry run: the existing cluster ${checked.info.cluster} (context ${checked.info.context}) would be used; kubectl get nodes recorded, not run`,
+      data: {kubeconfig: path, context: checked.info.context, existing: true, dryRun: true},
+    };
   return {
     summary: `using the existing cluster ${checked.info.cluster} (context ${checked.info.context}, ${api.nodes.length} nodes)`,
     data: {kubeconfig: path, context: checked.info.context, existing: true},

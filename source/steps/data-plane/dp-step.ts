@@ -148,8 +148,13 @@ export function workloadKubeconfig(
   env: Readonly<Record<string, string | undefined>>,
 ): {kubeconfig: string; context?: string} | undefined {
   const artifact = session.artifacts.kubeconfig;
-  if (artifact) return {kubeconfig: isAbsolute(artifact) ? artifact : join(sessionDir, artifact)};
   const existing = session.answers.cluster?.existing;
+  // An adopted cluster's kubeconfig is recorded too; its context still picks the cluster in that file.
+  if (artifact)
+    return {
+      kubeconfig: isAbsolute(artifact) ? artifact : join(sessionDir, artifact),
+      ...(existing?.context ? {context: existing.context} : {}),
+    };
   if (existing) return {kubeconfig: expandPath(existing.kubeconfig, env), context: existing.context};
   return undefined;
 }

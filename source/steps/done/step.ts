@@ -64,8 +64,13 @@ export function doneSections(session: Session, sessionDir: string): DoneReport {
       ? a.kubeconfig
       : join(sessionDir, a.kubeconfig)
     : answers.cluster?.existing?.kubeconfig;
-  if (kubeconfig && str(dp['namespace']))
-    next.push(`kubectl --kubeconfig ${kubeconfig} -n ${String(dp['namespace'])} get pods   # the data plane`);
+  if (kubeconfig && str(dp['namespace'])) {
+    // The context too: an existing cluster's kubeconfig may name several clusters.
+    const context = answers.cluster?.existing?.context;
+    next.push(
+      `kubectl --kubeconfig ${kubeconfig}${context ? ` --context ${context}` : ''} -n ${String(dp['namespace'])} get pods   # the data plane`,
+    );
+  }
   next.push(`eksa-kong runbook ${session.name}   # every command as a script`);
   return {exists, files, next};
 }

@@ -9,25 +9,21 @@ import {realPortProber, type PortProber} from '../../cluster/port-probe.js';
 import {
   chooseProvisioning,
   overallStatus,
-  realSystemInfo,
   runPreflight,
   type PreflightCheck,
   type PreflightDeps,
   type PreflightResult,
-  type SystemInfo,
 } from '../../cluster/preflight.js';
 import {procProcessLister, type ProcessLister} from '../../cluster/processes.js';
 
 /** What the real world provides besides the ports; tests replace them. */
 export interface PreflightProviders {
-  system: SystemInfo;
   prober: PortProber;
   processes: ProcessLister;
   folders: FolderProbe;
 }
 
 export const realPreflightProviders = (): PreflightProviders => ({
-  system: realSystemInfo,
   prober: realPortProber,
   processes: procProcessLister(),
   folders: realFolderProbe,
@@ -40,7 +36,7 @@ export function preflightDeps(
 ): PreflightDeps {
   return {
     runner: ports.runner,
-    system: providers.system,
+    system: ports.system,
     ports: providers.prober,
     processes: providers.processes,
     folders: providers.folders,
