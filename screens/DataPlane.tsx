@@ -6,6 +6,13 @@ import React, {useCallback, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
+import {
+  checkAddressPool,
+  LB_ADDRESSES_KEY,
+  poolContext,
+  proposePool,
+  type PoolContext,
+} from '../source/kong/lb-addresses.js';
 import {actionsFor, inkKey} from '../source/ui/keymap.js';
 import {useTheme} from '../source/ui/theme.js';
 import {OutputPane} from '../source/ui/OutputPane.js';
@@ -23,7 +30,16 @@ import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js'
 import {StatusLine} from './kong/StatusLine.js';
 
 type Mode = 'form' | 'preview' | 'running' | 'result' | 'done';
-type FieldKey = 'namespace' | 'release' | 'tag' | 'proxyType' | 'httpNodePort' | 'httpsNodePort' | 'replicas' | 'cert';
+type FieldKey =
+  | 'namespace'
+  | 'release'
+  | 'tag'
+  | 'proxyType'
+  | 'lbAddresses'
+  | 'httpNodePort'
+  | 'httpsNodePort'
+  | 'replicas'
+  | 'cert';
 const CHOICES: Partial<Record<FieldKey, readonly string[]>> = {
   proxyType: ['NodePort', 'LoadBalancer'],
   cert: ['copy from the control plane', 'generate a new one'],
@@ -33,14 +49,29 @@ const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
   {key: 'release', label: 'Release'},
   {key: 'tag', label: 'Image tag'},
   {key: 'proxyType', label: 'Proxy'},
+  {key: 'lbAddresses', label: 'MetalLB pool'},
   {key: 'httpNodePort', label: 'HTTP NodePort'},
   {key: 'httpsNodePort', label: 'HTTPS NodePort'},
   {key: 'replicas', label: 'Replicas'},
   {key: 'cert', label: 'Cluster cert'},
 ];
-const CHECK_ORDER: DpCheckId[] = ['values', 'namespace', 'cert-secret', 'license-secret', 'helm', 'pods', 'proxy'];
+const CHECK_ORDER: DpCheckId[] = [
+  'values',
+  'load-balancer',
+  'namespace',
+  'cert-secret',
+  'license-secret',
+  'helm',
+  'pods',
+  'proxy',
+];
 
-function fieldError(key: FieldKey, value: string, proxyType: string): string | null {
+function fieldError(key: FieldKey, value: string, proxyType: string, pool: PoolContext): string | null {
+  // Empty with LoadBalancer: a load balancer installed by other means gives the address.
+  if (key === 'lbAddresses' && proxyType === 'LoadBalancer' && value.trim() !== '') {
+    const issue = checkAddressPool(value, pool).issues[0];
+    return issue ? issue.message.replace(`${LB_ADDRESSES_KEY}: `, '') : null;
+  }
   if ((key === 'namespace' || key === 'release') && !/^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/.test(value))
     return 'lowercase letters, digits and -';
   if (
@@ -66,7 +97,9 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
       namespace: dp.namespace ?? DEFAULT_DP_NAMESPACE,
       release: dp.release ?? DEFAULT_DP_RELEASE,
       tag,
-      proxyType: dp.proxyType ?? 'NodePort',
+      proxyType: dp.proxyType ?? (dp.loadBalancer ? 'LoadBalancer' : 'NodePort'),
+      // A free block of the nodes' subnet is proposed; the admin may clear it or write another.
+      lbAddresses: dp.loadBalancer?.addresses ?? proposePool(poolContext(session.answers)) ?? '',
       httpNodePort: String(dp.httpNodePort ?? 32080),
       httpsNodePort: String(dp.httpsNodePort ?? 32443),
       replicas: String(dp.replicas ?? 1),
@@ -84,10 +117,10 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
   const {outcome, error, setError, attempt} = useStepAttempt(ctx, 'data-plane', runWork, setMode);
 
   const skew = cpVersion ? checkVersionSkew(cpVersion, form.tag.trim()) : undefined;
-  const errors = Object.fromEntries(FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType)])) as Record<
-    FieldKey,
-    string | null
-  >;
+  const pool = poolContext(session.answers);
+  const errors = Object.fromEntries(
+    FIELDS.map(f => [f.key, fieldError(f.key, form[f.key], form.proxyType, pool)]),
+  ) as Record<FieldKey, string | null>;
   const blocked =
     Object.values(errors).find(e => e) ?? (skew && !skew.ok ? `image refused: ${skew.explanation}` : null);
 
@@ -129,6 +162,14 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
           httpNodePort: Number(form.httpNodePort),
           httpsNodePort: Number(form.httpsNodePort),
           replicas: Number(form.replicas),
+          ...(form.proxyType === 'LoadBalancer' && form.lbAddresses.trim() !== ''
+            ? {
+                loadBalancer: {
+                  provider: session.answers.dataPlane?.loadBalancer?.provider ?? 'metallb',
+                  addresses: form.lbAddresses.trim(),
+                },
+              }
+            : {}),
         },
         // Only an explicit change: any controlPlane answer sends the control-plane step back to pending.
         ...(Boolean(session.answers.controlPlane?.generateCert) !== (form.cert === CHOICES.cert![1])
@@ -143,7 +184,15 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert, setError]);
+  }, [
+    blocked,
+    ctx,
+    form,
+    session.answers.dataPlane?.image,
+    session.answers.dataPlane?.loadBalancer?.provider,
+    session.answers.controlPlane?.generateCert,
+    setError,
+  ]);
 
   const deploy = useCallback(async () => {
     setChecks(new Map());
@@ -231,7 +280,17 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
             focused={i === focus}
             editing={i === focus && !CHOICES[f.key]}
             error={errors[f.key]}
-            hint={CHOICES[f.key] && i === focus ? '←/→' : f.key === 'tag' ? `${DEFAULT_DP_REPOSITORY}` : undefined}
+            hint={
+              CHOICES[f.key] && i === focus
+                ? '←/→'
+                : f.key === 'tag'
+                  ? `${DEFAULT_DP_REPOSITORY}`
+                  : f.key === 'lbAddresses'
+                    ? form.proxyType === 'LoadBalancer'
+                      ? 'range or CIDR; empty: your own LB'
+                      : 'with Proxy LoadBalancer'
+                    : undefined
+            }
             onChange={v => setForm(s => ({...s, [f.key]: v}))}
           />
         ))}

@@ -76,10 +76,14 @@ export function neighbourHolds(entries: readonly NeighbourEntry[], ip: string): 
   );
 }
 
-export async function neighbourTable(runner: CommandRunner, signal?: AbortSignal): Promise<NeighbourEntry[]> {
+export async function neighbourTable(
+  runner: CommandRunner,
+  signal?: AbortSignal,
+  step: 'cluster-spec' | 'data-plane' = 'cluster-spec',
+): Promise<NeighbourEntry[]> {
   const {result, lines} = await capture(
     runner,
-    {command: 'ip', args: ['-j', 'neigh'], step: 'cluster-spec', timeoutMs: 10_000, title: 'Read the neighbour table'},
+    {command: 'ip', args: ['-j', 'neigh'], step, timeoutMs: 10_000, title: 'Read the neighbour table'},
     signal,
   );
   if (!result.ok) return [];

@@ -1,4 +1,4 @@
-// `eksa-kong generate hardware-csv|cluster-spec|dp-values|cp-values --answers FILE`: print an artifact to stdout.
+// `eksa-kong generate hardware-csv|cluster-spec|dp-values|cp-values|lb-config --answers FILE`: print an artifact to stdout.
 // Exit 2 (naming the answers key) when an answer is missing or breaks a rule.
 import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
@@ -6,7 +6,7 @@ import type {ContextFor} from './index.js';
 import {systemClock} from '../ports.js';
 import {escapeControls} from '../run/display-text.js';
 
-const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values', 'cp-values'] as const;
+const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values', 'cp-values', 'lb-config'] as const;
 type Artifact = (typeof ARTIFACTS)[number];
 
 interface Output {
@@ -94,6 +94,10 @@ async function generate(
       const {generateCpValuesCli} = await import('../kong/cp-values.js');
       return generateCpValuesCli(answers);
     }
+    case 'lb-config': {
+      const {generateLbConfigCli} = await import('../kong/lb-config.js');
+      return generateLbConfigCli(answers);
+    }
   }
 }
 
@@ -101,7 +105,7 @@ export function registerGenerate(program: Command, context: ContextFor): void {
   addGlobalOptions(
     program
       .command('generate')
-      .description('print an artifact from an answers file: hardware-csv, cluster-spec, dp-values or cp-values')
+      .description('print an artifact from an answers file: hardware-csv, cluster-spec, dp-values, cp-values or lb-config')
       .argument('<artifact>', ARTIFACTS.join(' | ')),
   ).action(async (artifact: string, _options: unknown, cmd: Command) => {
     const ctx = context(cmd);

@@ -12,6 +12,7 @@ import {registerDiscover} from './discover.js';
 import {registerStatus} from './status.js';
 import {registerDestroy} from './destroy.js';
 import {registerUpgrade} from './upgrade.js';
+import {registerExport} from './export.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & {isTTY?: boolean};
@@ -42,4 +43,5 @@ export function registerCommands(program: Command, context: ContextFor): void {
   registerStatus(program, context);
   registerUpgrade(program, context);
   registerDestroy(program, context);
+  registerExport(program, context);
 }

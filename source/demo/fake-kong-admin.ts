@@ -10,6 +10,7 @@ import {createHash, randomUUID} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import {createServer as createHttpsServer} from 'node:https';
 import type {AddressInfo} from 'node:net';
+import {validatePluginBody, type FakeConsumer, type FakeKeyAuth, type FakePlugin} from './fake-kong-plugins.js';
 
 export interface FakeKongAdminOptions {
   version?: string;
@@ -37,6 +38,9 @@ export interface FakeKongAdminOptions {
 export interface FakeKongEntities {
   services: FakeService[];
   routes: FakeRoute[];
+  plugins?: FakePlugin[];
+  consumers?: FakeConsumer[];
+  keyAuths?: FakeKeyAuth[];
 }
 
 export interface FakeDataPlane {
@@ -69,6 +73,8 @@ export interface FakeRoute {
   service: {id: string} | null;
   paths?: string[] | null;
   expression?: string | null;
+  hosts?: string[] | null;
+  methods?: string[] | null;
   protocols: string[];
   strip_path: boolean;
   tags: string[] | null;
@@ -76,9 +82,13 @@ export interface FakeRoute {
   updated_at: number;
 }
 
-/** What the data planes hold: used by the fake proxy to route. */
+/** What the data planes hold: used by the fake proxy to route and run the plugins. */
 export interface FakeKongConfigView {
-  match(path: string): {service: FakeService; forwardPath: string} | null;
+  match(path: string, host?: string): {service: FakeService; route: FakeRoute; forwardPath: string} | null;
+  /** Enabled plugins on the service (the proxy runs them by Kong's priorities). */
+  plugins(serviceId: string): FakePlugin[];
+  /** The consumer a key-auth key belongs to. */
+  consumerByKey(key: string): FakeConsumer | null;
 }
 
 export interface FakeKongAdmin {
@@ -181,6 +191,15 @@ export function versionSyncStatus(dpVersion: string, cpVersion: string): string 
   return 'normal';
 }
 
+/** A route host (maybe with one wildcard label) against the request's Host, without its port. */
+function hostMatches(pattern: string, host: string | undefined): boolean {
+  const h = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  const p = pattern.toLowerCase();
+  if (p.startsWith('*.')) return h.endsWith(p.slice(1));
+  if (p.endsWith('.*')) return h.startsWith(p.slice(0, -1));
+  return h === p;
+}
+
 function routeMatches(route: FakeRoute, path: string): string | null {
   if (route.paths) {
     for (const prefix of route.paths) {
@@ -204,19 +223,39 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
   const dps = new Map<string, FakeDataPlane>();
   const counts = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
+  const plugins = new Map<string, FakePlugin>();
+  const consumers = new Map<string, FakeConsumer>();
+  const keyAuths = new Map<string, FakeKeyAuth>();
   let propagatedServices = new Map<string, FakeService>();
   let propagatedRoutes: FakeRoute[] = [];
+  let propagatedPlugins: FakePlugin[] = [];
+  let propagatedConsumers = new Map<string, FakeConsumer>();
+  let propagatedKeys: FakeKeyAuth[] = [];
   // A restarted CP reads its database: the entities are there and connecting DPs get them at once.
   for (const svc of options.entities?.services ?? []) services.set(svc.name, {...svc});
   for (const route of options.entities?.routes ?? []) routes.set(route.name, {...route});
+  for (const p of options.entities?.plugins ?? []) plugins.set(p.id, {...p});
+  for (const c of options.entities?.consumers ?? []) consumers.set(c.username, {...c});
+  for (const k of options.entities?.keyAuths ?? []) keyAuths.set(k.id, {...k});
   propagatedServices = new Map([...services.values()].map(svc => [svc.id, {...svc}]));
   propagatedRoutes = [...routes.values()].map(r => ({...r}));
+  propagatedPlugins = [...plugins.values()].map(p => structuredClone(p));
+  propagatedConsumers = new Map([...consumers.values()].map(c => [c.id, {...c}]));
+  propagatedKeys = [...keyAuths.values()].map(k => ({...k}));
 
   const configHash = () =>
-    services.size === 0 && routes.size === 0
+    services.size === 0 && routes.size === 0 && plugins.size === 0 && consumers.size === 0
       ? EMPTY_HASH
       : createHash('md5')
-          .update(JSON.stringify([[...services.values()], [...routes.values()]]))
+          .update(
+            JSON.stringify([
+              [...services.values()],
+              [...routes.values()],
+              [...plugins.values()],
+              [...consumers.values()],
+              [...keyAuths.values()],
+            ]),
+          )
           .digest('hex');
 
   // Like the CP's push after db_update_frequency: connected DPs get the new config and hash later.
@@ -224,14 +263,23 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     options.onEntities?.({
       services: [...services.values()].map(x => ({...x})),
       routes: [...routes.values()].map(x => ({...x})),
+      plugins: [...plugins.values()].map(x => structuredClone(x)),
+      consumers: [...consumers.values()].map(x => ({...x})),
+      keyAuths: [...keyAuths.values()].map(x => ({...x})),
     });
     const hash = configHash();
     const snapshotServices = new Map([...services.values()].map(s => [s.id, {...s}]));
     const snapshotRoutes = [...routes.values()].map(r => ({...r}));
+    const snapshotPlugins = [...plugins.values()].map(p => structuredClone(p));
+    const snapshotConsumers = new Map([...consumers.values()].map(c => [c.id, {...c}]));
+    const snapshotKeys = [...keyAuths.values()].map(k => ({...k}));
     const timer = setTimeout(() => {
       timers.delete(timer);
       propagatedServices = snapshotServices;
       propagatedRoutes = snapshotRoutes;
+      propagatedPlugins = snapshotPlugins;
+      propagatedConsumers = snapshotConsumers;
+      propagatedKeys = snapshotKeys;
       for (const dp of dps.values()) if (dp.connected) dp.config_hash = hash;
     }, options.propagationDelayMs ?? 0);
     timers.add(timer);
@@ -295,6 +343,8 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       service: serviceId ? {id: serviceId} : null,
       paths: hasPaths ? (body.paths as string[]) : null,
       expression: hasExpression ? (body.expression as string) : null,
+      hosts: Array.isArray(body.hosts) ? (body.hosts as string[]) : null,
+      methods: Array.isArray(body.methods) ? (body.methods as string[]) : null,
       protocols: Array.isArray(body.protocols) ? (body.protocols as string[]) : ['http', 'https'],
       strip_path: body.strip_path === undefined ? true : Boolean(body.strip_path),
       tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
@@ -364,6 +414,119 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
       const answer =
         path === '/services' ? page([...services.values()], url, path) : page([...routes.values()], url, path);
       return json(res, answer.status, answer.body);
+    }
+    if (method === 'GET' && (path === '/plugins' || path === '/consumers' || path === '/key-auths')) {
+      const rows: readonly unknown[] =
+        path === '/plugins'
+          ? [...plugins.values()]
+          : path === '/consumers'
+            ? [...consumers.values()]
+            : [...keyAuths.values()];
+      const answer = page(rows, url, path);
+      return json(res, answer.status, answer.body);
+    }
+    // Plugins by id or instance_name, at /plugins/{x} or scoped to a service at /services/{s}/plugins/{x}.
+    const pluginRef =
+      parts[0] === 'plugins' && parts.length === 2
+        ? {ref: parts[1]!, service: undefined as string | undefined}
+        : parts[0] === 'services' && parts[2] === 'plugins' && parts.length === 4
+          ? {ref: parts[3]!, service: parts[1]}
+          : undefined;
+    if (pluginRef) {
+      const found = [...plugins.values()].find(p => p.id === pluginRef.ref || p.instance_name === pluginRef.ref);
+      if (method === 'GET') return found ? json(res, 200, found) : json(res, 404, {message: 'Not found'});
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if (!body) return json(res, 400, {message: 'Cannot parse JSON body'});
+        const checked = validatePluginBody(body);
+        if ('error' in checked) return json(res, 400, {name: 'schema violation', code: 2, message: checked.error});
+        let serviceId: string | null = null;
+        if (pluginRef.service) {
+          const svc = services.get(pluginRef.service) ?? [...services.values()].find(x => x.id === pluginRef.service);
+          if (!svc) return json(res, 404, {message: 'Not found'});
+          serviceId = svc.id;
+        }
+        const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(pluginRef.ref);
+        const stamp = Math.floor(now() / 1000);
+        const plugin: FakePlugin = {
+          id: found?.id ?? (isUuid ? pluginRef.ref : randomUUID()),
+          name: String(body.name),
+          instance_name: isUuid ? ((body.instance_name as string | undefined) ?? null) : pluginRef.ref,
+          service: serviceId ? {id: serviceId} : null,
+          route: null,
+          consumer: null,
+          config: checked.config,
+          enabled: body.enabled === undefined ? true : Boolean(body.enabled),
+          protocols: ['grpc', 'grpcs', 'http', 'https'],
+          tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
+          created_at: found?.created_at ?? stamp,
+          updated_at: stamp,
+        };
+        // Kong: one plugin of a name per service (plugins' unique cache key).
+        const twin = [...plugins.values()].find(
+          p => p.id !== plugin.id && p.name === plugin.name && p.service?.id === plugin.service?.id,
+        );
+        if (twin)
+          return json(res, 409, {
+            name: 'unique constraint violation',
+            code: 5,
+            message: `UNIQUE violation detected on '{consumer=null,name="${plugin.name}",route=null,service={id="${serviceId}"}}'`,
+          });
+        plugins.set(plugin.id, plugin);
+        scheduleSync();
+        return json(res, 200, plugin);
+      }
+    }
+    if (parts[0] === 'consumers' && parts[1] && parts.length === 2) {
+      const found = consumers.get(parts[1]) ?? [...consumers.values()].find(c => c.id === parts[1]);
+      if (method === 'GET') return found ? json(res, 200, found) : json(res, 404, {message: 'Not found'});
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if (!body) return json(res, 400, {message: 'Cannot parse JSON body'});
+        const stamp = Math.floor(now() / 1000);
+        const consumer: FakeConsumer = {
+          id: found?.id ?? randomUUID(),
+          username: parts[1],
+          custom_id: typeof body.custom_id === 'string' ? body.custom_id : null,
+          tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
+          created_at: found?.created_at ?? stamp,
+          updated_at: stamp,
+        };
+        consumers.set(consumer.username, consumer);
+        scheduleSync();
+        return json(res, 200, consumer);
+      }
+    }
+    if (parts[0] === 'consumers' && parts[2] === 'key-auth' && parts.length === 4) {
+      const consumer = consumers.get(parts[1]!) ?? [...consumers.values()].find(c => c.id === parts[1]);
+      if (!consumer) return json(res, 404, {message: 'Not found'});
+      const found = keyAuths.get(parts[3]!);
+      if (method === 'GET')
+        return found && found.consumer.id === consumer.id
+          ? json(res, 200, found)
+          : json(res, 404, {message: 'Not found'});
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if (!body) return json(res, 400, {message: 'Cannot parse JSON body'});
+        const key = typeof body.key === 'string' && body.key !== '' ? body.key : randomUUID().replace(/-/g, '');
+        if ([...keyAuths.values()].some(k => k.key === key && k.id !== parts[3]))
+          return json(res, 409, {
+            name: 'unique constraint violation',
+            code: 5,
+            message: `UNIQUE violation detected on '{key="${key}"}'`,
+          });
+        const credential: FakeKeyAuth = {
+          id: parts[3]!,
+          key,
+          consumer: {id: consumer.id},
+          ttl: null,
+          tags: Array.isArray(body.tags) ? (body.tags as string[]) : null,
+          created_at: found?.created_at ?? Math.floor(now() / 1000),
+        };
+        keyAuths.set(credential.id, credential);
+        scheduleSync();
+        return json(res, 200, credential);
+      }
     }
     if (parts[0] === 'services' && parts.length === 2 && parts[1]) {
       if (method === 'GET') {
@@ -441,14 +604,20 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     dataPlanes: () => [...dps.values()].map(dp => ({...dp})),
     configHash,
     propagated: {
-      match(path) {
+      match(path, host) {
         for (const route of propagatedRoutes) {
+          if (route.hosts?.length && !route.hosts.some(h => hostMatches(h, host))) continue;
           const forwardPath = routeMatches(route, path);
           if (forwardPath === null || !route.service) continue;
           const service = propagatedServices.get(route.service.id);
-          if (service) return {service, forwardPath};
+          if (service) return {service, route, forwardPath};
         }
         return null;
+      },
+      plugins: serviceId => propagatedPlugins.filter(p => p.enabled && p.service?.id === serviceId),
+      consumerByKey: key => {
+        const credential = propagatedKeys.find(k => k.key === key);
+        return credential ? (propagatedConsumers.get(credential.consumer.id) ?? null) : null;
       },
     },
     requestCount: path =>

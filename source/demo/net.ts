@@ -18,11 +18,11 @@ export function isLoopback(host: string): boolean {
 const key = (host: string, port: number) => `${host.replace(/^\[|\]$/g, '').toLowerCase()}:${port}`;
 
 export function createDemoNet(routes: readonly DemoRoute[], dns: Readonly<Record<string, readonly string[]>>): Net {
-  const table = new Map<string, {host: string; port: number}>();
+  const table = new Map<string, {host: string; port: number; when?: () => boolean}>();
   for (const r of routes) {
     if (!isLoopback(r.to.host))
       throw new NetRouteError(`demo route ${r.host}:${r.port} must lead to loopback, not ${r.to.host}`);
-    table.set(key(r.host, r.port), {host: r.to.host, port: r.to.port});
+    table.set(key(r.host, r.port), {host: r.to.host, port: r.to.port, ...(r.when ? {when: r.when} : {})});
   }
   const names = new Map(
     Object.entries(dns).map(([name, addrs]) => [name.toLowerCase().replace(/\.$/, ''), [...addrs]]),
@@ -30,7 +30,7 @@ export function createDemoNet(routes: readonly DemoRoute[], dns: Readonly<Record
   return {
     route(host, port) {
       const found = table.get(key(host, port));
-      if (found) return {...found};
+      if (found && (!found.when || found.when())) return {host: found.host, port: found.port};
       if (isLoopback(host)) return {host, port};
       throw new NetRouteError(
         `${host}:${port} is not part of the simulated data center; the demo reaches nothing off this machine`,

@@ -29,6 +29,7 @@ import {routedTcpAnswers} from '../cluster/ip-in-use.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
+import {attachFakeMetallb} from './fake-metallb.js';
 
 export interface DemoService {
   name: string;
@@ -232,6 +233,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/eks-create' && method === 'POST') return {body: onEksCreate(b)};
     if (path === '/eks-exit' && method === 'POST') return {body: onEksExit(b)};
     if (path === '/eks-get' && method === 'POST') return {body: onEksGet(b)};
+    if (path === '/packages-create' && method === 'POST') return {body: onPackagesCreate(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -264,6 +266,8 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     }),
   ]);
   const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload, vsphere};
+  // The new cluster's MetalLB, once the curated package is created (eksctl anywhere create packages).
+  const metallb = attachFakeMetallb(workload.store, {speed});
   const endpoints = {
     controlPlane: cp.url,
     bootstrap: bootstrap.url,
@@ -602,6 +606,27 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {};
   }
 
+  // eksctl anywhere create packages -f FILE: the Package objects of the file, on the cluster of the kubeconfig.
+  function onPackagesCreate(b: Record<string, unknown>): Record<string, unknown> {
+    if (clusterFor(b['server']) !== 'workload' || b['server'] !== workload.url)
+      return {error: 'the kubeconfig does not point at the EKS Anywhere cluster'};
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(String(b['yaml'] ?? ''));
+    } catch (e) {
+      return {error: `error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`};
+    }
+    const packages = docs.filter((d): d is KubeObject => !!d && typeof d === 'object');
+    if (packages.length === 0) return {error: 'no packages found in the file'};
+    const created: string[] = [];
+    for (const doc of packages) {
+      const r = metallb.createPackage(doc);
+      if (r.error) return {error: r.error, created};
+      created.push(doc.metadata.name!);
+    }
+    return {created};
+  }
+
   function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
     let values: Record<string, unknown>;
     try {
@@ -729,6 +754,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       abort.abort(new Error('demo world closed'));
       await Promise.all(scenarios.map(s => s.done));
       for (const u of unwatch) u();
+      metallb.close();
       writer?.close();
       await Promise.allSettled(services.map(async s => s.close()));
       await Promise.all(Object.values(apis).map(a => a.close()));

@@ -214,7 +214,8 @@ export function dpValuesInputFromAnswers(answers: Answers): DpValuesInput {
     clusterCertSecret: cp.clusterCertSecret ?? DEFAULT_CLUSTER_CERT_SECRET,
     licenseSecret: hasLicense ? (cp.licenseSecret ?? DEFAULT_LICENSE_SECRET) : null,
     proxy: {
-      type: dp.proxyType ?? 'NodePort',
+      // A load-balancer pool means the proxy takes an address from it, unless the admin says otherwise.
+      type: dp.proxyType ?? (dp.loadBalancer ? 'LoadBalancer' : 'NodePort'),
       httpNodePort: dp.httpNodePort ?? 32080,
       httpsNodePort: dp.httpsNodePort ?? 32443,
     },

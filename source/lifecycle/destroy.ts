@@ -128,8 +128,11 @@ export function destroyPlan(
   } else if (!dpRan) kept.push('data plane: never deployed by this session');
   else kept.push('data plane: the cluster kubeconfig is not known, nothing can be removed there');
 
+  const lb = session.steps['data-plane'].data?.['loadBalancer'] as {pool?: string; package?: string} | undefined;
   kept.push(
-    "load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster's own LoadBalancer)",
+    lb?.package
+      ? `load balancer: the MetalLB package ${lb.package} (pool ${lb.pool ?? '?'}) stays for other Services; remove it with eksctl anywhere delete package --cluster ${session.answers.cluster?.name ?? '<cluster>'} ${lb.package} (it goes with the cluster when the cluster is deleted)`
+      : "load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster's own LoadBalancer)",
   );
 
   const clusterName = session.answers.cluster?.name;

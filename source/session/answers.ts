@@ -14,6 +14,7 @@ import {
   pathText,
   secretName,
 } from './kube-names.js';
+import {apiAnswersSchema} from './api-answers.js';
 
 const secretRef = {
   /** Name of an environment variable that holds the secret. */
@@ -259,9 +260,20 @@ export const answersSchema = z
         httpsNodePort: z.number().int().min(30000).max(32767).optional(),
         replicas: z.number().int().min(1).max(50).optional(),
         smokeTest: z.boolean().optional(),
+        /** An address pool for Services of type LoadBalancer; with it proxyType defaults to LoadBalancer. */
+        loadBalancer: z
+          .object({
+            provider: z.enum(['metallb', 'kube-vip']),
+            /** A range "10.20.0.200-10.20.0.209" or a CIDR "10.20.0.200/29" in the nodes' subnet. */
+            addresses: lineText.min(1),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
+    /** A first API on the data plane: Service, Route and policy presets (applied through the CP's Admin API). */
+    api: apiAnswersSchema.optional(),
   })
   .strict();
 

@@ -71,6 +71,11 @@ test(
     const status = runBundle(cli, work, chunkLog, ['status', 'demo', '--json'], home);
     assert.equal(status.status, 0, status.stdout + status.stderr);
     assert.equal(JSON.parse(status.stdout).proxy.ok, true, status.stdout);
+    // The demo's API and smoke-test entities as decK state, read back from the simulated control plane.
+    const deck = runBundle(cli, work, chunkLog, ['export', 'demo', '--deck'], home);
+    assert.equal(deck.status, 0, deck.stdout + deck.stderr);
+    assert.match(deck.stdout, /_format_version: "3\.0"/);
+    assert.match(deck.stdout, /name: orders/);
     for (const args of [
       ['upgrade', 'demo', '--dp-version', '3.9.1.1', '--dry-run'],
       ['destroy', 'demo', '--dry-run'],

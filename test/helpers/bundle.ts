@@ -35,11 +35,18 @@ export function runBundle(
 /** templates/answers.example.yaml with controlPlane.generateCert: true, the path that broke in the bundle. */
 export function answersWithGeneratedCert(work: string): string {
   const file = join(work, 'answers.yaml');
-  const text = readFileSync('templates/answers.example.yaml', 'utf8').replace(
-    /^controlPlane:\n/m,
-    'controlPlane:\n  generateCert: true\n',
-  );
+  const text = readFileSync('templates/answers.example.yaml', 'utf8')
+    .replace(/^controlPlane:\n/m, 'controlPlane:\n  generateCert: true\n')
+    // The proxy behind MetalLB and the example's first API, so their code paths run in the bundle too.
+    .replace(/^ {2}proxyType: NodePort\n/m, '')
+    .replace(/^ {2}# loadBalancer: /m, '  loadBalancer: ')
+    .replace(
+      /^# api:\n((?:# {3}.*\n)+)/m,
+      (_m, body: string) => `api:\n${body.replace(/^# (?! {3}# )/gm, '').replace(/^ {2}#/gm, '  #')}`,
+    );
   assert.match(text, /generateCert: true/);
+  assert.match(text, /^ {2}loadBalancer: \{provider: metallb/m);
+  assert.match(text, /^api:\n {2}service:/m);
   writeFileSync(file, text);
   return file;
 }
@@ -84,7 +91,7 @@ export function dryRunEverything(cli: string, work: string, chunkLog: string): s
 /** Each `generate` artifact, and `hardware validate` of the generated CSV. */
 export function generateEverything(cli: string, work: string, chunkLog: string): void {
   const answers = answersWithGeneratedCert(work);
-  for (const artifact of ['hardware-csv', 'cluster-spec', 'dp-values']) {
+  for (const artifact of ['hardware-csv', 'cluster-spec', 'dp-values', 'lb-config']) {
     const r = runBundle(cli, work, chunkLog, ['generate', artifact, '--answers', answers], SMOKE_SECRETS);
     assert.equal(r.status, 0, `${artifact}: ${r.stderr}`);
     assert.ok(r.stdout.length > 0, artifact);

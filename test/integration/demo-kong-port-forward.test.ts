@@ -101,7 +101,7 @@ test(
     const verify = await run('verify');
     assert.match(
       verify.summary,
-      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.200\/httpbin\/anything → 200/,
     );
   },
 );

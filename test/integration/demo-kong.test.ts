@@ -16,6 +16,9 @@ import {SessionController} from '../../source/wizard/controller.js';
 import {mergeAnswers} from '../../source/wizard/reducer.js';
 import {demoPorts, runStep, stepContext} from '../helpers/step-context.js';
 import {until} from '../helpers/wait.js';
+import yaml from 'js-yaml';
+import {createAdminClient} from '../../source/kong/admin-api.js';
+import {readWizardEntities, renderDeck} from '../../source/kong/deck-export.js';
 
 const SPEED = 100;
 let world: DemoWorld;
@@ -95,7 +98,7 @@ test(
     const dp = await run('data-plane');
     assert.match(
       dp.summary,
-      /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.12:32080/,
+      /kong-dp in kong, kong\/kong-gateway:3\.9\.1\.2 · 1 pod connected, waiting for configuration · proxy http:\/\/10\.20\.0\.200/,
     );
     assert.ok(
       said.some(l =>
@@ -103,6 +106,15 @@ test(
           l,
         ),
       ),
+      said.join('\n'),
+    );
+    // The proxy is behind MetalLB, installed as the curated package through the stand-in eksctl.
+    assert.ok(
+      said.some(l => /Installed MetalLB with pool 10\.20\.0\.200-10\.20\.0\.209/.test(l)),
+      said.join('\n'),
+    );
+    assert.ok(
+      said.some(l => /\$ eksctl anywhere create packages -f metallb-package\.yaml/.test(l)),
       said.join('\n'),
     );
     const podName = (controller.get().steps['data-plane'].data?.['pods'] as string[])[0]!;
@@ -139,8 +151,72 @@ test(
     const verify = await run('verify');
     assert.match(
       verify.summary,
-      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.200\/httpbin\/anything → 200/,
     );
+    // The demo's first API: applied through the Admin API, each preset proven through the MetalLB address.
+    const log = said.join('\n');
+    assert.match(log, /key-auth: 401 "No API key found in request" without a key, HTTP 200 with it/);
+    assert.match(log, /proxy-cache: X-Cache-Status (Miss|Hit) then Hit/);
+    assert.match(
+      log,
+      /rate-limiting: RateLimit-Limit 5, RateLimit-Remaining \d; 429 "API rate limit exceeded" past the limit/,
+    );
+    assert.match(
+      verify.summary,
+      /API orders \/orders \(key-auth, rate-limiting, proxy-cache\): key-auth, proxy-cache, rate-limiting proven/,
+    );
+    const apiKey = readFileSync(join(dir, 'demo-api-key'), 'utf8').trim();
+    assert.ok(!JSON.stringify(controller.get()).includes(apiKey), 'the API key is not in the session');
+    assert.ok(!log.includes(apiKey), 'the API key is not in the progress lines');
+    const curls = controller.get().commands.filter(c => c.command === 'curl');
+    assert.ok(
+      curls.some(c => c.args.some(a => a.includes('${EKSA_KONG_API_KEY}'))),
+      JSON.stringify(curls),
+    );
+    assert.ok(curls.every(c => c.args.includes('Kong-Admin-Token: ${KONG_ADMIN_TOKEN}')));
+
+    // decK export of what the wizard created, parsed back: the same entities, the key by reference.
+    const admin = createAdminClient({
+      url: `http://${new URL(part.answers.controlPlane!.adminUrl!).hostname}:8001`,
+      token: DEMO_ADMIN_TOKEN,
+      route: netOf(part).route,
+    });
+    const entities = await readWizardEntities(admin);
+    const text = renderDeck(entities);
+    assert.ok(!text.includes(apiKey), 'no key in the decK file');
+    const deck = yaml.load(text) as {
+      _format_version: string;
+      services: Array<{
+        name: string;
+        routes: Array<{name: string; paths: string[]}>;
+        plugins: Array<{name: string; config: Record<string, unknown>}>;
+      }>;
+      consumers: Array<{username: string; keyauth_credentials: Array<{key: string}>}>;
+    };
+    assert.equal(deck._format_version, '3.0');
+    assert.deepEqual(deck.services.map(s => s.name).sort(), ['eksa-kong-httpbin', 'orders']);
+    const orders = deck.services.find(s => s.name === 'orders')!;
+    assert.deepEqual(
+      orders.routes.map(r => [r.name, r.paths]),
+      [['orders', ['/orders']]],
+    );
+    assert.deepEqual(orders.plugins.map(p => p.name).sort(), ['key-auth', 'proxy-cache', 'rate-limiting']);
+    assert.equal(orders.plugins.find(p => p.name === 'rate-limiting')!.config['minute'], 5);
+    assert.deepEqual(
+      deck.consumers.map(c => c.username),
+      ['shop-frontend'],
+    );
+    assert.equal(deck.consumers[0]!.keyauth_credentials[0]!.key, '${{ env "DECK_SHOP_FRONTEND_API_KEY" }}');
+    // Round trip: every entity of the file is one the control plane holds, with the same fields.
+    assert.deepEqual(
+      deck.services.flatMap(s => s.routes.map(r => r.name)).sort(),
+      entities.routes.map(r => r['name']).sort(),
+    );
+    assert.deepEqual(
+      deck.services.flatMap(s => s.plugins.map(p => JSON.stringify(p.config))).sort(),
+      entities.plugins.map(p => JSON.stringify(p['config'])).sort(),
+    );
+
     // With the smoke-test entities the DP holds a configuration: the readiness probe passes.
     await until(podReady, 'the DP pod Ready once it holds the smoke-test configuration', {timeoutMs: 20_000});
 

@@ -42,7 +42,7 @@ test(
     assert.equal(doc.cluster.name, 'seed');
     assert.deepEqual(doc.cluster.nodes.map((n: {name: string}) => n.name).sort(), ['eksa-cp01', 'eksa-wk01']);
     assert.ok(doc.cluster.nodes.every((n: {ready: boolean}) => n.ready));
-    assert.deepEqual(doc.proxy, {url: 'http://10.20.0.11:32080', ok: true});
+    assert.deepEqual(doc.proxy, {url: 'http://10.20.0.200', ok: true});
     assert.doesNotMatch(run.stdout, /demo-admin-token/, 'no admin token in the output');
   },
 );
@@ -92,7 +92,7 @@ test(
     assert.match(run.stdout, /pods: .*3\.9\.1\.1 Ready \(new\)/);
     assert.match(
       run.stdout,
-      /✔ Upgraded: 1 pod\(s\) connected on 3\.9\.1\.1 \(sync_status normal\) · GET http:\/\/10\.20\.0\.11:32080\/httpbin\/anything → 200/,
+      /✔ Upgraded: 1 pod\(s\) connected on 3\.9\.1\.1 \(sync_status normal\) · GET http:\/\/10\.20\.0\.200\/httpbin\/anything → 200/,
     );
     const s = sessionFile();
     assert.deepEqual(s.lifecycle.at(-1), {

@@ -206,6 +206,8 @@ test(
       const app = render(env);
       await app.waitFor(/Image tag +3\.9\.1\.2/, {timeoutMs: 5000});
       assert.match(app.screen(), /Same version as the control plane/);
+      assert.match(app.screen(), /Proxy +LoadBalancer/);
+      assert.match(app.screen(), /MetalLB pool +10\.20\.0\.200-10\.20\.0\.209/);
       await app.press(KEYS.down, KEYS.down);
       await app.press(...Array(8).fill(KEYS.backspace));
       await app.type('3.10.0.0');
@@ -224,16 +226,17 @@ test(
       // The simulated CP has no entities yet: connected, NotReady until verify gives it a configuration.
       assert.match(deployed, /✔ kong-dp-kong-\S+ +connected, no config/);
       assert.match(deployed, /Enter to continue · kong-dp in kong/);
+      assert.match(deployed, /passed: kong-dp-values\.yaml written · metallb-con/, 'MetalLB installed before helm');
       assertFits(app);
       await app.press(KEYS.enter);
       await app.waitFor('Enter verifies');
       await app.press(KEYS.enter);
       const verified = await app.waitFor('Enter to continue', {timeoutMs: 40_000});
       assert.match(verified, /✔ kong-dp-kong-\S+ +normal +3\.9\.1\.2/);
-      assert.match(verified, /✔ 200 ← GET http:\/\/10\.20\.0\.12:32080\/httpbin/);
+      assert.match(verified, /✔ 200 ← GET http:\/\/10\.20\.0\.200\/httpbin/);
       await app.press(KEYS.enter);
       const done = await app.waitFor('What now exists');
-      assert.match(done, /curl -i http:\/\/10\.20\.0\.12:32080\/httpbin\/anything/);
+      assert.match(done, /curl -i http:\/\/10\.20\.0\.200\/httpbin\/anything/);
       assert.match(done, /eksa-kong runbook kong-screens/);
       assert.equal(env.controller.get().status, 'done');
       assertFits(app);

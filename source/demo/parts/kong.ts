@@ -4,6 +4,10 @@
 // node addresses. The Kong inside each DP pod is the fake data plane: it dials the cluster listener
 // through the demo's network with the secret copied to the new cluster, and only a handshake the
 // listener accepts registers it with the Admin API.
+import {randomBytes} from 'node:crypto';
+import {existsSync} from 'node:fs';
+import {writeFileAtomicSync} from '../../session/home.js';
+import {join} from 'node:path';
 import {startFakeKongAdmin, type FakeKongEntities} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
@@ -23,8 +27,11 @@ const demoLicenseText = () => JSON.stringify(demoLicense());
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
 export const DEMO_KONG_VERSION = '3.9.1.2';
+export const DEMO_API_KEY_FILE = 'demo-api-key';
 export const DEMO_HTTP_NODE_PORT = 32080;
 export const DEMO_HTTPS_NODE_PORT = 32443;
+/** The proxy's load-balancer pool on the nodes' LAN (MetalLB, the curated package, hands these out). */
+export const DEMO_LB_POOL = '10.20.0.200-10.20.0.209';
 /** Node addresses of the simulated rack whose proxy NodePort reaches the fake proxy. */
 export const DEMO_NODE_IPS = Array.from({length: 30}, (_, i) => `10.20.0.${11 + i}`);
 
@@ -46,6 +53,9 @@ export async function startKongDemo(
   options: KongDemoOptions = {},
 ): Promise<DemoPart> {
   const speed = ctx.speed > 0 ? ctx.speed : 1;
+  // The consumer's API key, by reference like a real one: a 0600 file in the demo session's folder.
+  const demoKeyFile = join(ctx.sessionDir, DEMO_API_KEY_FILE);
+  if (!existsSync(demoKeyFile)) writeFileAtomicSync(demoKeyFile, `${randomBytes(16).toString('hex')}\n`);
   const deploy = world.controlPlaneMode === 'deploy';
   // Deploy mode: the CP's certificate exists once the wizard created its secret and installed the CP;
   // until then the listeners serve a placeholder that no data plane holds.
@@ -115,6 +125,14 @@ export async function startKongDemo(
     const vsphereProxy = await proxyOn('vsphere');
 
     const loopback = (port: number) => ({host: '127.0.0.1', port});
+    const assignedIps = () =>
+      world.apis.workload.store
+        .list({apiVersion: 'v1', kind: 'Service'})
+        .flatMap(
+          s =>
+            (s['status'] as {loadBalancer?: {ingress?: Array<{ip?: string}>}} | undefined)?.loadBalancer?.ingress ?? [],
+        )
+        .map(i => i.ip);
     const routes: DemoRoute[] = [
       {host: hostnames.cluster, port: 8005, to: {host: cluster.host, port: cluster.port}},
       {host: hostnames.clustertelemetry, port: 8006, to: {host: telemetry.host, port: telemetry.port}},
@@ -123,6 +141,13 @@ export async function startKongDemo(
         host: ip,
         port: DEMO_HTTP_NODE_PORT,
         to: loopback(proxy.port),
+      })),
+      // A pool address answers only once MetalLB has given it to a Service (it announces it over ARP then).
+      ...Array.from({length: 10}, (_, i) => `10.20.0.${200 + i}`).map(ip => ({
+        host: ip,
+        port: 80,
+        to: loopback(proxy.port),
+        when: () => [...assignedIps()].includes(ip),
       })),
       ...VSPHERE_NODES.map(node => ({host: node.ip, port: DEMO_HTTP_NODE_PORT, to: loopback(vsphereProxy.port)})),
     ];
@@ -193,8 +218,24 @@ export async function startKongDemo(
       replicas: 1,
       smokeTest: true,
     };
+    // The new cluster's DP (MetalLB runs there); the vSphere cluster's keeps its NodePort.
+    const {proxyType: _nodePort, ...behindPool} = dpAnswers;
     return {
-      answers: {controlPlane, dataPlane: dpAnswers},
+      answers: {
+        controlPlane,
+        // The production way: the proxy behind a MetalLB address (the NodePorts stay for a switch back).
+        dataPlane: {...behindPool, loadBalancer: {provider: 'metallb', addresses: DEMO_LB_POOL}},
+        // The demo's first API: a shop's orders behind an API key and 5 calls a minute, answers cached.
+        api: {
+          service: {name: 'orders', url: 'https://httpbin.konghq.com/anything'},
+          route: {name: 'orders', paths: ['/orders'], methods: ['GET', 'POST']},
+          plugins: [
+            {preset: 'key-auth', consumer: 'shop-frontend', keyFile: demoKeyFile},
+            {preset: 'rate-limiting', minute: 5},
+            {preset: 'proxy-cache', ttl: 30},
+          ],
+        },
+      },
       // DP #2 of the same control plane, on the vSphere cluster: its own release, so its pods have names of their own.
       existingCluster: {
         cluster: {existing: {kubeconfig: world.kubeconfigs.vsphere, context: world.contexts.vsphere}},

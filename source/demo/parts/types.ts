@@ -10,6 +10,8 @@ export interface DemoRoute {
   port: number;
   /** Where the simulation really listens (loopback). */
   to: {host: string; port: number};
+  /** The route exists only while this holds (a load-balancer address once MetalLB has assigned it). */
+  when?: () => boolean;
 }
 
 export interface DemoPart {

@@ -267,6 +267,8 @@ export async function standinMain(
     if (argv[0] !== 'anywhere') return eksctlEks();
     if (argv[1] === 'version' && argv.length === 2) return play('eksctl-version-anywhere');
     if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
+    if (argv[1] === 'generate' && argv[2] === 'package') return eksctlGeneratePackage();
+    if (argv[1] === 'create' && argv[2] === 'packages') return eksctlCreatePackages();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
     const known = [
       '-f',
@@ -627,6 +629,104 @@ export async function standinMain(
       return 255;
     }
     return play('eksctl-delete-cluster', {name, clusterName: name});
+  };
+
+  // Flags of the curated-package commands (cmd/eksctl-anywhere/cmd/generatepackage.go and
+  // createpackages.go): anything else is cobra's unknown flag.
+  const packageWords = (known: string[]): {words: string[]; bad?: string} => {
+    const words: string[] = [];
+    for (let i = 3; i < argv.length; i++) {
+      const a = argv[i]!;
+      const n = a.split('=')[0]!;
+      if (known.includes(n)) {
+        if (!a.includes('=')) i++;
+      } else if (a.startsWith('-')) return {words, bad: n};
+      else words.push(a);
+    }
+    return {words};
+  };
+
+  // eksctl anywhere generate package <name> --cluster <cluster>: the Package to edit, on stdout.
+  const eksctlGeneratePackage = async (): Promise<number> => {
+    const {words, bad} = packageWords(['--cluster', '--kubeconfig', '--bundles-override', '-v', '--verbosity']);
+    if (bad) {
+      err(`Error: unknown flag: ${bad}\n`);
+      return 255;
+    }
+    if (words.length < 1) {
+      err('Error: requires at least 1 arg(s), only received 0\n');
+      return 255;
+    }
+    const cluster = flag(['--cluster']);
+    if (!cluster) {
+      err('Error: required flag(s) "cluster" not set\n');
+      return 255;
+    }
+    if (!kubeServer()) {
+      err('Error: kubeconfig not set: use --kubeconfig or KUBECONFIG\n');
+      return 255;
+    }
+    // The demo bundle carries metallb only (the stand-in's wording for any other name).
+    const unknown = words.find(w => w !== 'metallb');
+    if (unknown) {
+      err(`Error: package ${unknown} not found in the active bundle\n`);
+      return 255;
+    }
+    out(
+      [
+        'apiVersion: packages.eks.amazonaws.com/v1alpha1',
+        'kind: Package',
+        'metadata:',
+        '  name: generated-metallb',
+        `  namespace: eksa-packages-${cluster}`,
+        'spec:',
+        '  packageName: metallb',
+        '  targetNamespace: metallb-system',
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  };
+
+  // eksctl anywhere create packages -f <file>: creates the file's Package objects on the cluster.
+  const eksctlCreatePackages = async (): Promise<number> => {
+    const {words, bad} = packageWords(['-f', '--filename', '--kubeconfig', '--bundles-override', '-v', '--verbosity']);
+    if (bad) {
+      err(`Error: unknown flag: ${bad}\n`);
+      return 255;
+    }
+    if (words.length > 0) {
+      err(`Error: unknown command "${words[0]}" for "anywhere create packages"\n`);
+      return 255;
+    }
+    const file = flag(['-f', '--filename']);
+    if (!file) {
+      err('Error: required flag(s) "filename" not set\n');
+      return 255;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(d.cwd, file), 'utf8');
+    } catch {
+      err(`Error: open ${file}: no such file or directory\n`);
+      return 255;
+    }
+    const server = kubeServer();
+    if (!server) {
+      err('Error: kubeconfig not set: use --kubeconfig or KUBECONFIG\n');
+      return 255;
+    }
+    const r = await call('/packages-create', {server, yaml: text});
+    if (!r) {
+      err('Error: the demo world does not answer\n');
+      return 255;
+    }
+    if (r['error']) {
+      err(`Error: creating package: ${String(r['error'])}\n`);
+      return 255;
+    }
+    for (const name of (r['created'] ?? []) as string[]) out(`package.packages.eks.amazonaws.com/${name} created\n`);
+    return 0;
   };
 
   // --- helm -------------------------------------------------------------------------------------

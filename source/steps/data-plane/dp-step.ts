@@ -40,10 +40,12 @@ import type {KubeApi, KubeSecret} from '../../kong/kube-api.js';
 import {createKubeApi} from '../../kong/kube-client.js';
 import type {CheckStatus} from '../control-plane/cp-step.js';
 import type {EmptyConfigView} from '../../kong/verify.js';
+import {waitForLoadBalancerIp} from '../../kong/lb-install.js';
 
 /** The DP step's words for pods connected to a CP that holds no entities yet (verify then gives it some). */
 export const AWAITING_CONFIG = 'connected, waiting for configuration';
-export type DpCheckId = 'values' | 'namespace' | 'cert-secret' | 'license-secret' | 'helm' | 'pods' | 'proxy';
+export type DpCheckId =
+  'values' | 'load-balancer' | 'namespace' | 'cert-secret' | 'license-secret' | 'helm' | 'pods' | 'proxy';
 
 export interface DpCheck {
   id: DpCheckId;
@@ -106,6 +108,8 @@ export interface DpDeps {
   onCommand?: (command: RunningCommand) => void;
   onPods?: (pods: DpPodState[], diagnoses: PodWatchResult['diagnoses']) => void;
   podTimeoutMs?: number;
+  /** How long the proxy Service may wait for its load-balancer address (default 120 s). */
+  lbTimeoutMs?: number;
   /**
    * The control plane's view of running, not-Ready pods (its Admin API): lets a brand-new CP with no
    * entities end the step as "connected, waiting for configuration" instead of a 600 s timeout.
@@ -353,14 +357,18 @@ async function nodeIpsOf(kube: KubeApi, pods: DpPodState[], fallback: string[]):
   return fallback;
 }
 
-async function proxyUrlOf(kube: KubeApi, plan: DpPlan, nodeIps: string[]): Promise<string | undefined> {
+async function proxyUrlOf(kube: KubeApi, plan: DpPlan, nodeIps: string[], deps: DpDeps): Promise<string | undefined> {
   const v = plan.values;
   if (v.proxy.type === 'NodePort')
     return nodeIps[0] && v.proxy.httpNodePort ? `http://${nodeIps[0]}:${v.proxy.httpNodePort}` : undefined;
-  const service = await kube.get('Service', v.namespace, `${v.release}-kong-proxy`).catch(() => null);
-  const ingress = service?.status?.loadBalancer?.ingress?.[0];
-  const host = ingress?.ip ?? ingress?.hostname;
-  return host ? `http://${host}` : undefined;
+  // The load balancer assigns the address after the Service exists: wait for it, bounded.
+  const {ip} = await waitForLoadBalancerIp(kube, v.namespace, `${v.release}-kong-proxy`, {
+    clock: deps.clock,
+    timeoutMs: deps.lbTimeoutMs ?? 120_000,
+    intervalMs: Math.max(100, 2000 / Math.max(1, deps.speed ?? 1)),
+    signal: deps.signal,
+  });
+  return ip ? `http://${ip}` : undefined;
 }
 
 /** The verdict for running, NotReady pods when the CP says they are connected and it holds nothing to send. */
@@ -495,7 +503,7 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
   if (!podsOk) return done(watch);
 
   facts.nodeIps = await nodeIpsOf(kube, watch.pods, plan.fallbackNodeIps);
-  facts.proxyUrl = await proxyUrlOf(kube, plan, facts.nodeIps);
+  facts.proxyUrl = await proxyUrlOf(kube, plan, facts.nodeIps, deps);
   report(
     facts.proxyUrl
       ? {id: 'proxy', status: 'ok', title: `Proxy at ${facts.proxyUrl}`}

@@ -8,7 +8,10 @@ const load = (): LogicModule<'check' | 'runHeadless'> => import('./step.js');
 export const dataPlaneStep: StepDefinition<'data-plane'> = {
   id: 'data-plane',
   title: 'Kong data plane',
-  purpose: ['Deploys the Kong data plane with Helm onto the new cluster, with a copy of the cluster certificate.'],
+  purpose: [
+    'Deploys the Kong data plane with Helm onto the new cluster, with a copy of the cluster certificate.',
+    'With a load-balancer pool, MetalLB (EKS Anywhere curated package) gives the proxy an address from it first.',
+  ],
   reads: [
     'dataPlane.namespace',
     'dataPlane.release',
@@ -17,6 +20,7 @@ export const dataPlaneStep: StepDefinition<'data-plane'> = {
     'dataPlane.httpNodePort',
     'dataPlane.httpsNodePort',
     'dataPlane.replicas',
+    'dataPlane.loadBalancer',
     'controlPlane',
     'cluster.name',
     'cluster.existing',

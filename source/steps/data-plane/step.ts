@@ -26,6 +26,7 @@ import {emptyConfigConnection, type EmptyConfigView} from '../../kong/verify.js'
 import {resolveCpToken} from '../control-plane/step.js';
 import {verifyPlanFor} from '../verify/step.js';
 import {toCommandRecord} from '../../run/command-record.js';
+import {loadBalancerPlan, runLoadBalancerStage} from './load-balancer.js';
 
 /** The CP's view of the DP pods through its Admin API (the URL or a port-forward), opened per question. */
 function cpViewFor(ctx: StepContext): DpDeps['cpView'] {
@@ -103,8 +104,15 @@ export async function runDataPlaneStep(
           'a Kong licence is JSON with a "license" object holding "payload" and "signature"',
       );
   }
+  const lb = loadBalancerPlan(ctx);
   await writeValuesArtifact(ctx, plan.values, plan);
   callbacks.onCheck?.({id: 'values', status: 'ok', title: `${DP_VALUES_FILE} written`});
+  const lbInstalled = lb
+    ? await runLoadBalancerStage(ctx, signal, lb, plan.workload, {
+        onCheck: c => callbacks.onCheck?.({...c, id: 'load-balancer'}),
+        onCommand: callbacks.onCommand,
+      })
+    : undefined;
   const deps: DpDeps = {
     runner: ctx.ports.runner,
     clock: ctx.ports.clock,
@@ -140,7 +148,10 @@ export async function runDataPlaneStep(
       failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'the data plane deployment did not finish',
     );
   }
-  return {summary: dpSummary(result.facts), data: factsData(result.facts)};
+  return {
+    summary: dpSummary(result.facts),
+    data: {...factsData(result.facts), ...(lbInstalled ? {loadBalancer: lbInstalled} : {})},
+  };
 }
 
 export const logic = {

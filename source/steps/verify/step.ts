@@ -11,6 +11,7 @@ import {
   type VerifyResult,
 } from './verify-step.js';
 import {resolveCpToken} from '../control-plane/step.js';
+import {dryRunApiSection, runApiSection, type ApiSectionCallbacks} from './api-section.js';
 
 export function verifyPlanFor(ctx: StepContext): VerifyPlan {
   const answers = ctx.session.answers;
@@ -34,7 +35,7 @@ export function verifyPlanFor(ctx: StepContext): VerifyPlan {
   };
 }
 
-export type VerifyCallbacks = Pick<VerifyDeps, 'onRows' | 'onSmoke'>;
+export type VerifyCallbacks = Pick<VerifyDeps, 'onRows' | 'onSmoke'> & ApiSectionCallbacks;
 
 /** Runs the checks; returns the outcome, or throws StepFailure with what did not hold. */
 export async function runVerifyStep(
@@ -61,7 +62,21 @@ export async function runVerifyStep(
       pod ? `${pod.title}${pod.fix ? ` — ${pod.fix}` : ''}` : (result.error ?? 'verification failed'),
     );
   }
+  // The admin's first API, when the answers define one: applied, then each policy proven through the proxy.
+  const api = ctx.session.answers.api;
+  const section = api
+    ? await runApiSection(
+        ctx,
+        signal,
+        plan,
+        api,
+        {net: ctx.ports.net, clock: ctx.ports.clock, speed: ctx.ports.speed, token},
+        callbacks,
+      )
+    : undefined;
+  if (section && !section.ok) throw new StepFailure(section.error ?? 'the API was not applied');
   const data = {
+    ...(section ? {api: section.data} : {}),
     connected:
       result.verification?.pods.map(p => ({pod: p.pod, version: p.row?.version, sync_status: p.row?.sync_status})) ??
       [],
@@ -70,7 +85,10 @@ export async function runVerifyStep(
     smokeTest: plan.smokeTest,
     ...(plan.proxyUrl && plan.smokeTest ? {smokeUrl: smokeUrl(plan.proxyUrl)} : {}),
   };
-  return {outcome: {summary: verifySummary(result, plan), data}, result};
+  return {
+    outcome: {summary: `${verifySummary(result, plan)}${section ? ` · ${section.summary}` : ''}`, data},
+    result,
+  };
 }
 
 /** Dry run: what would be checked; nothing is contacted. */
@@ -83,7 +101,16 @@ export function dryRunVerify(ctx: StepContext, plan: VerifyPlan): StepOutcome {
     ctx.say(
       `would upsert Service httpbin and Route ${'/httpbin'}, then GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : 'http://<node-ip>:<nodePort>/httpbin/anything'} until 200`,
     );
-  return {summary: 'dry run: verification not run', data: {dryRun: true, smokeTest: plan.smokeTest}};
+  const api = ctx.session.answers.api;
+  const section = api ? dryRunApiSection(ctx, plan, api) : undefined;
+  if (section)
+    ctx.say(
+      `would apply ${section.summary.replace(/^dry run: /, '')} through the Admin API (the calls are in the runbook)`,
+    );
+  return {
+    summary: 'dry run: verification not run',
+    data: {dryRun: true, smokeTest: plan.smokeTest, ...(section ? {api: section.data} : {})},
+  };
 }
 
 export const logic = {
@@ -98,6 +125,8 @@ export const logic = {
         last = line;
       },
       onSmoke: s => ctx.say(`${s.status === 'ok' ? '✔' : s.status === 'warn' ? '!' : '✖'} ${s.title}`),
+      onApply: s => ctx.say(`${s.status === 'ok' ? '✔' : '✖'} ${s.title}`),
+      onProof: s => ctx.say(`${s.status === 'ok' ? '✔' : s.status === 'warn' ? '!' : '✖'} ${s.title}`),
     });
     return outcome;
   },
