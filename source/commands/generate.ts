@@ -105,7 +105,9 @@ export function registerGenerate(program: Command, context: ContextFor): void {
   addGlobalOptions(
     program
       .command('generate')
-      .description('print an artifact from an answers file: hardware-csv, cluster-spec, dp-values, cp-values or lb-config')
+      .description(
+        'print an artifact from an answers file: hardware-csv, cluster-spec, dp-values, cp-values or lb-config',
+      )
       .argument('<artifact>', ARTIFACTS.join(' | ')),
   ).action(async (artifact: string, _options: unknown, cmd: Command) => {
     const ctx = context(cmd);
