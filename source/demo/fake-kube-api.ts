@@ -2,6 +2,7 @@
 // in-memory object store, and just enough of the real API's behaviour (discovery, CRUD, selectors,
 // resourceVersion conflicts, Status errors, patches, watch, Table output, pod logs) that real
 // kubectl and @kubernetes/client-node work against it unchanged. No real kube-apiserver can run here.
+import {decodeKubeProtobuf} from './fake-kube-protobuf.js';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import {servePortForward} from './fake-kube-portforward.js';
 import type {AddressInfo} from 'node:net';
@@ -919,7 +920,7 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
@@ -927,11 +928,23 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > 16 * 1024 * 1024) throw new ApiError(413, 'RequestEntityTooLarge', 'request body too large');
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(text: string, contentType: string): unknown {
-  if (!text) return undefined;
+function parseBody(body: Buffer, contentType: string): unknown {
+  if (body.length === 0) return undefined;
+  if (contentType.includes('protobuf')) {
+    const decoded = decodeKubeProtobuf(body);
+    // What this fake cannot decode gets the apiserver's answer for a media type it does not serve.
+    if (decoded instanceof Error)
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this fake decodes protobuf for Namespace only: ${decoded.message})`,
+      );
+    return decoded;
+  }
+  const text = body.toString('utf8');
   try {
     return contentType.includes('yaml') ? yaml.load(text) : JSON.parse(text);
   } catch (e) {

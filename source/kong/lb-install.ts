@@ -8,10 +8,12 @@ import yaml from 'js-yaml';
 import type {Clock} from '../ports.js';
 import type {CommandRunner, CommandSpec, RunningCommand} from '../run/types.js';
 import {writeFileAtomic} from '../session/home.js';
-import {ensureNamespace, helmEnv, kubeTargetArgs} from './deploy.js';
+import {ensureNamespace, helmEnv, kubeTargetArgs, MANAGED_BY_LABEL} from './deploy.js';
 import type {KubeApi, KubeService} from './kube-api.js';
 import {describeKubeError} from './kube-api.js';
 import {METALLB_CONTROLLER, METALLB_NAMESPACE, METALLB_PACKAGE_FILE, metallbPackage, type LbPlan} from './lb-config.js';
+
+const METALLB_NAMESPACE_FILE = 'metallb-namespace.yaml';
 
 export interface LbTarget {
   kubeconfig: string;
@@ -127,9 +129,18 @@ export async function installMetallb(plan: LbPlan, target: LbTarget, deps: LbIns
       yaml.dump(pkg, {lineWidth: -1, noRefs: true}),
   );
 
+  // The runbook applies the namespace from a manifest, so that running it again finds it in place
+  // (`kubectl create namespace` fails once it exists).
+  await writeFileAtomic(
+    join(deps.sessionDir, METALLB_NAMESPACE_FILE),
+    yaml.dump(
+      {apiVersion: 'v1', kind: 'Namespace', metadata: {name: METALLB_NAMESPACE, labels: {...MANAGED_BY_LABEL}}},
+      {lineWidth: -1, noRefs: true},
+    ),
+  );
   const nsCommand: CommandSpec = {
     command: 'kubectl',
-    args: [...kubeTargetArgs('kubectl', target), 'create', 'namespace', METALLB_NAMESPACE],
+    args: [...kubeTargetArgs('kubectl', target), 'apply', '-f', METALLB_NAMESPACE_FILE],
     step: 'data-plane',
     cwd: deps.sessionDir,
     env: helmEnv(deps.env, target.kubeconfig),

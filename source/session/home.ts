@@ -83,7 +83,10 @@ export function ensurePrivateDir(dir: string): void {
   const st = fs.lstatSync(dir);
   if (st.isSymbolicLink()) throw linkedFolderError(dir);
   if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), {code: 'ENOTDIR', path: dir});
-  if ((st.mode & 0o777) !== DIR_MODE) fs.chmodSync(dir, DIR_MODE);
+  // A shared folder (sticky like /tmp, or another user's) is never tightened: a file written into it
+  // must not take the folder away from everyone else.
+  const shared = (st.mode & 0o1000) !== 0 || (process.getuid !== undefined && st.uid !== process.getuid());
+  if (!shared && (st.mode & 0o777) !== DIR_MODE) fs.chmodSync(dir, DIR_MODE);
   if (first === undefined) return;
   for (let d = dirname(dir); d !== dirname(first); d = dirname(d)) {
     fs.chmodSync(d, DIR_MODE);

@@ -128,7 +128,8 @@ test(
     const verify = await run('verify');
     assert.match(
       verify.summary,
-      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.12:32080\/httpbin\/anything → 200/,
+      // The demo's data plane sits behind its MetalLB pool address.
+      /1 data plane connected \(sync_status normal\) · GET http:\/\/10\.20\.0\.200\/httpbin\/anything → 200/,
     );
 
     for (const id of ['control-plane', 'data-plane', 'verify'] as const)

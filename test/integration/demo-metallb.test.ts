@@ -148,7 +148,7 @@ test(
       recorded.join('\n'),
     );
     assert.ok(
-      recorded.some(l => l.includes('create namespace metallb-system')),
+      recorded.some(l => l.includes('apply -f metallb-namespace.yaml')),
       recorded.join('\n'),
     );
     assert.equal(await kube.get('Namespace', '', 'metallb-system'), null, 'a dry run creates nothing');

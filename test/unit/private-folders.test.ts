@@ -133,3 +133,14 @@ test('artifact folders and files: never written through a link', async t => {
   await assert.rejects(appendPrivateFile(join(session, 'a.log'), 'x\n'), {code: 'ELOOP'});
   assert.equal(readFileSync(shadow, 'utf8'), 'untouched\n');
 });
+
+test('ensurePrivateDir never tightens a shared (sticky) folder such as /tmp: others must keep using it', t => {
+  const shared = join(base(t), 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  ensurePrivateDir(shared);
+  assert.equal(statSync(shared).mode & 0o7777, 0o1777);
+  // A folder created inside it is still private.
+  ensurePrivateDir(join(shared, 'mine'));
+  assert.equal(mode(join(shared, 'mine')), 0o700);
+});

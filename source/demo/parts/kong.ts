@@ -225,13 +225,13 @@ export async function startKongDemo(
         controlPlane,
         // The production way: the proxy behind a MetalLB address (the NodePorts stay for a switch back).
         dataPlane: {...behindPool, loadBalancer: {provider: 'metallb', addresses: DEMO_LB_POOL}},
-        // The demo's first API: a shop's orders behind an API key and 5 calls a minute, answers cached.
+        // The demo's first API: a shop's orders behind an API key and 20 calls a minute, answers cached (room for the proofs' retries while config propagates).
         api: {
           service: {name: 'orders', url: 'https://httpbin.konghq.com/anything'},
           route: {name: 'orders', paths: ['/orders'], methods: ['GET', 'POST']},
           plugins: [
             {preset: 'key-auth', consumer: 'shop-frontend', keyFile: demoKeyFile},
-            {preset: 'rate-limiting', minute: 5},
+            {preset: 'rate-limiting', minute: 20},
             {preset: 'proxy-cache', ttl: 30},
           ],
         },
