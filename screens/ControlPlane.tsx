@@ -108,8 +108,8 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       {
         id: 'context',
         keys: ['Left', 'Right'],
-        label: 'context',
-        help: 'On the context field: the next or previous context of the kubeconfig.',
+        label: 'choose',
+        help: 'On the first row: connect or deploy one. On the context field: the next or previous context of the kubeconfig. On a deploy choice: the next or previous value.',
       },
       {
         id: 'confirm',
@@ -261,7 +261,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
 
   useAutoplay(
     autoplay,
-    mode === 'form' && contexts.status === 'ok' ? 'form' : mode === 'result' && outcome ? 'result' : undefined,
+    // Deploying needs no kubeconfig yet (eksctl writes it), so the contexts are not waited for.
+    mode === 'form' && (choice === 'deploy' || contexts.status === 'ok')
+      ? 'form'
+      : mode === 'result' && outcome
+        ? 'result'
+        : undefined,
     () => (mode === 'form' ? void run() : outcome && complete(outcome)),
     ctx.ports,
     2000,
@@ -298,7 +303,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       <Box flexDirection="column">
         {title}
         <Text color={theme.color('muted')} wrap="truncate-end">
-          {cut('Leave the endpoints empty to discover the load balancers.', width)}
+          {cut(
+            choice === 'deploy'
+              ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
+              : 'Leave the endpoints empty to discover the load balancers.',
+            width,
+          )}
         </Text>
         <FieldRow
           label="Control plane"

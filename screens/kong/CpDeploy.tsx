@@ -6,6 +6,7 @@ import {Box, Text} from 'ink';
 import {useTheme} from '../../source/ui/theme.js';
 import {OutputPane} from '../../source/ui/OutputPane.js';
 import {FieldRow} from '../hardware/FieldRow.js';
+import {useTicker} from './CheckRows.js';
 import {cut} from '../cluster/autoplay.js';
 import type {CpDeployPhase} from '../../source/steps/control-plane/cp-deploy.js';
 import {EKS_DEFAULTS, elapsedText, type EksProgress} from '../../source/steps/control-plane/eks-cluster.js';
@@ -123,6 +124,11 @@ export function DeployProgress(props: {
 }) {
   const theme = useTheme();
   const {width, now} = props;
+  // Redraw while a phase runs so its elapsed time moves between eksctl's lines (minutes apart for real).
+  useTicker(
+    props.phases.some(p => p.status === 'running'),
+    500,
+  );
   const took = (p: {startedAt?: number; endedAt?: number}) =>
     p.startedAt === undefined ? '' : ` ${elapsedText((p.endedAt ?? now()) - p.startedAt)}`;
   const color = (status: string) =>
