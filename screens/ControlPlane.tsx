@@ -26,6 +26,25 @@ import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plan
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';
+import {
+  DEPLOY_FIELDS,
+  DeployFormRows,
+  DeployProgress,
+  deployFormFrom,
+  deployFormProblem,
+  deployPatch,
+  type DeployForm,
+} from './kong/CpDeploy.js';
+import type {CpDeployPhase} from '../source/steps/control-plane/cp-deploy.js';
+import type {EksProgress} from '../source/steps/control-plane/eks-cluster.js';
+import type {RunningCommand} from '../source/run/types.js';
+
+/** Connect to a CP that exists (the default) or deploy one on EKS (issue 10). */
+type Choice = 'existing' | 'deploy';
+const CHOICE_TEXT: Record<Choice, string> = {
+  existing: 'connect to an existing control plane',
+  deploy: 'deploy one on EKS (eksctl + helm)',
+};
 
 type Mode = 'form' | 'running' | 'result' | 'done';
 type FieldKey =
@@ -70,7 +89,14 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       adminToken: '',
     };
   });
-  const [focus, setFocus] = useState(0);
+  const [choice, setChoice] = useState<Choice>(session.answers.controlPlane?.deploy ? 'deploy' : 'existing');
+  const [deployForm, setDeployForm] = useState<DeployForm>(() => deployFormFrom(session.answers));
+  const [phases, setPhases] = useState<CpDeployPhase[]>([]);
+  const [eks, setEks] = useState<EksProgress | undefined>(undefined);
+  const [command, setCommand] = useState<RunningCommand | null>(null);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  // Row 0 is the choice; the cursor starts on the first field so typing goes straight into it.
+  const [focus, setFocus] = useState(1);
   const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
   const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
@@ -82,10 +108,28 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       {
         id: 'context',
         keys: ['Left', 'Right'],
-        label: 'context',
-        help: 'On the context field: the next or previous context of the kubeconfig.',
+        label: 'choose',
+        help: 'On the first row: connect or deploy one. On the context field: the next or previous context of the kubeconfig. On a deploy choice: the next or previous value.',
       },
-      {id: 'confirm', keys: ['Enter'], label: 'connect', help: 'Save the answers and check the control plane.'},
+      {
+        id: 'confirm',
+        keys: ['Enter'],
+        label: choice === 'deploy' ? 'deploy' : 'connect',
+        help:
+          choice === 'deploy'
+            ? 'Save the answers, create the EKS cluster, deploy the control plane, then check it.'
+            : 'Save the answers and check the control plane.',
+      },
+      ...(choice === 'deploy'
+        ? [
+            {
+              id: 'cancel-deploy',
+              keys: ['Esc'],
+              label: 'connect instead',
+              help: 'Leave the deploy form: back to connecting to an existing control plane.',
+            },
+          ]
+        : []),
     ],
     running: [],
     result: resultKeys(Boolean(outcome), 'the data plane'),
@@ -114,7 +158,37 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     };
   }, [form.kubeconfig, ctx.ports.env]);
 
+  const runDeploy = useCallback(async () => {
+    const bad = deployFormProblem(deployForm);
+    setProblem(bad);
+    if (bad) return;
+    ctx.dispatch({type: 'set-answers', patch: deployPatch(deployForm, ctx.session.answers)});
+    setChecks(new Map());
+    setPhases([]);
+    setEks(undefined);
+    setCommand(null);
+    await attempt(async signal => {
+      const {deployControlPlane} = await import('../source/steps/control-plane/cp-deploy-step.js');
+      const deployed = await deployControlPlane(ctx, signal, {
+        onPhase: setPhases,
+        onEks: setEks,
+        onCommand: setCommand,
+      });
+      const where = deployed.plan.eks ? `EKS ${deployed.plan.eks.name} (${deployed.plan.eks.region})` : 'EKS';
+      if (ctx.ports.world === 'dry-run')
+        return {
+          summary: `dry run: control plane on ${where} (commands recorded, nothing created)`,
+          data: {dryRun: true},
+        };
+      const connected = await runControlPlaneStep(ctx, signal, deployed.input, c =>
+        setChecks(m => new Map(m).set(c.id, c)),
+      );
+      return {...connected, summary: `deployed on ${where} · ${connected.summary}`};
+    });
+  }, [ctx, deployForm, attempt]);
+
   const run = useCallback(async () => {
+    if (choice === 'deploy') return runDeploy();
     const cp = {
       kubeconfig: form.kubeconfig.trim(),
       context: form.context,
@@ -133,7 +207,7 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         setChecks(m => new Map(m).set(c.id, c)),
       ),
     );
-  }, [ctx, form, attempt]);
+  }, [ctx, form, attempt, choice, runDeploy]);
 
   const contextNames = contexts.status === 'ok' ? contexts.contexts.map(c => c.name) : [];
   useKeys(
@@ -141,10 +215,30 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     actionsFor(keys, press => {
       const {input, key} = inkKey(press);
       if (mode === 'form') {
-        const field = FIELDS[focus]!.key;
-        const move = nextFocus(key, FIELDS.length);
+        const rows = (choice === 'deploy' ? DEPLOY_FIELDS.length : FIELDS.length) + 1;
+        const move = nextFocus(key, rows);
+        const sideways = key.leftArrow || key.rightArrow;
         if (move) setFocus(move);
-        else if (field === 'context' && (key.leftArrow || key.rightArrow) && contextNames.length > 0) {
+        else if (key.escape && choice === 'deploy') {
+          setChoice('existing');
+          setFocus(1);
+          setProblem(undefined);
+        } else if (focus === 0 && sideways) {
+          setChoice(c => (c === 'existing' ? 'deploy' : 'existing'));
+          setProblem(undefined);
+        } else if (choice === 'deploy') {
+          const f = DEPLOY_FIELDS[focus - 1];
+          if (f?.choices && sideways) {
+            const i = f.choices.indexOf(deployForm[f.key]);
+            const next = f.choices[(i + (key.rightArrow ? 1 : f.choices.length - 1)) % f.choices.length]!;
+            setDeployForm(d => ({...d, [f.key]: next}));
+          } else if (key.return) void run();
+          return;
+        }
+        const field = FIELDS[focus - 1]?.key;
+        if (move || key.escape || focus === 0) {
+          if (focus === 0 && key.return) void run();
+        } else if (field === 'context' && sideways && contextNames.length > 0) {
           const i = contextNames.indexOf(form.context);
           const next = (i + (key.rightArrow ? 1 : contextNames.length - 1)) % contextNames.length;
           setForm(f => ({...f, context: contextNames[next]!}));
@@ -167,7 +261,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
 
   useAutoplay(
     autoplay,
-    mode === 'form' && contexts.status === 'ok' ? 'form' : mode === 'result' && outcome ? 'result' : undefined,
+    // Deploying needs no kubeconfig yet (eksctl writes it), so the contexts are not waited for.
+    mode === 'form' && (choice === 'deploy' || contexts.status === 'ok')
+      ? 'form'
+      : mode === 'result' && outcome
+        ? 'result'
+        : undefined,
     () => (mode === 'form' ? void run() : outcome && complete(outcome)),
     ctx.ports,
     2000,
@@ -204,27 +303,68 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       <Box flexDirection="column">
         {title}
         <Text color={theme.color('muted')} wrap="truncate-end">
-          {cut('Leave the endpoints empty to discover the load balancers.', width)}
+          {cut(
+            choice === 'deploy'
+              ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
+              : 'Leave the endpoints empty to discover the load balancers.',
+            width,
+          )}
         </Text>
-        {FIELDS.map((f, i) => (
-          <FieldRow
-            key={f.key}
-            label={f.label}
-            labelWidth={15}
+        <FieldRow
+          label="Control plane"
+          labelWidth={15}
+          width={width}
+          value={focus === 0 ? `‹ ${CHOICE_TEXT[choice]} ›` : CHOICE_TEXT[choice]}
+          focused={focus === 0}
+          editing={false}
+          onChange={() => undefined}
+        />
+        {choice === 'deploy' ? (
+          <DeployFormRows
+            form={deployForm}
+            focus={focus - 1}
             width={width}
-            value={form[f.key]}
-            focused={i === focus}
-            editing={i === focus && f.key !== 'context'}
-            mask={f.key === 'adminToken'}
-            placeholder={f.key === 'adminToken' ? tokenSourceText(ctx) : f.placeholder}
-            onChange={v => setForm(s => ({...s, [f.key]: v}))}
+            onChange={(key, value) => setDeployForm(d => ({...d, [key]: value}))}
           />
-        ))}
-        <Text color={contexts.status === 'error' ? theme.color('error') : theme.color('muted')} wrap="truncate-end">
-          {cut(`  contexts: ${contextHint}`, width)}
-        </Text>
+        ) : null}
+        {choice === 'existing' &&
+          FIELDS.map((f, i) => (
+            <FieldRow
+              key={f.key}
+              label={f.label}
+              labelWidth={15}
+              width={width}
+              value={form[f.key]}
+              focused={i + 1 === focus}
+              editing={i + 1 === focus && f.key !== 'context'}
+              mask={f.key === 'adminToken'}
+              placeholder={f.key === 'adminToken' ? tokenSourceText(ctx) : f.placeholder}
+              onChange={v => setForm(s => ({...s, [f.key]: v}))}
+            />
+          ))}
+        {choice === 'existing' ? (
+          <Text color={contexts.status === 'error' ? theme.color('error') : theme.color('muted')} wrap="truncate-end">
+            {cut(`  contexts: ${contextHint}`, width)}
+          </Text>
+        ) : (
+          <Text color={problem ? theme.color('error') : theme.color('muted')} wrap="truncate-end">
+            {cut(
+              problem
+                ? `Fix first: ${problem}`
+                : '  15–20 min; AWS bills EKS, nodes and NLBs while it runs (README). DB: answers file.',
+              width,
+            )}
+          </Text>
+        )}
         {height > 13 ? <Text> </Text> : null}
-        <Text wrap="truncate-end">{cut('Enter checks the control plane · Esc back', width)}</Text>
+        <Text wrap="truncate-end">
+          {cut(
+            choice === 'deploy'
+              ? 'Enter deploys · ←/→ on a choice · Esc connect instead'
+              : 'Enter checks the control plane · ↑ deploy one instead · Esc back',
+            width,
+          )}
+        </Text>
       </Box>
     );
   }
@@ -238,6 +378,28 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     failed: 'Enter edit · r retry',
   });
   const statusLines = mode === 'result' && !outcome ? 3 : 1;
+  // Deploying: the phases and the command's log until the discovery's checks take over.
+  if (choice === 'deploy' && phases.length > 0 && list.length === 0 && mode !== 'done')
+    return (
+      <Box flexDirection="column">
+        {title}
+        <DeployProgress
+          phases={phases}
+          eks={eks}
+          command={command}
+          now={ctx.ports.clock.now}
+          width={width}
+          height={Math.max(4, height - 2 - statusLines)}
+          sessionDir={ctx.ports.sessionDir}
+        />
+        <StatusLine
+          text={mode === 'running' ? 'Deploying the control plane… (Ctrl-C stops)' : status.text}
+          color={status.color}
+          lines={statusLines}
+          width={width}
+        />
+      </Box>
+    );
   return (
     <Box flexDirection="column">
       {title}

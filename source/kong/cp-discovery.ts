@@ -101,7 +101,10 @@ export function evaluateListenerService(service: KubeService | undefined, listen
       fix: `Make it internet-facing (or reachable from the data center over VPN/Direct Connect): ${lbValuesHint(listener)}.`,
     };
   }
-  if (scheme === undefined) {
+  // `aws-load-balancer-type: nlb` is served by EKS's in-tree cloud provider (what the deploy path sets on a
+  // cluster eksctl just made), whose NLBs are internet-facing unless `…-internal` says otherwise: no warning.
+  const inTreeNlb = annotations['service.beta.kubernetes.io/aws-load-balancer-type'] === 'nlb';
+  if (scheme === undefined && !inTreeNlb) {
     warnings.push({
       id: `${listener}-scheme`,
       status: 'warn',

@@ -103,6 +103,28 @@ test('no scheme annotation or a private address: accepted with a warning', () =>
   assert.deepEqual(noScheme.warnings.map(w => w.id).sort(), ['cluster-private-ip', 'cluster-scheme']);
 });
 
+test('an in-tree NLB (aws-load-balancer-type: nlb, as the deploy path sets it) needs no scheme annotation', () => {
+  const inTree = evaluateListenerService(
+    service('c', 'kong-cluster-tls', 8005, {
+      annotations: {'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb'},
+      status: {loadBalancer: {ingress: [{hostname: 'k8s-kong-c.elb.eu-west-3.amazonaws.com'}]}},
+    }),
+    'cluster',
+  );
+  assert.equal(inTree.status, 'ok');
+  assert.deepEqual(inTree.warnings, []);
+  const internal = evaluateListenerService(
+    service('c', 'kong-cluster-tls', 8005, {
+      annotations: {
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+        'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+      },
+    }),
+    'cluster',
+  );
+  assert.equal(internal.status, 'refused');
+});
+
 test('services missing from the release: status missing with the values to enable', async () => {
   const kube = new FakeKubeApi();
   const found = await discoverCpEndpoints(kube, target);
