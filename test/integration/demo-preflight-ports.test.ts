@@ -14,6 +14,8 @@ import {runPreflight, type TinkerbellPort} from '../../source/cluster/preflight.
 import {preflightDeps} from '../../source/steps/preflight/preflight-step.js';
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import {capture} from '../../source/cluster/capture.js';
+import {findCreateProcess} from '../../source/cluster/resume.js';
+import {demoProcessLister} from '../../source/demo/processes.js';
 import {demoPorts, testPorts} from '../helpers/step-context.js';
 import {pinnedClock} from '../helpers/clock.js';
 
@@ -92,3 +94,33 @@ test('demo stand-in ss: only the form preflight runs, as ss -lntup prints it', {
   assert.ok(ok.lines.some(l => /0\.0\.0\.0:22\s.*"sshd",pid=905/.test(l)));
   assert.equal((await ss(['-s'])).result.exitCode, 2);
 });
+
+test(
+  'demo preflight: the DHCP check reads the simulated admin server’s processes; resume still finds the stand-in eksctl',
+  {timeout: 60_000},
+  async () => {
+    // This machine's table as /proc would give it: a dnsmasq, and the demo's stand-in eksctl mid-create.
+    const machine = {
+      list: async () => [
+        {pid: 4242, argv: ['/usr/sbin/dnsmasq', '--conf-file=/etc/dnsmasq.conf']},
+        {
+          pid: 4343,
+          argv: ['node', join(world.binDir, 'eksctl'), 'anywhere', 'create', 'cluster', '-f', 'c.yaml'],
+          cwd: dir,
+        },
+      ],
+    };
+    const real = await runPreflight(preflightDeps(testPorts({sessionDir: dir, processes: machine}), answers));
+    assert.equal(real.checks.find(c => c.id === 'dhcp-conflict')?.detail, 'DHCP server running: dnsmasq');
+
+    const demo = {
+      ...demoPorts({dir, worldEnv: world.env, net: createDemoNet([], {}), speed: 50}),
+      processes: demoProcessLister(world.binDir, machine),
+    };
+    const result = await runPreflight(preflightDeps(demo, answers));
+    assert.equal(result.checks.find(c => c.id === 'dhcp-conflict')?.status, 'pass');
+    const listed = await demo.processes.list();
+    assert.ok(!listed.some(p => p.argv[0]?.includes('dnsmasq')));
+    assert.equal(findCreateProcess(listed, dir)?.pid, 4343);
+  },
+);
