@@ -5,6 +5,7 @@
 // that needs root, and then we say we cannot tell.
 import {connect} from 'node:net';
 import {createSocket} from 'node:dgram';
+import {NetRouteError, type Net} from '../ports.js';
 
 export type PortState = 'free' | 'in-use' | 'no-permission' | 'error';
 export type Protocol = 'tcp' | 'udp';
@@ -55,3 +56,24 @@ function bindUdp(host: string, port: number): Promise<PortState> {
 export const realPortProber: PortProber = {
   probe: (host, port, protocol) => (protocol === 'tcp' ? dialTcp(host, port) : bindUdp(host, port)),
 };
+
+/**
+ * Probes where the network port routes the address: the real world's Net routes every address to
+ * itself, so this is the plain probe; the demo's routes the simulated admin server's listeners to the
+ * parts that play them and refuses every other address, which for the admin server means nobody holds
+ * that port (a dial is refused, a bind would succeed). So a demo never probes this machine's ports.
+ */
+export function routedPortProber(net: Net, prober: PortProber = realPortProber): PortProber {
+  return {
+    async probe(host, port, protocol) {
+      let to: {host: string; port: number};
+      try {
+        to = net.route(host, port);
+      } catch (error) {
+        if (error instanceof NetRouteError) return 'free';
+        throw error;
+      }
+      return prober.probe(to.host, to.port, protocol);
+    },
+  };
+}

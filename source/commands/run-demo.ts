@@ -190,6 +190,7 @@ async function runInWorld(
         net: demo.net,
         speed,
         system: demo.system,
+        processes: demo.processes,
       },
       {autoplay: opts.autoplay},
     );

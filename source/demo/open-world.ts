@@ -8,6 +8,8 @@ import type {Answers} from '../session/answers.js';
 import {simulatedAdminServer, startDemoWorld, type DemoWorld} from './world.js';
 import {createDemoNet} from './net.js';
 import {readDemoState} from './persist.js';
+import {demoProcessLister} from './processes.js';
+import type {ProcessLister} from '../cluster/processes.js';
 import type {DemoPart, DemoPartStarter} from './parts/types.js';
 import {startDiscoveryDemo} from './parts/discovery.js';
 import {startClusterDemo} from './parts/cluster.js';
@@ -45,6 +47,8 @@ export interface OpenDemoWorld {
   speed: number;
   /** The simulated admin server's CPUs, memory and disk (what preflight reads in the demo). */
   system: SystemInfo;
+  /** The simulated admin server's processes (what preflight and resume see in the demo). */
+  processes: ProcessLister;
   /** What the world has to say on opening (e.g. what it restored). */
   notices: string[];
   /** The parts' answers, merged in order. */
@@ -97,6 +101,7 @@ export async function openDemoWorld(options: DemoWorldOptions): Promise<OpenDemo
     env: world.env,
     speed,
     system: simulatedAdminServer,
+    processes: demoProcessLister(world.binDir),
     notices: world.notices,
     answers: mergePartAnswers(parts),
     existingClusterAnswers: parts.map(p => p.existingCluster).find(a => a !== undefined),

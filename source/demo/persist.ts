@@ -6,6 +6,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {writeFileAtomicSync} from '../session/home.js';
 import type {StoreSnapshot} from './fake-kube-api.js';
+import type {DemoMachine} from './scenarios/bootstrap-provisioning.js';
 
 export const DEMO_STATE_FILE = 'demo-state.json';
 export const DEMO_STATE_VERSION = 1;
@@ -34,8 +35,25 @@ export interface DemoState {
   speed?: number;
   /** Digest of the answers the demo parts pre-filled: merged again only when it changes. */
   answersDigest?: string;
+  /** The stand-in eksctl's create in progress, so a world restarted after a kill -9 carries its provisioning on. */
+  eksctlRun?: SavedEksctlRun;
   /** Free-form state of the demo parts (world.keep). */
   parts: Record<string, unknown>;
+}
+
+export interface SavedEksctlRun {
+  clusterName: string;
+  machines: DemoMachine[];
+  spec: string;
+  /** Recorded seconds the provisioning is fitted into. */
+  window: number;
+  /** The V0 lines from "Creating new management cluster" on: any of them means provisioning may go on. */
+  gateLines: string[];
+  gateOpen: boolean;
+  /** "Provider specific post-setup" was seen: the provisioning scenario runs. */
+  provisioning: boolean;
+  /** clusterctl move happened: the objects are on the new cluster, the scenario is over. */
+  moved: boolean;
 }
 
 export function demoStatePath(sessionDir: string): string {

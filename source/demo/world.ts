@@ -28,7 +28,7 @@ import {noNet, systemClock, type Clock, type Net, type SystemInfo} from '../port
 import {routedTcpAnswers} from '../cluster/ip-in-use.js';
 import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
-import {createStateWriter, readDemoState, type DemoContainer, type DemoState} from './persist.js';
+import {createStateWriter, readDemoState, type DemoContainer, type DemoState, type SavedEksctlRun} from './persist.js';
 import {attachFakeMetallb} from './fake-metallb.js';
 
 export interface DemoService {
@@ -388,16 +388,36 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   }
 
   // --- eksctl anywhere create cluster ---------------------------------------------------------
-  let run:
-    | {
-        clusterName: string;
-        machines: DemoMachine[];
-        spec: string;
-        window: number;
-        openGate?: () => void;
-        gate?: Promise<void>;
-      }
-    | undefined;
+  // What the create needs is saved with the stores (demo-state.json): the stand-in eksctl outlives a
+  // killed wizard, and the world a resume starts carries its provisioning on from the saved objects.
+  let run: (SavedEksctlRun & {openGate: () => void; gate: Promise<void>}) | undefined;
+  const withGate = (saved: SavedEksctlRun) => {
+    let openGate!: () => void;
+    const gate = new Promise<void>(r => (openGate = r));
+    if (saved.gateOpen) openGate();
+    return {...saved, openGate, gate};
+  };
+  const changed = () => writer?.schedule();
+  function openRunGate() {
+    if (!run || run.gateOpen) return;
+    run.gateOpen = true;
+    run.openGate();
+    changed();
+  }
+  function startProvisioning(r: NonNullable<typeof run>) {
+    const version = /kubernetesVersion:\s*["']?([\d.]+)/.exec(r.spec)?.[1];
+    scenarios.push(
+      bootstrapProvisioning(bootstrap.store, {
+        ...scenario,
+        machines: r.machines,
+        clusterName: r.clusterName,
+        kubernetesVersion: version,
+        workload: workload.store,
+        gate: r.gate,
+        windowSeconds: r.window,
+      }),
+    );
+  }
   async function onEksctl(b: Record<string, unknown>): Promise<Record<string, unknown>> {
     const clusterName = String(b['clusterName'] ?? 'demo');
     if (b['event'] === 'start') {
@@ -421,22 +441,25 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       );
       const i = timeline.findIndex(l => /Creating new (management|workload) cluster/.test(l.text));
       const window = i >= 0 && timeline[i + 1] ? (timeline[i + 1]!.t - timeline[i]!.t) * speed * 0.9 : 1200;
-      let openGate!: () => void;
-      const gate = new Promise<void>(r => (openGate = r));
-      run = {
+      run = withGate({
         clusterName,
         machines: machinesFromCsv(String(b['hardwareCsv'] ?? '')),
         spec: String(b['clusterSpec'] ?? ''),
         window,
-        openGate,
-        gate,
-      };
+        gateLines: i >= 0 ? timeline.slice(i).map(l => l.text) : [],
+        gateOpen: false,
+        provisioning: false,
+        moved: false,
+      });
+      changed();
       bootstrap.store.delete({apiVersion: 'v1', kind: 'Namespace', name: 'eksa-system'});
       emit({type: 'eksctl-start', clusterName, machines: run.machines});
       return {clusters: {bootstrap: bootstrap.url, workload: workload.url}};
     }
     if (b['event'] === 'exit') {
-      run?.openGate?.();
+      openRunGate();
+      if (run) run.provisioning = false;
+      changed();
       emit({type: 'eksctl-exit', clusterName, code: Number(b['code'])});
       return {};
     }
@@ -459,22 +482,16 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         '',
         'host',
       );
-    if (/Provider specific post-setup/.test(text) && run) {
-      const version = /kubernetesVersion:\s*["']?([\d.]+)/.exec(run.spec)?.[1];
-      scenarios.push(
-        bootstrapProvisioning(bootstrap.store, {
-          ...scenario,
-          machines: run.machines,
-          clusterName,
-          kubernetesVersion: version,
-          workload: workload.store,
-          gate: run.gate,
-          windowSeconds: run.window,
-        }),
-      );
+    if (/Provider specific post-setup/.test(text) && run && !run.provisioning && !run.moved) {
+      run.provisioning = true;
+      changed();
+      startProvisioning(run);
     }
-    if (/Creating new (management|workload) cluster/.test(text)) run?.openGate?.();
+    // A line of the gate or after it (one sent while a resume restarted the world was lost) opens it.
+    if (/Creating new (management|workload) cluster/.test(text) || run?.gateLines.includes(text)) openRunGate();
     if (/Moving the cluster management components|Moving cluster management/.test(text)) {
+      if (run) Object.assign(run, {provisioning: false, moved: true});
+      changed();
       moveManagement();
       dropContainer('smee');
     }
@@ -690,6 +707,11 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       }
     }
   }
+  // A create the killed world was provisioning for: the same scenario again, from where the objects are.
+  if (saved?.eksctlRun) {
+    run = withGate(saved.eksctlRun);
+    if (run.provisioning) startProvisioning(run);
+  }
   const writer = opts.persist
     ? createStateWriter(opts.sessionDir, () => ({
         version: 1,
@@ -705,6 +727,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
         containers: Object.fromEntries(containers),
         controlPlane: {hostnames: {...controlPlane.hostnames}},
         ...(answersDigest === undefined ? {} : {answersDigest}),
+        ...(run ? {eksctlRun: savedRun(run)} : {}),
         parts: Object.fromEntries(partState),
       }))
     : undefined;
@@ -760,6 +783,10 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       await Promise.all(Object.values(apis).map(a => a.close()));
     },
   };
+}
+
+function savedRun({openGate: _o, gate: _g, ...saved}: SavedEksctlRun & {openGate: unknown; gate: unknown}) {
+  return saved;
 }
 
 /** The vSphere cluster's nodes: Ready, amd64, with the addresses its NodePorts answer on. */

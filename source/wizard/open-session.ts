@@ -34,6 +34,7 @@ import {createExecaRunner} from '../run/execa-runner.js';
 import {createDryRunRunner} from '../run/dry-run-runner.js';
 import type {CommandRunner} from '../run/types.js';
 import {SessionError} from '../session/errors.js';
+import type {ProcessLister} from '../cluster/processes.js';
 
 export interface OpenOptions {
   home: string;
@@ -56,6 +57,8 @@ export interface OpenOptions {
   childEnv?: Record<string, string>;
   /** The network port of this world (the demo routes its simulated addresses to loopback). */
   net?: Net;
+  /** The admin server's process table (the demo's simulated one); default: this machine's /proc. */
+  processes?: ProcessLister;
 }
 
 export interface OpenedSession {
@@ -135,6 +138,7 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
       sessionDir: dir,
       speed: opts.speed ?? 1,
       assumeYes: opts.assumeYes ?? false,
+      ...(opts.processes ? {processes: opts.processes} : {}),
     };
     return {
       controller,

@@ -4,6 +4,8 @@
 // actions, and a CAPI Machine going Provisioning -> Provisioned -> Running while its Node appears on
 // the new cluster. Timing is recorded seconds, fitted into the transcript's "Creating new management
 // cluster" window and scaled by speed.
+// Every step first looks at what the store already holds, so a world restarted after a kill -9 runs
+// the same scenario again and it carries on from where the objects are, creating nothing twice.
 import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions, type Wait} from './timeline.js';
 import {systemClock} from '../../ports.js';
@@ -65,6 +67,14 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       {apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name!},
       cur => (cur ? {...cur, status: {...(cur['status'] as object | undefined), ...status}} : undefined),
     );
+  const found = (apiVersion: string, kind: string, name: string) => store.get({apiVersion, kind, namespace: ns, name});
+  const statusOf = (o: KubeObject | undefined) => (o?.['status'] ?? {}) as Record<string, unknown>;
+  const completed = (o: KubeObject | undefined) =>
+    ((statusOf(o)['conditions'] ?? []) as Array<{type: string; status: string}>).some(
+      c => c.type === 'Completed' && c.status === 'True',
+    );
+  /** The object as it is, or as given when the store has none yet. */
+  const ensure = (o: KubeObject) => found(o.apiVersion, o.kind, o.metadata.name!) ?? store.put(o);
 
   return runScenario(opts, async raw => {
     const wait: Wait = s => raw(s * fit);
@@ -72,7 +82,7 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}});
     const rufio = new Map<string, KubeObject>();
     for (const m of opts.machines) {
-      store.put({
+      ensure({
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: {name: `bmc-${m.hostname}-auth`, namespace: ns},
@@ -81,7 +91,7 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       });
       rufio.set(
         m.hostname,
-        store.put({
+        ensure({
           apiVersion: BMC,
           kind: 'Machine',
           metadata: {name: `bmc-${m.hostname}`, namespace: ns},
@@ -96,7 +106,7 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
           },
         }),
       );
-      store.put({
+      ensure({
         apiVersion: TINK,
         kind: 'Hardware',
         metadata: {name: m.hostname, namespace: ns, labels: {type: m.role ?? 'worker'}},
@@ -120,16 +130,21 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       });
     }
     // Rufio reaches each BMC and marks it Contactable (eksctl waits for this, up to 5 minutes).
-    await raw(4);
-    for (const m of opts.machines) {
-      setStatus(rufio.get(m.hostname)!, {
-        powerState: 'off',
-        conditions: [{type: 'Contactable', status: 'True', lastUpdated: now()}],
-      });
+    const contactable = (o: KubeObject) =>
+      ((statusOf(o)['conditions'] ?? []) as Array<{type: string}>).some(c => c.type === 'Contactable');
+    if (![...rufio.values()].every(contactable)) {
+      await raw(4);
+      for (const m of opts.machines) {
+        if (contactable(rufio.get(m.hostname)!)) continue;
+        setStatus(rufio.get(m.hostname)!, {
+          powerState: 'off',
+          conditions: [{type: 'Contactable', status: 'True', lastUpdated: now()}],
+        });
+      }
     }
     if (opts.gate) await opts.gate;
 
-    store.put({
+    ensure({
       apiVersion: CAPI,
       kind: 'Cluster',
       metadata: {name: cluster, namespace: ns, labels: {'cluster.x-k8s.io/cluster-name': cluster}},
@@ -139,10 +154,11 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
     const cps = opts.machines.filter(m => m.role === 'cp');
     const workers = opts.machines.filter(m => m.role !== 'cp');
     await Promise.all((cps.length ? cps : opts.machines.slice(0, 1)).map(m => provision(m, wait, true)));
-    setStatus(
-      {apiVersion: CAPI, kind: 'Cluster', metadata: {name: cluster, namespace: ns}},
-      {phase: 'Provisioned', controlPlaneReady: true, infrastructureReady: true},
-    );
+    if (statusOf(found(CAPI, 'Cluster', cluster))['phase'] !== 'Provisioned')
+      setStatus(
+        {apiVersion: CAPI, kind: 'Cluster', metadata: {name: cluster, namespace: ns}},
+        {phase: 'Provisioned', controlPlaneReady: true, infrastructureReady: true},
+      );
     await Promise.all((cps.length ? workers : opts.machines.slice(1)).map(m => provision(m, wait, false)));
   });
 
@@ -152,7 +168,7 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       'cluster.x-k8s.io/cluster-name': cluster,
       ...(controlPlane ? {'cluster.x-k8s.io/control-plane': ''} : {}),
     };
-    const capi = store.put({
+    const capi = ensure({
       apiVersion: CAPI,
       kind: 'Machine',
       metadata: {name: machineName, namespace: ns, labels},
@@ -169,8 +185,11 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       },
       status: {phase: 'Pending'},
     });
-    await wait(5);
-    setStatus(capi, {phase: 'Provisioning'});
+    if (statusOf(capi)['phase'] === 'Running') return;
+    if (statusOf(capi)['phase'] === 'Pending') {
+      await wait(5);
+      setStatus(capi, {phase: 'Provisioning'});
+    }
 
     // Rufio job: power off, one-time PXE boot (EFI), power on; one Task per action.
     const bmc = {apiVersion: BMC, kind: 'Machine', metadata: {name: `bmc-${m.hostname}`, namespace: ns}} as KubeObject;
@@ -180,7 +199,7 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       {oneTimeBootDeviceAction: {device: ['pxe'], efiBoot: true}},
       {powerAction: 'on'},
     ];
-    const job = store.put({
+    const job = ensure({
       apiVersion: BMC,
       kind: 'Job',
       metadata: {name: jobName, namespace: ns},
@@ -188,28 +207,32 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
       status: {conditions: [{type: 'Running', status: 'True'}], startTime: stamp(clock)},
     });
     for (const [i, task] of actions.entries()) {
-      const t = store.put({
+      if (completed(job)) break;
+      const t = ensure({
         apiVersion: BMC,
         kind: 'Task',
         metadata: {name: `${jobName}-task-${i}`, namespace: ns, labels: {'bmc.tinkerbell.org/job': jobName}},
         spec: {task, connection: {host: m.bmcIp, port: 0, insecureTLS: true}},
         status: {startTime: stamp(clock)},
       });
+      if (completed(t)) continue;
       await wait(5);
       setStatus(t, {conditions: [{type: 'Completed', status: 'True'}], completionTime: stamp(clock)});
       if ('powerAction' in task) setStatus(bmc, {powerState: task.powerAction});
     }
-    setStatus(job, {conditions: [{type: 'Completed', status: 'True'}], completionTime: stamp(clock)});
+    if (!completed(job))
+      setStatus(job, {conditions: [{type: 'Completed', status: 'True'}], completionTime: stamp(clock)});
 
     // The machine PXE-boots HookOS, then tink-worker runs the workflow's actions.
-    const wf = store.put({
+    const wf = ensure({
       apiVersion: TINK,
       kind: 'Workflow',
       metadata: {name: machineName, namespace: ns},
       spec: {templateRef: machineName, hardwareRef: m.hostname, hardwareMap: {device_1: m.mac}},
       status: {state: 'PENDING'},
     });
-    await wait(95);
+    const state = statusOf(wf)['state'];
+    if (state === 'PENDING') await wait(95);
     const tasks = (done: number, running: boolean) => [
       {
         name: 'os-installation',
@@ -223,15 +246,20 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
         })),
       },
     ];
+    // A restarted world reruns the action that was running when it stopped (tink-worker retries it too).
+    const from = state === 'RUNNING' ? UBUNTU_ACTIONS.findIndex(a => a.name === statusOf(wf)['currentAction']) : 0;
     for (const [i, a] of UBUNTU_ACTIONS.entries()) {
+      if (state === 'SUCCESS' || i < from) continue;
       setStatus(wf, {state: 'RUNNING', currentAction: a.name, tasks: tasks(i, true)});
       await wait(a.seconds);
     }
-    setStatus(wf, {
-      state: 'SUCCESS',
-      currentAction: UBUNTU_ACTIONS[UBUNTU_ACTIONS.length - 1]!.name,
-      tasks: tasks(UBUNTU_ACTIONS.length, false),
-    });
+    if (state !== 'SUCCESS')
+      setStatus(wf, {
+        state: 'SUCCESS',
+        currentAction: UBUNTU_ACTIONS[UBUNTU_ACTIONS.length - 1]!.name,
+        tasks: tasks(UBUNTU_ACTIONS.length, false),
+      });
+    const joined = statusOf(found(CAPI, 'Machine', machineName))['nodeRef'] !== undefined;
     setStatus(capi, {phase: 'Provisioned', bootstrapReady: true, infrastructureReady: true});
     store.update(
       {apiVersion: CAPI, kind: 'Machine', namespace: ns, name: machineName},
@@ -239,7 +267,6 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
     );
 
     // Reboot into the OS, kubeadm join: the Node registers NotReady, then Ready once the CNI runs.
-    await wait(90);
     const node = (ready: boolean): KubeObject => ({
       apiVersion: 'v1',
       kind: 'Node',
@@ -276,8 +303,11 @@ export function bootstrapProvisioning(store: FakeKubeStore, opts: BootstrapProvi
         },
       },
     });
-    opts.workload?.put(node(false));
-    setStatus(capi, {nodeRef: {apiVersion: 'v1', kind: 'Node', name: m.hostname}});
+    if (!joined) {
+      await wait(90);
+      opts.workload?.put(node(false));
+      setStatus(capi, {nodeRef: {apiVersion: 'v1', kind: 'Node', name: m.hostname}});
+    }
     await wait(60);
     opts.workload?.put(node(true));
     setStatus(capi, {phase: 'Running'});

@@ -1,4 +1,4 @@
-// Writes the demo's stand-in executables: a folder with `eksctl`, `helm`, `docker`, `ip` and `kubectl` shims that the
+// Writes the demo's stand-in executables: a folder with `eksctl`, `helm`, `docker`, `ip`, `ss` and `kubectl` shims that the
 // demo world puts first on PATH. The shims are CommonJS (a package.json pins the type, so a parent
 // "type": "module" cannot change how they load) and need only node, so the real step code runs them
 // exactly like the real tools.
@@ -7,7 +7,7 @@ import {writeFileAtomicSync} from '../../session/home.js';
 import {join} from 'node:path';
 import {standinMain} from './runtime.js';
 
-export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'kubectl', 'aws'] as const;
+export const STANDIN_TOOLS = ['eksctl', 'helm', 'docker', 'ip', 'kubectl', 'aws', 'ss'] as const;
 
 export interface StandinOptions {
   transcriptsDir: string;

@@ -1008,6 +1008,13 @@ export async function standinMain(
     return unsupported();
   };
 
+  // --- ss: the simulated admin server's listening sockets (preflight asks who holds a port) -------
+  // Only the form preflight runs, `ss -lntup`, with its flags in any order or split (as ss's getopt takes them).
+  const ss = async (): Promise<number> => {
+    const flags = argv.every(a => /^-[lntup]+$/.test(a)) ? [...new Set(argv.join('').replace(/-/g, ''))].sort() : [];
+    return flags.join('') === 'lnptu' ? play('ss-lntup') : unsupported();
+  };
+
   // --- kubectl: the simulated admin server's kubectl ---------------------------------------------
   // `kubectl version --client` names the simulated admin server's kubectl (not this machine's); every
   // other command goes to the real kubectl, the first one on PATH after the stand-ins, which talks to
@@ -1054,5 +1061,6 @@ export async function standinMain(
   if (tool === 'ip') return ip();
   if (tool === 'helm') return helm();
   if (tool === 'docker') return docker();
+  if (tool === 'ss') return ss();
   return unsupported();
 }

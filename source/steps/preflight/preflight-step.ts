@@ -5,7 +5,7 @@ import type {StepContext} from '../../wizard/registry.js';
 import type {Answers} from '../../session/answers.js';
 import type {NetInterface} from '../../cluster/interfaces.js';
 import {realFolderProbe, type FolderProbe} from '../../cluster/leftovers.js';
-import {realPortProber, type PortProber} from '../../cluster/port-probe.js';
+import {routedPortProber, type PortProber} from '../../cluster/port-probe.js';
 import {
   chooseProvisioning,
   overallStatus,
@@ -14,25 +14,26 @@ import {
   type PreflightDeps,
   type PreflightResult,
 } from '../../cluster/preflight.js';
-import {procProcessLister, type ProcessLister} from '../../cluster/processes.js';
+import {processesOf, type ProcessLister} from '../../cluster/processes.js';
 
-/** What the real world provides besides the ports; tests replace them. */
+/** What the world provides besides the ports' runner and system; tests replace them. */
 export interface PreflightProviders {
   prober: PortProber;
   processes: ProcessLister;
   folders: FolderProbe;
 }
 
-export const realPreflightProviders = (): PreflightProviders => ({
-  prober: realPortProber,
-  processes: procProcessLister(),
+/** The port probes go where the world's Net routes them (the demo: its simulated admin server). */
+export const realPreflightProviders = (ports: Pick<Ports, 'net' | 'processes'>): PreflightProviders => ({
+  prober: routedPortProber(ports.net),
+  processes: processesOf(ports),
   folders: realFolderProbe,
 });
 
 export function preflightDeps(
   ports: Ports,
   answers: Answers,
-  providers: PreflightProviders = realPreflightProviders(),
+  providers: PreflightProviders = realPreflightProviders(ports),
 ): PreflightDeps {
   return {
     runner: ports.runner,
