@@ -234,6 +234,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/eks-exit' && method === 'POST') return {body: onEksExit(b)};
     if (path === '/eks-get' && method === 'POST') return {body: onEksGet(b)};
     if (path === '/packages-create' && method === 'POST') return {body: onPackagesCreate(b)};
+    if (path === '/packages-delete' && method === 'POST') return {body: onPackagesDelete(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -625,6 +626,19 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       created.push(doc.metadata.name!);
     }
     return {created};
+  }
+
+  // eksctl anywhere delete packages NAME... --cluster C: each Package from eksa-packages-C, in order.
+  function onPackagesDelete(b: Record<string, unknown>): Record<string, unknown> {
+    if (clusterFor(b['server']) !== 'workload' || b['server'] !== workload.url)
+      return {error: 'the kubeconfig does not point at the EKS Anywhere cluster'};
+    const deleted: string[] = [];
+    for (const name of (b['names'] ?? []) as string[]) {
+      const r = metallb.deletePackage(`eksa-packages-${String(b['cluster'])}`, name);
+      if (r.error) return {error: r.error, deleted};
+      deleted.push(name);
+    }
+    return {deleted};
   }
 
   function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {

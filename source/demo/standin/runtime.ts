@@ -269,6 +269,7 @@ export async function standinMain(
     if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
     if (argv[1] === 'generate' && argv[2] === 'package') return eksctlGeneratePackage();
     if (argv[1] === 'create' && argv[2] === 'packages') return eksctlCreatePackages();
+    if (argv[1] === 'delete' && ['package', 'packages'].includes(argv[2] ?? '')) return eksctlDeletePackages();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
     const known = [
       '-f',
@@ -726,6 +727,41 @@ export async function standinMain(
       return 255;
     }
     for (const name of (r['created'] ?? []) as string[]) out(`package.packages.eks.amazonaws.com/${name} created\n`);
+    return 0;
+  };
+
+  // eksctl anywhere delete packages NAME... --cluster C (cmd/eksctl-anywhere/cmd/deletepackages.go:
+  // --cluster required, at least one name; it runs kubectl delete packages in eksa-packages-C).
+  const eksctlDeletePackages = async (): Promise<number> => {
+    const {words, bad} = packageWords(['--cluster', '--kubeconfig', '--bundles-override', '-v', '--verbosity']);
+    if (bad) {
+      err(`Error: unknown flag: ${bad}\n`);
+      return 255;
+    }
+    const cluster = flag(['--cluster']);
+    if (!cluster) {
+      err('Error: required flag(s) "cluster" not set\n');
+      return 255;
+    }
+    if (words.length < 1) {
+      err('Error: requires at least 1 arg(s), only received 0\n');
+      return 255;
+    }
+    const server = kubeServer();
+    if (!server) {
+      err('Error: kubeconfig not set: use --kubeconfig or KUBECONFIG\n');
+      return 255;
+    }
+    const r = await call('/packages-delete', {server, cluster, names: words});
+    if (!r) {
+      err('Error: the demo world does not answer\n');
+      return 255;
+    }
+    for (const name of (r['deleted'] ?? []) as string[]) out(`package.packages.eks.amazonaws.com "${name}" deleted\n`);
+    if (r['error']) {
+      err(`${String(r['error'])}\nError: executing kubectl: exit status 1\n`);
+      return 255;
+    }
     return 0;
   };
 
