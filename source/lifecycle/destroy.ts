@@ -81,6 +81,15 @@ export function deployedControlPlane(
 export interface DestroyOptions {
   /** The second confirmation: the control plane this session deployed goes too. */
   includeControlPlane?: boolean;
+  /** The rest went in an earlier destroy: only the control plane is left to remove. */
+  onlyControlPlane?: boolean;
+}
+
+/** Whether an earlier destroy already removed the control plane this session deployed. */
+export function controlPlaneRemoved(session: Session): boolean {
+  return session.lifecycle.some(
+    e => e.action === 'destroy' && e.result === 'done' && /\bcp-helm-uninstall\b/.test(e.detail ?? ''),
+  );
 }
 
 export function destroyPlan(
@@ -102,7 +111,9 @@ export function destroyPlan(
   const rel = (p: string) => (isAbsolute(p) && !relative(sessionDir, p).startsWith('..') ? relative(sessionDir, p) : p);
   const base = {step: 'destroy', cwd: sessionDir};
 
-  if (dpRan && workload) {
+  const only = options.onlyControlPlane === true;
+  if (only) kept.push('data plane, load balancer and cluster: removed by the earlier destroy');
+  else if (dpRan && workload) {
     const kubeconfig = rel(workload.kubeconfig);
     const ctx = workload.context ? ['--kube-context', workload.context] : [];
     const kctx = workload.context ? ['--context', workload.context] : [];
@@ -174,7 +185,9 @@ export function destroyPlan(
   // MetalLB went in before the data plane, so it goes after it; only what the step recorded as installed.
   const lb = dpData['loadBalancer'] as {pool?: string; package?: string; namespace?: string} | undefined;
   const lbCluster = session.answers.cluster?.name;
-  if (lb?.package && workload && lbCluster) {
+  if (only) {
+    // removed before
+  } else if (lb?.package && workload && lbCluster) {
     const kubeconfig = rel(workload.kubeconfig);
     const kctx = workload.context ? ['--context', workload.context] : [];
     const kenv = helmEnv(env, workload.kubeconfig);
@@ -316,7 +329,9 @@ export function destroyPlan(
     );
 
   const clusterName = session.answers.cluster?.name;
-  if (sessionCreatedCluster(session) && clusterName) {
+  if (only) {
+    // removed before
+  } else if (sessionCreatedCluster(session) && clusterName) {
     const kubeconfig = rel(workload?.kubeconfig ?? join(sessionDir, session.artifacts.kubeconfig!));
     actions.push({
       id: 'cluster',

@@ -489,6 +489,39 @@ export async function standinMain(
       err(`${eksStamp()} [✔]  saved kubeconfig as "${file}"\n`);
       return 0;
     }
+    // eksctl delete cluster --name N --region R [--wait] (pkg/ctl/delete/cluster.go): the cluster must
+    // exist in that region; DescribeCluster's 404 otherwise, as for get.
+    if (argv[0] === 'delete' && argv[1] === 'cluster') {
+      const unknown = eksFlags(2, ['--name', '-n', '--region', '-r'], ['--wait', '-w', '--force']);
+      if (unknown) {
+        err(`Error: unknown flag: ${unknown}\n`);
+        return 1;
+      }
+      const name = flag(['--name', '-n']) ?? '';
+      if (!name) {
+        err('Error: --name must be set\n');
+        return 1;
+      }
+      const region = flag(['--region', '-r']) ?? env['AWS_REGION'] ?? '';
+      const r = await call('/eks-delete', {name, region});
+      if (!r) {
+        err(
+          'Error: checking AWS STS access – cannot get role ARN for current session: the demo world does not answer\n',
+        );
+        return 1;
+      }
+      if (r['absent']) {
+        err(
+          `Error: unable to describe cluster control plane: operation error EKS: DescribeCluster, https response error StatusCode: 404, RequestID: 5f1e9c3a-0d2b-4c8e-9a71-2b6d0e4f7a10, ResourceNotFoundException: No cluster found for name: ${name}.\n`,
+        );
+        return 1;
+      }
+      err(`${eksStamp()} [ℹ]  deleting EKS cluster "${name}"\n`);
+      err(`${eksStamp()} [ℹ]  will delete stack "eksctl-${name}-nodegroup-ng-${name}"\n`);
+      err(`${eksStamp()} [ℹ]  will delete stack "eksctl-${name}-cluster"\n`);
+      err(`${eksStamp()} [✔]  all cluster resources were deleted\n`);
+      return 0;
+    }
     if (argv[0] !== 'create' || argv[1] !== 'cluster') return unsupported();
     const unknown = eksFlags(
       2,
