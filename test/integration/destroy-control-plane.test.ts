@@ -34,7 +34,7 @@ test('destroy --dry-run without --include-control-plane leaves the control plane
 });
 
 test(
-  'destroy --yes --include-control-plane removes the CP release, its secrets and namespace, then the EKS cluster',
+  'destroy --yes leaves the CP; destroy --yes --include-control-plane then removes its release, secrets, namespace and the EKS cluster',
   {timeout: 120_000},
   async () => {
     const {eksCluster, region, namespace} = sessionFile().steps['control-plane'].data.deploy;
@@ -57,21 +57,32 @@ test(
       'data plane, control plane, then the EKS Anywhere cluster',
     );
 
+    const {readDemoState} = await import('../../source/demo/persist.js');
+    const cpObjects = () =>
+      readDemoState(dir).state!.stores.controlPlane.objects.filter(
+        o =>
+          o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'eksa-kong' ||
+          o.metadata.labels?.['app.kubernetes.io/instance'] === 'kong-cp',
+      );
+    // Without the second confirmation: everything else goes, the CP stays.
+    const first = await runCli(['destroy', 'demo', '--yes'], env);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.match(first.stdout, /kept: control plane: release kong-cp .*stays/);
+    assert.doesNotMatch(first.stdout, /release "kong-cp" uninstalled/);
+    assert.equal(sessionFile().status, 'destroyed');
+    assert.ok(cpObjects().length > 0, 'the control plane is untouched');
+    assert.match((await runCli(['destroy', 'demo', '--yes'], env)).stdout, /--include-control-plane removes it/);
+
     const run = await runCli(['destroy', 'demo', '--yes', '--include-control-plane'], env);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /release "kong-cp" uninstalled/);
+    assert.doesNotMatch(run.stdout, /eksctl anywhere delete cluster/, 'only the control plane was left');
     assert.match(run.stderr + run.stdout, /all cluster resources were deleted/);
     assert.equal(sessionFile().status, 'destroyed');
     const runbook = (await runCli(['runbook', 'demo'], env)).stdout;
     assert.match(runbook, new RegExp(`eksctl delete cluster --name ${eksCluster} --region ${region} --wait`));
-    const {readDemoState} = await import('../../source/demo/persist.js');
     const state = readDemoState(dir).state!;
-    const left = state.stores.controlPlane.objects.filter(
-      o =>
-        o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'eksa-kong' ||
-        o.metadata.labels?.['app.kubernetes.io/instance'] === 'kong-cp',
-    );
-    assert.deepEqual(left, []);
+    assert.deepEqual(cpObjects(), []);
     assert.deepEqual(state.parts?.['eks-clusters'] ?? {}, {}, 'no EKS cluster record is left');
   },
 );
