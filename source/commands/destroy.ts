@@ -1,49 +1,64 @@
-// `eksa-kong destroy NAME [--yes] [--dry-run]`: remove what the session created, newest first. The
-// session stays (status destroyed) with its logs and runbook.
+// `eksa-kong destroy NAME [--yes] [--include-control-plane] [--dry-run]`: remove what the session created,
+// newest first; a control plane the session deployed only on a second confirmation (typed, or the flag).
+// The session stays (status destroyed) with its logs and runbook.
 import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {CommandContext, ContextFor} from './index.js';
+import type {DestroyOptions} from '../lifecycle/destroy.js';
 
 export function registerDestroy(program: Command, context: ContextFor): void {
   addGlobalOptions(
     program
       .command('destroy')
       .description(
-        'remove only what a session created (DP release, its secrets and namespace, a cluster it created); the session stays, marked destroyed',
+        'remove only what a session created (DP release, its secrets and namespace, the MetalLB package, a cluster it created); the session stays, marked destroyed',
       )
-      .argument('<name>', 'session name'),
-  ).action(async (name: string, _options: unknown, cmd: Command) => {
+      .argument('<name>', 'session name')
+      .option(
+        '--include-control-plane',
+        'also remove the control plane this session deployed (its release, secrets, namespace and the EKS cluster it created)',
+      ),
+  ).action(async (name: string, options: {includeControlPlane?: boolean}, cmd: Command) => {
     const ctx = context(cmd);
-    ctx.setExit(await runDestroyCommand(ctx, name));
+    ctx.setExit(await runDestroyCommand(ctx, name, {includeControlPlane: options.includeControlPlane === true}));
   });
 }
 
-/** Asks for the session name on the terminal; true when typed exactly. */
-async function typedConfirmation(name: string, ctx: CommandContext): Promise<boolean> {
+/** Asks for a word to be typed on the terminal; true when typed exactly. */
+async function typedConfirmation(question: string, expected: string): Promise<boolean> {
   const {createInterface} = await import('node:readline/promises');
   const rl = createInterface({input: process.stdin, output: process.stdout});
   try {
-    const answer = await rl.question(`Type the session name (${name}) to remove what it created: `);
-    return answer.trim() === name;
+    return (await rl.question(question)).trim() === expected;
   } finally {
     rl.close();
-    void ctx;
   }
 }
 
-export async function runDestroyCommand(ctx: CommandContext, name: string): Promise<number> {
+export async function runDestroyCommand(
+  ctx: CommandContext,
+  name: string,
+  options: DestroyOptions = {},
+): Promise<number> {
   const {loadSession} = await import('../session/store.js');
   const {sessionDir} = await import('../session/home.js');
-  const {destroyPlan, planLines, runDestroy} = await import('../lifecycle/destroy.js');
+  const {controlPlaneRemoved, destroyPlan, deployedControlPlane, planLines, runDestroy} =
+    await import('../lifecycle/destroy.js');
   const out = (line: string) => ctx.io.stdout.write(line + '\n');
   const session = await loadSession(ctx.home, name);
   if (session.destroyedAt) {
-    out(`Session ${name} was destroyed at ${session.destroyedAt}; nothing left to remove.`);
-    return 0;
+    // A control plane kept by that destroy can still go, on its own confirmation.
+    const cpLeft = deployedControlPlane(session) !== undefined && !controlPlaneRemoved(session);
+    if (!cpLeft || !options.includeControlPlane) {
+      out(`Session ${name} was destroyed at ${session.destroyedAt}; nothing left to remove.`);
+      if (cpLeft) out(`Its control plane stays: eksa-kong destroy ${name} --include-control-plane removes it.`);
+      return 0;
+    }
+    options = {...options, onlyControlPlane: true};
   }
   if (ctx.opts.dryRun) {
     out(`Dry run: nothing is removed. Session ${name}:`);
-    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env))) out(line);
+    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env, options))) out(line);
     return 0;
   }
   if (!ctx.opts.yes) {
@@ -51,9 +66,21 @@ export async function runDestroyCommand(ctx: CommandContext, name: string): Prom
       throw new UsageError(
         `destroy asks for the session name to be typed; without a terminal give --yes (see first: eksa-kong destroy ${name} --dry-run)`,
       );
-    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env)))
+    // The control plane this session deployed is asked about again, by its own name (issue 12).
+    const cp = deployedControlPlane(session);
+    if (cp && !options.includeControlPlane) {
+      const word = cp.eks?.name ?? cp.release;
+      options = {
+        ...options,
+        includeControlPlane: await typedConfirmation(
+          `This session deployed the control plane (${cp.eks ? `EKS cluster ${cp.eks.name}, ` : ''}release ${cp.release}). Type ${word} to remove it too, or Enter to keep it: `,
+          word,
+        ),
+      };
+    }
+    for (const line of planLines(destroyPlan(session, sessionDir(ctx.home, name), ctx.io.env, options)))
       out(line.replace(/^Would /, 'Will '));
-    if (!(await typedConfirmation(name, ctx))) {
+    if (!(await typedConfirmation(`Type the session name (${name}) to remove what it created: `, name))) {
       out('Not confirmed: nothing was removed.');
       return 1;
     }
@@ -62,7 +89,7 @@ export async function runDestroyCommand(ctx: CommandContext, name: string): Prom
   const {opened, close} = await openForChange(ctx, name, `eksa-kong destroy ${name}`);
   try {
     const current = opened.controller.get();
-    const plan = destroyPlan(current, opened.dir, opened.ports.env);
+    const plan = destroyPlan(current, opened.dir, opened.ports.env, options);
     const outcome = await runDestroy(plan, {runner: opened.ports.runner, say: out});
     const at = new Date().toISOString();
     const dry = opened.ports.world === 'dry-run';

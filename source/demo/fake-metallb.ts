@@ -75,6 +75,12 @@ interface PackageConfig {
 export interface FakeMetallb {
   /** What `eksctl anywhere create packages -f` hands the cluster: the Package objects, checked. */
   createPackage(doc: KubeObject): {error?: string};
+  /**
+   * What `eksctl anywhere delete packages NAME --cluster C` does: `kubectl delete packages NAME
+   * --namespace eksa-packages-C` (pkg/curatedpackages/packageclient.go DeletePackages), after which the
+   * package controller uninstalls the chart: the controller, its pools and advertisements go.
+   */
+  deletePackage(namespace: string, name: string): {error?: string};
   /** Addresses handed out, by Service (namespace/name). */
   assigned(): Map<string, string>;
   close(): void;
@@ -249,6 +255,33 @@ export function attachFakeMetallb(store: FakeKubeStore, options: {speed?: number
         return {error: `packages.packages.eks.amazonaws.com "${name}" already exists`};
       const created = store.put({...doc, status: {state: 'initializing'}});
       later(1000, () => install(created));
+      return {};
+    },
+    deletePackage(namespace, name) {
+      const pkg = store.get({apiVersion: PACKAGE_API, kind: 'Package', namespace, name});
+      // kubectl's words for a missing object (apimachinery errors.NewNotFound, as kubectl prints it).
+      if (!pkg) return {error: `Error from server (NotFound): packages.packages.eks.amazonaws.com "${name}" not found`};
+      store.delete({apiVersion: PACKAGE_API, kind: 'Package', namespace, name});
+      const target = (pkg['spec'] as {targetNamespace?: string} | undefined)?.targetNamespace ?? 'metallb-system';
+      const config = (() => {
+        try {
+          return (yaml.load(String((pkg['spec'] as {config?: string} | undefined)?.config ?? '')) ??
+            {}) as PackageConfig;
+        } catch {
+          return {} as PackageConfig;
+        }
+      })();
+      // The chart's objects only: pools and advertisements of this package's config, and the controller.
+      for (const p of config.IPAddressPools ?? [])
+        store.delete({apiVersion: METALLB_API, kind: 'IPAddressPool', namespace: target, name: String(p.name ?? '')});
+      for (const [i, a] of (config.L2Advertisements ?? []).entries())
+        store.delete({
+          apiVersion: METALLB_API,
+          kind: 'L2Advertisement',
+          namespace: target,
+          name: a.name ?? `l2adv-${i}`,
+        });
+      store.delete({apiVersion: 'apps/v1', kind: 'Deployment', namespace: target, name: CONTROLLER});
       return {};
     },
     assigned() {

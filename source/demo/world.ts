@@ -233,7 +233,9 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     if (path === '/eks-create' && method === 'POST') return {body: onEksCreate(b)};
     if (path === '/eks-exit' && method === 'POST') return {body: onEksExit(b)};
     if (path === '/eks-get' && method === 'POST') return {body: onEksGet(b)};
+    if (path === '/eks-delete' && method === 'POST') return {body: onEksDelete(b)};
     if (path === '/packages-create' && method === 'POST') return {body: onPackagesCreate(b)};
+    if (path === '/packages-delete' && method === 'POST') return {body: onPackagesDelete(b)};
     if (path === '/helm-status' && method === 'POST') {
       const cluster = clusterFor(b['server']);
       const dp = dataPlanes.get(`${cluster}/${String(b['namespace'])}/${String(b['release'])}`);
@@ -385,6 +387,18 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     const record = eksClusters()[String(b['name'])];
     if (!record || record.region !== String(b['region'])) return {absent: true};
     return {status: clock.now() >= record.readyAt ? 'ACTIVE' : 'CREATING', version: record.version, server: cp.url};
+  }
+
+  // eksctl delete cluster: the record goes, and with it everything on the simulated EKS cluster's API.
+  function onEksDelete(b: Record<string, unknown>): Record<string, unknown> {
+    const records = eksClusters();
+    const name = String(b['name']);
+    if (!records[name] || records[name]!.region !== String(b['region'])) return {absent: true};
+    delete records[name];
+    keepEks(records);
+    const before = cp.store.snapshot();
+    cp.store.restore({rv: before.rv + 1, objects: [], logs: {}});
+    return {};
   }
 
   // --- eksctl anywhere create cluster ---------------------------------------------------------
@@ -595,6 +609,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   }
 
   function onHelmUninstall(b: Record<string, unknown>): Record<string, unknown> {
+    if (clusterFor(b['server']) === 'controlPlane' && b['server'] === cp.url) return onCpUninstall(b);
     const {dp, namespace, release} = dataPlaneFor(b);
     const r = dp.uninstall();
     if ('removed' in r) emit({type: 'helm-uninstall', release, namespace});
@@ -644,6 +659,19 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     return {created};
   }
 
+  // eksctl anywhere delete packages NAME... --cluster C: each Package from eksa-packages-C, in order.
+  function onPackagesDelete(b: Record<string, unknown>): Record<string, unknown> {
+    if (clusterFor(b['server']) !== 'workload' || b['server'] !== workload.url)
+      return {error: 'the kubeconfig does not point at the EKS Anywhere cluster'};
+    const deleted: string[] = [];
+    for (const name of (b['names'] ?? []) as string[]) {
+      const r = metallb.deletePackage(`eksa-packages-${String(b['cluster'])}`, name);
+      if (r.error) return {error: r.error, deleted};
+      deleted.push(name);
+    }
+    return {deleted};
+  }
+
   function onHelmInstall(b: Record<string, unknown>): Record<string, unknown> {
     let values: Record<string, unknown>;
     try {
@@ -689,6 +717,36 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
     cpDeployed?.(deployed.ready);
     emit({type: 'helm-install', release, namespace, revision: cpRevision});
     return {revision: cpRevision, firstInstall: cpRevision === 1};
+  }
+
+  // helm uninstall of the CP release: the chart's objects (labelled with the release) go; helm's
+  // "release: not found" when there is none (pkg/action/uninstall.go).
+  function onCpUninstall(b: Record<string, unknown>): Record<string, unknown> {
+    const namespace = String(b['namespace'] ?? 'default');
+    const release = String(b['release'] ?? '');
+    const selector = `app.kubernetes.io/instance=${release}`;
+    const kinds: Array<[string, string]> = [
+      ['apps/v1', 'Deployment'],
+      ['v1', 'Service'],
+      ['v1', 'Pod'],
+      ['batch/v1', 'Job'],
+    ];
+    const owned = kinds.flatMap(([apiVersion, kind]) => {
+      try {
+        return cp.store.list({apiVersion, kind, namespace, labelSelector: selector}).map(o => ({apiVersion, kind, o}));
+      } catch {
+        return []; // a kind this fake API does not serve holds nothing
+      }
+    });
+    if (cpRevision === 0 && owned.length === 0)
+      return {error: `uninstall: Release not loaded: ${release}: release: not found`};
+    const removed: string[] = [];
+    for (const {apiVersion, kind, o} of owned)
+      if (cp.store.delete({apiVersion, kind, namespace, name: o.metadata.name!}))
+        removed.push(`${kind}/${o.metadata.name}`);
+    cpRevision = 0;
+    emit({type: 'helm-uninstall', release, namespace});
+    return {removed};
   }
 
   let dpAgent: DataPlaneAgent | undefined;

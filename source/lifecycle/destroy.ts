@@ -1,8 +1,9 @@
 // `eksa-kong destroy`: removes only what the session created, newest first. The data plane release
 // (helm uninstall), the secrets and the namespace the wizard created (kubectl by the managed-by label),
-// and, only when this session created the cluster, `eksctl anywhere delete cluster`. What the session
-// did not create is listed as kept, with why. Every command goes through the session's runner, so it
-// is logged and joins the runbook.
+// the MetalLB package the data-plane step installed (eksctl anywhere delete packages) and, only when
+// this session created the cluster, `eksctl anywhere delete cluster`. What the session did not create
+// is listed as kept, with why. Every command goes through the session's runner, so it is logged and
+// joins the runbook.
 import {isAbsolute, join, relative} from 'node:path';
 import type {Session} from '../session/schema.js';
 import type {CommandRunner, CommandSpec} from '../run/types.js';
@@ -11,12 +12,23 @@ import {formatCommandLine} from '../run/command-line.js';
 import {helmEnv, MANAGED_BY_LABEL} from '../kong/deploy.js';
 import {workloadKubeconfig} from '../steps/data-plane/dp-step.js';
 import {createClusterEnv} from '../cluster/create.js';
+import {METALLB_NAMESPACE} from '../kong/lb-config.js';
 
 export const MANAGED_BY_SELECTOR = Object.entries(MANAGED_BY_LABEL)
   .map(([k, v]) => `${k}=${v}`)
   .join(',');
 
-export type DestroyActionId = 'helm-uninstall' | 'secrets' | 'namespace' | 'cluster';
+export type DestroyActionId =
+  | 'helm-uninstall'
+  | 'secrets'
+  | 'namespace'
+  | 'lb-package'
+  | 'lb-namespace'
+  | 'cp-helm-uninstall'
+  | 'cp-secrets'
+  | 'cp-namespace'
+  | 'cp-eks-cluster'
+  | 'cluster';
 
 export interface DestroyAction {
   id: DestroyActionId;
@@ -41,10 +53,50 @@ export function sessionCreatedCluster(session: Session): boolean {
   );
 }
 
+/** What the control-plane step deployed (issue 10), from its recorded facts; undefined when it deployed nothing. */
+export function deployedControlPlane(
+  session: Session,
+):
+  | {namespace: string; release: string; kubeconfig: string; context?: string; eks?: {name: string; region: string}}
+  | undefined {
+  const deploy = session.steps['control-plane'].data?.['deploy'] as Record<string, unknown> | undefined;
+  if (!session.answers.controlPlane?.deploy || !deploy) return undefined;
+  const text = (k: string) => (typeof deploy[k] === 'string' ? (deploy[k] as string) : undefined);
+  const namespace = text('namespace');
+  const release = text('release');
+  const kubeconfig = text('kubeconfig');
+  if (!namespace || !release || !kubeconfig) return undefined;
+  const eksCluster = text('eksCluster');
+  const region = text('region');
+  const context = session.answers.controlPlane.context;
+  return {
+    namespace,
+    release,
+    kubeconfig,
+    ...(context ? {context} : {}),
+    ...(eksCluster && region ? {eks: {name: eksCluster, region}} : {}),
+  };
+}
+
+export interface DestroyOptions {
+  /** The second confirmation: the control plane this session deployed goes too. */
+  includeControlPlane?: boolean;
+  /** The rest went in an earlier destroy: only the control plane is left to remove. */
+  onlyControlPlane?: boolean;
+}
+
+/** Whether an earlier destroy already removed the control plane this session deployed. */
+export function controlPlaneRemoved(session: Session): boolean {
+  return session.lifecycle.some(
+    e => e.action === 'destroy' && e.result === 'done' && /\bcp-helm-uninstall\b/.test(e.detail ?? ''),
+  );
+}
+
 export function destroyPlan(
   session: Session,
   sessionDir: string,
   env: Readonly<Record<string, string | undefined>>,
+  options: DestroyOptions = {},
 ): DestroyPlan {
   const actions: DestroyAction[] = [];
   const kept: string[] = [];
@@ -59,7 +111,9 @@ export function destroyPlan(
   const rel = (p: string) => (isAbsolute(p) && !relative(sessionDir, p).startsWith('..') ? relative(sessionDir, p) : p);
   const base = {step: 'destroy', cwd: sessionDir};
 
-  if (dpRan && workload) {
+  const only = options.onlyControlPlane === true;
+  if (only) kept.push('data plane, load balancer and cluster: removed by the earlier destroy');
+  else if (dpRan && workload) {
     const kubeconfig = rel(workload.kubeconfig);
     const ctx = workload.context ? ['--kube-context', workload.context] : [];
     const kctx = workload.context ? ['--context', workload.context] : [];
@@ -128,15 +182,156 @@ export function destroyPlan(
   } else if (!dpRan) kept.push('data plane: never deployed by this session');
   else kept.push('data plane: the cluster kubeconfig is not known, nothing can be removed there');
 
-  const lb = session.steps['data-plane'].data?.['loadBalancer'] as {pool?: string; package?: string} | undefined;
-  kept.push(
-    lb?.package
-      ? `load balancer: the MetalLB package ${lb.package} (pool ${lb.pool ?? '?'}) stays for other Services; remove it with eksctl anywhere delete package --cluster ${session.answers.cluster?.name ?? '<cluster>'} ${lb.package} (it goes with the cluster when the cluster is deleted)`
-      : "load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster's own LoadBalancer)",
-  );
+  // MetalLB went in before the data plane, so it goes after it; only what the step recorded as installed.
+  const lb = dpData['loadBalancer'] as {pool?: string; package?: string; namespace?: string} | undefined;
+  const lbCluster = session.answers.cluster?.name;
+  if (only) {
+    // removed before
+  } else if (lb?.package && workload && lbCluster) {
+    const kubeconfig = rel(workload.kubeconfig);
+    const kctx = workload.context ? ['--context', workload.context] : [];
+    const kenv = helmEnv(env, workload.kubeconfig);
+    const lbNamespace = lb.namespace ?? METALLB_NAMESPACE;
+    // cmd/eksctl-anywhere/cmd/deletepackages.go: names as arguments, --cluster required; it deletes the
+    // Package from eksa-packages-<cluster> and the package controller uninstalls MetalLB with its pool.
+    actions.push({
+      id: 'lb-package',
+      title: `Delete the MetalLB package ${lb.package} (pool ${lb.pool ?? '?'}) the wizard installed`,
+      spec: {
+        ...base,
+        env: kenv,
+        command: 'eksctl',
+        args: ['anywhere', 'delete', 'packages', lb.package, '--cluster', lbCluster, '--kubeconfig', kubeconfig],
+        timeoutMs: 300_000,
+        title: `Delete the MetalLB package ${lb.package}`,
+      },
+      alreadyGone: new RegExp(
+        `\\(NotFound\\): packages\\.packages\\.eks\\.amazonaws\\.com "${lb.package.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" not found`,
+      ),
+    });
+    actions.push({
+      id: 'lb-namespace',
+      title: `Delete namespace ${lbNamespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
+      spec: {
+        ...base,
+        env: kenv,
+        command: 'kubectl',
+        args: [
+          'delete',
+          'namespace',
+          '-l',
+          MANAGED_BY_SELECTOR,
+          '--field-selector',
+          `metadata.name=${lbNamespace}`,
+          '--kubeconfig',
+          kubeconfig,
+          ...kctx,
+          '--ignore-not-found',
+          '--wait',
+        ],
+        timeoutMs: 300_000,
+        title: 'Delete the MetalLB namespace the wizard created',
+      },
+    });
+  } else if (lb?.package)
+    kept.push(`load balancer: the MetalLB package ${lb.package} stays: the cluster kubeconfig or name is not known`);
+  else
+    kept.push(
+      "load balancer pool: none installed by the wizard (the proxy is a NodePort or the cluster's own LoadBalancer)",
+    );
+
+  // The control plane only when this session deployed it, and only on the second confirmation.
+  const cp = deployedControlPlane(session);
+  if (cp && options.includeControlPlane) {
+    const kubeconfig = rel(cp.kubeconfig);
+    const ctx = cp.context ? ['--kube-context', cp.context] : [];
+    const kctx = cp.context ? ['--context', cp.context] : [];
+    const kenv = helmEnv(env, cp.kubeconfig);
+    actions.push(
+      {
+        id: 'cp-helm-uninstall',
+        title: `Uninstall the control plane release ${cp.release} (namespace ${cp.namespace}) this session deployed`,
+        spec: {
+          ...base,
+          env: kenv,
+          command: 'helm',
+          args: ['uninstall', '-n', cp.namespace, '--kubeconfig', kubeconfig, ...ctx, '--wait', '--', cp.release],
+          timeoutMs: 600_000,
+          title: `Uninstall the control plane release ${cp.release}`,
+        },
+        alreadyGone: /release: not found/,
+      },
+      {
+        id: 'cp-secrets',
+        title: `Delete the control plane secrets the wizard created in ${cp.namespace} (label ${MANAGED_BY_SELECTOR})`,
+        spec: {
+          ...base,
+          env: kenv,
+          command: 'kubectl',
+          args: [
+            'delete',
+            'secret',
+            '-n',
+            cp.namespace,
+            '-l',
+            MANAGED_BY_SELECTOR,
+            '--kubeconfig',
+            kubeconfig,
+            ...kctx,
+            '--ignore-not-found',
+          ],
+          timeoutMs: 120_000,
+          title: 'Delete the control plane secrets the wizard created',
+        },
+      },
+      {
+        id: 'cp-namespace',
+        title: `Delete namespace ${cp.namespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
+        spec: {
+          ...base,
+          env: kenv,
+          command: 'kubectl',
+          args: [
+            'delete',
+            'namespace',
+            '-l',
+            MANAGED_BY_SELECTOR,
+            '--field-selector',
+            `metadata.name=${cp.namespace}`,
+            '--kubeconfig',
+            kubeconfig,
+            ...kctx,
+            '--ignore-not-found',
+            '--wait',
+          ],
+          timeoutMs: 300_000,
+          title: 'Delete the control plane namespace the wizard created',
+        },
+      },
+    );
+    if (cp.eks)
+      actions.push({
+        id: 'cp-eks-cluster',
+        title: `Delete the EKS cluster ${cp.eks.name} (${cp.eks.region}) this session created (eksctl delete cluster)`,
+        spec: {
+          ...base,
+          env: createClusterEnv(env),
+          command: 'eksctl',
+          args: ['delete', 'cluster', '--name', cp.eks.name, '--region', cp.eks.region, '--wait'],
+          timeoutMs: 2 * 60 * 60 * 1000,
+          title: `Delete the EKS cluster ${cp.eks.name}`,
+        },
+      });
+    else kept.push(`control plane cluster: ${cp.kubeconfig} was given to this session, not created by it; it stays`);
+  } else if (cp)
+    kept.push(
+      `control plane: release ${cp.release} in ${cp.namespace}${cp.eks ? ` on the EKS cluster ${cp.eks.name} (${cp.eks.region})` : ''} was deployed by this session but stays: give --include-control-plane (or confirm it on the terminal) to remove it`,
+    );
 
   const clusterName = session.answers.cluster?.name;
-  if (sessionCreatedCluster(session) && clusterName) {
+  if (only) {
+    // removed before
+  } else if (sessionCreatedCluster(session) && clusterName) {
     const kubeconfig = rel(workload?.kubeconfig ?? join(sessionDir, session.artifacts.kubeconfig!));
     actions.push({
       id: 'cluster',
@@ -163,7 +358,7 @@ export function destroyPlan(
       `cluster: ${session.answers.cluster.existing.kubeconfig} was given to this session, not created by it; it is not touched`,
     );
   } else kept.push('cluster: this session did not create one');
-  kept.push('control plane: not deployed by this session; its cluster and its load balancers stay');
+  if (!cp) kept.push('control plane: not deployed by this session; its cluster and its load balancers stay');
   return {actions, kept};
 }
 

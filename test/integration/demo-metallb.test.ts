@@ -225,3 +225,51 @@ test(
     );
   },
 );
+
+test(
+  'stand-in eksctl delete packages: strict arguments, refuses an unknown package, removes the package with its pool',
+  {timeout: 30_000},
+  async () => {
+    const store = world.apis.workload.store;
+    const pkg = (name: string) =>
+      store.get({apiVersion: PACKAGE_API, kind: 'Package', namespace: 'eksa-packages-seed', name});
+    assert.ok(pkg('kong-dp-metallb'), 'the package the install test created');
+    const noCluster = await run(['anywhere', 'delete', 'packages', 'kong-dp-metallb']);
+    assert.equal(noCluster.code, 255);
+    assert.match(noCluster.stderr, /required flag\(s\) "cluster" not set/);
+    assert.match(
+      (await run(['anywhere', 'delete', 'packages', '--cluster', 'seed'])).stderr,
+      /requires at least 1 arg\(s\), only received 0/,
+    );
+    assert.match(
+      (await run(['anywhere', 'delete', 'packages', 'x', '--cluster', 'seed', '--force'])).stderr,
+      /unknown flag: --force/,
+    );
+    const unknown = await run(['anywhere', 'delete', 'packages', 'harbor', '--cluster', 'seed']);
+    assert.equal(unknown.code, 255);
+    assert.match(unknown.stderr, /\(NotFound\): packages\.packages\.eks\.amazonaws\.com "harbor" not found/);
+    // Another cluster's namespace holds nothing: the name alone is not enough.
+    assert.equal((await run(['anywhere', 'delete', 'packages', 'kong-dp-metallb', '--cluster', 'other'])).code, 255);
+    assert.ok(pkg('kong-dp-metallb'), 'a refused deletion removes nothing');
+
+    const done = await run(['anywhere', 'delete', 'packages', 'kong-dp-metallb', '--cluster', 'seed']);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /package\.packages\.eks\.amazonaws\.com "kong-dp-metallb" deleted/);
+    assert.equal(pkg('kong-dp-metallb'), undefined);
+    assert.deepEqual(
+      store
+        .list({apiVersion: METALLB_API, kind: 'IPAddressPool', namespace: 'metallb-system'})
+        .map(p => p.metadata.name),
+      [],
+      'the pool goes with the package',
+    );
+    assert.equal(
+      store.get({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'metallb-system', name: 'metallb-controller'}),
+      undefined,
+    );
+    assert.match(
+      (await run(['anywhere', 'delete', 'packages', 'kong-dp-metallb', '--cluster', 'seed'])).stderr,
+      /"kong-dp-metallb" not found/,
+    );
+  },
+);

@@ -161,6 +161,8 @@ test(
       'helm uninstall -n kong',
       'kubectl delete secret -n kong -l app.kubernetes.io/managed-by=eksa-kong',
       'kubectl delete namespace -l app.kubernetes.io/managed-by=eksa-kong --field-selector metadata.name=kong',
+      'eksctl anywhere delete packages kong-dp-metallb --cluster seed --kubeconfig seed/seed-eks-a-cluster.kubeconfig',
+      'kubectl delete namespace -l app.kubernetes.io/managed-by=eksa-kong --field-selector metadata.name=metallb-system',
       'eksctl anywhere delete cluster -f cluster.yaml -w seed/seed-eks-a-cluster.kubeconfig',
     ];
     const at = order.map(c => run.stdout.indexOf(c));
@@ -171,8 +173,9 @@ test(
     assert.deepEqual(
       [...at].sort((a, b) => a - b),
       at,
-      'data plane first, the cluster last',
+      'data plane first, then the MetalLB it stood behind, the cluster last',
     );
+    assert.doesNotMatch(run.stdout, /load balancer.*stays/);
     assert.match(run.stdout, /control plane: not deployed by this session/);
     assert.equal(sessionFile().status, 'done');
   },
@@ -187,6 +190,8 @@ test(
     assert.match(run.stdout, /release "kong-dp" uninstalled/);
     assert.match(run.stdout, /secret "kong-cluster-cert" deleted/);
     assert.match(run.stdout, /namespace "kong" deleted/);
+    assert.match(run.stdout, /package\.packages\.eks\.amazonaws\.com "kong-dp-metallb" deleted/);
+    assert.match(run.stdout, /namespace "metallb-system" deleted/);
     assert.match(run.stdout, /Cluster deleted!/);
     const sessions = JSON.parse((await runCli(['sessions', '--json'], env)).stdout);
     assert.deepEqual(
@@ -195,6 +200,7 @@ test(
     );
     const runbook = (await runCli(['runbook', 'demo'], env)).stdout;
     assert.match(runbook, /# --- Step: Destroy what the session created ---/);
+    assert.match(runbook, /eksctl anywhere delete packages kong-dp-metallb --cluster seed/);
     assert.match(runbook, /eksctl anywhere delete cluster -f cluster\.yaml -w seed\/seed-eks-a-cluster\.kubeconfig/);
     // The simulated cluster API, read from the saved world: nothing labelled managed-by=eksa-kong, no release.
     const {readDemoState} = await import('../../source/demo/persist.js');

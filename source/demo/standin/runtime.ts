@@ -269,6 +269,7 @@ export async function standinMain(
     if (argv[1] === 'delete' && argv[2] === 'cluster') return eksctlDelete();
     if (argv[1] === 'generate' && argv[2] === 'package') return eksctlGeneratePackage();
     if (argv[1] === 'create' && argv[2] === 'packages') return eksctlCreatePackages();
+    if (argv[1] === 'delete' && ['package', 'packages'].includes(argv[2] ?? '')) return eksctlDeletePackages();
     if (argv[1] !== 'create' || argv[2] !== 'cluster') return unsupported();
     const known = [
       '-f',
@@ -486,6 +487,39 @@ export async function standinMain(
       const file = flag(['--kubeconfig']) ?? path.join(env['HOME'] ?? d.cwd, '.kube', 'config');
       writeEksKubeconfig(file, name, region, String(r['server']));
       err(`${eksStamp()} [✔]  saved kubeconfig as "${file}"\n`);
+      return 0;
+    }
+    // eksctl delete cluster --name N --region R [--wait] (pkg/ctl/delete/cluster.go): the cluster must
+    // exist in that region; DescribeCluster's 404 otherwise, as for get.
+    if (argv[0] === 'delete' && argv[1] === 'cluster') {
+      const unknown = eksFlags(2, ['--name', '-n', '--region', '-r'], ['--wait', '-w', '--force']);
+      if (unknown) {
+        err(`Error: unknown flag: ${unknown}\n`);
+        return 1;
+      }
+      const name = flag(['--name', '-n']) ?? '';
+      if (!name) {
+        err('Error: --name must be set\n');
+        return 1;
+      }
+      const region = flag(['--region', '-r']) ?? env['AWS_REGION'] ?? '';
+      const r = await call('/eks-delete', {name, region});
+      if (!r) {
+        err(
+          'Error: checking AWS STS access – cannot get role ARN for current session: the demo world does not answer\n',
+        );
+        return 1;
+      }
+      if (r['absent']) {
+        err(
+          `Error: unable to describe cluster control plane: operation error EKS: DescribeCluster, https response error StatusCode: 404, RequestID: 5f1e9c3a-0d2b-4c8e-9a71-2b6d0e4f7a10, ResourceNotFoundException: No cluster found for name: ${name}.\n`,
+        );
+        return 1;
+      }
+      err(`${eksStamp()} [ℹ]  deleting EKS cluster "${name}"\n`);
+      err(`${eksStamp()} [ℹ]  will delete stack "eksctl-${name}-nodegroup-ng-${name}"\n`);
+      err(`${eksStamp()} [ℹ]  will delete stack "eksctl-${name}-cluster"\n`);
+      err(`${eksStamp()} [✔]  all cluster resources were deleted\n`);
       return 0;
     }
     if (argv[0] !== 'create' || argv[1] !== 'cluster') return unsupported();
@@ -726,6 +760,41 @@ export async function standinMain(
       return 255;
     }
     for (const name of (r['created'] ?? []) as string[]) out(`package.packages.eks.amazonaws.com/${name} created\n`);
+    return 0;
+  };
+
+  // eksctl anywhere delete packages NAME... --cluster C (cmd/eksctl-anywhere/cmd/deletepackages.go:
+  // --cluster required, at least one name; it runs kubectl delete packages in eksa-packages-C).
+  const eksctlDeletePackages = async (): Promise<number> => {
+    const {words, bad} = packageWords(['--cluster', '--kubeconfig', '--bundles-override', '-v', '--verbosity']);
+    if (bad) {
+      err(`Error: unknown flag: ${bad}\n`);
+      return 255;
+    }
+    const cluster = flag(['--cluster']);
+    if (!cluster) {
+      err('Error: required flag(s) "cluster" not set\n');
+      return 255;
+    }
+    if (words.length < 1) {
+      err('Error: requires at least 1 arg(s), only received 0\n');
+      return 255;
+    }
+    const server = kubeServer();
+    if (!server) {
+      err('Error: kubeconfig not set: use --kubeconfig or KUBECONFIG\n');
+      return 255;
+    }
+    const r = await call('/packages-delete', {server, cluster, names: words});
+    if (!r) {
+      err('Error: the demo world does not answer\n');
+      return 255;
+    }
+    for (const name of (r['deleted'] ?? []) as string[]) out(`package.packages.eks.amazonaws.com "${name}" deleted\n`);
+    if (r['error']) {
+      err(`${String(r['error'])}\nError: executing kubectl: exit status 1\n`);
+      return 255;
+    }
     return 0;
   };
 

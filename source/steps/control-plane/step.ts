@@ -148,7 +148,9 @@ export const logic = {
       const {deployHeadless} = await import('./cp-deploy-step.js');
       const deployed = await deployHeadless(ctx, signal);
       if (ctx.ports.world === 'dry-run') return deployed.outcome;
-      return runControlPlaneHeadless(ctx, signal, deployed.input, deployed.prefix);
+      const outcome = await runControlPlaneHeadless(ctx, signal, deployed.input, deployed.prefix);
+      // What was deployed stays in the step's data beside the discovery facts: destroy reads it.
+      return {...outcome, data: {...outcome.data, deploy: deployed.outcome.data?.['deploy']}};
     }
     if (ctx.ports.world === 'dry-run') return dryRunControlPlane(ctx);
     return runControlPlaneHeadless(ctx, signal, cpInputFromAnswers(ctx.session.answers));
