@@ -124,11 +124,13 @@ test('writeHardwareCsvFile: mode 0600, even over an existing 0644 file; no temp 
   }
 });
 
-test('writeHardwareCsvFile into a missing folder fails and leaves nothing', async () => {
+test('writeHardwareCsvFile into a missing folder creates it private (0700), the file 0600, no temp file left', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'eksa-kong-hw-'));
   try {
-    await assert.rejects(writeHardwareCsvFile(join(dir, 'nope', 'hardware.csv'), [row()]), {code: 'ENOENT'});
-    assert.deepEqual(await readdir(dir), []);
+    await writeHardwareCsvFile(join(dir, 'new', 'hardware.csv'), [row()]);
+    assert.equal((await stat(join(dir, 'new'))).mode & 0o777, 0o700);
+    assert.equal((await stat(join(dir, 'new', 'hardware.csv'))).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(join(dir, 'new')), ['hardware.csv']);
   } finally {
     await rm(dir, {recursive: true, force: true});
   }
