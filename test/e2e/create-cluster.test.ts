@@ -13,7 +13,7 @@ import {sessionDir} from '../../source/session/home.js';
 import {STEP_IDS} from '../../source/wizard/step-ids.js';
 import {renderClusterSpec} from '../../source/cluster/spec.js';
 import {generateHardwareCsvFromAnswers} from '../../source/hardware/answers.js';
-import {CLUSTER_DEMO_ANSWERS} from '../../source/demo/parts/cluster.js';
+import {clusterDemoAnswers} from '../../source/demo/parts/cluster.js';
 import type {Answers} from '../../source/session/answers.js';
 
 const cli = cliBuiltBefore();
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 const answers: Answers = {
-  ...CLUSTER_DEMO_ANSWERS,
+  ...clusterDemoAnswers(Date.now()),
   network: {netmask: '255.255.255.0', gateway: '10.20.0.1', nameservers: ['10.20.0.2']},
   machines: [
     {
