@@ -48,6 +48,8 @@ const FIELDS: {path: string[]; kind: 'name' | 'identifier' | 'text'; base?: Reco
   {path: ['discovery', 'redfish', 'passwordFile'], kind: 'text'},
   {path: ['cluster', 'existing', 'context'], kind: 'text', base: {kubeconfig: '/root/.kube/config'}},
   {path: ['cluster', 'existing', 'kubeconfig'], kind: 'text'},
+  {path: ['cluster', 'licenseTokenEnv'], kind: 'identifier'},
+  {path: ['cluster', 'licenseTokenFile'], kind: 'text'},
 ];
 
 function answersWith(path: readonly string[], value: string, base: Record<string, unknown> = {}): string {
