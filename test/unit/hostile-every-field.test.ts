@@ -20,8 +20,12 @@ const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values', 'cp-values', 'lb
 
 /** Every value at once: a flag, an OSC title, SGR, BEL, CR, a YAML document break and a cluster-admin binding. */
 const ALL_IN_ONE = '--x=\u001b]0;pwn\u0007\u001b[31m\r\n---\nkind: ClusterRoleBinding\nroleRef: {name: cluster-admin}';
+/** The same without terminal controls (which the answers file refuses anywhere), so that fields taking free text go all the way. */
+const ALL_IN_ONE_PRINTABLE =
+  '--x=$(touch /tmp/eksa-kong-pwned)`id`\'"\n---\nkind: ClusterRoleBinding\nroleRef: {name: cluster-admin}';
 const CORPUS = [
   ALL_IN_ONE,
+  ALL_IN_ONE_PRINTABLE,
   'ctx\nkind: ClusterRoleBinding',
   '\u001b[31mred',
   'bell\u0007',
@@ -159,10 +163,11 @@ test('the schema walk finds the answers fields (machines, cluster, controlPlane,
 });
 
 test(
-  'every string field, the all-in-one hostile value: generate and a dry run stay harmless',
+  'every string field, both all-in-one hostile values: generate and a dry run stay harmless',
   {timeout: 400_000},
   async () => {
-    for (const path of LEAVES) await throughEverything(path, ALL_IN_ONE);
+    for (const path of LEAVES)
+      for (const value of [ALL_IN_ONE, ALL_IN_ONE_PRINTABLE]) await throughEverything(path, value);
     // Some fields take any text (discovery's vendor/model, the route's name...): their runs went all the way.
     assert.ok(wentThrough.size > 0, 'no dry run went through: the YAML and runbook checks never ran');
     console.log(`dry runs that took the value: ${[...wentThrough].join(', ')}`);
