@@ -5,6 +5,7 @@ import {App} from './app.js';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
 import {guardInput} from './ui/input-guard.js';
 import {RedrawOnResize} from './ui/RedrawOnResize.js';
+import {FitsTerminal} from './ui/FitsTerminal.js';
 import type {SessionController} from './wizard/controller.js';
 import type {Ports} from './ports.js';
 
@@ -69,18 +70,20 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   const instance: Instance = render(
     <ThemeProvider theme={makeTheme(opts.monochrome)}>
       <RedrawOnResize>
-        <App
-          controller={opts.controller}
-          ports={opts.ports}
-          secret={opts.secret}
-          autoplay={opts.autoplay}
-          notices={opts.notices}
-          openLog={openLog}
-          onExit={c => {
-            code = c;
-            instance.unmount();
-          }}
-        />
+        <FitsTerminal>
+          <App
+            controller={opts.controller}
+            ports={opts.ports}
+            secret={opts.secret}
+            autoplay={opts.autoplay}
+            notices={opts.notices}
+            openLog={openLog}
+            onExit={c => {
+              code = c;
+              instance.unmount();
+            }}
+          />
+        </FitsTerminal>
       </RedrawOnResize>
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false, maxFps: 15},

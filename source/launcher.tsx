@@ -5,6 +5,7 @@ import {render} from 'ink';
 import {ThemeProvider, makeTheme} from './ui/theme.js';
 import {guardInput} from './ui/input-guard.js';
 import {RedrawOnResize} from './ui/RedrawOnResize.js';
+import {FitsTerminal} from './ui/FitsTerminal.js';
 
 /** Shows the launcher and resolves with the admin's choice. */
 export async function runLauncher(
@@ -18,14 +19,16 @@ export async function runLauncher(
   const instance = render(
     <ThemeProvider theme={makeTheme(monochrome)}>
       <RedrawOnResize>
-        <Launcher
-          sessions={sessions}
-          demoAvailable={demoAvailable}
-          onChoice={c => {
-            choice = c;
-            instance.unmount();
-          }}
-        />
+        <FitsTerminal>
+          <Launcher
+            sessions={sessions}
+            demoAvailable={demoAvailable}
+            onChoice={c => {
+              choice = c;
+              instance.unmount();
+            }}
+          />
+        </FitsTerminal>
       </RedrawOnResize>
     </ThemeProvider>,
     {exitOnCtrlC: false, patchConsole: false},

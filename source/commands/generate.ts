@@ -4,7 +4,7 @@ import type {Command} from 'commander';
 import {addGlobalOptions, UsageError} from '../cli-options.js';
 import type {ContextFor} from './index.js';
 import {systemClock} from '../ports.js';
-import {escapeControls} from '../run/display-text.js';
+import {escapeControls, escapeControlsByLine} from '../run/display-text.js';
 
 const ARTIFACTS = ['hardware-csv', 'cluster-spec', 'dp-values', 'cp-values', 'lb-config'] as const;
 type Artifact = (typeof ARTIFACTS)[number];
@@ -117,7 +117,8 @@ export function registerGenerate(program: Command, context: ContextFor): void {
     if (!ctx.opts.answers) throw new UsageError(`generate ${artifact} needs --answers FILE`);
     const out = await generate(artifact as Artifact, ctx.opts.answers, ctx.io.env, systemClock.now());
     ctx.io.stdout.write(out.stdout);
-    ctx.io.stderr.write(out.stderr);
+    // Findings quote answers values: none may drive the terminal.
+    ctx.io.stderr.write(escapeControlsByLine(out.stderr));
     ctx.setExit(out.exitCode);
   });
 }

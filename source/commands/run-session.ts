@@ -5,6 +5,7 @@ import {allSteps} from '../wizard/registry.js';
 import type {CommandContext} from './index.js';
 import {allowLiveScreens} from '../cli-options.js';
 import {installLastResort} from '../run/last-resort.js';
+import {escapeControlsByLine} from '../run/display-text.js';
 
 /**
  * On resume, a step marked done is re-verified; one that no longer holds goes back to pending. The
@@ -79,7 +80,9 @@ export async function runSession(
         notices,
       });
     }
-    for (const n of notices) ctx.io.stderr.write(`${n}\n`);
+    // Progress lines and errors quote answers values: none may drive the terminal.
+    const safe = escapeControlsByLine;
+    for (const n of notices) ctx.io.stderr.write(`${safe(n)}\n`);
     const abort = new AbortController();
     const onSignal = () => abort.abort(new Error('interrupted'));
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -90,7 +93,7 @@ export async function runSession(
         ports: opened.ports,
         secret: opened.secret,
         signal: abort.signal,
-        io: {out: line => ctx.io.stdout.write(line + '\n'), err: line => ctx.io.stderr.write(line + '\n')},
+        io: {out: line => ctx.io.stdout.write(safe(line) + '\n'), err: line => ctx.io.stderr.write(safe(line) + '\n')},
       });
     } finally {
       for (const s of signals) process.off(s, onSignal);

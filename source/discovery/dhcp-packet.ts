@@ -73,10 +73,16 @@ function ipv4(b: Uint8Array, at: number): string {
   return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
 }
 
-/** Text of a fixed-size or option field: up to the first NUL, bytes as Latin-1 so nothing can fail. */
+/**
+ * Text of a fixed-size or option field: up to the first NUL, bytes as Latin-1 so nothing can fail, and
+ * every control byte (C0, DEL, C1) as "?": anyone on the segment can send a DHCP packet, and its
+ * hostname or vendor class is shown on screen.
+ */
 function text(b: Uint8Array): string {
   const end = b.indexOf(0);
-  return Buffer.from(end === -1 ? b : b.subarray(0, end)).toString('latin1');
+  return Buffer.from(end === -1 ? b : b.subarray(0, end))
+    .toString('latin1')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** Walks a TLV option area into the map; returns an error text when an option runs past the end. */

@@ -14,6 +14,7 @@ import {
 } from './disk.js';
 import {isPlaceholderMac, normalizeReportedMac} from '../net/mac.js';
 import type {BmcTarget} from './targets.js';
+import {cleanForDisplay} from '../run/display-text.js';
 
 export interface RedfishCredentials {
   username: string;
@@ -130,7 +131,12 @@ class Stop extends Error {
 }
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+/** A non-empty string the BMC sent, without the escape sequences and controls a hostile one could put in to drive the terminal. */
+const str = (v: unknown): string | undefined => {
+  if (typeof v !== 'string') return undefined;
+  const clean = cleanForDisplay(v);
+  return clean.trim() !== '' ? clean : undefined;
+};
 
 /** Copies the Redfish values that are non-empty strings; the others leave their field unset. */
 function setStrings<K extends string>(into: NoInfer<{[k in K]?: string}>, from: Record<K, unknown>): void {

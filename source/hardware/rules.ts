@@ -151,9 +151,19 @@ export function bmcPasswordCrIssue(password: string): Issue | undefined {
   );
 }
 
+// Controls no BMC takes in a login, and that would drive the terminal when the file is printed
+// (generate hardware-csv). A password keeps newline and tab, which the CSV quotes and round-trips.
+const LOGIN_CONTROL = {
+  bmc_username: /[\u0000-\u001f\u007f-\u009f]/,
+  bmc_password: /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/,
+};
+
 function checkBmcCredential(column: 'bmc_username' | 'bmc_password', value: string, ctx: CellContext): Issue[] {
   const cr = column === 'bmc_password' ? bmcPasswordCrIssue(value) : undefined;
   if (cr) return [cr];
+  // The value is not quoted: it may be a password.
+  if (LOGIN_CONTROL[column].test(value))
+    return [err(ours(`${column} contains a control character (ESC, BEL, NUL...); a BMC login is printable text`))];
   if (!ctx.hasBmc || value !== '') return [];
   // EKS Anywhere refuses this in `generate hardware`, but `create cluster` passes BMC options and
   // accepts it, then fails after minutes waiting for the BMC (reference 1.6 #1).

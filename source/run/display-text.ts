@@ -34,3 +34,8 @@ export function escapeControls(text: string): string {
     c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
 }
+
+/** escapeControls for a text of several lines: each line escaped, the line breaks kept. */
+export function escapeControlsByLine(text: string): string {
+  return text.split('\n').map(escapeControls).join('\n');
+}

@@ -36,12 +36,32 @@ export function parseAnswers(text: string, file: string): Answers {
     throw err;
   }
   keepVersionText(doc, locator);
+  const controls = controlIssues(doc, [], locator);
   const parsed = answersSchema.safeParse(doc ?? {}, {reportInput: true});
-  if (parsed.success) return parsed.data;
-  const issues = toIssues(parsed.error.issues, locator).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (parsed.success && controls.length === 0) return parsed.data;
+  const issues = [...controls, ...(parsed.success ? [] : toIssues(parsed.error.issues, locator))].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0),
+  );
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
   throw new AnswersFileError(`${file}: ${formatIssue(first)}${more}`, file, issues);
+}
+
+// ESC, BEL, NUL and the other controls are no part of any answer, and a screen or message that shows
+// the value would hand them to the terminal. Newline, tab and CR stay for multi-line values (an inline
+// licence's JSON); the one-line fields refuse those by their own rules.
+const TERMINAL_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+function controlIssues(node: unknown, path: PropertyKey[], locator: Locator): AnswersIssue[] {
+  if (typeof node === 'string') {
+    if (!TERMINAL_CONTROL.test(node)) return [];
+    // The value is not quoted: it may be a password.
+    const problem = 'contains a control character (ESC, BEL, NUL...); answers are printable text';
+    return [{path: formatPath(path), line: locator(path), problem}];
+  }
+  if (Array.isArray(node)) return node.flatMap((item, i) => controlIssues(item, [...path, i], locator));
+  if (isPlainObject(node)) return Object.entries(node).flatMap(([k, v]) => controlIssues(v, [...path, k], locator));
+  return [];
 }
 
 // YAML reads `kubernetesVersion: 1.30` as the number 1.3; versions keep the text the admin wrote.

@@ -204,8 +204,8 @@ export const answersSchema = z
          * spec.licenseToken. Inline secret: moved to secrets.json, never kept in session.json.
          */
         licenseToken: z.string().optional(),
-        licenseTokenEnv: z.string().min(1).optional(),
-        licenseTokenFile: z.string().min(1).optional(),
+        licenseTokenEnv: envVarName.optional(),
+        licenseTokenFile: pathText.min(1).optional(),
         /** Use a cluster made elsewhere instead of creating one. */
         existing: z
           .object({kubeconfig: pathText.min(1), context: contextName.optional()})

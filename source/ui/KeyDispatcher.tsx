@@ -23,6 +23,7 @@ import {
   type Registration,
 } from './keymap.js';
 import type {KeyBinding} from './keys.js';
+import {TerminalFitsContext} from './FitsTerminal.js';
 
 class KeyRegistry {
   #regs = new Set<Registration>();
@@ -105,7 +106,9 @@ export function KeyProvider({children}: {children: React.ReactNode}) {
   useEffect(() => {
     if (turn > 0) registry.next();
   }, [registry, turn]);
-  useInput((input, key) => registry.feed(splitRead(input, key)));
+  // A terminal too small to show the screen passes on Ctrl-C only (see FitsTerminal).
+  const fits = useContext(TerminalFitsContext);
+  useInput((input, key) => registry.feed(splitRead(input, key).filter(press => fits || press.name === 'Ctrl-C')));
   return <KeyContext.Provider value={registry}>{children}</KeyContext.Provider>;
 }
 

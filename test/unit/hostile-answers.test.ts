@@ -48,6 +48,8 @@ const FIELDS: {path: string[]; kind: 'name' | 'identifier' | 'text'; base?: Reco
   {path: ['discovery', 'redfish', 'passwordFile'], kind: 'text'},
   {path: ['cluster', 'existing', 'context'], kind: 'text', base: {kubeconfig: '/root/.kube/config'}},
   {path: ['cluster', 'existing', 'kubeconfig'], kind: 'text'},
+  {path: ['cluster', 'licenseTokenEnv'], kind: 'identifier'},
+  {path: ['cluster', 'licenseTokenFile'], kind: 'text'},
 ];
 
 function answersWith(path: readonly string[], value: string, base: Record<string, unknown> = {}): string {
@@ -165,4 +167,29 @@ test('keys and values with terminal controls never reach the terminal raw in mes
       assert.doesNotMatch(error.message, /[\u0007\u001b]/, error.message);
     }
   }
+});
+
+test('a terminal control in any string answer is refused naming its key, even free-text ones; newline and tab stay for multi-line values', () => {
+  const cases: [string, string][] = [
+    ['machines:\n  - {hostname: a, mac: m, ip: i, role: cp, disk: d, model: "X\\e]2;t\\a"}', 'machines[0].model'],
+    [
+      'machines:\n  - {hostname: a, mac: m, ip: i, role: cp, disk: d, labels: {rack: "r\\e[31m"}}',
+      'machines[0].labels.rack',
+    ],
+    ['cluster: {name: "seed\\e[41m"}', 'cluster.name'],
+    ['controlPlane: {license: "{\\"license\\": 1}\\0"}', 'controlPlane.license'],
+    ['controlPlane: {adminToken: "tok\\x9b31m"}', 'controlPlane.adminToken'],
+    ['network: {nameservers: [10.0.0.1, "1.1.1.1\\a"]}', 'network.nameservers[1]'],
+  ];
+  for (const [text, key] of cases) {
+    assert.equal(refusedKey(text), key, text);
+    try {
+      parseAnswers(text, 'answers.yaml');
+    } catch (error) {
+      assert.match((error as Error).message, /contains a control character/);
+      assert.doesNotMatch((error as Error).message, /tok|seed|license"/, 'the value is not quoted');
+    }
+  }
+  const licence = parseAnswers('controlPlane:\n  license: "{\\n\\t\\"license\\": {}\\n}"\n', 'answers.yaml');
+  assert.equal(licence.controlPlane?.license, '{\n\t"license": {}\n}');
 });

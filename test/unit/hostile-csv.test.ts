@@ -97,3 +97,22 @@ test('a near-miss header name with terminal controls is shown escaped', async ()
   const out = await everyOutput(`${header}\n${rowOf(labMachine(1))}\n`);
   assert.doesNotMatch(out, /[\u0007\u001b]/);
 });
+
+test('a BMC username or password with terminal controls is refused naming the column, shown nowhere', async () => {
+  for (const [column, value] of [
+    ['bmc_username', 'adm\u001b[31min'],
+    ['bmc_username', 'adm\nin'],
+    ['bmc_password', `${SECRET}\u001b]0;x\u0007`],
+    ['bmc_password', `${SECRET}\u0000`],
+  ] as const) {
+    const r = validateHardwareCsv(`${HEADER.join(',')}\n${rowOf(labMachine(1, {[column]: `"${value}"`}))}\n`);
+    const finding = r.errors.find(f => f.column === column);
+    assert.match(finding?.message ?? '', /contains a control character/, JSON.stringify(value));
+    const out = await everyOutput(`${HEADER.join(',')}\n${rowOf(labMachine(1, {[column]: `"${value}"`}))}\n`);
+    assert.doesNotMatch(out, /[\u0000\u0007\u001b]/);
+    assert.ok(!out.includes(SECRET));
+  }
+  // A password with a newline still round-trips (the CSV quotes it).
+  const ok = validateHardwareCsv(`${HEADER.join(',')}\n${rowOf(labMachine(1, {bmc_password: '"line1\nline2"'}))}\n`);
+  assert.equal(ok.errors.length, 0);
+});
