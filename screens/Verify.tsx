@@ -1,5 +1,6 @@
 // The verify screen: the control plane's rows for the data plane pods (sync_status, version, last seen;
-// stale rows of older pods ignored), then the smoke test step by step, under the topology picture.
+// stale rows of older pods ignored), then the smoke test step by step, under the topology picture, then
+// the first API (answers `api:`) applied and each policy proven. `a` opens the API form (screens/kong/ApiForm).
 import React, {useCallback, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
@@ -15,6 +16,8 @@ import {runVerifyStep, verifyPlanFor} from '../source/steps/verify/step.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';
+import {ApiForm} from './kong/ApiForm.js';
+import {describeForm, formFromAnswers, type ApiForm as ApiFormValues} from '../source/steps/verify/api-form.js';
 
 type Mode = 'ready' | 'running' | 'result' | 'done';
 const MARK = {ok: '✔', warn: '!', fail: '✖'} as const;
@@ -30,6 +33,17 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
   // The toggle stays on this screen: writing dataPlane.smokeTest would send the data-plane step back to pending.
   const [smokeOn, setSmokeOn] = useState(session.answers.dataPlane?.smokeTest ?? true);
   const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
+  // The API form's draft lives here: closing the form (Esc) keeps it; saving writes the answers.
+  const [draft, setDraft] = useState<ApiFormValues | null>(null);
+  const [formOpen, setFormOpen] = useState(false);
+  const [formNote, setFormNote] = useState<string | null>(null);
+  const [apiLines, setApiLines] = useState<Array<{status: 'ok' | 'warn' | 'fail'; title: string; fix?: string}>>([]);
+  const apiKey = {
+    id: 'api',
+    keys: ['a'],
+    label: 'API',
+    help: 'Define the first API: Service (upstream URL), Route (paths, hosts, methods) and policy presets. Saved into the answers; verify applies it through the Admin API and proves each policy through the proxy.',
+  };
 
   const keys = {
     ready: [
@@ -45,21 +59,30 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
         label: `smoke test ${smokeOn ? 'on' : 'off'}`,
         help: 'Turn the httpbin smoke test on or off for this run (the answer dataPlane.smokeTest sets the default).',
       },
+      apiKey,
     ],
     running: [],
-    result: resultKeys(Boolean(outcome), 'the summary', 'retry'),
-    done: doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}),
+    result: [...resultKeys(Boolean(outcome), 'the summary', 'retry'), apiKey],
+    done: [...doneKeys('the summary', {key: 'r', label: 'again', help: 'Verify again.'}), apiKey],
   }[mode];
+  const openForm = () => {
+    setDraft(d => d ?? formFromAnswers(session.answers.api));
+    setFormNote(null);
+    setFormOpen(true);
+  };
 
   const run = useCallback(async () => {
     setRows(null);
     setSmoke([]);
+    setApiLines([]);
     await attempt(async signal => {
       const plan = {...verifyPlanFor(ctx), smokeTest: smokeOn};
       return (
         await runVerifyStep(ctx, signal, plan, {
           onRows: (v, n) => setRows({v, attempt: n}),
           onSmoke: s => setSmoke(prev => [...prev, s]),
+          onApply: s => setApiLines(prev => [...prev, s]),
+          onProof: s => setApiLines(prev => [...prev, s]),
         })
       ).outcome;
     });
@@ -69,6 +92,7 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
     'screen',
     actionsFor(keys, press => {
       const {input, key} = inkKey(press);
+      if (input === 'a' && mode !== 'running') return openForm();
       if (mode === 'ready') {
         if (key.return) void run();
         else if (input === 's') setSmokeOn(v => !v);
@@ -85,7 +109,7 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
         });
       }
     }),
-    {isActive},
+    {isActive: isActive && !formOpen},
   );
 
   useAutoplay(
@@ -151,10 +175,26 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
     if (mode === 'running' && connected && !smoke.some(s => s.id === 'proxy'))
       lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
   } else lines.push({text: 'Smoke test: off (s turns it on)', color: theme.color('muted')});
+  const api = session.answers.api;
+  if (api || apiLines.length) {
+    lines.push({
+      text: api
+        ? `API: ${describeForm(formFromAnswers(api))}${mode === 'ready' ? ' (a edits)' : ''}`
+        : 'API: none (a defines one)',
+    });
+    for (const s of apiLines) {
+      lines.push({
+        text: `  ${MARK[s.status]} ${s.title}`,
+        color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn'),
+      });
+      if (s.fix && s.status !== 'ok') lines.push({text: `    → ${s.fix}`, color: theme.color('muted')});
+    }
+  } else lines.push({text: 'API: none (a defines one)', color: theme.color('muted')});
+  if (formNote) lines.push({text: formNote, color: theme.color('muted')});
 
   const status =
     mode === 'ready'
-      ? {text: 'Enter verifies · s smoke test on/off · Esc back', color: undefined}
+      ? {text: 'Enter verifies · s smoke test on/off · a API · Esc back', color: undefined}
       : stepStatus(theme, mode, {
           summary: record.summary,
           outcome,
@@ -165,6 +205,25 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
         });
   const statusLines = mode === 'result' && !outcome ? 2 : 1;
   const room = Math.max(1, height - 4 - statusLines);
+  if (formOpen && draft)
+    return (
+      <ApiForm
+        form={draft}
+        onForm={setDraft}
+        onSave={saved => {
+          ctx.dispatch({type: 'set-answers', patch: {api: saved}});
+          setFormOpen(false);
+          setFormNote(`API saved into the answers: ${describeForm(formFromAnswers(saved))}`);
+        }}
+        onClose={() => {
+          setFormOpen(false);
+          setFormNote('API form closed without saving; a reopens it with what was typed.');
+        }}
+        width={width}
+        height={height}
+        isActive={isActive}
+      />
+    );
   return (
     <Box flexDirection="column">
       <Text bold color={theme.color('accent')}>

@@ -159,7 +159,7 @@ test(
     assert.match(log, /proxy-cache: X-Cache-Status (Miss|Hit) then Hit/);
     assert.match(
       log,
-      /rate-limiting: RateLimit-Limit 20, RateLimit-Remaining \d+; 429 "API rate limit exceeded" past the limit/,
+      /rate-limiting: HTTP 200 with RateLimit-Limit 20, RateLimit-Remaining \d+; 429 "API rate limit exceeded" past the limit/,
     );
     assert.match(
       verify.summary,
