@@ -37,7 +37,8 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
   const [draft, setDraft] = useState<ApiFormValues | null>(null);
   const [formOpen, setFormOpen] = useState(false);
   const [formNote, setFormNote] = useState<string | null>(null);
-  const [apiLines, setApiLines] = useState<Array<{status: 'ok' | 'warn' | 'fail'; title: string; fix?: string}>>([]);
+  type ApiLine = {kind: 'apply' | 'proof'; status: 'ok' | 'warn' | 'fail'; title: string; fix?: string};
+  const [apiLines, setApiLines] = useState<ApiLine[]>([]);
   const apiKey = {
     id: 'api',
     keys: ['a'],
@@ -81,8 +82,8 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
         await runVerifyStep(ctx, signal, plan, {
           onRows: (v, n) => setRows({v, attempt: n}),
           onSmoke: s => setSmoke(prev => [...prev, s]),
-          onApply: s => setApiLines(prev => [...prev, s]),
-          onProof: s => setApiLines(prev => [...prev, s]),
+          onApply: s => setApiLines(prev => [...prev, {kind: 'apply', ...s}]),
+          onProof: s => setApiLines(prev => [...prev, {kind: 'proof', ...s}]),
         })
       ).outcome;
     });
@@ -162,8 +163,18 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
     });
   if (rows?.v.versionNote) lines.push({text: `  ! ${rows.v.versionNote}`, color: theme.color('warn')});
   if (smokeOn) {
-    lines.push({text: `Smoke test: GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : '<proxy>/httpbin/anything'}`});
-    for (const s of smoke) {
+    // Once the API section runs, a smoke test that passed folds into one line: the API's proofs need the room.
+    const last = smoke.at(-1);
+    const foldSmoke = apiLines.length > 0 && smoke.length > 0 && smoke.every(s => s.status === 'ok') && last;
+    lines.push(
+      foldSmoke
+        ? {
+            text: `✔ ${last.title.replace(/^GET (\S+) → (\d+)(.*)$/, '$2 ← GET $1$3')}`,
+            color: theme.color('ok'),
+          }
+        : {text: `Smoke test: GET ${plan.proxyUrl ? smokeUrl(plan.proxyUrl) : '<proxy>/httpbin/anything'}`},
+    );
+    for (const s of foldSmoke ? [] : smoke) {
       // The status first: a long URL is cut at the width.
       const title = s.title.replace(/^GET (\S+) → (\d+)(.*)$/, '$2 ← GET $1$3');
       lines.push({
@@ -176,13 +187,16 @@ export function Verify({ctx, session, width, height, isActive, runWork, complete
       lines.push({text: `  ${spin} waiting for the route to reach the data plane…`, color: theme.color('running')});
   } else lines.push({text: 'Smoke test: off (s turns it on)', color: theme.color('muted')});
   const api = session.answers.api;
-  if (api || apiLines.length) {
+  if (api) {
+    // Writes that all went through fold into the API's line, so the proofs and the pod rows keep the room.
+    const applied = apiLines.filter(l => l.kind === 'apply');
+    const folded =
+      applied.length > 0 && applied.every(l => l.status === 'ok') && apiLines.some(l => l.kind === 'proof');
     lines.push({
-      text: api
-        ? `API: ${describeForm(formFromAnswers(api))}${mode === 'ready' ? ' (a edits)' : ''}`
-        : 'API: none (a defines one)',
+      text: `${folded ? '✔ ' : ''}API: ${describeForm(formFromAnswers(api))}${folded ? ` applied (${applied.length} entities)` : mode === 'ready' ? ' (a edits)' : ''}`,
+      ...(folded ? {color: theme.color('ok')} : {}),
     });
-    for (const s of apiLines) {
+    for (const s of folded ? apiLines.filter(l => l.kind === 'proof') : apiLines) {
       lines.push({
         text: `  ${MARK[s.status]} ${s.title}`,
         color: s.status === 'ok' ? theme.color('ok') : s.status === 'fail' ? theme.color('error') : theme.color('warn'),
