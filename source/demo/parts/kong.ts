@@ -118,14 +118,15 @@ export async function startKongDemo(
         appendFileSync(join(ctx.sessionDir, DEMO_HTTP_LOG_FILE), `${JSON.stringify(entry)}\n`, {mode: 0o600}),
     });
     closers.push(() => collector.close());
-    let demoNet: ReturnType<typeof createDemoNet> | undefined;
+    // The demo's network is built from the routes below, which need the proxies first.
+    const demoNet: {net?: ReturnType<typeof createDemoNet>} = {};
     // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
     const proxyOn = async (cluster: ClusterId) => {
       const proxy = await startFakeKongProxy(admin.propagated, {
         // http-log delivers through the demo's network: its endpoint's name leads to the collector.
         route: (host, port) => {
-          if (!demoNet) throw new Error('the demo network is not ready');
-          return demoNet.route(host, port);
+          if (!demoNet.net) throw new Error('the demo network is not ready');
+          return demoNet.net.route(host, port);
         },
         serving: () =>
           world.apis[cluster].store
@@ -188,9 +189,9 @@ export async function startKongDemo(
       return listener.https ? (admin.tlsPort ? loopback(admin.tlsPort) : undefined) : loopback(admin.port);
     });
     closers.push(() => cpPods.setPortForwardTarget(undefined));
-    demoNet = createDemoNet(routes, dns);
+    demoNet.net = createDemoNet(routes, dns);
     const dataPlane = createFakeKongDataPlane({
-      net: demoNet,
+      net: demoNet.net,
       configHashOf: id => admin.dataPlanes().find(dp => dp.id === id && dp.connected)?.config_hash,
     });
     world.setDataPlaneAgent(dataPlane);
