@@ -214,6 +214,37 @@ test('rate-limiting: earlier calls used the window up; the proof waits for the r
   assert.equal(key.status, 'ok', key.title);
 });
 
+test('rate-limiting: a window longer than the bound is not waited out, and the proof says why', async () => {
+  const {createServer} = await import('node:http');
+  const always429 = createServer((_req, res) => {
+    res.writeHead(429, {'content-type': 'application/json', 'ratelimit-limit': '5', 'ratelimit-reset': '3600'});
+    res.end(JSON.stringify({message: 'API rate limit exceeded'}));
+  });
+  await new Promise<void>(resolve => always429.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const port = (always429.address() as {port: number}).port;
+    const api: ApiAnswers = {
+      service: {name: 'busy', url: 'http://busy:8080'},
+      route: {name: 'busy', paths: ['/busy']},
+      plugins: [{preset: 'rate-limiting', minute: 5}],
+    };
+    const stepped = steppedClock();
+    const proof = await proveApi({proxyUrl: `http://127.0.0.1:${port}`, api, clock: stepped, intervalMs: 10});
+    assert.equal(proof.ok, false);
+    assert.match(
+      proof.steps.find(s => s.preset === 'rate-limiting')!.title,
+      /rate-limiting: 429 with a window of 3600 s \(more than 61 s to wait\)/,
+    );
+    assert.ok(
+      stepped.slept.every(ms => ms < 61_000),
+      'never slept for the hour',
+    );
+  } finally {
+    always429.closeAllConnections();
+    await new Promise(resolve => always429.close(resolve));
+  }
+});
+
 test('the window to wait: RateLimit-Reset, else Retry-After, else none', async () => {
   const {windowWait} = await import('../../source/kong/api-prove.js');
   assert.equal(windowWait({status: 429, headers: {'ratelimit-reset': '17'}, body: ''}), 17);
