@@ -8,8 +8,13 @@
 //   (`at least one of these fields must be non-empty: 'config.second', ...`), policy local/cluster/redis;
 // - proxy-cache (kong/plugins/proxy-cache/schema.lua): strategy `memory` required, cache_ttl > 0;
 // - key-auth (kong/plugins/key-auth/schema.lua): key_names an array of strings;
-// - http-log (kong/plugins/http-log/schema.lua): http_endpoint a required http(s) URL;
-// - openid-connect (Enterprise): issuer a required URL, client_id/client_secret arrays of strings.
+// - http-log (kong/plugins/http-log/schema.lua): `http_endpoint = typedefs.url({required = true})`,
+//   method POST/PUT/PATCH, content_type application/json;
+// - openid-connect (Enterprise, plugins-ee/openid-connect/kong/plugins/openid-connect/schema.lua):
+//   `issuer = typedefs.url {required = true}`, client_id/client_secret arrays of strings, auth_methods
+//   elements one of Kong's eight methods;
+// - typedefs.url (kong/db/schema/typedefs.lua `validate_url`, socket.url's parse): "missing host in url",
+//   then "missing scheme in url" (any scheme is taken: Kong checks only that both are there).
 // A key-auth key is unique across consumers (a 409 UNIQUE violation, as Kong's DAO answers).
 
 export interface FakePlugin {
@@ -49,7 +54,33 @@ type Field =
   | {type: 'number' | 'integer'; gt?: number; default?: number}
   | {type: 'string'; oneOf?: string[]; required?: boolean; url?: boolean; default?: string}
   | {type: 'boolean'; default?: boolean}
-  | {type: 'array'; of: 'string' | 'integer'; default?: unknown[]; required?: boolean};
+  | {type: 'array'; of: 'string' | 'integer'; default?: unknown[]; required?: boolean; oneOf?: string[]};
+
+const AUTH_METHODS = [
+  'password',
+  'client_credentials',
+  'authorization_code',
+  'bearer',
+  'introspection',
+  'kong_oauth2',
+  'refresh_token',
+  'session',
+];
+
+/** kong/db/schema/typedefs.lua validate_url, over socket.url.parse: scheme, then //authority. */
+export function kongUrlError(value: string): string | undefined {
+  let rest = value.replace(/#.*$/, '');
+  const scheme = /^([A-Za-z0-9][A-Za-z0-9+.-]*):/.exec(rest);
+  if (scheme) rest = rest.slice(scheme[0].length);
+  const authority = /^\/\/([^/]*)/.exec(rest)?.[1];
+  const host = authority
+    ?.replace(/^[^@]*@/, '')
+    .replace(/:\d*$/, '')
+    .trim();
+  if (!host) return 'missing host in url';
+  if (!scheme) return 'missing scheme in url';
+  return undefined;
+}
 
 const LIMITS = ['second', 'minute', 'hour', 'day', 'month', 'year'];
 
@@ -98,7 +129,7 @@ const SCHEMAS: Record<string, Record<string, Field>> = {
     issuer: {type: 'string', required: true, url: true},
     client_id: {type: 'array', of: 'string'},
     client_secret: {type: 'array', of: 'string'},
-    auth_methods: {type: 'array', of: 'string'},
+    auth_methods: {type: 'array', of: 'string', default: AUTH_METHODS, oneOf: AUTH_METHODS},
   },
 };
 
@@ -133,13 +164,17 @@ export function validatePluginBody(body: Record<string, unknown>): {config: Reco
       if (typeof value !== 'string') errors.push(`${where}: expected a string`);
       else if (field.oneOf && !field.oneOf.includes(value))
         errors.push(`${where}: expected one of: ${field.oneOf.join(', ')}`);
-      else if (field.url && !/^https?:\/\/[^/\s]+/.test(value)) errors.push(`${where}: missing host in url`);
+      else if (field.url && kongUrlError(value)) errors.push(`${where}: ${kongUrlError(value)}`);
     } else if (field.type === 'boolean') {
       if (typeof value !== 'boolean') errors.push(`${where}: expected a boolean`);
     } else if (field.type === 'array') {
       const of = field.of;
       if (!Array.isArray(value) || value.some(v => (of === 'string' ? typeof v !== 'string' : !Number.isInteger(v))))
         errors.push(`${where}: expected an array of ${of === 'string' ? 'strings' : 'integers'}`);
+      else if (field.oneOf) {
+        const bad = (value as unknown[]).findIndex(v => !field.oneOf!.includes(String(v)));
+        if (bad >= 0) errors.push(`${where}.${bad + 1}: expected one of: ${field.oneOf.join(', ')}`);
+      }
     }
     config[key] = value;
   }

@@ -21,7 +21,7 @@ export const NARRATION: Record<StepId, string> = {
   'data-plane':
     'The data plane is Kong with role data_plane and database off: it keeps no database because every route and plugin arrives from the control plane over the 8005 tunnel, and it reports metrics on 8006. Helm installs it on the new cluster with a NodePort proxy.',
   verify:
-    "The proof: the control plane's /clustering/status lists the new data plane, and a request sent to the data plane's proxy reaches the httpbin route defined in AWS. Configuration flowed down; traffic is served on premises.",
+    'Proof: the control plane lists the data plane and a call through its proxy reaches a route set in AWS. The orders API then gets its policies, each proven on the proxy; its logs go to http-log-entries.jsonl.',
   done: 'From bare metal to a connected Kong data plane. Every command is in the session logs, and "eksa-kong runbook NAME" prints them as a script to review and rerun by hand on a real rack.',
 };
 

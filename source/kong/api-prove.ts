@@ -4,6 +4,9 @@
 // without a token; rate-limiting `RateLimit-*` headers, then 429 past the limit (only when the limit is
 // small enough to reach without flooding the upstream); http-log cannot be observed from here and says so.
 // Order matters: rate-limiting is last, because once exhausted it answers 429 for the rest of the minute.
+// The calls before it (retries while the route propagates, the key-auth and cache proofs) count against
+// the same limit: a 429 met before the rate-limit proof waits for the window to reset (RateLimit-Reset or
+// Retry-After, bounded, on the injected clock) and calls again, so each proof sees what it is proving.
 import {request as httpRequest, type IncomingHttpHeaders} from 'node:http';
 import {request as httpsRequest} from 'node:https';
 import type {Clock} from '../ports.js';
@@ -13,6 +16,8 @@ import {KEY_HEADER} from './api-apply.js';
 
 /** Past this many requests a minute, 429 is not forced: it would hit the upstream that many times. */
 export const MAX_FORCED_LIMIT = 30;
+/** The longest wait for a rate-limit window to reset (a minute window, and a second of slack). */
+export const MAX_WINDOW_WAIT_S = 61;
 
 export interface ProxyReply {
   status: number;
@@ -136,16 +141,36 @@ export async function proveApi(options: ProveOptions): Promise<{ok: boolean; ste
   const plugins = options.api.plugins ?? [];
   const has = (p: ApiPreset) => plugins.some(x => x.preset === p);
   const keyed: Record<string, string> = has('key-auth') && options.apiKey ? {[KEY_HEADER]: options.apiKey} : {};
-  const call = (extra: Record<string, string> = {}) =>
+  const send = (extra: Record<string, string> = {}) =>
     proxyRequest(target.url, {headers: {...target.headers, ...extra}, route: options.route, signal: options.signal});
   const interval = options.intervalMs ?? 2000;
+  // Waits for the rate-limit window once a 429 shows the earlier calls used it up; undefined when it may not wait.
+  let waitedS = 0;
+  const waitForWindow = async (reply: ProxyReply): Promise<string | undefined> => {
+    const seconds = windowWait(reply);
+    if (seconds === undefined)
+      return `429 without RateLimit-Reset or Retry-After (${message(reply.body) || 'no message'})`;
+    if (seconds > MAX_WINDOW_WAIT_S)
+      return `429 with a window of ${seconds} s (more than ${MAX_WINDOW_WAIT_S} s to wait)`;
+    await options.clock.sleep(seconds * 1000, options.signal);
+    waitedS += seconds;
+    return undefined;
+  };
+  // Before the rate-limit proof a 429 is the limit used up by earlier calls, not an answer to judge.
+  const call = async (extra: Record<string, string> = {}) => {
+    const reply = await send(extra);
+    if (reply.status !== 429 || !has('rate-limiting')) return reply;
+    const why = await waitForWindow(reply);
+    return why ? reply : send(extra);
+  };
 
   // The route reaches the data plane within db_update_frequency: wait until Kong stops saying "no Route matched".
   let first: ProxyReply | undefined;
   let last = '';
   for (let i = 1; i <= (options.attempts ?? 12); i++) {
     try {
-      const reply = await call(keyed);
+      // send, not call: any answer but Kong's "no Route matched" (a 429 too) shows the route arrived.
+      const reply = await send(keyed);
       if (!(reply.status === 404 && /no Route matched/.test(message(reply.body)))) {
         first = reply;
         break;
@@ -178,7 +203,10 @@ export async function proveApi(options: ProveOptions): Promise<{ok: boolean; ste
     let step: ProofStep | undefined;
     for (let i = 1; i <= 6; i++) {
       try {
-        step = await proveOne(plugin, call, keyed, first);
+        step =
+          plugin.preset === 'rate-limiting'
+            ? await proveRateLimit(plugin, send, keyed, waitForWindow, () => waitedS)
+            : await proveOne(plugin, call, keyed);
       } catch (error) {
         step = {
           preset: plugin.preset,
@@ -198,7 +226,6 @@ async function proveOne(
   plugin: ApiPlugin,
   call: (extra?: Record<string, string>) => Promise<ProxyReply>,
   keyed: Record<string, string>,
-  first: ProxyReply,
 ): Promise<ProofStep> {
   switch (plugin.preset) {
     case 'key-auth': {
@@ -222,7 +249,7 @@ async function proveOne(
     case 'openid-connect': {
       const without = await call();
       const challenge = header(without.headers, 'www-authenticate');
-      return without.status === 401 && challenge
+      return without.status === 401 && challenge && /^Bearer\b/i.test(challenge)
         ? {
             preset: 'openid-connect',
             status: 'ok',
@@ -258,38 +285,79 @@ async function proveOne(
         status: 'warn',
         title: `http-log: configured on the control plane and sent to the data plane; delivery to ${plugin.endpoint} cannot be observed from here (check that the endpoint receives JSON entries)`,
       };
-    case 'rate-limiting': {
-      const reply = first.headers['ratelimit-limit'] ? first : await call(keyed);
-      const limit = header(reply.headers, 'ratelimit-limit');
-      const remaining = header(reply.headers, 'ratelimit-remaining');
-      if (!limit)
-        return {
-          preset: 'rate-limiting',
-          status: 'fail',
-          title: 'rate-limiting: no RateLimit-Limit header on the response',
-          fix: 'The plugin has not reached the data plane yet.',
-        };
-      const headers = `RateLimit-Limit ${limit}, RateLimit-Remaining ${remaining ?? '?'}`;
-      if (plugin.minute > MAX_FORCED_LIMIT)
-        return {
-          preset: 'rate-limiting',
-          status: 'ok',
-          title: `rate-limiting: ${headers}; 429 not forced (it would take ${plugin.minute} calls to the upstream)`,
-        };
-      for (let i = 0; i <= plugin.minute + 1; i++) {
-        const next = await call(keyed);
-        if (next.status === 429)
-          return {
-            preset: 'rate-limiting',
-            status: 'ok',
-            title: `rate-limiting: ${headers}; 429 "${message(next.body)}" past the limit${header(next.headers, 'retry-after') ? `, Retry-After ${header(next.headers, 'retry-after')} s` : ''}`,
-          };
-      }
+    case 'rate-limiting':
+      throw new Error('rate-limiting is proven by proveRateLimit');
+  }
+}
+
+/** Seconds until the window resets, from Kong's RateLimit-Reset (draft RFC headers) or Retry-After. */
+export function windowWait(reply: ProxyReply): number | undefined {
+  for (const name of ['ratelimit-reset', 'retry-after']) {
+    const v = Number(header(reply.headers, name));
+    if (Number.isFinite(v) && v >= 0 && String(header(reply.headers, name)).trim() !== '') return Math.ceil(v);
+  }
+  return undefined;
+}
+
+/**
+ * A 200 carrying RateLimit-* headers, then 429 past the limit. A first 429 means the window is already
+ * used up (by the calls before): wait for it to reset, then start again from a fresh window.
+ */
+async function proveRateLimit(
+  plugin: Extract<ApiPlugin, {preset: 'rate-limiting'}>,
+  send: (extra?: Record<string, string>) => Promise<ProxyReply>,
+  keyed: Record<string, string>,
+  waitForWindow: (reply: ProxyReply) => Promise<string | undefined>,
+  waited: () => number,
+): Promise<ProofStep> {
+  let reply = await send(keyed);
+  if (reply.status === 429) {
+    const why = await waitForWindow(reply);
+    if (why)
       return {
         preset: 'rate-limiting',
         status: 'fail',
-        title: `rate-limiting: ${headers}, but ${plugin.minute + 2} more calls were not refused with 429`,
+        title: `rate-limiting: ${why}`,
+        fix: 'The limit was used up before the proof and its window could not be waited out.',
       };
-    }
+    reply = await send(keyed);
   }
+  const limit = header(reply.headers, 'ratelimit-limit');
+  const remaining = header(reply.headers, 'ratelimit-remaining');
+  const after = waited() > 0 ? ` (waited ${waited()} s for the window to reset)` : '';
+  if (reply.status === 429)
+    return {
+      preset: 'rate-limiting',
+      status: 'fail',
+      title: `rate-limiting: still 429 after the window reset${after}`,
+      fix: 'Another client shares the limit (limit_by consumer or IP), or the data plane clock is off.',
+    };
+  if (!limit)
+    return {
+      preset: 'rate-limiting',
+      status: 'fail',
+      title: `rate-limiting: no RateLimit-Limit header on the response (HTTP ${reply.status})`,
+      fix: 'The plugin has not reached the data plane yet.',
+    };
+  const headers = `HTTP ${reply.status} with RateLimit-Limit ${limit}, RateLimit-Remaining ${remaining ?? '?'}`;
+  if (plugin.minute > MAX_FORCED_LIMIT)
+    return {
+      preset: 'rate-limiting',
+      status: 'ok',
+      title: `rate-limiting: ${headers}${after}; 429 not forced (it would take ${plugin.minute} calls to the upstream)`,
+    };
+  for (let i = 0; i <= plugin.minute + 1; i++) {
+    const next = await send(keyed);
+    if (next.status === 429)
+      return {
+        preset: 'rate-limiting',
+        status: 'ok',
+        title: `rate-limiting: ${headers}${after}; 429 "${message(next.body)}" past the limit${header(next.headers, 'retry-after') ? `, Retry-After ${header(next.headers, 'retry-after')} s` : ''}`,
+      };
+  }
+  return {
+    preset: 'rate-limiting',
+    status: 'fail',
+    title: `rate-limiting: ${headers}, but ${plugin.minute + 2} more calls were not refused with 429`,
+  };
 }

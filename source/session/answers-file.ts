@@ -99,6 +99,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** The problems of one part of the answers built elsewhere (a screen's form), in the words an answers file gets. */
+export function answerIssues(schema: z.ZodType, value: unknown, at: readonly PropertyKey[]): AnswersIssue[] {
+  const parsed = schema.safeParse(value, {reportInput: true});
+  if (parsed.success) return [];
+  return toIssues(
+    parsed.error.issues.map(i => ({...i, path: [...at, ...i.path]}) as z.core.$ZodIssue),
+    Object.assign(() => undefined, {raw: () => undefined}),
+  );
+}
+
 function toIssues(zodIssues: readonly z.core.$ZodIssue[], locator: Locator): AnswersIssue[] {
   const out: AnswersIssue[] = [];
   for (const issue of zodIssues) {

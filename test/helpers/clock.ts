@@ -9,3 +9,22 @@ export function pinnedClock(start = PINNED_DATE): Clock {
   const realStart = Date.now();
   return {now: () => start + (Date.now() - realStart), sleep: systemClock.sleep};
 }
+
+/**
+ * A clock that jumps: sleep(ms) moves it forward by ms after at most 20 real ms (so sockets and timed
+ * fakes keep working). For waits of a minute (rate-limit windows) in a test that takes milliseconds.
+ */
+export function steppedClock(start = PINNED_DATE): Clock & {slept: number[]} {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    now: () => now,
+    sleep: async (ms, signal) => {
+      if (signal?.aborted) throw signal.reason;
+      slept.push(ms);
+      now += ms;
+      await new Promise(resolve => setTimeout(resolve, Math.min(ms, 20)));
+    },
+    slept,
+  };
+}

@@ -3,11 +3,11 @@
 // runs from the part's answers at high speed and ends with sync_status normal and a 200 through the proxy.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
-import {startKongDemo, DEMO_ADMIN_TOKEN} from '../../source/demo/parts/kong.js';
+import {startKongDemo, DEMO_ADMIN_TOKEN, DEMO_HTTP_LOG_FILE} from '../../source/demo/parts/kong.js';
 import type {DemoPart} from '../../source/demo/parts/types.js';
 import {NetRouteError} from '../../source/ports.js';
 import {createDemoNet} from '../../source/demo/net.js';
@@ -159,12 +159,23 @@ test(
     assert.match(log, /proxy-cache: X-Cache-Status (Miss|Hit) then Hit/);
     assert.match(
       log,
-      /rate-limiting: RateLimit-Limit 20, RateLimit-Remaining \d+; 429 "API rate limit exceeded" past the limit/,
+      /rate-limiting: HTTP 200 with RateLimit-Limit 20, RateLimit-Remaining \d+; 429 "API rate limit exceeded" past the limit/,
     );
     assert.match(
       verify.summary,
-      /API orders \/orders \(key-auth, rate-limiting, proxy-cache\): key-auth, proxy-cache, rate-limiting proven/,
+      /API orders \/orders \(key-auth, rate-limiting, proxy-cache, http-log\): key-auth, proxy-cache, rate-limiting proven/,
     );
+    // http-log is not claimed proven: the wizard cannot see the endpoint; the demo's collector shows what arrived.
+    assert.match(log, /! http-log: .*cannot be observed from here/);
+    const entries = readFileSync(join(dir, DEMO_HTTP_LOG_FILE), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l));
+    assert.ok(
+      entries.some(e => e.route?.name === 'orders' && e.service?.name === 'orders' && e.response?.status === 200),
+      'a log entry of the orders route reached the collector',
+    );
+    assert.equal(statSync(join(dir, DEMO_HTTP_LOG_FILE)).mode & 0o777, 0o600);
     const apiKey = readFileSync(join(dir, 'demo-api-key'), 'utf8').trim();
     assert.ok(!JSON.stringify(controller.get()).includes(apiKey), 'the API key is not in the session');
     assert.ok(!log.includes(apiKey), 'the API key is not in the progress lines');
@@ -200,7 +211,7 @@ test(
       orders.routes.map(r => [r.name, r.paths]),
       [['orders', ['/orders']]],
     );
-    assert.deepEqual(orders.plugins.map(p => p.name).sort(), ['key-auth', 'proxy-cache', 'rate-limiting']);
+    assert.deepEqual(orders.plugins.map(p => p.name).sort(), ['http-log', 'key-auth', 'proxy-cache', 'rate-limiting']);
     assert.equal(orders.plugins.find(p => p.name === 'rate-limiting')!.config['minute'], 20);
     assert.deepEqual(
       deck.consumers.map(c => c.username),

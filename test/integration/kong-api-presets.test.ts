@@ -12,8 +12,10 @@ import {proveApi, proxyRequest} from '../../source/kong/api-prove.js';
 import {checkApiAnswers} from '../../source/kong/api-rules.js';
 import {parseAnswers} from '../../source/session/answers-file.js';
 import type {ApiAnswers} from '../../source/session/api-answers.js';
-import {systemClock} from '../../source/ports.js';
+import {steppedClock} from '../helpers/clock.js';
 
+// The proxy's rate-limit windows and the proofs' waits on one clock that jumps when slept on.
+const clock = steppedClock();
 let admin: FakeKongAdmin;
 let proxy: FakeKongProxy;
 const KEY = 'k3y-for-the-test-0123456789';
@@ -30,7 +32,7 @@ const api: ApiAnswers = {
 
 before(async () => {
   admin = await startFakeKongAdmin({propagationDelayMs: 20});
-  proxy = await startFakeKongProxy(admin.propagated);
+  proxy = await startFakeKongProxy(admin.propagated, {clock});
 });
 after(async () => {
   await proxy.close();
@@ -120,14 +122,14 @@ test('the API applied, then every preset proven through the FAKE proxy; a rerun 
   assert.ok(!curl.includes(KEY));
   assert.match(curl, /"key":"\$\{EKSA_KONG_API_KEY\}"/);
 
-  const proof = await proveApi({proxyUrl: proxy.url, api, apiKey: KEY, clock: systemClock, intervalMs: 50});
+  const proof = await proveApi({proxyUrl: proxy.url, api, apiKey: KEY, clock, intervalMs: 50});
   assert.ok(proof.ok, JSON.stringify(proof.steps, null, 1));
   const titles = proof.steps.map(s => s.title).join('\n');
   assert.match(titles, /key-auth: 401 "No API key found in request" without a key, HTTP 200 with it/);
   assert.match(titles, /proxy-cache: X-Cache-Status (Miss|Hit) then Hit/);
   assert.match(
     titles,
-    /rate-limiting: RateLimit-Limit 4, .*429 "API rate limit exceeded" past the limit, Retry-After \d+ s/,
+    /rate-limiting: HTTP 200 with RateLimit-Limit 4, .*429 "API rate limit exceeded" past the limit, Retry-After \d+ s/,
   );
 
   // The fake proxy, as Kong answers: a wrong key, the challenge header, the 429 headers.

@@ -5,12 +5,13 @@
 // through the demo's network with the secret copied to the new cluster, and only a handshake the
 // listener accepts registers it with the Admin API.
 import {randomBytes} from 'node:crypto';
-import {existsSync} from 'node:fs';
+import {appendFileSync, existsSync} from 'node:fs';
 import {writeFileAtomicSync} from '../../session/home.js';
 import {join} from 'node:path';
 import {startFakeKongAdmin, type FakeKongEntities} from '../fake-kong-admin.js';
 import {startFakeKongClusterListener} from '../fake-kong-cluster-listener.js';
 import {startFakeKongProxy} from '../fake-kong-proxy.js';
+import {startLogCollector} from '../log-collector.js';
 import {createFakeKongDataPlane} from '../fake-kong-data-plane.js';
 import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
@@ -29,6 +30,10 @@ export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
 export const DEMO_KONG_VERSION = '3.9.1.2';
 export const DEMO_API_KEY_FILE = 'demo-api-key';
 export const DEMO_HTTP_NODE_PORT = 32080;
+/** The shop's log endpoint (http-log): in the demo a collector on loopback. */
+export const DEMO_LOGS_ENDPOINT = 'http://logs.shop.lab:9200/kong-logs/_doc';
+/** Where the collector appends the entries it received, in the demo session's folder (JSON lines). */
+export const DEMO_HTTP_LOG_FILE = 'http-log-entries.jsonl';
 export const DEMO_HTTPS_NODE_PORT = 32443;
 /** The proxy's load-balancer pool on the nodes' LAN (MetalLB, the curated package, hands these out). */
 export const DEMO_LB_POOL = '10.20.0.200-10.20.0.209';
@@ -106,9 +111,23 @@ export async function startKongDemo(
         },
         () => undefined,
       );
+    // The demo's log endpoint: each entry the data plane's http-log sends is appended to a file of the
+    // demo session (0600), so the demo shows what arrived where the wizard itself cannot see it.
+    const collector = await startLogCollector({
+      onEntry: entry =>
+        appendFileSync(join(ctx.sessionDir, DEMO_HTTP_LOG_FILE), `${JSON.stringify(entry)}\n`, {mode: 0o600}),
+    });
+    closers.push(() => collector.close());
+    // The demo's network is built from the routes below, which need the proxies first.
+    const demoNet: {net?: ReturnType<typeof createDemoNet>} = {};
     // One proxy per cluster: it answers only while a DP pod on that cluster is Ready.
     const proxyOn = async (cluster: ClusterId) => {
       const proxy = await startFakeKongProxy(admin.propagated, {
+        // http-log delivers through the demo's network: its endpoint's name leads to the collector.
+        route: (host, port) => {
+          if (!demoNet.net) throw new Error('the demo network is not ready');
+          return demoNet.net.route(host, port);
+        },
         serving: () =>
           world.apis[cluster].store
             .list({
@@ -150,6 +169,7 @@ export async function startKongDemo(
         when: () => [...assignedIps()].includes(ip),
       })),
       ...VSPHERE_NODES.map(node => ({host: node.ip, port: DEMO_HTTP_NODE_PORT, to: loopback(vsphereProxy.port)})),
+      {host: new URL(DEMO_LOGS_ENDPOINT).hostname, port: 9200, to: loopback(collector.port)},
     ];
     const dns: Record<string, string[]> = {};
     (['cluster', 'clustertelemetry', 'admin', 'proxy'] as const).forEach(
@@ -169,8 +189,9 @@ export async function startKongDemo(
       return listener.https ? (admin.tlsPort ? loopback(admin.tlsPort) : undefined) : loopback(admin.port);
     });
     closers.push(() => cpPods.setPortForwardTarget(undefined));
+    demoNet.net = createDemoNet(routes, dns);
     const dataPlane = createFakeKongDataPlane({
-      net: createDemoNet(routes, dns),
+      net: demoNet.net,
       configHashOf: id => admin.dataPlanes().find(dp => dp.id === id && dp.connected)?.config_hash,
     });
     world.setDataPlaneAgent(dataPlane);
@@ -233,6 +254,8 @@ export async function startKongDemo(
             {preset: 'key-auth', consumer: 'shop-frontend', keyFile: demoKeyFile},
             {preset: 'rate-limiting', minute: 20},
             {preset: 'proxy-cache', ttl: 30},
+            // Logs to the shop's endpoint (a collector in the demo): delivery is not visible to the wizard.
+            {preset: 'http-log', endpoint: DEMO_LOGS_ENDPOINT},
           ],
         },
       },
