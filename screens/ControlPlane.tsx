@@ -390,9 +390,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         {title}
         <Text color={theme.color('muted')} wrap="truncate-end">
           {cut(
-            choice === 'deploy'
-              ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
-              : 'Leave the endpoints empty to discover the load balancers.',
+            choice === 'existing'
+              ? 'Leave the endpoints empty to discover the load balancers.'
+              : deployForm.eks.startsWith('create')
+                ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
+                : 'Deploys the Kong CP on an existing EKS cluster, then connects to it.',
             width,
           )}
         </Text>
@@ -441,8 +443,8 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
               problem
                 ? `Fix first: ${problem.message}`
                 : deployForm.eks.startsWith('create')
-                  ? '  15–20 min; AWS bills EKS, nodes and NLBs while they exist (README).'
-                  : '  AWS bills the NLBs of 8005/8006 while they exist (README).'
+                  ? '  15–20 min; EKS, its nodes and NLBs are billed (README).'
+                  : '  The NLBs of 8005/8006 are billed (README).'
             }
             color={problem ? theme.color('error') : theme.color('muted')}
             lines={problem ? 2 : 1}
@@ -471,7 +473,7 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       choice !== 'deploy'
         ? 'Checking the control plane… (Ctrl-C stops)'
         : stop === 'ask'
-          ? 'Stop the deploy? y cancels eksctl/helm (AWS keeps what exists) · n keeps going'
+          ? 'Stop the deploy? y cancels eksctl/helm · n keeps it going'
           : stop === 'stopping'
             ? 'Stopping: cancelling the running command…'
             : 'Deploying the control plane… Esc stops',

@@ -8,7 +8,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {deployFields, deployFormFrom, deployPatch, type DeployForm} from '../../screens/kong/CpDeploy.js';
 import {deployAnswersProblem} from '../../source/steps/control-plane/cp-deploy-step.js';
-import {cpDeployPlanFromAnswers} from '../../source/steps/control-plane/cp-deploy.js';
+import {
+  CP_DEPLOY_PHASES,
+  cpDeployPlanFromAnswers,
+  leftAfterStop,
+  type CpDeployPhase,
+} from '../../source/steps/control-plane/cp-deploy.js';
 import {parseAnswers} from '../../source/session/answers-file.js';
 import {AnswersFileError} from '../../source/session/errors.js';
 import {extractSecrets} from '../../source/session/secrets.js';
@@ -148,4 +153,34 @@ test('the chosen password source replaces the others; a typed one goes to secret
   // Back to bundled: the external endpoint's keys go.
   const bundled = apply(typed, {...form, db: 'bundled'});
   assert.deepEqual(Object.keys(bundled.controlPlane?.deploy?.database ?? {}).sort(), ['password', 'type']);
+});
+
+test('after a stopped deploy: what is left and the command that removes it, by how far it got', () => {
+  const phases = (reached: number): CpDeployPhase[] =>
+    CP_DEPLOY_PHASES.map((p, i) => ({
+      ...p,
+      status: i < reached - 1 ? 'ok' : i === reached - 1 ? 'fail' : 'pending',
+    }));
+  const where = {namespace: 'kong', release: 'kong-cp', kubeconfig: '/s/eks.kubeconfig'};
+  const eks = {name: 'kong-cp', region: 'eu-west-3'};
+  assert.equal(leftAfterStop(phases(1), {...where, eks}), 'Nothing was created: only the preflight ran.');
+  assert.match(
+    leftAfterStop(phases(2), {...where, eks}),
+    /^Left: EKS cluster kong-cp \(eu-west-3\): CloudFormation goes on creating it in AWS \(billed\)\. r carries on from there; to remove it: eksctl delete cluster --region eu-west-3 --name kong-cp --wait$/,
+  );
+  assert.match(
+    leftAfterStop(phases(4), {...where, eks}),
+    /^Left: EKS cluster kong-cp \(eu-west-3\) exists and is billed; release kong-cp \(ns kong\) and its NLBs\. .*eksctl delete cluster/,
+  );
+  // An existing cluster: helm uninstall (the NLBs go with the Services), or the labelled secrets.
+  const existing = (reached: number) =>
+    leftAfterStop(
+      phases(reached).map(p => (p.id === 'preflight' || p.id === 'eks' ? {...p, status: 'skipped' as const} : p)),
+      where,
+    );
+  assert.match(existing(4), /to remove it: helm uninstall -n kong kong-cp --kubeconfig \/s\/eks\.kubeconfig$/);
+  assert.match(
+    existing(3),
+    /^Left: the secrets in namespace kong\. .*kubectl delete secret -n kong -l app\.kubernetes\.io\/managed-by=eksa-kong/,
+  );
 });
