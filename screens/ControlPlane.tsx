@@ -35,8 +35,7 @@ import {
   deployPatch,
   type DeployForm,
 } from './kong/CpDeploy.js';
-import {cpDeployPlanFromAnswers, leftAfterStop, type CpDeployPhase} from '../source/steps/control-plane/cp-deploy.js';
-import {deployAnswersProblem} from '../source/steps/control-plane/cp-deploy-step.js';
+import type {CpDeployPhase} from '../source/steps/control-plane/cp-deploy.js';
 import {mergeAnswers, withoutKeys} from '../source/wizard/reducer.js';
 import {StepFailure} from '../source/errors.js';
 import type {EksProgress} from '../source/steps/control-plane/eks-cluster.js';
@@ -190,6 +189,8 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     const known =
       deployForm.dbPassword !== '' ||
       (deployForm.dbPasswordFrom === 'typed' && !db?.passwordEnv && !db?.passwordFile && storedDbPassword);
+    // Loaded when first needed, like the deploy itself (it brings the Kubernetes client).
+    const {deployAnswersProblem} = await import('../source/steps/control-plane/cp-deploy-step.js');
     const bad = deployAnswersProblem(next, ctx.ports.env, ctx.ports.sessionDir, known);
     setProblem(bad);
     if (bad) {
@@ -226,10 +227,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
   }, [ctx, deployForm, deployRows, attempt, storedDbPassword]);
 
   /** y on "stop the deploy?": cancels the running command; the failure says what is left and how to remove it. */
-  const stopDeploy = useCallback(() => {
+  const stopDeploy = useCallback(async () => {
     const stopper = stopRef.current;
     if (!stopper) return setStop(null);
     setStop('stopping');
+    // Loaded already: the running deploy imported it.
+    const {cpDeployPlanFromAnswers, leftAfterStop} = await import('../source/steps/control-plane/cp-deploy.js');
     let left = '';
     try {
       const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
@@ -332,7 +335,7 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         keys: ['y', 'Y'],
         label: 'stop it',
         help: 'Cancel the running command (eksctl or helm) and end the step; what is left is named.',
-        run: stopDeploy,
+        run: () => void stopDeploy(),
       },
       {
         id: 'stop-no',
