@@ -1,7 +1,7 @@
 // The control-plane screen: kubeconfig, context (listed from the file), namespace and release, endpoints
 // typed by hand or discovered, the Admin API URL and a masked token; then the checks live (a spinner and
 // timer while AWS provisions the load balancers) under a picture of the two tunnels.
-import React, {useCallback, useEffect, useMemo, useState} from 'react';
+import React, {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import type {ScreenProps} from './types.js';
 import {useKeys} from '../source/ui/KeyDispatcher.js';
@@ -22,20 +22,22 @@ import {
   type CpCheck,
   type CpCheckId,
 } from '../source/steps/control-plane/cp-step.js';
-import {runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane/step.js';
+import {deployThenConnect, runControlPlaneStep, tokenSourceText} from '../source/steps/control-plane/step.js';
 import {doneKeys, handleResultKey, resultKeys} from './kong/step-run.js';
 import {nextFocus, stepStatus, useStepAttempt} from './kong/use-step-attempt.js';
 import {StatusLine} from './kong/StatusLine.js';
 import {
-  DEPLOY_FIELDS,
+  ANSWER_KEY,
   DeployFormRows,
   DeployProgress,
+  deployFields,
   deployFormFrom,
-  deployFormProblem,
   deployPatch,
   type DeployForm,
 } from './kong/CpDeploy.js';
 import type {CpDeployPhase} from '../source/steps/control-plane/cp-deploy.js';
+import {mergeAnswers, withoutKeys} from '../source/wizard/reducer.js';
+import {StepFailure} from '../source/errors.js';
 import type {EksProgress} from '../source/steps/control-plane/eks-cluster.js';
 import type {RunningCommand} from '../source/run/types.js';
 
@@ -90,13 +92,20 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     };
   });
   const [choice, setChoice] = useState<Choice>(session.answers.controlPlane?.deploy ? 'deploy' : 'existing');
-  const [deployForm, setDeployForm] = useState<DeployForm>(() => deployFormFrom(session.answers));
+  const [deployForm, setDeployForm] = useState<DeployForm>(() => deployFormFrom(session.answers, DEFAULT_KUBECONFIG));
+  const storedDbPassword = ctx.secret('kong.cpDatabasePassword') !== undefined;
+  const deployRows = deployFields(deployForm, storedDbPassword);
   const [phases, setPhases] = useState<CpDeployPhase[]>([]);
+  const phasesRef = useRef<CpDeployPhase[]>([]);
+  // Esc while deploying asks first; y stops it through this (the attempt's own signal is Ctrl-C's).
+  const stopRef = useRef<AbortController | null>(null);
+  const [stop, setStop] = useState<'ask' | 'stopping' | null>(null);
   const [eks, setEks] = useState<EksProgress | undefined>(undefined);
   const [command, setCommand] = useState<RunningCommand | null>(null);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
-  // Row 0 is the choice; the cursor starts on the first field so typing goes straight into it.
-  const [focus, setFocus] = useState(1);
+  const [problem, setProblem] = useState<{key: string; message: string} | undefined>(undefined);
+  // Row 0 is the choice; the cursor starts on the first text field so typing goes straight into it
+  // (deploying: the cluster name, under the EKS cluster choice).
+  const [focus, setFocus] = useState(() => (session.answers.controlPlane?.deploy ? 2 : 1));
   const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
   const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
@@ -131,61 +140,113 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
           ]
         : []),
     ],
-    running: [],
+    running:
+      choice === 'deploy'
+        ? [
+            {
+              id: 'stop-deploy',
+              keys: ['Esc'],
+              label: 'stop the deploy',
+              help: 'Asks first. Stopping cancels eksctl or helm cleanly and says what is left in AWS and how to remove it; the step does not go back while it runs.',
+            },
+          ]
+        : [],
     result: resultKeys(Boolean(outcome), 'the data plane'),
     done: doneKeys('the data plane', {key: 'e', label: 'edit', help: 'Change the answers and check again.'}),
   }[mode];
 
-  // The contexts of the file, read again when the path changes (pauses while typing).
+  // The contexts of the file, read again when the path changes (pauses while typing): the connect
+  // form's kubeconfig, or the deploy form's when the CP goes onto an existing cluster.
+  const listPath = choice === 'deploy' ? deployForm.kubeconfig : form.kubeconfig;
   useEffect(() => {
     let live = true;
     setContexts({status: 'loading'});
     const timer = setTimeout(() => {
-      void listKubeContexts(expandPath(form.kubeconfig, ctx.ports.env)).then(r => {
+      void listKubeContexts(expandPath(listPath, ctx.ports.env)).then(r => {
         if (!live) return;
         if (r.status === 'error') return setContexts({status: 'error', message: `${r.message} ${r.fix}`});
         setContexts({status: 'ok', contexts: r.contexts});
-        setForm(f =>
-          f.context && r.contexts.some(c => c.name === f.context)
+        const pick = <T extends {kubeconfig: string; context: string}>(f: T): T =>
+          f.kubeconfig !== listPath || (f.context && r.contexts.some(c => c.name === f.context))
             ? f
-            : {...f, context: (r.contexts.find(c => c.current) ?? r.contexts[0])?.name ?? ''},
-        );
+            : {...f, context: (r.contexts.find(c => c.current) ?? r.contexts[0])?.name ?? ''};
+        setForm(pick);
+        setDeployForm(pick);
       });
     }, 250);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [form.kubeconfig, ctx.ports.env]);
+  }, [listPath, ctx.ports.env]);
 
   const runDeploy = useCallback(async () => {
-    const bad = deployFormProblem(deployForm);
+    const {patch, unset} = deployPatch(deployForm);
+    const current = ctx.session.answers;
+    const next = mergeAnswers(withoutKeys(current, unset), patch);
+    const db = current.controlPlane?.deploy?.database;
+    // A password typed now, or one stored earlier that no reference of the answers overrides.
+    const known =
+      deployForm.dbPassword !== '' ||
+      (deployForm.dbPasswordFrom === 'typed' && !db?.passwordEnv && !db?.passwordFile && storedDbPassword);
+    // Loaded when first needed, like the deploy itself (it brings the Kubernetes client).
+    const {deployAnswersProblem} = await import('../source/steps/control-plane/cp-deploy-step.js');
+    const bad = deployAnswersProblem(next, ctx.ports.env, ctx.ports.sessionDir, known);
     setProblem(bad);
-    if (bad) return;
-    ctx.dispatch({type: 'set-answers', patch: deployPatch(deployForm, ctx.session.answers)});
+    if (bad) {
+      const at = deployRows.findIndex(f => ANSWER_KEY[f.key] === bad.key);
+      if (at >= 0) setFocus(at + 1);
+      return;
+    }
+    ctx.dispatch({type: 'set-answers', patch, unset});
+    setDeployForm(f => ({...f, dbPassword: ''}));
     setChecks(new Map());
     setPhases([]);
+    phasesRef.current = [];
     setEks(undefined);
     setCommand(null);
-    await attempt(async signal => {
-      const {deployControlPlane} = await import('../source/steps/control-plane/cp-deploy-step.js');
-      const deployed = await deployControlPlane(ctx, signal, {
-        onPhase: setPhases,
-        onEks: setEks,
-        onCommand: setCommand,
-      });
-      const where = deployed.plan.eks ? `EKS ${deployed.plan.eks.name} (${deployed.plan.eks.region})` : 'EKS';
-      if (ctx.ports.world === 'dry-run')
-        return {
-          summary: `dry run: control plane on ${where} (commands recorded, nothing created)`,
-          data: {dryRun: true},
-        };
-      const connected = await runControlPlaneStep(ctx, signal, deployed.input, c =>
-        setChecks(m => new Map(m).set(c.id, c)),
-      );
-      return {...connected, summary: `deployed on ${where} · ${connected.summary}`};
-    });
-  }, [ctx, deployForm, attempt]);
+    const stopper = new AbortController();
+    stopRef.current = stopper;
+    await attempt(signal =>
+      deployThenConnect(
+        ctx,
+        AbortSignal.any([signal, stopper.signal]),
+        {
+          onPhase: p => {
+            phasesRef.current = p;
+            setPhases(p);
+          },
+          onEks: setEks,
+          onCommand: setCommand,
+        },
+        c => setChecks(m => new Map(m).set(c.id, c)),
+      ),
+    );
+    stopRef.current = null;
+    setStop(null);
+  }, [ctx, deployForm, deployRows, attempt, storedDbPassword]);
+
+  /** y on "stop the deploy?": cancels the running command; the failure says what is left and how to remove it. */
+  const stopDeploy = useCallback(async () => {
+    const stopper = stopRef.current;
+    if (!stopper) return setStop(null);
+    setStop('stopping');
+    // Loaded already: the running deploy imported it.
+    const {cpDeployPlanFromAnswers, leftAfterStop} = await import('../source/steps/control-plane/cp-deploy.js');
+    let left = '';
+    try {
+      const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
+      left = ` ${leftAfterStop(phasesRef.current, {
+        ...(plan.eks ? {eks: {name: plan.eks.name, region: plan.eks.region}} : {}),
+        namespace: plan.values.namespace,
+        release: plan.values.release,
+        kubeconfig: plan.kubeconfig,
+      })}`;
+    } catch {
+      // The answers were checked before the deploy started; nothing more to say without them.
+    }
+    stopper.abort(new StepFailure(`deploy stopped (Esc).${left}`));
+  }, [ctx]);
 
   const run = useCallback(async () => {
     if (choice === 'deploy') return runDeploy();
@@ -214,8 +275,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     'screen',
     actionsFor(keys, press => {
       const {input, key} = inkKey(press);
+      if (mode === 'running') {
+        if (key.escape && choice === 'deploy' && stop === null) setStop('ask');
+        return;
+      }
       if (mode === 'form') {
-        const rows = (choice === 'deploy' ? DEPLOY_FIELDS.length : FIELDS.length) + 1;
+        const rows = (choice === 'deploy' ? deployRows.length : FIELDS.length) + 1;
         const move = nextFocus(key, rows);
         const sideways = key.leftArrow || key.rightArrow;
         if (move) setFocus(move);
@@ -227,12 +292,15 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
           setChoice(c => (c === 'existing' ? 'deploy' : 'existing'));
           setProblem(undefined);
         } else if (choice === 'deploy') {
-          const f = DEPLOY_FIELDS[focus - 1];
+          const f = deployRows[focus - 1];
+          const cycle = (values: readonly string[], current: string) =>
+            values[(values.indexOf(current) + (key.rightArrow ? 1 : values.length - 1)) % values.length]!;
           if (f?.choices && sideways) {
-            const i = f.choices.indexOf(deployForm[f.key]);
-            const next = f.choices[(i + (key.rightArrow ? 1 : f.choices.length - 1)) % f.choices.length]!;
-            setDeployForm(d => ({...d, [f.key]: next}));
-          } else if (key.return) void run();
+            const choices = f.choices;
+            setDeployForm(d => ({...d, [f.key]: cycle(choices, d[f.key])}));
+          } else if (f?.key === 'context' && sideways && contextNames.length > 0)
+            setDeployForm(d => ({...d, context: cycle(contextNames, d.context)}));
+          else if (key.return) void run();
           return;
         }
         const field = FIELDS[focus - 1]?.key;
@@ -257,6 +325,27 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       });
     }),
     {isActive},
+  );
+  // "Stop the deploy?": a prompt over the running deploy, which goes on until y.
+  useKeys(
+    'prompt',
+    [
+      {
+        id: 'stop-yes',
+        keys: ['y', 'Y'],
+        label: 'stop it',
+        help: 'Cancel the running command (eksctl or helm) and end the step; what is left is named.',
+        run: () => void stopDeploy(),
+      },
+      {
+        id: 'stop-no',
+        keys: ['n', 'N', 'Esc'],
+        label: 'keep going',
+        help: 'Leave the deploy running.',
+        run: () => setStop(null),
+      },
+    ],
+    {isActive: isActive && stop === 'ask' && mode === 'running', modal: true},
   );
 
   useAutoplay(
@@ -304,9 +393,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         {title}
         <Text color={theme.color('muted')} wrap="truncate-end">
           {cut(
-            choice === 'deploy'
-              ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
-              : 'Leave the endpoints empty to discover the load balancers.',
+            choice === 'existing'
+              ? 'Leave the endpoints empty to discover the load balancers.'
+              : deployForm.eks.startsWith('create')
+                ? 'Creates the EKS cluster and the Kong CP on it, then connects to it.'
+                : 'Deploys the Kong CP on an existing EKS cluster, then connects to it.',
             width,
           )}
         </Text>
@@ -322,8 +413,11 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
         {choice === 'deploy' ? (
           <DeployFormRows
             form={deployForm}
+            fields={deployRows}
             focus={focus - 1}
             width={width}
+            // Title, subtitle, the choice row, the note (two lines for a problem) and the keys line.
+            height={height - (problem ? 6 : 5) - (height > 22 ? 1 : 0)}
             onChange={(key, value) => setDeployForm(d => ({...d, [key]: value}))}
           />
         ) : null}
@@ -347,16 +441,20 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
             {cut(`  contexts: ${contextHint}`, width)}
           </Text>
         ) : (
-          <Text color={problem ? theme.color('error') : theme.color('muted')} wrap="truncate-end">
-            {cut(
+          <StatusLine
+            text={
               problem
-                ? `Fix first: ${problem}`
-                : '  15–20 min; AWS bills EKS, nodes and NLBs while it runs (README). DB: answers file.',
-              width,
-            )}
-          </Text>
+                ? `Fix first: ${problem.message}`
+                : deployForm.eks.startsWith('create')
+                  ? '  15–20 min; EKS, its nodes and NLBs are billed (README).'
+                  : '  The NLBs of 8005/8006 are billed (README).'
+            }
+            color={problem ? theme.color('error') : theme.color('muted')}
+            lines={problem ? 2 : 1}
+            width={width}
+          />
         )}
-        {height > 13 ? <Text> </Text> : null}
+        {height > 22 || (choice === 'existing' && height > 13) ? <Text> </Text> : null}
         <Text wrap="truncate-end">
           {cut(
             choice === 'deploy'
@@ -374,10 +472,18 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     outcome,
     error,
     done: 'Enter next · e edit',
-    running: 'Checking the control plane… (Ctrl-C stops)',
+    running:
+      choice !== 'deploy'
+        ? 'Checking the control plane… (Ctrl-C stops)'
+        : stop === 'ask'
+          ? 'Stop the deploy? y cancels eksctl/helm · n keeps it going'
+          : stop === 'stopping'
+            ? 'Stopping: cancelling the running command…'
+            : 'Deploying the control plane… Esc stops',
     failed: 'Enter edit · r retry',
   });
-  const statusLines = mode === 'result' && !outcome ? 3 : 1;
+  // A stopped deploy says what is left in AWS and the command that removes it: room for it.
+  const statusLines = mode === 'result' && !outcome ? (error?.startsWith('deploy stopped') ? 5 : 3) : 1;
   // Deploying: the phases and the command's log until the discovery's checks take over.
   if (choice === 'deploy' && phases.length > 0 && list.length === 0 && mode !== 'done')
     return (
@@ -393,8 +499,8 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
           sessionDir={ctx.ports.sessionDir}
         />
         <StatusLine
-          text={mode === 'running' ? 'Deploying the control plane… (Ctrl-C stops)' : status.text}
-          color={status.color}
+          text={status.text}
+          color={mode === 'running' && stop === 'ask' ? theme.color('warn') : status.color}
           lines={statusLines}
           width={width}
         />
@@ -405,7 +511,12 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       {title}
       <Topology model={topology} width={width} />
       <CheckRows checks={list} width={width} height={Math.max(1, height - 4 - statusLines)} now={ctx.ports.clock.now} />
-      <StatusLine text={status.text} color={status.color} lines={statusLines} width={width} />
+      <StatusLine
+        text={status.text}
+        color={mode === 'running' && stop === 'ask' ? theme.color('warn') : status.color}
+        lines={statusLines}
+        width={width}
+      />
     </Box>
   );
 }

@@ -13,91 +13,224 @@ import {EKS_DEFAULTS, elapsedText, type EksProgress} from '../../source/steps/co
 import type {Answers} from '../../source/session/answers.js';
 import type {RunningCommand} from '../../source/run/types.js';
 
-export type DeployFieldKey = 'name' | 'region' | 'version' | 'nodeType' | 'nodes' | 'expose' | 'rbac' | 'manager';
+export type DeployFieldKey =
+  | 'eks'
+  | 'name'
+  | 'region'
+  | 'version'
+  | 'nodeType'
+  | 'nodes'
+  | 'kubeconfig'
+  | 'context'
+  | 'expose'
+  | 'rbac'
+  | 'manager'
+  | 'db'
+  | 'dbHost'
+  | 'dbPort'
+  | 'dbUser'
+  | 'dbPasswordFrom'
+  | 'dbPasswordEnv'
+  | 'dbPasswordFile'
+  | 'dbPassword';
 
-export const DEPLOY_FIELDS: ReadonlyArray<{key: DeployFieldKey; label: string; choices?: readonly string[]}> = [
-  {key: 'name', label: 'EKS cluster'},
-  {key: 'region', label: 'AWS region'},
-  {key: 'version', label: 'Kubernetes'},
-  {key: 'nodeType', label: 'Node type'},
-  {key: 'nodes', label: 'Nodes'},
-  {key: 'expose', label: 'Admin API', choices: ['ClusterIP', 'InternalLoadBalancer', 'LoadBalancer']},
-  {key: 'rbac', label: 'RBAC', choices: ['off', 'on']},
-  {key: 'manager', label: 'Kong Manager', choices: ['off', 'on']},
-];
+export interface DeployField {
+  key: DeployFieldKey;
+  label: string;
+  choices?: readonly string[];
+  placeholder?: string;
+  mask?: boolean;
+}
+
+const EKS_CHOICES = ['create with eksctl', 'existing (kubeconfig)'] as const;
+const DB_CHOICES = ['bundled', 'external'] as const;
+const PASSWORD_FROM = ['env', 'file', 'typed'] as const;
+
+/** The rows the form shows for what is chosen: the EKS cluster or an existing one, the database's fields. */
+export function deployFields(form: DeployForm, storedDbPassword: boolean): DeployField[] {
+  const rows: DeployField[] = [{key: 'eks', label: 'EKS cluster', choices: EKS_CHOICES}];
+  if (form.eks === EKS_CHOICES[0])
+    rows.push(
+      {key: 'name', label: 'Cluster name'},
+      {key: 'region', label: 'AWS region', placeholder: 'e.g. eu-west-3'},
+      {key: 'version', label: 'Kubernetes'},
+      {key: 'nodeType', label: 'Node type'},
+      {key: 'nodes', label: 'Nodes'},
+    );
+  else rows.push({key: 'kubeconfig', label: 'Kubeconfig'}, {key: 'context', label: 'Context'});
+  rows.push(
+    {key: 'expose', label: 'Admin API', choices: ['ClusterIP', 'InternalLoadBalancer', 'LoadBalancer']},
+    {key: 'rbac', label: 'RBAC', choices: ['off', 'on']},
+    {key: 'manager', label: 'Kong Manager', choices: ['off', 'on']},
+    {key: 'db', label: 'Database', choices: DB_CHOICES},
+  );
+  if (form.db === 'external') {
+    rows.push(
+      {key: 'dbHost', label: 'DB host', placeholder: 'e.g. kong.xxxx.eu-west-3.rds.amazonaws.com'},
+      {key: 'dbPort', label: 'DB port'},
+      {key: 'dbUser', label: 'DB user'},
+      {key: 'dbPasswordFrom', label: 'DB password', choices: PASSWORD_FROM},
+    );
+    if (form.dbPasswordFrom === 'env')
+      rows.push({key: 'dbPasswordEnv', label: '  env variable', placeholder: 'e.g. KONG_PG_PASSWORD'});
+    else if (form.dbPasswordFrom === 'file')
+      rows.push({key: 'dbPasswordFile', label: '  file', placeholder: 'a file holding only the password'});
+    else
+      rows.push({
+        key: 'dbPassword',
+        label: '  password',
+        mask: true,
+        placeholder: storedDbPassword ? 'stored secret (secrets.json)' : 'kept in secrets.json (0600), never shown',
+      });
+  }
+  return rows;
+}
 
 export type DeployForm = Record<DeployFieldKey, string>;
 
-export function deployFormFrom(answers: Answers): DeployForm {
-  const d = answers.controlPlane?.deploy;
+/** The answers key each row edits: a problem the checks name puts the cursor on its row. */
+export const ANSWER_KEY: Partial<Record<DeployFieldKey, string>> = {
+  name: 'controlPlane.deploy.eks.name',
+  region: 'controlPlane.deploy.eks.region',
+  version: 'controlPlane.deploy.eks.kubernetesVersion',
+  nodeType: 'controlPlane.deploy.eks.nodeType',
+  nodes: 'controlPlane.deploy.eks.nodes',
+  kubeconfig: 'controlPlane.kubeconfig',
+  context: 'controlPlane.context',
+  dbHost: 'controlPlane.deploy.database.host',
+  dbPort: 'controlPlane.deploy.database.port',
+  dbUser: 'controlPlane.deploy.database.user',
+  dbPasswordEnv: 'controlPlane.deploy.database.passwordEnv',
+  dbPasswordFile: 'controlPlane.deploy.database.passwordFile',
+  dbPassword: 'controlPlane.deploy.database.password',
+};
+
+export function deployFormFrom(answers: Answers, defaultKubeconfig: string): DeployForm {
+  const cp = answers.controlPlane;
+  const d = cp?.deploy;
+  const db = d?.database;
+  // A fresh form creates the cluster; answers with controlPlane.deploy but no eks (or create: false) use one.
+  const existing = d !== undefined && (d.eks === undefined || d.eks.create === false);
   return {
+    eks: existing ? EKS_CHOICES[1] : EKS_CHOICES[0],
     name: d?.eks?.name ?? 'kong-cp',
     region: d?.eks?.region ?? '',
     version: d?.eks?.kubernetesVersion ?? EKS_DEFAULTS.kubernetesVersion,
     nodeType: d?.eks?.nodeType ?? EKS_DEFAULTS.nodeType,
     nodes: String(d?.eks?.nodes ?? EKS_DEFAULTS.nodes),
+    kubeconfig: cp?.kubeconfig || defaultKubeconfig,
+    context: cp?.context ?? '',
     expose: d?.admin?.expose ?? 'ClusterIP',
     rbac: d?.rbac ? 'on' : 'off',
     manager: d?.manager ? 'on' : 'off',
+    db: db?.type ?? 'bundled',
+    dbHost: db?.host ?? '',
+    dbPort: String(db?.port ?? 5432),
+    dbUser: db?.user ?? 'kong',
+    dbPasswordFrom: db?.passwordEnv !== undefined ? 'env' : db?.passwordFile !== undefined ? 'file' : 'typed',
+    dbPasswordEnv: db?.passwordEnv ?? '',
+    dbPasswordFile: db?.passwordFile ?? '',
+    // A typed password is never put back into the form: it is in secrets.json.
+    dbPassword: '',
   };
 }
 
-/** The answers patch of the form; the database stays what the answers say (bundled by default). */
-export function deployPatch(form: DeployForm, answers: Answers): Answers {
-  const d = answers.controlPlane?.deploy;
-  const nodes = Number(form.nodes.trim());
-  return {
+/** Text as typed; a number only when it is one (else the schema names the key and says what it expects). */
+const numberOrText = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : (text as never));
+
+/**
+ * The form as an answers patch, and the keys it removes: "existing" drops controlPlane.deploy.eks (the
+ * answers key's absence chooses it), and a database source drops the others so that the chosen one is
+ * the one used. A typed password goes into the answers like the admin token: saving moves it to
+ * secrets.json (0600); session.json never holds it.
+ */
+export function deployPatch(form: DeployForm): {patch: Answers; unset: string[]} {
+  const create = form.eks === EKS_CHOICES[0];
+  const dbKeys = ['host', 'port', 'user', 'password', 'passwordEnv', 'passwordFile'].map(
+    k => `controlPlane.deploy.database.${k}`,
+  );
+  const external = form.db === 'external';
+  const from = form.dbPasswordFrom;
+  const unset = [
+    ...(create ? [] : ['controlPlane.deploy.eks']),
+    ...(external
+      ? [
+          ...(from !== 'env' ? ['controlPlane.deploy.database.passwordEnv'] : []),
+          ...(from !== 'file' ? ['controlPlane.deploy.database.passwordFile'] : []),
+          // A stored password stays unless another source or a new one is given.
+          ...(from !== 'typed' ? ['controlPlane.deploy.database.password'] : []),
+        ]
+      : dbKeys.filter(k => !k.endsWith('.password'))),
+  ];
+  const database: NonNullable<NonNullable<Answers['controlPlane']>['deploy']>['database'] = external
+    ? {
+        type: 'external',
+        host: form.dbHost.trim(),
+        port: numberOrText(form.dbPort),
+        user: form.dbUser.trim(),
+        ...(from === 'env' ? {passwordEnv: form.dbPasswordEnv.trim()} : {}),
+        ...(from === 'file' ? {passwordFile: form.dbPasswordFile.trim()} : {}),
+        ...(from === 'typed' && form.dbPassword !== '' ? {password: form.dbPassword} : {}),
+      }
+    : {type: 'bundled'};
+  const patch: Answers = {
     controlPlane: {
+      ...(create ? {} : {kubeconfig: form.kubeconfig.trim(), ...(form.context ? {context: form.context} : {})}),
       deploy: {
-        eks: {
-          create: true,
-          name: form.name.trim(),
-          region: form.region.trim(),
-          kubernetesVersion: form.version.trim(),
-          nodeType: form.nodeType.trim(),
-          nodes: Number.isInteger(nodes) ? nodes : EKS_DEFAULTS.nodes,
-        },
-        database: d?.database ?? {type: 'bundled'},
+        ...(create
+          ? {
+              eks: {
+                create: true,
+                name: form.name.trim(),
+                region: form.region.trim(),
+                kubernetesVersion: form.version.trim(),
+                nodeType: form.nodeType.trim(),
+                nodes: numberOrText(form.nodes),
+              },
+            }
+          : {}),
+        database,
         admin: {expose: form.expose as 'ClusterIP' | 'InternalLoadBalancer' | 'LoadBalancer'},
         rbac: form.rbac === 'on',
         manager: form.manager === 'on',
       },
     },
   };
+  return {patch, unset};
 }
 
-/** What is wrong with the form before anything runs (eksctl's rules), or undefined. */
-export function deployFormProblem(form: DeployForm): string | undefined {
-  if (!/^[a-zA-Z][-a-zA-Z0-9]*$/.test(form.name.trim())) return 'EKS cluster: a letter, then letters, digits and "-"';
-  if (!/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/.test(form.region.trim())) return 'AWS region: e.g. eu-west-3';
-  if (!/^1\.\d{1,2}$/.test(form.version.trim())) return 'Kubernetes: a minor version such as 1.33';
-  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(form.nodeType.trim())) return 'Node type: e.g. m6i.large';
-  const n = Number(form.nodes.trim());
-  if (!Number.isInteger(n) || n < 1 || n > 100) return 'Nodes: 1 to 100';
-  return undefined;
-}
-
+/** The form's rows that fit in `height`, scrolled so that the focused one shows. */
 export function DeployFormRows(props: {
   form: DeployForm;
+  fields: readonly DeployField[];
   focus: number;
   width: number;
+  height: number;
   onChange: (key: DeployFieldKey, value: string) => void;
 }) {
+  const {fields, focus} = props;
+  const room = Math.max(1, props.height);
+  const first = Math.min(Math.max(0, focus - room + 1), Math.max(0, fields.length - room));
   return (
     <>
-      {DEPLOY_FIELDS.map((f, i) => (
-        <FieldRow
-          key={f.key}
-          label={f.label}
-          labelWidth={15}
-          width={props.width}
-          value={f.choices && i === props.focus ? `‹ ${props.form[f.key]} ›` : props.form[f.key]}
-          focused={i === props.focus}
-          editing={i === props.focus && !f.choices}
-          placeholder={f.key === 'region' ? 'e.g. eu-west-3' : undefined}
-          onChange={v => props.onChange(f.key, v)}
-        />
-      ))}
+      {fields.slice(first, first + room).map((f, j) => {
+        const i = first + j;
+        const value = props.form[f.key];
+        return (
+          <FieldRow
+            key={f.key}
+            label={f.label}
+            labelWidth={15}
+            width={props.width}
+            value={f.choices && i === focus ? `‹ ${value} ›` : value}
+            focused={i === focus}
+            editing={i === focus && !f.choices && f.key !== 'context'}
+            mask={f.mask === true}
+            placeholder={f.placeholder}
+            onChange={v => props.onChange(f.key, v)}
+          />
+        );
+      })}
     </>
   );
 }

@@ -82,6 +82,17 @@ function keepVersionText(doc: unknown, locator: Locator): void {
   }
 }
 
+/**
+ * The first problem the answers schema finds in answers that did not come from a file (a screen's form),
+ * worded as for an answers file: the same rules and messages, without a line.
+ */
+export function answersProblem(answers: unknown): AnswersIssue | undefined {
+  const parsed = answersSchema.safeParse(answers, {reportInput: true});
+  if (parsed.success) return undefined;
+  const noLines = Object.assign(() => undefined, {raw: () => undefined}) as Locator;
+  return toIssues(parsed.error.issues, noLines)[0];
+}
+
 export function formatIssue(issue: AnswersIssue): string {
   const where = issue.line === undefined ? '' : ` (line ${issue.line})`;
   return issue.path === '' ? `${issue.problem}${where}` : `${issue.path}: ${issue.problem}${where}`;

@@ -10,7 +10,8 @@ export type WizardAction =
   | {type: 'back'}
   | {type: 'goto'; step: StepId}
   /** `external`: from an answers file, not from the current step's screen, so no step is exempt. */
-  | {type: 'set-answers'; patch: Answers; external?: boolean}
+  /** `unset`: dotted keys removed before the patch (a form choice that drops a section, e.g. controlPlane.deploy.eks). */
+  | {type: 'set-answers'; patch: Answers; external?: boolean; unset?: readonly string[]}
   | {type: 'step-started'; step: StepId; at: string}
   | {type: 'step-finished'; step: StepId; at: string; summary?: string; data?: Record<string, unknown>}
   | {type: 'step-failed'; step: StepId; at: string; error: string}
@@ -100,7 +101,7 @@ function reduce(session: Session, action: WizardAction): Session {
       return {...session, currentStep: action.step};
     }
     case 'set-answers': {
-      const answers = mergeAnswers(session.answers, action.patch);
+      const answers = mergeAnswers(withoutKeys(session.answers, action.unset ?? []), action.patch);
       const changed = changedKeys(session.answers, answers);
       if (changed.length === 0) return session;
       return invalidate({...session, answers}, changed, action.external ? null : session.currentStep);
@@ -230,6 +231,26 @@ function invalidate(session: Session, changed: string[], editing: StepId | null)
 /** Deep merge where the patch wins and arrays are replaced whole. */
 export function mergeAnswers(base: Answers, patch: Answers): Answers {
   return mergeObjects(base as Record<string, unknown>, patch as Record<string, unknown>) as Answers;
+}
+
+/** A copy of `answers` without the dotted keys (objects on the way copied, the rest shared). */
+export function withoutKeys(answers: Answers, keys: readonly string[]): Answers {
+  if (keys.length === 0) return answers;
+  const out = {...answers} as Record<string, unknown>;
+  for (const key of keys) {
+    const path = key.split('.');
+    let node: Record<string, unknown> | undefined = out;
+    for (const seg of path.slice(0, -1)) {
+      const next: unknown = node[seg];
+      if (!isPlainObject(next)) {
+        node = undefined;
+        break;
+      }
+      node = node[seg] = {...next};
+    }
+    if (node) delete node[path[path.length - 1]!];
+  }
+  return out as Answers;
 }
 
 function mergeObjects(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

@@ -4,7 +4,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startDemoWorld} from '../../source/demo/world.js';
@@ -145,6 +145,18 @@ test(
       const book = await runCli(['runbook', 'demo', '--home', home]);
       assert.match(book.stdout, /^eksctl create cluster --name kong-cp --region eu-west-3 /m);
       assert.match(book.stdout, /helm upgrade --install .* -- kong-cp kong\/kong$/m);
+      // The password reached the cluster's secret only: not the output, the runbook, the logs or any file
+      // of the session but secrets.json (the simulated cluster keeps it base64-encoded, as Kubernetes does).
+      assert.ok(!out.includes(secrets.cpDatabasePassword) && !book.stdout.includes(secrets.cpDatabasePassword));
+      const files = readdirSync(dir, {recursive: true, withFileTypes: true})
+        .filter(e => e.isFile() && e.name !== 'secrets.json')
+        .map(e => join(e.parentPath, e.name));
+      assert.ok(
+        files.some(f => f.includes(`${join('logs', 'control-plane')}`)),
+        'the step has logs',
+      );
+      for (const file of files)
+        assert.ok(!readFileSync(file).includes(secrets.cpDatabasePassword), `the database password is in ${file}`);
     } finally {
       rmSync(home, {recursive: true, force: true});
     }

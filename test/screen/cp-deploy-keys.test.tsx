@@ -51,7 +51,7 @@ test(
     app.stdin.write(`zq${KEYS.backspace}`);
     screen = await app.waitFor(
       s =>
-        /EKS cluster +kong-cpz(?!q)/.test(s) && app.frames.slice(before).some(f => stripAnsi(f).includes('kong-cpzq')),
+        /Cluster name +kong-cpz(?!q)/.test(s) && app.frames.slice(before).some(f => stripAnsi(f).includes('kong-cpzq')),
     );
     // ←/→ on a choice row, Enter with a bad name is refused before anything runs and nothing typed is lost.
     await app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.right);
@@ -62,7 +62,7 @@ test(
     assert.equal(controller.get().currentStep, 'control-plane', 'Esc left the deploy form and did nothing else');
     // Back to deploy in one read (↑ to the choice, →): what was typed is still there.
     app.stdin.write(`${KEYS.up}${KEYS.right}`);
-    screen = await app.waitFor(/EKS cluster +kong-cpz/);
+    screen = await app.waitFor(/Cluster name +kong-cpz/);
     assert.match(screen, /Admin API +InternalLoadBalancer/);
     await app.press(KEYS.escape);
     await app.waitFor(/Control plane +connect to an existing/);
@@ -78,10 +78,10 @@ test(
 test('control-plane, deploy form: a name eksctl refuses is named before anything runs', {timeout: 20_000}, async () => {
   const {tree, controller} = appTree({session: sessionAt('control-plane', deployAnswers)});
   const app = renderInk(tree, {columns: 80, rows: 24});
-  await app.waitFor(/EKS cluster +kong-cp/);
+  await app.waitFor(/Cluster name +kong-cp/);
   app.stdin.write(`_x${KEYS.enter}`);
-  const screen = await app.waitFor('Fix first: EKS cluster');
-  assert.match(screen, /EKS cluster +kong-cp_x/, 'nothing typed is lost');
+  const screen = await app.waitFor(/Fix first: controlPlane\.deploy\.eks\.name: an EKS\s+cluster name is a letter/);
+  assert.match(screen, /Cluster name +kong-cp_x/, 'nothing typed is lost');
   assert.equal(controller.get().steps['control-plane'].attempts.length, 0, 'nothing ran');
   assert.equal(controller.get().answers.controlPlane?.deploy?.eks?.name, 'kong-cp');
   fits(app.frames);

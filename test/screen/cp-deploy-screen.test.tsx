@@ -18,6 +18,7 @@ import {startDemoWorld} from '../../source/demo/world.js';
 import {startKongDemo} from '../../source/demo/parts/kong.js';
 import {cleanupInk, KEYS, renderInk, stripAnsi, type Rendered} from '../helpers/ink.js';
 import {demoPorts} from '../helpers/step-context.js';
+import {destroyPlan} from '../../source/lifecycle/destroy.js';
 
 afterEach(() => cleanupInk());
 
@@ -71,7 +72,7 @@ test(
       let screen = await app.waitFor(/Control plane +connect to an existing control plane/);
       // ↑ to the choice, → to "deploy one", in one read.
       app.stdin.write(`${KEYS.up}${KEYS.right}`);
-      screen = await app.waitFor(/EKS cluster +kong-cp/);
+      screen = await app.waitFor(/Cluster name +kong-cp/);
       assert.match(screen, /deploy one on EKS/);
       assert.match(screen, /Esc connect instead/);
       // Esc leaves the deploy form (the innermost thing), not the step.
@@ -81,10 +82,10 @@ test(
       // Back to deploy; a region eksctl does not know is refused before anything runs.
       app.stdin.write(`${KEYS.up}${KEYS.right}`);
       await app.waitFor(/AWS region/);
-      await app.press(KEYS.down, KEYS.down);
+      await app.press(KEYS.down, KEYS.down, KEYS.down);
       await app.type('eu');
       await app.press(KEYS.enter);
-      await app.waitFor('Fix first: AWS region');
+      await app.waitFor(/Fix first: controlPlane\.deploy\.eks\.region: an AWS/);
       await app.type('-west-3');
       await app.press(KEYS.enter);
       screen = await app.waitFor(/EKS control plane \(CloudFormation stack\)/, {timeoutMs: 30_000});
@@ -102,6 +103,23 @@ test(
       await app.waitFor('Kong data plane');
       assert.equal(controller.get().steps['control-plane'].state, 'done');
       assert.match(controller.get().steps['control-plane'].summary ?? '', /^deployed on EKS kong-cp \(eu-west-3\)/);
+      // The screen keeps the deploy record as the headless run does: destroy --include-control-plane plans
+      // the release, its labelled secrets, its namespace and the EKS cluster; without it they stay.
+      const deploy = controller.get().steps['control-plane'].data?.['deploy'] as Record<string, unknown>;
+      assert.equal(deploy['eksCluster'], 'kong-cp');
+      assert.equal(deploy['region'], 'eu-west-3');
+      const withCp = destroyPlan(controller.get(), dir, world.env, {includeControlPlane: true});
+      const ids: string[] = withCp.actions.map(a => a.id);
+      for (const id of ['cp-helm-uninstall', 'cp-secrets', 'cp-namespace', 'cp-eks-cluster'])
+        assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+      const eksDelete = withCp.actions.find(a => a.id === 'cp-eks-cluster')!.spec;
+      assert.deepEqual(
+        [eksDelete.command, ...eksDelete.args].join(' '),
+        'eksctl delete cluster --name kong-cp --region eu-west-3 --wait',
+      );
+      const withoutCp = destroyPlan(controller.get(), dir, world.env);
+      assert.ok(!withoutCp.actions.some(a => a.id.startsWith('cp-')));
+      assert.ok(withoutCp.kept.some(k => /control plane: release kong-cp .*--include-control-plane/.test(k)));
     } finally {
       abort.abort();
       await part.close();

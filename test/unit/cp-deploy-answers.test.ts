@@ -1,6 +1,7 @@
 // controlPlane.deploy (issue 10): the keys exactly as the issue gives them, refusals that name the key and
 // the line, and the database password kept out of session.json like every other secret.
 import {test} from 'node:test';
+import {readFileSync} from 'node:fs';
 import assert from 'node:assert/strict';
 import {AnswersFileError} from '../../source/session/errors.js';
 import {parseAnswers} from '../../source/session/answers-file.js';
@@ -117,4 +118,25 @@ test('eksa-kong generate cp-values: values on stdout; exit 2 naming the key of a
   assert.match(refused.stderr, /controlPlane\.deploy\.admin\.expose/);
   assert.match(refused.stderr, /line 7/);
   assert.ok(!refused.stderr.includes('    at '), 'no stack trace');
+});
+
+test('every controlPlane.deploy key of the JSON Schema is in templates/answers.example.yaml, commented out', () => {
+  const schema = JSON.parse(readFileSync('templates/answers.schema.json', 'utf8'));
+  const deploy = schema.properties.controlPlane.properties.deploy;
+  const keys: string[] = [];
+  const walk = (node: {properties?: Record<string, unknown>}, path: string) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      keys.push(`${path}.${key}`);
+      walk(child as {properties?: Record<string, unknown>}, `${path}.${key}`);
+    }
+  };
+  walk(deploy, 'controlPlane.deploy');
+  assert.ok(keys.length >= 17, keys.join(', '));
+  const example = readFileSync('templates/answers.example.yaml', 'utf8');
+  const block = /^ {2}# deploy:\n((?: {2}# .*\n)+)/m.exec(example)?.[1];
+  assert.ok(block, 'the commented deploy block');
+  for (const key of keys) {
+    const name = key.split('.').pop()!;
+    assert.match(block, new RegExp(`[{ ,]${name}: `), `${key} in the example's deploy block`);
+  }
 });

@@ -413,3 +413,36 @@ test('dry run: eksctl create cluster, kubectl create secret by file reference (0
     ['ok', 'ok', 'ok', 'ok', 'skipped', 'skipped', 'skipped'],
   );
 });
+
+test('without the AWS CLI the credentials are checked by eksctl itself: its STS refusal stops the preflight', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-deploy-'));
+  const plan = cpDeployPlanFromAnswers(parseAnswers(ANSWERS, 'a.yaml'), dir);
+  const runner = new FakeCommandRunner({
+    'eksctl version': {},
+    'eksctl get cluster': {
+      exitCode: 1,
+      lines: [
+        'Error: checking AWS STS access – cannot get role ARN for current session: operation error STS: GetCallerIdentity, get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found',
+      ],
+    },
+  });
+  const result = await runCpDeploy(
+    plan,
+    {dbPassword: 'p'},
+    {runner, clock: new FakeClock(0), env: ENV, sessionDir: dir, dryRun: false, kube: () => new FakeKubeApi()},
+  );
+  assert.equal(result.ok, false);
+  assert.equal(result.phases[0]!.status, 'fail');
+  assert.match(result.failure!.title, /^AWS credentials are not usable: Error: checking AWS STS access/);
+  assert.match(result.failure!.fix!, /AWS_PROFILE/);
+  assert.ok(!runner.started.some(s => s.command === 'aws' && s.args[0] === 'sts'), 'no AWS CLI to ask');
+  assert.ok(!runner.started.some(s => s.args[0] === 'create'));
+  // eksctl's "no such cluster" is a usable identity: the preflight goes on.
+  const absent = new FakeCommandRunner({'eksctl version': {}, 'eksctl get cluster': NOT_FOUND});
+  const next = await runCpDeploy(
+    plan,
+    {dbPassword: 'p'},
+    {runner: absent, clock: new FakeClock(0), env: ENV, sessionDir: dir, dryRun: false, kube: () => new FakeKubeApi()},
+  );
+  assert.equal(next.phases[0]!.status, 'ok');
+});

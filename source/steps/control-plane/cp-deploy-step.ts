@@ -3,8 +3,10 @@
 // secrets.json / env / file or generated and stored there, then runCpDeploy. What it returns is the
 // input of the existing discovery, which the step runs next exactly as for a CP that already existed.
 import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
-import type {StepContext, StepOutcome} from '../types.js';
+import type {StepContext} from '../types.js';
 import {unusableSecretRef} from '../../session/secrets.js';
+import {answersProblem, formatIssue} from '../../session/answers-file.js';
+import type {Answers} from '../../session/answers.js';
 import {
   cpDeployPlanFromAnswers,
   generatePassword,
@@ -31,20 +33,58 @@ export function deployPlan(ctx: StepContext): CpDeployPlan {
   }
 }
 
+/**
+ * What is wrong with the database password's answers: a reference that cannot be read, or an external
+ * database without any password (`known`: one is stored or typed). The headless run and the form both ask.
+ */
+export function dbPasswordProblem(
+  answers: Answers,
+  env: Readonly<Record<string, string | undefined>>,
+  known: boolean,
+): AnswerError | undefined {
+  const db = answers.controlPlane?.deploy?.database;
+  const unusable = unusableSecretRef('controlPlane.deploy.database', 'password', db, env);
+  if (unusable) return new AnswerError(unusable.key, unusable.message);
+  const given = db?.password !== undefined || db?.passwordEnv !== undefined || db?.passwordFile !== undefined;
+  if (!known && !given && db?.type === 'external')
+    return new MissingAnswerError(
+      'controlPlane.deploy.database.passwordEnv',
+      'the external database password: passwordEnv, passwordFile or password',
+    );
+  return undefined;
+}
+
+/**
+ * The deploy answers checked as the headless run checks them, before anything runs: the answers file's
+ * schema (same rules, same messages), then what the plan needs (DpValuesError naming its key), then the
+ * database password. For the screen's form; `known`: a database password is stored already.
+ */
+export function deployAnswersProblem(
+  answers: Answers,
+  env: Readonly<Record<string, string | undefined>>,
+  sessionDir: string,
+  known: boolean,
+): {key: string; message: string} | undefined {
+  const issue = answersProblem({controlPlane: answers.controlPlane});
+  if (issue) return {key: issue.path, message: formatIssue(issue)};
+  try {
+    cpDeployPlanFromAnswers(answers, sessionDir);
+  } catch (error) {
+    if (error instanceof DpValuesError && error.key) return {key: error.key, message: error.message};
+    throw error;
+  }
+  const db = dbPasswordProblem(answers, env, known);
+  return db ? {key: db.key, message: db.message} : undefined;
+}
+
 /** The secret values, each from where the answers say; generated (and kept in secrets.json) when the wizard may choose. */
 function deploySecrets(ctx: StepContext, plan: CpDeployPlan) {
   const cp = ctx.session.answers.controlPlane ?? {};
-  const db = cp.deploy?.database;
   const env = ctx.ports.env;
-  const unusable = unusableSecretRef('controlPlane.deploy.database', 'password', db, env);
-  if (unusable) throw new AnswerError(unusable.key, unusable.message);
   let dbPassword = ctx.secret('kong.cpDatabasePassword');
+  const dbProblem = dbPasswordProblem(ctx.session.answers, env, dbPassword !== undefined);
+  if (dbProblem) throw dbProblem;
   if (dbPassword === undefined) {
-    if (plan.values.database.type === 'external')
-      throw new MissingAnswerError(
-        'controlPlane.deploy.database.passwordEnv',
-        'the external database password: passwordEnv, passwordFile or password',
-      );
     dbPassword = generatePassword();
     // Inline answers go to secrets.json (0600) when the session is saved, never to session.json.
     ctx.dispatch({
@@ -123,18 +163,15 @@ export async function deployControlPlane(
 
 const PHASE_MARK: Record<string, string> = {ok: '✔', fail: '✖', skipped: '–', running: '…', pending: ' '};
 
-/** Headless: one line per phase change (with its elapsed time), the EKS sub-phases, then the hand-over. */
-export async function deployHeadless(
-  ctx: StepContext,
-  signal: AbortSignal,
-): Promise<{input: CpInput; prefix: string; outcome: StepOutcome}> {
+/** Headless: one line per phase change (with its elapsed time) and per EKS sub-phase. */
+export function headlessDeployListeners(ctx: StepContext): DeployListeners {
   const said = new Map<string, string>();
   const sayOnce = (key: string, line: string) => {
     if (said.get(key) === line) return;
     said.set(key, line);
     ctx.say(line);
   };
-  const deployed = await deployControlPlane(ctx, signal, {
+  return {
     onPhase: phases => {
       for (const p of phases) {
         if (p.status === 'pending') continue;
@@ -153,13 +190,5 @@ export async function deployHeadless(
         sayOnce(`eks:${p.id}`, `  ${p.status === 'done' ? '✔' : p.status === 'failed' ? '✖' : '…'} ${p.title}${took}`);
       }
     },
-  });
-  const {plan} = deployed;
-  const where = plan.eks ? `EKS ${plan.eks.name} (${plan.eks.region})` : `existing cluster ${plan.kubeconfig}`;
-  const prefix = `deployed on ${where} · `;
-  const outcome: StepOutcome = {
-    summary: `dry run: Kong ${plan.values.image.tag} control plane on ${where} (commands recorded, nothing created)`,
-    data: {deploy: deployed.result.facts, dryRun: true},
   };
-  return {input: deployed.input, prefix, outcome};
 }

@@ -674,3 +674,37 @@ async function migrationsLog(kube: KubeApi, namespace: string, job: string): Pro
     return undefined;
   }
 }
+
+/**
+ * After the admin stopped a deploy (Esc, then y): what stays in AWS or on the cluster, and how to remove
+ * it. Stopping eksctl does not stop CloudFormation: the stacks go on in AWS, and a retry finds them.
+ * `eksctl delete cluster` also deletes the load balancers of the cluster's Services; on an existing
+ * cluster `helm uninstall` removes the release and, with its Services, their NLBs.
+ */
+export function leftAfterStop(
+  phases: readonly CpDeployPhase[],
+  where: {eks?: {name: string; region: string}; namespace: string; release: string; kubeconfig: string},
+): string {
+  const reached = (id: CpDeployPhaseId) => {
+    const p = phases.find(x => x.id === id);
+    return p !== undefined && p.status !== 'pending' && p.status !== 'skipped';
+  };
+  const left: string[] = [];
+  const {eks} = where;
+  const eksReached = eks !== undefined && reached('eks');
+  if (eksReached)
+    left.push(
+      phases.find(p => p.id === 'eks')?.status === 'ok'
+        ? `EKS cluster ${eks.name} (${eks.region}) exists and is billed`
+        : `EKS cluster ${eks.name} (${eks.region}): CloudFormation goes on creating it in AWS (billed)`,
+    );
+  if (reached('helm')) left.push(`release ${where.release} (ns ${where.namespace}) and its NLBs`);
+  else if (reached('secrets')) left.push(`the secrets in namespace ${where.namespace}`);
+  if (left.length === 0) return 'Nothing was created: only the preflight ran.';
+  const remove = eksReached
+    ? `eksctl delete cluster --region ${eks.region} --name ${eks.name} --wait`
+    : reached('helm')
+      ? `helm uninstall -n ${where.namespace} ${where.release} --kubeconfig ${where.kubeconfig}`
+      : `kubectl delete secret -n ${where.namespace} -l app.kubernetes.io/managed-by=eksa-kong --kubeconfig ${where.kubeconfig}`;
+  return `Left: ${left.join('; ')}. r carries on from there; to remove it: ${remove}`;
+}

@@ -14,6 +14,7 @@ import {
   type CpFacts,
   type CpInput,
 } from './cp-step.js';
+import type {DeployListeners} from './cp-deploy-step.js';
 
 /** The admin token from wherever the answers say (secrets.json, env, file, inline); never shown. */
 export async function resolveCpToken(ctx: StepContext): Promise<string | undefined> {
@@ -77,21 +78,39 @@ export async function runControlPlaneStep(
   return {summary: cpSummary(result.facts), data: factsData(result.facts)};
 }
 
-/** The checks with one line per settled check, for headless runs. */
-async function runControlPlaneHeadless(
-  ctx: StepContext,
-  signal: AbortSignal,
-  input: CpInput,
-  summaryPrefix = '',
-): Promise<StepOutcome> {
+/** Headless: one line per settled check. */
+function checkPrinter(ctx: StepContext): (check: CpCheck) => void {
   let last = '';
-  const outcome = await runControlPlaneStep(ctx, signal, input, check => {
+  return check => {
     if (check.status === 'running') return;
     const line = `${check.status === 'ok' ? '✔' : check.status === 'warn' ? '!' : check.status === 'pending' ? '…' : '✖'} ${check.title}`;
     if (line !== last) ctx.say(line);
     last = line;
-  });
-  return {...outcome, summary: `${summaryPrefix}${outcome.summary}`};
+  };
+}
+
+/**
+ * controlPlane.deploy (issue 10), for the screen and the headless run alike: deploy (or find again) the
+ * CP, then hand over to the discovery that connects to any CP. The outcome keeps what was deployed in
+ * the step's data beside the discovery's facts: `destroy --include-control-plane` reads it.
+ */
+export async function deployThenConnect(
+  ctx: StepContext,
+  signal: AbortSignal,
+  listeners: DeployListeners,
+  onCheck?: (check: CpCheck) => void,
+): Promise<StepOutcome> {
+  const {deployControlPlane} = await import('./cp-deploy-step.js');
+  const {input, result, plan} = await deployControlPlane(ctx, signal, listeners);
+  const where = plan.eks ? `EKS ${plan.eks.name} (${plan.eks.region})` : `existing cluster ${plan.kubeconfig}`;
+  const deploy = result.facts;
+  if (ctx.ports.world === 'dry-run')
+    return {
+      summary: `dry run: Kong ${plan.values.image.tag} control plane on ${where} (commands recorded, nothing created)`,
+      data: {deploy, dryRun: true},
+    };
+  const outcome = await runControlPlaneStep(ctx, signal, input, onCheck);
+  return {summary: `deployed on ${where} · ${outcome.summary}`, data: {...outcome.data, deploy}};
 }
 
 /** Dry run: endpoints, version and the token reference from the answers; nothing is probed. */
@@ -145,15 +164,11 @@ export const logic = {
   runHeadless: async (ctx, signal) => {
     // controlPlane.deploy: deploy the CP on EKS first (issue 10), then connect to it like to any CP.
     if (ctx.session.answers.controlPlane?.deploy) {
-      const {deployHeadless} = await import('./cp-deploy-step.js');
-      const deployed = await deployHeadless(ctx, signal);
-      if (ctx.ports.world === 'dry-run') return deployed.outcome;
-      const outcome = await runControlPlaneHeadless(ctx, signal, deployed.input, deployed.prefix);
-      // What was deployed stays in the step's data beside the discovery facts: destroy reads it.
-      return {...outcome, data: {...outcome.data, deploy: deployed.outcome.data?.['deploy']}};
+      const {headlessDeployListeners} = await import('./cp-deploy-step.js');
+      return deployThenConnect(ctx, signal, headlessDeployListeners(ctx), checkPrinter(ctx));
     }
     if (ctx.ports.world === 'dry-run') return dryRunControlPlane(ctx);
-    return runControlPlaneHeadless(ctx, signal, cpInputFromAnswers(ctx.session.answers));
+    return runControlPlaneStep(ctx, signal, cpInputFromAnswers(ctx.session.answers), checkPrinter(ctx));
   },
   // On resume: the cluster listener still answers TCP from here.
   check: async (ctx, signal) => {
