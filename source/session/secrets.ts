@@ -103,6 +103,31 @@ export function extractSecrets(answers: Answers): {answers: Answers; secrets: Se
   return {answers: out, secrets};
 }
 
+/**
+ * The patch without the inline secrets it repeats unchanged from `stored`. A session keeps its inline
+ * secrets in secrets.json, not in its answers, so an answers file that gives the same BMC password
+ * again would otherwise read as a changed answer and send the steps that read it back to pending. A
+ * secret that differs stays in the patch: a new password is a change. The input is not modified.
+ */
+export function withoutUnchangedSecrets(patch: Answers, stored: Secrets): Answers {
+  const out = structuredClone(patch);
+  const same = (a: SecretRef | undefined, b: SecretRef | undefined) =>
+    a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+  for (const machine of out.machines ?? []) {
+    if (machine.bmc && same(machine.bmc.password, stored.bmc.byHostname[machine.hostname])) delete machine.bmc.password;
+  }
+  const redfish = out.discovery?.redfish;
+  if (redfish && same(redfish.password, stored.redfishPassword)) delete redfish.password;
+  const cp = out.controlPlane;
+  if (cp && same(cp.adminToken, stored.kongAdminToken)) delete cp.adminToken;
+  if (cp && same(cp.license, stored.license)) delete cp.license;
+  const db = cp?.deploy?.database;
+  if (db && same(db.password, stored.cpDatabasePassword)) delete db.password;
+  const cluster = out.cluster;
+  if (cluster && same(cluster.licenseToken, stored.eksaLicenseToken)) delete cluster.licenseToken;
+  return out;
+}
+
 /** `update` wins entry by entry. */
 export function mergeSecrets(base: Secrets, update: Secrets): Secrets {
   const merged: Secrets = {

@@ -12,6 +12,9 @@ import {
   eksaLicenseTokenRef,
   cpDatabasePasswordRef,
   loadSecretsSync,
+  withoutUnchangedSecrets,
+  emptySecrets,
+  type Secrets,
   redfishSecretRef,
   resolveSecret,
   type SecretRef,
@@ -104,7 +107,12 @@ export async function openSession(opts: OpenOptions): Promise<OpenedSession> {
       controller.dispatch({type: 'step-finished', step: 'welcome', at, summary: opts.welcomed});
     }
     if (opts.answers || opts.welcomed) {
-      if (opts.answers) controller.dispatch({type: 'set-answers', patch: opts.answers, external: true});
+      if (opts.answers)
+        controller.dispatch({
+          type: 'set-answers',
+          patch: withoutUnchangedSecrets(opts.answers, storedSecretsOrNone(dir)),
+          external: true,
+        });
       // A pre-filled session opens at its first unfinished step (answers may have invalidated later ones).
       controller.dispatch({type: 'goto', step: firstUnfinishedStep(controller.get())});
     }
@@ -184,5 +192,14 @@ export function lookupSecret(
     return resolveSecret(ref, env);
   } catch {
     return undefined;
+  }
+}
+
+/** The session's secrets for comparing, or none when secrets.json cannot be read (its readers report that). */
+function storedSecretsOrNone(dir: string): Secrets {
+  try {
+    return loadSecretsSync(dir);
+  } catch {
+    return emptySecrets();
   }
 }

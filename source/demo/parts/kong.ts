@@ -23,7 +23,17 @@ import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
 import type {Answers} from '../../session/answers.js';
 import {demoLicense} from '../scenarios/kong-control-plane.js';
 
-const demoLicenseText = () => JSON.stringify(demoLicense());
+/**
+ * The demo licence, made once per simulated data center and kept: a new signature on every start would
+ * change the pre-filled answers, and a resume would merge them again over the admin's edits.
+ */
+function keptLicenseText(world: DemoWorld): string {
+  const kept = world.kept('demo-license');
+  if (typeof kept === 'string') return kept;
+  const text = JSON.stringify(demoLicense());
+  world.keep('demo-license', text);
+  return text;
+}
 
 /** The demo's admin token: inline in the demo answers, so it lands in the demo session's secrets.json. */
 export const DEMO_ADMIN_TOKEN = 'demo-admin-token-not-a-secret';
@@ -204,7 +214,7 @@ export async function startKongDemo(
     const controlPlane: NonNullable<Answers['controlPlane']> = deploy
       ? {
           version: DEMO_KONG_VERSION,
-          license: demoLicenseText(),
+          license: keptLicenseText(world),
           deploy: {
             eks: {
               create: true,
