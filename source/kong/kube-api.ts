@@ -56,6 +56,20 @@ export interface KubeDeployment {
   status?: {readyReplicas?: number; replicas?: number};
 }
 
+export interface KubeDaemonSet {
+  metadata: KubeMeta;
+  status?: {desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number};
+}
+
+/** A core/v1 Event (what `kubectl describe` lists under Events). */
+export interface KubeEvent {
+  metadata: KubeMeta;
+  involvedObject?: {kind?: string; name?: string; namespace?: string};
+  type?: string;
+  reason?: string;
+  message?: string;
+}
+
 export interface KubeSecret {
   apiVersion?: string;
   kind?: string;
@@ -117,6 +131,8 @@ export interface KubeKinds {
   Namespace: KubeNamespace;
   Pod: KubePod;
   Job: KubeJob;
+  DaemonSet: KubeDaemonSet;
+  Event: KubeEvent;
 }
 export type KubeKind = keyof KubeKinds;
 

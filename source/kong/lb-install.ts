@@ -3,6 +3,8 @@
 // --cluster <name>` for the Package, our pool and L2 advertisement in its config, the target
 // namespace, `eksctl anywhere create packages -f`, then the controller Deployment until Ready. The
 // kubeconfig is the management cluster's, which for a cluster the wizard created is the cluster itself.
+// kube-vip (EKS Anywhere "Kube-Vip ARP Mode"): our manifests (lb-config.ts) applied with kubectl, then the
+// services DaemonSet and the cloud provider Deployment until Ready. Both providers share the wait below.
 import {join} from 'node:path';
 import yaml from 'js-yaml';
 import type {Clock} from '../ports.js';
@@ -11,7 +13,18 @@ import {writeFileAtomic} from '../session/home.js';
 import {ensureNamespace, helmEnv, kubeTargetArgs, MANAGED_BY_LABEL} from './deploy.js';
 import type {KubeApi, KubeService} from './kube-api.js';
 import {describeKubeError} from './kube-api.js';
-import {METALLB_CONTROLLER, METALLB_NAMESPACE, METALLB_PACKAGE_FILE, metallbPackage, type LbPlan} from './lb-config.js';
+import {
+  KUBE_VIP_CLOUD_PROVIDER,
+  KUBE_VIP_DAEMONSET,
+  KUBE_VIP_MANIFEST_FILE,
+  KUBE_VIP_NAMESPACE,
+  kubeVipManifestYaml,
+  METALLB_CONTROLLER,
+  METALLB_NAMESPACE,
+  METALLB_PACKAGE_FILE,
+  metallbPackage,
+  type LbPlan,
+} from './lb-config.js';
 
 const METALLB_NAMESPACE_FILE = 'metallb-namespace.yaml';
 
@@ -21,7 +34,7 @@ export interface LbTarget {
 }
 
 export interface LbCheck {
-  id: 'lb-package' | 'lb-controller';
+  id: 'lb-package' | 'lb-controller' | 'lb-manifests' | 'lb-daemonset';
   status: 'running' | 'ok' | 'warn' | 'fail';
   title: string;
   fix?: string;
@@ -81,18 +94,42 @@ export function createPackagesCommand(target: LbTarget, env: LbInstallDeps['env'
   };
 }
 
+/** A readiness probe: ready, or what is missing in a few words. */
+type Probe = () => Promise<{ready: true} | {ready: false; detail: string}>;
+
 /** The Deployment's readiness, as `kubectl rollout status` judges it. */
-function deploymentReady(d: {spec?: {replicas?: number}; status?: {readyReplicas?: number}} | null): boolean {
-  return !!d && (d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1);
+function deploymentProbe(kube: KubeApi, namespace: string, name: string): Probe {
+  return async () => {
+    const d = await kube.get('Deployment', namespace, name);
+    if (d && (d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1)) return {ready: true};
+    return {
+      ready: false,
+      detail: d ? `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1} ready` : 'not created yet',
+    };
+  };
+}
+
+/** The DaemonSet's readiness, as `kubectl rollout status daemonset` judges it: every scheduled pod Ready. */
+function daemonSetProbe(kube: KubeApi, namespace: string, name: string): Probe {
+  return async () => {
+    const d = await kube.get('DaemonSet', namespace, name);
+    const want = d?.status?.desiredNumberScheduled ?? 0;
+    const ready = d?.status?.numberReady ?? 0;
+    if (d && want > 0 && ready >= want) return {ready: true};
+    if (!d) return {ready: false, detail: 'not created yet'};
+    return {ready: false, detail: want === 0 ? 'no node to run it on yet' : `${ready}/${want} pods ready`};
+  };
 }
 
 export interface LbInstallResult {
   ok: boolean;
   checks: LbCheck[];
+  /** The file in the session folder holding what was applied. */
   packageFile?: string;
 }
 
-export async function installMetallb(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
+/** The shared plumbing of both installs: checks collected, commands started and followed, bounded waits. */
+function installKit(deps: LbInstallDeps) {
   const checks: LbCheck[] = [];
   const report = (c: LbCheck) => {
     if (c.status !== 'running') checks.push(c);
@@ -104,6 +141,97 @@ export async function installMetallb(plan: LbPlan, target: LbTarget, deps: LbIns
     const result = await running.done;
     return {result, display: running.display, lines: running.output.slice(0, running.output.size)};
   };
+  /** Polls until Ready or the deadline (one deadline per wait); reports running, then ok or fail with the fix. */
+  const waitReady = async (id: LbCheck['id'], what: string, where: string, probe: Probe, fix: string) => {
+    report({id, status: 'running', title: `Waiting for ${what} to be Ready`});
+    const interval = Math.max(100, 2000 / Math.max(1, deps.speed ?? 1));
+    const deadline = deps.clock.now() + (deps.timeoutMs ?? 300_000);
+    let last = '';
+    for (;;) {
+      try {
+        const seen = await probe();
+        if (seen.ready) break;
+        last = seen.detail;
+      } catch (error) {
+        last = describeKubeError(error, 'get', what);
+      }
+      if (deps.signal?.aborted || deps.clock.now() >= deadline) {
+        report({id, status: 'fail', title: `${what} is not Ready (${last})`, fix});
+        return false;
+      }
+      await deps.clock.sleep(interval, deps.signal).catch(() => undefined);
+    }
+    report({id, status: 'ok', title: `${what} Ready in ${where}`});
+    return true;
+  };
+  return {checks, report, run, waitReady};
+}
+
+/** MetalLB or kube-vip, as the plan says. */
+export function installLoadBalancer(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
+  return plan.provider === 'kube-vip' ? installKubeVip(plan, target, deps) : installMetallb(plan, target, deps);
+}
+
+export function applyKubeVipCommand(target: LbTarget, env: LbInstallDeps['env'], cwd: string): CommandSpec {
+  return {
+    command: 'kubectl',
+    args: [...kubeTargetArgs('kubectl', target), 'apply', '-f', KUBE_VIP_MANIFEST_FILE],
+    step: 'data-plane',
+    cwd,
+    env: helmEnv(env, target.kubeconfig),
+    title: 'Install kube-vip for Services (ARP) and the kube-vip cloud provider',
+    timeoutMs: 120_000,
+  };
+}
+
+export async function installKubeVip(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
+  const {checks, report, run, waitReady} = installKit(deps);
+  const file = KUBE_VIP_MANIFEST_FILE;
+  report({id: 'lb-manifests', status: 'running', title: 'kube-vip for Services'});
+  await writeFileAtomic(
+    join(deps.sessionDir, file),
+    `# kube-vip for the Kong data plane proxy, written by eksa-kong (pool ${plan.pool.text}).\n` +
+      kubeVipManifestYaml(plan),
+  );
+  const applied = await run(applyKubeVipCommand(target, deps.env, deps.sessionDir));
+  if (!applied.result.ok) {
+    const said = applied.lines.filter(l => /error/i.test(l)).pop();
+    report({
+      id: 'lb-manifests',
+      status: 'fail',
+      title: `${applied.display}: ${said ?? applied.result.error ?? `exit ${applied.result.exitCode}`}`,
+      fix: `Read the output above; ${file} in the session folder holds what was applied.`,
+    });
+    return {ok: false, checks, packageFile: file};
+  }
+  report({
+    id: 'lb-manifests',
+    status: 'ok',
+    title: `${deps.dryRun ? 'Would install' : 'Installed'} kube-vip (ARP, services) with range ${plan.pool.text} (${file})`,
+  });
+  if (deps.dryRun) return {ok: true, checks, packageFile: file};
+  const ns = KUBE_VIP_NAMESPACE;
+  const kubectl = `kubectl --kubeconfig ${target.kubeconfig} -n ${ns}`;
+  const ok =
+    (await waitReady(
+      'lb-daemonset',
+      `daemonset ${KUBE_VIP_DAEMONSET}`,
+      ns,
+      daemonSetProbe(deps.kube, ns, KUBE_VIP_DAEMONSET),
+      `${kubectl} get pods -l app.kubernetes.io/name=${KUBE_VIP_DAEMONSET} -o wide; ${kubectl} describe daemonset ${KUBE_VIP_DAEMONSET} (image pulls from ghcr.io, NET_ADMIN on the nodes)`,
+    )) &&
+    (await waitReady(
+      'lb-controller',
+      `deployment ${KUBE_VIP_CLOUD_PROVIDER}`,
+      ns,
+      deploymentProbe(deps.kube, ns, KUBE_VIP_CLOUD_PROVIDER),
+      `${kubectl} get pods -l component=${KUBE_VIP_CLOUD_PROVIDER}; ${kubectl} logs deployment/${KUBE_VIP_CLOUD_PROVIDER}`,
+    ));
+  return {ok, checks, packageFile: file};
+}
+
+export async function installMetallb(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
+  const {checks, report, run, waitReady} = installKit(deps);
 
   report({id: 'lb-package', status: 'running', title: 'MetalLB curated package'});
   const generated = await run(generatePackageCommand(plan, target, deps.env, deps.sessionDir));
@@ -176,34 +304,17 @@ export async function installMetallb(plan: LbPlan, target: LbTarget, deps: LbIns
   });
   if (deps.dryRun) return {ok: true, checks, packageFile: METALLB_PACKAGE_FILE};
 
-  report({id: 'lb-controller', status: 'running', title: `Waiting for ${METALLB_CONTROLLER} to be Ready`});
-  const interval = Math.max(100, 2000 / Math.max(1, deps.speed ?? 1));
-  const deadline = deps.clock.now() + (deps.timeoutMs ?? 300_000);
-  let last = '';
-  for (;;) {
-    try {
-      const d = await deps.kube.get('Deployment', METALLB_NAMESPACE, METALLB_CONTROLLER);
-      if (deploymentReady(d)) break;
-      last = d ? `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1} ready` : 'not created yet';
-    } catch (error) {
-      last = describeKubeError(error, 'get', `deployment ${METALLB_NAMESPACE}/${METALLB_CONTROLLER}`);
-    }
-    if (deps.signal?.aborted || deps.clock.now() >= deadline) {
-      report({
-        id: 'lb-controller',
-        status: 'fail',
-        title: `${METALLB_CONTROLLER} is not Ready (${last})`,
-        fix: `eksctl anywhere get packages --cluster ${plan.clusterName}; kubectl -n ${METALLB_NAMESPACE} get pods`,
-      });
-      return {ok: false, checks, packageFile: METALLB_PACKAGE_FILE};
-    }
-    await deps.clock.sleep(interval, deps.signal).catch(() => undefined);
-  }
-  report({id: 'lb-controller', status: 'ok', title: `${METALLB_CONTROLLER} Ready in ${METALLB_NAMESPACE}`});
-  return {ok: true, checks, packageFile: METALLB_PACKAGE_FILE};
+  const ready = await waitReady(
+    'lb-controller',
+    METALLB_CONTROLLER,
+    METALLB_NAMESPACE,
+    deploymentProbe(deps.kube, METALLB_NAMESPACE, METALLB_CONTROLLER),
+    `eksctl anywhere get packages --cluster ${plan.clusterName}; kubectl -n ${METALLB_NAMESPACE} get pods`,
+  );
+  return {ok: ready, checks, packageFile: METALLB_PACKAGE_FILE};
 }
 
-/** The address MetalLB gave the proxy Service, waiting for it (bounded); undefined when none came. */
+/** The address the load balancer gave the proxy Service, waiting for it (bounded); undefined when none came. */
 export async function waitForLoadBalancerIp(
   kube: KubeApi,
   namespace: string,

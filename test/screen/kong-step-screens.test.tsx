@@ -207,7 +207,8 @@ test(
       await app.waitFor(/Image tag +3\.9\.1\.2/, {timeoutMs: 5000});
       assert.match(app.screen(), /Same version as the control plane/);
       assert.match(app.screen(), /Proxy +LoadBalancer/);
-      assert.match(app.screen(), /MetalLB pool +10\.20\.0\.200-10\.20\.0\.209/);
+      assert.match(app.screen(), /LB provider +metallb/);
+      assert.match(app.screen(), /LB pool +10\.20\.0\.200-10\.20\.0\.209/);
       await app.press(KEYS.down, KEYS.down);
       await app.press(...Array(8).fill(KEYS.backspace));
       await app.type('3.10.0.0');
