@@ -332,3 +332,21 @@ export async function waitForLoadBalancerIp(
     await options.clock.sleep(options.intervalMs ?? 1000, options.signal).catch(() => undefined);
   }
 }
+
+/**
+ * Why a LoadBalancer Service has no address: the newest Warning event on it (the service controller
+ * records the cloud provider's error as SyncLoadBalancerFailed), undefined when there is none or events
+ * cannot be read.
+ */
+export async function loadBalancerPendingReason(
+  kube: KubeApi,
+  namespace: string,
+  service: string,
+): Promise<string | undefined> {
+  const events = await kube.list('Event', namespace).catch(() => []);
+  const mine = events.filter(
+    e => e.type === 'Warning' && e.involvedObject?.kind === 'Service' && e.involvedObject.name === service,
+  );
+  const last = mine.at(-1);
+  return last ? `${last.reason ?? 'Warning'}: ${last.message ?? ''}`.trim() : undefined;
+}

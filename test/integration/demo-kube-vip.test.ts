@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import yaml from 'js-yaml';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
-import {installKubeVip, waitForLoadBalancerIp} from '../../source/kong/lb-install.js';
+import {installKubeVip, loadBalancerPendingReason, waitForLoadBalancerIp} from '../../source/kong/lb-install.js';
 import {KUBE_VIP_MANIFEST_FILE, lbPlanFromAnswers} from '../../source/kong/lb-config.js';
 import {createKubeApi} from '../../source/kong/kube-client.js';
 import {ExecaRunner} from '../../source/run/execa-runner.js';
@@ -153,6 +153,12 @@ test(
     assert.deepEqual(warnings('third'), [
       'SyncLoadBalancerFailed: Error syncing load balancer: failed to ensure load balancer: no addresses available in [default] range [10.20.0.200-10.20.0.201]',
     ]);
+    // What the data-plane step reports for a proxy Service left pending.
+    assert.equal(
+      await loadBalancerPendingReason(kube, 'default', 'third'),
+      'SyncLoadBalancerFailed: Error syncing load balancer: failed to ensure load balancer: no addresses available in [default] range [10.20.0.200-10.20.0.201]',
+    );
+    assert.equal(await loadBalancerPendingReason(kube, 'default', 'second'), undefined);
     const pending = await kubectl(['get', 'svc', 'third', '-n', 'default']);
     assert.match(pending.stdout, /<pending>/, pending.stdout + pending.stderr);
   },
