@@ -61,6 +61,11 @@ export interface KubeDaemonSet {
   status?: {desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number};
 }
 
+export interface KubeConfigMap {
+  metadata: KubeMeta;
+  data?: Record<string, string>;
+}
+
 /** A core/v1 Event (what `kubectl describe` lists under Events). */
 export interface KubeEvent {
   metadata: KubeMeta;
@@ -133,6 +138,7 @@ export interface KubeKinds {
   Job: KubeJob;
   DaemonSet: KubeDaemonSet;
   Event: KubeEvent;
+  ConfigMap: KubeConfigMap;
 }
 export type KubeKind = keyof KubeKinds;
 

@@ -82,6 +82,12 @@ function kindCalls(
       create: (namespace, body) => core.createNamespacedEvent({namespace, body}),
       replace: (name, namespace, body) => core.replaceNamespacedEvent({name, namespace, body}),
     },
+    ConfigMap: {
+      read: (name, namespace) => core.readNamespacedConfigMap({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedConfigMap({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedConfigMap({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedConfigMap({name, namespace, body}),
+    },
     Node: {
       read: name => core.readNode({name}),
       list: (_namespace, labelSelector) => core.listNode({labelSelector}),

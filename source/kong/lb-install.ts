@@ -184,10 +184,44 @@ export function applyKubeVipCommand(target: LbTarget, env: LbInstallDeps['env'],
   };
 }
 
+/**
+ * kube-vip's ARP mode needs kube-proxy's strictARP when kube-proxy runs in IPVS mode (EKS Anywhere "Kube-Vip
+ * ARP Mode", step 1; kube-vip docs): otherwise every node answers ARP for the VIP. In iptables mode (EKS
+ * Anywhere's default) it changes nothing. We read kube-proxy's configuration and refuse with the documented
+ * fix rather than rewrite a system component's ConfigMap ourselves. undefined: nothing to fix.
+ */
+export async function kubeProxyStrictArpProblem(kube: KubeApi): Promise<string | undefined> {
+  const cm = await kube.get('ConfigMap', 'kube-system', 'kube-proxy').catch(() => null);
+  const text = cm?.data?.['config.conf'];
+  if (!text) return undefined; // no kube-proxy (replaced by the CNI) or not readable: nothing to check
+  let config: {mode?: string; ipvs?: {strictARP?: boolean}} | undefined;
+  try {
+    config = yaml.load(text) as typeof config;
+  } catch {
+    return undefined;
+  }
+  if (config?.mode !== 'ipvs' || config.ipvs?.strictARP === true) return undefined;
+  return 'kube-proxy runs in IPVS mode without strictARP: every node would answer ARP for the kube-vip addresses';
+}
+
 export async function installKubeVip(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
   const {checks, report, run, waitReady} = installKit(deps);
   const file = KUBE_VIP_MANIFEST_FILE;
   report({id: 'lb-manifests', status: 'running', title: 'kube-vip for Services'});
+  if (!deps.dryRun) {
+    const arp = await kubeProxyStrictArpProblem(deps.kube);
+    if (arp) {
+      report({
+        id: 'lb-manifests',
+        status: 'fail',
+        title: arp,
+        fix:
+          `set strictARP: true in the kube-proxy ConfigMap (kubectl --kubeconfig ${target.kubeconfig} -n kube-system ` +
+          'edit configmap kube-proxy), restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy), then retry',
+      });
+      return {ok: false, checks};
+    }
+  }
   await writeFileAtomic(
     join(deps.sessionDir, file),
     `# kube-vip for the Kong data plane proxy, written by eksa-kong (pool ${plan.pool.text}).\n` +

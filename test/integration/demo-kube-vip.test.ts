@@ -11,7 +11,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import yaml from 'js-yaml';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
-import {installKubeVip, loadBalancerPendingReason, waitForLoadBalancerIp} from '../../source/kong/lb-install.js';
+import {
+  installKubeVip,
+  kubeProxyStrictArpProblem,
+  loadBalancerPendingReason,
+  waitForLoadBalancerIp,
+} from '../../source/kong/lb-install.js';
 import {KUBE_VIP_MANIFEST_FILE, lbPlanFromAnswers} from '../../source/kong/lb-config.js';
 import {createKubeApi} from '../../source/kong/kube-client.js';
 import {ExecaRunner} from '../../source/run/execa-runner.js';
@@ -223,3 +228,47 @@ test('fake kube-vip: without its ServiceAccount the DaemonSet never turns Ready'
   const got = store.get({apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'kube-system', name: 'kube-vip-ds'});
   assert.ok(!((got?.['status'] as {numberReady?: number} | undefined)?.numberReady ?? 0));
 });
+
+test(
+  'kube-proxy in IPVS mode without strictARP: installKubeVip refuses before applying anything, naming the fix',
+  {timeout: 30_000},
+  async () => {
+    const kube = createKubeApi(world.kubeconfigs.workload);
+    const store = world.apis.workload.store;
+    assert.equal(await kubeProxyStrictArpProblem(kube), undefined, 'no kube-proxy ConfigMap: nothing to check');
+    const proxyConfig = (conf: string) =>
+      store.put({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {name: 'kube-proxy', namespace: 'kube-system'},
+        data: {'config.conf': conf},
+      });
+    proxyConfig(
+      'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\nipvs:\n  strictARP: false\n',
+    );
+    assert.equal(await kubeProxyStrictArpProblem(kube), undefined, 'iptables mode: strictARP changes nothing');
+    proxyConfig(
+      'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\nipvs:\n  strictARP: false\n',
+    );
+    const recorded: string[] = [];
+    const refused = await installKubeVip(
+      lbPlanFromAnswers(answers('10.20.0.220-10.20.0.221'))!,
+      {kubeconfig: world.kubeconfigs.workload},
+      {
+        runner: new DryRunRunner({onRecord: r => recorded.push(r.command)}),
+        clock: systemClock,
+        env: {...world.env, HOME: dir},
+        sessionDir: session,
+        kube,
+        dryRun: false,
+      },
+    );
+    assert.equal(refused.ok, false);
+    assert.match(refused.checks[0]!.title, /IPVS mode without strictARP/);
+    assert.match(refused.checks[0]!.fix!, /strictARP: true/);
+    assert.deepEqual(recorded, [], 'nothing applied');
+    proxyConfig('mode: ipvs\nipvs:\n  strictARP: true\n');
+    assert.equal(await kubeProxyStrictArpProblem(kube), undefined);
+    store.delete({apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kube-proxy'});
+  },
+);
