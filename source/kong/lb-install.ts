@@ -11,10 +11,11 @@ import type {Clock} from '../ports.js';
 import type {CommandRunner, CommandSpec, RunningCommand} from '../run/types.js';
 import {writeFileAtomic} from '../session/home.js';
 import {ensureNamespace, helmEnv, kubeTargetArgs, MANAGED_BY_LABEL} from './deploy.js';
-import type {KubeApi, KubeService} from './kube-api.js';
+import type {KubeApi, KubeMeta, KubeService} from './kube-api.js';
 import {describeKubeError} from './kube-api.js';
 import {
   KUBE_VIP_CLOUD_PROVIDER,
+  KUBE_VIP_CONFIGMAP,
   KUBE_VIP_DAEMONSET,
   KUBE_VIP_MANIFEST_FILE,
   KUBE_VIP_NAMESPACE,
@@ -204,6 +205,23 @@ export async function kubeProxyStrictArpProblem(kube: KubeApi): Promise<string |
   return 'kube-proxy runs in IPVS mode without strictARP: every node would answer ARP for the kube-vip addresses';
 }
 
+/**
+ * A kube-vip for Services someone else installed (no managed-by label of ours): applying over it would
+ * rewrite their pool and destroy would delete it. undefined when there is none or it is ours (a rerun).
+ */
+export async function foreignKubeVip(kube: KubeApi): Promise<string | undefined> {
+  const ours = (m: KubeMeta) => Object.entries(MANAGED_BY_LABEL).every(([k, v]) => m.labels?.[k] === v);
+  const found = [
+    ['configmap', await kube.get('ConfigMap', KUBE_VIP_NAMESPACE, KUBE_VIP_CONFIGMAP).catch(() => null)],
+    ['daemonset', await kube.get('DaemonSet', KUBE_VIP_NAMESPACE, KUBE_VIP_DAEMONSET).catch(() => null)],
+    ['deployment', await kube.get('Deployment', KUBE_VIP_NAMESPACE, KUBE_VIP_CLOUD_PROVIDER).catch(() => null)],
+  ] as const;
+  const theirs = found.filter(([, o]) => o && !ours(o.metadata)).map(([kind, o]) => `${kind} ${o!.metadata.name}`);
+  return theirs.length > 0
+    ? `kube-vip is already installed in ${KUBE_VIP_NAMESPACE}, not by eksa-kong (${theirs.join(', ')})`
+    : undefined;
+}
+
 export async function installKubeVip(plan: LbPlan, target: LbTarget, deps: LbInstallDeps): Promise<LbInstallResult> {
   const {checks, report, run, waitReady} = installKit(deps);
   const file = KUBE_VIP_MANIFEST_FILE;
@@ -218,6 +236,18 @@ export async function installKubeVip(plan: LbPlan, target: LbTarget, deps: LbIns
         fix:
           `set strictARP: true in the kube-proxy ConfigMap (kubectl --kubeconfig ${target.kubeconfig} -n kube-system ` +
           'edit configmap kube-proxy), restart kube-proxy (kubectl -n kube-system rollout restart daemonset kube-proxy), then retry',
+      });
+      return {ok: false, checks};
+    }
+    const foreign = await foreignKubeVip(deps.kube);
+    if (foreign) {
+      report({
+        id: 'lb-manifests',
+        status: 'fail',
+        title: foreign,
+        fix:
+          'use it as it is: remove dataPlane.loadBalancer and set dataPlane.proxyType: LoadBalancer (its pool is the kubevip ' +
+          'ConfigMap), or remove it first; the wizard does not overwrite or later delete what it did not install',
       });
       return {ok: false, checks};
     }

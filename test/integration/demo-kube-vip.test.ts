@@ -12,6 +12,7 @@ import {join} from 'node:path';
 import yaml from 'js-yaml';
 import {startDemoWorld, type DemoWorld} from '../../source/demo/world.js';
 import {
+  foreignKubeVip,
   installKubeVip,
   kubeProxyStrictArpProblem,
   loadBalancerPendingReason,
@@ -272,3 +273,41 @@ test(
     store.delete({apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kube-proxy'});
   },
 );
+
+test('a kube-vip someone else installed is neither overwritten nor adopted', {timeout: 30_000}, async () => {
+  const kube = createKubeApi(world.kubeconfigs.workload);
+  const store = world.apis.workload.store;
+  assert.equal(await foreignKubeVip(kube), undefined);
+  store.put({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'kubevip', namespace: 'kube-system'},
+    data: {'cidr-global': '10.20.0.128/28'},
+  });
+  const recorded: string[] = [];
+  const refused = await installKubeVip(
+    lbPlanFromAnswers(answers('10.20.0.220-10.20.0.221'))!,
+    {kubeconfig: world.kubeconfigs.workload},
+    {
+      runner: new DryRunRunner({onRecord: r => recorded.push(r.command)}),
+      clock: systemClock,
+      env: {...world.env, HOME: dir},
+      sessionDir: session,
+      kube,
+      dryRun: false,
+    },
+  );
+  assert.equal(refused.ok, false);
+  assert.equal(
+    refused.checks[0]!.title,
+    'kube-vip is already installed in kube-system, not by eksa-kong (configmap kubevip)',
+  );
+  assert.deepEqual(recorded, [], 'nothing applied');
+  assert.deepEqual(
+    store.get({apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kubevip'})?.['data'],
+    {
+      'cidr-global': '10.20.0.128/28',
+    },
+  );
+  store.delete({apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kubevip'});
+});
