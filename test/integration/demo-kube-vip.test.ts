@@ -311,3 +311,49 @@ test('a kube-vip someone else installed is neither overwritten nor adopted', {ti
   );
   store.delete({apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kubevip'});
 });
+
+test(
+  'fake kube-vip: the provider acts only once bound to its ClusterRole; kube-vip announces only with svc_enable',
+  {timeout: 30_000},
+  async () => {
+    const store = world.apis.workload.store;
+    for (const kind of ['DaemonSet', 'Deployment'])
+      for (const o of store.list({apiVersion: 'apps/v1', kind, namespace: 'kube-system'}))
+        store.delete({apiVersion: 'apps/v1', kind, namespace: 'kube-system', name: o.metadata.name!});
+    const docs = yaml.loadAll(readFileSync(join(session, KUBE_VIP_MANIFEST_FILE), 'utf8')) as KubeObject[];
+    const binding = docs.find(d => d.metadata.name === 'system:kube-vip-cloud-controller-binding')!;
+    for (const d of docs) {
+      if (d === binding) continue;
+      if (d.kind === 'DaemonSet') {
+        const c = (d['spec'] as {template: {spec: {containers: Array<{env: Array<{name: string; value?: string}>}>}}})
+          .template.spec.containers[0]!;
+        c.env = c.env.map(e => (e.name === 'svc_enable' ? {...e, value: 'false'} : e));
+      }
+      // A range of its own, wide enough for the earlier tests' pending Services too (they get served first).
+      if (d.kind === 'ConfigMap') d['data'] = {'range-global': '10.20.0.230-10.20.0.239'};
+      store.put(d);
+    }
+    const ready = (kind: string, name: string) => {
+      const s = (store.get({apiVersion: 'apps/v1', kind, namespace: 'kube-system', name})?.['status'] ?? {}) as Record<
+        string,
+        number
+      >;
+      return (s['numberReady'] ?? s['readyReplicas'] ?? 0) > 0;
+    };
+    await until(() => ready('Deployment', 'kube-vip-cloud-provider') && ready('DaemonSet', 'kube-vip-ds'), 'rollout', {
+      timeoutMs: 10_000,
+    });
+    store.put(lbService('unbound'));
+    const svc = () => store.get({apiVersion: 'v1', kind: 'Service', namespace: 'default', name: 'unbound'})!;
+    assert.equal(svc().metadata.annotations?.['kube-vip.io/loadbalancerIPs'], undefined, 'no rights, no address');
+    store.put(binding);
+    await until(() => !!svc().metadata.annotations?.['kube-vip.io/loadbalancerIPs'], 'the provider’s address', {
+      timeoutMs: 10_000,
+    });
+    assert.deepEqual(
+      (svc()['status'] as {loadBalancer?: {ingress?: unknown[]}}).loadBalancer?.ingress ?? [],
+      [],
+      'svc_enable=false: kube-vip does not announce it',
+    );
+  },
+);
