@@ -35,6 +35,7 @@ type FieldKey =
   | 'release'
   | 'tag'
   | 'proxyType'
+  | 'lbProvider'
   | 'lbAddresses'
   | 'httpNodePort'
   | 'httpsNodePort'
@@ -42,6 +43,8 @@ type FieldKey =
   | 'cert';
 const CHOICES: Partial<Record<FieldKey, readonly string[]>> = {
   proxyType: ['NodePort', 'LoadBalancer'],
+  // MetalLB as the EKS Anywhere curated package, or kube-vip in ARP services mode with its cloud provider.
+  lbProvider: ['metallb', 'kube-vip'],
   cert: ['copy from the control plane', 'generate a new one'],
 };
 const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
@@ -49,7 +52,8 @@ const FIELDS: ReadonlyArray<{key: FieldKey; label: string}> = [
   {key: 'release', label: 'Release'},
   {key: 'tag', label: 'Image tag'},
   {key: 'proxyType', label: 'Proxy'},
-  {key: 'lbAddresses', label: 'MetalLB pool'},
+  {key: 'lbProvider', label: 'LB provider'},
+  {key: 'lbAddresses', label: 'LB pool'},
   {key: 'httpNodePort', label: 'HTTP NodePort'},
   {key: 'httpsNodePort', label: 'HTTPS NodePort'},
   {key: 'replicas', label: 'Replicas'},
@@ -98,7 +102,8 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
       release: dp.release ?? DEFAULT_DP_RELEASE,
       tag,
       proxyType: dp.proxyType ?? (dp.loadBalancer ? 'LoadBalancer' : 'NodePort'),
-      // A free block of the nodes' subnet is proposed; the admin may clear it or write another.
+      lbProvider: dp.loadBalancer?.provider ?? 'metallb',
+      // A free block of the nodes' subnet is proposed (for either provider); the admin may clear it or write another.
       lbAddresses: dp.loadBalancer?.addresses ?? proposePool(poolContext(session.answers)) ?? '',
       httpNodePort: String(dp.httpNodePort ?? 32080),
       httpsNodePort: String(dp.httpsNodePort ?? 32443),
@@ -165,7 +170,7 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
           ...(form.proxyType === 'LoadBalancer' && form.lbAddresses.trim() !== ''
             ? {
                 loadBalancer: {
-                  provider: session.answers.dataPlane?.loadBalancer?.provider ?? 'metallb',
+                  provider: form.lbProvider as 'metallb' | 'kube-vip',
                   addresses: form.lbAddresses.trim(),
                 },
               }
@@ -184,15 +189,7 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
-  }, [
-    blocked,
-    ctx,
-    form,
-    session.answers.dataPlane?.image,
-    session.answers.dataPlane?.loadBalancer?.provider,
-    session.answers.controlPlane?.generateCert,
-    setError,
-  ]);
+  }, [blocked, ctx, form, session.answers.dataPlane?.image, session.answers.controlPlane?.generateCert, setError]);
 
   const deploy = useCallback(async () => {
     setChecks(new Map());
@@ -289,7 +286,11 @@ export function DataPlane({ctx, session, width, height, isActive, runWork, compl
                     ? form.proxyType === 'LoadBalancer'
                       ? 'range or CIDR; empty: your own LB'
                       : 'with Proxy LoadBalancer'
-                    : undefined
+                    : f.key === 'lbProvider'
+                      ? form.proxyType === 'LoadBalancer'
+                        ? 'installs it before helm'
+                        : 'with Proxy LoadBalancer'
+                      : undefined
             }
             onChange={v => setForm(s => ({...s, [f.key]: v}))}
           />

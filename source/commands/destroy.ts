@@ -11,7 +11,7 @@ export function registerDestroy(program: Command, context: ContextFor): void {
     program
       .command('destroy')
       .description(
-        'remove only what a session created (DP release, its secrets and namespace, the MetalLB package, a cluster it created); the session stays, marked destroyed',
+        'remove only what a session created (DP release, its secrets and namespace, the MetalLB package or kube-vip, a cluster it created); the session stays, marked destroyed',
       )
       .argument('<name>', 'session name')
       .option(

@@ -331,6 +331,8 @@ export function defaultResources(): ResourceType[] {
     rt('apps', 'v1', 'DaemonSet', 'daemonsets', true, ['ds']),
     rt('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts']),
     rt('batch', 'v1', 'Job', 'jobs', true),
+    rt('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+    rt('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
     rt('events.k8s.io', 'v1', 'Event', 'events', true, ['ev']),
     rt('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
     rt('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds']),

@@ -15,6 +15,7 @@ import yaml from 'js-yaml';
 import type {FakeKubeStore, KubeObject} from './fake-kube-api.js';
 import {formatIpv4, parseIpv4, type Cidr} from '../net/ipv4.js';
 import {parseAddressPool, poolCidrs} from '../kong/lb-addresses.js';
+import {delayedActions, lbIngressIps} from './fake-lb-common.js';
 
 export const PACKAGE_API = 'packages.eks.amazonaws.com/v1alpha1';
 export const METALLB_API = 'metallb.io/v1beta1';
@@ -87,7 +88,6 @@ export interface FakeMetallb {
 }
 
 export function attachFakeMetallb(store: FakeKubeStore, options: {speed?: number} = {}): FakeMetallb {
-  const speed = options.speed && options.speed > 0 ? options.speed : 1;
   store.registerResource({
     group: 'packages.eks.amazonaws.com',
     version: 'v1alpha1',
@@ -108,14 +108,8 @@ export function attachFakeMetallb(store: FakeKubeStore, options: {speed?: number
       singular: kind.toLowerCase(),
       namespaced: true,
     });
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, ms / speed);
-    timers.add(t);
-  };
+  const timers = delayedActions(options.speed);
+  const later = timers.later;
 
   const setPackageStatus = (ns: string, name: string, status: Record<string, unknown>) =>
     store.update({apiVersion: PACKAGE_API, kind: 'Package', namespace: ns, name}, cur =>
@@ -284,17 +278,10 @@ export function attachFakeMetallb(store: FakeKubeStore, options: {speed?: number
       store.delete({apiVersion: 'apps/v1', kind: 'Deployment', namespace: target, name: CONTROLLER});
       return {};
     },
-    assigned() {
-      const out = new Map<string, string>();
-      for (const s of store.list({apiVersion: 'v1', kind: 'Service'})) {
-        const ip = (s['status'] as {loadBalancer?: {ingress?: Array<{ip?: string}>}})?.loadBalancer?.ingress?.[0]?.ip;
-        if (ip) out.set(`${s.metadata.namespace}/${s.metadata.name}`, ip);
-      }
-      return out;
-    },
+    assigned: () => lbIngressIps(store),
     close() {
       unwatch();
-      for (const t of timers) clearTimeout(t);
+      timers.clear();
     },
   };
 }

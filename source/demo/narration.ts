@@ -19,7 +19,7 @@ export const NARRATION: Record<StepId, string> = {
   'control-plane':
     'The control plane stays in AWS and serves only admins (Admin API, Kong Manager, its database). Data planes reach it through two load balancers: port 8005 carries configuration down an mTLS tunnel, port 8006 carries telemetry back up. Both sides use the same cluster certificate.',
   'data-plane':
-    'The data plane is Kong with role data_plane and database off: it keeps no database because every route and plugin arrives from the control plane over the 8005 tunnel, and it reports metrics on 8006. Helm installs it on the new cluster with a NodePort proxy.',
+    'The data plane is Kong with role data_plane and database off: it keeps no database because every route and plugin arrives from the control plane over the 8005 tunnel, and it reports metrics on 8006. Helm installs it on the new cluster; first the load balancer (MetalLB or kube-vip) is installed, so the proxy Service gets an address from the pool.',
   verify:
     'Proof: the control plane lists the data plane and a call through its proxy reaches a route set in AWS. The orders API then gets its policies, each proven on the proxy; its logs go to http-log-entries.jsonl.',
   done: 'From bare metal to a connected Kong data plane. Every command is in the session logs, and "eksa-kong runbook NAME" prints them as a script to review and rerun by hand on a real rack.',

@@ -30,6 +30,7 @@ import {checkCreateInputs} from './standin/eksctl-checks.js';
 import {templatesDir} from '../templates.js';
 import {createStateWriter, readDemoState, type DemoContainer, type DemoState, type SavedEksctlRun} from './persist.js';
 import {attachFakeMetallb} from './fake-metallb.js';
+import {attachFakeKubeVip} from './fake-kube-vip.js';
 
 export interface DemoService {
   name: string;
@@ -270,6 +271,8 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
   const apis: Record<ClusterId, FakeKubeApi> = {controlPlane: cp, bootstrap, workload, vsphere};
   // The new cluster's MetalLB, once the curated package is created (eksctl anywhere create packages).
   const metallb = attachFakeMetallb(workload.store, {speed});
+  // Or kube-vip for Services with its cloud provider, once kubectl applies them (dataPlane.loadBalancer.provider: kube-vip).
+  const kubeVip = attachFakeKubeVip(workload.store, {speed});
   const endpoints = {
     controlPlane: cp.url,
     bootstrap: bootstrap.url,
@@ -836,6 +839,7 @@ export async function startDemoWorld(opts: DemoWorldOptions): Promise<DemoWorld>
       await Promise.all(scenarios.map(s => s.done));
       for (const u of unwatch) u();
       metallb.close();
+      kubeVip.close();
       writer?.close();
       await Promise.allSettled(services.map(async s => s.close()));
       await Promise.all(Object.values(apis).map(a => a.close()));

@@ -56,6 +56,25 @@ export interface KubeDeployment {
   status?: {readyReplicas?: number; replicas?: number};
 }
 
+export interface KubeDaemonSet {
+  metadata: KubeMeta;
+  status?: {desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number};
+}
+
+export interface KubeConfigMap {
+  metadata: KubeMeta;
+  data?: Record<string, string>;
+}
+
+/** A core/v1 Event (what `kubectl describe` lists under Events). */
+export interface KubeEvent {
+  metadata: KubeMeta;
+  involvedObject?: {kind?: string; name?: string; namespace?: string};
+  type?: string;
+  reason?: string;
+  message?: string;
+}
+
 export interface KubeSecret {
   apiVersion?: string;
   kind?: string;
@@ -117,6 +136,9 @@ export interface KubeKinds {
   Namespace: KubeNamespace;
   Pod: KubePod;
   Job: KubeJob;
+  DaemonSet: KubeDaemonSet;
+  Event: KubeEvent;
+  ConfigMap: KubeConfigMap;
 }
 export type KubeKind = keyof KubeKinds;
 

@@ -70,6 +70,24 @@ function kindCalls(
       create: (namespace, body) => batch.createNamespacedJob({namespace, body}),
       replace: (name, namespace, body) => batch.replaceNamespacedJob({name, namespace, body}),
     },
+    DaemonSet: {
+      read: (name, namespace) => apps.readNamespacedDaemonSet({name, namespace}),
+      list: (namespace, labelSelector) => apps.listNamespacedDaemonSet({namespace, labelSelector}),
+      create: (namespace, body) => apps.createNamespacedDaemonSet({namespace, body}),
+      replace: (name, namespace, body) => apps.replaceNamespacedDaemonSet({name, namespace, body}),
+    },
+    Event: {
+      read: (name, namespace) => core.readNamespacedEvent({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedEvent({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedEvent({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedEvent({name, namespace, body}),
+    },
+    ConfigMap: {
+      read: (name, namespace) => core.readNamespacedConfigMap({name, namespace}),
+      list: (namespace, labelSelector) => core.listNamespacedConfigMap({namespace, labelSelector}),
+      create: (namespace, body) => core.createNamespacedConfigMap({namespace, body}),
+      replace: (name, namespace, body) => core.replaceNamespacedConfigMap({name, namespace, body}),
+    },
     Node: {
       read: name => core.readNode({name}),
       list: (_namespace, labelSelector) => core.listNode({labelSelector}),

@@ -1,6 +1,7 @@
 // `eksa-kong destroy`: removes only what the session created, newest first. The data plane release
 // (helm uninstall), the secrets and the namespace the wizard created (kubectl by the managed-by label),
-// the MetalLB package the data-plane step installed (eksctl anywhere delete packages) and, only when
+// the MetalLB package the data-plane step installed (eksctl anywhere delete packages) or its kube-vip
+// manifests (kubectl delete -f of the file it applied) and, only when
 // this session created the cluster, `eksctl anywhere delete cluster`. What the session did not create
 // is listed as kept, with why. Every command goes through the session's runner, so it is logged and
 // joins the runbook.
@@ -24,6 +25,7 @@ export type DestroyActionId =
   | 'namespace'
   | 'lb-package'
   | 'lb-namespace'
+  | 'lb-kube-vip'
   | 'cp-helm-uninstall'
   | 'cp-secrets'
   | 'cp-namespace'
@@ -183,11 +185,37 @@ export function destroyPlan(
   else kept.push('data plane: the cluster kubeconfig is not known, nothing can be removed there');
 
   // MetalLB went in before the data plane, so it goes after it; only what the step recorded as installed.
-  const lb = dpData['loadBalancer'] as {pool?: string; package?: string; namespace?: string} | undefined;
+  const lb = dpData['loadBalancer'] as
+    {provider?: string; pool?: string; package?: string; manifest?: string; namespace?: string} | undefined;
   const lbCluster = session.answers.cluster?.name;
   if (only) {
     // removed before
-  } else if (lb?.package && workload && lbCluster) {
+  } else if (lb?.provider === 'kube-vip' && lb.manifest && workload) {
+    // Exactly what the step applied, from the file it applied (in the session folder, the cwd here).
+    actions.push({
+      id: 'lb-kube-vip',
+      title: `Delete kube-vip for Services and its cloud provider (range ${lb.pool ?? '?'}) the wizard installed`,
+      spec: {
+        ...base,
+        env: helmEnv(env, workload.kubeconfig),
+        command: 'kubectl',
+        args: [
+          'delete',
+          '-f',
+          lb.manifest,
+          '--kubeconfig',
+          rel(workload.kubeconfig),
+          ...(workload.context ? ['--context', workload.context] : []),
+          '--ignore-not-found',
+          '--wait',
+        ],
+        timeoutMs: 300_000,
+        title: `Delete the kube-vip objects of ${lb.manifest}`,
+      },
+    });
+  } else if (lb?.manifest)
+    kept.push(`load balancer: kube-vip (${lb.manifest}) stays: the cluster kubeconfig is not known`);
+  else if (lb?.package && workload && lbCluster) {
     const kubeconfig = rel(workload.kubeconfig);
     const kctx = workload.context ? ['--context', workload.context] : [];
     const kenv = helmEnv(env, workload.kubeconfig);

@@ -35,6 +35,8 @@ async function setup(opts: {
   speed: number;
   pendingSeconds?: number;
   kubeconfig?: (world: DemoWorld, dir: string) => string;
+  /** Drop the demo's load-balancer answer, so the screen proposes a pool. */
+  noPool?: boolean;
 }): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'kong-screens-'));
   const abort = new AbortController();
@@ -50,6 +52,19 @@ async function setup(opts: {
     machines: [{hostname: 'eksa-wk01', mac: 'aa:bb:cc:00:00:02', ip: '10.20.0.12', role: 'worker', disk: '/dev/sda'}],
     ...(opts.kubeconfig ? {controlPlane: {kubeconfig: opts.kubeconfig(world, dir), context: ''}} : {}),
   });
+  if (opts.noPool && answers.dataPlane) {
+    delete answers.dataPlane.loadBalancer;
+    // The nodes' subnet, from which the screen proposes a free block.
+    answers.network = {netmask: '255.255.255.0', gateway: '10.20.0.1'};
+    answers.admin = {bootstrapIp: '10.20.0.10'};
+    // The created cluster's worker, where kube-vip's DaemonSet runs (create-cluster is skipped here).
+    world.apis.workload.store.put({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {name: 'eksa-wk01'},
+      status: {addresses: [{type: 'InternalIP', address: '10.20.0.12'}], conditions: [{type: 'Ready', status: 'True'}]},
+    });
+  }
   session = {
     ...session,
     answers: mergeAnswers(session.answers, answers),
@@ -207,7 +222,8 @@ test(
       await app.waitFor(/Image tag +3\.9\.1\.2/, {timeoutMs: 5000});
       assert.match(app.screen(), /Same version as the control plane/);
       assert.match(app.screen(), /Proxy +LoadBalancer/);
-      assert.match(app.screen(), /MetalLB pool +10\.20\.0\.200-10\.20\.0\.209/);
+      assert.match(app.screen(), /LB provider +metallb/);
+      assert.match(app.screen(), /LB pool +10\.20\.0\.200-10\.20\.0\.209/);
       await app.press(KEYS.down, KEYS.down);
       await app.press(...Array(8).fill(KEYS.backspace));
       await app.type('3.10.0.0');
@@ -239,6 +255,59 @@ test(
       assert.match(done, /curl -i http:\/\/10\.20\.0\.200\/httpbin\/anything/);
       assert.match(done, /eksa-kong runbook kong-screens/);
       assert.equal(env.controller.get().status, 'done');
+      assertFits(app);
+    } finally {
+      await env.close();
+    }
+  },
+);
+
+test(
+  'data plane screen with no pool answered: a free range is proposed, kube-vip is chosen with ←/→, installed before helm, and the proxy gets an address from the range',
+  {timeout: 90_000},
+  async () => {
+    const env = await setup({speed: 50, noPool: true});
+    try {
+      await controlPlaneDone(env);
+      const app = render(env);
+      await app.waitFor(/Image tag +3\.9\.1\.2/, {timeoutMs: 5000});
+      const proposed = /LB pool +(10\.20\.0\.\d+-10\.20\.0\.\d+)/.exec(app.screen())?.[1];
+      assert.ok(proposed, `a proposed range:\n${app.screen()}`);
+      assert.match(app.screen(), /Proxy +NodePort/, 'no pool answered: NodePort until the admin picks LoadBalancer');
+      assert.match(app.screen(), /LB provider +metallb/);
+      await app.press(KEYS.down, KEYS.down, KEYS.down, KEYS.right);
+      await app.waitFor(/Proxy +LoadBalancer/);
+      await app.press(KEYS.down, KEYS.right);
+      await app.waitFor(/LB provider +kube-vip/);
+      await app.press(KEYS.enter);
+      await app.waitFor('kong-dp-values.yaml (preview');
+      assert.deepEqual(env.controller.get().answers.dataPlane?.loadBalancer, {
+        provider: 'kube-vip',
+        addresses: proposed,
+      });
+      await app.press(KEYS.enter);
+      const deployed = await app.waitFor('Enter to continue', {timeoutMs: 40_000});
+      assert.match(deployed, /passed: kong-dp-values\.yaml written · deployment /, 'the cloud provider Ready');
+      const proxy = env.world.apis.workload.store.get({
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: 'kong',
+        name: 'kong-dp-kong-proxy',
+      });
+      assert.equal(
+        proxy?.metadata.annotations?.['kube-vip.io/loadbalancerIPs'],
+        proposed.split('-')[0],
+        'kube-vip’s cloud provider',
+      );
+      assertFits(app);
+      await app.press(KEYS.enter);
+      await app.waitFor('Enter verifies');
+      const facts = env.controller.get().steps['data-plane'].data as {
+        proxyUrl?: string;
+        loadBalancer?: {provider: string};
+      };
+      assert.equal(facts.loadBalancer?.provider, 'kube-vip');
+      assert.equal(facts.proxyUrl, `http://${proposed.split('-')[0]}`);
       assertFits(app);
     } finally {
       await env.close();

@@ -206,3 +206,42 @@ test(
     );
   },
 );
+
+test(
+  'dry run with dataPlane.loadBalancer provider kube-vip: its manifest is written and applied before helm, the proxy is a LoadBalancer, the step records it for destroy',
+  {timeout: 30_000},
+  async () => {
+    const {dir, controller, run} = dryRun({
+      admin: {bootstrapIp: '10.20.0.10'},
+      network: {netmask: '255.255.255.0'},
+      dataPlane: {
+        proxyType: 'LoadBalancer',
+        loadBalancer: {provider: 'kube-vip', addresses: '10.20.0.200-10.20.0.209'},
+      },
+    });
+    await run('control-plane');
+    await run('data-plane');
+    const kubeconfig = join(dir, 'lab', 'lab-eks-a-cluster.kubeconfig');
+    const commands = controller.get().commands.map(c => `${c.command} ${c.args.join(' ')}`);
+    assert.equal(commands[0], `kubectl --kubeconfig ${kubeconfig} apply -f kube-vip-services.yaml`);
+    assert.ok(commands.at(-1)!.startsWith('helm upgrade --install'), commands.join('\n'));
+    assert.match(renderRunbook('lab', controller.get().commands), /apply -f kube-vip-services\.yaml/);
+    const docs = yaml.loadAll(readFileSync(join(dir, 'kube-vip-services.yaml'), 'utf8')) as Array<{kind: string}>;
+    assert.deepEqual([...new Set(docs.map(d => d.kind))].sort(), [
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+      'Deployment',
+      'ServiceAccount',
+    ]);
+    const values = yaml.load(readFileSync(join(dir, 'kong-dp-values.yaml'), 'utf8')) as {proxy: {type: string}};
+    assert.equal(values.proxy.type, 'LoadBalancer');
+    assert.deepEqual(controller.get().steps['data-plane'].data?.['loadBalancer'], {
+      provider: 'kube-vip',
+      pool: '10.20.0.200-10.20.0.209',
+      manifest: 'kube-vip-services.yaml',
+      namespace: 'kube-system',
+    });
+  },
+);

@@ -158,7 +158,8 @@ test('generate lb-config CLI: prints the package; exit 2 naming the key for a ba
   assert.match(ok.stdout, /eksctl anywhere create packages -f metallb-package\.yaml/);
   assert.match(ok.stdout, /packageName: metallb/);
   const kubeVip = generateLbConfigCli(withPool('10.20.0.200/29', 'kube-vip'));
-  assert.match(kubeVip.stdout, /range-global: 10\.20\.0\.200\/29/);
+  // A CIDR goes under cidr-global: the cloud provider parses range-global as "a-b" only.
+  assert.match(kubeVip.stdout, /cidr-global: 10\.20\.0\.200\/29/);
   const bad = generateLbConfigCli(withPool('10.20.0.11-10.20.0.12'));
   assert.equal(bad.exitCode, 2);
   assert.match(bad.stderr, /dataPlane\.loadBalancer\.addresses: 10\.20\.0\.11 is node eksa-cp01/);

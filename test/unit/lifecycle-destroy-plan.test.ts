@@ -59,3 +59,45 @@ test('destroy plan: a session that created its cluster deletes it last; one that
   const fresh = newSession('empty', 'real');
   assert.deepEqual(destroyPlan(fresh, '/tmp/sessions/empty', {}).actions, []);
 });
+
+test('destroy plan: kube-vip the data-plane step installed goes after the data plane, by the file it applied', () => {
+  const s = newSession('kv', 'real');
+  s.answers.cluster = {name: 'seed'};
+  s.artifacts = {kubeconfig: 'seed/seed-eks-a-cluster.kubeconfig', clusterYaml: 'cluster.yaml'};
+  s.steps['create-cluster'] = {...done};
+  s.steps['data-plane'] = {
+    ...done,
+    data: {
+      namespace: 'kong',
+      release: 'kong-dp',
+      loadBalancer: {
+        provider: 'kube-vip',
+        pool: '10.20.0.200-10.20.0.209',
+        manifest: 'kube-vip-services.yaml',
+        namespace: 'kube-system',
+      },
+    },
+  };
+  const plan = destroyPlan(s, '/tmp/sessions/kv', {PATH: '/usr/bin'});
+  assert.deepEqual(
+    plan.actions.map(a => a.id),
+    ['helm-uninstall', 'secrets', 'namespace', 'lb-kube-vip', 'cluster'],
+  );
+  const kv = plan.actions.find(a => a.id === 'lb-kube-vip')!;
+  assert.equal(kv.spec.command, 'kubectl');
+  assert.deepEqual(kv.spec.args, [
+    'delete',
+    '-f',
+    'kube-vip-services.yaml',
+    '--kubeconfig',
+    'seed/seed-eks-a-cluster.kubeconfig',
+    '--ignore-not-found',
+    '--wait',
+  ]);
+  assert.equal(kv.spec.cwd, '/tmp/sessions/kv', 'the file is the one in the session folder');
+  assert.match(kv.title, /kube-vip .* \(range 10\.20\.0\.200-10\.20\.0\.209\)/);
+  assert.ok(
+    plan.actions.every(a => !a.spec.args.includes('packages')),
+    'no MetalLB package to delete',
+  );
+});

@@ -40,7 +40,7 @@ import type {KubeApi, KubeSecret} from '../../kong/kube-api.js';
 import {createKubeApi} from '../../kong/kube-client.js';
 import type {CheckStatus} from '../control-plane/cp-step.js';
 import type {EmptyConfigView} from '../../kong/verify.js';
-import {waitForLoadBalancerIp} from '../../kong/lb-install.js';
+import {loadBalancerPendingReason, waitForLoadBalancerIp} from '../../kong/lb-install.js';
 
 /** The DP step's words for pods connected to a CP that holds no entities yet (verify then gives it some). */
 export const AWAITING_CONFIG = 'connected, waiting for configuration';
@@ -504,14 +504,22 @@ export async function deployDataPlane(plan: DpPlan, deps: DpDeps): Promise<DpRes
 
   facts.nodeIps = await nodeIpsOf(kube, watch.pods, plan.fallbackNodeIps);
   facts.proxyUrl = await proxyUrlOf(kube, plan, facts.nodeIps, deps);
+  const proxyService = `${plan.values.release}-kong-proxy`;
+  // A LoadBalancer Service left <pending>: the load balancer's own error, as kubectl describe shows it.
+  const pending =
+    !facts.proxyUrl && plan.values.proxy.type === 'LoadBalancer'
+      ? await loadBalancerPendingReason(kube, ns, proxyService)
+      : undefined;
   report(
     facts.proxyUrl
       ? {id: 'proxy', status: 'ok', title: `Proxy at ${facts.proxyUrl}`}
       : {
           id: 'proxy',
           status: 'warn',
-          title: 'The proxy address is not known yet',
-          fix: `kubectl -n ${ns} get svc ${plan.values.release}-kong-proxy`,
+          title: pending
+            ? `The proxy Service has no load-balancer address (<pending>): ${pending}`
+            : 'The proxy address is not known yet',
+          fix: `kubectl -n ${ns} describe svc ${proxyService}`,
         },
   );
   return done(watch);

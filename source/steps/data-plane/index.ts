@@ -10,7 +10,7 @@ export const dataPlaneStep: StepDefinition<'data-plane'> = {
   title: 'Kong data plane',
   purpose: [
     'Deploys the Kong data plane with Helm onto the new cluster, with a copy of the cluster certificate.',
-    'With a load-balancer pool, MetalLB (EKS Anywhere curated package) gives the proxy an address from it first.',
+    'With a load-balancer pool, MetalLB (EKS Anywhere curated package) or kube-vip (ARP, with its cloud provider) gives the proxy an address from it first.',
   ],
   reads: [
     'dataPlane.namespace',

@@ -1,6 +1,7 @@
 // The data-plane step's load-balancer stage: the pool checked (answers, then the network), then
-// MetalLB installed as the curated package before helm, so the proxy Service of type LoadBalancer gets
-// an address from the pool as soon as the chart creates it.
+// MetalLB (the curated package) or kube-vip (ARP services mode with its cloud provider) installed before
+// helm, so the proxy Service of type LoadBalancer gets an address from the pool as soon as the chart
+// creates it.
 import {relative} from 'node:path';
 import {AnswerError, MissingAnswerError, StepFailure} from '../../errors.js';
 import type {StepContext} from '../types.js';
@@ -8,8 +9,15 @@ import {toCommandRecord} from '../../run/command-record.js';
 import type {RunningCommand} from '../../run/types.js';
 import {LB_ADDRESSES_KEY} from '../../kong/lb-addresses.js';
 import {checkLoadBalancerPool} from '../../kong/lb-check.js';
-import {LbConfigError, lbPlanFromAnswers, METALLB_NAMESPACE, PACKAGE_NAME, type LbPlan} from '../../kong/lb-config.js';
-import {installMetallb, type LbCheck, type LbTarget} from '../../kong/lb-install.js';
+import {
+  KUBE_VIP_NAMESPACE,
+  LbConfigError,
+  lbPlanFromAnswers,
+  METALLB_NAMESPACE,
+  PACKAGE_NAME,
+  type LbPlan,
+} from '../../kong/lb-config.js';
+import {installLoadBalancer, type LbCheck, type LbTarget} from '../../kong/lb-install.js';
 import {createKubeApi} from '../../kong/kube-client.js';
 import type {KubeApi} from '../../kong/kube-api.js';
 
@@ -27,13 +35,6 @@ export function loadBalancerPlan(ctx: Pick<StepContext, 'session'>): LbPlan | un
         : new AnswerError(error.key, error.message);
     throw error;
   }
-  if (plan?.provider === 'kube-vip')
-    throw new AnswerError(
-      'dataPlane.loadBalancer.provider',
-      'dataPlane.loadBalancer.provider: kube-vip is checked and printed by `eksa-kong generate lb-config`, but this ' +
-        'version installs MetalLB only: use provider metallb, or install kube-vip and its cloud provider yourself and ' +
-        'set dataPlane.proxyType: LoadBalancer without dataPlane.loadBalancer',
-    );
   return plan;
 }
 
@@ -42,7 +43,15 @@ export interface LoadBalancerStageCallbacks {
   onCommand?: (command: RunningCommand) => void;
 }
 
-/** Checks the pool on the network and installs MetalLB; throws AnswerError / StepFailure. */
+/**
+ * What the stage installed, as the step records it for destroy: MetalLB's package, or kube-vip's manifest
+ * file in the session folder (destroy deletes what it lists).
+ */
+export type LbInstalled =
+  | {provider: 'metallb'; pool: string; package: string; namespace: string}
+  | {provider: 'kube-vip'; pool: string; manifest: string; namespace: string};
+
+/** Checks the pool on the network and installs the provider; throws AnswerError / StepFailure. */
 export async function runLoadBalancerStage(
   ctx: StepContext,
   signal: AbortSignal,
@@ -50,14 +59,14 @@ export async function runLoadBalancerStage(
   target: LbTarget,
   callbacks: LoadBalancerStageCallbacks = {},
   kube?: KubeApi,
-): Promise<{provider: 'metallb'; pool: string; package: string; namespace: string}> {
+): Promise<LbInstalled> {
   const dryRun = ctx.ports.world === 'dry-run';
   // A dry run contacts nothing: the pool's form and overlaps were checked with the answers already.
   if (!dryRun) {
     const issues = await checkLoadBalancerPool(ctx.session.answers, ctx.ports, signal);
     if (issues.length > 0) throw new AnswerError(LB_ADDRESSES_KEY, issues.map(i => i.message).join('\n'));
   }
-  const result = await installMetallb(plan, target, {
+  const result = await installLoadBalancer(plan, target, {
     runner: ctx.ports.runner,
     clock: ctx.ports.clock,
     env: ctx.ports.env,
@@ -81,8 +90,10 @@ export async function runLoadBalancerStage(
   if (!result.ok) {
     const failed = result.checks.find(c => c.status === 'fail');
     throw new StepFailure(
-      failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : 'MetalLB did not install',
+      failed ? `${failed.title}${failed.fix ? ` — ${failed.fix}` : ''}` : `${plan.provider} did not install`,
     );
   }
+  if (plan.provider === 'kube-vip')
+    return {provider: 'kube-vip', pool: plan.pool.text, manifest: result.packageFile!, namespace: KUBE_VIP_NAMESPACE};
   return {provider: 'metallb', pool: plan.pool.text, package: PACKAGE_NAME, namespace: METALLB_NAMESPACE};
 }
