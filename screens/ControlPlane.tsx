@@ -108,7 +108,14 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
   const [focus, setFocus] = useState(() => (session.answers.controlPlane?.deploy ? 2 : 1));
   const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
-  const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWork, setMode);
+  /** What a stopped deploy would leave, in AWS or on the cluster: set while a deploy runs. */
+  const leftRef = useRef<(() => string) | null>(null);
+  // Ctrl-C's quit dialog says it too: quitting stops the deploy as Esc-then-y does.
+  const runWorkLeaving = useCallback<ScreenProps['runWork']>(
+    work => runWork(work, {leaves: () => leftRef.current?.()}),
+    [runWork],
+  );
+  const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWorkLeaving, setMode);
 
   const keys = {
     form: [
@@ -207,6 +214,21 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     setCommand(null);
     const stopper = new AbortController();
     stopRef.current = stopper;
+    const {cpDeployPlanFromAnswers, leftAfterStop} = await import('../source/steps/control-plane/cp-deploy.js');
+    leftRef.current = () => {
+      try {
+        const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
+        return leftAfterStop(phasesRef.current, {
+          ...(plan.eks ? {eks: {name: plan.eks.name, region: plan.eks.region}} : {}),
+          namespace: plan.values.namespace,
+          release: plan.values.release,
+          kubeconfig: plan.kubeconfig,
+        });
+      } catch {
+        // The answers were checked before the deploy started; nothing more to say without them.
+        return '';
+      }
+    };
     await attempt(signal =>
       deployThenConnect(
         ctx,
@@ -223,6 +245,7 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
       ),
     );
     stopRef.current = null;
+    leftRef.current = null;
     setStop(null);
   }, [ctx, deployForm, deployRows, attempt, storedDbPassword]);
 
@@ -231,22 +254,10 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     const stopper = stopRef.current;
     if (!stopper) return setStop(null);
     setStop('stopping');
-    // Loaded already: the running deploy imported it.
-    const {cpDeployPlanFromAnswers, leftAfterStop} = await import('../source/steps/control-plane/cp-deploy.js');
-    let left = '';
-    try {
-      const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
-      left = ` ${leftAfterStop(phasesRef.current, {
-        ...(plan.eks ? {eks: {name: plan.eks.name, region: plan.eks.region}} : {}),
-        namespace: plan.values.namespace,
-        release: plan.values.release,
-        kubeconfig: plan.kubeconfig,
-      })}`;
-    } catch {
-      // The answers were checked before the deploy started; nothing more to say without them.
-    }
+    const said = leftRef.current?.();
+    const left = said ? ` ${said}` : '';
     stopper.abort(new StepFailure(`deploy stopped (Esc).${left}`));
-  }, [ctx]);
+  }, []);
 
   const run = useCallback(async () => {
     if (choice === 'deploy') return runDeploy();

@@ -10,8 +10,11 @@ export interface ScreenProps {
   height: number;
   /** False while an overlay (help, quit dialog) is up. Keys: useKeys('screen', …) from source/ui/KeyDispatcher. */
   isActive: boolean;
-  /** Runs cancellable work; Ctrl-C aborts its signal and waits for it before saving and exiting. */
-  runWork<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /**
+   * Runs cancellable work; Ctrl-C aborts its signal and waits for it before saving and exiting.
+   * `leaves`: what stopping it now would leave behind (the quit dialog says it), if anything.
+   */
+  runWork<T>(work: (signal: AbortSignal) => Promise<T>, opts?: {leaves?: () => string | undefined}): Promise<T>;
   /** Marks the step done with a one-line summary and moves to the next step. */
   complete(outcome: StepOutcome): void;
   /** True in a guided demo with --autoplay: the screen drives itself at a readable pace. */

@@ -72,7 +72,9 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
   const [status, setStatus] = useState<string>(notices.join(' '));
   // An answer the session cannot hold is not saved; say which and why, and keep the screen as it is.
   useEffect(() => controller.onRefused(problem => setStatus(`✖ Not saved: ${problem}`)), [controller]);
-  const work = useRef(new Set<{controller: AbortController; done: Promise<unknown>}>());
+  const work = useRef(
+    new Set<{controller: AbortController; done: Promise<unknown>; leaves?: () => string | undefined}>(),
+  );
 
   const step = getStep(session.currentStep);
 
@@ -81,15 +83,18 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
     [controller, ports, secret],
   );
 
-  const runWork = useCallback(<T,>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const abort = new AbortController();
-    const done = fn(abort.signal);
-    const entry = {controller: abort, done};
-    work.current.add(entry);
-    const forget = () => work.current.delete(entry);
-    done.then(forget, forget);
-    return done;
-  }, []);
+  const runWork = useCallback(
+    <T,>(fn: (signal: AbortSignal) => Promise<T>, opts?: {leaves?: () => string | undefined}): Promise<T> => {
+      const abort = new AbortController();
+      const done = fn(abort.signal);
+      const entry = {controller: abort, done, ...(opts?.leaves ? {leaves: opts.leaves} : {})};
+      work.current.add(entry);
+      const forget = () => work.current.delete(entry);
+      done.then(forget, forget);
+      return done;
+    },
+    [],
+  );
 
   const complete = useCallback(
     (outcome: StepOutcome) => {
@@ -244,6 +249,7 @@ function Shell({controller, ports, secret, autoplay = false, notices = [], openL
             {quitting ? (
               <QuitDialog
                 running={work.current.size > 0 || session.steps[session.currentStep].state === 'running'}
+                leaves={[...work.current].map(w => w.leaves?.()).filter((t): t is string => Boolean(t))}
                 stopping={quitting === 'stopping'}
                 width={screenWidth}
               />

@@ -2,7 +2,18 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {useTheme} from './theme.js';
 
-export function QuitDialog({running, stopping, width}: {running: boolean; stopping: boolean; width: number}) {
+export function QuitDialog({
+  running,
+  leaves = [],
+  stopping,
+  width,
+}: {
+  running: boolean;
+  /** What stopping the running work leaves behind (a deploy's EKS cluster in AWS...), one line each. */
+  leaves?: readonly string[];
+  stopping: boolean;
+  width: number;
+}) {
   const theme = useTheme();
   return (
     <Box
@@ -18,6 +29,11 @@ export function QuitDialog({running, stopping, width}: {running: boolean; stoppi
       ) : (
         <Text wrap="wrap">The session is saved; resume it later where you stopped.</Text>
       )}
+      {leaves.map(line => (
+        <Text key={line} wrap="wrap" color={theme.color('warn')}>
+          {line}
+        </Text>
+      ))}
       {stopping ? (
         <Text color={theme.color('warn')}>Stopping running work…</Text>
       ) : (

@@ -173,6 +173,13 @@ test(
         await app.waitFor(/Deploying the control plane… Esc stops/);
         assert.equal(controller.get().steps['control-plane'].state, 'running', 'it goes on');
         assert.equal(controller.get().currentStep, 'control-plane', 'Esc never left the step');
+        // Ctrl-C's quit dialog says what quitting would leave in AWS; n stays and the deploy goes on.
+        await app.press(KEYS.ctrlC);
+        screen = await app.waitFor(/Quit eksa-kong\?/);
+        assert.match(screen.replace(/\s+/g, ' '), /Left: EKS cluster kong-cp \(eu-west-3\)/);
+        await app.press('n');
+        await app.waitFor(s => !s.includes('Quit eksa-kong?'));
+        assert.equal(controller.get().steps['control-plane'].state, 'running', 'n kept the deploy going');
         await app.press(KEYS.escape);
         await app.waitFor(/Stop the deploy\?/);
         await app.press('y');
