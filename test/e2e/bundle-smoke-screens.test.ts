@@ -30,7 +30,7 @@ const NOT_SMOKED = [/^devtools-/, /^pager-/];
 
 test(
   'dist: the launcher, the demo played to Done on screens, the headless commands; every chunk loaded (tmux)',
-  {skip, timeout: 240_000},
+  {skip, timeout: 400_000},
   async () => {
     // First the headless runs, so that the launcher has a saved session to list.
     const sessionDir = dryRunEverything(cli, work, chunkLog);
@@ -64,6 +64,23 @@ test(
       assert.match(screen, /EXIT=0/, screen);
     } finally {
       demo.kill();
+    }
+    // The deploy path on screens (its own home): the control-plane screen loads the deploy code lazily.
+    const deployHome = join(work, 'deploy-home');
+    const deploy = new TmuxSession(
+      'ek-smoke',
+      [
+        'sh',
+        '-c',
+        `node --import '${CHUNK_RECORDER}' '${cli}' demo --control-plane deploy --speed 1000 --autoplay; echo "EXIT=$?"; sleep 30`,
+      ],
+      {env: {...env, EKSA_KONG_HOME: deployHome}, width: 100, height: 30},
+    );
+    try {
+      const screen = await deploy.waitFor(/EXIT=\d+/, 120_000);
+      assert.match(screen, /EXIT=0/, screen);
+    } finally {
+      deploy.kill();
     }
     // Day two on the finished demo session: the JSON status, the watch view until q, and the dry runs of
     // upgrade and destroy (the simulated data center restarts from its saved state around each).
