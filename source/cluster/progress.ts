@@ -256,6 +256,19 @@ export class CreateProgressParser {
     return this.state();
   }
 
+  /**
+   * The process ended but its exit status is unknown (an eksctl left running by a killed wizard is not
+   * our child): without the success line it failed, for the reason given unless a line said why.
+   */
+  finishUnobserved(reason: string): ProgressState {
+    if (this.outcome === 'running') {
+      this.outcome = 'failed';
+      this.error ??= reason;
+      this.markFailed();
+    }
+    return this.state();
+  }
+
   state(): ProgressState {
     const now = this.clock.now();
     const phases = PHASES.map((p, i): PhaseProgress => {
