@@ -144,6 +144,8 @@ export class CreateProgressParser {
   private phaseIndex = -1;
   private readonly started: (number | undefined)[] = PHASES.map(() => undefined);
   private readonly ended: (number | undefined)[] = PHASES.map(() => undefined);
+  /** Phases whose times are unknown: read back from an earlier output, not seen as they happened. */
+  private readonly untimed: boolean[] = PHASES.map(() => false);
   private activity: string | undefined;
   private readonly validations: ValidationItem[] = [];
   private readonly warnings: string[] = [];
@@ -257,6 +259,14 @@ export class CreateProgressParser {
   }
 
   /**
+   * The lines so far were read back from an earlier output (a resume), not as they were written: the
+   * phases they started have no known times, and none is made up for them.
+   */
+  untimeStarted(): void {
+    for (let i = 0; i < PHASES.length; i++) if (this.started[i] !== undefined) this.untimed[i] = true;
+  }
+
+  /**
    * The process ended but its exit status is unknown (an eksctl left running by a killed wizard is not
    * our child): without the success line it failed, for the reason given unless a line said why.
    */
@@ -282,7 +292,7 @@ export class CreateProgressParser {
         state,
         startedAt,
         endedAt,
-        durationMs: startedAt === undefined ? undefined : (endedAt ?? now) - startedAt,
+        durationMs: startedAt === undefined || this.untimed[i] ? undefined : (endedAt ?? now) - startedAt,
       };
     });
     return {

@@ -83,6 +83,9 @@ export abstract class SecretAwareRunner implements CommandRunner {
       output,
       logPath: null,
       done,
+      get offset() {
+        return follower.offset;
+      },
       async stop() {
         await follower.stop();
         output.batch(() => splitter.end());

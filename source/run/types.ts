@@ -78,6 +78,8 @@ export interface RunningCommand {
 
 /** The output file of a command another run started, followed from its start (see CommandRunner.follow). */
 export interface FollowedCommand extends RunningCommand {
+  /** Bytes of the file read so far. */
+  readonly offset: number;
   /** Reads the file to its end once more and stops following: the process is gone. */
   stop(): Promise<void>;
   /** Settles `done` with what the caller concluded: a process that is not our child has no exit code. */

@@ -358,6 +358,17 @@ test('create flow: resume follows a running create’s output file from its star
     'Moving cluster management from bootstrap to workload cluster\nWriting cluster config file\n',
   );
   await until(() => lastProgress(actions)?.phaseIndex === 4, 'the live phase', {timeoutMs: 5000});
+  // The replayed phases were not seen as they happened: no times are made up for them; a live one has its own.
+  const live = lastProgress(actions);
+  assert.deepEqual(
+    live.phases.slice(0, 3).map(p => [p.state, p.durationMs]),
+    [
+      ['done', undefined],
+      ['done', undefined],
+      ['done', undefined],
+    ],
+  );
+  assert.equal(typeof live.phases[4]!.durationMs, 'number');
   mkdirSync(join(dir, 'seed'), {recursive: true});
   writeFileSync(kubeconfig(dir), 'apiVersion: v1\n');
   appendFileSync(join(dir, world.output), 'Deleting bootstrap cluster\n🎉 Cluster created!\n');

@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createExecaRunner} from '../../source/run/execa-runner.js';
 import type {CommandSpec} from '../../source/run/types.js';
+import type {CommandRecord} from '../../source/session/schema.js';
 import {until} from '../helpers/wait.js';
 
 const fixtures = new URL('../fixtures/run/', import.meta.url).pathname;
@@ -37,7 +38,8 @@ function alive(pid: number): boolean {
 test('output to a file: in order in the buffer and the log, masked; the raw file private (0600 in 0700)', async t => {
   const dir = tempDir(t);
   const secret = 'bmc-pass-5ecret';
-  const r = createExecaRunner({sessionDir: dir, secrets: [secret]});
+  const records: CommandRecord[] = [];
+  const r = createExecaRunner({sessionDir: dir, secrets: [secret], onRecord: rec => records.push(rec)});
   const outputFile = join(dir, 'logs', 'eksctl-create-1.log');
   const command = r.start(
     spec([`echo one; echo two >&2; printf 'pass=${secret} three'; sleep 0.2; echo ' more'; echo four >&2`], {
@@ -55,6 +57,9 @@ test('output to a file: in order in the buffer and the log, masked; the raw file
   assert.equal(readFileSync(outputFile, 'utf8'), `one\ntwo\npass=${secret} three more\nfour\n`);
   assert.equal(statSync(outputFile).mode & 0o777, 0o600);
   assert.equal(statSync(join(dir, 'logs')).mode & 0o777, 0o700);
+  // The runbook's line is the command as an admin runs it by hand (output on their terminal): no redirect.
+  assert.equal(records[0]!.args.length, 2);
+  assert.ok(!JSON.stringify(records[0]).includes('eksctl-create-1.log'), JSON.stringify(records[0]));
 });
 
 test('output to a file that is a link: refused (ELOOP), nothing runs, the target untouched', async t => {
@@ -126,7 +131,8 @@ test('follow(): an earlier run’s output file from its start, masked, live, set
   const secret = 'licence-t0ken-value';
   const file = join(dir, 'eksctl-create.log');
   writeFileSync(file, `Creating new bootstrap cluster\ntoken ${secret}\npart`);
-  const r = createExecaRunner({sessionDir: dir, secrets: [secret]});
+  const records: CommandRecord[] = [];
+  const r = createExecaRunner({sessionDir: dir, secrets: [secret], onRecord: rec => records.push(rec)});
   const followed = r.follow({...spec(['unused']), outputFile: file});
   await until(() => followed.output.total === 2, 'the lines already written');
   assert.deepEqual(followed.output.tail(5), ['Creating new bootstrap cluster', 'token ***']);

@@ -2,6 +2,7 @@
 // an earlier create, run a new one, clean up leftovers, wait for an orphaned eksctl. Each reports
 // through `emit` with the actions of ./state.ts and touches the world only through the StepContext's
 // ports (runner, clock, the process table), so it runs the same against the demo, a test or a data center.
+import {stat} from 'node:fs/promises';
 import {isAbsolute, join, normalize, relative, sep} from 'node:path';
 import type {StepContext} from '../types.js';
 import {createInputs, recordCreated, type CreateInputs} from './create-step.js';
@@ -178,12 +179,16 @@ export async function waitForOrphan(
   const watchStop = new AbortController();
   stop.signal.addEventListener('abort', () => watchStop.abort(), {once: true});
   const outputFile = recordedOutputFile(ctx);
+  // What the file held when following began is a replay: its phases get no made-up times.
+  const replayBytes = outputFile ? await fileSize(outputFile) : 0;
   const followed = outputFile
     ? ctx.ports.runner.follow?.({...createCommandFor({...ctx.ports, ...inputs}), outputFile})
     : undefined;
   const parser = new CreateProgressParser(ctx.ports.clock);
   const progress = followed
-    ? feedProgress(followed.output, parser, state => {
+    ? feedProgress(followed.output, parser, () => {
+        if (followed.offset <= replayBytes) parser.untimeStarted();
+        const state = parser.state();
         if (pastWatchedPhases(state)) watchStop.abort();
         emit({type: 'progress', progress: state});
       })
@@ -225,6 +230,14 @@ export async function waitForOrphan(
   if (!ended) return;
   if (followed) await concludeOrphan(ctx, inputs, followed, parser, emit, signal);
   else await examineEarlierCreate(ctx, emit, signal);
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**
