@@ -157,6 +157,11 @@ export class CreateProgressParser {
 
   constructor(private readonly clock: ProgressClock) {}
 
+  /** The index of the current phase (-1 before the first). */
+  get phase(): number {
+    return this.phaseIndex;
+  }
+
   /** Feed one line. Returns true when the visible state changed. */
   push(raw: string): boolean {
     const {message, fields} = parseConsoleLine(raw);

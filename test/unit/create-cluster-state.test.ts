@@ -16,7 +16,9 @@ import {
   type CreateState,
 } from '../../source/steps/create-cluster/state.js';
 import {examineEarlierCreate, runCreateStep, waitForOrphan} from '../../source/steps/create-cluster/flow.js';
-import type {CreateRunResult} from '../../source/steps/create-cluster/create-run.js';
+import {feedProgress, type CreateRunResult} from '../../source/steps/create-cluster/create-run.js';
+import {CreateProgressParser} from '../../source/cluster/progress.js';
+import {RingBuffer} from '../../source/run/ring-buffer.js';
 import type {CreateStatus} from '../../source/cluster/resume.js';
 import type {ProcessInfo} from '../../source/cluster/processes.js';
 import type {WatchFeed} from '../../source/cluster/watch-feed.js';
@@ -458,4 +460,22 @@ test('create flow: a recorded output path outside the session’s logs/ is not f
     actions.slice(0, 2).map(a => a.type),
     ['orphan-watch', 'orphan-ended'],
   );
+});
+
+test('create progress: several phases read in one go (a file read at once) are each reported', () => {
+  const output = new RingBuffer(100);
+  const seen: number[] = [];
+  const feed = feedProgress(output, new CreateProgressParser(new FakeClock(0)), s => seen.push(s.phaseIndex));
+  output.batch(() => {
+    for (const line of [
+      'Performing setup and validations',
+      '✅ Docker provider validation',
+      'Creating new bootstrap cluster',
+      'Creating new management cluster',
+      'Waiting for control plane to be ready',
+    ])
+      output.push(line);
+  });
+  feed.unsubscribe();
+  assert.deepEqual(seen, [0, 1, 2, 2], 'each phase entered, then the activity after it');
 });

@@ -97,7 +97,8 @@ export function createOutputFile(sessionDir: string, now: number): string {
 
 /**
  * Feeds a command's new lines to the phase parser whenever lines arrive; lines the ring buffer already
- * dropped are skipped, not misread. `changed` gets the state after each batch that moved it.
+ * dropped are skipped, not misread. `changed` gets the state after each batch that moved it, and at
+ * every phase entered inside a batch: a file read in one go may hold several (headless prints each).
  */
 export function feedProgress(
   output: OutputView,
@@ -112,7 +113,15 @@ export function feedProgress(
     const lines = output.slice(from - first, output.size);
     seen = output.total;
     let moved = false;
-    for (const line of lines) moved = parser.push(line) || moved;
+    for (const line of lines) {
+      const phase = parser.phase;
+      if (!parser.push(line)) continue;
+      moved = true;
+      if (parser.phase !== phase) {
+        changed(parser.state());
+        moved = false;
+      }
+    }
     if (moved) changed(parser.state());
   };
   const unsubscribe = output.subscribe(drain);
