@@ -117,7 +117,9 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
         k('yes', ['y', 'Y'], 'clean up', 'Remove the leftovers now.'),
         k('no', ['n', 'N', 'Esc'], 'keep', 'Leave them.'),
       ],
-      orphan: [k('watch', ['w'], 'watch and wait', 'Watch the provisioning and wait for that eksctl to end.')],
+      orphan: state.waiting
+        ? []
+        : [k('watch', ['w'], 'watch and wait', 'Watch the provisioning and wait for that eksctl to end.')],
       finished: [k('confirm', ['Enter'], 'continue', 'Go on to the Kong control plane.')],
       recorded: [k('confirm', ['Enter'], 'continue', 'Go on; the command is in the runbook.')],
       existing: [
@@ -205,6 +207,47 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
   const pushWrapped = (k: string, text: string, color?: string, max = 3) =>
     wrapText(text, width, max).forEach((t, i) => push(`${k}${i}`, t, color));
 
+  // The phases, the validations and the two panes (eksctl, provisioning watch): a run of our own, or
+  // an orphan's output file followed again.
+  function progressAndPanes(focused: boolean) {
+    const rows = phaseRows(progress, Math.max(0, height - used - 12));
+    body.push(<PhaseProgress key="pp" state={progress} width={width} room={Math.max(0, height - used - 12)} />);
+    used += rows;
+    const checks = progress?.validations ?? [];
+    const failedChecks = checks.filter(v => !v.ok);
+    if (checks.length > 0)
+      push(
+        'v',
+        `Validations: ${checks.filter(v => v.ok).length}/${checks.length} ✔${failedChecks.length ? ` · ${failedChecks.length} ✘` : ''}`,
+        failedChecks.length ? theme.color('error') : theme.color('ok'),
+      );
+    for (const v of failedChecks.slice(0, 2))
+      pushWrapped(
+        `vf${v.name}`,
+        `  ✘ ${v.name}: ${v.error ?? ''}${v.remediation ? ` → ${v.remediation}` : ''}`,
+        theme.color('error'),
+        2,
+      );
+    const paneHeight = Math.max(6, height - used);
+    panes = (
+      <PanePair
+        key="pair"
+        panes={[
+          {command, title: 'eksctl'},
+          {
+            command: watch?.command ?? null,
+            title: 'Provisioning watch',
+            placeholder: 'Starts once eksctl writes the bootstrap cluster’s kubeconfig (<name>/generated/).',
+          },
+        ]}
+        width={width}
+        height={paneHeight}
+        focused={isActive && focused}
+        sessionDir={ctx.ports.sessionDir}
+      />
+    );
+  }
+
   if (mode === 'checking')
     push(
       'c',
@@ -250,42 +293,7 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       finished.nodeLines.slice(0, 4).forEach((l, i) => push(`n${i}`, `  ${l}`));
       push('go', 'Enter: continue', theme.color('muted'));
     }
-    const rows = phaseRows(progress, Math.max(0, height - used - 12));
-    body.push(<PhaseProgress key="pp" state={progress} width={width} room={Math.max(0, height - used - 12)} />);
-    used += rows;
-    const checks = progress?.validations ?? [];
-    const failedChecks = checks.filter(v => !v.ok);
-    if (checks.length > 0)
-      push(
-        'v',
-        `Validations: ${checks.filter(v => v.ok).length}/${checks.length} ✔${failedChecks.length ? ` · ${failedChecks.length} ✘` : ''}`,
-        failedChecks.length ? theme.color('error') : theme.color('ok'),
-      );
-    for (const v of failedChecks.slice(0, 2))
-      pushWrapped(
-        `vf${v.name}`,
-        `  ✘ ${v.name}: ${v.error ?? ''}${v.remediation ? ` → ${v.remediation}` : ''}`,
-        theme.color('error'),
-        2,
-      );
-    const paneHeight = Math.max(6, height - used);
-    panes = (
-      <PanePair
-        key="pair"
-        panes={[
-          {command, title: 'eksctl'},
-          {
-            command: watch?.command ?? null,
-            title: 'Provisioning watch',
-            placeholder: 'Starts once eksctl writes the bootstrap cluster’s kubeconfig (<name>/generated/).',
-          },
-        ]}
-        width={width}
-        height={paneHeight}
-        focused={isActive && mode === 'running'}
-        sessionDir={ctx.ports.sessionDir}
-      />
-    );
+    progressAndPanes(mode === 'running');
   } else if (mode === 'failed' || mode === 'confirm-cleanup') {
     if (problem) pushWrapped('p', `✘ ${problem}`, theme.color('error'));
     if (status?.state === 'failed') {
@@ -320,22 +328,32 @@ export function CreateCluster({ctx, session, width, height, isActive, runWork, c
       />
     );
   } else if (mode === 'orphan' && status?.state === 'running') {
-    push('h', `eksctl (pid ${status.pid}) is still creating this cluster`, theme.color('warn'), true);
-    pushWrapped(
-      'd',
-      'It was started by an earlier run of eksa-kong that was stopped, and it keeps going on its own. Starting a second create would collide with it.',
-      undefined,
-      2,
-    );
+    // Once its output is followed, the panes say the rest: the room goes to them.
     push(
-      'w',
-      watch
-        ? 'Watching; this step looks again once it ends.'
-        : 'w: watch the provisioning and wait for it to end; this step then looks again.',
+      'h',
+      `eksctl (pid ${status.pid}) is still creating this cluster${command ? ' · following it' : ''}`,
       theme.color('warn'),
+      true,
     );
-    push('cmd', `  ${status.command}`, theme.color('muted'));
-    if (watch)
+    if (!command)
+      pushWrapped(
+        'd',
+        'It was started by an earlier run of eksa-kong that was stopped, and it keeps going on its own. Starting a second create would collide with it.',
+        undefined,
+        2,
+      );
+    if (!command)
+      push(
+        'w',
+        watch
+          ? 'Watching; this step looks again once it ends.'
+          : 'w: watch the provisioning and wait for it to end; this step then looks again.',
+        theme.color('warn'),
+      );
+    if (!command) push('cmd', `  ${status.command}`, theme.color('muted'));
+    // Its output file, followed from the start: the phases replay, then go on live.
+    if (command) progressAndPanes(true);
+    else if (watch)
       panes = (
         <OutputPane
           key="watch"

@@ -144,6 +144,8 @@ export class CreateProgressParser {
   private phaseIndex = -1;
   private readonly started: (number | undefined)[] = PHASES.map(() => undefined);
   private readonly ended: (number | undefined)[] = PHASES.map(() => undefined);
+  /** Phases whose times are unknown: read back from an earlier output, not seen as they happened. */
+  private readonly untimed: boolean[] = PHASES.map(() => false);
   private activity: string | undefined;
   private readonly validations: ValidationItem[] = [];
   private readonly warnings: string[] = [];
@@ -154,6 +156,11 @@ export class CreateProgressParser {
   private supportBundle: string | undefined;
 
   constructor(private readonly clock: ProgressClock) {}
+
+  /** The index of the current phase (-1 before the first). */
+  get phase(): number {
+    return this.phaseIndex;
+  }
 
   /** Feed one line. Returns true when the visible state changed. */
   push(raw: string): boolean {
@@ -256,6 +263,27 @@ export class CreateProgressParser {
     return this.state();
   }
 
+  /**
+   * The lines so far were read back from an earlier output (a resume), not as they were written: the
+   * phases they started have no known times, and none is made up for them.
+   */
+  untimeStarted(): void {
+    for (let i = 0; i < PHASES.length; i++) if (this.started[i] !== undefined) this.untimed[i] = true;
+  }
+
+  /**
+   * The process ended but its exit status is unknown (an eksctl left running by a killed wizard is not
+   * our child): without the success line it failed, for the reason given unless a line said why.
+   */
+  finishUnobserved(reason: string): ProgressState {
+    if (this.outcome === 'running') {
+      this.outcome = 'failed';
+      this.error ??= reason;
+      this.markFailed();
+    }
+    return this.state();
+  }
+
   state(): ProgressState {
     const now = this.clock.now();
     const phases = PHASES.map((p, i): PhaseProgress => {
@@ -269,7 +297,7 @@ export class CreateProgressParser {
         state,
         startedAt,
         endedAt,
-        durationMs: startedAt === undefined ? undefined : (endedAt ?? now) - startedAt,
+        durationMs: startedAt === undefined || this.untimed[i] ? undefined : (endedAt ?? now) - startedAt,
       };
     });
     return {

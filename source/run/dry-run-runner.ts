@@ -11,7 +11,7 @@ export class DryRunRunner extends SecretAwareRunner {
   readonly #options: DryRunRunnerOptions;
 
   constructor(options: DryRunRunnerOptions = {}) {
-    super(options.secrets);
+    super(options.secrets, options);
     this.#options = options;
   }
 

@@ -2,6 +2,7 @@
 // terminal), an explicit environment, output streamed chunk by chunk into a bounded display buffer
 // and, in full and redacted, into the step's log file. Children run in their own process group so a
 // cancel or timeout ends helpers they started too.
+import {closeSync} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {basename} from 'node:path';
 import {execa} from 'execa';
@@ -12,11 +13,12 @@ import {toCommandRecord} from './command-record.js';
 import {sanitisedEnv} from './env.js';
 import {formatDuration} from './format.js';
 import {LineSplitter} from './line-splitter.js';
-import {logPathFor, openLog, type LogWriter} from './log-file.js';
+import {followFile, type FileFollower} from './follow-file.js';
+import {logPathFor, openChildOutput, openLog, type LogWriter} from './log-file.js';
 import {groupAlive, signalGroup, trackGroup} from './process-group.js';
 import {redactText, SecretSet, StreamRedactor} from './redact.js';
 import {DEFAULT_CAPACITY, RingBuffer} from './ring-buffer.js';
-import type {CommandResult, CommandRunner, CommandSpec, RunningCommand} from './types.js';
+import type {CommandResult, CommandRunner, CommandSpec, FollowedCommand, RunningCommand} from './types.js';
 
 export type SecretSource = Iterable<string> | (() => Iterable<string>);
 
@@ -48,10 +50,12 @@ export interface ExecaRunnerOptions extends RunnerOptions {
 export abstract class SecretAwareRunner implements CommandRunner {
   readonly #own = new SecretSet();
   readonly #source: SecretSource | undefined;
+  readonly #display: Pick<RunnerOptions, 'capacity' | 'now'>;
   #nextId = 0;
 
-  protected constructor(source: SecretSource | undefined) {
+  protected constructor(source: SecretSource | undefined, display: Pick<RunnerOptions, 'capacity' | 'now'> = {}) {
     this.#source = source;
+    this.#display = display;
   }
 
   /** Adds a value that must be masked from now on (a password typed in, a token fetched). */
@@ -60,6 +64,46 @@ export abstract class SecretAwareRunner implements CommandRunner {
   }
 
   abstract start(spec: CommandSpec, signal?: AbortSignal): RunningCommand;
+
+  follow(spec: CommandSpec & {outputFile: string}): FollowedCommand {
+    const {now, secrets, display, output} = this.begin(spec, this.#display);
+    const startedAt = now();
+    const splitter = new LineSplitter(output, splitterOptions(secrets));
+    let readError: string | undefined;
+    const follower = followFile(spec.outputFile, chunk => output.batch(() => splitter.write(chunk)), {
+      onError: error => (readError = `cannot read ${basename(spec.outputFile)}: ${fsReason(error)}`),
+    });
+    let resolve!: (result: CommandResult) => void;
+    const done = new Promise<CommandResult>(r => (resolve = r));
+    return {
+      id: this.nextId(),
+      spec,
+      display,
+      startedAt,
+      output,
+      logPath: null,
+      done,
+      get offset() {
+        return follower.offset;
+      },
+      async stop() {
+        await follower.stop();
+        output.batch(() => splitter.end());
+      },
+      settle(outcome) {
+        const error = outcome.error ?? (outcome.ok ? undefined : readError);
+        resolve({
+          ok: outcome.ok,
+          exitCode: null,
+          signal: null,
+          durationMs: Math.max(0, now() - startedAt),
+          lineCount: splitter.lines,
+          logPath: null,
+          ...(error === undefined ? {} : {error: redactText(error, secrets)}),
+        });
+      },
+    };
+  }
 
   protected nextId(): number {
     return ++this.#nextId;
@@ -90,7 +134,7 @@ export class ExecaRunner extends SecretAwareRunner {
   readonly #options: ExecaRunnerOptions;
 
   constructor(options: ExecaRunnerOptions) {
-    super(options.secrets);
+    super(options.secrets, options);
     this.#options = options;
   }
 
@@ -129,6 +173,15 @@ export class ExecaRunner extends SecretAwareRunner {
       }
       log.write(`$ ${display}\n`);
     }
+    let outputFd: number | undefined;
+    if (spec.outputFile !== undefined) {
+      try {
+        outputFd = openChildOutput(spec.outputFile);
+      } catch (error) {
+        await log?.close();
+        return result({ok: false, error: `cannot write ${name}'s output file: ${fsReason(error)}`});
+      }
+    }
     const record = toCommandRecord(spec, secrets, new Date(now()));
     if (record) this.#options.onRecord?.(record);
 
@@ -137,8 +190,10 @@ export class ExecaRunner extends SecretAwareRunner {
       env: spec.env ? {...spec.env} : sanitisedEnv(this.#options.baseEnv ?? process.env),
       extendEnv: false,
       stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
+      // Both to one file descriptor opened O_APPEND: stdout and stderr stay in the order written. (Typed
+      // as 'pipe' so one call covers both: with a descriptor, subprocess.stdout/stderr are null, filtered below.)
+      stdout: (outputFd ?? 'pipe') as 'pipe',
+      stderr: (outputFd ?? 'pipe') as 'pipe',
       buffer: false,
       encoding: 'buffer',
       detached: true,
@@ -146,14 +201,26 @@ export class ExecaRunner extends SecretAwareRunner {
       windowsHide: true,
     });
 
-    const redactLine = secrets.length > 0 ? (line: string) => redactText(line, secrets) : undefined;
-    const slackBytes = secrets.reduce((max, s) => Math.max(max, Buffer.byteLength(s)), 0);
-    const splitterOptions = {maxLineBytes: this.#options.maxLineBytes, redact: redactLine, slackBytes};
+    // The child holds its own copy now (or was never started).
+    if (outputFd !== undefined) closeSync(outputFd);
+    const lineOptions = splitterOptions(secrets, this.#options.maxLineBytes);
     const streams = [subprocess.stdout, subprocess.stderr].filter(s => s !== null);
     const splitters: LineSplitter[] = [];
     const redactors: StreamRedactor[] = [];
+    let follower: FileFollower | undefined;
+    if (spec.outputFile !== undefined) {
+      const splitter = new LineSplitter(output, lineOptions);
+      const redactor = new StreamRedactor(secrets);
+      splitters.push(splitter);
+      redactors.push(redactor);
+      follower = followFile(spec.outputFile, chunk => {
+        output.batch(() => splitter.write(chunk));
+        // The file is read no faster than the log is written: memory stays bounded.
+        if (log && !log.write(redactor.push(chunk))) return new Promise<void>(resolve => log.onDrain(resolve));
+      });
+    }
     for (const stream of streams) {
-      const splitter = new LineSplitter(output, splitterOptions);
+      const splitter = new LineSplitter(output, lineOptions);
       const redactor = new StreamRedactor(secrets);
       splitters.push(splitter);
       redactors.push(redactor);
@@ -219,6 +286,8 @@ export class ExecaRunner extends SecretAwareRunner {
       for (const s of streams) s.destroy();
     }
     const outcome = await settled;
+    // The child is gone: what it wrote last is in the file by now.
+    await follower?.stop();
     clearTimeout(timeout);
     signal?.removeEventListener('abort', onAbort);
 
@@ -270,6 +339,12 @@ export class ExecaRunner extends SecretAwareRunner {
       lineCount,
     );
   }
+}
+
+function splitterOptions(secrets: readonly string[], maxLineBytes?: number) {
+  const redact = secrets.length > 0 ? (line: string) => redactText(line, secrets) : undefined;
+  const slackBytes = secrets.reduce((max, s) => Math.max(max, Buffer.byteLength(s)), 0);
+  return {maxLineBytes, redact, slackBytes};
 }
 
 interface Job {

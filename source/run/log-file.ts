@@ -1,8 +1,8 @@
 // Per-command log files: <sessionDir>/logs/<step>-<attempt>.log, folder 0700, file 0600, appended
 // when a step runs several commands in one attempt.
-import {constants as fsConstants, createWriteStream, type WriteStream} from 'node:fs';
+import {closeSync, constants as fsConstants, createWriteStream, fchmodSync, openSync, type WriteStream} from 'node:fs';
 import {chmod} from 'node:fs/promises';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {ensurePrivateDir} from '../session/home.js';
 
 export const LOGS_DIR = 'logs';
@@ -44,6 +44,25 @@ export async function openLog(path: string): Promise<LogWriter> {
   // An existing file keeps its mode on open: enforce ours.
   await chmod(path, 0o600);
   return new StreamLog(path, stream);
+}
+
+/**
+ * A file a child writes its stdout and stderr to (its raw output: it may hold what the wizard masks
+ * on screen and in its own log, so 0600 in a 0700 folder), emptied if it existed, never through a
+ * link. Returns the open descriptor to hand to the child; the caller closes it once the child started.
+ */
+export function openChildOutput(path: string): number {
+  ensurePrivateDir(dirname(path));
+  const flags =
+    fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW;
+  const fd = openSync(path, flags, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return fd;
 }
 
 class StreamLog implements LogWriter {

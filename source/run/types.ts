@@ -24,6 +24,13 @@ export interface CommandSpec {
    */
   envRefs?: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /**
+   * Absolute path: the child's stdout and stderr go to this file (created 0600 in a private folder,
+   * never through a link) instead of pipes, and the runner follows it. For a child that must outlive
+   * the wizard: a pipe to a killed wizard ends the child's next write with SIGPIPE (as Go programs
+   * die on fd 1 and 2). The display buffer and the log get the same lines as with pipes.
+   */
+  outputFile?: string;
   /** Short human description, e.g. "Create the cluster". */
   title?: string;
 }
@@ -69,6 +76,21 @@ export interface RunningCommand {
   readonly done: Promise<CommandResult>;
 }
 
+/** The output file of a command another run started, followed from its start (see CommandRunner.follow). */
+export interface FollowedCommand extends RunningCommand {
+  /** Bytes of the file read so far. */
+  readonly offset: number;
+  /** Reads the file to its end once more and stops following: the process is gone. */
+  stop(): Promise<void>;
+  /** Settles `done` with what the caller concluded: a process that is not our child has no exit code. */
+  settle(outcome: {ok: boolean; error?: string}): void;
+}
+
 export interface CommandRunner {
   start(spec: CommandSpec, signal?: AbortSignal): RunningCommand;
+  /**
+   * Follows the output file of a command still running from an earlier, killed run of the wizard
+   * (spec.outputFile), from its start, masked like the output of a command started here.
+   */
+  follow?(spec: CommandSpec & {outputFile: string}): FollowedCommand;
 }

@@ -2,7 +2,7 @@
 // functions driving it over fake ports (runner, clock, process table).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {writeFileSync} from 'node:fs';
+import {appendFileSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {
   autoplayCue,
@@ -16,12 +16,17 @@ import {
   type CreateState,
 } from '../../source/steps/create-cluster/state.js';
 import {examineEarlierCreate, runCreateStep, waitForOrphan} from '../../source/steps/create-cluster/flow.js';
-import type {CreateRunResult} from '../../source/steps/create-cluster/create-run.js';
+import {feedProgress, type CreateRunResult} from '../../source/steps/create-cluster/create-run.js';
+import {CreateProgressParser} from '../../source/cluster/progress.js';
+import {RingBuffer} from '../../source/run/ring-buffer.js';
 import type {CreateStatus} from '../../source/cluster/resume.js';
 import type {ProcessInfo} from '../../source/cluster/processes.js';
 import type {WatchFeed} from '../../source/cluster/watch-feed.js';
 import {SessionController} from '../../source/wizard/controller.js';
 import {FakeClock, FakeCommandRunner} from '../helpers/cluster-fakes.js';
+import {createExecaRunner} from '../../source/run/execa-runner.js';
+import type {CommandSpec} from '../../source/run/types.js';
+import {until} from '../helpers/wait.js';
 import {stepContext, testPorts} from '../helpers/step-context.js';
 import {sessionAt, specAnswers} from '../helpers/step-screen.js';
 
@@ -272,4 +277,205 @@ test('create flow: a failed run marks the step failed and reports the leftovers;
   const acts: CreateAction[] = [];
   await runCreateStep(recorded.ctx, inputs, a => acts.push(a), new AbortController().signal);
   assert.equal(acts.at(-1)!.type, 'recorded');
+});
+
+/** The fake runner of these tests, plus the real runner's follow() (a file, masked like any output). */
+class FollowingRunner extends FakeCommandRunner {
+  readonly real = createExecaRunner({sessionDir: null, secrets: ['bmc-s3cret-pass']});
+  follow(spec: CommandSpec & {outputFile: string}) {
+    return this.real.follow(spec);
+  }
+}
+
+/** An orphan whose output file the earlier (killed) run recorded; the test writes to it as eksctl would. */
+function orphanWithOutput(runner: FollowingRunner, gone: () => boolean) {
+  let dir = '';
+  const {ctx, ports, controller} = flowContext(runner, () =>
+    gone() ? [] : [{pid: 4242, argv: ['eksctl', 'anywhere', 'create', 'cluster'], cwd: dir}],
+  );
+  dir = ports.sessionDir;
+  const output = 'logs/eksctl-create-20261206T100000Z.log';
+  mkdirSync(join(dir, 'logs'), {recursive: true});
+  writeFileSync(
+    join(dir, output),
+    [
+      'Performing setup and validations',
+      '✅ Docker provider validation',
+      'Creating new bootstrap cluster',
+      'Provider specific pre-capi-install-setup on bootstrap cluster',
+      'Installing cluster-api providers on bootstrap cluster',
+      'Creating new management cluster',
+      'Waiting for control plane to be ready\t{"password": "bmc-s3cret-pass"}',
+      '',
+    ].join('\n'),
+  );
+  controller.dispatch({type: 'step-data', step: 'create-cluster', data: {eksctlOutput: output}});
+  return {ctx, dir, output};
+}
+
+const lastProgress = (actions: CreateAction[]) =>
+  actions
+    .filter(a => a.type === 'progress')
+    .map(a => (a.type === 'progress' ? a.progress : null))
+    .at(-1)!;
+
+test('create flow: resume follows a running create’s output file from its start, live, to a success line and a cluster that answers', async () => {
+  let gone = false;
+  const kubeconfig = (dir: string) => join(dir, 'seed', 'seed-eks-a-cluster.kubeconfig');
+  let dir = '';
+  const runner = new FollowingRunner({
+    'docker ps': {lines: []},
+    // The new cluster's nodes, through its kubeconfig (looked up once the orphan is gone).
+    'kubectl --kubeconfig': {
+      lines: [
+        JSON.stringify({
+          items: [
+            {
+              metadata: {name: 'eksa-cp01', labels: {'node-role.kubernetes.io/control-plane': ''}},
+              status: {conditions: [{type: 'Ready', status: 'True'}]},
+            },
+          ],
+        }),
+      ],
+    },
+  });
+  const world = orphanWithOutput(runner, () => gone);
+  dir = world.dir;
+  const actions: CreateAction[] = [];
+  const waiting = waitForOrphan(world.ctx, inputs, a => actions.push(a), new AbortController().signal);
+  // The lines already written replay: the phase bar stands where eksctl is.
+  await until(() => actions.some(a => a.type === 'progress' && a.progress.phaseIndex === 2), 'the replayed phases', {
+    timeoutMs: 5000,
+  });
+  const command = actions.find(a => a.type === 'command');
+  assert.ok(command?.type === 'command');
+  assert.ok(
+    command.command.output.tail(5).some(l => l.includes('"password": "***"')),
+    'masked like any output',
+  );
+  assert.ok(!command.command.output.tail(50).some(l => l.includes('bmc-s3cret-pass')));
+  // Then it goes on live, and ends with the success line; the cluster's kubeconfig is there and answers.
+  appendFileSync(
+    join(dir, world.output),
+    'Moving cluster management from bootstrap to workload cluster\nWriting cluster config file\n',
+  );
+  await until(() => lastProgress(actions)?.phaseIndex === 4, 'the live phase', {timeoutMs: 5000});
+  // The replayed phases were not seen as they happened: no times are made up for them; a live one has its own.
+  const live = lastProgress(actions);
+  assert.deepEqual(
+    live.phases.slice(0, 3).map(p => [p.state, p.durationMs]),
+    [
+      ['done', undefined],
+      ['done', undefined],
+      ['done', undefined],
+    ],
+  );
+  assert.equal(typeof live.phases[4]!.durationMs, 'number');
+  mkdirSync(join(dir, 'seed'), {recursive: true});
+  writeFileSync(kubeconfig(dir), 'apiVersion: v1\n');
+  appendFileSync(join(dir, world.output), 'Deleting bootstrap cluster\n🎉 Cluster created!\n');
+  gone = true;
+  await waiting;
+  const types = actions.map(a => a.type);
+  assert.deepEqual(types.slice(types.indexOf('orphan-ended')), ['orphan-ended', 'progress', 'run-ended', 'finished']);
+  assert.equal(lastProgress(actions).outcome, 'succeeded');
+  const ended = actions.find(a => a.type === 'run-ended');
+  assert.ok(ended?.type === 'run-ended');
+  assert.equal(ended.run.kubeconfig, kubeconfig(dir));
+  assert.equal(ended.run.result.ok, true);
+  assert.equal(ended.run.result.exitCode, null, 'not our child: no exit code was seen');
+  const finished = actions.at(-1);
+  assert.ok(finished?.type === 'finished');
+  assert.match(finished.outcome.summary, /seed created: 1\/1 nodes Ready/);
+});
+
+test('create flow: a followed orphan that ends with an error is explained like a failed create of our own', async () => {
+  let gone = false;
+  const kind = JSON.stringify({
+    ID: '2',
+    Names: 'seed-eks-a-cluster-control-plane',
+    Image: 'kind',
+    State: 'running',
+    Labels: '',
+  });
+  const runner = new FollowingRunner({'docker ps': {lines: [kind]}});
+  const world = orphanWithOutput(runner, () => gone);
+  const actions: CreateAction[] = [];
+  const waiting = waitForOrphan(world.ctx, inputs, a => actions.push(a), new AbortController().signal);
+  await until(() => actions.some(a => a.type === 'progress'), 'the replayed phases', {timeoutMs: 5000});
+  // Its last words, without a newline at the end, and it is gone.
+  appendFileSync(
+    join(world.dir, world.output),
+    'Error: failed to create cluster: timed out waiting for the control plane',
+  );
+  gone = true;
+  await waiting;
+  const progress = lastProgress(actions);
+  assert.equal(progress.outcome, 'failed');
+  assert.match(progress.error ?? '', /timed out waiting for the control plane/);
+  const ended = actions.find(a => a.type === 'run-ended');
+  assert.ok(ended?.type === 'run-ended');
+  assert.ok(ended.run.failure, 'the failure is recognised or described');
+  assert.ok(
+    ended.run.artifacts.some(a => a.path === world.output),
+    'eksctl’s own output is named as evidence',
+  );
+  assert.equal(ended.run.result.ok, false);
+  const failed = actions.at(-1);
+  assert.ok(failed?.type === 'run-failed');
+  assert.equal(failed.status.state, 'failed', 'the leftovers are offered for cleanup');
+  // And the state machine shows it as the end of a failed create: the failure with its panes.
+  const state = play(
+    {...fresh(), mode: 'orphan', inputs, status: {state: 'running', pid: 4242, command: 'eksctl'}},
+    ...actions,
+  );
+  assert.equal(state.mode, 'failed');
+  assert.ok(state.run?.failure && state.command);
+});
+
+test('create flow: an orphan with an output file that ends without a success line and without a cluster failed', async () => {
+  let gone = false;
+  const runner = new FollowingRunner({'docker ps': {lines: []}});
+  const world = orphanWithOutput(runner, () => gone);
+  const actions: CreateAction[] = [];
+  const waiting = waitForOrphan(world.ctx, inputs, a => actions.push(a), new AbortController().signal);
+  await until(() => actions.some(a => a.type === 'progress'), 'the replayed phases', {timeoutMs: 5000});
+  gone = true;
+  await waiting;
+  const progress = lastProgress(actions);
+  assert.equal(progress.outcome, 'failed');
+  assert.equal(progress.error, 'eksctl ended without printing that the cluster was created');
+  assert.equal(progress.phases[progress.phaseIndex]!.state, 'failed');
+});
+
+test('create flow: a recorded output path outside the session’s logs/ is not followed', async () => {
+  const runner = new FollowingRunner({'docker ps': {lines: []}});
+  let lists = 0;
+  const world = orphanWithOutput(runner, () => ++lists > 2);
+  world.ctx.dispatch({type: 'step-data', step: 'create-cluster', data: {eksctlOutput: 'logs/../session.json'}});
+  const actions: CreateAction[] = [];
+  await waitForOrphan(world.ctx, inputs, a => actions.push(a), new AbortController().signal);
+  assert.ok(!actions.some(a => a.type === 'command'), 'nothing followed');
+  assert.deepEqual(
+    actions.slice(0, 2).map(a => a.type),
+    ['orphan-watch', 'orphan-ended'],
+  );
+});
+
+test('create progress: several phases read in one go (a file read at once) are each reported', () => {
+  const output = new RingBuffer(100);
+  const seen: number[] = [];
+  const feed = feedProgress(output, new CreateProgressParser(new FakeClock(0)), s => seen.push(s.phaseIndex));
+  output.batch(() => {
+    for (const line of [
+      'Performing setup and validations',
+      '✅ Docker provider validation',
+      'Creating new bootstrap cluster',
+      'Creating new management cluster',
+      'Waiting for control plane to be ready',
+    ])
+      output.push(line);
+  });
+  feed.unsubscribe();
+  assert.deepEqual(seen, [0, 1, 2, 2], 'each phase entered, then the activity after it');
 });

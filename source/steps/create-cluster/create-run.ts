@@ -2,9 +2,10 @@
 // the session folder through the runner, feed its output to the phase parser, watch the bootstrap
 // cluster once eksctl wrote its kubeconfig, and explain the end (nodes on success, the recognised
 // failure with its fix and evidence otherwise). Also: where an earlier create stands (resume).
-import {relative} from 'node:path';
+import {join, relative} from 'node:path';
 import type {Clock} from '../../ports.js';
-import type {CommandResult, CommandRunner, RunningCommand} from '../../run/types.js';
+import type {CommandResult, CommandRunner, OutputView, RunningCommand} from '../../run/types.js';
+import {LOGS_DIR} from '../../run/log-file.js';
 import {createClusterCommand} from '../../cluster/create.js';
 import {
   findFailureArtifacts,
@@ -43,6 +44,11 @@ export interface CreateRunOptions {
   kubeconfigPollMs?: number;
   folders?: FolderProbe;
   onStart?(command: RunningCommand): void;
+  /**
+   * eksctl's own output file, relative to the session folder, once it is started: record it so that a
+   * resume can follow it again (not in a dry run, where nothing runs).
+   */
+  onOutputFile?(path: string): void;
   onProgress?(state: ProgressState): void;
   onWatchStart?(kubeconfig: string): void;
   onWatch?(snapshot: ProvisioningSnapshot): void;
@@ -77,30 +83,69 @@ export function createCommandFor(o: Pick<CreateRunOptions, 'sessionDir' | 'boots
   });
 }
 
+/**
+ * Where one create's eksctl writes its console output: a file in the session's logs/, not a pipe to
+ * the wizard, so that eksctl outlives a killed wizard and a resume can read it again. One per start.
+ */
+export function createOutputFile(sessionDir: string, now: number): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return join(sessionDir, LOGS_DIR, `eksctl-create-${stamp}.log`);
+}
+
+/**
+ * Feeds a command's new lines to the phase parser whenever lines arrive; lines the ring buffer already
+ * dropped are skipped, not misread. `changed` gets the state after each batch that moved it, and at
+ * every phase entered inside a batch: a file read in one go may hold several (headless prints each).
+ */
+export function feedProgress(
+  output: OutputView,
+  parser: CreateProgressParser,
+  changed: (state: ProgressState) => void,
+): {drain(): void; unsubscribe(): void} {
+  let seen = 0;
+  const drain = () => {
+    const first = output.total - output.size;
+    const from = Math.max(seen, first);
+    if (from >= output.total) return;
+    const lines = output.slice(from - first, output.size);
+    seen = output.total;
+    let moved = false;
+    for (const line of lines) {
+      const phase = parser.phase;
+      if (!parser.push(line)) continue;
+      moved = true;
+      if (parser.phase !== phase) {
+        changed(parser.state());
+        moved = false;
+      }
+    }
+    if (moved) changed(parser.state());
+  };
+  const unsubscribe = output.subscribe(drain);
+  drain();
+  return {drain, unsubscribe};
+}
+
+/** The provisioning watch ends once eksctl moved management off the bootstrap cluster. */
+export function pastWatchedPhases(state: ProgressState): boolean {
+  return state.phaseIndex > LAST_WATCHED_PHASE;
+}
+
 export async function runCreate(o: CreateRunOptions, signal?: AbortSignal): Promise<CreateRunResult> {
-  const running = o.runner.start(createCommandFor(o), signal);
+  const spec = {...createCommandFor(o), outputFile: createOutputFile(o.sessionDir, o.clock.now())};
+  const running = o.runner.start(spec, signal);
   o.onStart?.(running);
   const parser = new CreateProgressParser(o.clock);
   const watchAbort = new AbortController();
-  let seen = 0;
-  // Read what arrived since last time; lines the ring buffer already dropped are skipped, not misread.
-  const drain = () => {
-    const out = running.output;
-    const first = out.total - out.size;
-    const from = Math.max(seen, first);
-    if (from >= out.total) return;
-    const lines = out.slice(from - first, out.size);
-    seen = out.total;
-    let changed = false;
-    for (const line of lines) changed = parser.push(line) || changed;
-    if (!changed) return;
-    const state = parser.state();
-    if (state.phaseIndex > LAST_WATCHED_PHASE) watchAbort.abort();
+  const {drain, unsubscribe} = feedProgress(running.output, parser, state => {
+    if (pastWatchedPhases(state)) watchAbort.abort();
     o.onProgress?.(state);
-  };
-  const unsubscribe = running.output.subscribe(drain);
-  drain();
+  });
   const watching = watchBootstrap(o, watchAbort.signal);
+  o.onOutputFile?.(relative(o.sessionDir, spec.outputFile));
   let result: CommandResult;
   try {
     result = await running.done;
@@ -130,6 +175,7 @@ export async function runCreate(o: CreateRunOptions, signal?: AbortSignal): Prom
     genericFailure(progress.error ?? result.error);
   const artifacts = await findFailureArtifacts(o.sessionDir, o.clusterName);
   if (log) artifacts.push({path: log, what: 'the wizard’s copy of the console output'});
+  artifacts.push({path: relative(o.sessionDir, spec.outputFile), what: 'eksctl’s console output as it wrote it'});
   return {result, progress, failure, artifacts, kubeconfig: undefined, log};
 }
 

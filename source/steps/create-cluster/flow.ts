@@ -2,10 +2,15 @@
 // an earlier create, run a new one, clean up leftovers, wait for an orphaned eksctl. Each reports
 // through `emit` with the actions of ./state.ts and touches the world only through the StepContext's
 // ports (runner, clock, the process table), so it runs the same against the demo, a test or a data center.
-import {join} from 'node:path';
+import {stat} from 'node:fs/promises';
+import {isAbsolute, join, normalize, relative, sep} from 'node:path';
 import type {StepContext} from '../types.js';
 import {createInputs, recordCreated, type CreateInputs} from './create-step.js';
-import {currentCreateStatus, runCreate} from './create-run.js';
+import {createCommandFor, currentCreateStatus, feedProgress, pastWatchedPhases, runCreate} from './create-run.js';
+import {findFailureArtifacts, genericFailure, recogniseFailure} from '../../cluster/failures.js';
+import {CreateProgressParser} from '../../cluster/progress.js';
+import {LOGS_DIR} from '../../run/log-file.js';
+import type {FollowedCommand} from '../../run/types.js';
 import {cleanupLeftovers} from '../../cluster/cleanup.js';
 import {createWatchFeed, type WatchFeed} from '../../cluster/watch-feed.js';
 import {findCreateProcess, type CreateStatus} from '../../cluster/resume.js';
@@ -86,6 +91,7 @@ export async function runCreateStep(
         watchIntervalMs: interval,
         kubeconfigPollMs: Math.max(100, 2000 / Math.max(1, ctx.ports.speed)),
         onStart: command => emit({type: 'command', command}),
+        onOutputFile: path => recordOutputFile(ctx, path),
         onProgress: progress => emit({type: 'progress', progress}),
         onWatchStart: kubeconfig => {
           feed?.finish();
@@ -107,6 +113,26 @@ export async function runCreateStep(
     (feed as WatchFeed | null)?.finish();
     emit({type: 'run-threw', message: message(err)});
   }
+}
+
+/** Step data key: eksctl's output file of the last create started, relative to the session folder. */
+export const EKSCTL_OUTPUT_KEY = 'eksctlOutput';
+
+/** Notes where eksctl writes (for a resume to follow it) and lists it as a log of this attempt. */
+export function recordOutputFile(ctx: StepContext, path: string): void {
+  if (ctx.ports.world === 'dry-run') return;
+  ctx.dispatch({type: 'step-data', step: 'create-cluster', data: {[EKSCTL_OUTPUT_KEY]: path}});
+  ctx.dispatch({type: 'attempt-log', step: 'create-cluster', log: path});
+}
+
+/** The recorded output file of the last create, when it is one of the session's logs. */
+export function recordedOutputFile(ctx: StepContext): string | undefined {
+  const recorded = ctx.session.steps['create-cluster'].data?.[EKSCTL_OUTPUT_KEY];
+  if (typeof recorded !== 'string' || recorded === '' || isAbsolute(recorded)) return undefined;
+  // session.json is the admin's to edit: follow nothing outside the session's logs/.
+  const path = normalize(recorded);
+  if (!path.startsWith(`${LOGS_DIR}${sep}`) || relative(LOGS_DIR, path).startsWith('..')) return undefined;
+  return join(ctx.ports.sessionDir, path);
 }
 
 /** Removes what a failed create left (after the admin said yes), then looks again. */
@@ -131,9 +157,12 @@ export async function cleanUpAndLookAgain(
 }
 
 /**
- * An orphaned eksctl from a killed session: show its provisioning watch and read the process table
- * (the ports' process lister, paced by the ports' clock) until it is gone; then look again. The
- * signal stops the waiting (Ctrl-C, or the screen going away) and the watch with it.
+ * An orphaned eksctl from a killed session: follow its output file from the start (the phases replay,
+ * then go on live), show its provisioning watch and read the process table (the ports' process
+ * lister, paced by the ports' clock) until it is gone; then conclude from what can be seen. The
+ * signal stops the waiting (Ctrl-C, or the screen going away) and the watch with it; eksctl runs on.
+ * Without a recorded output file (a create started elsewhere), only the watch shows, and the step
+ * looks again at the end.
  */
 export async function waitForOrphan(
   ctx: StepContext,
@@ -147,6 +176,24 @@ export async function waitForOrphan(
   const kubeconfig = kindKubeconfigPath(ctx.ports.sessionDir, inputs.clusterName);
   const feed = watchFeed(ctx, kubeconfig);
   emit({type: 'orphan-watch', feed});
+  const watchStop = new AbortController();
+  stop.signal.addEventListener('abort', () => watchStop.abort(), {once: true});
+  const outputFile = recordedOutputFile(ctx);
+  // What the file held when following began is a replay: its phases get no made-up times.
+  const replayBytes = outputFile ? await fileSize(outputFile) : 0;
+  const followed = outputFile
+    ? ctx.ports.runner.follow?.({...createCommandFor({...ctx.ports, ...inputs}), outputFile})
+    : undefined;
+  const parser = new CreateProgressParser(ctx.ports.clock);
+  const progress = followed
+    ? feedProgress(followed.output, parser, () => {
+        if (followed.offset <= replayBytes) parser.untimeStarted();
+        const state = parser.state();
+        if (pastWatchedPhases(state)) watchStop.abort();
+        emit({type: 'progress', progress: state});
+      })
+    : undefined;
+  if (followed) emit({type: 'command', command: followed});
   const watching = watchProvisioning(
     {
       runner: ctx.ports.runner,
@@ -156,7 +203,7 @@ export async function waitForOrphan(
       intervalMs: watchIntervalMs(ctx),
       onSnapshot: s => feed.show(s),
     },
-    stop.signal,
+    watchStop.signal,
   ).catch(() => undefined);
   const processes = processesOf(ctx.ports);
   const pause = Math.max(200, ORPHAN_POLL_MS / Math.max(1, ctx.ports.speed));
@@ -172,7 +219,69 @@ export async function waitForOrphan(
     signal.removeEventListener('abort', onAbort);
     await watching;
     feed.finish();
+    if (followed && progress) {
+      await followed.stop();
+      progress.drain();
+      progress.unsubscribe();
+      if (!ended) followed.settle({ok: false, error: 'no longer followed; eksctl runs on'});
+    }
     emit({type: 'orphan-ended'});
   }
-  if (ended) await examineEarlierCreate(ctx, emit, signal);
+  if (!ended) return;
+  if (followed) await concludeOrphan(ctx, inputs, followed, parser, emit, signal);
+  else await examineEarlierCreate(ctx, emit, signal);
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The orphan is gone; it was not our child, so there is no exit code: its last lines (the success
+ * line, an `Error:`), the new cluster's kubeconfig answering, and what it left decide, as for a create
+ * of our own; then the step carries on as at the end of one.
+ */
+async function concludeOrphan(
+  ctx: StepContext,
+  inputs: CreateInputs,
+  followed: FollowedCommand,
+  parser: CreateProgressParser,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
+  const {sessionDir} = ctx.ports;
+  const log = relative(sessionDir, followed.spec.outputFile ?? '');
+  try {
+    const s = await status(ctx, inputs, signal);
+    if (s.state === 'finished') {
+      // The cluster answers: done, even if this eksctl's wording of the last line is an older one.
+      const progress = parser.finish(0);
+      emit({type: 'progress', progress});
+      followed.settle({ok: true});
+      const result = await followed.done;
+      emit({
+        type: 'run-ended',
+        run: {result, progress, failure: undefined, artifacts: [], kubeconfig: s.kubeconfig, log},
+      });
+      emit({type: 'finished', outcome: await recordCreated(ctx, s.kubeconfig, signal)});
+      return;
+    }
+    const progress = parser.finishUnobserved('eksctl ended without printing that the cluster was created');
+    emit({type: 'progress', progress});
+    followed.settle({ok: false, error: progress.error ?? 'eksctl ended without its success line'});
+    const result = await followed.done;
+    const failure =
+      recogniseFailure([...progress.errorLines, ...followed.output.tail(200)], inputs.clusterName) ??
+      genericFailure(progress.error ?? result.error);
+    const artifacts = await findFailureArtifacts(sessionDir, inputs.clusterName);
+    artifacts.push({path: log, what: 'eksctl’s console output as it wrote it'});
+    emit({type: 'run-ended', run: {result, progress, failure, artifacts, kubeconfig: undefined, log}});
+    emit({type: 'run-failed', status: s});
+  } catch (err) {
+    emit({type: 'problem', message: message(err)});
+  }
 }

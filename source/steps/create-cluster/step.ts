@@ -11,6 +11,7 @@ import {createInputs, failureMessage, recordCreated, adoptExistingCluster} from 
 import {expandHome} from '../../cluster/existing.js';
 import {kubectlReachability} from '../../cluster/nodes.js';
 import {startCreateGuard} from '../../cluster/resume.js';
+import {recordOutputFile} from './flow.js';
 
 export const logic = {
   async check(ctx, signal) {
@@ -82,6 +83,7 @@ export const logic = {
       {
         ...base,
         clock: ctx.ports.clock,
+        onOutputFile: path => recordOutputFile(ctx, path),
         onProgress: state => {
           if (state.phaseIndex === lastPhase) return;
           lastPhase = state.phaseIndex;
