@@ -15,8 +15,14 @@ import {validatePluginBody, type FakeConsumer, type FakeKeyAuth, type FakePlugin
 export interface FakeKongAdminOptions {
   version?: string;
   edition?: string;
-  /** When set, every request needs this Kong-Admin-Token (RBAC on). */
-  token?: string;
+  /**
+   * RBAC on (enforce_rbac): every request needs this Kong-Admin-Token. A function is asked on each
+   * request (a CP whose RBAC comes with the values it was deployed with): undefined is RBAC off, null is
+   * RBAC on with no token that passes (the super admin's password could not be read).
+   */
+  token?: string | (() => string | null | undefined);
+  /** admin_gui_auth (e.g. basic-auth): changes Kong's answer to a request without any token. */
+  adminGuiAuth?: string | (() => string | undefined);
   routerFlavor?: 'traditional' | 'traditional_compatible' | 'expressions';
   clusterMtls?: 'shared' | 'pki';
   /** false makes /clustering/data-planes answer 404 (a pre-2.2 control plane). */
@@ -191,6 +197,27 @@ export function versionSyncStatus(dpVersion: string, cpVersion: string): string 
   return 'normal';
 }
 
+/**
+ * Kong Enterprise's answer to an Admin API request while enforce_rbac is on, or undefined when it passes.
+ * No Kong-Admin-Token with admin_gui_auth set: kong/enterprise_edition/api_helpers.lua (before_filter ->
+ * authenticate -> validate_admin) answers 401 "Invalid credentials. Token or User credentials required";
+ * without admin_gui_auth, or with a token that is no RBAC user's: kong/rbac/init.lua (validate_user, the
+ * request's user is "guest") answers 401 "Invalid RBAC credentials".
+ */
+function rbacRefusal(
+  header: string | string[] | undefined,
+  token: string | null,
+  adminGuiAuth: string | undefined,
+): string | undefined {
+  if (header === undefined) {
+    return adminGuiAuth ? 'Invalid credentials. Token or User credentials required' : 'Invalid RBAC credentials';
+  }
+  // load_rbac_ctx: a header sent twice (or empty) is no token.
+  if (typeof header !== 'string' || header === '' || token === null || header !== token)
+    return 'Invalid RBAC credentials';
+  return undefined;
+}
+
 /** A route host (maybe with one wildcard label) against the request's Host, without its port. */
 function hostMatches(pattern: string, host: string | undefined): boolean {
   const h = (host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -359,9 +386,15 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://fake');
     let path = url.pathname.replace(/\/+$/, '') || '/';
     counts.set(path, (counts.get(path) ?? 0) + 1);
-    if (options.token !== undefined && req.headers['kong-admin-token'] !== options.token) {
-      json(res, 401, {message: 'Invalid credentials. Token or User credentials required'});
-      return;
+    const token = typeof options.token === 'function' ? options.token() : options.token;
+    const rbacOn = token !== undefined;
+    if (rbacOn) {
+      const refused = rbacRefusal(
+        req.headers['kong-admin-token'],
+        token,
+        typeof options.adminGuiAuth === 'function' ? options.adminGuiAuth() : options.adminGuiAuth,
+      );
+      if (refused) return json(res, 401, {message: refused});
     }
     refreshLastSeen();
     if (path.startsWith('/default/')) path = path.slice('/default'.length); // the default workspace
@@ -382,7 +415,7 @@ export async function startFakeKongAdmin(options: FakeKongAdminOptions = {}): Pr
           cluster_telemetry_listen: ['0.0.0.0:8006'],
           router_flavor: flavor,
           vitals: false,
-          enforce_rbac: options.token !== undefined ? 'on' : 'off',
+          enforce_rbac: rbacOn ? 'on' : 'off',
         },
       });
       return;

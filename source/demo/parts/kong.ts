@@ -17,6 +17,7 @@ import {createDemoNet} from '../net.js';
 import {generateClusterCert} from '../../kong/cluster-cert.js';
 import {parseAdminListen} from '../../kong/admin-api.js';
 import {DEMO_PKI_CA_SECRET, type ClusterCert} from '../scenarios/kong-control-plane.js';
+import {deployedCpRbac} from '../scenarios/kong-cp-deployed.js';
 import type {KubeObject} from '../fake-kube-api.js';
 import {VSPHERE_NODES, type ClusterId, type DemoWorld} from '../world.js';
 import type {DemoPart, DemoPartContext, DemoRoute} from './types.js';
@@ -77,12 +78,22 @@ export async function startKongDemo(
   // (A deployed CP runs cluster_mtls shared: the wizard deploys it so.)
   const cert: ClusterCert = deploy ? await generateClusterCert() : await world.controlPlane.ready;
   const hostnames = world.controlPlane.hostnames;
+  const deployedRbac = () => deployedCpRbac(world.apis.controlPlane.store);
   // Like Kong without KONG_ADMIN_SSL_CERT: the TLS admin listener serves a self-generated certificate.
   const adminCert = await generateClusterCert();
   const admin = await startFakeKongAdmin({
     version: DEMO_KONG_VERSION,
-    // A CP the wizard deployed without RBAC answers without a token.
-    ...(deploy ? {} : {token: DEMO_ADMIN_TOKEN}),
+    // A CP the wizard deployed enforces RBAC as its values say: the super admin's token is the password
+    // the wizard put in the CP's Secret (read there on each request); without RBAC no token is needed.
+    ...(deploy
+      ? {
+          token: () => {
+            const rbac = deployedRbac();
+            return rbac ? (rbac.token ?? null) : undefined;
+          },
+          adminGuiAuth: () => deployedRbac()?.guiAuth,
+        }
+      : {token: DEMO_ADMIN_TOKEN}),
     routerFlavor: 'traditional',
     clusterMtls: cert.caPem ? 'pki' : 'shared',
     propagationDelayMs: 5000 / speed,

@@ -4,7 +4,7 @@
 // (cluster, clustertelemetry, admin, manager) whose NLB hostnames appear after the AWS Load Balancer
 // Controller's delay. Like the kubelet: a secret the values reference that does not exist keeps the pod in
 // CreateContainerConfigError (and the chart's KONG_PG_PASSWORD secret likewise).
-import type {FakeKubeStore} from '../fake-kube-api.js';
+import type {FakeKubeStore, KubeObject} from '../fake-kube-api.js';
 import {runScenario, stamp, suffix, type ScenarioHandle, type ScenarioOptions} from './timeline.js';
 import {systemClock} from '../../ports.js';
 import type {ClusterCert} from './kong-control-plane.js';
@@ -27,7 +27,11 @@ export interface DeployedCpHandle extends ScenarioHandle {
 type Values = {[key: string]: unknown};
 const obj = (v: unknown): Values => (v && typeof v === 'object' ? (v as Values) : {});
 
-/** The env the chart renders (kong.env in templates/_helpers.tpl), reduced to what the steps read. */
+/**
+ * The env the chart renders (kong.env in templates/_helpers.tpl), reduced to what the steps and the
+ * demo's Admin API read. RBAC as the chart turns it on: KONG_ENFORCE_RBAC, KONG_ADMIN_GUI_AUTH
+ * (default basic-auth) and, but for openid-connect, KONG_ADMIN_GUI_SESSION_CONF from its secret.
+ */
 function kongEnv(values: Values, release: string): Array<Record<string, unknown>> {
   const env: Array<Record<string, unknown>> = [];
   for (const [k, v] of Object.entries(obj(values['env']))) {
@@ -51,7 +55,17 @@ function kongEnv(values: Values, release: string): Array<Record<string, unknown>
     env.push({name: 'KONG_PG_HOST', value: `${release}-postgresql`});
     env.push({name: 'KONG_PG_PASSWORD', valueFrom: {secretKeyRef: {name: `${release}-postgresql`, key: 'password'}}});
   }
-  if (obj(enterprise['rbac'])['enabled']) env.push({name: 'KONG_ENFORCE_RBAC', value: 'on'});
+  const rbac = obj(enterprise['rbac']);
+  if (rbac['enabled']) {
+    env.push({name: 'KONG_ENFORCE_RBAC', value: 'on'});
+    const guiAuth = String(rbac['admin_gui_auth'] ?? 'basic-auth');
+    env.push({name: 'KONG_ADMIN_GUI_AUTH', value: guiAuth});
+    if (guiAuth !== 'openid-connect')
+      env.push({
+        name: 'KONG_ADMIN_GUI_SESSION_CONF',
+        valueFrom: {secretKeyRef: {name: rbac['session_conf_secret'], key: 'admin_gui_session_conf'}},
+      });
+  }
   env.push({name: 'KONG_VITALS', value: obj(enterprise['vitals'])['enabled'] ? 'on' : 'off'});
   return env;
 }
@@ -249,4 +263,43 @@ export function deployedControlPlane(store: FakeKubeStore, opts: DeployedCpOptio
   });
   handle.done.then(() => rejectReady(new Error('control plane scenario stopped')));
   return {...handle, ready};
+}
+
+type EnvVar = {name?: string; value?: string; valueFrom?: {secretKeyRef?: {name?: string; key?: string}}};
+
+/**
+ * What the deployed CP's Admin API enforces, read as Kong reads it: its Deployment's env (the values the
+ * wizard installed) and, for the super admin's token, the Secret its KONG_PASSWORD references (`kong
+ * migrations bootstrap` makes that password kong_admin's RBAC token). undefined: no CP deployed, or RBAC
+ * off. `token` is undefined while the Secret is missing (then the pod does not start either).
+ */
+export function deployedCpRbac(
+  store: FakeKubeStore,
+): {token: string | undefined; guiAuth: string | undefined} | undefined {
+  // The kong chart's Deployment whose Kong runs as control plane, in whatever namespace and release.
+  const envOf = (deployment: KubeObject) =>
+    (
+      (obj(obj(obj(deployment['spec'])['template'])['spec'])['containers'] as Array<{env?: EnvVar[]}> | undefined) ?? []
+    ).flatMap(c => c.env ?? []);
+  const found = store
+    .list({apiVersion: 'apps/v1', kind: 'Deployment', labelSelector: 'app.kubernetes.io/name=kong'})
+    .find(d => envOf(d).some(e => e.name === 'KONG_ROLE' && e.value === 'control_plane'));
+  if (!found) return undefined;
+  const namespace = found.metadata.namespace ?? 'default';
+  const env = envOf(found);
+  const named = (name: string) => env.find(e => e.name === name);
+  if (named('KONG_ENFORCE_RBAC')?.value !== 'on') return undefined;
+  const password = named('KONG_PASSWORD');
+  const ref = password?.valueFrom?.secretKeyRef;
+  const data = ref?.name
+    ? (obj(store.get({apiVersion: 'v1', kind: 'Secret', namespace, name: ref.name})?.['data']) as Record<
+        string,
+        string
+      >)
+    : {};
+  const b64 = ref?.key ? data[ref.key] : undefined;
+  return {
+    token: password?.value ?? (b64 === undefined ? undefined : Buffer.from(b64, 'base64').toString('utf8')),
+    guiAuth: named('KONG_ADMIN_GUI_AUTH')?.value,
+  };
 }
