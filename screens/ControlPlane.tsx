@@ -109,10 +109,10 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
   const [contexts, setContexts] = useState<ContextList>({status: 'loading'});
   const [checks, setChecks] = useState<Map<CpCheckId, CpCheck>>(new Map());
   /** What a stopped deploy would leave, in AWS or on the cluster: set while a deploy runs. */
-  const leftRef = useRef<(() => string) | null>(null);
+  const leftRef = useRef<((carryOn?: string) => string) | null>(null);
   // Ctrl-C's quit dialog says it too: quitting stops the deploy as Esc-then-y does.
   const runWorkLeaving = useCallback<ScreenProps['runWork']>(
-    work => runWork(work, {leaves: () => leftRef.current?.()}),
+    work => runWork(work, {leaves: () => leftRef.current?.('resuming the session carries on from there')}),
     [runWork],
   );
   const {outcome, error, attempt} = useStepAttempt(ctx, 'control-plane', runWorkLeaving, setMode);
@@ -215,15 +215,19 @@ export function ControlPlane({ctx, session, width, height, isActive, runWork, co
     const stopper = new AbortController();
     stopRef.current = stopper;
     const {cpDeployPlanFromAnswers, leftAfterStop} = await import('../source/steps/control-plane/cp-deploy.js');
-    leftRef.current = () => {
+    leftRef.current = carryOn => {
       try {
         const plan = cpDeployPlanFromAnswers(ctx.session.answers, ctx.ports.sessionDir);
-        return leftAfterStop(phasesRef.current, {
-          ...(plan.eks ? {eks: {name: plan.eks.name, region: plan.eks.region}} : {}),
-          namespace: plan.values.namespace,
-          release: plan.values.release,
-          kubeconfig: plan.kubeconfig,
-        });
+        return leftAfterStop(
+          phasesRef.current,
+          {
+            ...(plan.eks ? {eks: {name: plan.eks.name, region: plan.eks.region}} : {}),
+            namespace: plan.values.namespace,
+            release: plan.values.release,
+            kubeconfig: plan.kubeconfig,
+          },
+          carryOn,
+        );
       } catch {
         // The answers were checked before the deploy started; nothing more to say without them.
         return '';

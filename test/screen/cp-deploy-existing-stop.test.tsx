@@ -177,6 +177,7 @@ test(
         await app.press(KEYS.ctrlC);
         screen = await app.waitFor(/Quit eksa-kong\?/);
         assert.match(screen.replace(/\s+/g, ' '), /Left: EKS cluster kong-cp \(eu-west-3\)/);
+        assert.match(screen, /resuming the session carries on from/);
         await app.press('n');
         await app.waitFor(s => !s.includes('Quit eksa-kong?'));
         assert.equal(controller.get().steps['control-plane'].state, 'running', 'n kept the deploy going');

@@ -684,6 +684,8 @@ async function migrationsLog(kube: KubeApi, namespace: string, job: string): Pro
 export function leftAfterStop(
   phases: readonly CpDeployPhase[],
   where: {eks?: {name: string; region: string}; namespace: string; release: string; kubeconfig: string},
+  /** How to carry on: r on the step after Esc-then-y; a resume after quitting. */
+  carryOn = 'r carries on from there',
 ): string {
   const reached = (id: CpDeployPhaseId) => {
     const p = phases.find(x => x.id === id);
@@ -706,5 +708,5 @@ export function leftAfterStop(
     : reached('helm')
       ? `helm uninstall -n ${where.namespace} ${where.release} --kubeconfig ${where.kubeconfig}`
       : `kubectl delete secret -n ${where.namespace} -l app.kubernetes.io/managed-by=eksa-kong --kubeconfig ${where.kubeconfig}`;
-  return `Left: ${left.join('; ')}. r carries on from there; to remove it: ${remove}`;
+  return `Left: ${left.join('; ')}. ${carryOn}; to remove it: ${remove}`;
 }
