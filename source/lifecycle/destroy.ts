@@ -94,6 +94,42 @@ export function controlPlaneRemoved(session: Session): boolean {
   );
 }
 
+/**
+ * Deletes a namespace only if the wizard created it: by name and label together, so a namespace that was
+ * there before the wizard (no label) stays.
+ */
+function managedNamespaceAction(
+  id: DestroyActionId,
+  namespace: string,
+  title: string,
+  on: {base: {step: string; cwd: string}; env: CommandSpec['env']; kubeconfig: string; kctx: string[]},
+): DestroyAction {
+  return {
+    id,
+    title: `Delete namespace ${namespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
+    spec: {
+      ...on.base,
+      env: on.env,
+      command: 'kubectl',
+      args: [
+        'delete',
+        'namespace',
+        '-l',
+        MANAGED_BY_SELECTOR,
+        '--field-selector',
+        `metadata.name=${namespace}`,
+        '--kubeconfig',
+        on.kubeconfig,
+        ...on.kctx,
+        '--ignore-not-found',
+        '--wait',
+      ],
+      timeoutMs: 300_000,
+      title,
+    },
+  };
+}
+
 export function destroyPlan(
   session: Session,
   sessionDir: string,
@@ -156,31 +192,14 @@ export function destroyPlan(
         title: 'Delete the data plane secrets the wizard created',
       },
     });
-    // By name and label together: a namespace that was there before the wizard has no label and stays.
-    actions.push({
-      id: 'namespace',
-      title: `Delete namespace ${namespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
-      spec: {
-        ...base,
+    actions.push(
+      managedNamespaceAction('namespace', namespace, 'Delete the data plane namespace the wizard created', {
+        base,
         env: kenv,
-        command: 'kubectl',
-        args: [
-          'delete',
-          'namespace',
-          '-l',
-          MANAGED_BY_SELECTOR,
-          '--field-selector',
-          `metadata.name=${namespace}`,
-          '--kubeconfig',
-          kubeconfig,
-          ...kctx,
-          '--ignore-not-found',
-          '--wait',
-        ],
-        timeoutMs: 300_000,
-        title: 'Delete the data plane namespace the wizard created',
-      },
-    });
+        kubeconfig,
+        kctx,
+      }),
+    );
   } else if (!dpRan) kept.push('data plane: never deployed by this session');
   else kept.push('data plane: the cluster kubeconfig is not known, nothing can be removed there');
 
@@ -237,30 +256,14 @@ export function destroyPlan(
         `\\(NotFound\\): packages\\.packages\\.eks\\.amazonaws\\.com "${lb.package.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" not found`,
       ),
     });
-    actions.push({
-      id: 'lb-namespace',
-      title: `Delete namespace ${lbNamespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
-      spec: {
-        ...base,
+    actions.push(
+      managedNamespaceAction('lb-namespace', lbNamespace, 'Delete the MetalLB namespace the wizard created', {
+        base,
         env: kenv,
-        command: 'kubectl',
-        args: [
-          'delete',
-          'namespace',
-          '-l',
-          MANAGED_BY_SELECTOR,
-          '--field-selector',
-          `metadata.name=${lbNamespace}`,
-          '--kubeconfig',
-          kubeconfig,
-          ...kctx,
-          '--ignore-not-found',
-          '--wait',
-        ],
-        timeoutMs: 300_000,
-        title: 'Delete the MetalLB namespace the wizard created',
-      },
-    });
+        kubeconfig,
+        kctx,
+      }),
+    );
   } else if (lb?.package)
     kept.push(`load balancer: the MetalLB package ${lb.package} stays: the cluster kubeconfig or name is not known`);
   else
@@ -312,30 +315,12 @@ export function destroyPlan(
           title: 'Delete the control plane secrets the wizard created',
         },
       },
-      {
-        id: 'cp-namespace',
-        title: `Delete namespace ${cp.namespace} if the wizard created it (label ${MANAGED_BY_SELECTOR})`,
-        spec: {
-          ...base,
-          env: kenv,
-          command: 'kubectl',
-          args: [
-            'delete',
-            'namespace',
-            '-l',
-            MANAGED_BY_SELECTOR,
-            '--field-selector',
-            `metadata.name=${cp.namespace}`,
-            '--kubeconfig',
-            kubeconfig,
-            ...kctx,
-            '--ignore-not-found',
-            '--wait',
-          ],
-          timeoutMs: 300_000,
-          title: 'Delete the control plane namespace the wizard created',
-        },
-      },
+      managedNamespaceAction('cp-namespace', cp.namespace, 'Delete the control plane namespace the wizard created', {
+        base,
+        env: kenv,
+        kubeconfig,
+        kctx,
+      }),
     );
     if (cp.eks)
       actions.push({
